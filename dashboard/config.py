@@ -1,0 +1,80 @@
+"""Typed settings read from the environment, with an instance folder for the embedded default."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+SUPPORTED_LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    instance_path: Path
+    default_language: str = DEFAULT_LANGUAGE
+    session_cookie_secure: bool = False
+    sql_echo: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        """Build settings from environment variables, creating the demo secret if none is set."""
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("CERTDASH_INSTANCE", DEFAULT_INSTANCE)).resolve()
+        url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'certdash.sqlite3'}"
+        validate_database_url(url)
+        secret = env.get("SECRET_KEY") or instance_secret(instance)
+        language = env.get("CERTDASH_LANGUAGE", DEFAULT_LANGUAGE)
+        if language not in SUPPORTED_LANGUAGES:
+            raise ConfigError(
+                f"CERTDASH_LANGUAGE={language!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}"
+            )
+        return cls(
+            database_url=url,
+            secret_key=secret,
+            instance_path=instance,
+            default_language=language,
+            session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") in ("1", "true", "yes"),
+            sql_echo=env.get("SQL_ECHO", "0") in ("1", "true", "yes"),
+        )
+
+
+def validate_database_url(url: str) -> None:
+    """Reject a DATABASE_URL that is not SQLite or PostgreSQL, in one line."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a valid database URL: {url!r}") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL uses {backend!r}; certdash supports sqlite and postgresql (postgresql+psycopg://...)"
+        )
+    if backend == "postgresql" and parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+        raise ConfigError("DATABASE_URL for PostgreSQL must use the psycopg driver: postgresql+psycopg://...")
+
+
+def instance_secret(instance: Path) -> str:
+    """Return the instance's generated secret key, creating it (mode 0600) on first use."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,501 @@
+"""SQLAlchemy 2.0 typed models of the certdash store.
+
+Field lists follow the manuals in shared/seeds (Jiucheng 3.4 for declarations, Liaoning 5.3/5.8 for
+certificate applications, Hebei for enterprise registration). Columns that list pages and
+statistics filter on are denormalised onto the row (enterprise, district, type, destination) so
+that every scoped query is one indexed table scan, not a join chain.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+class Role(str, enum.Enum):
+    ENTERPRISE = "enterprise"
+    ENTERPRISE_ADMIN = "enterprise_admin"
+    OFFICER = "officer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+    OVERSEAS = "overseas"
+
+
+class AppStatus(str, enum.Enum):
+    """Workflow states of a certificate application (DESIGN.md)."""
+
+    DRAFT = "draft"  # 暂存中
+    SUBMITTED = "submitted"  # 申报中
+    UNDER_REVIEW = "under_review"  # 审核中
+    RETURNED = "returned"  # 退回
+    SUSPENDED = "suspended"  # 暂停中
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # 待企业确认
+    CONFIRMED = "confirmed"  # 已确认
+    APPROVED = "approved"  # 审核通过
+    ISSUED = "issued"  # 已签发
+    REVOKED = "revoked"  # 已撤销
+
+
+class CertStatus(str, enum.Enum):
+    VALID = "valid"
+    REPLACED = "replaced"
+    WITHDRAWN = "withdrawn"
+
+
+class EntryMethod(str, enum.Enum):
+    """How an application was filled in (录入方式, Liaoning 5.8.1)."""
+
+    BLANK = "blank"  # 空白证稿录入
+    SIMILAR = "similar"  # 相似报检号录入
+    TEMPLATE = "template"  # 证稿模板录入
+    SMART_IMPORT = "smart_import"  # 智能导入
+
+
+class SigningMethod(str, enum.Enum):
+    CLOUD = "cloud"  # 云签发
+    PAPER = "paper"  # ECIQ 打印
+
+
+class DeclStatus(str, enum.Enum):
+    """Jiucheng 3.4.2 queues: 暂存, 保存, 已发送, 已回执."""
+
+    DRAFT = "draft"
+    SAVED = "saved"
+    SENT = "sent"
+    RECEIPTED = "receipted"
+
+
+# --- reference data -----------------------------------------------------------------------------
+
+
+class CustomsDistrict(Base):
+    """A customs house: 直属海关 (no parent) or 隶属海关 under one."""
+
+    __tablename__ = "customs_district"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("customs_district.code"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128))
+    address: Mapped[str | None] = mapped_column(String(256))
+    postcode: Mapped[str | None] = mapped_column(String(6))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[CustomsDistrict | None] = relationship(remote_side=[code], back_populates="children")
+    children: Mapped[list[CustomsDistrict]] = relationship(back_populates="parent")
+
+
+class DictEntry(Base):
+    """One entry of a code dictionary (countries, currencies, units, package types, HS codes ...)."""
+
+    __tablename__ = "dict_entry"
+    dictionary: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(256))
+    name_en: Mapped[str] = mapped_column(String(256))
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CertificateType(Base):
+    """证单类型: 兽医卫生证书 (14), 植物检疫证书 (18) ... with the inspection category it belongs to."""
+
+    __tablename__ = "certificate_type"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(16))  # exit (出境施检) | packaging (包装施检)
+    bilingual: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+    formats: Mapped[list[CertificateFormat]] = relationship(back_populates="cert_type")
+
+
+class CertificateFormat(Base):
+    """证单格式: the field set and layout of one printed form of a certificate type."""
+
+    __tablename__ = "certificate_format"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    cert_type_code: Mapped[str] = mapped_column(ForeignKey("certificate_type.code"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str] = mapped_column(String(128))
+    languages: Mapped[str] = mapped_column(String(32), default="zh,en")
+    # [{"key": "consignor", "label_zh": ..., "label_en": ..., "required": true, "kind": "text"}, ...]
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    layout: Mapped[dict] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    cert_type: Mapped[CertificateType] = relationship(back_populates="formats")
+
+
+# --- organisations and people -------------------------------------------------------------------
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    org_code: Mapped[str | None] = mapped_column(String(10), index=True)  # 组织机构代码 (XXXXXXXX-X)
+    name_zh: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str | None] = mapped_column(String(256))
+    address_zh: Mapped[str | None] = mapped_column(String(256))
+    address_en: Mapped[str | None] = mapped_column(String(256))
+    registration_no: Mapped[str | None] = mapped_column(String(10), unique=True)  # 报检注册号
+    customs_code: Mapped[str | None] = mapped_column(String(10))  # 海关注册编码
+    ciq_code: Mapped[str | None] = mapped_column(String(10))  # 检验检疫编码
+    entity_types: Mapped[list] = mapped_column(JSON, default=list)  # forwarder/ship_agent/broker/owner
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("customs_district.code"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    legal_representative: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoleDef(Base):
+    """A role of the role tree; permissions are assigned to roles, users to one role."""
+
+    __tablename__ = "role"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("role.code"))
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+    builtin: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RolePermission(Base):
+    __tablename__ = "role_permission"
+    role_code: Mapped[str] = mapped_column(ForeignKey("role.code", ondelete="CASCADE"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(String(12), unique=True)  # stored lower-case
+    password_hash: Mapped[str] = mapped_column(String(256))
+    real_name: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(128))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(ForeignKey("role.code"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("customs_district.code"), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    last_login_at: Mapped[datetime | None] = mapped_column()
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enterprise: Mapped[Enterprise | None] = relationship()
+    district: Mapped[CustomsDistrict | None] = relationship()
+
+
+class IcCard(Base):
+    __tablename__ = "ic_card"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_no: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | blocked | revoked
+    bound_at: Mapped[datetime | None] = mapped_column()
+
+
+# --- declarations -------------------------------------------------------------------------------
+
+
+class Declaration(Base):
+    """报检单 (Jiucheng 3.4.3): exit or entry declaration of goods."""
+
+    __tablename__ = "declaration"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(5))  # exit | entry
+    entry_no: Mapped[str | None] = mapped_column(String(20))  # 录入序号
+    inspection_no: Mapped[str | None] = mapped_column(String(15), unique=True)  # 报检号
+    inspection_date: Mapped[date | None] = mapped_column(Date)
+    category: Mapped[str | None] = mapped_column(String(8))  # 报检类别
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    district_code: Mapped[str] = mapped_column(ForeignKey("customs_district.code"))  # 报检地
+    issue_district_code: Mapped[str | None] = mapped_column(String(4))  # 领证地
+    port_authority_code: Mapped[str | None] = mapped_column(String(4))  # 口岸机构
+    declarant_code: Mapped[str | None] = mapped_column(String(16))  # 报检员编码
+    declarant_name: Mapped[str | None] = mapped_column(String(64))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    consignor_code: Mapped[str | None] = mapped_column(String(18))
+    consignor_zh: Mapped[str | None] = mapped_column(String(128))
+    consignor_en: Mapped[str | None] = mapped_column(String(256))
+    consignor_address: Mapped[str | None] = mapped_column(String(256))
+    consignee_code: Mapped[str | None] = mapped_column(String(18))
+    consignee_zh: Mapped[str | None] = mapped_column(String(128))
+    consignee_en: Mapped[str | None] = mapped_column(String(256))
+    consignee_address: Mapped[str | None] = mapped_column(String(256))
+    trade_mode: Mapped[str | None] = mapped_column(String(8))  # 贸易方式
+    transport_mode: Mapped[str | None] = mapped_column(String(2))  # UNECE Rec. 19
+    transport_means: Mapped[str | None] = mapped_column(String(64))  # 运输工具名称
+    transport_no: Mapped[str | None] = mapped_column(String(64))  # 航次/号码
+    departure_port: Mapped[str | None] = mapped_column(String(64))  # 离境口岸 / 启运口岸
+    arrival_port: Mapped[str | None] = mapped_column(String(64))  # 到达口岸 / 入境口岸
+    dest_country: Mapped[str | None] = mapped_column(String(2))  # 输往国家 (ISO alpha-2)
+    origin_country: Mapped[str | None] = mapped_column(String(2))  # 启运国家 (entry)
+    contract_no: Mapped[str | None] = mapped_column(String(64))
+    bl_no: Mapped[str | None] = mapped_column(String(64))  # 提/运单号
+    despatch_date: Mapped[date | None] = mapped_column(Date)  # 发货日期
+    arrival_date: Mapped[date | None] = mapped_column(Date)
+    storage_place: Mapped[str | None] = mapped_column(String(128))  # 存放地点
+    customs_declaration_district: Mapped[str | None] = mapped_column(String(4))  # 报关海关
+    legal_inspection: Mapped[bool] = mapped_column(Boolean, default=True)  # 是否法检
+    marks: Mapped[str | None] = mapped_column(Text)  # 标记号码
+    special_requirements: Mapped[str | None] = mapped_column(Text)
+    required_documents: Mapped[list] = mapped_column(JSON, default=list)  # 所需单据
+    total_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default=DeclStatus.DRAFT.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    goods: Mapped[list[GoodsLine]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan", order_by="GoodsLine.seq"
+    )
+    containers: Mapped[list[Container]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan", order_by="Container.seq"
+    )
+
+    __table_args__ = (
+        Index("ix_declaration_enterprise_created", "enterprise_id", "created_at"),
+        Index("ix_declaration_district_date", "district_code", "inspection_date"),
+        Index("ix_declaration_enterprise_status", "enterprise_id", "direction", "status"),
+    )
+
+
+class GoodsLine(Base):
+    __tablename__ = "goods_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hs_code: Mapped[str] = mapped_column(String(10))
+    ciq_code: Mapped[str | None] = mapped_column(String(3))
+    name_zh: Mapped[str] = mapped_column(String(256))
+    name_en: Mapped[str | None] = mapped_column(String(256))
+    spec: Mapped[str | None] = mapped_column(String(256))
+    model: Mapped[str | None] = mapped_column(String(128))
+    brand: Mapped[str | None] = mapped_column(String(128))
+    purpose: Mapped[str | None] = mapped_column(String(32))  # 用途
+    origin_country: Mapped[str | None] = mapped_column(String(2))
+    origin_place: Mapped[str | None] = mapped_column(String(64))  # 原产地区
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    quantity_unit: Mapped[str | None] = mapped_column(String(3))
+    weight: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    weight_unit: Mapped[str | None] = mapped_column(String(3))
+    packages: Mapped[int | None] = mapped_column(Integer)
+    package_type: Mapped[str | None] = mapped_column(String(2))  # UNECE Rec. 21
+    unit_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    production_unit: Mapped[str | None] = mapped_column(String(128))  # 生产单位名称
+    production_unit_reg_no: Mapped[str | None] = mapped_column(String(32))
+    production_date: Mapped[date | None] = mapped_column(Date)
+    batch_no: Mapped[str | None] = mapped_column(String(64))
+
+    declaration: Mapped[Declaration] = relationship(back_populates="goods")
+
+
+class Container(Base):
+    __tablename__ = "container"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    spec: Mapped[str | None] = mapped_column(String(8))  # 20GP, 40HC ...
+    number: Mapped[str] = mapped_column(String(11), index=True)  # ISO 6346
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    lcl: Mapped[bool] = mapped_column(Boolean, default=False)  # 拼箱标识
+    seal_no: Mapped[str | None] = mapped_column(String(32))
+
+    declaration: Mapped[Declaration] = relationship(back_populates="containers")
+
+
+# --- certificate applications and certificates --------------------------------------------------
+
+
+class CertificateApplication(Base):
+    """证书申领: one certificate of one type requested against a declaration."""
+
+    __tablename__ = "certificate_application"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    district_code: Mapped[str] = mapped_column(ForeignKey("customs_district.code"))  # 申报关区
+    cert_type_code: Mapped[str] = mapped_column(ForeignKey("certificate_type.code"))
+    format_code: Mapped[str] = mapped_column(ForeignKey("certificate_format.code"))
+    serial: Mapped[str] = mapped_column(String(3), default="01")  # 分证序号
+    entry_method: Mapped[str] = mapped_column(String(16), default=EntryMethod.BLANK.value)
+    needs_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)  # 需确认后拟制
+    status: Mapped[str] = mapped_column(String(24), default=AppStatus.DRAFT.value)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    dest_country: Mapped[str | None] = mapped_column(String(2))
+    production_unit: Mapped[str | None] = mapped_column(String(128))
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    goods: Mapped[list[ApplicationGoods]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationGoods.seq"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_app_enterprise_status_created", "enterprise_id", "status", "created_at"),
+        Index("ix_app_district_status_submitted", "district_code", "status", "submitted_at"),
+        Index("ix_app_type_created", "cert_type_code", "created_at"),
+        Index("ix_app_reviewed", "reviewed_at"),
+    )
+
+
+class ApplicationGoods(Base):
+    """A goods line as printed on the certificate (may differ in wording from the declaration)."""
+
+    __tablename__ = "application_goods"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("certificate_application.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    hs_code: Mapped[str] = mapped_column(String(10))
+    name_zh: Mapped[str] = mapped_column(String(256))
+    name_en: Mapped[str | None] = mapped_column(String(256))
+    origin: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    quantity_unit: Mapped[str | None] = mapped_column(String(3))
+    weight: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    weight_unit: Mapped[str | None] = mapped_column(String(3))
+    packages: Mapped[int | None] = mapped_column(Integer)
+    package_type: Mapped[str | None] = mapped_column(String(2))
+
+    application: Mapped[CertificateApplication] = relationship(back_populates="goods")
+
+
+class Certificate(Base):
+    __tablename__ = "certificate"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_no: Mapped[str] = mapped_column(String(32), unique=True)
+    serial: Mapped[str] = mapped_column(String(3), default="01")
+    application_id: Mapped[int] = mapped_column(ForeignKey("certificate_application.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    district_code: Mapped[str] = mapped_column(ForeignKey("customs_district.code"))  # issuing district
+    cert_type_code: Mapped[str] = mapped_column(ForeignKey("certificate_type.code"))
+    entry_method: Mapped[str] = mapped_column(String(16))
+    dest_country: Mapped[str | None] = mapped_column(String(2))
+    issue_place: Mapped[str] = mapped_column(String(64))
+    issue_date: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column()
+    received_date: Mapped[date | None] = mapped_column(Date)  # 收单日期 (application received)
+    signing_method: Mapped[str] = mapped_column(String(8))
+    pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("blob.sha256"))
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+    verify_token: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=CertStatus.VALID.value)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_changed_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (
+        Index("ix_cert_district_issue", "district_code", "issue_date"),
+        Index("ix_cert_enterprise_issue", "enterprise_id", "issue_date"),
+        Index("ix_cert_type_issue", "cert_type_code", "issue_date"),
+        Index("ix_cert_status", "status"),
+    )
+
+
+class Blob(Base):
+    """Content-addressed file (scans, signed PDFs)."""
+
+    __tablename__ = "blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- events, notifications, parameters ----------------------------------------------------------
+
+
+class Event(Base):
+    """A receipt (回执) or audit record: every state change and sensitive read."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    code: Mapped[str] = mapped_column(String(48))  # e.g. app.submitted, auth.login_failed
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    district_code: Mapped[str | None] = mapped_column(String(4))
+    message: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_event_object", "object_type", "object_id", "at"),
+        Index("ix_event_actor_at", "actor_id", "at"),
+        Index("ix_event_code_at", "code", "at"),
+        Index("ix_event_enterprise_at", "enterprise_id", "at"),
+    )
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title_zh: Mapped[str] = mapped_column(String(128))
+    title_en: Mapped[str] = mapped_column(String(256))
+    body_zh: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    roles: Mapped[list] = mapped_column(JSON, default=list)  # empty: every role
+    districts: Mapped[list] = mapped_column(JSON, default=list)  # empty: every district
+    starts_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[datetime | None] = mapped_column()
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SystemParameter(Base):
+    __tablename__ = "system_parameter"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(String(256))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
