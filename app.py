@@ -1,0 +1,38 @@
+"""certdash entry point: `python app.py` serves the demo; `app:server` is the WSGI app."""
+from __future__ import annotations
+
+import os
+import sys
+
+from dashboard.config import ConfigError
+from data.db import StoreError
+
+
+def _build():
+    from dashboard.factory import create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        sys.exit(f"certdash: configuration error: {exc}")
+
+
+app = _build()
+server = app.server
+
+
+def main() -> None:
+    from dashboard.factory import check_ready
+
+    try:
+        check_ready(app)
+    except StoreError as exc:
+        sys.exit(f"certdash: {exc}")
+    host = os.environ.get("CERTDASH_HOST", "127.0.0.1")
+    port = int(os.environ.get("CERTDASH_PORT", "8050"))
+    print(f"certdash serving on http://{host}:{port}", flush=True)
+    app.run(host=host, port=port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

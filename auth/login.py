@@ -1,0 +1,151 @@
+"""Sessions with flask-login: password sign-in, sign-out, the language switch, the current Actor."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, g, redirect, request, session
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from auth.passwords import verify_password
+from auth.permissions import role_permissions
+from dashboard.i18n import LANGUAGES
+from dashboard.store import session_scope
+from data.accounts import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
+from data.models import User
+from data.scope import Actor, actor_for
+
+LOGIN_ERROR_KEY = "login_error"
+CSRF_KEY = "csrf"
+LANG_COOKIE = "lang"
+
+
+class SignedInUser(UserMixin):
+    """The flask-login user: an Actor plus the session version it was issued for."""
+
+    def __init__(self, actor: Actor, session_version: int):
+        self.actor = actor
+        self.session_version = session_version
+
+    def get_id(self) -> str:
+        return f"{self.actor.user_id}:{self.session_version}"
+
+
+def current_actor() -> Actor | None:
+    """Return the signed-in user's Actor, or None for an anonymous request."""
+    if "actor" not in g:
+        g.actor = current_user.actor if current_user.is_authenticated else None
+    return g.actor
+
+
+def request_language() -> str:
+    """Return the UI language: the user's own, else the language cookie, else Chinese."""
+    actor = current_actor()
+    if actor is not None and actor.language in LANGUAGES:
+        return actor.language
+    lang = request.cookies.get(LANG_COOKIE, "")
+    return lang if lang in LANGUAGES else "zh"
+
+
+def csrf_token() -> str:
+    """Return this browser session's token for the plain HTML forms (login, logout)."""
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
+def pop_login_error() -> dict | None:
+    return session.pop(LOGIN_ERROR_KEY, None)
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else '/' (no open redirects)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _load_user(user_id: str):
+    try:
+        uid, version = (int(x) for x in user_id.split(":"))
+    except ValueError:
+        return None
+    with session_scope() as s:
+        user = s.get(User, uid)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+
+
+def init_auth(server: Flask) -> None:
+    """Bind flask-login and the sign-in, sign-out and language routes to the server."""
+    manager = LoginManager()
+    manager.init_app(server)
+    manager.user_loader(_load_user)
+    manager.session_protection = "basic"
+
+    @server.post("/auth/login")
+    def login():
+        _check_csrf()
+        account = request.form.get("account", "")
+        password = request.form.get("password", "")
+        target = safe_next(request.form.get("next"))
+        if not ACCOUNT_RE.match(account.strip()) or not password:
+            return _login_failed({"code": "bad_credentials"}, target)
+        with session_scope() as s:
+            result = authenticate(s, account, password, verify_password, remote_addr=request.remote_addr)
+            if result.outcome is LoginOutcome.OK:
+                user = result.user
+                signed_in = SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+        if result.outcome is not LoginOutcome.OK:
+            error = {"code": result.outcome.value}
+            if result.locked_until:
+                remaining = (result.locked_until - datetime.now(timezone.utc)).total_seconds()
+                error["minutes"] = max(1, int(remaining // 60) + (1 if remaining % 60 else 0))
+            if result.attempts_left is not None:
+                error["attempts_left"] = result.attempts_left
+            return _login_failed(error, target)
+        session.clear()  # a fresh session on sign-in: no fixation
+        login_user(signed_in)
+        return redirect(target)
+
+    @server.post("/auth/logout")
+    def logout():
+        _check_csrf()
+        actor = current_actor()
+        if actor is not None:
+            with session_scope() as s:
+                record_logout(s, actor.user_id)
+        logout_user()
+        session.clear()
+        return redirect("/login")
+
+    @server.get("/lang/<code>")
+    def switch_language(code: str):
+        if code not in LANGUAGES:
+            abort(404)
+        actor = current_actor()
+        if actor is not None:
+            with session_scope() as s:
+                set_language(s, actor.user_id, code)
+        response = redirect(safe_next(request.args.get("next")))
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=server.config.get("SESSION_COOKIE_SECURE", False))
+        return response
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    expected = session.get(CSRF_KEY, "")
+    if not expected or not secrets.compare_digest(sent, expected):
+        abort(400, "the form has expired; reload the page and try again")
+
+
+def _login_failed(error: dict, target: str):
+    session[LOGIN_ERROR_KEY] = error
+    return redirect(f"/login?next={target}" if target != "/" else "/login")

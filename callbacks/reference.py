@@ -1,0 +1,38 @@
+"""Reference lookup glue: the page render and the paged search callback."""
+from __future__ import annotations
+
+from dash import Input, Output, callback, ctx
+
+from auth.login import current_actor
+from dashboard import ids
+from dashboard.i18n import Translator
+from dashboard.request import request_translator
+from dashboard.store import session_scope
+from data.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
+from data.scope import Actor
+from layouts.reference import PAGE_SIZE, reference_page, table_rows, total_text
+
+
+def render(actor: Actor, t: Translator, **_query):
+    return reference_page(t, LOOKUP_NAMES)
+
+
+@callback(
+    Output(ids.REF_TABLE, "data"),
+    Output(ids.REF_TABLE, "page_count"),
+    Output(ids.REF_TOTAL, "children"),
+    Output(ids.REF_TABLE, "page_current"),
+    Input(ids.REF_DICTIONARY, "value"),
+    Input(ids.REF_SEARCH, "value"),
+    Input(ids.REF_TABLE, "page_current"),
+)
+def search(name, text, page_current):
+    t = request_translator()
+    if ctx.triggered_id != ids.REF_TABLE:  # a new dictionary or search starts at the first page
+        page_current = 0
+    try:
+        with session_scope() as s:
+            page = search_dictionary(s, current_actor(), name or "", text or "", page_current or 0, PAGE_SIZE)
+    except UnknownDictionary:
+        return [], 1, t("Unknown dictionary."), 0
+    return table_rows(page), page.page_count, total_text(t, page), page.page

@@ -1,0 +1,86 @@
+"""create_app(): the only place that wires settings, store, auth, pages and callbacks together."""
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash
+from dash import _callback as dash_callback_registry
+from flask import Flask
+
+from auth.guard import install_guard
+from auth.login import current_actor, init_auth
+from dashboard.config import Settings
+from dashboard.pages import access_map, register_pages
+from dashboard.shell import frame
+from dashboard.store import EXTENSION, Store
+from data.db import check_store, make_engine, make_session_factory
+
+
+@functools.cache
+def _callback_registrations() -> tuple[dict, list]:
+    """Import the callback modules once and keep what their decorators registered.
+
+    `dash.callback` registers into process-wide lists that the first app takes and empties; a copy
+    lets every app made in this process (tests make many) get the same callbacks.
+    """
+    import callbacks.home  # noqa: F401
+    import callbacks.reference  # noqa: F401
+
+    return dict(dash_callback_registry.GLOBAL_CALLBACK_MAP), list(dash_callback_registry.GLOBAL_CALLBACK_LIST)
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the Dash app and its Flask server from settings (environment by default)."""
+    settings = settings or Settings.from_env()
+    server = Flask(__name__, instance_path=str(settings.instance_path))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        CERTDASH_SETTINGS=settings,
+    )
+    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    server.extensions[EXTENSION] = Store(engine, make_session_factory(engine))
+    init_auth(server)
+    install_guard(server, access_map(), current_actor)
+
+    callback_map, callback_list = _callback_registrations()
+    dash_callback_registry.GLOBAL_CALLBACK_MAP.clear()
+    dash_callback_registry.GLOBAL_CALLBACK_MAP.update(callback_map)
+    dash_callback_registry.GLOBAL_CALLBACK_LIST[:] = callback_list
+
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        title="certdash",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        serve_locally=True,
+    )
+    register_pages()
+    app.layout = frame
+
+    from dashboard.cli import register_cli
+
+    register_cli(server)
+    return app
+
+
+def check_ready(app: Dash) -> None:
+    """Raise StoreError unless the app's store is reachable and fully migrated."""
+    check_store(app.server.extensions[EXTENSION].engine)
+
+
+__all__ = ["create_app", "check_ready", "dash"]

@@ -1,0 +1,75 @@
+"""Translations: English message ids in code, Chinese (the default) and other languages in Babel catalogs.
+
+Catalogs are read from the .po files at start-up and compiled in memory, so a fresh checkout
+needs no build step. Layouts receive a `Translator` instead of reading the request themselves.
+"""
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
+
+
+@functools.cache
+def _catalog(language: str) -> NullTranslations:
+    po_path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=language)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Translate message ids and format values for one language."""
+
+    lang: str
+
+    def __call__(self, msgid: str, **values) -> str:
+        text = _catalog(self.lang).gettext(msgid)
+        return text.format(**values) if values else text
+
+    def pick(self, zh: str | None, en: str | None) -> str:
+        """Choose between a record's Chinese and English names."""
+        if self.lang == "zh":
+            return zh or en or ""
+        return en or zh or ""
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(BABEL_LOCALES.get(self.lang, "zh_Hans_CN"))
+
+    def date(self, value: date | None) -> str:
+        return format_date(value, format="medium", locale=self.locale) if value else ""
+
+    def datetime(self, value: datetime | None) -> str:
+        return format_datetime(value, format="medium", locale=self.locale) if value else ""
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.locale) if value is not None else ""
+
+
+def translator(lang: str | None) -> Translator:
+    return Translator(lang if lang in LANGUAGES else "zh")
+
+
+def N_(msgid: str) -> str:
+    """Mark a message id for extraction where it is translated later (tables of labels)."""
+    return msgid

@@ -1,0 +1,83 @@
+"""The page registry: every page's path, permission, id prefix, menu label and render function.
+
+This table is the one place that says who may reach what: the navbar menu, the page layouts and
+the access guard (auth/guard.py) all read it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import dash
+
+from auth.guard import AccessMap
+from callbacks import home, reference
+from dashboard.i18n import N_, Translator
+from dashboard.request import request_translator
+from data.scope import Actor
+from layouts.errors import forbidden, not_found
+from layouts.shell import MenuItem
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    path: str
+    title: str  # message id
+    permission: str
+    id_prefix: str
+    render: Callable[..., object]
+    in_menu: bool = True
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
+    PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
+)
+
+# ids outside any page: the shell (navbar) and Dash's own page router, open to any signed-in user
+SHARED_PREFIXES: dict[str, str | None] = {"shell": None, "_pages": None}
+
+
+def access_map() -> AccessMap:
+    return AccessMap(
+        page_permissions={p.path: p.permission for p in PAGES},
+        prefix_permissions={**SHARED_PREFIXES, **{p.id_prefix: p.permission for p in PAGES}},
+        signed_in_paths=frozenset({"/auth/logout"}),
+    )
+
+
+def menu_for(actor: Actor, t: Translator) -> list[MenuItem]:
+    """Return the menu entries of the pages this actor may open, in registry order."""
+    return [MenuItem(p.path, t(p.title), p.key) for p in PAGES if p.in_menu and actor.can(p.permission)]
+
+
+def _guarded(spec: PageSpec):
+    def layout(**query):
+        from auth.login import current_actor
+
+        t = request_translator()
+        actor = current_actor()
+        if actor is None or not actor.can(spec.permission):
+            return forbidden(t)
+        return spec.render(actor, t, **query)
+
+    return layout
+
+
+def _not_found_layout(**_query):
+    return not_found(request_translator())
+
+
+def register_pages() -> None:
+    """Register every page with Dash (replacing any earlier registration in this process)."""
+    dash.page_registry.clear()
+    for spec in PAGES:
+        dash.register_page(f"pages.{spec.key}", path=spec.path, name=spec.key, title=_title(spec),
+                           layout=_guarded(spec))
+    dash.register_page("pages.not_found_404", path="/404", name="not_found_404", title="404",
+                       layout=_not_found_layout)
+
+
+def _title(spec: PageSpec):
+    return lambda **_kw: request_translator()(spec.title)

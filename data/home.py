@@ -1,0 +1,93 @@
+"""What the home page shows: counts and tasks inside the actor's scope, and their notifications."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from data.models import (
+    AppStatus,
+    Certificate,
+    CertificateApplication,
+    Declaration,
+    Enterprise,
+    Notification,
+)
+from data.scope import Actor, row_scope
+
+# statuses that ask something of the actor, by role
+TASK_STATUSES: dict[str, tuple[str, ...]] = {
+    "enterprise": (AppStatus.RETURNED.value, AppStatus.AWAITING_CONFIRMATION.value, AppStatus.DRAFT.value),
+    "enterprise_admin": (AppStatus.RETURNED.value, AppStatus.AWAITING_CONFIRMATION.value, AppStatus.DRAFT.value),
+    "officer": (AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.CONFIRMED.value,
+                AppStatus.APPROVED.value, AppStatus.SUSPENDED.value),
+}
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    applications_by_status: dict[str, int]
+    certificates_by_status: dict[str, int]
+    declarations: int
+    pending_registrations: int | None
+    tasks: list[tuple[str, int]]
+    notifications: list[NotificationView]
+
+
+def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeSummary:
+    """Count the actor's records by status and list the notifications addressed to them."""
+    actor.require("home.view")
+    now = now or datetime.now(timezone.utc)
+    apps = dict(
+        s.execute(
+            select(CertificateApplication.status, func.count())
+            .where(row_scope(actor, CertificateApplication))
+            .group_by(CertificateApplication.status)
+        ).all()
+    )
+    certs = dict(
+        s.execute(
+            select(Certificate.status, func.count()).where(row_scope(actor, Certificate)).group_by(Certificate.status)
+        ).all()
+    )
+    declarations = s.scalar(select(func.count()).select_from(Declaration).where(row_scope(actor, Declaration)))
+    pending = None
+    if actor.is_admin:
+        pending = s.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.status == "pending"))
+    tasks = [(status, apps.get(status, 0)) for status in TASK_STATUSES.get(actor.role, ())]
+    return HomeSummary(apps, certs, declarations or 0, pending, tasks, notifications_for(s, actor, now))
+
+
+def notifications_for(s: Session, actor: Actor, now: datetime, limit: int = 10) -> list[NotificationView]:
+    """Return published notifications in their time window addressed to the actor's role and district."""
+    rows = s.scalars(
+        select(Notification)
+        .where(
+            Notification.published.is_(True),
+            Notification.starts_at <= now,
+            or_(Notification.ends_at.is_(None), Notification.ends_at > now),
+        )
+        .order_by(Notification.starts_at.desc())
+    )
+    views = []
+    for n in rows:
+        if n.roles and actor.role not in n.roles:
+            continue
+        if n.districts and not (actor.district_codes & set(n.districts)):
+            continue
+        views.append(NotificationView(n.id, n.title_zh, n.title_en, n.body_zh, n.body_en, n.starts_at))
+        if len(views) == limit:
+            break
+    return views

@@ -1,0 +1,100 @@
+"""The acting user and the row scope every query applies.
+
+Enterprise users see their own enterprise's rows; officers and managers the rows of their
+district subtree (直属海关 → 隶属海关); administrators everything; anyone else nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import Session
+
+from data.models import CustomsDistrict, Role, User
+
+
+class AccessDenied(Exception):
+    """The acting user may not do this; the message names what was refused."""
+
+
+class NotFound(Exception):
+    """Nothing by that key inside the acting user's scope (also used for rows outside it)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    account: str
+    real_name: str
+    role: str
+    language: str
+    enterprise_id: int | None
+    district_code: str | None
+    district_codes: frozenset[str]
+    permissions: frozenset[str]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role in (Role.ENTERPRISE.value, Role.ENTERPRISE_ADMIN.value)
+
+    @property
+    def is_customs(self) -> bool:
+        return self.role in (Role.OFFICER.value, Role.MANAGER.value)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: str) -> None:
+        if permission not in self.permissions:
+            raise AccessDenied(permission)
+
+
+def district_subtree(s: Session, code: str) -> frozenset[str]:
+    """Return the code and every district below it, at any depth."""
+    parents = dict(s.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code)).all())
+    found = {code} if code in parents else set()
+    frontier = set(found)
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - found
+        found |= frontier
+    return frozenset(found)
+
+
+def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
+    """Build the Actor for a stored user, with its district subtree resolved."""
+    codes = district_subtree(s, user.district_code) if user.district_code else frozenset()
+    return Actor(
+        user_id=user.id,
+        account=user.account,
+        real_name=user.real_name,
+        role=user.role,
+        language=user.language,
+        enterprise_id=user.enterprise_id,
+        district_code=user.district_code,
+        district_codes=codes,
+        permissions=permissions,
+    )
+
+
+def row_scope(actor: Actor, model) -> ColumnElement[bool]:
+    """Return the WHERE clause limiting `model` (with enterprise_id / district_code) to the actor."""
+    if actor.is_admin:
+        return true()
+    if actor.is_enterprise and actor.enterprise_id is not None:
+        return model.enterprise_id == actor.enterprise_id
+    if actor.is_customs and actor.district_codes:
+        return model.district_code.in_(sorted(actor.district_codes))
+    return false()
+
+
+def district_scope(actor: Actor) -> ColumnElement[bool]:
+    """Return the WHERE clause limiting customs districts to those the actor may pick."""
+    if actor.is_admin:
+        return true()
+    if actor.is_customs and actor.district_codes:
+        return CustomsDistrict.code.in_(sorted(actor.district_codes))
+    return false()

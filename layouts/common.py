@@ -1,0 +1,51 @@
+"""Small shared pieces of UI: status labels and badges, count cards, page headers."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.i18n import N_, Translator
+
+APP_STATUS_LABELS = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "under_review": N_("Under review"),
+    "returned": N_("Returned"),
+    "suspended": N_("Suspended"),
+    "awaiting_confirmation": N_("Awaiting confirmation"),
+    "confirmed": N_("Confirmed"),
+    "approved": N_("Approved"),
+    "issued": N_("Issued"),
+    "revoked": N_("Revoked"),
+}
+APP_STATUS_COLORS = {
+    "draft": "secondary", "submitted": "info", "under_review": "primary", "returned": "warning",
+    "suspended": "dark", "awaiting_confirmation": "warning", "confirmed": "info", "approved": "success",
+    "issued": "success", "revoked": "light",
+}
+CERT_STATUS_LABELS = {"valid": N_("Valid"), "replaced": N_("Replaced"), "withdrawn": N_("Withdrawn")}
+ROLE_LABELS = {
+    "admin": N_("System administrator"),
+    "manager": N_("District manager"),
+    "officer": N_("Customs officer"),
+    "enterprise_admin": N_("Enterprise administrator"),
+    "enterprise": N_("Enterprise operator"),
+    "overseas": N_("Overseas user"),
+}
+
+
+def status_badge(t: Translator, status: str) -> dbc.Badge:
+    return dbc.Badge(t(APP_STATUS_LABELS.get(status, status)), color=APP_STATUS_COLORS.get(status, "secondary"),
+                     className="me-1")
+
+
+def page_header(title: str, subtitle: str | None = None) -> html.Div:
+    return html.Div(
+        [html.H3(title, className="mb-1"), html.P(subtitle, className="text-muted mb-0") if subtitle else None],
+        className="mb-3",
+    )
+
+
+def count_card(label: str, value: str, card_id: dict | str | None = None) -> dbc.Card:
+    body = dbc.CardBody([html.Div(label, className="text-muted small"), html.Div(value, className="fs-3 fw-semibold")])
+    return dbc.Card(body, id=card_id, className="h-100 shadow-sm") if card_id else dbc.Card(body, className="h-100 shadow-sm")

@@ -1,0 +1,70 @@
+"""The signed-in frame: navbar with the role's menu, user box, language switch, the page area."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.i18n import LANGUAGES, Translator
+from layouts.common import ROLE_LABELS
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    path: str
+    label: str
+    key: str
+
+
+def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str) -> dbc.Navbar:
+    nav = dbc.Nav(
+        [dbc.NavItem(dbc.NavLink(item.label, href=item.path, active="exact", id=f"shell-menu-{item.key}"))
+         for item in menu],
+        id=ids.SHELL_MENU,
+        navbar=True,
+        className="me-auto",
+    )
+    languages = [
+        dbc.DropdownMenuItem(name, href=f"/lang/{code}", disabled=code == t.lang) for code, name in LANGUAGES.items()
+    ]
+    logout = html.Form(
+        [dcc.Input(type="hidden", name="csrf", value=csrf),
+         dbc.Button(t("Sign out"), id=ids.SHELL_LOGOUT, type="submit", color="light", size="sm")],
+        method="POST",
+        action="/auth/logout",
+        className="ms-2 mb-0",
+    )
+    user_box = html.Span(
+        [html.Span(user_name, className="fw-semibold"), " · ", html.Span(t(ROLE_LABELS.get(role, role)))],
+        id=ids.SHELL_USER,
+        className="text-white-50 small me-2",
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(t("Certificates"), href="/", className="fw-bold"),
+                nav,
+                user_box,
+                dbc.DropdownMenu(languages, label=LANGUAGES[t.lang], size="sm", color="secondary",
+                                 id="shell-language"),
+                logout,
+            ],
+            fluid=True,
+        ),
+        id=ids.SHELL_NAVBAR,
+        color="primary",
+        dark=True,
+        className="mb-3",
+    )
+
+
+def signed_in_frame(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str) -> html.Div:
+    return html.Div(
+        [
+            navbar(t, menu=menu, user_name=user_name, role=role, csrf=csrf),
+            dbc.Container(dash.page_container, fluid=True, className="pb-4"),
+        ]
+    )

@@ -1,0 +1,115 @@
+"""The permission matrix: every page and every callback, as every role and anonymous."""
+from __future__ import annotations
+
+import pytest
+
+from data.home import home_summary
+from data.scope import AccessDenied
+from tests.world import ACCOUNTS
+
+ROLES = [None, *ACCOUNTS]  # None: anonymous
+
+# path -> accounts that may open it (everyone else signed in gets 403)
+PAGE_ACCESS = {
+    "/": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper",
+          "overseas_ru"},
+    "/reference": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
+                   "ent_b_oper"},
+}
+
+
+def expected_page_status(account, path):
+    if account is None:
+        return 302
+    if path not in PAGE_ACCESS:
+        return 404
+    return 200 if account in PAGE_ACCESS[path] else 403
+
+
+@pytest.mark.parametrize("account", ROLES)
+@pytest.mark.parametrize("path", [*PAGE_ACCESS, "/no-such-page", "/reference/../admin"])
+def test_page_status_follows_the_matrix(client_as, account, path):
+    response = client_as(account).get(path)
+    assert response.status_code == expected_page_status(account, path)
+    if account is None:
+        assert response.headers["Location"].startswith("/login?next=")
+
+
+REF_CALLBACK = {
+    "output": "..ref-table.data...ref-table.page_count...ref-total.children...ref-table.page_current..",
+    "outputs": [{"id": "ref-table", "property": "data"}, {"id": "ref-table", "property": "page_count"},
+                {"id": "ref-total", "property": "children"}, {"id": "ref-table", "property": "page_current"}],
+    "inputs": [{"id": "ref-dictionary", "property": "value", "value": "country"},
+               {"id": "ref-search", "property": "value", "value": "日本"},
+               {"id": "ref-table", "property": "page_current", "value": 0}],
+    "changedPropIds": ["ref-search.value"],
+    "state": [],
+}
+
+
+@pytest.mark.parametrize("account", ROLES)
+def test_reference_callback_follows_the_matrix(client_as, account):
+    response = client_as(account).post("/_dash-update-component", json=REF_CALLBACK)
+    if account is None:
+        assert response.status_code == 401
+    elif account in PAGE_ACCESS["/reference"]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("account", ROLES)
+@pytest.mark.parametrize("outputs", [
+    [{"id": "admin-users", "property": "data"}],  # no such page: denied by default
+    [{"id": "ref-table", "property": "data"}, {"id": "zzz-x", "property": "children"}],  # one unknown output
+    [],  # nothing at all
+    [{"id": {"type": "nopage-row", "index": 1}, "property": "children"}],  # pattern id of no page
+])
+def test_callbacks_of_unknown_pages_are_denied(client_as, account, outputs):
+    payload = {"output": "x.y", "outputs": outputs, "inputs": [], "state": [], "changedPropIds": []}
+    response = client_as(account).post("/_dash-update-component", json=payload)
+    assert response.status_code == (401 if account is None else 403)
+
+
+@pytest.mark.parametrize("path", ["/auth/logout", "/api/anything", "/_dash-update-component"])
+def test_anonymous_posts_are_refused(app, users, path):
+    response = app.server.test_client().post(path, json={})
+    assert response.status_code in (400, 401)
+    assert response.status_code != 200
+
+
+HOME_SCOPE = {  # account -> application ids (by world key) counted on their home page
+    "sysadmin": {"A-0901", "B-0903", "C-0200"},
+    "manager0900": {"A-0901", "B-0903"},
+    "manager0903": {"B-0903"},
+    "officer0901": {"A-0901"},
+    "ent_a_admin": {"A-0901"},
+    "ent_a_oper": {"A-0901"},
+    "ent_b_oper": {"B-0903"},
+    "overseas_ru": set(),
+}
+
+
+@pytest.mark.parametrize("account", list(ACCOUNTS))
+def test_home_counts_only_the_actors_scope(app, users, account):
+    from auth.permissions import role_permissions
+    from data.db import transaction
+    from data.models import User
+    from data.scope import actor_for
+
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        user = s.get(User, users.user_ids[account])
+        actor = actor_for(s, user, role_permissions(s, user.role))
+        summary = home_summary(s, actor)
+    assert sum(summary.applications_by_status.values()) == len(HOME_SCOPE[account])
+    assert summary.certificates_by_status.get("valid", 0) == len(HOME_SCOPE[account])
+    assert summary.declarations == len(HOME_SCOPE[account])
+
+
+def test_home_summary_requires_the_permission(app, users):
+    from data.scope import Actor
+
+    actor = Actor(1, "x", "x", "enterprise", "zh", users.enterprise_ids["A"], None, frozenset(), frozenset())
+    with app.server.extensions["certdash"].sessions() as s:
+        with pytest.raises(AccessDenied):
+            home_summary(s, actor)
