@@ -70,6 +70,14 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def referrer_path() -> str | None:
+    """Return the path (and query) of the page that linked here, if it is on this site."""
+    parts = urlsplit(request.referrer or "")
+    if not parts.path or (parts.netloc and parts.netloc != request.host):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def _load_user(user_id: str):
     try:
         uid, version = (int(x) for x in user_id.split(":"))
@@ -133,7 +141,7 @@ def init_auth(server: Flask) -> None:
         if actor is not None:
             with session_scope() as s:
                 set_language(s, actor.user_id, code)
-        response = redirect(safe_next(request.args.get("next")))
+        response = redirect(safe_next(request.args.get("next") or referrer_path()))
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=server.config.get("SESSION_COOKIE_SECURE", False))
         return response

@@ -7,7 +7,7 @@ from dash import html
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.home import HomeSummary
-from layouts.common import APP_STATUS_LABELS, CERT_STATUS_LABELS, count_card, page_header, status_badge
+from layouts.common import APP_STATUS_LABELS, count_card, page_header, status_badge
 
 TASK_TEXT = {
     "returned": N_("Returned applications to correct and resubmit"),
@@ -25,7 +25,7 @@ def home_page(t: Translator, summary: HomeSummary, user_name: str) -> html.Div:
     cards = [
         (t("Declarations"), summary.declarations),
         (t("Applications"), sum(summary.applications_by_status.values())),
-        (t(CERT_STATUS_LABELS["valid"]) + " · " + t("certificates"), summary.certificates_by_status.get("valid", 0)),
+        (t("Valid certificates"), summary.certificates_by_status.get("valid", 0)),
         (t("Certificates replaced or withdrawn"),
          summary.certificates_by_status.get("replaced", 0) + summary.certificates_by_status.get("withdrawn", 0)),
     ]
