@@ -1,31 +1,69 @@
-"""Shared fixtures: a migrated store on SQLite (always) and PostgreSQL (when the run provides one)."""
+"""Shared fixtures: a migrated store on SQLite and on a real PostgreSQL the suite starts itself."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import shutil
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from data.db import make_engine, make_session_factory, upgrade
 
-STORE_BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("CERTDASH_TEST_PG_URL") else [])
+# Both backends always run; CERTDASH_TEST_BACKENDS=sqlite is an explicit, reported opt-out for quick loops.
+STORE_BACKENDS = os.environ.get("CERTDASH_TEST_BACKENDS", "sqlite,postgresql").split(",")
+TEMPLATE_DB = "certdash_template"
 
 
-def _fresh_url(backend: str, tmp_path: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    from tests.pgutil import fresh_database
+def pytest_report_header(config):
+    return f"certdash store backends: {', '.join(STORE_BACKENDS)}"
 
-    return fresh_database(os.environ["CERTDASH_TEST_PG_URL"])
+
+def pytest_setup_options():
+    """Chromium flags for dash_duo: headless, as root, on a machine without outside network."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    if shutil.which("chromium"):
+        options.binary_location = shutil.which("chromium")
+    return options
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from tests.pgserver import start_postgres
+
+    server = start_postgres()
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"'))
+        conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+    admin.dispose()
+    from sqlalchemy.engine import make_url
+
+    upgrade(make_url(server.admin_url).set(database=TEMPLATE_DB).render_as_string(hide_password=False))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "store.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path) -> str:
-    """Return the URL of an empty store at the head migration, on each configured backend."""
-    url = _fresh_url(request.param, tmp_path)
-    upgrade(url)
-    return url
+    """Return the URL of an empty store at the head migration, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "store.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("pg_server").create_database(template=TEMPLATE_DB)
 
 
 @pytest.fixture

@@ -1,0 +1,47 @@
+# certdash: `make run` serves the demo, `make test` runs the whole suite. Both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CERTIFICATES ?= 20000
+
+# Debian packages: the app needs none beyond Python; the tests need a browser and PostgreSQL.
+APT_TEST := chromium chromium-driver postgresql
+
+.PHONY: run test install install-dev system-test messages bench-seed clean
+
+run: install
+	$(PY) -m flask --app app:server demo --certificates $(CERTIFICATES)
+	$(PY) app.py
+
+test: install-dev system-test
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+system-test:
+	@bash .ci/apt-install $(APT_TEST)
+
+messages: install-dev
+	$(VENV)/bin/pybabel extract -F dashboard/translations/babel.cfg -k t -k N_ --no-default-keywords \
+	  --no-location --omit-header -o dashboard/translations/messages.pot app.py auth callbacks dashboard data layouts exports
+	$(VENV)/bin/pybabel update -i dashboard/translations/messages.pot -d dashboard/translations \
+	  --no-location --ignore-obsolete --width 100
+
+bench-seed: install-dev
+	$(PY) -m bench.seed --certificates 200000
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
