@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 from datetime import timedelta
+from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Dash
 from dash import _callback as dash_callback_registry
-from flask import Flask
+import flask_bootstrap
+from flask import Flask, send_file
 
 from auth.guard import install_guard
 from auth.login import current_actor, init_auth
@@ -17,6 +18,10 @@ from dashboard.pages import access_map, register_pages
 from dashboard.shell import frame
 from dashboard.store import EXTENSION, Store
 from data.db import check_store, make_engine, make_session_factory
+
+
+BOOTSTRAP_CSS_PATH = "/vendor/bootstrap.min.css"
+BOOTSTRAP_CSS_FILE = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css" / "bootstrap.min.css"
 
 
 @functools.cache
@@ -51,7 +56,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     server.extensions[EXTENSION] = Store(engine, make_session_factory(engine))
     init_auth(server)
-    install_guard(server, access_map(), current_actor)
+    install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH}), current_actor)
+
+    @server.get(BOOTSTRAP_CSS_PATH)
+    def bootstrap_css():  # served from the installed package: the app works without outside network
+        return send_file(BOOTSTRAP_CSS_FILE, mimetype="text/css", max_age=86400)
 
     callback_map, callback_list = _callback_registrations()
     dash_callback_registry.GLOBAL_CALLBACK_MAP.clear()
@@ -66,7 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="certdash",
         update_title=None,
         suppress_callback_exceptions=True,
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        external_stylesheets=[BOOTSTRAP_CSS_PATH],
         serve_locally=True,
     )
     register_pages()

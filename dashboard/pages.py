@@ -39,8 +39,9 @@ PAGES: tuple[PageSpec, ...] = (
 SHARED_PREFIXES: dict[str, str | None] = {"shell": None, "_pages": None}
 
 
-def access_map() -> AccessMap:
+def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
     return AccessMap(
+        public_paths=frozenset(public_paths),
         page_permissions={p.path: p.permission for p in PAGES},
         prefix_permissions={**SHARED_PREFIXES, **{p.id_prefix: p.permission for p in PAGES}},
         signed_in_paths=frozenset({"/auth/logout"}),

@@ -28,7 +28,9 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
         className="me-auto",
     )
     languages = [
-        dbc.DropdownMenuItem(name, href=f"/lang/{code}", disabled=code == t.lang) for code, name in LANGUAGES.items()
+        dbc.DropdownMenuItem(name, href=f"/lang/{code}", external_link=True, disabled=code == t.lang,
+                             id=f"shell-language-{code}")
+        for code, name in LANGUAGES.items()
     ]
     logout = html.Form(
         [dcc.Input(type="hidden", name="csrf", value=csrf),

@@ -1,0 +1,95 @@
+"""Browser journeys in headless Chromium (dash_duo): sign-in, role menus, language, no console errors."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.conftest import TEST_PASSWORD
+from tests.world import ACCOUNTS
+
+# the menu each role sees, in the user's language (Chinese by default)
+EXPECTED_MENUS = {
+    "admin": ["首页", "参考数据"],
+    "manager": ["首页", "参考数据"],
+    "officer": ["首页", "参考数据"],
+    "enterprise_admin": ["首页", "参考数据"],
+    "enterprise": ["首页", "参考数据"],
+    "overseas": ["Home"],  # the test overseas user reads English
+}
+ONE_ACCOUNT_PER_ROLE = {role: account for account, (role, _e, _d) in reversed(list(ACCOUNTS.items()))}
+
+
+@pytest.fixture
+def browser_store_url(sqlite_template, tmp_path):
+    import shutil
+
+    path = tmp_path / "browser.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def live_app(browser_store_url, tmp_path):
+    from dashboard.config import Settings
+    from dashboard.factory import create_app
+    from tests.world import build_world
+
+    app = create_app(Settings(database_url=browser_store_url, secret_key="browser-test",
+                              instance_path=tmp_path / "instance"))
+    build_world(app.server.extensions["certdash"].sessions, TEST_PASSWORD)
+    return app
+
+
+def sign_in(dash_duo, account: str, password: str = TEST_PASSWORD) -> None:
+    dash_duo.wait_for_element("#login-account").send_keys(account)
+    dash_duo.find_element("#login-password").send_keys(password)
+    dash_duo.find_element("#login-submit").click()
+
+
+def menu_texts(dash_duo) -> list[str]:
+    dash_duo.wait_for_element("#shell-menu")
+    return [a.text for a in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#shell-menu a")]
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_MENUS))
+def test_each_role_signs_in_and_sees_its_own_menu(dash_duo, live_app, role):
+    account = ONE_ACCOUNT_PER_ROLE[role]
+    dash_duo.start_server(live_app)
+    dash_duo.wait_for_text_to_equal("#login-submit", "登录")
+    sign_in(dash_duo, account)
+    dash_duo.wait_for_contains_text("#shell-user", account)
+    assert menu_texts(dash_duo) == EXPECTED_MENUS[role]
+    dash_duo.wait_for_contains_text("#home-tasks", "")
+    assert dash_duo.get_logs() == []
+
+
+def test_wrong_password_shows_the_reason_and_keeps_the_user_out(dash_duo, live_app):
+    dash_duo.start_server(live_app)
+    sign_in(dash_duo, "ent_a_oper", "not-the-password")
+    dash_duo.wait_for_contains_text("#login-error", "账号或密码错误")
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#shell-menu") == []
+    assert dash_duo.get_logs() == []
+
+
+def test_deep_link_returns_after_sign_in_and_english_switch(dash_duo, live_app):
+    dash_duo.start_server(live_app)
+    dash_duo.driver.get(dash_duo.server_url + "/reference")
+    sign_in(dash_duo, "officer0901")
+    dash_duo.wait_for_contains_text("#ref-total", "条")
+    assert dash_duo.driver.current_url.endswith("/reference")
+    dash_duo.find_element("#shell-language button").click()
+    dash_duo.wait_for_element("#shell-language-en").click()
+    dash_duo.wait_for_contains_text("#ref-total", "entries")
+    assert dash_duo.driver.current_url.endswith("/reference")
+    assert menu_texts(dash_duo) == ["Home", "Reference data"]
+    assert dash_duo.get_logs() == []
+
+
+def test_forbidden_and_missing_pages_render_in_the_shell(dash_duo, live_app):
+    dash_duo.start_server(live_app)
+    sign_in(dash_duo, "overseas_ru")
+    dash_duo.wait_for_element("#shell-menu")
+    dash_duo.driver.get(dash_duo.server_url + "/reference")
+    dash_duo.wait_for_contains_text("#error-title", "403")
+    dash_duo.driver.get(dash_duo.server_url + "/nowhere")
+    dash_duo.wait_for_contains_text("#error-title", "404")
