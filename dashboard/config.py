@@ -63,7 +63,7 @@ def validate_database_url(url: str) -> None:
         raise ConfigError(
             f"DATABASE_URL uses {backend!r}; certdash supports sqlite and postgresql (postgresql+psycopg://...)"
         )
-    if backend == "postgresql" and parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+    if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
         raise ConfigError("DATABASE_URL for PostgreSQL must use the psycopg driver: postgresql+psycopg://...")
 
 

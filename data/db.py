@@ -89,6 +89,10 @@ def describe_url(url: str) -> str:
 def check_store(engine: Engine) -> None:
     """Raise StoreError unless the store is reachable and at the head migration."""
     where = describe_url(str(engine.url))
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
+        if not Path(database).exists():  # connecting would create an empty file in the wrong place
+            raise StoreError(f"the database file {database} does not exist; run: flask --app app:server db upgrade")
     try:
         current = current_revision(engine)
     except DBAPIError as exc:

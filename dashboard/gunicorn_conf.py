@@ -1,0 +1,28 @@
+"""gunicorn settings: `gunicorn -c python:dashboard.gunicorn_conf app:server`.
+
+The master checks the store before forking workers, so a wrong DATABASE_URL or an unmigrated
+store stops the server with one line instead of a crash loop of workers.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+bind = os.environ.get("CERTDASH_BIND", "127.0.0.1:8050")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 120
+accesslog = "-"
+
+
+def on_starting(server):
+    from dashboard.config import ConfigError, Settings
+    from data.db import StoreError, check_store, make_engine
+
+    try:
+        settings = Settings.from_env()
+        engine = make_engine(settings.database_url)
+        check_store(engine)
+        engine.dispose()
+    except (ConfigError, StoreError) as exc:
+        print(f"certdash: {exc}", file=sys.stderr, flush=True)
+        sys.exit(1)
