@@ -54,14 +54,10 @@ class Actor:
 
 
 def district_subtree(s: Session, code: str) -> frozenset[str]:
-    """Return the code and every district below it, at any depth."""
-    parents = dict(s.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code)).all())
-    found = {code} if code in parents else set()
-    frontier = set(found)
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - found
-        found |= frontier
-    return frozenset(found)
+    """Return the code and every district below it, at any depth (empty if unknown)."""
+    tree = select(CustomsDistrict.code).where(CustomsDistrict.code == code).cte("subtree", recursive=True)
+    tree = tree.union_all(select(CustomsDistrict.code).where(CustomsDistrict.parent_code == tree.c.code))
+    return frozenset(s.scalars(select(tree.c.code)))
 
 
 def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
