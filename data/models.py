@@ -499,3 +499,14 @@ class SystemParameter(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+
+
+class LoginChallenge(Base):
+    """A one-time challenge for IC-card sign-in: valid until it expires or is used once."""
+
+    __tablename__ = "login_challenge"
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None] = mapped_column()
+    card_no: Mapped[str | None] = mapped_column(String(32))
