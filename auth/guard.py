@@ -1,7 +1,7 @@
 """Deny by default: one before_request guard over every route, Dash callbacks included.
 
-Anonymous users reach only the public routes (the login frame, static files, language switch).
-A signed-in user reaches a page or a callback only if the page's permission is granted to their
+Anonymous visitors reach only public routes and public pages (sign-in, registration ...). A
+signed-in user reaches a page or a callback only if the page's permission is granted to their
 role. Callback outputs are matched to pages by their component-id prefix (`dashboard/ids.py`),
 so a callback whose outputs belong to no known page is refused.
 """
@@ -9,48 +9,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
+from urllib.parse import quote
 
 from flask import Flask, Response, jsonify, redirect, request
-from urllib.parse import quote
 
 from data.scope import Actor
 
+PUBLIC = "@public"  # anyone, signed in or not
+SIGNED_IN = "@signed_in"  # any signed-in user
+
 DASH_INDEX_ENDPOINTS = frozenset({"/", "/<path:path>"})
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
-PUBLIC_PATHS = frozenset({"/login", "/auth/login", "/_favicon.ico", "/_dash-layout", "/_dash-dependencies",
-                          "/_reload-hash"})
+PUBLIC_PATHS = frozenset({"/auth/login", "/_favicon.ico", "/_dash-layout", "/_dash-dependencies", "/_reload-hash"})
 PUBLIC_PREFIXES = ("/lang/",)
+
+
+def allowed(actor: Actor | None, permission: str | None) -> bool:
+    """Return True when `permission` (a code, PUBLIC or SIGNED_IN) lets this actor in."""
+    if permission == PUBLIC:
+        return True
+    if actor is None or permission is None:
+        return False
+    return permission == SIGNED_IN or actor.can(permission)
 
 
 @dataclass(frozen=True)
 class AccessMap:
     """What each page path and each component-id prefix requires."""
 
-    page_permissions: dict[str, str]  # path -> permission
-    prefix_permissions: dict[str, str | None]  # id prefix -> permission (None: any signed-in user)
-    public_paths: frozenset[str] = field(default_factory=frozenset)  # more routes open to anyone
+    page_permissions: dict[str, str]  # path -> permission, PUBLIC or SIGNED_IN
+    prefix_permissions: dict[str, str]  # id prefix -> permission, PUBLIC or SIGNED_IN
+    anonymous_only_paths: frozenset[str] = field(default_factory=frozenset)  # e.g. /login
+    public_paths: frozenset[str] = field(default_factory=frozenset)  # more server routes open to anyone
     signed_in_paths: frozenset[str] = field(default_factory=frozenset)  # server routes for any signed-in user
 
-    def page_status(self, actor: Actor, path: str) -> int:
-        """Return the HTTP status the page at `path` has for this actor: 200, 403 or 404."""
-        normalised = path.rstrip("/") or "/"
-        permission = self.page_permissions.get(normalised)
+    def page_status(self, actor: Actor | None, path: str) -> int:
+        """Return the HTTP status of the page at `path` for this actor: 200, 401, 403 or 404."""
+        permission = self.page_permissions.get(normalise(path))
         if permission is None:
-            return 404
-        return 200 if actor.can(permission) else 403
+            return 404 if actor is not None else 401
+        if allowed(actor, permission):
+            return 200
+        return 401 if actor is None else 403
 
-    def callback_allowed(self, actor: Actor, output_ids: list) -> bool:
+    def callback_allowed(self, actor: Actor | None, output_ids: list) -> bool:
         """Return True when every output of the callback belongs to a page the actor may use."""
-        if not output_ids:
-            return False
-        for cid in output_ids:
-            prefix = id_prefix(cid)
-            if prefix not in self.prefix_permissions:
-                return False
-            needed = self.prefix_permissions[prefix]
-            if needed is not None and not actor.can(needed):
-                return False
-        return True
+        return bool(output_ids) and all(
+            allowed(actor, self.prefix_permissions.get(id_prefix(cid))) for cid in output_ids
+        )
+
+
+def normalise(path: str) -> str:
+    return path.rstrip("/") or "/"
 
 
 def id_prefix(component_id) -> str:
@@ -94,25 +104,25 @@ def install_guard(server: Flask, access: AccessMap, current_actor: Callable[[], 
         if is_public(path):
             return None
         actor = current_actor()
-        if actor is None:
-            if request.method == "GET" and request.endpoint in DASH_INDEX_ENDPOINTS:
-                return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
-            return _deny(401, "login required")
         if path == "/_dash-update-component":
             payload = request.get_json(silent=True) or {}
-            if not access.callback_allowed(actor, callback_output_ids(payload)):
-                return _deny(403, "forbidden")
+            if access.callback_allowed(actor, callback_output_ids(payload)):
+                return None
+            return _deny(401, "login required") if actor is None else _deny(403, "forbidden")
+        if request.method == "GET" and request.endpoint in DASH_INDEX_ENDPOINTS:
+            if actor is not None and normalise(path) in access.anonymous_only_paths:
+                return redirect("/")
+            if access.page_status(actor, path) == 401:
+                return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
             return None
-        if request.endpoint in DASH_INDEX_ENDPOINTS or path in access.signed_in_paths:
+        if actor is not None and path in access.signed_in_paths:
             return None
-        return _deny(404, "not found")
+        return _deny(401, "login required") if actor is None else _deny(404, "not found")
 
     @server.after_request
     def _page_status(response: Response) -> Response:
         if request.method == "GET" and request.endpoint in DASH_INDEX_ENDPOINTS and response.status_code == 200:
-            actor = current_actor()
-            if actor is not None:
-                response.status_code = access.page_status(actor, request.path)
+            response.status_code = access.page_status(current_actor(), request.path)
         return response
 
 

@@ -18,21 +18,22 @@ def render(actor: Actor, t: Translator, **_query):
 
 
 @callback(
-    Output(ids.REF_TABLE, "data"),
-    Output(ids.REF_TABLE, "page_count"),
+    Output(ids.REF_TABLE, "rowData"),
+    Output(ids.REF_PAGER, "max_value"),
     Output(ids.REF_TOTAL, "children"),
-    Output(ids.REF_TABLE, "page_current"),
+    Output(ids.REF_PAGER, "active_page"),
     Input(ids.REF_DICTIONARY, "value"),
     Input(ids.REF_SEARCH, "value"),
-    Input(ids.REF_TABLE, "page_current"),
+    Input(ids.REF_PAGER, "active_page"),
 )
-def search(name, text, page_current):
+def search(name, text, active_page):
     t = request_translator()
-    if ctx.triggered_id != ids.REF_TABLE:  # a new dictionary or search starts at the first page
-        page_current = 0
+    page_index = (active_page or 1) - 1
+    if ctx.triggered_id != ids.REF_PAGER:  # a new dictionary or search starts at the first page
+        page_index = 0
     try:
         with session_scope() as s:
-            page = search_dictionary(s, current_actor(), name or "", text or "", page_current or 0, PAGE_SIZE)
+            page = search_dictionary(s, current_actor(), name or "", text or "", page_index, PAGE_SIZE)
     except UnknownDictionary:
-        return [], 1, t("Unknown dictionary."), 0
-    return table_rows(page), page.page_count, total_text(t, page), page.page
+        return [], 1, t("Unknown dictionary."), 1
+    return table_rows(page), page.page_count, total_text(t, page), page.page + 1

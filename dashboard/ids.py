@@ -27,6 +27,7 @@ REF_DICTIONARY = "ref-dictionary"
 REF_SEARCH = "ref-search"
 REF_TABLE = "ref-table"
 REF_TOTAL = "ref-total"
+REF_PAGER = "ref-pager"
 
 # error pages
 ERROR_TITLE = "error-title"

@@ -10,8 +10,9 @@ from typing import Callable
 
 import dash
 
-from auth.guard import AccessMap
-from callbacks import home, reference
+from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
+from auth.login import current_actor
+from callbacks import home, login, reference
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -24,44 +25,50 @@ class PageSpec:
     key: str
     path: str
     title: str  # message id
-    permission: str
+    permission: str  # a permission code, PUBLIC or SIGNED_IN
     id_prefix: str
-    render: Callable[..., object]
+    render: Callable[..., object]  # (actor | None, translator, **query) -> component
     in_menu: bool = True
+    anonymous_only: bool = False  # signed-in users are sent home (sign-in, registration)
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("login", "/login", N_("Sign in"), PUBLIC, "login", login.render, in_menu=False, anonymous_only=True),
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
 )
 
-# ids outside any page: the shell (navbar) and Dash's own page router, open to any signed-in user
-SHARED_PREFIXES: dict[str, str | None] = {"shell": None, "_pages": None}
+# ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page
+# layouts check their own permission (see `_guarded`)
+SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
+SIGNED_IN_SERVER_PATHS = frozenset({"/auth/logout"})
 
 
 def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
     return AccessMap(
-        public_paths=frozenset(public_paths),
         page_permissions={p.path: p.permission for p in PAGES},
         prefix_permissions={**SHARED_PREFIXES, **{p.id_prefix: p.permission for p in PAGES}},
-        signed_in_paths=frozenset({"/auth/logout"}),
+        anonymous_only_paths=frozenset(p.path for p in PAGES if p.anonymous_only),
+        public_paths=frozenset(public_paths),
+        signed_in_paths=SIGNED_IN_SERVER_PATHS,
     )
 
 
 def menu_for(actor: Actor, t: Translator) -> list[MenuItem]:
     """Return the menu entries of the pages this actor may open, in registry order."""
-    return [MenuItem(p.path, t(p.title), p.key) for p in PAGES if p.in_menu and actor.can(p.permission)]
+    return [MenuItem(p.path, t(p.title), p.key) for p in PAGES
+            if p.in_menu and p.permission != PUBLIC and allowed(actor, p.permission)]
 
 
 def _guarded(spec: PageSpec):
     def layout(**query):
-        from auth.login import current_actor
-
         t = request_translator()
         actor = current_actor()
-        if actor is None or not actor.can(spec.permission):
-            return forbidden(t)
-        return spec.render(actor, t, **query)
+        if allowed(actor, spec.permission):
+            return spec.render(actor, t, **query)
+        if actor is None:  # the session ended while the page was open: offer to sign in again
+            return login.render(None, t, next=spec.path)
+        return forbidden(t)
 
     return layout
 

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import LANGUAGES, Translator
+from dashboard.i18n import Translator
 
 
 def error_message(t: Translator, error: dict | None) -> str | None:
@@ -22,16 +22,6 @@ def error_message(t: Translator, error: dict | None) -> str | None:
         return t("Wrong account or password. {n} more failed attempts will lock the account.",
                  n=error["attempts_left"])
     return t("Wrong account or password.")
-
-
-def language_links(t: Translator) -> html.Div:
-    links = []
-    for code, name in LANGUAGES.items():
-        if code == t.lang:
-            links.append(html.Span(name, className="fw-semibold mx-1"))
-        else:
-            links.append(html.A(name, href=f"/lang/{code}", className="mx-1", id=f"login-lang-{code}"))
-    return html.Div(links, className="small")
 
 
 def login_page(t: Translator, *, csrf: str, next_path: str, error: dict | None) -> html.Div:
@@ -59,11 +49,9 @@ def login_page(t: Translator, *, csrf: str, next_path: str, error: dict | None) 
                 html.H4(t("Export inspection and quarantine certificates"), className="mb-1"),
                 html.P(t("Sign in with your account and password."), className="text-muted"),
                 form,
-                html.Hr(),
-                language_links(t),
             ]
         ),
         className="shadow-sm",
         style={"maxWidth": "26rem", "margin": "10vh auto"},
     )
-    return html.Div([card], className="container")
+    return html.Div([card])

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, html
+import dash_ag_grid as dag
+from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
@@ -26,10 +27,10 @@ PAGE_SIZE = 25
 
 def reference_page(t: Translator, names: tuple[str, ...]) -> html.Div:
     columns = [
-        {"name": t("Code"), "id": "code"},
-        {"name": t("Chinese name"), "id": "name_zh"},
-        {"name": t("English name"), "id": "name_en"},
-        {"name": t("Parent / group"), "id": "parent"},
+        {"headerName": t("Code"), "field": "code", "maxWidth": 160},
+        {"headerName": t("Chinese name"), "field": "name_zh"},
+        {"headerName": t("English name"), "field": "name_en"},
+        {"headerName": t("Parent / group"), "field": "parent", "maxWidth": 180},
     ]
     return html.Div(
         [
@@ -45,18 +46,17 @@ def reference_page(t: Translator, names: tuple[str, ...]) -> html.Div:
                 ],
                 className="mb-3 g-2",
             ),
-            dash_table.DataTable(
+            dag.AgGrid(
                 id=ids.REF_TABLE,
-                columns=columns,
-                data=[],
-                page_action="custom",
-                page_current=0,
-                page_size=PAGE_SIZE,
-                page_count=1,
-                style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto",
-                            "fontFamily": "inherit", "fontSize": "0.9rem"},
-                style_header={"fontWeight": "600"},
+                columnDefs=columns,
+                rowData=[],
+                defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
+                columnSize="responsiveSizeToFit",
+                dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True},
+                className="ag-theme-alpine",
             ),
+            dbc.Pagination(id=ids.REF_PAGER, max_value=1, active_page=1, fully_expanded=False,
+                           first_last=True, previous_next=True, className="mt-2"),
         ]
     )
 

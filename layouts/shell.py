@@ -70,3 +70,18 @@ def signed_in_frame(t: Translator, *, menu: list[MenuItem], user_name: str, role
             dbc.Container(dash.page_container, fluid=True, className="pb-4"),
         ]
     )
+
+
+def public_frame(t: Translator) -> html.Div:
+    """Frame of the public pages (sign-in, registration): title bar with the language switch."""
+    languages = [
+        html.Span(name, className="fw-semibold mx-1") if code == t.lang
+        else html.A(name, href=f"/lang/{code}", className="mx-1 link-light", id=f"shell-public-lang-{code}")
+        for code, name in LANGUAGES.items()
+    ]
+    bar = dbc.Navbar(
+        dbc.Container([dbc.NavbarBrand(t("Certificates"), href="/", className="fw-bold"),
+                       html.Div(languages, className="small text-white")], fluid=True),
+        color="primary", dark=True, className="mb-3",
+    )
+    return html.Div([bar, dbc.Container(dash.page_container, fluid=True, className="pb-4")])

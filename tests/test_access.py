@@ -5,7 +5,7 @@ import pytest
 
 from data.home import home_summary
 from data.scope import AccessDenied
-from tests.world import ACCOUNTS
+from tests.world import ACCOUNTS, page_text
 
 ROLES = [None, *ACCOUNTS]  # None: anonymous
 
@@ -19,6 +19,8 @@ PAGE_ACCESS = {
 
 
 def expected_page_status(account, path):
+    if path == "/login":
+        return 200 if account is None else 302  # signed-in users are sent home
     if account is None:
         return 302
     if path not in PAGE_ACCESS:
@@ -27,21 +29,34 @@ def expected_page_status(account, path):
 
 
 @pytest.mark.parametrize("account", ROLES)
-@pytest.mark.parametrize("path", [*PAGE_ACCESS, "/no-such-page", "/reference/../admin"])
+@pytest.mark.parametrize("path", [*PAGE_ACCESS, "/login", "/no-such-page", "/reference/../admin"])
 def test_page_status_follows_the_matrix(client_as, account, path):
     response = client_as(account).get(path)
     assert response.status_code == expected_page_status(account, path)
-    if account is None:
-        assert response.headers["Location"].startswith("/login?next=")
+    if response.status_code == 302:
+        assert response.headers["Location"] == ("/" if account else f"/login?next={path}")
+
+
+@pytest.mark.parametrize("account", ROLES)
+@pytest.mark.parametrize("path", [*PAGE_ACCESS, "/login"])
+def test_page_layouts_through_the_router_follow_the_matrix(client_as, account, path):
+    """Client-side navigation renders a page through the router callback: it checks too."""
+    text = page_text(client_as(account), path)
+    if path == "/login" or account is None:
+        assert '"login-form"' in text
+    elif account in PAGE_ACCESS[path]:
+        assert '"error-title"' not in text and '"login-form"' not in text
+    else:
+        assert '"error-title"' in text and "403" in text
 
 
 REF_CALLBACK = {
-    "output": "..ref-table.data...ref-table.page_count...ref-total.children...ref-table.page_current..",
-    "outputs": [{"id": "ref-table", "property": "data"}, {"id": "ref-table", "property": "page_count"},
-                {"id": "ref-total", "property": "children"}, {"id": "ref-table", "property": "page_current"}],
+    "output": "..ref-table.rowData...ref-pager.max_value...ref-total.children...ref-pager.active_page..",
+    "outputs": [{"id": "ref-table", "property": "rowData"}, {"id": "ref-pager", "property": "max_value"},
+                {"id": "ref-total", "property": "children"}, {"id": "ref-pager", "property": "active_page"}],
     "inputs": [{"id": "ref-dictionary", "property": "value", "value": "country"},
                {"id": "ref-search", "property": "value", "value": "日本"},
-               {"id": "ref-table", "property": "page_current", "value": 0}],
+               {"id": "ref-pager", "property": "active_page", "value": 1}],
     "changedPropIds": ["ref-search.value"],
     "state": [],
 }

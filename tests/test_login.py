@@ -10,7 +10,7 @@ from sqlalchemy import select
 from auth.login import safe_next
 from data.models import Event, User
 from tests.conftest import TEST_PASSWORD
-from tests.world import csrf_from, sign_in
+from tests.world import csrf_from, page_text, sign_in
 
 
 def events(app, code):
@@ -19,7 +19,11 @@ def events(app, code):
 
 
 def login_error(client) -> str:
-    """Return the sign-in frame's layout as readable text (Dash escapes non-ASCII in JSON)."""
+    """Return the sign-in page as readable text, with any message of the last attempt."""
+    return page_text(client, "/login")
+
+
+def frame_text(client) -> str:
     return json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
 
 
@@ -125,10 +129,10 @@ def test_session_cookie_flags(app, users):
 def test_language_switch_is_remembered_for_the_user(app, users):
     client = app.server.test_client()
     sign_in(client, "manager0900", TEST_PASSWORD)
-    assert "退出" in login_error(client)
+    assert "退出" in frame_text(client)
     response = client.get("/lang/en", headers={"Referer": "http://localhost/reference"})
     assert response.headers["Location"] == "/reference"
-    assert "Sign out" in login_error(client)
+    assert "Sign out" in frame_text(client)
     with app.server.extensions["certdash"].sessions() as s:
         assert s.scalar(select(User.language).where(User.account == "manager0900")) == "en"
     assert client.get("/lang/xx").status_code == 404

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -94,10 +95,29 @@ def build_world(sessions, password: str) -> World:
     return World(ents, user_ids, apps)
 
 
+def render_page(client, path: str, search: str = "") -> dict:
+    """Ask Dash's page router for a page's layout, as the browser does; return the JSON response."""
+    payload = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def page_text(client, path: str, search: str = "") -> str:
+    """Return a page's layout as readable JSON text (Dash escapes non-ASCII)."""
+    return json.dumps(render_page(client, path, search), ensure_ascii=False)
+
+
 def csrf_from(client) -> str:
-    layout = client.get("/_dash-layout").get_data(as_text=True)
-    match = re.search(r'"value":\s*"([^"]+)",\s*"type":\s*"hidden",\s*"name":\s*"csrf"', layout)
-    assert match, "no csrf token in the layout"
+    match = re.search(r'"value":\s*"([^"]+)",\s*"type":\s*"hidden",\s*"name":\s*"csrf"', page_text(client, "/login"))
+    assert match, "no csrf token on the sign-in page"
     return match.group(1)
 
 
