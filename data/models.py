@@ -177,6 +177,57 @@ class Enterprise(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # registration (Hebei single-window manual 2.3): 三证合一 (uscc) or the older kind (org_code)
+    registration_kind: Mapped[str] = mapped_column(String(8), default="uscc", server_default="uscc")
+    short_name: Mapped[str | None] = mapped_column(String(64))
+    province: Mapped[str | None] = mapped_column(String(32))
+    city: Mapped[str | None] = mapped_column(String(32))
+    postcode: Mapped[str | None] = mapped_column(String(6))
+    profile: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # optional codes, bank ...
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    reviewed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", use_alter=True, name="fk_enterprise_reviewed_by"))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+
+    contacts: Mapped[list[EnterpriseContact]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="EnterpriseContact.id"
+    )
+    attachments: Mapped[list[EnterpriseAttachment]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="EnterpriseAttachment.id"
+    )
+
+
+class EnterpriseContact(Base):
+    """联系方式: legal representative, general manager, finance contact."""
+
+    __tablename__ = "enterprise_contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(24))  # legal_representative | general_manager | finance
+    name: Mapped[str | None] = mapped_column(String(64))
+    id_type: Mapped[str | None] = mapped_column(String(16))
+    id_number: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    fax: Mapped[str | None] = mapped_column(String(32))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(128))
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="contacts")
+
+
+class EnterpriseAttachment(Base):
+    """注册资料: a scanned licence or certificate uploaded with the registration."""
+
+    __tablename__ = "enterprise_attachment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="attachments")
 
 
 class RoleDef(Base):
@@ -214,9 +265,63 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column()
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fax: Mapped[str | None] = mapped_column(String(32))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    job_title: Mapped[str | None] = mapped_column(String(64))
+    customs_declarant_no: Mapped[str | None] = mapped_column(String(32))  # 报关员号
+    inspection_declarant_no: Mapped[str | None] = mapped_column(String(32))  # 报检员号
+    organisation: Mapped[str | None] = mapped_column(String(128))  # overseas users: their authority / firm
+    country: Mapped[str | None] = mapped_column(String(2))  # overseas users
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_app_user_created_by"))
 
-    enterprise: Mapped[Enterprise | None] = relationship()
+    enterprise: Mapped[Enterprise | None] = relationship(foreign_keys=[enterprise_id])
     district: Mapped[CustomsDistrict | None] = relationship()
+
+
+class PasswordResetToken(Base):
+    """An e-mailed one-time link to set a new password; only the token's hash is stored."""
+
+    __tablename__ = "password_reset_token"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+class CommAccount(Base):
+    """The enterprise's bound ECIQ communication account (通信账号); the password is encrypted."""
+
+    __tablename__ = "comm_account"
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    password_encrypted: Mapped[str] = mapped_column(Text)
+    bound_at: Mapped[datetime] = mapped_column(default=utcnow)
+    bound_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CertificateShare(Base):
+    """A certificate an enterprise has shared with one of its overseas users."""
+
+    __tablename__ = "certificate_share"
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    shared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shared_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class OutgoingMail(Base):
+    """An e-mail written in the same transaction as the change it reports, delivered after commit."""
+
+    __tablename__ = "outgoing_mail"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(256))
+    subject: Mapped[str] = mapped_column(String(256))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class IcCard(Base):
