@@ -21,3 +21,26 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+MIN_LENGTH = 8
+MAX_LENGTH = 64
+
+
+def password_problem(password: str, account: str = "") -> str | None:
+    """Return why a new password is not acceptable (a reason code), or None.
+
+    Stronger than the single-window rule it replaces (6-12 letters, digits or _): at least 8
+    characters with both letters and digits, and not containing the account name.
+    """
+    if not password:
+        return "required"
+    if len(password) < MIN_LENGTH:
+        return "password_short"
+    if len(password) > MAX_LENGTH:
+        return "password_long"
+    if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
+        return "password_classes"
+    if account and account.lower() in password.lower():
+        return "password_has_account"
+    return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -13,6 +13,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 SUPPORTED_LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 20.0
 
 
 class ConfigError(Exception):
@@ -27,7 +37,9 @@ class Settings:
     default_language: str = DEFAULT_LANGUAGE
     session_cookie_secure: bool = False
     sql_echo: bool = False
-    extra: dict = field(default_factory=dict)
+    smtp: SmtpSettings | None = None  # None: mail goes to the outbox folder in the instance
+    mail_from: str = "certdash <no-reply@certdash.local>"
+    public_url: str = "http://127.0.0.1:8050"  # base of links in e-mails
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -42,14 +54,29 @@ class Settings:
             raise ConfigError(
                 f"CERTDASH_LANGUAGE={language!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}"
             )
+        smtp = None
+        if env.get("SMTP_HOST"):
+            try:
+                port = int(env.get("SMTP_PORT", "25"))
+            except ValueError:
+                raise ConfigError(f"SMTP_PORT={env['SMTP_PORT']!r} is not a port number") from None
+            smtp = SmtpSettings(env["SMTP_HOST"], port, env.get("SMTP_USER") or None,
+                                env.get("SMTP_PASSWORD") or None, _flag(env.get("SMTP_STARTTLS", "0")))
         return cls(
             database_url=url,
             secret_key=secret,
             instance_path=instance,
             default_language=language,
-            session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") in ("1", "true", "yes"),
-            sql_echo=env.get("SQL_ECHO", "0") in ("1", "true", "yes"),
+            session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE", "0")),
+            sql_echo=_flag(env.get("SQL_ECHO", "0")),
+            smtp=smtp,
+            mail_from=env.get("MAIL_FROM", cls.mail_from),
+            public_url=env.get("CERTDASH_PUBLIC_URL", cls.public_url).rstrip("/"),
         )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def validate_database_url(url: str) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.models import Event, User
+from data.models import Enterprise, Event, User, as_utc
 
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_]{6,12}$")
 MAX_FAILED_ATTEMPTS = 5
@@ -21,6 +21,8 @@ class LoginOutcome(str, enum.Enum):
     BAD_CREDENTIALS = "bad_credentials"
     LOCKED = "locked"
     INACTIVE = "inactive"
+    PENDING_REVIEW = "pending_review"  # the enterprise's registration is not reviewed yet
+    REJECTED = "rejected"  # the enterprise's registration was rejected
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,6 @@ class LoginResult:
 
 def normalise_account(account: str) -> str:
     return (account or "").strip().lower()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def find_user(s: Session, account: str) -> User | None:
@@ -59,7 +54,7 @@ def authenticate(s: Session, account: str, password: str, verify, *, now: dateti
     if user is None:
         s.add(Event(code="auth.login_failed", object_type="user", message="unknown account", details=details, at=now))
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
-    locked_until = _aware(user.locked_until)
+    locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > now:
         _log(s, user, "auth.login_refused_locked", "account locked", details, now)
         return LoginResult(LoginOutcome.LOCKED, locked_until=locked_until)
@@ -75,6 +70,12 @@ def authenticate(s: Session, account: str, password: str, verify, *, now: dateti
     if not user.active:
         _log(s, user, "auth.login_refused_inactive", "account deactivated", details, now)
         return LoginResult(LoginOutcome.INACTIVE)
+    if user.enterprise_id is not None:
+        status = s.scalar(select(Enterprise.status).where(Enterprise.id == user.enterprise_id))
+        if status != "approved":
+            outcome = LoginOutcome.REJECTED if status == "rejected" else LoginOutcome.PENDING_REVIEW
+            _log(s, user, f"auth.login_refused_{outcome.value}", f"enterprise registration {status}", details, now)
+            return LoginResult(outcome)
     user.failed_attempts = 0
     user.locked_until = None
     user.last_login_at = now

@@ -70,3 +70,19 @@ def format_org_code(code: str) -> str:
     """Return an organisation code in its usual written form, XXXXXXXX-X."""
     plain = normalise_code(code).replace("-", "")
     return f"{plain[:8]}-{plain[8]}"
+
+
+ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CARD_CHECKS = "10X98765432"
+ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_card_problem(number: str | None) -> str | None:
+    """Return why a resident identity card number (GB 11643) is invalid, or None if it is valid."""
+    number = normalise_code(number)
+    if not ID_CARD_RE.match(number):
+        return "id_card_format"
+    total = sum(int(d) * w for d, w in zip(number[:17], ID_CARD_WEIGHTS))
+    if number[17] != ID_CARD_CHECKS[total % 11]:
+        return "id_card_check"
+    return None

@@ -32,6 +32,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Return a stored moment as an aware UTC datetime (SQLite hands back naive ones)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
 

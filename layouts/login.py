@@ -16,6 +16,10 @@ def error_message(t: Translator, error: dict | None) -> str | None:
     if code == "locked":
         return t("The account is locked after too many failed attempts. Try again in {minutes} minutes.",
                  minutes=error.get("minutes", 15))
+    if code == "pending_review":
+        return t("Your enterprise's registration is waiting for review. You will be told the result by e-mail.")
+    if code == "rejected":
+        return t("Your enterprise's registration was not approved. See the e-mail we sent for the reason.")
     if code == "inactive":
         return t("This account has been deactivated. Please contact your administrator.")
     if "attempts_left" in error:

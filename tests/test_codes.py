@@ -70,3 +70,11 @@ def test_org_code_forms_and_reasons():
     assert org_code_problem("D214356-X") == "org_format"
     assert org_code_problem(None) == "required"
     assert format_org_code("d2143569x") == "D2143569-X"
+
+
+def test_identity_card_numbers():
+    from data.codes import id_card_problem
+
+    assert id_card_problem("11010519491231002X") is None  # the standard's well-known example
+    assert id_card_problem("110105194912310021") == "id_card_check"
+    assert id_card_problem("1101051949123100") == "id_card_format"
