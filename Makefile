@@ -38,7 +38,7 @@ messages: install-dev
 	$(VENV)/bin/pybabel extract -F dashboard/translations/babel.cfg -k t -k N_ --no-default-keywords \
 	  --no-location --omit-header -o dashboard/translations/messages.pot app.py auth callbacks dashboard data layouts exports
 	$(VENV)/bin/pybabel update -i dashboard/translations/messages.pot -d dashboard/translations \
-	  --no-location --ignore-obsolete --width 100
+	  --ignore-obsolete --width 100
 
 bench-seed: install-dev
 	$(PY) -m bench.seed --certificates 200000

@@ -41,7 +41,8 @@ class AccessMap:
     prefix_permissions: dict[str, str]  # id prefix -> permission, PUBLIC or SIGNED_IN
     anonymous_only_paths: frozenset[str] = field(default_factory=frozenset)  # e.g. /login
     public_paths: frozenset[str] = field(default_factory=frozenset)  # more server routes open to anyone
-    signed_in_paths: frozenset[str] = field(default_factory=frozenset)  # server routes for any signed-in user
+    # server routes (Flask endpoint name -> permission, PUBLIC or SIGNED_IN); the view scopes the data itself
+    route_permissions: dict[str, str] = field(default_factory=dict)
 
     def page_status(self, actor: Actor | None, path: str) -> int:
         """Return the HTTP status of the page at `path` for this actor: 200, 401, 403 or 404."""
@@ -115,8 +116,10 @@ def install_guard(server: Flask, access: AccessMap, current_actor: Callable[[], 
             if access.page_status(actor, path) == 401:
                 return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
             return None
-        if actor is not None and path in access.signed_in_paths:
-            return None
+        if request.endpoint in access.route_permissions:
+            if allowed(actor, access.route_permissions[request.endpoint]):
+                return None
+            return _deny(401, "login required") if actor is None else _deny(403, "forbidden")
         return _deny(401, "login required") if actor is None else _deny(404, "not found")
 
     @server.after_request

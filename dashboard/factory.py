@@ -15,6 +15,7 @@ from auth.guard import install_guard
 from auth.login import current_actor, init_auth
 from dashboard.config import Settings
 from dashboard.pages import access_map, register_pages
+from dashboard.routes import init_routes
 from dashboard.shell import frame
 from dashboard.store import EXTENSION, Store
 from data.db import check_store, make_engine, make_session_factory
@@ -33,6 +34,8 @@ def _callback_registrations() -> tuple[dict, list]:
     """
     import callbacks.home  # noqa: F401
     import callbacks.reference  # noqa: F401
+    import callbacks.register  # noqa: F401
+    import callbacks.registrations  # noqa: F401
 
     return dict(dash_callback_registry.GLOBAL_CALLBACK_MAP), list(dash_callback_registry.GLOBAL_CALLBACK_LIST)
 
@@ -57,6 +60,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.extensions[EXTENSION] = Store(engine, make_session_factory(engine))
     init_auth(server)
     install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH}), current_actor)
+
+    init_routes(server)
 
     @server.get(BOOTSTRAP_CSS_PATH)
     def bootstrap_css():  # served from the installed package: the app works without outside network

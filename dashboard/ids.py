@@ -29,5 +29,29 @@ REF_TABLE = "ref-table"
 REF_TOTAL = "ref-total"
 REF_PAGER = "ref-pager"
 
+# registration (public); pattern-matching types carry the page prefix too
+REG_FIELD = "reg-field"
+REG_ERROR = "reg-error"
+REG_ONLY = "reg-only"
+REG_UPLOAD = "reg-upload"
+REG_UPLOAD_STATUS = "reg-upload-status"
+REG_UPLOAD_MESSAGES = "reg-upload-messages"
+REG_FORM = "reg-form"
+REG_SUMMARY = "reg-summary"
+REG_SUBMIT = "reg-submit"
+REG_RESULT = "reg-result"
+REG_SUCCESS = "reg-success"
+
+# registration review (administrators)
+REGREV_QUEUE = "regrev-queue"
+REGREV_OPEN = "regrev-open"  # pattern: {"type": REGREV_OPEN, "index": enterprise id}
+REGREV_DETAIL = "regrev-detail"
+REGREV_CURRENT = "regrev-current"
+REGREV_DISTRICT = "regrev-district"
+REGREV_REASON = "regrev-reason"
+REGREV_APPROVE = "regrev-approve"
+REGREV_REJECT = "regrev-reject"
+REGREV_MESSAGE = "regrev-message"
+
 # error pages
 ERROR_TITLE = "error-title"

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import smtplib
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import Settings
+from dashboard.store import current_store
 from data.db import transaction
 from data.mail import pending_mail, record_delivery
 from data.models import OutgoingMail
@@ -58,3 +61,9 @@ def _send_smtp(settings: Settings, message: EmailMessage) -> None:
         if smtp.username:
             client.login(smtp.username, smtp.password or "")
         client.send_message(message)
+
+
+def deliver_in_background() -> None:
+    """Deliver the outbox in a thread after the request's transaction has committed."""
+    sessions, settings = current_store().sessions, current_app.config["CERTDASH_SETTINGS"]
+    threading.Thread(target=deliver_pending, args=(sessions, settings), daemon=True, name="mail").start()

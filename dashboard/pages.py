@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import home, login, reference
+from callbacks import home, login, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -34,14 +34,22 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("login", "/login", N_("Sign in"), PUBLIC, "login", login.render, in_menu=False, anonymous_only=True),
+    PageSpec("register", "/register", N_("Enterprise registration"), PUBLIC, "reg", register.render, in_menu=False,
+             anonymous_only=True),
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
+    PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
+             registrations.render),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page
 # layouts check their own permission (see `_guarded`)
 SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
-SIGNED_IN_SERVER_PATHS = frozenset({"/auth/logout"})
+# server (non-Dash) routes by Flask endpoint: auth/login.py and dashboard/routes.py
+ROUTE_PERMISSIONS: dict[str, str] = {
+    "logout": SIGNED_IN,
+    "registration_attachment": "admin.registrations",
+}
 
 
 def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
@@ -50,7 +58,7 @@ def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
         prefix_permissions={**SHARED_PREFIXES, **{p.id_prefix: p.permission for p in PAGES}},
         anonymous_only_paths=frozenset(p.path for p in PAGES if p.anonymous_only),
         public_paths=frozenset(public_paths),
-        signed_in_paths=SIGNED_IN_SERVER_PATHS,
+        route_permissions=ROUTE_PERMISSIONS,
     )
 
 

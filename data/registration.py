@@ -18,6 +18,7 @@ from data.codes import credit_code_problem, format_org_code, id_card_problem, no
 from data.files import Upload, UploadProblem, check_upload, safe_filename, store_blob
 from data.mail import queue_mail
 from data.models import (
+    Blob,
     CustomsDistrict,
     Enterprise,
     EnterpriseAttachment,
@@ -368,3 +369,31 @@ def _log_review(s: Session, actor: Actor, enterprise: Enterprise, code: str, rea
     s.add(Event(code=code, actor_id=actor.user_id, object_type="enterprise", object_id=str(enterprise.id),
                 enterprise_id=enterprise.id, district_code=enterprise.district_code, at=now,
                 message=reason or code, details={"status": enterprise.status}))
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def registration_attachment(s: Session, actor: Actor, attachment_id: int) -> StoredFile:
+    """Return a registration scan for the reviewing administrator."""
+    actor.require("admin.registrations")
+    row = s.execute(
+        select(EnterpriseAttachment.filename, Blob.media_type, Blob.data)
+        .join(Blob, Blob.sha256 == EnterpriseAttachment.blob_sha256)
+        .where(EnterpriseAttachment.id == attachment_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"attachment {attachment_id}")
+    return StoredFile(*row)
+
+
+def review_districts(s: Session, actor: Actor) -> list[tuple[str, str, str]]:
+    """Return (code, Chinese name, English name) of the active districts an approval can name."""
+    actor.require("admin.registrations")
+    return [tuple(r) for r in s.execute(
+        select(CustomsDistrict.code, CustomsDistrict.name_zh, CustomsDistrict.name_en)
+        .where(CustomsDistrict.active.is_(True)).order_by(CustomsDistrict.code))]

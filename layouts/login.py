@@ -53,6 +53,10 @@ def login_page(t: Translator, *, csrf: str, next_path: str, error: dict | None) 
                 html.H4(t("Export inspection and quarantine certificates"), className="mb-1"),
                 html.P(t("Sign in with your account and password."), className="text-muted"),
                 form,
+                html.Hr(),
+                html.Div([t("No account yet?"), " ",
+                          html.A(t("Register your enterprise"), href="/register", id="login-register")],
+                         className="small"),
             ]
         ),
         className="shadow-sm",

@@ -15,12 +15,14 @@ PAGE_ACCESS = {
           "overseas_ru"},
     "/reference": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                    "ent_b_oper"},
+    "/admin/registrations": {"sysadmin"},
 }
+PUBLIC_PAGES = ("/login", "/register")  # anonymous only: signed-in users are sent home
 
 
 def expected_page_status(account, path):
-    if path == "/login":
-        return 200 if account is None else 302  # signed-in users are sent home
+    if path in PUBLIC_PAGES:
+        return 200 if account is None else 302
     if account is None:
         return 302
     if path not in PAGE_ACCESS:
@@ -29,7 +31,7 @@ def expected_page_status(account, path):
 
 
 @pytest.mark.parametrize("account", ROLES)
-@pytest.mark.parametrize("path", [*PAGE_ACCESS, "/login", "/no-such-page", "/reference/../admin"])
+@pytest.mark.parametrize("path", [*PAGE_ACCESS, *PUBLIC_PAGES, "/no-such-page", "/reference/../admin"])
 def test_page_status_follows_the_matrix(client_as, account, path):
     response = client_as(account).get(path)
     assert response.status_code == expected_page_status(account, path)
@@ -38,11 +40,13 @@ def test_page_status_follows_the_matrix(client_as, account, path):
 
 
 @pytest.mark.parametrize("account", ROLES)
-@pytest.mark.parametrize("path", [*PAGE_ACCESS, "/login"])
+@pytest.mark.parametrize("path", [*PAGE_ACCESS, *PUBLIC_PAGES])
 def test_page_layouts_through_the_router_follow_the_matrix(client_as, account, path):
     """Client-side navigation renders a page through the router callback: it checks too."""
     text = page_text(client_as(account), path)
-    if path == "/login" or account is None:
+    if path == "/register":
+        assert '"reg-form"' in text
+    elif path == "/login" or account is None:
         assert '"login-form"' in text
     elif account in PAGE_ACCESS[path]:
         assert '"error-title"' not in text and '"login-form"' not in text

@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests import browser
 from tests.conftest import TEST_PASSWORD
 from tests.world import ACCOUNTS
 
 # the menu each role sees, in the user's language (Chinese by default)
 EXPECTED_MENUS = {
-    "admin": ["首页", "参考数据"],
+    "admin": ["首页", "参考数据", "注册审核"],
     "manager": ["首页", "参考数据"],
     "officer": ["首页", "参考数据"],
     "enterprise_admin": ["首页", "参考数据"],
@@ -20,30 +21,12 @@ ONE_ACCOUNT_PER_ROLE = {role: account for account, (role, _e, _d) in reversed(li
 
 
 @pytest.fixture
-def browser_store_url(sqlite_template, tmp_path):
-    import shutil
-
-    path = tmp_path / "browser.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture
-def live_app(browser_store_url, tmp_path):
-    from dashboard.config import Settings
-    from dashboard.factory import create_app
-    from tests.world import build_world
-
-    app = create_app(Settings(database_url=browser_store_url, secret_key="browser-test",
-                              instance_path=tmp_path / "instance"))
-    build_world(app.server.extensions["certdash"].sessions, TEST_PASSWORD)
-    return app
+def live_app(sqlite_template, tmp_path):
+    return browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
 
 
 def sign_in(dash_duo, account: str, password: str = TEST_PASSWORD) -> None:
-    dash_duo.wait_for_element("#login-account").send_keys(account)
-    dash_duo.find_element("#login-password").send_keys(password)
-    dash_duo.find_element("#login-submit").click()
+    browser.sign_in(dash_duo, account, password)
 
 
 def menu_texts(dash_duo) -> list[str]:

@@ -1,0 +1,33 @@
+"""Server routes that are not Dash pages: file downloads. Each is listed in dashboard/pages.py
+ROUTE_PERMISSIONS (checked by the guard) and scopes its data through a data/ service."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Flask, Response, abort
+
+from auth.login import current_actor
+from dashboard.store import session_scope
+from data.registration import registration_attachment
+from data.scope import NotFound
+
+
+def file_response(filename: str, media_type: str, content: bytes) -> Response:
+    """Send stored bytes inline with their recorded type; the browser must not guess another."""
+    response = Response(content, mimetype=media_type)
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def init_routes(server: Flask) -> None:
+    @server.get("/files/registration/<int:attachment_id>", endpoint="registration_attachment")
+    def registration_file(attachment_id: int):
+        try:
+            with session_scope() as s:
+                stored = registration_attachment(s, current_actor(), attachment_id)
+        except NotFound:
+            abort(404)
+        return file_response(stored.filename, stored.media_type, stored.content)
