@@ -5,8 +5,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CERTIFICATES ?= 20000
 
-# Debian packages: the app needs none beyond Python; the tests need a browser and PostgreSQL.
-APT_TEST := chromium chromium-driver postgresql
+# Debian packages: the app needs none beyond Python. The tests need a browser, PostgreSQL, and a
+# real PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite.
+APT_TEST := chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
+	libpcsclite-dev gcc
 
 .PHONY: run test install install-dev system-test messages bench-seed clean
 
@@ -14,7 +16,7 @@ run: install
 	$(PY) -m flask --app app:server demo --certificates $(CERTIFICATES)
 	$(PY) app.py
 
-test: install-dev system-test
+test: system-test install-dev
 	$(PY) -m pytest
 
 install: $(VENV)/.installed
@@ -34,13 +36,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 system-test:
 	@bash .ci/apt-install $(APT_TEST)
 
-messages: install-dev
+messages: system-test install-dev
 	$(VENV)/bin/pybabel extract -F dashboard/translations/babel.cfg -k t -k N_ --no-default-keywords \
 	  --no-location --omit-header -o dashboard/translations/messages.pot app.py auth callbacks dashboard data layouts exports
 	$(VENV)/bin/pybabel update -i dashboard/translations/messages.pot -d dashboard/translations \
 	  --ignore-obsolete --width 100
 
-bench-seed: install-dev
+bench-seed: system-test install-dev
 	$(PY) -m bench.seed --certificates 200000
 
 clean:
