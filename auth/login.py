@@ -1,11 +1,12 @@
 """Sessions with flask-login: password sign-in, sign-out, the language switch, the current Actor."""
 from __future__ import annotations
 
+import base64
 import secrets
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, request, session
+from flask import Flask, abort, g, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from auth.passwords import verify_password
@@ -13,12 +14,14 @@ from auth.permissions import role_permissions
 from dashboard.i18n import LANGUAGES
 from dashboard.store import session_scope
 from data.accounts import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
+from data.cards import CardLoginOutcome, card_sign_in, issue_challenge
 from data.models import User
 from data.scope import Actor, actor_for
 
 LOGIN_ERROR_KEY = "login_error"
 CSRF_KEY = "csrf"
 LANG_COOKIE = "lang"
+CARD_NONCE_KEY = "card_nonce"
 
 
 class SignedInUser(UserMixin):
@@ -122,6 +125,40 @@ def init_auth(server: Flask) -> None:
         login_user(signed_in)
         return redirect(target)
 
+    @server.post("/auth/card/challenge")
+    def card_challenge():
+        _check_csrf_header()
+        with session_scope() as s:
+            nonce = issue_challenge(s)
+        session[CARD_NONCE_KEY] = nonce  # the challenge may only be answered from this browser session
+        return jsonify({"nonce": nonce})
+
+    @server.post("/auth/card/login")
+    def card_login():
+        _check_csrf_header()
+        body = request.get_json(silent=True) or {}
+        nonce, card_no, signature = (body.get(k) for k in ("nonce", "card_no", "signature"))
+        if not all(isinstance(v, str) and v for v in (nonce, card_no, signature)):
+            return jsonify({"ok": False, "code": "bad_request"}), 400
+        if not _same(nonce, session.pop(CARD_NONCE_KEY, "")):
+            return jsonify({"ok": False, "code": "challenge_unknown"})
+        try:
+            raw_signature = base64.b64decode(signature, validate=True)
+        except ValueError:
+            return jsonify({"ok": False, "code": "bad_signature"})
+        origin = request.host_url.rstrip("/")  # what the card signed must name this very site
+        with session_scope() as s:
+            result = card_sign_in(s, card_no=card_no, nonce=nonce, signature=raw_signature, origin=origin,
+                                  remote_addr=request.remote_addr)
+            if result.outcome is CardLoginOutcome.OK:
+                user = result.user
+                signed_in = SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+        if result.outcome is not CardLoginOutcome.OK:
+            return jsonify({"ok": False, "code": result.outcome.value})
+        session.clear()
+        login_user(signed_in)
+        return jsonify({"ok": True, "next": safe_next(body.get("next") if isinstance(body.get("next"), str) else None)})
+
     @server.post("/auth/logout")
     def logout():
         _check_csrf()
@@ -147,11 +184,19 @@ def init_auth(server: Flask) -> None:
         return response
 
 
+def _check_csrf_header() -> None:
+    if not _same(request.headers.get("X-CSRF-Token", ""), session.get(CSRF_KEY, "")):
+        abort(400, "the page has expired; reload it and try again")
+
+
 def _check_csrf() -> None:
-    sent = request.form.get("csrf", "")
-    expected = session.get(CSRF_KEY, "")
-    if not expected or not secrets.compare_digest(sent, expected):
+    if not _same(request.form.get("csrf", ""), session.get(CSRF_KEY, "")):
         abort(400, "the form has expired; reload the page and try again")
+
+
+def _same(sent: str, expected: str) -> bool:
+    """Compare a client-sent token with the expected one in constant time (any text is safe)."""
+    return bool(expected) and secrets.compare_digest(sent.encode(), expected.encode())
 
 
 def _login_failed(error: dict, target: str):

@@ -40,6 +40,7 @@ class Settings:
     smtp: SmtpSettings | None = None  # None: mail goes to the outbox folder in the instance
     mail_from: str = "certdash <no-reply@certdash.local>"
     public_url: str = "http://127.0.0.1:8050"  # base of links in e-mails
+    card_agent_url: str = "http://127.0.0.1:47800"  # the IC-card agent on the operator's PC
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -72,6 +73,7 @@ class Settings:
             smtp=smtp,
             mail_from=env.get("MAIL_FROM", cls.mail_from),
             public_url=env.get("CERTDASH_PUBLIC_URL", cls.public_url).rstrip("/"),
+            card_agent_url=env.get("CERTDASH_CARD_AGENT_URL", cls.card_agent_url).rstrip("/"),
         )
 
 

@@ -10,12 +10,19 @@ SHELL_MENU = "shell-menu"
 SHELL_USER = "shell-user"
 SHELL_LOGOUT = "shell-logout"
 
-# login (anonymous frame; no callbacks)
+# login (public page; its callbacks run in the browser)
 LOGIN_FORM = "login-form"
 LOGIN_ACCOUNT = "login-account"
 LOGIN_PASSWORD = "login-password"
 LOGIN_SUBMIT = "login-submit"
 LOGIN_ERROR = "login-error"
+LOGIN_TABS = "login-tabs"
+LOGIN_CARD_TAB = "login-card-tab"
+LOGIN_CARD_STATUS = "login-card-status"
+LOGIN_CARD_PIN = "login-card-pin"
+LOGIN_CARD_SUBMIT = "login-card-submit"
+LOGIN_CARD_MESSAGE = "login-card-message"
+LOGIN_CARD_CONFIG = "login-card-config"
 
 # home
 HOME_COUNTS = "home-counts"

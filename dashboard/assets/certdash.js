@@ -21,6 +21,60 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (!known) { return [messages.bad_type, null]; }
       var kb = Math.max(1, Math.round(size / 1024));
       return ["\u2713 " + filename + " (" + kb + " KB) " + messages.ok, noUpdate];
+    },
+
+    /* Ask the card agent on this PC whether a card is ready (shown when the IC-card tab opens). */
+    cardStatus: async function (activeTab, cfg) {
+      if (activeTab !== "card") { return window.dash_clientside.no_update; }
+      try {
+        var response = await fetch(cfg.agent + "/status", {mode: "cors"});
+        var body = await response.json();
+        if (body.ok) { return cfg.messages.ready.replace("{card}", body.card_no); }
+        return cfg.messages[body.code] || cfg.messages.card_error;
+      } catch (e) {
+        return cfg.messages.agent_unreachable;
+      }
+    },
+
+    /* IC-card sign-in: a one-time challenge from the server, signed on the card by the agent after
+       it verified the PIN, then checked by the server against the key registered for the card. */
+    cardSignIn: async function (clicks, pin, cfg) {
+      var say = function (code, extra) {
+        var text = cfg.messages[code] || cfg.messages.card_error;
+        return text.replace("{n}", extra === undefined ? "" : extra);
+      };
+      var post = function (url, body) {
+        return fetch(url, {method: "POST", credentials: "same-origin",
+          headers: {"Content-Type": "application/json", "X-CSRF-Token": cfg.csrf}, body: JSON.stringify(body)});
+      };
+      var challenge;
+      try {
+        challenge = await (await post("/auth/card/challenge", {})).json();
+      } catch (e) {
+        return say("challenge_unknown");
+      }
+      var signed;
+      try {
+        var agentResponse = await fetch(cfg.agent + "/sign", {method: "POST", mode: "cors",
+          headers: {"Content-Type": "application/json"},
+          body: JSON.stringify({nonce: challenge.nonce, origin: window.location.origin, pin: pin || ""})});
+        signed = await agentResponse.json();
+      } catch (e) {
+        return say("agent_unreachable");
+      }
+      if (!signed.ok) { return say(signed.code, signed.tries_left); }
+      var result;
+      try {
+        result = await (await post("/auth/card/login", {nonce: challenge.nonce, card_no: signed.card_no,
+          signature: signed.signature, next: cfg.next})).json();
+      } catch (e) {
+        return say("bad_request");
+      }
+      if (result.ok) {
+        window.location.assign(result.next || "/");
+        return say("working");
+      }
+      return say(result.code);
     }
   }
 });
