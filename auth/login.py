@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, g, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from auth.passwords import verify_password
 from auth.permissions import role_permissions
 from dashboard.i18n import LANGUAGES
 from dashboard.store import session_scope
@@ -33,6 +32,11 @@ class SignedInUser(UserMixin):
 
     def get_id(self) -> str:
         return f"{self.actor.user_id}:{self.session_version}"
+
+
+def signed_in_user(s, user: User) -> SignedInUser:
+    """Build the session's user from a stored user, with its role's permissions and district subtree."""
+    return SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
 
 
 def current_actor() -> Actor | None:
@@ -90,7 +94,7 @@ def _load_user(user_id: str):
         user = s.get(User, uid)
         if user is None or not user.active or user.session_version != version:
             return None
-        return SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+        return signed_in_user(s, user)
 
 
 def init_auth(server: Flask) -> None:
@@ -109,10 +113,10 @@ def init_auth(server: Flask) -> None:
         if not ACCOUNT_RE.match(account.strip()) or not password:
             return _login_failed({"code": "bad_credentials"}, target)
         with session_scope() as s:
-            result = authenticate(s, account, password, verify_password, remote_addr=request.remote_addr)
+            result = authenticate(s, account, password, remote_addr=request.remote_addr)
             if result.outcome is LoginOutcome.OK:
                 user = result.user
-                signed_in = SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+                signed_in = signed_in_user(s, user)
         if result.outcome is not LoginOutcome.OK:
             error = {"code": result.outcome.value}
             if result.locked_until:
@@ -152,7 +156,7 @@ def init_auth(server: Flask) -> None:
                                   remote_addr=request.remote_addr)
             if result.outcome is CardLoginOutcome.OK:
                 user = result.user
-                signed_in = SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+                signed_in = signed_in_user(s, user)
         if result.outcome is not CardLoginOutcome.OK:
             return jsonify({"ok": False, "code": result.outcome.value})
         session.clear()

@@ -60,5 +60,20 @@ REGREV_APPROVE = "regrev-approve"
 REGREV_REJECT = "regrev-reject"
 REGREV_MESSAGE = "regrev-message"
 
+# password pages
+PWF_ACCOUNT = "pwf-account"
+PWF_SUBMIT = "pwf-submit"
+PWF_MESSAGE = "pwf-message"
+PWR_TOKEN = "pwr-token"
+PWR_NEW = "pwr-new"
+PWR_CONFIRM = "pwr-confirm"
+PWR_SUBMIT = "pwr-submit"
+PWR_MESSAGE = "pwr-message"
+ACCT_CURRENT = "acct-current"
+ACCT_NEW = "acct-new"
+ACCT_CONFIRM = "acct-confirm"
+ACCT_SUBMIT = "acct-submit"
+ACCT_MESSAGE = "acct-message"
+
 # error pages
 ERROR_TITLE = "error-title"

@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import home, login, reference, register, registrations
+from callbacks import home, login, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -36,6 +36,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("login", "/login", N_("Sign in"), PUBLIC, "login", login.render, in_menu=False, anonymous_only=True),
     PageSpec("register", "/register", N_("Enterprise registration"), PUBLIC, "reg", register.render, in_menu=False,
              anonymous_only=True),
+    PageSpec("forgot", "/password/forgot", N_("Forgotten password"), PUBLIC, "pwf", password.render_forgot,
+             in_menu=False, anonymous_only=True),
+    PageSpec("reset", "/password/reset", N_("Set a new password"), PUBLIC, "pwr", password.render_reset,
+             in_menu=False),
+    PageSpec("account", "/account", N_("My account"), SIGNED_IN, "acct", password.render_account, in_menu=False),
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",

@@ -39,10 +39,12 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
         action="/auth/logout",
         className="ms-2 mb-0",
     )
-    user_box = html.Span(
+    user_box = html.A(
         [html.Span(user_name, className="fw-semibold"), " · ", html.Span(t(ROLE_LABELS.get(role, role)))],
         id=ids.SHELL_USER,
-        className="text-white-50 small me-2",
+        href="/account",
+        title=t("My account"),
+        className="text-white-50 small me-2 text-decoration-none",
     )
     return dbc.Navbar(
         dbc.Container(

@@ -123,10 +123,10 @@ def test_the_same_credit_code_or_account_cannot_register_twice(s):
 def test_sign_in_waits_for_review_then_works_after_approval(s):
     enterprise = submit_registration(s, valid_form())
     s.commit()
-    assert authenticate(s, "dl_seafood", "Harbour2026", verify_password).outcome is LoginOutcome.PENDING_REVIEW
+    assert authenticate(s, "dl_seafood", "Harbour2026").outcome is LoginOutcome.PENDING_REVIEW
     approve_registration(s, ADMIN, enterprise.id, district_code="0900")
     s.commit()
-    assert authenticate(s, "dl_seafood", "Harbour2026", verify_password).outcome is LoginOutcome.OK
+    assert authenticate(s, "dl_seafood", "Harbour2026").outcome is LoginOutcome.OK
     subjects = list(s.scalars(select(OutgoingMail.subject).order_by(OutgoingMail.id)))
     assert subjects == ["注册申请已收到 / Registration received", "注册审核通过 / Registration approved"]
 
@@ -138,7 +138,7 @@ def test_rejection_needs_a_reason_and_is_told(s):
         reject_registration(s, ADMIN, enterprise.id, reason="  ")
     reject_registration(s, ADMIN, enterprise.id, reason="营业执照扫描件不清晰")
     s.commit()
-    assert authenticate(s, "dl_seafood", "Harbour2026", verify_password).outcome is LoginOutcome.REJECTED
+    assert authenticate(s, "dl_seafood", "Harbour2026").outcome is LoginOutcome.REJECTED
     body = s.scalar(select(OutgoingMail.body).order_by(OutgoingMail.id.desc()))
     assert "营业执照扫描件不清晰" in body
     with pytest.raises(ReviewError, match="already_decided"):
