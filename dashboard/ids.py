@@ -75,5 +75,15 @@ ACCT_CONFIRM = "acct-confirm"
 ACCT_SUBMIT = "acct-submit"
 ACCT_MESSAGE = "acct-message"
 
+# audit log (administrators)
+AUDIT_ACCOUNT = "audit-account"
+AUDIT_GROUP = "audit-group"
+AUDIT_OBJECT = "audit-object"
+AUDIT_DATES = "audit-dates"
+AUDIT_SEARCH = "audit-search"
+AUDIT_TABLE = "audit-table"
+AUDIT_PAGER = "audit-pager"
+AUDIT_TOTAL = "audit-total"
+
 # error pages
 ERROR_TITLE = "error-title"

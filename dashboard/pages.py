@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import home, login, password, reference, register, registrations
+from callbacks import audit, home, login, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -45,6 +45,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
              registrations.render),
+    PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page

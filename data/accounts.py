@@ -52,7 +52,8 @@ def authenticate(s: Session, account: str, password: str, *, now: datetime | Non
     user = find_user(s, account)
     details = {"account": normalise_account(account)[:32], "addr": remote_addr}
     if user is None:
-        s.add(Event(code="auth.login_failed", object_type="user", message="unknown account", details=details, at=now))
+        s.add(Event(code="auth.login_failed", object_type="account", object_id=details["account"],
+                    message="unknown account", details=details, at=now))
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > now:
@@ -131,8 +132,8 @@ def request_password_reset(s: Session, account: str, *, base_url: str, now: date
     user = find_user(s, account) if ACCOUNT_RE.match((account or "").strip()) else None
     details = {"account": normalise_account(account)[:32], "addr": remote_addr}
     if user is None or not user.active or not user.email:
-        s.add(Event(code="auth.reset_refused", object_type="user", message="no reset for this account",
-                    details=details, at=now))
+        s.add(Event(code="auth.reset_refused", object_type="account", object_id=details["account"],
+                    message="no reset for this account", details=details, at=now))
         return
     recent = s.scalar(select(func.count()).select_from(PasswordResetToken).where(
         PasswordResetToken.user_id == user.id, PasswordResetToken.created_at > now - timedelta(hours=1)))

@@ -16,8 +16,10 @@ PAGE_ACCESS = {
     "/reference": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                    "ent_b_oper"},
     "/admin/registrations": {"sysadmin"},
+    "/admin/audit": {"sysadmin"},
+    "/account": set(ACCOUNTS),
 }
-PUBLIC_PAGES = ("/login", "/register")  # anonymous only: signed-in users are sent home
+PUBLIC_PAGES = ("/login", "/register", "/password/forgot")  # anonymous only: signed-in users are sent home
 
 
 def expected_page_status(account, path):
@@ -46,6 +48,8 @@ def test_page_layouts_through_the_router_follow_the_matrix(client_as, account, p
     text = page_text(client_as(account), path)
     if path == "/register":
         assert '"reg-form"' in text
+    elif path == "/password/forgot":
+        assert '"pwf-account"' in text
     elif path == "/login" or account is None:
         assert '"login-form"' in text
     elif account in PAGE_ACCESS[path]:

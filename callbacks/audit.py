@@ -1,0 +1,52 @@
+"""Audit log glue: filters in, one page of events out."""
+from __future__ import annotations
+
+from datetime import date
+
+from dash import Input, Output, callback, ctx
+
+from auth.login import current_actor
+from dashboard import ids
+from dashboard.i18n import Translator
+from dashboard.request import request_translator
+from dashboard.store import session_scope
+from data.audit import EVENT_GROUPS, EventFilter, search_events
+from data.scope import Actor
+from layouts.audit import PAGE_SIZE, audit_page, audit_rows, audit_total
+
+
+def render(actor: Actor, t: Translator, **_query):
+    return audit_page(t)
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@callback(
+    Output(ids.AUDIT_TABLE, "rowData"),
+    Output(ids.AUDIT_PAGER, "max_value"),
+    Output(ids.AUDIT_TOTAL, "children"),
+    Output(ids.AUDIT_PAGER, "active_page"),
+    Input(ids.AUDIT_ACCOUNT, "value"),
+    Input(ids.AUDIT_GROUP, "value"),
+    Input(ids.AUDIT_OBJECT, "value"),
+    Input(ids.AUDIT_DATES, "start_date"),
+    Input(ids.AUDIT_DATES, "end_date"),
+    Input(ids.AUDIT_PAGER, "active_page"),
+)
+def search(account, group, object_id, start, end, active_page):
+    t = request_translator()
+    page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.AUDIT_PAGER else 0
+    prefix = group if group in EVENT_GROUPS else ""
+    f = EventFilter(_text(account), prefix, _text(object_id), _date(start), _date(end))
+    with session_scope() as s:
+        page = search_events(s, current_actor(), f, page_index, PAGE_SIZE)
+    return audit_rows(t, page), page.page_count, audit_total(t, page), page.page + 1
