@@ -1,6 +1,7 @@
 """Typed settings read from the environment, with an instance folder for the embedded default."""
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Settings:
     mail_from: str = "certdash <no-reply@certdash.local>"
     public_url: str = "http://127.0.0.1:8050"  # base of links in e-mails
     card_agent_url: str = "http://127.0.0.1:47800"  # the IC-card agent on the operator's PC
+    data_key: str = ""  # Fernet key for secrets kept in the store (communication-account passwords)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -50,6 +52,7 @@ class Settings:
         url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'certdash.sqlite3'}"
         validate_database_url(url)
         secret = env.get("SECRET_KEY") or instance_secret(instance)
+        data_key = env.get("CERTDASH_DATA_KEY") or instance_secret(instance, "data_key", _fernet_key)
         language = env.get("CERTDASH_LANGUAGE", DEFAULT_LANGUAGE)
         if language not in SUPPORTED_LANGUAGES:
             raise ConfigError(
@@ -74,6 +77,7 @@ class Settings:
             mail_from=env.get("MAIL_FROM", cls.mail_from),
             public_url=env.get("CERTDASH_PUBLIC_URL", cls.public_url).rstrip("/"),
             card_agent_url=env.get("CERTDASH_CARD_AGENT_URL", cls.card_agent_url).rstrip("/"),
+            data_key=data_key,
         )
 
 
@@ -96,13 +100,17 @@ def validate_database_url(url: str) -> None:
         raise ConfigError("DATABASE_URL for PostgreSQL must use the psycopg driver: postgresql+psycopg://...")
 
 
-def instance_secret(instance: Path) -> str:
-    """Return the instance's generated secret key, creating it (mode 0600) on first use."""
-    path = instance / "secret_key"
+def _fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def instance_secret(instance: Path, name: str = "secret_key", make=lambda: secrets.token_urlsafe(48)) -> str:
+    """Return a secret generated into the instance folder, creating it (mode 0600) on first use."""
+    path = instance / name
     if path.exists():
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
+    key = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)

@@ -85,5 +85,13 @@ AUDIT_TABLE = "audit-table"
 AUDIT_PAGER = "audit-pager"
 AUDIT_TOTAL = "audit-total"
 
+# communication account (enterprise administrators)
+COMM_STATUS = "comm-status"
+COMM_ACCOUNT = "comm-account"
+COMM_PASSWORD = "comm-password"
+COMM_BIND = "comm-bind"
+COMM_UNBIND = "comm-unbind"
+COMM_MESSAGE = "comm-message"
+
 # error pages
 ERROR_TITLE = "error-title"

@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import audit, home, login, password, reference, register, registrations
+from callbacks import audit, comm, home, login, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -43,6 +43,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("account", "/account", N_("My account"), SIGNED_IN, "acct", password.render_account, in_menu=False),
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
+    PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
+             comm.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
              registrations.render),
     PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),

@@ -24,8 +24,10 @@ def live_app(sqlite_template, tmp_path, world_password: str | None = None):
 
     path = tmp_path / "browser.sqlite3"
     shutil.copyfile(sqlite_template, path)
+    from cryptography.fernet import Fernet
+
     app = create_app(Settings(database_url=f"sqlite:///{path}", secret_key="browser-test",
-                              instance_path=tmp_path / "instance"))
+                              instance_path=tmp_path / "instance", data_key=Fernet.generate_key().decode()))
     if world_password is not None:
         from tests.world import build_world
 

@@ -89,7 +89,10 @@ TEST_PASSWORD = "Test-pass-2026"
 def settings(store_url, tmp_path):
     from dashboard.config import Settings
 
-    return Settings(database_url=store_url, secret_key="test-" + tmp_path.name, instance_path=tmp_path / "instance")
+    from cryptography.fernet import Fernet
+
+    return Settings(database_url=store_url, secret_key="test-" + tmp_path.name, instance_path=tmp_path / "instance",
+                    data_key=Fernet.generate_key().decode())
 
 
 @pytest.fixture

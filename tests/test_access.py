@@ -17,6 +17,7 @@ PAGE_ACCESS = {
                    "ent_b_oper"},
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
+    "/enterprise/comm-account": {"ent_a_admin"},
     "/account": set(ACCOUNTS),
 }
 PUBLIC_PAGES = ("/login", "/register", "/password/forgot")  # anonymous only: signed-in users are sent home

@@ -13,7 +13,7 @@ EXPECTED_MENUS = {
     "admin": ["首页", "参考数据", "注册审核", "审计日志"],
     "manager": ["首页", "参考数据"],
     "officer": ["首页", "参考数据"],
-    "enterprise_admin": ["首页", "参考数据"],
+    "enterprise_admin": ["首页", "参考数据", "通信账号"],
     "enterprise": ["首页", "参考数据"],
     "overseas": ["Home"],  # the test overseas user reads English
 }
