@@ -43,6 +43,11 @@ class AccessMap:
     public_paths: frozenset[str] = field(default_factory=frozenset)  # more server routes open to anyone
     # server routes (Flask endpoint name -> permission, PUBLIC or SIGNED_IN); the view scopes the data itself
     route_permissions: dict[str, str] = field(default_factory=dict)
+    landing_pages: tuple[tuple[str, str], ...] = ()  # (path, permission) in menu order: where "/" leads
+
+    def landing(self, actor: Actor) -> str | None:
+        """Return the first page this actor may open, for a role without the home page."""
+        return next((path for path, permission in self.landing_pages if allowed(actor, permission)), None)
 
     def page_status(self, actor: Actor | None, path: str) -> int:
         """Return the HTTP status of the page at `path` for this actor: 200, 401, 403 or 404."""
@@ -113,8 +118,11 @@ def install_guard(server: Flask, access: AccessMap, current_actor: Callable[[], 
         if request.method == "GET" and request.endpoint in DASH_INDEX_ENDPOINTS:
             if actor is not None and normalise(path) in access.anonymous_only_paths:
                 return redirect("/")
-            if access.page_status(actor, path) == 401:
+            status = access.page_status(actor, path)
+            if status == 401:
                 return redirect(f"/login?next={quote(request.full_path.rstrip('?'), safe='/?=&')}")
+            if status == 403 and normalise(path) == "/" and access.landing(actor):
+                return redirect(access.landing(actor))
             return None
         if request.endpoint in access.route_permissions:
             if allowed(actor, access.route_permissions[request.endpoint]):

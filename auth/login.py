@@ -10,7 +10,7 @@ from flask import Flask, abort, g, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from auth.permissions import role_permissions
-from dashboard.i18n import LANGUAGES
+from dashboard.i18n import ALL_LANGUAGES
 from dashboard.store import session_scope
 from data.accounts import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
 from data.cards import CardLoginOutcome, card_sign_in, issue_challenge
@@ -49,10 +49,10 @@ def current_actor() -> Actor | None:
 def request_language() -> str:
     """Return the UI language: the user's own, else the language cookie, else Chinese."""
     actor = current_actor()
-    if actor is not None and actor.language in LANGUAGES:
+    if actor is not None and actor.language in ALL_LANGUAGES:
         return actor.language
     lang = request.cookies.get(LANG_COOKIE, "")
-    return lang if lang in LANGUAGES else "zh"
+    return lang if lang in ALL_LANGUAGES else "zh"
 
 
 def csrf_token() -> str:
@@ -176,7 +176,7 @@ def init_auth(server: Flask) -> None:
 
     @server.get("/lang/<code>")
     def switch_language(code: str):
-        if code not in LANGUAGES:
+        if code not in ALL_LANGUAGES:
             abort(404)
         actor = current_actor()
         if actor is not None:

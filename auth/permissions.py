@@ -69,7 +69,7 @@ DEFAULT_GRANTS: dict[str, frozenset[str]] = {
     Role.ADMIN.value: frozenset(
         {"home.view", "reference.view", "stats.view"} | {p for p in PERMISSION_CODES if p.startswith("admin.")}
     ),
-    Role.OVERSEAS.value: frozenset({"home.view", "overseas.portal"}),
+    Role.OVERSEAS.value: frozenset({"overseas.portal"}),
 }
 
 

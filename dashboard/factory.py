@@ -35,6 +35,8 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.audit  # noqa: F401
     import callbacks.comm  # noqa: F401
     import callbacks.home  # noqa: F401
+    import callbacks.overseas  # noqa: F401
+    import callbacks.overseas_users  # noqa: F401
     import callbacks.password  # noqa: F401
     import callbacks.reference  # noqa: F401
     import callbacks.register  # noqa: F401

@@ -19,8 +19,12 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
-LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
+LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}  # the whole UI
+# the overseas portal, the sign-in page and the account page also speak the main destination markets'
+# languages; elsewhere a missing message falls back to its English id
+PORTAL_LANGUAGES: dict[str, str] = {"ru": "Русский", "ja": "日本語", "ko": "한국어", "vi": "Tiếng Việt"}
+ALL_LANGUAGES: dict[str, str] = {**LANGUAGES, **PORTAL_LANGUAGES}
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB", "ru": "ru_RU", "ja": "ja_JP", "ko": "ko_KR", "vi": "vi_VN"}
 
 
 @functools.cache
@@ -67,7 +71,7 @@ class Translator:
 
 
 def translator(lang: str | None) -> Translator:
-    return Translator(lang if lang in LANGUAGES else "zh")
+    return Translator(lang if lang in ALL_LANGUAGES else "zh")
 
 
 def N_(msgid: str) -> str:

@@ -93,5 +93,22 @@ COMM_BIND = "comm-bind"
 COMM_UNBIND = "comm-unbind"
 COMM_MESSAGE = "comm-message"
 
+# overseas users (enterprise administrators); pattern types carry the prefix
+OVU_TABLE = "ovu-table"
+OVU_EDIT = "ovu-edit"  # {"type": OVU_EDIT, "index": user id}
+OVU_TOGGLE = "ovu-toggle"
+OVU_DELETE = "ovu-delete"
+OVU_FIELD = "ovu-field"  # {"type": OVU_FIELD, "name": field}
+OVU_ERROR = "ovu-error"
+OVU_EDITING = "ovu-editing"
+OVU_FORM_TITLE = "ovu-form-title"
+OVU_NEW = "ovu-new"
+OVU_SAVE = "ovu-save"
+OVU_MESSAGE = "ovu-message"
+
+# overseas portal (overseas users)
+OVS_SEARCH = "ovs-search"
+OVS_RESULTS = "ovs-results"
+
 # error pages
 ERROR_TITLE = "error-title"

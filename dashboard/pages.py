@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import audit, comm, home, login, password, reference, register, registrations
+from callbacks import audit, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -45,6 +45,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
              comm.render),
+    PageSpec("overseas_users", "/enterprise/overseas-users", N_("Overseas users"), "enterprise.manage", "ovu",
+             overseas_users.render),
+    PageSpec("overseas", "/overseas", N_("Overseas portal"), "overseas.portal", "ovs", overseas.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
              registrations.render),
     PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),
@@ -67,6 +70,7 @@ def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
         anonymous_only_paths=frozenset(p.path for p in PAGES if p.anonymous_only),
         public_paths=frozenset(public_paths),
         route_permissions=ROUTE_PERMISSIONS,
+        landing_pages=tuple((p.path, p.permission) for p in PAGES if p.in_menu and p.permission != PUBLIC),
     )
 
 

@@ -280,6 +280,7 @@ class User(Base):
     organisation: Mapped[str | None] = mapped_column(String(128))  # overseas users: their authority / firm
     country: Mapped[str | None] = mapped_column(String(2))  # overseas users
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_app_user_created_by"))
+    deleted_at: Mapped[datetime | None] = mapped_column()  # deleted users keep their history and account name
 
     enterprise: Mapped[Enterprise | None] = relationship(foreign_keys=[enterprise_id])
     district: Mapped[CustomsDistrict | None] = relationship()

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import LANGUAGES, Translator
+from dashboard.i18n import ALL_LANGUAGES, LANGUAGES, Translator
 from layouts.common import ROLE_LABELS
 
 
@@ -19,7 +19,8 @@ class MenuItem:
     key: str
 
 
-def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str) -> dbc.Navbar:
+def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str,
+           languages: dict[str, str]) -> dbc.Navbar:
     nav = dbc.Nav(
         [dbc.NavItem(dbc.NavLink(item.label, href=item.path, active="exact", id=f"shell-menu-{item.key}"))
          for item in menu],
@@ -27,10 +28,10 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
         navbar=True,
         className="me-auto",
     )
-    languages = [
+    language_items = [
         dbc.DropdownMenuItem(name, href=f"/lang/{code}", external_link=True, disabled=code == t.lang,
                              id=f"shell-language-{code}")
-        for code, name in LANGUAGES.items()
+        for code, name in languages.items()
     ]
     logout = html.Form(
         [dcc.Input(type="hidden", name="csrf", value=csrf),
@@ -52,7 +53,7 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
                 dbc.NavbarBrand(t("Certificates"), href="/", className="fw-bold"),
                 nav,
                 user_box,
-                dbc.DropdownMenu(languages, label=LANGUAGES[t.lang], size="sm", color="secondary",
+                dbc.DropdownMenu(language_items, label=ALL_LANGUAGES[t.lang], size="sm", color="secondary",
                                  id="shell-language"),
                 logout,
             ],
@@ -66,9 +67,10 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
 
 
 def signed_in_frame(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str) -> html.Div:
+    languages = ALL_LANGUAGES if role == "overseas" else LANGUAGES
     return html.Div(
         [
-            navbar(t, menu=menu, user_name=user_name, role=role, csrf=csrf),
+            navbar(t, menu=menu, user_name=user_name, role=role, csrf=csrf, languages=languages),
             dbc.Container(dash.page_container, fluid=True, className="pb-4"),
         ]
     )
@@ -79,7 +81,7 @@ def public_frame(t: Translator) -> html.Div:
     languages = [
         html.Span(name, className="fw-semibold mx-1") if code == t.lang
         else html.A(name, href=f"/lang/{code}", className="mx-1 link-light", id=f"shell-public-lang-{code}")
-        for code, name in LANGUAGES.items()
+        for code, name in ALL_LANGUAGES.items()
     ]
     bar = dbc.Navbar(
         dbc.Container([dbc.NavbarBrand(t("Certificates"), href="/", className="fw-bold"),

@@ -11,21 +11,27 @@ ROLES = [None, *ACCOUNTS]  # None: anonymous
 
 # path -> accounts that may open it (everyone else signed in gets 403)
 PAGE_ACCESS = {
-    "/": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper",
-          "overseas_ru"},
+    "/": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/reference": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                    "ent_b_oper"},
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
     "/enterprise/comm-account": {"ent_a_admin"},
+    "/enterprise/overseas-users": {"ent_a_admin"},
+    "/overseas": {"overseas_ru"},
     "/account": set(ACCOUNTS),
 }
 PUBLIC_PAGES = ("/login", "/register", "/password/forgot")  # anonymous only: signed-in users are sent home
 
 
+LANDING = {"overseas_ru": "/overseas"}  # roles without the home page are sent to their first page
+
+
 def expected_page_status(account, path):
     if path in PUBLIC_PAGES:
         return 200 if account is None else 302
+    if path == "/" and account in LANDING:
+        return 302
     if account is None:
         return 302
     if path not in PAGE_ACCESS:
@@ -39,7 +45,11 @@ def test_page_status_follows_the_matrix(client_as, account, path):
     response = client_as(account).get(path)
     assert response.status_code == expected_page_status(account, path)
     if response.status_code == 302:
-        assert response.headers["Location"] == ("/" if account else f"/login?next={path}")
+        if account is None:
+            expected = f"/login?next={path}"
+        else:
+            expected = LANDING[account] if path == "/" else "/"
+        assert response.headers["Location"] == expected
 
 
 @pytest.mark.parametrize("account", ROLES)
@@ -110,11 +120,10 @@ HOME_SCOPE = {  # account -> application ids (by world key) counted on their hom
     "ent_a_admin": {"A-0901"},
     "ent_a_oper": {"A-0901"},
     "ent_b_oper": {"B-0903"},
-    "overseas_ru": set(),
 }
 
 
-@pytest.mark.parametrize("account", list(ACCOUNTS))
+@pytest.mark.parametrize("account", list(HOME_SCOPE))
 def test_home_counts_only_the_actors_scope(app, users, account):
     from auth.permissions import role_permissions
     from data.db import transaction

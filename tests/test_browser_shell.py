@@ -13,9 +13,9 @@ EXPECTED_MENUS = {
     "admin": ["首页", "参考数据", "注册审核", "审计日志"],
     "manager": ["首页", "参考数据"],
     "officer": ["首页", "参考数据"],
-    "enterprise_admin": ["首页", "参考数据", "通信账号"],
+    "enterprise_admin": ["首页", "参考数据", "通信账号", "海外用户"],
     "enterprise": ["首页", "参考数据"],
-    "overseas": ["Home"],  # the test overseas user reads English
+    "overseas": ["Overseas portal"],  # the test overseas user reads English
 }
 ONE_ACCOUNT_PER_ROLE = {role: account for account, (role, _e, _d) in reversed(list(ACCOUNTS.items()))}
 
@@ -42,7 +42,6 @@ def test_each_role_signs_in_and_sees_its_own_menu(dash_duo, live_app, role):
     sign_in(dash_duo, account)
     dash_duo.wait_for_contains_text("#shell-user", account)
     assert menu_texts(dash_duo) == EXPECTED_MENUS[role]
-    dash_duo.wait_for_contains_text("#home-tasks", "")
     assert dash_duo.get_logs() == []
 
 
