@@ -33,6 +33,7 @@ def _callback_registrations() -> tuple[dict, list]:
     lets every app made in this process (tests make many) get the same callbacks.
     """
     import callbacks.audit  # noqa: F401
+    import callbacks.cards  # noqa: F401
     import callbacks.comm  # noqa: F401
     import callbacks.home  # noqa: F401
     import callbacks.overseas  # noqa: F401

@@ -110,5 +110,18 @@ OVU_MESSAGE = "ovu-message"
 OVS_SEARCH = "ovs-search"
 OVS_RESULTS = "ovs-results"
 
+# IC cards (administrators)
+CARDS_TABLE = "cards-table"
+CARDS_ACCOUNT = "cards-account"
+CARDS_CARD_NO = "cards-card-no"
+CARDS_KEY = "cards-key"
+CARDS_READ = "cards-read"
+CARDS_READ_STATUS = "cards-read-status"
+CARDS_AGENT = "cards-agent"
+CARDS_BIND = "cards-bind"
+CARDS_UNBIND = "cards-unbind"  # {"type": CARDS_UNBIND, "card": card no}
+CARDS_BLOCK = "cards-block"
+CARDS_MESSAGE = "cards-message"
+
 # error pages
 ERROR_TITLE = "error-title"

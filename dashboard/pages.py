@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import audit, comm, home, login, overseas, overseas_users, password, reference, register, registrations
+from callbacks import audit, cards, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -50,6 +50,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overseas", "/overseas", N_("Overseas portal"), "overseas.portal", "ovs", overseas.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
              registrations.render),
+    PageSpec("cards", "/admin/cards", N_("IC cards"), "admin.users", "cards", cards.render),
     PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),
 )
 

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from auth.card_protocol import login_digest
@@ -54,7 +54,12 @@ class CardLoginResult:
 
 
 class CardAdminError(Exception):
-    """An administrator's card operation was refused; the message says why, in plain English."""
+    """An administrator's card operation was refused: `code` (and `values`) for the page, the message for logs."""
+
+    def __init__(self, code: str, message: str, **values):
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 def _utc(now: datetime | None) -> datetime:
@@ -160,14 +165,14 @@ def _public_key_pem(public_key_pem: str) -> str:
     except (ValueError, UnicodeEncodeError, UnsupportedAlgorithm):
         key = None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise CardAdminError("The public key must be an EC P-256 key in PEM (SubjectPublicKeyInfo) form.")
+        raise CardAdminError("bad_key", "The public key must be an EC P-256 key in PEM (SubjectPublicKeyInfo) form.")
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def _card(s: Session, card_no: str) -> IcCard:
     card = s.scalar(select(IcCard).where(IcCard.card_no == card_no))
     if card is None:
-        raise CardAdminError(f"Card {card_no} is not registered.")
+        raise CardAdminError("card_unknown", f"Card {card_no} is not registered.", card=card_no)
     return card
 
 
@@ -178,10 +183,10 @@ def bind_card(s: Session, actor: Actor, *, user_id: int, card_no: str, public_ke
     now = _utc(now)
     card_no = (card_no or "").strip()
     if not CARD_NO_RE.fullmatch(card_no):
-        raise CardAdminError("A card number is 1 to 32 letters or digits.")
+        raise CardAdminError("card_no_format", "A card number is 1 to 32 letters or digits.")
     user = s.get(User, user_id)
     if user is None:
-        raise CardAdminError(f"There is no user with id {user_id}.")
+        raise CardAdminError("unknown_user", f"There is no user with id {user_id}.")
     pem = _public_key_pem(public_key_pem)
     card = s.scalar(select(IcCard).where(IcCard.card_no == card_no))
     if card is None:
@@ -189,9 +194,10 @@ def bind_card(s: Session, actor: Actor, *, user_id: int, card_no: str, public_ke
         s.add(card)
     elif card.user_id is not None and card.user_id != user_id:
         owner = s.get(User, card.user_id)
-        raise CardAdminError(f"Card {card_no} is already bound to user {owner.account}; unbind it first.")
+        raise CardAdminError("bound_to_other", f"Card {card_no} is already bound to user {owner.account}; unbind it first.",
+                             card=card_no, account=owner.account)
     elif card.status != CARD_ACTIVE:
-        raise CardAdminError(f"Card {card_no} is {card.status} and cannot be bound.")
+        raise CardAdminError("card_not_active", f"Card {card_no} is {card.status} and cannot be bound.", card=card_no)
     card.user_id = user_id
     card.public_key_pem = pem
     card.bound_at = now
@@ -207,7 +213,7 @@ def unbind_card(s: Session, actor: Actor, *, card_no: str, now: datetime | None 
     actor.require("admin.users")
     card = _card(s, (card_no or "").strip())
     if card.user_id is None:
-        raise CardAdminError(f"Card {card.card_no} is not bound to any user.")
+        raise CardAdminError("card_not_bound", f"Card {card.card_no} is not bound to any user.", card=card.card_no)
     user = s.get(User, card.user_id)
     card.user_id, card.bound_at = None, None
     _log(s, "auth.card_unbound", f"card {card.card_no} unbound from {user.account}", card_no=card.card_no,
@@ -234,3 +240,30 @@ def _log(s: Session, code: str, message: str, *, card_no: str, details: dict, no
                 enterprise_id=user.enterprise_id if user else None,
                 district_code=user.district_code if user else None,
                 message=message, details=details, at=now))
+
+
+@dataclass(frozen=True)
+class CardRow:
+    card_no: str
+    status: str
+    account: str | None
+    real_name: str | None
+    bound_at: datetime | None
+
+
+def list_cards(s: Session, actor: Actor) -> list[CardRow]:
+    """Return every registered card with the user it is bound to, by card number."""
+    actor.require("admin.users")
+    rows = s.execute(select(IcCard.card_no, IcCard.status, User.account, User.real_name, IcCard.bound_at)
+                     .outerjoin(User, User.id == IcCard.user_id).order_by(IcCard.card_no))
+    return [CardRow(*r) for r in rows]
+
+
+def user_id_for_account(s: Session, actor: Actor, account: str) -> int:
+    """Return the id of the active user with this account, for binding a card to it."""
+    actor.require("admin.users")
+    user_id = s.scalar(select(User.id).where(func.lower(User.account) == (account or "").strip().lower(),
+                                             User.deleted_at.is_(None)))
+    if user_id is None:
+        raise CardAdminError("unknown_user", f"There is no user {account!r}.")
+    return user_id

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from contextlib import contextmanager
 
 from selenium.webdriver.common.by import By
 
@@ -57,3 +59,40 @@ def sign_in_fresh(dash_duo, account: str, password: str) -> None:
 def click(dash_duo, element) -> None:
     """Click through JavaScript: for controls that Bootstrap overlays (check boxes, radios)."""
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
+
+
+def with_settings(app, **changes) -> None:
+    """Change the running app's settings (e.g. the card agent's address once it is known)."""
+    from dataclasses import replace
+
+    app.server.config["CERTDASH_SETTINGS"] = replace(app.server.config["CERTDASH_SETTINGS"], **changes)
+
+
+@contextmanager
+def card_agent_with_card(workdir, *, card_no: str, pin: str, origin: str):
+    """Run pcscd with the virtual certdash card inserted and the card agent serving `origin`."""
+    from auth.card_agent import AgentServer
+    from tests.smartcard.certdash_card import CardState
+    from tests.smartcard.harness import Pcscd, VirtualCard
+
+    (workdir / "pcscd").mkdir()
+    pcsc = Pcscd(workdir / "pcscd")
+    pcsc.start()
+    try:
+        CardState.create(workdir / "card.json", card_no=card_no, pin=pin)
+        card = VirtualCard.certdash(workdir / "card.json")
+        card.start()
+        try:
+            agent = AgentServer(0, {origin})
+            thread = threading.Thread(target=agent.serve_forever, daemon=True)
+            thread.start()
+            try:
+                yield agent
+            finally:
+                agent.shutdown()
+                agent.server_close()
+                thread.join(5)
+        finally:
+            card.remove()
+    finally:
+        pcsc.stop()

@@ -16,6 +16,7 @@ PAGE_ACCESS = {
                    "ent_b_oper"},
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
+    "/admin/cards": {"sysadmin"},
     "/enterprise/comm-account": {"ent_a_admin"},
     "/enterprise/overseas-users": {"ent_a_admin"},
     "/overseas": {"overseas_ru"},

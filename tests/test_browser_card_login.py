@@ -1,11 +1,9 @@
 """Journey in the browser: IC-card sign-in through the card agent, real pcscd and a virtual card."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from auth.card_agent import AgentServer, read_public_key
+from auth.card_agent import read_public_key
 from auth.permissions import role_permissions
 from data.cards import bind_card
 from data.db import transaction
@@ -13,8 +11,6 @@ from data.models import User
 from data.scope import actor_for
 from tests import browser
 from tests.conftest import TEST_PASSWORD
-from tests.smartcard.certdash_card import CardState
-from tests.smartcard.harness import Pcscd, VirtualCard
 
 PORT = 8063
 ORIGIN = f"http://localhost:{PORT}"
@@ -25,19 +21,9 @@ CARD_NO = "CD20261122"
 @pytest.fixture
 def card_world(tmp_path, sqlite_template):
     """pcscd with the virtual card inserted, the card agent, and an app whose user holds the card."""
-    (tmp_path / "pcscd").mkdir()
-    pcsc = Pcscd(tmp_path / "pcscd")
-    pcsc.start()
-    state = tmp_path / "card.json"
-    CardState.create(state, card_no=CARD_NO, pin=PIN)
-    card = VirtualCard.certdash(state)
-    card.start()
-    agent = AgentServer(0, {ORIGIN})
-    thread = threading.Thread(target=agent.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with browser.card_agent_with_card(tmp_path, card_no=CARD_NO, pin=PIN, origin=ORIGIN) as agent:
         app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
-        app.server.config["CERTDASH_SETTINGS"] = _with_agent(app.server.config["CERTDASH_SETTINGS"], agent.url)
+        browser.with_settings(app, card_agent_url=agent.url)
         key = read_public_key()["public_key_pem"]
         with transaction(app.server.extensions["certdash"].sessions) as s:
             admin = s.query(User).filter_by(account="sysadmin").one()
@@ -45,18 +31,6 @@ def card_world(tmp_path, sqlite_template):
             holder = s.query(User).filter_by(account="ent_a_oper").one()
             bind_card(s, actor, user_id=holder.id, card_no=CARD_NO, public_key_pem=key)
         yield app
-    finally:
-        agent.shutdown()
-        agent.server_close()
-        thread.join(5)
-        card.remove()
-        pcsc.stop()
-
-
-def _with_agent(settings, url):
-    from dataclasses import replace
-
-    return replace(settings, card_agent_url=url)
 
 
 def test_wrong_pin_is_counted_then_the_card_signs_in(dash_duo, card_world):
@@ -79,8 +53,7 @@ def test_wrong_pin_is_counted_then_the_card_signs_in(dash_duo, card_world):
 
 def test_without_the_agent_the_page_says_so_and_password_still_works(dash_duo, sqlite_template, tmp_path):
     app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
-    app.server.config["CERTDASH_SETTINGS"] = _with_agent(app.server.config["CERTDASH_SETTINGS"],
-                                                         "http://127.0.0.1:9")  # nothing listens there
+    browser.with_settings(app, card_agent_url="http://127.0.0.1:9")  # nothing listens there
     dash_duo.start_server(app, port=PORT)
     dash_duo.wait_for_element("#login-tabs")
     browser.click(dash_duo, dash_duo.driver.find_elements("css selector", "#login-tabs .nav-link")[1])

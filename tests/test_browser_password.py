@@ -5,7 +5,6 @@ import email
 import email.policy
 import re
 import time
-from dataclasses import replace
 
 from sqlalchemy import update
 
@@ -19,8 +18,7 @@ PORT = 8064
 
 def test_forgotten_password_by_mail(dash_duo, sqlite_template, tmp_path):
     app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
-    settings = app.server.config["CERTDASH_SETTINGS"]
-    app.server.config["CERTDASH_SETTINGS"] = replace(settings, public_url=f"http://localhost:{PORT}")
+    browser.with_settings(app, public_url=f"http://localhost:{PORT}")
     with transaction(app.server.extensions["certdash"].sessions) as s:
         s.execute(update(User).where(User.account == "officer0901").values(email="officer@example.com"))
     dash_duo.start_server(app, port=PORT)

@@ -10,7 +10,7 @@ from tests.world import ACCOUNTS
 
 # the menu each role sees, in the user's language (Chinese by default)
 EXPECTED_MENUS = {
-    "admin": ["首页", "参考数据", "注册审核", "审计日志"],
+    "admin": ["首页", "参考数据", "注册审核", "IC 卡管理", "审计日志"],
     "manager": ["首页", "参考数据"],
     "officer": ["首页", "参考数据"],
     "enterprise_admin": ["首页", "参考数据", "通信账号", "海外用户"],

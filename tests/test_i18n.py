@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -42,3 +44,34 @@ def test_numbers_and_names_follow_the_language():
     assert translator("zh").pick("大连海关", "Dalian Customs") == "大连海关"
     assert translator("en").pick("大连海关", "Dalian Customs") == "Dalian Customs"
     assert translator("en").pick("大连海关", None) == "大连海关"
+
+
+# what an overseas user sees: the sign-in page, the frame, the portal, the account and error pages
+PORTAL_SOURCES = ["layouts/login.py", "layouts/shell.py", "layouts/overseas.py", "layouts/errors.py",
+                  "layouts/password.py"]
+
+
+def portal_message_ids() -> set[str]:
+    from babel.messages.extract import extract_from_file
+
+    from auth.guard import PUBLIC, SIGNED_IN
+    from auth.permissions import DEFAULT_GRANTS
+    from dashboard.pages import PAGES
+    from layouts.common import CERT_STATUS_LABELS, ROLE_LABELS
+
+    ids = set(CERT_STATUS_LABELS.values()) | {ROLE_LABELS["overseas"]}
+    for source in PORTAL_SOURCES:
+        ids |= {m for _l, m, _c, _x in extract_from_file("python", ROOT / source, keywords={"t": None, "N_": None})}
+    overseas = DEFAULT_GRANTS["overseas"] | {PUBLIC, SIGNED_IN}
+    ids |= {p.title for p in PAGES if p.permission in overseas}
+    return ids
+
+
+@pytest.mark.parametrize("language", ["ru", "ja", "ko", "vi"])
+def test_the_overseas_portal_speaks_the_destination_markets_languages(language):
+    with (TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = sorted(portal_message_ids() - translated)
+    assert not missing, f"{language}: translate {missing}"
+    assert translator(language)("Sign in") != "Sign in"

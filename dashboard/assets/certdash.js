@@ -36,6 +36,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
     },
 
+    /* Administrators: read a card's number and public key through the card agent on this PC. */
+    readCard: async function (clicks, cfg) {
+      var noUpdate = window.dash_clientside.no_update;
+      try {
+        var body = await (await fetch(cfg.agent + "/public-key", {mode: "cors"})).json();
+        if (body.ok) { return [body.card_no, body.public_key_pem, cfg.messages.ready.replace("{card}", body.card_no)]; }
+        return [noUpdate, noUpdate, cfg.messages[body.code] || cfg.messages.card_error];
+      } catch (e) {
+        return [noUpdate, noUpdate, cfg.messages.agent_unreachable];
+      }
+    },
+
     /* IC-card sign-in: a one-time challenge from the server, signed on the card by the agent after
        it verified the PIN, then checked by the server against the key registered for the card. */
     cardSignIn: async function (clicks, pin, cfg) {
