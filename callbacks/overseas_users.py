@@ -53,13 +53,14 @@ def fill_form(edit_clicks, _new):
     names = [item["id"]["name"] for item in ctx.outputs_list[0]]
     if ctx.triggered_id == ids.OVU_NEW:
         return _blank(t, names)
+    unchanged = ([no_update] * len(names), no_update, no_update, no_update)  # wildcard outputs take lists
     if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0]["value"]:
-        return no_update, no_update, no_update, no_update  # the table was redrawn, nobody clicked
+        return unchanged  # the table was redrawn, nobody clicked
     user_id = int(ctx.triggered_id["index"])
     with session_scope() as s:
         row = next((r for r in list_overseas_users(s, current_actor()) if r.id == user_id), None)
     if row is None:
-        return no_update, no_update, no_update, no_update
+        return unchanged
     values = {"account": row.account, "real_name": row.real_name, "organisation": row.organisation or "",
               "country": row.country or "", "language": row.language, "email": row.email or ""}
     return [values.get(n, "") for n in names], user_id, t("Edit {account}", account=row.account), True
@@ -90,9 +91,10 @@ def act(_save, toggles, deletes, values, editing):
     error_names = [item["id"]["name"] for item in ctx.outputs_list[2]]
     no_errors = [""] * len(error_names)
     trigger = ctx.triggered_id
-    keep_form = (no_update,) * 4
+    keep_errors = [no_update] * len(error_names)  # wildcard outputs take lists
+    keep_form = ([no_update] * len(ctx.outputs_list[3]), no_update, no_update, no_update)
     if trigger is None or (trigger != ids.OVU_SAVE and not ctx.triggered[0]["value"]):
-        return (no_update, no_update, no_update, *keep_form)
+        return (no_update, no_update, keep_errors, *keep_form)
     try:
         with session_scope() as s:
             if trigger == ids.OVU_SAVE:

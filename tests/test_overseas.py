@@ -1,6 +1,8 @@
 """Overseas users: kept by their enterprise's administrator, scoped to it; the portal shows shares only."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -120,3 +122,33 @@ def test_overseas_users_land_on_the_portal_in_their_language(app, users):
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"] == "/overseas"
     assert client.get("/overseas").status_code == 200
+
+
+def test_a_guessed_user_id_in_a_callback_payload_changes_nothing(app, users):
+    """Another enterprise's administrator posts a toggle for A's overseas user: refused as not found."""
+    from auth.passwords import hash_password
+
+    with app.server.extensions["certdash"].sessions() as s:
+        s.add(User(account="ent_b_admin", password_hash=hash_password(TEST_PASSWORD), real_name="B",
+                   role="enterprise_admin", enterprise_id=users.enterprise_ids["B"]))
+        s.commit()
+    victim = users.user_ids["overseas_ru"]
+    client = app.server.test_client()
+    sign_in(client, "ent_b_admin", TEST_PASSWORD)
+    key = next(k for k in app.callback_map if k.startswith("..ovu-message.children"))
+    payload = {
+        "output": key,
+        "outputs": [{"id": "ovu-message", "property": "children"}, {"id": "ovu-table", "property": "children"},
+                    [], [], {"id": "ovu-editing", "property": "data"}, {"id": "ovu-form-title", "property": "children"},
+                    {"id": {"type": "ovu-field", "name": "account"}, "property": "disabled"}],
+        "inputs": [{"id": "ovu-save", "property": "n_clicks", "value": None},
+                   [{"id": {"type": "ovu-toggle", "index": victim}, "property": "n_clicks", "value": 1}],
+                   []],
+        "state": [[], {"id": "ovu-editing", "property": "data", "value": None}],
+        "changedPropIds": [json.dumps({"index": victim, "type": "ovu-toggle"}, separators=(",", ":")) + ".n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    assert "已不存在" in json.dumps(response.get_json(), ensure_ascii=False)
+    with app.server.extensions["certdash"].sessions() as s:
+        assert s.get(User, victim).active is True
