@@ -13,7 +13,7 @@ from auth.permissions import role_permissions
 from dashboard.i18n import ALL_LANGUAGES
 from dashboard.store import session_scope
 from data.accounts import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
-from data.cards import CardLoginOutcome, card_sign_in, issue_challenge
+from data.cards import CardLoginOutcome, card_sign_in, issue_challenge, purge_challenges
 from data.models import User
 from data.scope import Actor, actor_for
 
@@ -133,6 +133,7 @@ def init_auth(server: Flask) -> None:
     def card_challenge():
         _check_csrf_header()
         with session_scope() as s:
+            purge_challenges(s)  # expired ones are of no use; the table stays small
             nonce = issue_challenge(s)
         session[CARD_NONCE_KEY] = nonce  # the challenge may only be answered from this browser session
         return jsonify({"nonce": nonce})

@@ -118,6 +118,20 @@ def register_cli(server: Flask) -> None:
         counts = load_reference_data(_ready_store(), overwrite=overwrite)
         click.echo("loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
+    @server.cli.group("mail")
+    def mail_group():
+        """The outgoing mail outbox."""
+
+    @mail_group.command("send")
+    def mail_send():
+        """Deliver the messages waiting in the outbox (SMTP when configured, else instance/outbox)."""
+        from dashboard.mail import deliver_pending
+
+        sent, failed = deliver_pending(_ready_store().sessions, _settings())
+        click.echo(f"sent {sent}, failed {failed}")
+        if failed:
+            sys.exit(1)
+
     @server.cli.command("seed")
     @click.option("--certificates", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
     @click.option("--seed", "seed_value", type=int, default=1, show_default=True)
