@@ -71,7 +71,10 @@ class Settings:
             secret_key=secret,
             instance_path=instance,
             default_language=language,
-            session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE", "0")),
+            # cookies are Secure whenever the site is served over https, unless said otherwise
+            session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE",
+                                                "1" if env.get("CERTDASH_PUBLIC_URL", "").startswith("https://")
+                                                else "0")),
             sql_echo=_flag(env.get("SQL_ECHO", "0")),
             smtp=smtp,
             mail_from=env.get("MAIL_FROM", cls.mail_from),

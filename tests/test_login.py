@@ -136,3 +136,14 @@ def test_language_switch_is_remembered_for_the_user(app, users):
     with app.server.extensions["certdash"].sessions() as s:
         assert s.scalar(select(User.language).where(User.account == "manager0900")) == "en"
     assert client.get("/lang/xx").status_code == 404
+
+
+def test_cookies_are_secure_when_served_over_https(settings, users, app):
+    from dataclasses import replace
+
+    from dashboard.factory import create_app
+
+    secure_app = create_app(replace(settings, session_cookie_secure=True))
+    client = secure_app.server.test_client()
+    response = sign_in(client, "sysadmin", TEST_PASSWORD)
+    assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]

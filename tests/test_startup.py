@@ -81,6 +81,10 @@ def test_settings_from_env_generate_a_private_secret(tmp_path):
     assert Settings.from_env({"CERTDASH_INSTANCE": str(instance), "SECRET_KEY": "given"}).secret_key == "given"
     with pytest.raises(ConfigError):
         Settings.from_env({"CERTDASH_INSTANCE": str(instance), "CERTDASH_LANGUAGE": "fr"})
+    assert not first.session_cookie_secure
+    https = Settings.from_env({"CERTDASH_INSTANCE": str(instance), "CERTDASH_PUBLIC_URL": "https://c.example"})
+    assert https.session_cookie_secure and https.public_url == "https://c.example"
+    assert len(first.data_key) == 44 and (instance / "data_key").stat().st_mode & 0o077 == 0
 
 
 def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path):
