@@ -1,11 +1,10 @@
 """Audit log glue: filters in, one page of events out."""
 from __future__ import annotations
 
-from datetime import date
-
 from dash import Input, Output, callback, ctx
 
 from auth.login import current_actor
+from callbacks.inputs import as_date, as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
@@ -19,15 +18,6 @@ def render(actor: Actor, t: Translator, **_query):
     return audit_page(t)
 
 
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
 
 
 @callback(
@@ -46,7 +36,7 @@ def search(account, group, object_id, start, end, active_page):
     t = request_translator()
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.AUDIT_PAGER else 0
     prefix = group if group in EVENT_GROUPS else ""
-    f = EventFilter(_text(account), prefix, _text(object_id), _date(start), _date(end))
+    f = EventFilter(as_text(account), prefix, as_text(object_id), as_date(start), as_date(end))
     with session_scope() as s:
         page = search_events(s, current_actor(), f, page_index, PAGE_SIZE)
     return audit_rows(t, page), page.page_count, audit_total(t, page), page.page + 1

@@ -5,6 +5,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from flask import current_app
 
 from auth.login import current_actor
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
@@ -31,9 +32,6 @@ clientside_callback(
 )
 
 
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
-
 
 @callback(
     Output(ids.CARDS_MESSAGE, "children"),
@@ -55,8 +53,8 @@ def act(_bind, _unbinds, _blocks, account, card_no, key):
     try:
         with session_scope() as s:
             if trigger == ids.CARDS_BIND:
-                user_id = user_id_for_account(s, actor, _text(account))
-                bind_card(s, actor, user_id=user_id, card_no=_text(card_no), public_key_pem=_text(key))
+                user_id = user_id_for_account(s, actor, as_text(account))
+                bind_card(s, actor, user_id=user_id, card_no=as_text(card_no), public_key_pem=as_text(key))
                 done = "bound"
             elif trigger["type"] == ids.CARDS_UNBIND:
                 unbind_card(s, actor, card_no=str(trigger["card"]))

@@ -6,6 +6,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
 from auth.login import current_actor
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
@@ -38,8 +39,7 @@ def bind_or_unbind(_bind, _unbind, account, password):
     try:
         with session_scope() as s:
             if ctx.triggered_id == ids.COMM_BIND:
-                bind_comm_account(s, actor, account if isinstance(account, str) else "",
-                                  password if isinstance(password, str) else "", cipher)
+                bind_comm_account(s, actor, as_text(account), as_text(password), cipher)
                 done = "bound"
             else:
                 unbind_comm_account(s, actor)

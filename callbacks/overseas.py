@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, callback
 
 from auth.login import current_actor
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
@@ -20,7 +21,7 @@ def render(actor: Actor, t: Translator, **_query):
 
 @callback(Output(ids.OVS_RESULTS, "children"), Input(ids.OVS_SEARCH, "value"), prevent_initial_call=True)
 def search(number):
-    number = number if isinstance(number, str) else ""
+    number = as_text(number)
     with session_scope() as s:
         rows = shared_certificates(s, current_actor(), number)
     return results_table(request_translator(), rows, number.strip())

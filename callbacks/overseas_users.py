@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
@@ -99,7 +100,7 @@ def act(_save, toggles, deletes, values, editing):
         with session_scope() as s:
             if trigger == ids.OVU_SAVE:
                 names = [item["id"]["name"] for item in ctx.states_list[0]]
-                raw = {n: v if isinstance(v, str) else "" for n, v in zip(names, values)}
+                raw = {n: as_text(v) for n, v in zip(names, values)}
                 form = OverseasUserForm(**{k: raw.get(k, "") for k in OverseasUserForm.__dataclass_fields__})
                 if isinstance(editing, int):
                     update_overseas_user(s, actor, editing, form)

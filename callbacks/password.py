@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_login import login_user
 
 from auth.login import current_actor, signed_in_user
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.mail import deliver_in_background
@@ -22,7 +23,7 @@ def render_forgot(actor: Actor | None, t: Translator, **_query):
 
 
 def render_reset(actor: Actor | None, t: Translator, token: str = "", **_query):
-    return reset_page(t, token if isinstance(token, str) else "")
+    return reset_page(t, as_text(token))
 
 
 def render_account(actor: Actor, t: Translator, **_query):
@@ -32,19 +33,16 @@ def render_account(actor: Actor, t: Translator, **_query):
                         role_label=t(ROLE_LABELS.get(actor.role, actor.role)))
 
 
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
-
 
 @callback(Output(ids.PWF_MESSAGE, "children"), Input(ids.PWF_SUBMIT, "n_clicks"), State(ids.PWF_ACCOUNT, "value"),
           prevent_initial_call=True)
 def ask_for_reset(_clicks, account):
     t = request_translator()
-    if not _text(account).strip():
+    if not as_text(account).strip():
         return refused(t, "required")
     base_url = current_app.config["CERTDASH_SETTINGS"].public_url
     with session_scope() as s:
-        request_password_reset(s, _text(account), base_url=base_url, remote_addr=request.remote_addr)
+        request_password_reset(s, as_text(account), base_url=base_url, remote_addr=request.remote_addr)
     deliver_in_background()
     return forgot_sent(t)
 
@@ -55,7 +53,7 @@ def set_new_password(_clicks, token, new_password, confirm):
     t = request_translator()
     try:
         with session_scope() as s:
-            reset_password(s, _text(token), _text(new_password), _text(confirm))
+            reset_password(s, as_text(token), as_text(new_password), as_text(confirm))
     except PasswordChangeError as exc:
         return refused(t, exc.code)
     return reset_done(t)
@@ -67,7 +65,7 @@ def change_own_password(_clicks, current, new_password, confirm):
     t = request_translator()
     try:
         with session_scope() as s:
-            user = change_password(s, current_actor().user_id, _text(current), _text(new_password), _text(confirm))
+            user = change_password(s, current_actor().user_id, as_text(current), as_text(new_password), as_text(confirm))
             signed_in = signed_in_user(s, user)
     except PasswordChangeError as exc:
         return refused(t, exc.code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 from flask import request
 
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.mail import deliver_in_background
@@ -77,11 +78,11 @@ def parse_form(values: dict, uploads: dict) -> tuple[RegistrationInput, dict[str
     for name, value in values.items():
         if name.startswith("contacts."):
             _, position, column = name.split(".", 2)
-            form.contacts.setdefault(position, {})[column] = value if isinstance(value, str) else ""
+            form.contacts.setdefault(position, {})[column] = as_text(value)
         elif name == "entity_types":
             form.entity_types = [v for v in (value or []) if isinstance(v, str)]
         elif name != "kind":
-            form.fields[name] = value if isinstance(value, str) else ""
+            form.fields[name] = as_text(value)
     errors: dict[str, str] = {}
     for kind, (content, filename) in uploads.items():
         if not content:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.mail import deliver_in_background
@@ -67,10 +68,10 @@ def decide(_approve, _reject, enterprise_id, district, reason):
         with session_scope() as s:
             actor = current_actor()
             if ctx.triggered_id == ids.REGREV_APPROVE:
-                approve_registration(s, actor, enterprise_id, district_code=district if isinstance(district, str) else "")
+                approve_registration(s, actor, enterprise_id, district_code=as_text(district))
                 decided = "approved"
             else:
-                reject_registration(s, actor, enterprise_id, reason=reason if isinstance(reason, str) else "")
+                reject_registration(s, actor, enterprise_id, reason=as_text(reason))
                 decided = "rejected"
     except ReviewError as exc:
         return decision_message(t, None, exc.code), no_update, no_update

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from data.models import Event, User
+from data.paging import Page, clamp_paging
 from data.scope import Actor
 
 MAX_PAGE_SIZE = 200
@@ -35,22 +36,10 @@ class EventRow:
     details: dict
 
 
-@dataclass(frozen=True)
-class EventPage:
-    rows: list[EventRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
-def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_size: int = 50) -> EventPage:
+def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_size: int = 50) -> Page[EventRow]:
     """Return one page of events, newest first, matching the filter."""
     actor.require("admin.audit")
-    page, page_size = max(0, int(page)), min(MAX_PAGE_SIZE, max(1, int(page_size)))
+    page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     who = aliased(User)
     stmt = select(Event, who.account).outerjoin(who, who.id == Event.actor_id)
     if f.account.strip():
@@ -67,5 +56,5 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
         stmt = stmt.where(Event.at < datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc))
     total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = s.execute(stmt.order_by(Event.at.desc(), Event.id.desc()).offset(page * page_size).limit(page_size))
-    return EventPage([EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
+    return Page([EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
                       for e, account in rows], total, page, page_size)

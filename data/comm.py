@@ -34,19 +34,12 @@ class CommAccountView:
     bound_by: str | None
 
 
-def _enterprise_of(actor: Actor) -> int:
-    actor.require("enterprise.manage")
-    if actor.enterprise_id is None:
-        raise CommAccountError("no_enterprise")
-    return actor.enterprise_id
-
-
 def comm_account(s: Session, actor: Actor) -> CommAccountView | None:
     """Return the actor's enterprise's bound account, without its password."""
     row = s.execute(
         select(CommAccount.account, CommAccount.bound_at, User.real_name)
         .outerjoin(User, User.id == CommAccount.bound_by)
-        .where(CommAccount.enterprise_id == _enterprise_of(actor))
+        .where(CommAccount.enterprise_id == actor.own_enterprise("enterprise.manage"))
     ).first()
     return CommAccountView(*row) if row else None
 
@@ -54,7 +47,7 @@ def comm_account(s: Session, actor: Actor) -> CommAccountView | None:
 def bind_comm_account(s: Session, actor: Actor, account: str, password: str, cipher: Fernet, *,
                       now: datetime | None = None) -> None:
     """Bind (or re-bind) the enterprise's communication account, storing the password encrypted."""
-    enterprise_id = _enterprise_of(actor)
+    enterprise_id = actor.own_enterprise("enterprise.manage")
     account = (account or "").strip()
     if not ACCOUNT_RE.match(account):
         raise CommAccountError("comm_account_format")
@@ -74,7 +67,7 @@ def bind_comm_account(s: Session, actor: Actor, account: str, password: str, cip
 
 def unbind_comm_account(s: Session, actor: Actor, *, now: datetime | None = None) -> None:
     """Remove the enterprise's communication account and its stored password."""
-    enterprise_id = _enterprise_of(actor)
+    enterprise_id = actor.own_enterprise("enterprise.manage")
     row = s.get(CommAccount, enterprise_id)
     if row is None:
         raise CommAccountError("comm_not_bound")

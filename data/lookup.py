@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from data.models import CertificateType, CustomsDistrict, DictEntry
+from data.paging import Page, clamp_paging
 from data.scope import Actor
 
 DICT_ENTRY_NAMES = ("hs_code", "country", "currency", "unit", "package_type", "transport_mode", "trade_mode",
@@ -27,26 +28,13 @@ class LookupRow:
     parent: str
 
 
-@dataclass(frozen=True)
-class LookupPage:
-    rows: list[LookupRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page: int = 0,
-                      page_size: int = 25) -> LookupPage:
+                      page_size: int = 25) -> Page[LookupRow]:
     """Return one page of a dictionary's active entries whose code starts with, or names contain, `text`."""
     actor.require("reference.view")
     if name not in LOOKUP_NAMES:
         raise UnknownDictionary(name)
-    page = max(0, int(page))
-    page_size = min(MAX_PAGE_SIZE, max(1, int(page_size)))
+    page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     text = (text or "").strip()[:64]
     if name == "district":
         model, parent = CustomsDistrict, CustomsDistrict.parent_code
@@ -68,7 +56,7 @@ def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page:
         ))
     total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = s.execute(base.order_by(model.code).offset(page * page_size).limit(page_size)).all()
-    return LookupPage([LookupRow(r[0], r[1], r[2], r[3] or "") for r in rows], total, page, page_size)
+    return Page([LookupRow(r[0], r[1], r[2], r[3] or "") for r in rows], total, page, page_size)
 
 
 def _escape_like(text: str) -> str:

@@ -59,16 +59,9 @@ class OverseasUserRow:
     last_login_at: datetime | None
 
 
-def _enterprise_of(actor: Actor) -> int:
-    actor.require("enterprise.manage")
-    if actor.enterprise_id is None:
-        raise NotFound("no enterprise")
-    return actor.enterprise_id
-
-
 def _own_user(s: Session, actor: Actor, user_id: int) -> User:
     """Return one of the actor's enterprise's overseas users; anything else is 'not found'."""
-    enterprise_id = _enterprise_of(actor)
+    enterprise_id = actor.own_enterprise("enterprise.manage")
     user = s.get(User, user_id, with_for_update=True)
     if (user is None or user.enterprise_id != enterprise_id or user.role != Role.OVERSEAS.value
             or user.deleted_at is not None):
@@ -78,7 +71,7 @@ def _own_user(s: Session, actor: Actor, user_id: int) -> User:
 
 def list_overseas_users(s: Session, actor: Actor) -> list[OverseasUserRow]:
     """Return the enterprise's overseas users, by account."""
-    enterprise_id = _enterprise_of(actor)
+    enterprise_id = actor.own_enterprise("enterprise.manage")
     users = s.scalars(select(User).where(User.enterprise_id == enterprise_id, User.role == Role.OVERSEAS.value,
                                          User.deleted_at.is_(None)).order_by(User.account))
     return [OverseasUserRow(u.id, u.account, u.real_name, u.organisation, u.country, u.language, u.email, u.active,
@@ -120,7 +113,7 @@ def _problems(s: Session, form: OverseasUserForm, *, creating: bool) -> dict[str
 def create_overseas_user(s: Session, actor: Actor, form: OverseasUserForm, *,
                          now: datetime | None = None) -> User:
     """Create an overseas user of the actor's enterprise, or raise OverseasUserInvalid."""
-    enterprise_id = _enterprise_of(actor)
+    enterprise_id = actor.own_enterprise("enterprise.manage")
     errors = _problems(s, form, creating=True)
     if errors:
         raise OverseasUserInvalid(errors)

@@ -52,6 +52,13 @@ class Actor:
         if permission not in self.permissions:
             raise AccessDenied(permission)
 
+    def own_enterprise(self, permission: str) -> int:
+        """Return the actor's enterprise after checking the permission; no enterprise, no access."""
+        self.require(permission)
+        if self.enterprise_id is None:
+            raise AccessDenied(f"{permission} needs an enterprise")
+        return self.enterprise_id
+
 
 def district_subtree(s: Session, code: str) -> frozenset[str]:
     """Return the code and every district below it, at any depth (empty if unknown)."""

@@ -9,7 +9,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.audit import EventPage
+from data.audit import EventRow
+from data.paging import Page
 from layouts.common import page_header
 
 GROUP_LABELS = {
@@ -51,7 +52,7 @@ def audit_page(t: Translator) -> html.Div:
     ])
 
 
-def audit_rows(t: Translator, page: EventPage) -> list[dict]:
+def audit_rows(t: Translator, page: Page[EventRow]) -> list[dict]:
     return [{
         "at": t.datetime(r.at), "account": r.account or "", "code": r.code,
         "object": f"{r.object_type or ''} {r.object_id or ''}".strip(), "message": r.message,
@@ -59,5 +60,5 @@ def audit_rows(t: Translator, page: EventPage) -> list[dict]:
     } for r in page.rows]
 
 
-def audit_total(t: Translator, page: EventPage) -> str:
+def audit_total(t: Translator, page: Page[EventRow]) -> str:
     return t("{n} events", n=t.number(page.total))

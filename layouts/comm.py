@@ -13,7 +13,6 @@ COMM_REASONS = {
     "comm_account_format": N_("The account is 3 to 64 letters, digits or . _ @ -."),
     "comm_password_required": N_("Enter the account's password (at most 64 characters)."),
     "comm_not_bound": N_("No communication account is bound."),
-    "no_enterprise": N_("Your account belongs to no enterprise."),
 }
 
 

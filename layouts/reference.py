@@ -7,7 +7,8 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.lookup import LookupPage
+from data.lookup import LookupRow
+from data.paging import Page
 from layouts.common import page_header
 
 DICTIONARY_LABELS = {
@@ -61,9 +62,9 @@ def reference_page(t: Translator, names: tuple[str, ...]) -> html.Div:
     )
 
 
-def table_rows(page: LookupPage) -> list[dict]:
+def table_rows(page: Page[LookupRow]) -> list[dict]:
     return [{"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "parent": r.parent} for r in page.rows]
 
 
-def total_text(t: Translator, page: LookupPage) -> str:
+def total_text(t: Translator, page: Page[LookupRow]) -> str:
     return t("{n} entries", n=t.number(page.total))
