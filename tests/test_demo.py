@@ -1,0 +1,269 @@
+"""The demo data generator: deterministic, complete, consistent, and equal to what Core would insert."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import pytest
+from sqlalchemy import Engine, func, insert, select, text
+
+from auth.permissions import seed_roles
+from data.accounts import ACCOUNT_RE
+from data.codes import credit_code_problem, org_code_problem
+from data.db import make_engine, make_session_factory, upgrade
+from data.demo import (
+    DEMO_ACCOUNTS,
+    ENTERPRISES,
+    StartIds,
+    _ContainerNumbers,
+    container_check,
+    generate,
+    iter_batches,
+    reference_snapshot,
+)
+from data.models import (
+    AppStatus,
+    ApplicationGoods,
+    Certificate,
+    CertificateApplication,
+    CertificateShare,
+    CertificateType,
+    Container,
+    CustomsDistrict,
+    Declaration,
+    EntryMethod,
+    Enterprise,
+    Event,
+    GoodsLine,
+    Notification,
+    Role,
+    SigningMethod,
+    User,
+)
+from data.reference import load_reference
+
+N = 400
+SEED = 7
+HASH = "demo-password-hash"
+DIGEST_TABLES = (Declaration, GoodsLine, Container, CertificateApplication, ApplicationGoods, Certificate,
+                 CertificateShare, Event, Enterprise, User, Notification)
+# the receipt an application's last state change leaves, by the status it ends in
+LAST_RECEIPT = {
+    AppStatus.DRAFT.value: "app.created",
+    AppStatus.SUBMITTED.value: "app.submitted",
+    AppStatus.UNDER_REVIEW.value: "app.review_started",
+    AppStatus.RETURNED.value: "app.returned",
+    AppStatus.SUSPENDED.value: "app.suspended",
+    AppStatus.AWAITING_CONFIRMATION.value: "app.confirmation_requested",
+    AppStatus.CONFIRMED.value: "app.confirmed",
+    AppStatus.APPROVED.value: "app.approved",
+    AppStatus.ISSUED.value: "app.approved",
+    AppStatus.REVOKED.value: "app.revoked",
+}
+
+
+def _load_reference(engine: Engine) -> None:
+    with make_session_factory(engine)() as s:
+        load_reference(s)
+        s.commit()
+
+
+def _store_digest(engine: Engine) -> str:
+    """Hash every generated row, in id order, as the store hands it back."""
+    h = hashlib.sha256()
+    with engine.connect() as conn:
+        for model in DIGEST_TABLES:
+            table = model.__table__
+            for row in conn.execute(select(table).order_by(*table.primary_key.columns)):
+                h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def _stream_digest(ref, seed: int) -> str:
+    h = hashlib.sha256()
+    for table, rows in iter_batches(ref, certificates=N, seed=seed, password_hash=HASH):
+        h.update(table.name.encode())
+        for row in rows:
+            h.update(repr(sorted(row.items())).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def demo_engine(engine) -> Engine:
+    """The test store with reference data and N certificates of demo data."""
+    _load_reference(engine)
+    generate(engine, certificates=N, seed=SEED, password_hash=HASH)
+    return engine
+
+
+@pytest.fixture
+def other_engine(request, store_url, tmp_path) -> Engine:
+    """A second fresh store on the same backend as `engine`."""
+    if store_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database()
+    upgrade(url)
+    eng = make_engine(url)
+    yield eng
+    eng.dispose()
+
+
+def test_same_seed_gives_the_same_rows_whichever_way_they_are_written(engine, other_engine):
+    """A forked writer and plain Core inserts of the replayed stream leave identical stores."""
+    _load_reference(engine)
+    _load_reference(other_engine)
+    progress = []
+    summary = generate(engine, certificates=N, seed=SEED, password_hash=HASH, parallel=True,
+                       progress=lambda done, total: progress.append((done, total)))
+    with make_session_factory(other_engine)() as s:
+        seed_roles(s)
+        s.commit()
+    with other_engine.connect() as conn:
+        ref = reference_snapshot(conn)
+        start = StartIds.after_existing(conn)
+        for table, rows in iter_batches(ref, certificates=N, seed=SEED, password_hash=HASH, start=start):
+            conn.execute(insert(table), rows)
+            conn.commit()
+    assert summary.certificates == N and progress[-1] == (N, N)
+    assert _store_digest(engine) == _store_digest(other_engine)
+
+
+def test_another_seed_gives_other_rows(engine):
+    _load_reference(engine)
+    with engine.connect() as conn:
+        ref = reference_snapshot(conn)
+    assert _stream_digest(ref, SEED) == _stream_digest(ref, SEED)
+    assert _stream_digest(ref, SEED) != _stream_digest(ref, SEED + 1)
+
+
+def test_every_state_type_method_and_role_is_present(demo_engine):
+    with demo_engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Certificate)) == N
+        statuses = set(conn.scalars(select(CertificateApplication.status).distinct()))
+        types = set(conn.scalars(select(Certificate.cert_type_code).distinct()))
+        methods = set(conn.scalars(select(Certificate.entry_method).distinct()))
+        signing = set(conn.scalars(select(Certificate.signing_method).distinct()))
+        cert_statuses = set(conn.scalars(select(Certificate.status).distinct()))
+        roles = set(conn.scalars(select(User.role).distinct()))
+        all_types = set(conn.scalars(select(CertificateType.code)))
+        others = conn.scalar(select(func.count()).select_from(CertificateApplication)
+                             .where(CertificateApplication.status != AppStatus.ISSUED.value))
+        directions = set(conn.scalars(select(Declaration.direction).distinct()))
+        shared = conn.scalar(select(func.count()).select_from(CertificateShare))
+        published = conn.scalar(select(func.count()).select_from(Notification).where(Notification.published))
+    assert statuses == {s.value for s in AppStatus}
+    assert types == all_types and len(types) == 11
+    assert methods == {m.value for m in EntryMethod}
+    assert signing == {m.value for m in SigningMethod}
+    assert cert_statuses == {"valid", "replaced", "withdrawn"}
+    assert roles == {r.value for r in Role}
+    assert 0.10 * N <= others <= 0.20 * N
+    assert directions == {"exit", "entry"}
+    assert shared > 0 and published >= 3
+
+
+def test_certificates_are_consistent_with_their_applications(demo_engine):
+    with demo_engine.connect() as conn:
+        rows = conn.execute(
+            select(Certificate.id, Certificate.status, Certificate.replaces_id, Certificate.enterprise_id,
+                   Certificate.district_code, Certificate.cert_type_code, CertificateApplication.status,
+                   CertificateApplication.enterprise_id, CertificateApplication.district_code,
+                   CertificateApplication.cert_type_code, CustomsDistrict.code)
+            .join(CertificateApplication, CertificateApplication.id == Certificate.application_id)
+            .outerjoin(CustomsDistrict, CustomsDistrict.code == Certificate.district_code)
+        ).all()
+        by_district = Counter(conn.scalars(select(Certificate.district_code)))
+        numbers = conn.scalar(select(func.count(func.distinct(Certificate.certificate_no))))
+    replaced = {r[0] for r in rows if r[1] == "replaced"}
+    replacing = {r[2] for r in rows if r[2] is not None}
+    assert replaced and replaced == replacing
+    for (_, _, _, ent, dist, ctype, app_status, app_ent, app_dist, app_type, known) in rows:
+        assert known == dist
+        assert app_status == AppStatus.ISSUED.value
+        assert (ent, dist, ctype) == (app_ent, app_dist, app_type)
+    assert numbers == N
+    assert by_district.most_common(1)[0][0] == "0903"
+
+
+def test_each_application_leaves_receipts_in_time_order(demo_engine):
+    with demo_engine.connect() as conn:
+        apps = dict(conn.execute(select(CertificateApplication.id, CertificateApplication.status)).all())
+        events = conn.execute(
+            select(Event.object_id, Event.code, Event.at, Event.actor_id, Event.enterprise_id, Event.district_code)
+            .where(Event.object_type == "application").order_by(Event.id)
+        ).all()
+        goods = set(conn.scalars(select(ApplicationGoods.application_id).distinct()))
+        issued_events = conn.scalar(select(func.count()).select_from(Event).where(Event.code == "cert.issued"))
+    trail: dict[int, list] = {}
+    for object_id, code, at, actor, enterprise, district in events:
+        assert enterprise is not None and district is not None and actor is not None
+        trail.setdefault(int(object_id), []).append((at, code))
+    assert set(trail) == set(apps) == goods
+    for app_id, steps in trail.items():
+        assert steps[0][1] == "app.created"
+        assert steps[-1][1] == LAST_RECEIPT[apps[app_id]]
+        assert [at for at, _ in steps] == sorted(at for at, _ in steps)
+    assert issued_events == N
+
+
+def test_codes_carry_valid_check_characters(demo_engine):
+    with demo_engine.connect() as conn:
+        enterprises = conn.execute(
+            select(Enterprise.credit_code, Enterprise.org_code, Enterprise.registration_no)).all()
+        inspection = list(conn.scalars(select(Declaration.inspection_no).where(Declaration.inspection_no.is_not(None))))
+        containers = list(conn.scalars(select(Container.number)))
+    assert len(enterprises) == len(ENTERPRISES)
+    for credit, org, registration in enterprises:
+        assert credit_code_problem(credit) is None and org_code_problem(org) is None
+        assert org == f"{credit[8:16]}-{credit[16]}"
+        assert len(registration) == 10 and registration.isdigit()
+    assert len(set(inspection)) == len(inspection)
+    assert all(len(n) == 15 and n.isdigit() and n[0] in "12" for n in inspection)
+    assert containers and all(len(n) == 11 and n[-1] == container_check(n[:10]) for n in containers)
+
+
+def test_container_check_digit_matches_the_iso_6346_example():
+    assert container_check("CSQU305438") == "3"
+    assert _ContainerNumbers(["CSQU"]).number(0, 305438) == "CSQU3054383"
+
+
+def test_demo_accounts_follow_the_account_rule(demo_engine):
+    with demo_engine.connect() as conn:
+        stored = set(conn.scalars(select(User.account)))
+    assert {a.role for a in DEMO_ACCOUNTS} == {r.value for r in Role}
+    assert len({a.account for a in DEMO_ACCOUNTS}) == len(DEMO_ACCOUNTS)
+    for account in stored:
+        assert ACCOUNT_RE.match(account) and account == account.lower()
+    assert {a.account.lower() for a in DEMO_ACCOUNTS} <= stored
+
+
+def test_foreign_keys_hold(demo_engine):
+    with demo_engine.connect() as conn:
+        if demo_engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        else:  # PostgreSQL checked each row at insert: every foreign key must be in force and validated
+            constraints = conn.execute(text("SELECT convalidated FROM pg_constraint WHERE contype = 'f'")).all()
+            assert len(constraints) >= 20 and all(valid for (valid,) in constraints)
+
+
+def test_ids_start_after_existing_rows(engine):
+    _load_reference(engine)
+    with make_session_factory(engine)() as s:
+        seed_roles(s)
+        s.add(User(account="firstadmin", password_hash=HASH, real_name="管理员", role=Role.ADMIN.value))
+        s.commit()
+    summary = generate(engine, certificates=50, seed=SEED, password_hash=HASH)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(User)) == 1 + summary.rows["app_user"]
+        assert conn.scalar(select(func.min(User.id)).where(User.account == "sysadmin")) > 1
+
+
+def test_refuses_a_store_without_reference_data(engine):
+    with pytest.raises(ValueError, match="reference data is not loaded"):
+        generate(engine, certificates=10, seed=SEED, password_hash=HASH)
+
+
+def test_refuses_a_store_that_already_holds_demo_data(demo_engine):
+    with pytest.raises(ValueError, match="fresh store"):
+        generate(demo_engine, certificates=10, seed=SEED, password_hash=HASH)
