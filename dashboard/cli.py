@@ -74,7 +74,8 @@ def generate_demo(store, certificates: int, seed: int, password: str) -> None:
 
         summary = generate(store.engine, certificates=certificates, seed=seed,
                            password_hash=hash_password(password), progress=progress)
-    click.echo(f"demo data: {summary} in {time.perf_counter() - started:.1f} s")
+    rows = ", ".join(f"{table}={count:,}" for table, count in summary.rows.items())
+    click.echo(f"demo data (seed {summary.seed}) in {time.perf_counter() - started:.1f} s: {rows}")
 
 
 def print_demo_accounts(password: str) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from babel import Locale
@@ -18,6 +19,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # every user of the system works in China Standard Time, or reads it
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}  # the whole UI
 # the overseas portal, the sign-in page and the account page also speak the main destination markets'
@@ -64,7 +66,12 @@ class Translator:
         return format_date(value, format="medium", locale=self.locale) if value else ""
 
     def datetime(self, value: datetime | None) -> str:
-        return format_datetime(value, format="medium", locale=self.locale) if value else ""
+        """Format a moment in China Standard Time (stored moments without a zone are UTC)."""
+        if not value:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return format_datetime(value, format="medium", tzinfo=DISPLAY_ZONE, locale=self.locale)
 
     def number(self, value) -> str:
         return format_decimal(value, locale=self.locale) if value is not None else ""

@@ -19,9 +19,9 @@ APP_STATUS_LABELS = {
     "revoked": N_("Revoked"),
 }
 APP_STATUS_COLORS = {
-    "draft": "secondary", "submitted": "info", "under_review": "primary", "returned": "warning",
+    "draft": "light", "submitted": "info", "under_review": "primary", "returned": "warning",
     "suspended": "dark", "awaiting_confirmation": "warning", "confirmed": "info", "approved": "success",
-    "issued": "success", "revoked": "light",
+    "issued": "success", "revoked": "secondary",
 }
 CERT_STATUS_LABELS = {"valid": N_("Valid"), "replaced": N_("Replaced"), "withdrawn": N_("Withdrawn")}
 ROLE_LABELS = {
@@ -35,8 +35,9 @@ ROLE_LABELS = {
 
 
 def status_badge(t: Translator, status: str) -> dbc.Badge:
-    return dbc.Badge(t(APP_STATUS_LABELS.get(status, status)), color=APP_STATUS_COLORS.get(status, "secondary"),
-                     className="me-1")
+    color = APP_STATUS_COLORS.get(status, "secondary")
+    return dbc.Badge(t(APP_STATUS_LABELS.get(status, status)), color=color,
+                     text_color="dark" if color in ("light", "warning", "info") else None, className="me-1")
 
 
 def page_header(title: str, subtitle: str | None = None) -> html.Div:

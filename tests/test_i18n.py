@@ -75,3 +75,10 @@ def test_the_overseas_portal_speaks_the_destination_markets_languages(language):
     missing = sorted(portal_message_ids() - translated)
     assert not missing, f"{language}: translate {missing}"
     assert translator(language)("Sign in") != "Sign in"
+
+
+def test_moments_are_shown_in_china_standard_time():
+    from datetime import datetime, timezone
+
+    assert translator("zh").datetime(datetime(2026, 9, 1, 1, 0, tzinfo=timezone.utc)) == "2026年9月1日 09:00:00"
+    assert translator("en").datetime(datetime(2026, 9, 1, 17, 30)) == "2 Sept 2026, 01:30:00"
