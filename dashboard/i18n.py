@@ -49,6 +49,8 @@ class Translator:
     lang: str
 
     def __call__(self, msgid: str, **values) -> str:
+        if not msgid:  # gettext("") is the catalog's header, never a label
+            return ""
         text = _catalog(self.lang).gettext(msgid)
         return text.format(**values) if values else text
 

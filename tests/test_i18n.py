@@ -37,6 +37,7 @@ def test_chinese_is_the_default_and_english_is_the_source():
     assert translator("zh")("Welcome, {name}", name="王") == "欢迎您，王"
     assert translator("en")("Welcome, {name}", name="Wang") == "Welcome, Wang"
     assert translator("xx").lang == "zh"
+    assert translator("zh")("") == ""  # not the catalog header
 
 
 def test_numbers_and_names_follow_the_language():
