@@ -64,6 +64,7 @@ from data.models import (
     SigningMethod,
     User,
 )
+from data.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
 
 DEFAULT_END = date(2026, 10, 31)
 DAYS = 730
@@ -415,19 +416,7 @@ WITHDRAW_REASONS = ("合同取消，货物未出运，撤回证书", "企业申�
 REVOKE_REASONS = ("货物改期出运，企业撤销申请", "重复申报，企业撤销", "合同变更，企业撤销申请")
 
 EVENT_MESSAGES = {
-    "app.created": "证书申请已暂存",
-    "app.submitted": "证书申请已提交，等待海关受理",
-    "app.review_started": "海关已受理，审核中",
-    "app.returned": "证书申请被退回",
-    "app.suspended": "证书申请暂停审核",
-    "app.resumed": "证书申请恢复审核",
-    "app.confirmation_requested": "海关已拟制证稿，请企业确认",
-    "app.confirmed": "企业已确认证稿",
-    "app.approved": "审核通过",
-    "app.revoked": "企业已撤销申请",
-    "cert.issued": "证书已签发",
-    "cert.replaced": "证书已换发",
-    "cert.withdrawn": "证书已撤回",
+    **WORKFLOW_MESSAGES,
     "registration.submitted": "企业注册申请已提交",
     "registration.approved": "企业注册审核通过",
     "enterprise.certificate_shared": "证书已分享给海外用户",

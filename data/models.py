@@ -24,6 +24,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -480,6 +481,8 @@ class CertificateApplication(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column()
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     review_comment: Mapped[str | None] = mapped_column(Text)
+    approved_at: Mapped[datetime | None] = mapped_column()
+    certificate_no: Mapped[str | None] = mapped_column(String(32))  # given at approval
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -493,6 +496,7 @@ class CertificateApplication(Base):
         Index("ix_app_district_status_submitted", "district_code", "status", "submitted_at"),
         Index("ix_app_type_created", "cert_type_code", "created_at"),
         Index("ix_app_reviewed", "reviewed_at"),
+        UniqueConstraint("certificate_no", name="uq_certificate_application_certificate_no"),
     )
 
 
@@ -612,6 +616,14 @@ class SystemParameter(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+
+
+class NumberSequence(Base):
+    """The last number handed out under a prefix (certificate numbers per district, year and type)."""
+
+    __tablename__ = "number_sequence"
+    prefix: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_value: Mapped[int] = mapped_column(BigInteger)
 
 
 class LoginChallenge(Base):
