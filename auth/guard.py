@@ -24,12 +24,14 @@ PUBLIC_PATHS = frozenset({"/auth/login", "/auth/card/challenge", "/auth/card/log
 PUBLIC_PREFIXES = ("/lang/",)
 
 
-def allowed(actor: Actor | None, permission: str | None) -> bool:
-    """Return True when `permission` (a code, PUBLIC or SIGNED_IN) lets this actor in."""
+def allowed(actor: Actor | None, permission: str | tuple[str, ...] | None) -> bool:
+    """Return True when `permission` (a code, any of several codes, PUBLIC or SIGNED_IN) lets this actor in."""
     if permission == PUBLIC:
         return True
     if actor is None or permission is None:
         return False
+    if isinstance(permission, tuple):
+        return any(actor.can(p) for p in permission)
     return permission == SIGNED_IN or actor.can(permission)
 
 
@@ -37,8 +39,8 @@ def allowed(actor: Actor | None, permission: str | None) -> bool:
 class AccessMap:
     """What each page path and each component-id prefix requires."""
 
-    page_permissions: dict[str, str]  # path -> permission, PUBLIC or SIGNED_IN
-    prefix_permissions: dict[str, str]  # id prefix -> permission, PUBLIC or SIGNED_IN
+    page_permissions: dict[str, str | tuple[str, ...]]  # path -> permission(s), PUBLIC or SIGNED_IN
+    prefix_permissions: dict[str, str | tuple[str, ...]]  # id prefix -> permission(s), PUBLIC or SIGNED_IN
     anonymous_only_paths: frozenset[str] = field(default_factory=frozenset)  # e.g. /login
     public_paths: frozenset[str] = field(default_factory=frozenset)  # more server routes open to anyone
     # server routes (Flask endpoint name -> permission, PUBLIC or SIGNED_IN); the view scopes the data itself

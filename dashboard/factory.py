@@ -32,6 +32,7 @@ def _callback_registrations() -> tuple[dict, list]:
     `dash.callback` registers into process-wide lists that the first app takes and empties; a copy
     lets every app made in this process (tests make many) get the same callbacks.
     """
+    import callbacks.applications  # noqa: F401
     import callbacks.audit  # noqa: F401
     import callbacks.cards  # noqa: F401
     import callbacks.comm  # noqa: F401

@@ -123,5 +123,20 @@ CARDS_UNBIND = "cards-unbind"  # {"type": CARDS_UNBIND, "card": card no}
 CARDS_BLOCK = "cards-block"
 CARDS_MESSAGE = "cards-message"
 
+# certificate applications: the list (enterprises: their own; officers: their district's queue)
+APPS_INSPECTION_NO = "apps-inspection-no"
+APPS_STATUS = "apps-status"
+APPS_INSPECTION_DATES = "apps-inspection-dates"
+APPS_APPLIED_DATES = "apps-applied-dates"
+APPS_TABLE = "apps-table"
+APPS_PAGER = "apps-pager"
+APPS_TOTAL = "apps-total"
+# one application: details, receipts, workflow steps
+APPV_CONTENT = "appv-content"
+APPV_ACTION = "appv-action"  # {"type": APPV_ACTION, "action": name}
+APPV_REASON = "appv-reason"
+APPV_STATE = "appv-state"  # {"id": application id, "version": version seen}
+APPV_MESSAGE = "appv-message"
+
 # error pages
 ERROR_TITLE = "error-title"

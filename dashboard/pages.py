@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import audit, cards, comm, home, login, overseas, overseas_users, password, reference, register, registrations
+from callbacks import applications, audit, cards, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -25,7 +25,7 @@ class PageSpec:
     key: str
     path: str
     title: str  # message id
-    permission: str  # a permission code, PUBLIC or SIGNED_IN
+    permission: str | tuple[str, ...]  # a permission code, any of several, PUBLIC or SIGNED_IN
     id_prefix: str
     render: Callable[..., object]  # (actor | None, translator, **query) -> component
     in_menu: bool = True
@@ -42,6 +42,10 @@ PAGES: tuple[PageSpec, ...] = (
              in_menu=False),
     PageSpec("account", "/account", N_("My account"), SIGNED_IN, "acct", password.render_account, in_menu=False),
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
+    PageSpec("applications", "/applications", N_("Certificate applications"),
+             ("application.edit", "application.review"), "apps", applications.render_list),
+    PageSpec("application", "/applications/view", N_("Application"), ("application.edit", "application.review"),
+             "appv", applications.render_detail, in_menu=False),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
              comm.render),

@@ -26,6 +26,8 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "shell": SIGNED_IN,
     "home": CUSTOMS_AND_ENTERPRISES,
     "ref": CUSTOMS_AND_ENTERPRISES,
+    "apps": {"officer", "enterprise_admin", "enterprise"},
+    "appv": {"officer", "enterprise_admin", "enterprise"},
     "regrev": {"admin"},
     "audit": {"admin"},
     "cards": {"admin"},

@@ -1,0 +1,89 @@
+"""Applications glue: the filtered, paged list; one application and its workflow steps."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+
+from auth.login import current_actor
+from callbacks.inputs import as_date, as_text
+from dashboard import ids
+from dashboard.i18n import Translator
+from dashboard.request import request_translator
+from dashboard.store import session_scope
+from data.applications import ApplicationFilter, application_detail, list_applications
+from data.scope import Actor, NotFound
+from data.workflow import WorkflowError, transition
+from layouts.applications import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, list_total, workflow_message
+
+
+def render_list(actor: Actor, t: Translator, **_query):
+    return list_page(t, review=actor.can("application.review") and not actor.can("application.edit"))
+
+
+def render_detail(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A002 - the query's name
+    try:
+        with session_scope() as s:
+            return detail_page(t, application_detail(s, actor, int(id)))
+    except (ValueError, NotFound):
+        return detail_page(t, None)
+
+
+@callback(
+    Output(ids.APPS_TABLE, "rowData"),
+    Output(ids.APPS_PAGER, "max_value"),
+    Output(ids.APPS_TOTAL, "children"),
+    Output(ids.APPS_PAGER, "active_page"),
+    Input(ids.APPS_INSPECTION_NO, "value"),
+    Input(ids.APPS_STATUS, "value"),
+    Input(ids.APPS_INSPECTION_DATES, "start_date"),
+    Input(ids.APPS_INSPECTION_DATES, "end_date"),
+    Input(ids.APPS_APPLIED_DATES, "start_date"),
+    Input(ids.APPS_APPLIED_DATES, "end_date"),
+    Input(ids.APPS_PAGER, "active_page"),
+)
+def search(inspection_no, statuses, insp_from, insp_to, applied_from, applied_to, active_page):
+    t = request_translator()
+    actor = current_actor()
+    page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.APPS_PAGER else 0
+    review = actor.can("application.review") and not actor.can("application.edit")
+    f = ApplicationFilter(as_text(inspection_no), tuple(x for x in (statuses or []) if isinstance(x, str)),
+                          as_date(insp_from), as_date(insp_to), as_date(applied_from), as_date(applied_to),
+                          oldest_first=review)
+    with session_scope() as s:
+        page = list_applications(s, actor, f, page_index, PAGE_SIZE)
+    return list_rows(t, page), page.page_count, list_total(t, page), page.page + 1
+
+
+@callback(
+    Output(ids.APPV_CONTENT, "children"),
+    Output(ids.APPV_MESSAGE, "children"),
+    Output(ids.APPV_STATE, "data"),
+    Input({"type": ids.APPV_ACTION, "action": ALL}, "n_clicks"),
+    State(ids.APPV_STATE, "data"),
+    State(ids.APPV_REASON, "value"),
+    prevent_initial_call=True,
+)
+def take_step(clicks, state, reason):
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks or []) or not isinstance(state, dict):
+        return no_update, no_update, no_update
+    t = request_translator()
+    actor = current_actor()
+    try:
+        app_id, version = int(state["id"]), int(state["version"])
+    except (KeyError, TypeError, ValueError):
+        return no_update, workflow_message(t, "not_found"), no_update
+    action = str(ctx.triggered_id.get("action", ""))
+    code = None
+    try:
+        with session_scope() as s:
+            transition(s, actor, app_id, action, version=version, reason=as_text(reason))
+    except WorkflowError as exc:
+        code = exc.code
+    except NotFound:
+        code = "not_found"
+    try:
+        with session_scope() as s:
+            detail = application_detail(s, actor, app_id)
+    except NotFound:
+        return detail_body(t, None), workflow_message(t, "not_found"), None
+    message = workflow_message(t, code, None if code else action)
+    return detail_body(t, detail), message, {"id": detail.id, "version": detail.version}

@@ -1,0 +1,143 @@
+"""Lists and details of certificate applications (Liaoning 5.8.1 columns and filters), scoped to the actor."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data.models import (
+    AppStatus,
+    ApplicationGoods,
+    CertificateApplication,
+    CertificateType,
+    CustomsDistrict,
+    Declaration,
+)
+from data.paging import Page, clamp_paging
+from data.scope import AccessDenied, Actor, row_scope
+from data.workflow import Receipt, allowed_actions, load_application, receipts
+
+MAX_PAGE_SIZE = 100
+REVIEW_QUEUE = (AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.SUSPENDED.value,
+                AppStatus.CONFIRMED.value, AppStatus.AWAITING_CONFIRMATION.value)
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    inspection_no: str = ""
+    statuses: tuple[str, ...] = ()
+    inspection_from: date | None = None
+    inspection_to: date | None = None
+    applied_from: date | None = None
+    applied_to: date | None = None
+    oldest_first: bool = False  # the review queue works oldest first
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    id: int
+    inspection_no: str | None
+    consignor: str
+    consignee: str
+    dest_country: str | None
+    inspection_date: date | None
+    district_code: str
+    district_zh: str
+    district_en: str
+    cert_type_zh: str
+    cert_type_en: str
+    created_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_comment: str | None
+    status: str
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def list_applications(s: Session, actor: Actor, f: ApplicationFilter, page: int = 0,
+                      page_size: int = 25) -> Page[ApplicationRow]:
+    """Return one page of the applications the actor may see, newest first (or oldest first for review)."""
+    if not (actor.can("application.edit") or actor.can("application.review")):
+        raise AccessDenied("application.edit")
+    page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
+    A, D = CertificateApplication, Declaration
+    conditions = [row_scope(actor, A)]
+    if f.statuses:
+        conditions.append(A.status.in_([st for st in f.statuses if st in {x.value for x in AppStatus}]))
+    if f.inspection_no.strip():
+        conditions.append(D.inspection_no.startswith(f.inspection_no.strip()[:15], autoescape=True))
+    if f.inspection_from:
+        conditions.append(D.inspection_date >= f.inspection_from)
+    if f.inspection_to:
+        conditions.append(D.inspection_date <= f.inspection_to)
+    applied = A.submitted_at if f.oldest_first else A.created_at
+    if f.applied_from:
+        conditions.append(applied >= _day_start(f.applied_from))
+    if f.applied_to:
+        conditions.append(applied < _day_start(f.applied_to + timedelta(days=1)))
+    total = s.scalar(select(func.count()).select_from(A).join(D, D.id == A.declaration_id).where(*conditions)) or 0
+    order = (A.submitted_at.asc(), A.id.asc()) if f.oldest_first else (A.created_at.desc(), A.id.desc())
+    rows = s.execute(
+        select(A.id, D.inspection_no, D.consignor_zh, D.consignor_en, D.consignee_zh, D.consignee_en,
+               A.dest_country, D.inspection_date, A.district_code, CustomsDistrict.name_zh, CustomsDistrict.name_en,
+               CertificateType.name_zh, CertificateType.name_en, A.created_at, A.submitted_at, A.reviewed_at,
+               A.review_comment, A.status)
+        .join(D, D.id == A.declaration_id)
+        .join(CustomsDistrict, CustomsDistrict.code == A.district_code)
+        .join(CertificateType, CertificateType.code == A.cert_type_code)
+        .where(*conditions).order_by(*order).offset(page * page_size).limit(page_size)
+    ).all()
+    return Page([ApplicationRow(r[0], r[1], _both(r[2], r[3]), _both(r[4], r[5]), *r[6:]) for r in rows],
+                total, page, page_size)
+
+
+def _both(zh: str | None, other: str | None) -> str:
+    """发货人(中/外): the Chinese and the foreign name, as the list shows them."""
+    return " / ".join(x for x in (zh, other) if x)
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    id: int
+    version: int
+    status: str
+    certificate_no: str | None
+    cert_type_zh: str
+    cert_type_en: str
+    format_code: str
+    entry_method: str
+    needs_confirmation: bool
+    district_code: str
+    inspection_no: str | None
+    consignor: str
+    consignee: str
+    dest_country: str | None
+    fields: dict
+    goods: list[tuple[int, str, str, str | None, str]]  # seq, HS code, name zh, name en, quantity
+    review_comment: str | None
+    receipts: list[Receipt]
+    actions: list[str]
+
+
+def application_detail(s: Session, actor: Actor, application_id: int) -> ApplicationDetail:
+    """Return an application with its goods, receipts and the steps the actor may take now."""
+    if not (actor.can("application.edit") or actor.can("application.review")):
+        raise AccessDenied("application.edit")
+    app = load_application(s, actor, application_id)
+    decl = s.get(Declaration, app.declaration_id)
+    ctype = s.get(CertificateType, app.cert_type_code)
+    goods = [(g.seq, g.hs_code, g.name_zh, g.name_en,
+              " ".join(str(x) for x in (g.quantity, g.quantity_unit) if x is not None))
+             for g in s.scalars(select(ApplicationGoods).where(ApplicationGoods.application_id == app.id)
+                                .order_by(ApplicationGoods.seq))]
+    return ApplicationDetail(
+        app.id, app.version, app.status, app.certificate_no, ctype.name_zh, ctype.name_en, app.format_code,
+        app.entry_method, app.needs_confirmation, app.district_code, decl.inspection_no,
+        _both(decl.consignor_zh, decl.consignor_en), _both(decl.consignee_zh, decl.consignee_en), app.dest_country,
+        dict(app.fields or {}), goods, app.review_comment, receipts(s, actor, app.id), allowed_actions(actor, app),
+    )

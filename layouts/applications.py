@@ -1,0 +1,152 @@
+"""Certificate applications: the list (Liaoning 5.8.1) and one application with receipts and workflow steps."""
+from __future__ import annotations
+
+import re
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.i18n import N_, Translator
+from data.applications import ApplicationDetail, ApplicationRow
+from data.paging import Page
+from layouts.common import APP_STATUS_LABELS, page_header, status_badge
+
+PAGE_SIZE = 25
+ACTION_LABELS = {
+    "submit": N_("Apply"), "open": N_("Accept for review"), "approve": N_("Approve"), "return": N_("Return"),
+    "suspend": N_("Suspend"), "resume": N_("Resume"), "request_confirmation": N_("Send draft for confirmation"),
+    "confirm": N_("Confirm the draft"), "revoke": N_("Revoke the application"),
+    "supplement": N_("Supplementary declaration"),
+}
+ACTION_COLORS = {"approve": "success", "return": "warning", "suspend": "secondary", "revoke": "danger"}
+WORKFLOW_ERRORS = {
+    "stale_version": N_("Someone else changed this application meanwhile. It has been reloaded: check it and "
+                        "act again."),
+    "bad_transition": N_("This step is not possible in the application's present status."),
+    "reason_required": N_("Give the reason; the enterprise sees it in the receipt."),
+    "reason_too_long": N_("The reason is too long (at most 1000 characters)."),
+    "not_found": N_("There is no such application among those you may see."),
+}
+NOT_FOUND = WORKFLOW_ERRORS["not_found"]
+ENTRY_LABELS = {"blank": N_("Blank form"), "similar": N_("Similar inspection no."), "template": N_("Template"),
+                "smart_import": N_("Smart import")}
+ACTION_FAILED = N_("The action failed.")
+
+
+def list_page(t: Translator, *, review: bool) -> html.Div:
+    statuses = [{"label": t(label), "value": code} for code, label in APP_STATUS_LABELS.items()]
+    default = ["submitted", "under_review", "suspended", "confirmed"] if review else []
+    columns = [
+        {"headerName": t("Inspection no."), "field": "inspection_no", "maxWidth": 170,
+         "cellRenderer": "markdown", "linkTarget": "_self"},
+        {"headerName": t("Consignor (Chinese/foreign)"), "field": "consignor"},
+        {"headerName": t("Consignee (Chinese/foreign)"), "field": "consignee"},
+        {"headerName": t("Certificate"), "field": "cert_type"},
+        {"headerName": t("Destination"), "field": "dest_country", "maxWidth": 110},
+        {"headerName": t("Inspection date"), "field": "inspection_date", "maxWidth": 130},
+        {"headerName": t("Declared district"), "field": "district"},
+        {"headerName": t("Applied"), "field": "submitted_at"},
+        {"headerName": t("Reviewed"), "field": "reviewed_at"},
+        {"headerName": t("Review opinion"), "field": "review_comment"},
+        {"headerName": t("Status"), "field": "status", "maxWidth": 130},
+    ]
+    title = t("Review queue") if review else t("Certificate applications")
+    return html.Div([
+        page_header(title, t("Click an inspection no. to open the application, its receipts and its next steps.")),
+        dbc.Row([
+            dbc.Col(dbc.Input(id=ids.APPS_INSPECTION_NO, placeholder=t("Inspection no."), maxLength=15,
+                              debounce=True), md=2),
+            dbc.Col(dcc.Dropdown(id=ids.APPS_STATUS, options=statuses, value=default, multi=True,
+                                 placeholder=t("Status")), md=3),
+            dbc.Col([html.Small(t("Inspection date"), className="text-muted d-block"),
+                     dcc.DatePickerRange(id=ids.APPS_INSPECTION_DATES, display_format="YYYY-MM-DD", clearable=True)],
+                    md=3),
+            dbc.Col([html.Small(t("Application time"), className="text-muted d-block"),
+                     dcc.DatePickerRange(id=ids.APPS_APPLIED_DATES, display_format="YYYY-MM-DD", clearable=True)],
+                    md=3),
+            dbc.Col(html.Div(id=ids.APPS_TOTAL, className="pt-2 text-muted"), md=1),
+        ], className="mb-3 g-2"),
+        dag.AgGrid(id=ids.APPS_TABLE, columnDefs=columns, rowData=[],
+                   defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
+                   columnSize="responsiveSizeToFit", dashGridOptions={"domLayout": "autoHeight"},
+                   className="ag-theme-alpine"),
+        dbc.Pagination(id=ids.APPS_PAGER, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, className="mt-2"),
+    ])
+
+
+def list_rows(t: Translator, page: Page[ApplicationRow]) -> list[dict]:
+    return [{
+        "inspection_no": f"[{_plain(r.inspection_no) or t('(none yet)')}](/applications/view?id={int(r.id)})",
+        "consignor": r.consignor, "consignee": r.consignee, "cert_type": t.pick(r.cert_type_zh, r.cert_type_en),
+        "dest_country": r.dest_country or "", "inspection_date": t.date(r.inspection_date),
+        "district": f"[{r.district_code}] {t.pick(r.district_zh, r.district_en)}",
+        "submitted_at": t.datetime(r.submitted_at), "reviewed_at": t.datetime(r.reviewed_at),
+        "review_comment": r.review_comment or "", "status": t(APP_STATUS_LABELS.get(r.status, r.status)),
+    } for r in page.rows]
+
+
+def _plain(text: str | None) -> str:
+    """Keep only letters and digits: the cell is rendered as Markdown."""
+    return re.sub(r"[^0-9A-Za-z]", "", text or "")
+
+
+def list_total(t: Translator, page: Page[ApplicationRow]) -> str:
+    return t("{n} applications", n=t.number(page.total))
+
+
+def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -> html.Div:
+    return html.Div([
+        html.Div(message, id=ids.APPV_MESSAGE),
+        html.Div(detail_body(t, detail), id=ids.APPV_CONTENT),
+        dcc.Store(id=ids.APPV_STATE, data={"id": detail.id, "version": detail.version} if detail else None),
+    ])
+
+
+def detail_body(t: Translator, d: ApplicationDetail | None):
+    if d is None:
+        return dbc.Alert(t(NOT_FOUND), color="warning")
+    facts = [
+        (t("Certificate"), t.pick(d.cert_type_zh, d.cert_type_en)), (t("Format"), d.format_code),
+        (t("Inspection no."), d.inspection_no or "—"), (t("Consignor (Chinese/foreign)"), d.consignor),
+        (t("Consignee (Chinese/foreign)"), d.consignee), (t("Destination"), d.dest_country or ""),
+        (t("Entry method"), t(ENTRY_LABELS.get(d.entry_method, d.entry_method))),
+        (t("Certificate no."), d.certificate_no or "—"),
+    ]
+    goods = dbc.Table(
+        [html.Thead(html.Tr([html.Th("#"), html.Th(t("HS code")), html.Th(t("Goods")), html.Th(t("Quantity"))]))]
+        + [html.Tbody([html.Tr([html.Td(seq), html.Td(hs), html.Td(t.pick(zh, en)), html.Td(qty)])
+                       for seq, hs, zh, en, qty in d.goods])], size="sm", bordered=True) if d.goods else None
+    receipts = dbc.ListGroup([
+        dbc.ListGroupItem([html.Div(r.message, className="fw-semibold"),
+                           html.Div([t.datetime(r.at), " · ", r.code], className="small text-muted")])
+        for r in d.receipts] or [dbc.ListGroupItem(t("No receipts yet."), className="text-muted")])
+    actions = html.Div([
+        dbc.Textarea(id=ids.APPV_REASON, rows=2, maxLength=1000, className="mb-2",
+                     placeholder=t("Reason or supplementary information (required to return, suspend or "
+                                   "supplement)")),
+        *[dbc.Button(t(ACTION_LABELS[a]), id={"type": ids.APPV_ACTION, "action": a},
+                     color=ACTION_COLORS.get(a, "primary"), className="me-2 mb-2") for a in d.actions],
+    ]) if d.actions else html.P(t("Nothing for you to do on this application now."), className="text-muted")
+    return html.Div([
+        page_header(t("Application {id}", id=d.id), None),
+        html.Div([status_badge(t, d.status)], className="mb-3"),
+        dbc.Row([
+            dbc.Col([html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
+                                                                     html.Dd(value, className="col-sm-8"))],
+                             className="row"), goods], md=7),
+            dbc.Col([html.H5(t("Receipts")), receipts], md=5),
+        ]),
+        html.H5(t("Next steps"), className="mt-3"),
+        actions,
+    ])
+
+
+def workflow_message(t: Translator, code: str | None, done: str | None = None) -> dbc.Alert | None:
+    if code:
+        return dbc.Alert(t(WORKFLOW_ERRORS.get(code, ACTION_FAILED)), color="danger")
+    if done:
+        return dbc.Alert(t("Done: {step}.", step=t(ACTION_LABELS[done])), color="success")
+    return None
