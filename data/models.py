@@ -500,6 +500,24 @@ class CertificateApplication(Base):
     )
 
 
+class CertificateTemplate(Base):
+    """证稿模板: an enterprise's saved certificate draft (fields and goods) to start new applications from."""
+
+    __tablename__ = "certificate_template"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    format_code: Mapped[str] = mapped_column(ForeignKey("certificate_format.code"))
+    fields: Mapped[dict] = mapped_column(JSON, default=dict)
+    goods: Mapped[list] = mapped_column(JSON, default=list)
+    needs_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "name", name="uq_certificate_template_name"),)
+
+
 class ApplicationGoods(Base):
     """A goods line as printed on the certificate (may differ in wording from the declaration)."""
 
