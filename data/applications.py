@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import (
@@ -15,7 +15,7 @@ from data.models import (
     CustomsDistrict,
     Declaration,
 )
-from data.paging import Page, clamp_paging
+from data.paging import Window, clamp_paging
 from data.scope import AccessDenied, Actor, row_scope
 from data.workflow import Receipt, allowed_actions, load_application, receipts
 
@@ -60,7 +60,7 @@ def _day_start(day: date) -> datetime:
 
 
 def list_applications(s: Session, actor: Actor, f: ApplicationFilter, page: int = 0,
-                      page_size: int = 25) -> Page[ApplicationRow]:
+                      page_size: int = 25) -> Window[ApplicationRow]:
     """Return one page of the applications the actor may see, newest first (or oldest first for review)."""
     if not (actor.can("application.edit") or actor.can("application.review")):
         raise AccessDenied("application.edit")
@@ -80,7 +80,6 @@ def list_applications(s: Session, actor: Actor, f: ApplicationFilter, page: int 
         conditions.append(applied >= _day_start(f.applied_from))
     if f.applied_to:
         conditions.append(applied < _day_start(f.applied_to + timedelta(days=1)))
-    total = s.scalar(select(func.count()).select_from(A).join(D, D.id == A.declaration_id).where(*conditions)) or 0
     order = (A.submitted_at.asc(), A.id.asc()) if f.oldest_first else (A.created_at.desc(), A.id.desc())
     rows = s.execute(
         select(A.id, D.inspection_no, D.consignor_zh, D.consignor_en, D.consignee_zh, D.consignee_en,
@@ -90,10 +89,11 @@ def list_applications(s: Session, actor: Actor, f: ApplicationFilter, page: int 
         .join(D, D.id == A.declaration_id)
         .join(CustomsDistrict, CustomsDistrict.code == A.district_code)
         .join(CertificateType, CertificateType.code == A.cert_type_code)
-        .where(*conditions).order_by(*order).offset(page * page_size).limit(page_size)
+        .where(*conditions).order_by(*order).offset(page * page_size).limit(page_size + 1)
     ).all()
-    return Page([ApplicationRow(r[0], r[1], _both(r[2], r[3]), _both(r[4], r[5]), *r[6:]) for r in rows],
-                total, page, page_size)
+    # no count of a million rows on every view: one row more tells whether a next page exists
+    return Window([ApplicationRow(r[0], r[1], _both(r[2], r[3]), _both(r[4], r[5]), *r[6:]) for r in rows[:page_size]],
+                  page, page_size, len(rows) > page_size)
 
 
 def _both(zh: str | None, other: str | None) -> str:

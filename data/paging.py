@@ -22,3 +22,18 @@ class Page(Generic[Row]):
 def clamp_paging(page: int, page_size: int, max_page_size: int) -> tuple[int, int]:
     """Return a page index of at least 0 and a page size between 1 and `max_page_size`."""
     return max(0, int(page)), min(max_page_size, max(1, int(page_size)))
+
+
+@dataclass(frozen=True)
+class Window(Generic[Row]):
+    """One page of a list too large to count on every view: it knows only whether more follows."""
+
+    rows: list[Row]
+    page: int
+    page_size: int
+    has_more: bool
+
+    @property
+    def page_count(self) -> int:
+        """Pages known so far: this one and those before it, plus the next when there is one."""
+        return self.page + 1 + (1 if self.has_more else 0)

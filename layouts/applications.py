@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.applications import ApplicationDetail, ApplicationRow
-from data.paging import Page
+from data.paging import Window
 from layouts.common import APP_STATUS_LABELS, page_header, status_badge
 
 PAGE_SIZE = 25
@@ -77,7 +77,7 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
     ])
 
 
-def list_rows(t: Translator, page: Page[ApplicationRow]) -> list[dict]:
+def list_rows(t: Translator, page: Window[ApplicationRow]) -> list[dict]:
     return [{
         "inspection_no": f"[{_plain(r.inspection_no) or t('(none yet)')}](/applications/view?id={int(r.id)})",
         "consignor": r.consignor, "consignee": r.consignee, "cert_type": t.pick(r.cert_type_zh, r.cert_type_en),
@@ -93,8 +93,8 @@ def _plain(text: str | None) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text or "")
 
 
-def list_total(t: Translator, page: Page[ApplicationRow]) -> str:
-    return t("{n} applications", n=t.number(page.total))
+def list_total(t: Translator, page: Window[ApplicationRow]) -> str:
+    return t("Page {n}", n=t.number(page.page + 1))
 
 
 def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -> html.Div:

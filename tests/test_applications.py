@@ -43,13 +43,28 @@ def test_filters_by_inspection_no_status_and_dates(s, users):
     decl = s.get(Declaration, app_a.declaration_id)
     decl.inspection_date = date(2026, 3, 1)
     s.commit()
-    assert list_applications(s, ent, ApplicationFilter(inspection_no=decl.inspection_no[:6])).total == 1
-    assert list_applications(s, ent, ApplicationFilter(inspection_no="1%")).total == 0
-    assert list_applications(s, ent, ApplicationFilter(statuses=("issued",))).total == 1
-    assert list_applications(s, ent, ApplicationFilter(statuses=("draft",))).total == 0
+    assert len(list_applications(s, ent, ApplicationFilter(inspection_no=decl.inspection_no[:6])).rows) == 1
+    assert list_applications(s, ent, ApplicationFilter(inspection_no="1%")).rows == []
+    assert len(list_applications(s, ent, ApplicationFilter(statuses=("issued",))).rows) == 1
+    assert list_applications(s, ent, ApplicationFilter(statuses=("draft",))).rows == []
     assert list_applications(s, ent, ApplicationFilter(inspection_from=date(2026, 3, 1),
-                                                       inspection_to=date(2026, 3, 1))).total == 1
-    assert list_applications(s, ent, ApplicationFilter(inspection_from=date(2026, 3, 2))).total == 0
+                                                       inspection_to=date(2026, 3, 1))).rows.__len__() == 1
+    assert list_applications(s, ent, ApplicationFilter(inspection_from=date(2026, 3, 2))).rows == []
+
+
+def test_pages_know_whether_more_follow(s, users):
+    from data.models import CertificateApplication as A
+
+    source = s.get(A, users.application_ids["A-0901"])
+    for _ in range(4):  # five applications of enterprise A in all
+        s.add(A(declaration_id=source.declaration_id, enterprise_id=source.enterprise_id, district_code="0901",
+                cert_type_code="14", format_code="C3-1", status="draft"))
+    s.commit()
+    ent = actor(s, "ent_a_oper")
+    pages = [list_applications(s, ent, ApplicationFilter(), page=p, page_size=2) for p in range(3)]
+    assert [len(p.rows) for p in pages] == [2, 2, 1]
+    assert [p.has_more for p in pages] == [True, True, False] and pages[2].page_count == 3
+    assert len({r.id for p in pages for r in p.rows}) == 5
 
 
 def test_detail_outside_the_scope_is_not_found(s, users):
