@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -175,9 +175,8 @@ def save_application(s: Session, actor: Actor, application_id: int, data: Applic
     fmt = s.get(CertificateFormat, app.format_code)
     cleaned = _clean(s, fmt, data, draft=draft)
     try:
-        _store(s, app, cleaned)
         app.updated_at = now or datetime.now(timezone.utc)
-        s.flush()
+        _store(s, app, cleaned)
     except StaleDataError:
         raise WorkflowError("stale_version") from None
     return app
@@ -193,9 +192,9 @@ class _Clean:
 def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
     errors: dict[str, str] = {}
     fields: dict[str, str] = {}
-    countries = _codes(s, "country")
-    modes = _codes(s, "transport_mode")
     known = {f["key"]: f for f in fmt.fields}
+    codes = known_codes(s, _codes_named(known, data))
+    countries, modes = codes["country"], codes["transport_mode"]
     for key in data.fields:
         if key not in known:
             errors[f"fields.{key}"] = "unknown_field"
@@ -211,7 +210,7 @@ def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft:
             errors[f"fields.{key}"] = problem
         else:
             fields[key] = value
-    goods, goods_errors = _clean_goods(s, data.goods)
+    goods, goods_errors = _clean_goods(data.goods, codes)
     errors.update(goods_errors)
     if not draft and not goods:
         errors["goods"] = "goods_required"
@@ -247,21 +246,45 @@ def _decimal(value: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _codes(s: Session, dictionary: str) -> set[str]:
-    return set(s.scalars(select(DictEntry.code).where(DictEntry.dictionary == dictionary, DictEntry.active.is_(True))))
+CODE_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
+
+
+def _codes_named(known: dict[str, dict], data: ApplicationInput) -> dict[str, set[str]]:
+    """Collect, per dictionary, the codes the form uses, so that one query can check them all."""
+    wanted: dict[str, set[str]] = {"country": set(), "transport_mode": set(), "hs_code": set(), "unit": set(),
+                                   "package_type": set()}
+    for key, spec in known.items():
+        value = data.fields.get(key)
+        if spec.get("kind") in CODE_KINDS and isinstance(value, str) and value.strip():
+            wanted[CODE_KINDS[spec["kind"]]].add(value.strip())
+    for row in data.goods[:MAX_GOODS]:
+        for column, dictionary in (("hs_code", "hs_code"), ("quantity_unit", "unit"), ("weight_unit", "unit"),
+                                   ("package_type", "package_type")):
+            if row.get(column) not in (None, ""):
+                wanted[dictionary].add(str(row[column]).strip())
+    return wanted
+
+
+def known_codes(s: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Return which of the wanted codes exist, active, in each dictionary (one query)."""
+    found: dict[str, set[str]] = {name: set() for name in wanted}
+    conditions = [(DictEntry.dictionary == name) & DictEntry.code.in_(sorted(codes))
+                  for name, codes in wanted.items() if codes]
+    if conditions:
+        for name, code in s.execute(select(DictEntry.dictionary, DictEntry.code)
+                                    .where(DictEntry.active.is_(True), or_(*conditions))):
+            found[name].add(code)
+    return found
 
 
 HS_RE = re.compile(r"^\d{10}$")
 
 
-def _clean_goods(s: Session, rows: list[dict]) -> tuple[list[dict], dict[str, str]]:
+def _clean_goods(rows: list[dict], codes: dict[str, set[str]]) -> tuple[list[dict], dict[str, str]]:
     errors: dict[str, str] = {}
     if len(rows) > MAX_GOODS:
         return [], {"goods": "too_many_goods"}
-    wanted_hs = {str(r.get("hs_code", "")).strip() for r in rows}
-    known_hs = set(s.scalars(select(DictEntry.code).where(DictEntry.dictionary == "hs_code",
-                                                          DictEntry.code.in_(wanted_hs)))) if wanted_hs else set()
-    units, package_types = _codes(s, "unit"), _codes(s, "package_type")
+    known_hs, units, package_types = codes["hs_code"], codes["unit"], codes["package_type"]
     cleaned = []
     for n, row in enumerate(rows, start=1):
         value = {c: (str(row.get(c)).strip() if row.get(c) is not None else "") for c in GOODS_COLUMNS}
@@ -299,13 +322,15 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean) -> None:
     app.needs_confirmation = clean.needs_confirmation
     if clean.fields.get("destination"):
         app.dest_country = clean.fields["destination"]
+    s.flush()  # the application's own UPDATE (with its version check) goes first
     s.execute(delete(ApplicationGoods).where(ApplicationGoods.application_id == app.id))
-    s.add_all(ApplicationGoods(
-        application_id=app.id, seq=n, hs_code=g["hs_code"], name_zh=g["name_zh"], name_en=g["name_en"] or None,
-        origin=g["origin"] or None, quantity=g.get("quantity"), quantity_unit=g["quantity_unit"] or None,
-        weight=g.get("weight"), weight_unit=g["weight_unit"] or None,
-        packages=int(g["packages"]) if g["packages"] else None, package_type=g["package_type"] or None,
-    ) for n, g in enumerate(clean.goods, start=1))
+    if clean.goods:
+        s.execute(insert(ApplicationGoods), [{
+            "application_id": app.id, "seq": n, "hs_code": g["hs_code"], "name_zh": g["name_zh"],
+            "name_en": g["name_en"] or None, "origin": g["origin"] or None, "quantity": g["quantity"],
+            "quantity_unit": g["quantity_unit"] or None, "weight": g["weight"], "weight_unit": g["weight_unit"] or None,
+            "packages": int(g["packages"]) if g["packages"] else None, "package_type": g["package_type"] or None,
+        } for n, g in enumerate(clean.goods, start=1)])
     s.expire(app, ["goods"])
 
 

@@ -94,6 +94,17 @@ def row_scope(actor: Actor, model) -> ColumnElement[bool]:
     return false()
 
 
+def scope_kind(actor: Actor) -> tuple[str, object]:
+    """The same rule as `row_scope`, as (kind, value) for statements prepared once with parameters."""
+    if actor.is_admin:
+        return "all", None
+    if actor.is_enterprise and actor.enterprise_id is not None:
+        return "enterprise", actor.enterprise_id
+    if actor.is_customs and actor.district_codes:
+        return "districts", sorted(actor.district_codes)
+    return "none", None
+
+
 def district_scope(actor: Actor) -> ColumnElement[bool]:
     """Return the WHERE clause limiting customs districts to those the actor may pick."""
     if actor.is_admin:
