@@ -25,12 +25,15 @@ PAGE_ACCESS = {
     "/account": set(ACCOUNTS),
 }
 PUBLIC_PAGES = ("/login", "/register", "/password/forgot")  # anonymous only: signed-in users are sent home
+OPEN_PAGES = ("/password/reset",)  # anyone, signed in or not (the link in the e-mail)
 
 
 LANDING = {"overseas_ru": "/overseas"}  # roles without the home page are sent to their first page
 
 
 def expected_page_status(account, path):
+    if path in OPEN_PAGES:
+        return 200
     if path in PUBLIC_PAGES:
         return 200 if account is None else 302
     if path == "/" and account in LANDING:
@@ -42,8 +45,14 @@ def expected_page_status(account, path):
     return 200 if account in PAGE_ACCESS[path] else 403
 
 
+def test_the_matrix_covers_every_registered_page():
+    from dashboard.pages import PAGES
+
+    assert {p.path for p in PAGES} == set(PAGE_ACCESS) | set(PUBLIC_PAGES) | set(OPEN_PAGES)
+
+
 @pytest.mark.parametrize("account", ROLES)
-@pytest.mark.parametrize("path", [*PAGE_ACCESS, *PUBLIC_PAGES, "/no-such-page", "/reference/../admin"])
+@pytest.mark.parametrize("path", [*PAGE_ACCESS, *PUBLIC_PAGES, *OPEN_PAGES, "/no-such-page", "/reference/../admin"])
 def test_page_status_follows_the_matrix(client_as, account, path):
     response = client_as(account).get(path)
     assert response.status_code == expected_page_status(account, path)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 
 from auth.permissions import role_permissions
@@ -30,7 +30,7 @@ def test_bind_stores_only_ciphertext_and_rebind_replaces(app, users):
         bind_comm_account(s, admin, "eciq_dl_002", "other-Pass", cipher)
         s.commit()
         assert comm_account(s, admin).account == "eciq_dl_002"
-        with pytest.raises(Exception):
+        with pytest.raises(InvalidToken):
             Fernet(Fernet.generate_key()).decrypt(row.password_encrypted.encode())  # another key cannot read it
         unbind_comm_account(s, admin)
         s.commit()
