@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -11,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.applications import ApplicationDetail, ApplicationRow
 from data.paging import Window
-from layouts.common import APP_STATUS_LABELS, page_header, status_badge
+from layouts.common import APP_STATUS_LABELS, page_header, paged_grid, status_badge
 
 PAGE_SIZE = 25
 ACTION_LABELS = {
@@ -68,12 +67,7 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
                     md=3),
             dbc.Col(html.Div(id=ids.APPS_TOTAL, className="pt-2 text-muted"), md=1),
         ], className="mb-3 g-2"),
-        dag.AgGrid(id=ids.APPS_TABLE, columnDefs=columns, rowData=[],
-                   defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
-                   columnSize="responsiveSizeToFit", dashGridOptions={"domLayout": "autoHeight"},
-                   className="ag-theme-alpine"),
-        dbc.Pagination(id=ids.APPS_PAGER, max_value=1, active_page=1, fully_expanded=False, first_last=True,
-                       previous_next=True, className="mt-2"),
+        paged_grid(ids.APPS_TABLE, ids.APPS_PAGER, columns),
     ])
 
 

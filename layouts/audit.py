@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -11,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.audit import EventRow
 from data.paging import Page
-from layouts.common import page_header
+from layouts.common import page_header, paged_grid
 
 GROUP_LABELS = {
     "": N_("All events"),
@@ -43,12 +42,7 @@ def audit_page(t: Translator) -> html.Div:
             dbc.Col(dcc.DatePickerRange(id=ids.AUDIT_DATES, display_format="YYYY-MM-DD", clearable=True), md=3),
             dbc.Col(html.Div(id=ids.AUDIT_TOTAL, className="pt-2 text-muted"), md=2),
         ], className="mb-3 g-2"),
-        dag.AgGrid(id=ids.AUDIT_TABLE, columnDefs=columns, rowData=[],
-                   defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
-                   columnSize="responsiveSizeToFit", dashGridOptions={"domLayout": "autoHeight"},
-                   className="ag-theme-alpine"),
-        dbc.Pagination(id=ids.AUDIT_PAGER, max_value=1, active_page=1, fully_expanded=False, first_last=True,
-                       previous_next=True, className="mt-2"),
+        paged_grid(ids.AUDIT_TABLE, ids.AUDIT_PAGER, columns),
     ])
 
 

@@ -1,6 +1,7 @@
 """Small shared pieces of UI: status labels and badges, count cards, page headers."""
 from __future__ import annotations
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -50,3 +51,16 @@ def page_header(title: str, subtitle: str | None = None) -> html.Div:
 def count_card(label: str, value: str, card_id: dict | str | None = None) -> dbc.Card:
     body = dbc.CardBody([html.Div(label, className="text-muted small"), html.Div(value, className="fs-3 fw-semibold")])
     return dbc.Card(body, id=card_id, className="h-100 shadow-sm") if card_id else dbc.Card(body, className="h-100 shadow-sm")
+
+
+def paged_grid(grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
+    """A read-only grid showing one page of rows, with the pager under it; rows come from a callback."""
+    return html.Div([
+        dag.AgGrid(id=grid_id, columnDefs=columns, rowData=[],
+                   defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
+                   columnSize="responsiveSizeToFit",
+                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True},
+                   className="ag-theme-alpine"),
+        dbc.Pagination(id=pager_id, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, className="mt-2"),
+    ])

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import dash_ag_grid as dag
 from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.lookup import LookupRow
 from data.paging import Page
-from layouts.common import page_header
+from layouts.common import page_header, paged_grid
 
 DICTIONARY_LABELS = {
     "hs_code": N_("HS codes"),
@@ -47,17 +46,7 @@ def reference_page(t: Translator, names: tuple[str, ...]) -> html.Div:
                 ],
                 className="mb-3 g-2",
             ),
-            dag.AgGrid(
-                id=ids.REF_TABLE,
-                columnDefs=columns,
-                rowData=[],
-                defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
-                columnSize="responsiveSizeToFit",
-                dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True},
-                className="ag-theme-alpine",
-            ),
-            dbc.Pagination(id=ids.REF_PAGER, max_value=1, active_page=1, fully_expanded=False,
-                           first_last=True, previous_next=True, className="mt-2"),
+            paged_grid(ids.REF_TABLE, ids.REF_PAGER, columns),
         ]
     )
 
