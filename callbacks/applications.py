@@ -12,7 +12,8 @@ from dashboard.store import session_scope
 from data.applications import ApplicationFilter, application_detail, list_applications
 from data.scope import Actor, NotFound
 from data.workflow import WorkflowError, transition
-from layouts.applications import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, list_total, workflow_message
+from layouts.applications import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
+from layouts.common import page_number
 
 
 def render_list(actor: Actor, t: Translator, **_query):
@@ -50,7 +51,7 @@ def search(inspection_no, statuses, insp_from, insp_to, applied_from, applied_to
                           oldest_first=review)
     with session_scope() as s:
         page = list_applications(s, actor, f, page_index, PAGE_SIZE)
-    return list_rows(t, page), page.page_count, list_total(t, page), page.page + 1
+    return list_rows(t, page), page.page_count, page_number(t, page), page.page + 1
 
 
 @callback(

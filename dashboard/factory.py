@@ -34,6 +34,7 @@ def _callback_registrations() -> tuple[dict, list]:
     """
     import callbacks.applications  # noqa: F401
     import callbacks.audit  # noqa: F401
+    import callbacks.declarations  # noqa: F401
     import callbacks.cards  # noqa: F401
     import callbacks.comm  # noqa: F401
     import callbacks.home  # noqa: F401

@@ -138,5 +138,14 @@ APPV_REASON = "appv-reason"
 APPV_STATE = "appv-state"  # {"id": application id, "version": version seen}
 APPV_MESSAGE = "appv-message"
 
+# declarations list
+DECL_DIRECTION = "decl-direction"
+DECL_STATUS = "decl-status"
+DECL_FILTER = "decl-filter"  # {"type": DECL_FILTER, "name": field}
+DECL_DATES = "decl-dates"
+DECL_TABLE = "decl-table"
+DECL_PAGER = "decl-pager"
+DECL_PAGE = "decl-page"
+
 # error pages
 ERROR_TITLE = "error-title"

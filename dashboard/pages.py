@@ -12,7 +12,7 @@ import dash
 
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
-from callbacks import applications, audit, cards, comm, home, login, overseas, overseas_users, password, reference, register, registrations
+from callbacks import applications, audit, cards, declarations, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -42,6 +42,8 @@ PAGES: tuple[PageSpec, ...] = (
              in_menu=False),
     PageSpec("account", "/account", N_("My account"), SIGNED_IN, "acct", password.render_account, in_menu=False),
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
+    PageSpec("declarations", "/declarations", N_("Declarations"), ("declaration.edit", "application.review"), "decl",
+             declarations.render),
     PageSpec("applications", "/applications", N_("Certificate applications"),
              ("application.edit", "application.review"), "apps", applications.render_list),
     PageSpec("application", "/applications/view", N_("Application"), ("application.edit", "application.review"),

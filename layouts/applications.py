@@ -87,10 +87,6 @@ def _plain(text: str | None) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text or "")
 
 
-def list_total(t: Translator, page: Window[ApplicationRow]) -> str:
-    return t("Page {n}", n=t.number(page.page + 1))
-
-
 def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -> html.Div:
     return html.Div([
         html.Div(message, id=ids.APPV_MESSAGE),

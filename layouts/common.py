@@ -64,3 +64,8 @@ def paged_grid(grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
         dbc.Pagination(id=pager_id, max_value=1, active_page=1, fully_expanded=False, first_last=True,
                        previous_next=True, className="mt-2"),
     ])
+
+
+def page_number(t: Translator, page) -> str:
+    """The position in a list that is not counted: 'Page 3'."""
+    return t("Page {n}", n=t.number(page.page + 1))

@@ -14,6 +14,7 @@ PAGE_ACCESS = {
     "/": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/reference": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                    "ent_b_oper"},
+    "/declarations": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications/view": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/admin/registrations": {"sysadmin"},

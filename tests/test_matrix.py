@@ -26,6 +26,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "shell": SIGNED_IN,
     "home": CUSTOMS_AND_ENTERPRISES,
     "ref": CUSTOMS_AND_ENTERPRISES,
+    "decl": {"officer", "enterprise_admin", "enterprise"},
     "apps": {"officer", "enterprise_admin", "enterprise"},
     "appv": {"officer", "enterprise_admin", "enterprise"},
     "regrev": {"admin"},

@@ -1,0 +1,54 @@
+"""The declarations list (出境/入境报检, Jiucheng 3.4.2): queues by status and the list filters."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.i18n import N_, Translator
+from data.declarations import DeclarationRow
+from data.paging import Window
+from layouts.common import page_header, paged_grid
+
+DECL_STATUS_LABELS = {"draft": N_("Temporarily saved"), "saved": N_("Saved"), "sent": N_("Sent"),
+                      "receipted": N_("Receipt received")}
+TEXT_FILTERS = (
+    ("inspection_no", N_("Inspection no.")), ("goods_name", N_("Goods name")), ("consignee", N_("Consignee")),
+    ("contract_no", N_("Contract no.")), ("bl_no", N_("B/L no.")), ("destination", N_("Destination (country code)")),
+    ("container_no", N_("Container no.")),
+)
+
+
+def declarations_page(t: Translator) -> html.Div:
+    columns = [
+        {"headerName": t("Entry no."), "field": "entry_no", "maxWidth": 170},
+        {"headerName": t("Inspection no."), "field": "inspection_no", "maxWidth": 170},
+        {"headerName": t("Status"), "field": "status", "maxWidth": 130},
+        {"headerName": t("Consignee"), "field": "consignee"},
+        {"headerName": t("Contract no."), "field": "contract_no"},
+        {"headerName": t("B/L no."), "field": "bl_no"},
+        {"headerName": t("Destination"), "field": "dest_country", "maxWidth": 110},
+        {"headerName": t("Inspection date"), "field": "inspection_date", "maxWidth": 140},
+    ]
+    filters = [dbc.Col(dbc.Input(id={"type": ids.DECL_FILTER, "name": name}, placeholder=t(label), maxLength=64,
+                                 debounce=True), md=3, className="mb-2") for name, label in TEXT_FILTERS]
+    return html.Div([
+        page_header(t("Declarations"), t("Exit and entry inspection declarations, newest first.")),
+        dbc.RadioItems(id=ids.DECL_DIRECTION, value="exit", inline=True, className="mb-2",
+                       options=[{"label": t("Exit"), "value": "exit"}, {"label": t("Entry"), "value": "entry"}]),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=ids.DECL_STATUS, multi=True, placeholder=t("Status"),
+                                 options=[{"label": t(v), "value": k} for k, v in DECL_STATUS_LABELS.items()]), md=3),
+            dbc.Col(dcc.DatePickerRange(id=ids.DECL_DATES, display_format="YYYY-MM-DD", clearable=True), md=4),
+            dbc.Col(html.Div(id=ids.DECL_PAGE, className="pt-2 text-muted"), md=2),
+        ], className="mb-2 g-2"),
+        dbc.Row(filters, className="g-2 mb-2"),
+        paged_grid(ids.DECL_TABLE, ids.DECL_PAGER, columns),
+    ])
+
+
+def declaration_rows(t: Translator, page: Window[DeclarationRow]) -> list[dict]:
+    return [{"entry_no": r.entry_no or "", "inspection_no": r.inspection_no or "",
+             "status": t(DECL_STATUS_LABELS.get(r.status, r.status)), "consignee": r.consignee,
+             "contract_no": r.contract_no or "", "bl_no": r.bl_no or "", "dest_country": r.dest_country or "",
+             "inspection_date": t.date(r.inspection_date)} for r in page.rows]
