@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.applications import ApplicationDetail, ApplicationRow
 from data.paging import Window
-from layouts.common import APP_STATUS_LABELS, page_header, paged_grid, status_badge
+from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
 
 PAGE_SIZE = 25
 ACTION_LABELS = {
@@ -60,10 +60,10 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
             dbc.Col(dcc.Dropdown(id=ids.APPS_STATUS, options=statuses, value=default, multi=True,
                                  placeholder=t("Status")), md=3),
             dbc.Col([html.Small(t("Inspection date"), className="text-muted d-block"),
-                     dcc.DatePickerRange(id=ids.APPS_INSPECTION_DATES, display_format="YYYY-MM-DD", clearable=True)],
+                     date_range(t, ids.APPS_INSPECTION_DATES)],
                     md=3),
             dbc.Col([html.Small(t("Application time"), className="text-muted d-block"),
-                     dcc.DatePickerRange(id=ids.APPS_APPLIED_DATES, display_format="YYYY-MM-DD", clearable=True)],
+                     date_range(t, ids.APPS_APPLIED_DATES)],
                     md=3),
             dbc.Col(html.Div(id=ids.APPS_TOTAL, className="pt-2 text-muted"), md=1),
         ], className="mb-3 g-2"),

@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.audit import EventRow
 from data.paging import Page
-from layouts.common import page_header, paged_grid
+from layouts.common import date_range, page_header, paged_grid
 
 GROUP_LABELS = {
     "": N_("All events"),
@@ -39,7 +39,7 @@ def audit_page(t: Translator) -> html.Div:
             dbc.Col(dbc.Select(id=ids.AUDIT_GROUP, value="",
                                options=[{"label": t(label), "value": k} for k, label in GROUP_LABELS.items()]), md=3),
             dbc.Col(dbc.Input(id=ids.AUDIT_OBJECT, placeholder=t("Object no."), maxLength=64, debounce=True), md=2),
-            dbc.Col(dcc.DatePickerRange(id=ids.AUDIT_DATES, display_format="YYYY-MM-DD", clearable=True), md=3),
+            dbc.Col(date_range(t, ids.AUDIT_DATES), md=3),
             dbc.Col(html.Div(id=ids.AUDIT_TOTAL, className="pt-2 text-muted"), md=2),
         ], className="mb-3 g-2"),
         paged_grid(ids.AUDIT_TABLE, ids.AUDIT_PAGER, columns),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard.i18n import N_, Translator
 
@@ -69,3 +69,9 @@ def paged_grid(grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
 def page_number(t: Translator, page) -> str:
     """The position in a list that is not counted: 'Page 3'."""
     return t("Page {n}", n=t.number(page.page + 1))
+
+
+def date_range(t: Translator, component_id: str) -> dcc.DatePickerRange:
+    """A clearable date range picker with translated placeholders."""
+    return dcc.DatePickerRange(id=component_id, display_format="YYYY-MM-DD", clearable=True,
+                               start_date_placeholder_text=t("Start date"), end_date_placeholder_text=t("End date"))

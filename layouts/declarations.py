@@ -8,7 +8,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.declarations import DeclarationRow
 from data.paging import Window
-from layouts.common import page_header, paged_grid
+from layouts.common import date_range, page_header, paged_grid
 
 DECL_STATUS_LABELS = {"draft": N_("Temporarily saved"), "saved": N_("Saved"), "sent": N_("Sent"),
                       "receipted": N_("Receipt received")}
@@ -39,7 +39,7 @@ def declarations_page(t: Translator) -> html.Div:
         dbc.Row([
             dbc.Col(dcc.Dropdown(id=ids.DECL_STATUS, multi=True, placeholder=t("Status"),
                                  options=[{"label": t(v), "value": k} for k, v in DECL_STATUS_LABELS.items()]), md=3),
-            dbc.Col(dcc.DatePickerRange(id=ids.DECL_DATES, display_format="YYYY-MM-DD", clearable=True), md=4),
+            dbc.Col(date_range(t, ids.DECL_DATES), md=4),
             dbc.Col(html.Div(id=ids.DECL_PAGE, className="pt-2 text-muted"), md=2),
         ], className="mb-2 g-2"),
         dbc.Row(filters, className="g-2 mb-2"),
