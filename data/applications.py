@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from data.models import (
     AppStatus,
     ApplicationGoods,
+    Container,
     CertificateApplication,
     CertificateType,
     CustomsDistrict,
@@ -149,6 +150,7 @@ class ApplicationDetail:
     review_comment: str | None
     receipts: list[Receipt]
     actions: list[str]
+    declaration: dict[str, str]  # the declaration's main facts, for the reviewing officer
 
 
 def application_detail(s: Session, actor: Actor, application_id: int) -> ApplicationDetail:
@@ -167,4 +169,18 @@ def application_detail(s: Session, actor: Actor, application_id: int) -> Applica
         app.entry_method, app.needs_confirmation, app.district_code, decl.inspection_no,
         _both(decl.consignor_zh, decl.consignor_en), _both(decl.consignee_zh, decl.consignee_en), app.dest_country,
         dict(app.fields or {}), goods, app.review_comment, receipts(s, actor, app.id), allowed_actions(actor, app),
+        _declaration_facts(s, decl),
     )
+
+
+def _declaration_facts(s: Session, decl: Declaration) -> dict[str, str]:
+    containers = s.scalars(select(Container.number).where(Container.declaration_id == decl.id).order_by(Container.seq))
+    facts = {
+        "inspection_date": decl.inspection_date.isoformat() if decl.inspection_date else "",
+        "contract_no": decl.contract_no or "", "bl_no": decl.bl_no or "", "trade_mode": decl.trade_mode or "",
+        "transport_mode": decl.transport_mode or "", "transport_means": decl.transport_means or "",
+        "departure_port": decl.departure_port or "", "arrival_port": decl.arrival_port or "",
+        "despatch_date": decl.despatch_date.isoformat() if decl.despatch_date else "",
+        "containers": " ".join(containers), "marks": decl.marks or "",
+    }
+    return {k: v for k, v in facts.items() if v}

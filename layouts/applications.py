@@ -32,6 +32,12 @@ NOT_FOUND = WORKFLOW_ERRORS["not_found"]
 ENTRY_LABELS = {"blank": N_("Blank form"), "similar": N_("Similar inspection no."), "template": N_("Template"),
                 "smart_import": N_("Smart import")}
 ACTION_FAILED = N_("The action failed.")
+DECLARATION_LABELS = {
+    "inspection_date": N_("Inspection date"), "contract_no": N_("Contract no."), "bl_no": N_("B/L no."),
+    "trade_mode": N_("Trade mode"), "transport_mode": N_("Transport mode"), "transport_means": N_("Means of transport"),
+    "departure_port": N_("Port of departure"), "arrival_port": N_("Port of arrival"),
+    "despatch_date": N_("Date of despatch"), "containers": N_("Container no."), "marks": N_("Marks and numbers"),
+}
 
 
 def list_page(t: Translator, *, review: bool) -> html.Div:
@@ -109,6 +115,9 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         [html.Thead(html.Tr([html.Th("#"), html.Th(t("HS code")), html.Th(t("Goods")), html.Th(t("Quantity"))]))]
         + [html.Tbody([html.Tr([html.Td(seq), html.Td(hs), html.Td(t.pick(zh, en)), html.Td(qty)])
                        for seq, hs, zh, en, qty in d.goods])], size="sm", bordered=True) if d.goods else None
+    declaration = html.Dl([x for key, value in d.declaration.items()
+                           for x in (html.Dt(t(DECLARATION_LABELS.get(key, key)), className="col-sm-4"),
+                                     html.Dd(value, className="col-sm-8"))], className="row small")
     receipts = dbc.ListGroup([
         dbc.ListGroupItem([html.Div(r.message, className="fw-semibold"),
                            html.Div([t.datetime(r.at), " · ", r.code], className="small text-muted")])
@@ -126,7 +135,8 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         dbc.Row([
             dbc.Col([html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
                                                                      html.Dd(value, className="col-sm-8"))],
-                             className="row"), goods], md=7),
+                             className="row"), goods,
+                     html.H6(t("Declaration"), className="mt-3"), declaration], md=7),
             dbc.Col([html.H5(t("Receipts")), receipts], md=5),
         ]),
         html.H5(t("Next steps"), className="mt-3"),

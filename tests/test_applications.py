@@ -74,3 +74,12 @@ def test_detail_outside_the_scope_is_not_found(s, users):
         application_detail(s, actor(s, "officer0901"), users.application_ids["B-0903"])
     detail = application_detail(s, actor(s, "ent_a_oper"), users.application_ids["A-0901"])
     assert detail.status == "issued" and detail.actions == []
+
+
+def test_the_officer_sees_the_declaration_behind_the_application(s, users):
+    app_a = s.get(CertificateApplication, users.application_ids["A-0901"])
+    decl = s.get(Declaration, app_a.declaration_id)
+    decl.contract_no, decl.bl_no, decl.departure_port = "HT-01", "COSU6188", "DALIAN"
+    s.commit()
+    facts = application_detail(s, actor(s, "officer0901"), app_a.id).declaration
+    assert facts == {"contract_no": "HT-01", "bl_no": "COSU6188", "departure_port": "DALIAN"}
