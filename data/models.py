@@ -385,6 +385,9 @@ class Declaration(Base):
     despatch_date: Mapped[date | None] = mapped_column(Date)  # 发货日期
     arrival_date: Mapped[date | None] = mapped_column(Date)
     storage_place: Mapped[str | None] = mapped_column(String(128))  # 存放地点
+    inspection_place_code: Mapped[str | None] = mapped_column(String(4))  # 施检地
+    related_inspection_no: Mapped[str | None] = mapped_column(String(15))  # 关联报检号
+    related_reason: Mapped[str | None] = mapped_column(String(128))  # 关联理由
     customs_declaration_district: Mapped[str | None] = mapped_column(String(4))  # 报关海关
     legal_inspection: Mapped[bool] = mapped_column(Boolean, default=True)  # 是否法检
     marks: Mapped[str | None] = mapped_column(Text)  # 标记号码
@@ -393,6 +396,8 @@ class Declaration(Base):
     total_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16), default=DeclStatus.DRAFT.value)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    sent_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -402,6 +407,11 @@ class Declaration(Base):
     containers: Mapped[list[Container]] = relationship(
         back_populates="declaration", cascade="all, delete-orphan", order_by="Container.seq"
     )
+    documents: Mapped[list[DeclarationDocument]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan", order_by="DeclarationDocument.seq"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
         Index("ix_declaration_enterprise_created", "enterprise_id", "created_at"),
@@ -456,6 +466,43 @@ class Container(Base):
     declaration: Mapped[Declaration] = relationship(back_populates="containers")
 
 
+class DeclarationDocument(Base):
+    """随附单据: a document that goes with the declaration, by its attached-document code."""
+
+    __tablename__ = "declaration_document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    doc_code: Mapped[str] = mapped_column(String(8))  # dictionary attached_document
+    doc_no: Mapped[str | None] = mapped_column(String(64))  # the document's own number, if any
+
+    declaration: Mapped[Declaration] = relationship(back_populates="documents")
+
+
+class PartyBookEntry(Base):
+    """收发货人维护 (Jiucheng 3.3.6): an enterprise's consignors and consignees, to fill forms from."""
+
+    __tablename__ = "party_book"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str | None] = mapped_column(String(18))
+    name_zh: Mapped[str | None] = mapped_column(String(128))
+    name_en: Mapped[str | None] = mapped_column(String(256))
+    address: Mapped[str | None] = mapped_column(String(256))
+    contact: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EnterpriseSetting(Base):
+    """One named setting of an enterprise: declaration defaults (默认信息设置), goods-import mapping ..."""
+
+    __tablename__ = "enterprise_setting"
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 # --- certificate applications and certificates --------------------------------------------------
 
 
@@ -498,6 +545,22 @@ class CertificateApplication(Base):
         Index("ix_app_reviewed", "reviewed_at"),
         UniqueConstraint("certificate_no", name="uq_certificate_application_certificate_no"),
     )
+
+
+class ApplicationScan(Base):
+    """单证扫描件: a scanned PDF or image uploaded with a certificate application."""
+
+    __tablename__ = "application_scan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("certificate_application.id", ondelete="CASCADE"),
+                                                index=True)
+    doc_code: Mapped[str] = mapped_column(String(8))  # dictionary attached_document
+    filename: Mapped[str] = mapped_column(String(255))
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CertificateTemplate(Base):
