@@ -147,5 +147,9 @@ DECL_TABLE = "decl-table"
 DECL_PAGER = "decl-pager"
 DECL_PAGE = "decl-page"
 
+# one declaration's form (出境/入境报检, /declarations/edit)
+DECLF_IMPORT_SLOT = "declf-import-slot"  # the imports panel goes in here
+DECLF_IMPORTED = "declf-imported"  # dcc.Store: its data changes after an import into the stored declaration
+
 # error pages
 ERROR_TITLE = "error-title"

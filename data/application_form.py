@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from data.goods_rows import known_codes
+from data.goods_rows import parse_decimal as _decimal
 from data.models import (
     AppStatus,
     ApplicationGoods,
@@ -23,7 +25,6 @@ from data.models import (
     CertificateTemplate,
     Container,
     Declaration,
-    DictEntry,
     Event,
     GoodsLine,
 )
@@ -238,14 +239,6 @@ def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) 
     return None
 
 
-def _decimal(value: str) -> Decimal | None:
-    try:
-        number = Decimal(value.replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        return None
-    return number if number.is_finite() else None
-
-
 CODE_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
 
 
@@ -263,18 +256,6 @@ def _codes_named(known: dict[str, dict], data: ApplicationInput) -> dict[str, se
             if row.get(column) not in (None, ""):
                 wanted[dictionary].add(str(row[column]).strip())
     return wanted
-
-
-def known_codes(s: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Return which of the wanted codes exist, active, in each dictionary (one query)."""
-    found: dict[str, set[str]] = {name: set() for name in wanted}
-    conditions = [(DictEntry.dictionary == name) & DictEntry.code.in_(sorted(codes))
-                  for name, codes in wanted.items() if codes]
-    if conditions:
-        for name, code in s.execute(select(DictEntry.dictionary, DictEntry.code)
-                                    .where(DictEntry.active.is_(True), or_(*conditions))):
-            found[name].add(code)
-    return found
 
 
 HS_RE = re.compile(r"^\d{10}$")
