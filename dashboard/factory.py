@@ -35,6 +35,8 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.applications  # noqa: F401
     import callbacks.audit  # noqa: F401
     import callbacks.declarations  # noqa: F401
+    import callbacks.enterprise_settings  # noqa: F401
+    import callbacks.party_book  # noqa: F401
     import callbacks.cards  # noqa: F401
     import callbacks.comm  # noqa: F401
     import callbacks.home  # noqa: F401

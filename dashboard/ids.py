@@ -137,6 +137,14 @@ APPV_ACTION = "appv-action"  # {"type": APPV_ACTION, "action": name}
 APPV_REASON = "appv-reason"
 APPV_STATE = "appv-state"  # {"id": application id, "version": version seen}
 APPV_MESSAGE = "appv-message"
+# its scanned documents (单证扫描件); pattern types carry the prefix
+APPV_SCAN_PANEL = "appv-scan-panel"
+APPV_SCAN_MESSAGE = "appv-scan-message"
+APPV_SCAN_CHECKS = "appv-scan-checks"  # the in-browser file check's messages
+APPV_SCAN_DOC = "appv-scan-doc"  # {"type": APPV_SCAN_DOC, "index": 0}: the new scan's document type
+APPV_SCAN_UPLOAD = "appv-scan-upload"  # {"type": ..., "index": "new" | scan id to replace}
+APPV_SCAN_UPLOAD_STATUS = "appv-scan-upload-status"  # {"type": ..., "index": as the upload}
+APPV_SCAN_DELETE = "appv-scan-delete"  # {"type": ..., "index": scan id}: a confirm dialog provider
 
 # declarations list
 DECL_DIRECTION = "decl-direction"
@@ -146,6 +154,30 @@ DECL_DATES = "decl-dates"
 DECL_TABLE = "decl-table"
 DECL_PAGER = "decl-pager"
 DECL_PAGE = "decl-page"
+
+# consignor/consignee book (收发货人维护); pattern types carry the prefix
+PARTY_SEARCH = "party-search"
+PARTY_TABLE = "party-table"
+PARTY_PAGER = "party-pager"
+PARTY_PAGE = "party-page"
+PARTY_NEW = "party-new"
+PARTY_EDIT = "party-edit"
+PARTY_DELETE = "party-delete"  # a confirm dialog provider around the delete button
+PARTY_MESSAGE = "party-message"
+PARTY_RELOAD = "party-reload"  # bumped after a change, to redraw the grid
+PARTY_MODAL = "party-modal"
+PARTY_MODAL_TITLE = "party-modal-title"
+PARTY_FIELD = "party-field"  # {"type": PARTY_FIELD, "name": column}
+PARTY_ERROR = "party-error"
+PARTY_EDITING = "party-editing"  # the entry id being edited, None for a new one
+PARTY_SAVE = "party-save"
+
+# declaration defaults (默认信息设置): one form per section (common, exit, entry)
+DEFAULTS_REGISTRATION_NO = "defaults-registration-no"
+DEFAULTS_FIELD = "defaults-field"  # {"type": DEFAULTS_FIELD, "section": section, "name": key}
+DEFAULTS_ERROR = "defaults-error"
+DEFAULTS_SAVE = "defaults-save"  # {"type": DEFAULTS_SAVE, "section": section}
+DEFAULTS_MESSAGE = "defaults-message"  # {"type": DEFAULTS_MESSAGE, "section": section}
 
 # one declaration's form (出境/入境报检, /declarations/edit)
 DECLF_IMPORT_SLOT = "declf-import-slot"  # the imports panel goes in here

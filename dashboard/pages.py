@@ -13,6 +13,7 @@ import dash
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
 from callbacks import applications, audit, cards, declarations, comm, home, login, overseas, overseas_users, password, reference, register, registrations
+from callbacks import enterprise_settings, party_book
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -44,6 +45,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
     PageSpec("declarations", "/declarations", N_("Declarations"), ("declaration.edit", "application.review"), "decl",
              declarations.render),
+    PageSpec("parties", "/enterprise/parties", N_("Consignors and consignees"), "declaration.edit", "party",
+             party_book.render),
+    PageSpec("defaults", "/enterprise/defaults", N_("Declaration defaults"), "declaration.edit", "defaults",
+             enterprise_settings.render),
     PageSpec("applications", "/applications", N_("Certificate applications"),
              ("application.edit", "application.review"), "apps", applications.render_list),
     PageSpec("application", "/applications/view", N_("Application"), ("application.edit", "application.review"),
@@ -64,9 +69,10 @@ PAGES: tuple[PageSpec, ...] = (
 # layouts check their own permission (see `_guarded`)
 SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
 # server (non-Dash) routes by Flask endpoint: auth/login.py and dashboard/routes.py
-ROUTE_PERMISSIONS: dict[str, str] = {
+ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "logout": SIGNED_IN,
     "registration_attachment": "admin.registrations",
+    "application_scan": ("application.edit", "application.review"),
 }
 
 

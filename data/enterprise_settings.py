@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.application_form import known_codes
-from data.models import CustomsDistrict, Enterprise, EnterpriseSetting
+from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
 from data.registration import PHONE_RE
 from data.scope import Actor
 
@@ -127,6 +127,24 @@ def declaration_defaults(s: Session, actor: Actor, direction: str) -> dict[str, 
     if direction not in DIRECTIONS:
         raise DefaultsInvalid({"direction": "unknown_direction"})
     return {**_stored(s, enterprise_id, "common"), **_stored(s, enterprise_id, direction)}
+
+
+Choice = tuple[str, str, str]  # code, Chinese name, English name
+
+
+def choices(s: Session, actor: Actor) -> dict[str, list[Choice]]:
+    """Return the codes each coded kind of field offers: dictionary entries and active districts, by code."""
+    actor.own_enterprise(PERMISSION)
+    found: dict[str, list[Choice]] = {kind: [] for kind in DICTIONARY_KINDS}
+    for dictionary, code, zh, en in s.execute(
+            select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+            .where(DictEntry.dictionary.in_(DICTIONARY_KINDS), DictEntry.active.is_(True))
+            .order_by(DictEntry.dictionary, DictEntry.sort, DictEntry.code)):
+        found[dictionary].append((code, zh, en))
+    found["district"] = [tuple(r) for r in s.execute(
+        select(CustomsDistrict.code, CustomsDistrict.name_zh, CustomsDistrict.name_en)
+        .where(CustomsDistrict.active.is_(True)).order_by(CustomsDistrict.code))]
+    return found
 
 
 def category_codes(direction: str) -> frozenset[str]:
