@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,20 +20,26 @@ from data.goods_rows import parse_decimal as _decimal
 from data.models import (
     AppStatus,
     ApplicationGoods,
+    ApplicationScan,
     CertificateApplication,
     CertificateFormat,
     CertificateTemplate,
+    CertificateType,
     Container,
     Declaration,
+    DeclStatus,
+    DictEntry,
+    EntryMethod,
     Event,
     GoodsLine,
 )
 from data.scope import Actor, NotFound, row_scope
-from data.workflow import EVENT_MESSAGES, WorkflowError, load_application
+from data.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
 
 PERMISSION = "application.edit"
 ENTRY_METHODS = ("blank", "similar", "template", "smart_import")
 EDITABLE = (AppStatus.DRAFT.value, AppStatus.RETURNED.value)
+ELIGIBLE_DECLARATION_STATUSES = (DeclStatus.SENT.value, DeclStatus.RECEIPTED.value)  # sent: it has its 报检号
 MAX_GOODS = 999
 TEXT_LIMITS = {"text": 500, "multiline": 4000, "packages": 200}
 KG_PER_UNIT = {"035": Decimal(1), "036": Decimal("0.001"), "070": Decimal(1000)}  # 千克, 克, 吨
@@ -70,6 +76,8 @@ def new_application(s: Session, actor: Actor, *, declaration_id: int, format_cod
     decl = s.scalar(select(Declaration).where(Declaration.id == declaration_id, row_scope(actor, Declaration)))
     if decl is None:
         raise NotFound(f"declaration {declaration_id}")
+    if decl.direction != "exit" or decl.status not in ELIGIBLE_DECLARATION_STATUSES:
+        raise ApplicationInvalid({"declaration_id": "declaration_not_sent"})
     fmt = s.get(CertificateFormat, format_code)
     if fmt is None or not fmt.active:
         raise ApplicationInvalid({"format_code": "unknown_format"})
@@ -79,13 +87,19 @@ def new_application(s: Session, actor: Actor, *, declaration_id: int, format_cod
     if entry_method == "smart_import":
         data = from_declaration(s, decl, fmt)
     elif entry_method == "similar":
-        data = _from_similar(s, actor, similar_inspection_no)
+        data = _from_similar(s, actor, similar_inspection_no, fmt)
     elif entry_method == "template":
-        data = _from_template(s, enterprise_id, template_id)
-    serial = 1 + len(list(s.scalars(select(CertificateApplication.id)
-                                    .where(CertificateApplication.declaration_id == decl.id))))
+        data = _from_template(s, enterprise_id, template_id, fmt.code)
+    return _create_draft(s, actor, decl, fmt, entry_method, data, now, {"entry_method": entry_method})
+
+
+def _create_draft(s: Session, actor: Actor, decl: Declaration, fmt: CertificateFormat, entry_method: str,
+                  data: ApplicationInput, now: datetime, details: dict) -> CertificateApplication:
+    """Add a draft for the declaration with the checked values and its receipt; the next 分证序号."""
+    serial = 1 + (s.scalar(select(func.count()).select_from(CertificateApplication)
+                           .where(CertificateApplication.declaration_id == decl.id)) or 0)
     app = CertificateApplication(
-        declaration_id=decl.id, enterprise_id=enterprise_id, district_code=decl.district_code,
+        declaration_id=decl.id, enterprise_id=decl.enterprise_id, district_code=decl.district_code,
         cert_type_code=fmt.cert_type_code, format_code=fmt.code, serial=f"{serial:02d}", entry_method=entry_method,
         needs_confirmation=data.needs_confirmation, status=AppStatus.DRAFT.value, fields={},
         dest_country=decl.dest_country, created_at=now, updated_at=now,
@@ -94,8 +108,8 @@ def new_application(s: Session, actor: Actor, *, declaration_id: int, format_cod
     s.flush()
     _store(s, app, _clean(s, fmt, data, draft=True))
     s.add(Event(code="app.created", actor_id=actor.user_id, object_type="application", object_id=str(app.id),
-                enterprise_id=enterprise_id, district_code=app.district_code, at=now,
-                message=EVENT_MESSAGES["app.created"], details={"entry_method": entry_method}))
+                enterprise_id=app.enterprise_id, district_code=app.district_code, at=now,
+                message=EVENT_MESSAGES["app.created"], details=details))
     s.flush()
     return app
 
@@ -142,22 +156,31 @@ def _goods_of(app_goods: list[ApplicationGoods]) -> list[dict[str, str]]:
     return [{c: _text(getattr(g, c)) for c in GOODS_COLUMNS} for g in app_goods]
 
 
-def _from_similar(s: Session, actor: Actor, inspection_no: str) -> ApplicationInput:
-    """相似报检号录入: copy the newest application of the enterprise made for that inspection no."""
+def _from_similar(s: Session, actor: Actor, inspection_no: str, fmt: CertificateFormat) -> ApplicationInput:
+    """相似报检号录入: copy the enterprise's newest application for that inspection no., of this format if any.
+
+    Only the fields this format has are taken: an application of another format may have others.
+    """
     inspection_no = (inspection_no or "").strip()
+    A = CertificateApplication
     source = s.scalar(
-        select(CertificateApplication).join(Declaration, Declaration.id == CertificateApplication.declaration_id)
-        .where(Declaration.inspection_no == inspection_no, row_scope(actor, CertificateApplication))
-        .order_by(CertificateApplication.created_at.desc()).limit(1)) if inspection_no else None
+        select(A).join(Declaration, Declaration.id == A.declaration_id)
+        .where(Declaration.inspection_no == inspection_no, row_scope(actor, A))
+        .order_by(case((A.format_code == fmt.code, 0), else_=1), A.created_at.desc(), A.id.desc())
+        .limit(1)) if inspection_no else None
     if source is None:
         raise ApplicationInvalid({"similar_inspection_no": "similar_not_found"})
-    return ApplicationInput(dict(source.fields or {}), _goods_of(source.goods), source.needs_confirmation)
+    keys = {f["key"] for f in fmt.fields}
+    return ApplicationInput({k: v for k, v in (source.fields or {}).items() if k in keys}, _goods_of(source.goods),
+                            source.needs_confirmation)
 
 
-def _from_template(s: Session, enterprise_id: int, template_id: int | None) -> ApplicationInput:
+def _from_template(s: Session, enterprise_id: int, template_id: int | None, format_code: str) -> ApplicationInput:
     template = s.get(CertificateTemplate, template_id) if template_id else None
     if template is None or template.enterprise_id != enterprise_id:
         raise ApplicationInvalid({"template_id": "template_not_found"})
+    if template.format_code != format_code:
+        raise ApplicationInvalid({"template_id": "template_other_format"})
     return ApplicationInput(dict(template.fields), list(template.goods), template.needs_confirmation)
 
 
@@ -321,12 +344,7 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean) -> None:
 def save_as_template(s: Session, actor: Actor, application_id: int, name: str) -> CertificateTemplate:
     """存为模板: keep an application's fields and goods under a name unique in the enterprise."""
     enterprise_id = actor.own_enterprise(PERMISSION)
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ApplicationInvalid({"template_name": "required" if not name else "too_long"})
-    if s.scalar(select(CertificateTemplate.id).where(CertificateTemplate.enterprise_id == enterprise_id,
-                                                     CertificateTemplate.name == name)):
-        raise ApplicationInvalid({"template_name": "template_name_taken"})
+    name = _template_name(s, enterprise_id, name)
     app = load_application(s, actor, application_id)
     template = CertificateTemplate(enterprise_id=enterprise_id, name=name, format_code=app.format_code,
                                    fields=dict(app.fields or {}), goods=_goods_of(app.goods),
@@ -336,10 +354,24 @@ def save_as_template(s: Session, actor: Actor, application_id: int, name: str) -
     return template
 
 
-def list_templates(s: Session, actor: Actor, name: str = "") -> list[CertificateTemplate]:
-    """Return the enterprise's templates, by name, optionally those whose name contains `name`."""
+def _template_name(s: Session, enterprise_id: int, name: str, template_id: int | None = None) -> str:
+    """Return the name stripped, if it is given, short enough and not another template's of the enterprise."""
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise ApplicationInvalid({"template_name": "required" if not name else "too_long"})
+    if s.scalar(select(CertificateTemplate.id).where(CertificateTemplate.enterprise_id == enterprise_id,
+                                                     CertificateTemplate.name == name,
+                                                     CertificateTemplate.id != (template_id or 0))):
+        raise ApplicationInvalid({"template_name": "template_name_taken"})
+    return name
+
+
+def list_templates(s: Session, actor: Actor, name: str = "", format_code: str = "") -> list[CertificateTemplate]:
+    """Return the enterprise's templates by name: those whose name contains `name`, of one format if given."""
     enterprise_id = actor.own_enterprise(PERMISSION)
     stmt = select(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id)
+    if format_code:
+        stmt = stmt.where(CertificateTemplate.format_code == format_code)
     if name.strip():
         stmt = stmt.where(CertificateTemplate.name.contains(name.strip()[:64], autoescape=True))
     return list(s.scalars(stmt.order_by(CertificateTemplate.name)))
@@ -350,3 +382,235 @@ def delete_templates(s: Session, actor: Actor, template_ids: list[int]) -> int:
     enterprise_id = actor.own_enterprise(PERMISSION)
     return s.execute(delete(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id,
                                                        CertificateTemplate.id.in_(list(template_ids)))).rowcount
+
+
+def update_template(s: Session, actor: Actor, template_id: int, name: str, data: ApplicationInput,
+                    now: datetime | None = None) -> CertificateTemplate:
+    """Edit a template's name, fields and goods, checked as a draft is (formats, not completeness)."""
+    template = _own_template(s, actor, template_id)
+    name = _template_name(s, template.enterprise_id, name, template.id)
+    cleaned = _clean(s, s.get(CertificateFormat, template.format_code), data, draft=True)
+    template.name = name
+    template.fields = cleaned.fields
+    template.goods = [{c: _text(g[c]) for c in GOODS_COLUMNS} for g in cleaned.goods]
+    template.needs_confirmation = cleaned.needs_confirmation
+    template.updated_at = now or datetime.now(timezone.utc)
+    s.flush()
+    return template
+
+
+def _own_template(s: Session, actor: Actor, template_id: int) -> CertificateTemplate:
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    template = s.scalar(select(CertificateTemplate).where(CertificateTemplate.id == template_id,
+                                                          CertificateTemplate.enterprise_id == enterprise_id))
+    if template is None:
+        raise NotFound(f"template {template_id}")
+    return template
+
+
+# --- copying, applying, deleting a draft --------------------------------------------------------
+
+DELETED_MESSAGE = "证书申请草稿已删除"
+
+
+def copy_application(s: Session, actor: Actor, application_id: int, now: datetime | None = None
+                     ) -> CertificateApplication:
+    """复制: start a new draft for the same declaration and format with the application's fields and goods."""
+    actor.own_enterprise(PERMISSION)
+    source = load_application(s, actor, application_id)
+    decl = s.get(Declaration, source.declaration_id)
+    data = ApplicationInput(dict(source.fields or {}), _goods_of(source.goods), source.needs_confirmation)
+    return _create_draft(s, actor, decl, s.get(CertificateFormat, source.format_code), EntryMethod.SIMILAR.value,
+                         data, now or datetime.now(timezone.utc),
+                         {"entry_method": EntryMethod.SIMILAR.value, "copied_from": source.id})
+
+
+def apply_application(s: Session, actor: Actor, application_id: int, data: ApplicationInput, *, version: int,
+                      now: datetime | None = None) -> CertificateApplication:
+    """申报: save with every check, then take the workflow's `submit` step; both or neither."""
+    now = now or datetime.now(timezone.utc)
+    app = save_application(s, actor, application_id, data, version=version, draft=False, now=now)
+    return transition(s, actor, app.id, "submit", version=app.version, now=now)
+
+
+def delete_draft(s: Session, actor: Actor, application_id: int, *, version: int, now: datetime | None = None) -> None:
+    """Delete a draft (暂存中) of the enterprise, as seen at `version`; the deletion is logged."""
+    actor.own_enterprise(PERMISSION)
+    app = load_application(s, actor, application_id)
+    if app.version != version:
+        raise WorkflowError("stale_version")
+    if app.status != AppStatus.DRAFT.value:
+        raise WorkflowError("bad_transition", action="delete", status=app.status)
+    s.add(Event(code="app.deleted", actor_id=actor.user_id, object_type="application", object_id=str(app.id),
+                enterprise_id=app.enterprise_id, district_code=app.district_code,
+                at=now or datetime.now(timezone.utc), message=DELETED_MESSAGE,
+                details={"declaration_id": app.declaration_id, "serial": app.serial}))
+    s.execute(delete(ApplicationScan).where(ApplicationScan.application_id == app.id))
+    s.delete(app)
+    try:
+        s.flush()  # DELETE ... WHERE version = <seen>: a concurrent save makes it match nothing
+    except StaleDataError:
+        raise WorkflowError("stale_version") from None
+
+
+# --- what the pages show and offer --------------------------------------------------------------
+
+MAX_CHOICES = 20
+
+
+@dataclass(frozen=True)
+class DeclarationChoice:
+    id: int
+    inspection_no: str | None
+    consignee: str
+    dest_country: str | None
+    inspection_date: date | None
+
+
+def eligible_declarations(s: Session, actor: Actor, inspection_no: str = "", limit: int = MAX_CHOICES
+                          ) -> list[DeclarationChoice]:
+    """Return the enterprise's exit declarations sent to customs, newest first, whose 报检号 starts so."""
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    D = Declaration
+    conditions = [D.enterprise_id == enterprise_id, D.direction == "exit",
+                  D.status.in_(ELIGIBLE_DECLARATION_STATUSES)]
+    prefix = "".join(ch for ch in (inspection_no or "").strip()[:15] if ch.isalnum())
+    if prefix:  # a range, not LIKE: the unique index on inspection_no serves it
+        conditions += [D.inspection_no >= prefix, D.inspection_no < prefix + "\uffff"]
+    rows = s.execute(select(D.id, D.inspection_no, D.consignee_zh, D.consignee_en, D.dest_country, D.inspection_date)
+                     .where(*conditions).order_by(D.created_at.desc(), D.id.desc())
+                     .limit(max(1, min(limit, 100)))).all()
+    return [DeclarationChoice(r[0], r[1], " / ".join(x for x in (r[2], r[3]) if x), r[4], r[5]) for r in rows]
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    code: str
+    name_zh: str
+    name_en: str
+    languages: str
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    formats: tuple[FormatChoice, ...]
+
+
+def certificate_choices(s: Session, actor: Actor) -> list[TypeChoice]:
+    """Return the active certificate types in menu order, each with its active formats."""
+    actor.require(PERMISSION)
+    formats: dict[str, list[FormatChoice]] = {}
+    for f in s.scalars(select(CertificateFormat).where(CertificateFormat.active.is_(True))
+                       .order_by(CertificateFormat.code)):
+        formats.setdefault(f.cert_type_code, []).append(FormatChoice(f.code, f.name_zh, f.name_en, f.languages))
+    return [TypeChoice(t.code, t.name_zh, t.name_en, t.category, tuple(formats.get(t.code, ())))
+            for t in s.scalars(select(CertificateType).where(CertificateType.active.is_(True))
+                               .order_by(CertificateType.sort, CertificateType.code))]
+
+
+FORM_DICTIONARIES = ("country", "transport_mode", "unit", "package_type")
+
+
+def form_choices(s: Session) -> dict[str, list[tuple[str, str, str]]]:
+    """Return (code, Chinese name, English name) of the active entries of each dictionary the form offers."""
+    choices: dict[str, list[tuple[str, str, str]]] = {name: [] for name in FORM_DICTIONARIES}
+    for name, code, zh, en in s.execute(
+            select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+            .where(DictEntry.dictionary.in_(FORM_DICTIONARIES), DictEntry.active.is_(True))
+            .order_by(DictEntry.dictionary, DictEntry.sort, DictEntry.code)):
+        choices[name].append((code, zh, en))
+    return choices
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A format as the form renders it: its names, languages and field list."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    languages: str
+    cert_type_zh: str
+    cert_type_en: str
+    fields: tuple[dict, ...]
+
+    @property
+    def bilingual(self) -> bool:
+        return {"zh", "en"} <= set(self.languages.split(","))
+
+
+def _spec(s: Session, format_code: str) -> FormSpec:
+    fmt = s.get(CertificateFormat, format_code)
+    ctype = s.get(CertificateType, fmt.cert_type_code)
+    return FormSpec(fmt.code, fmt.name_zh, fmt.name_en, fmt.languages or "zh", ctype.name_zh, ctype.name_en,
+                    tuple(dict(f) for f in fmt.fields or ()))
+
+
+@dataclass(frozen=True)
+class ApplicationForm:
+    id: int
+    version: int
+    status: str
+    inspection_no: str | None
+    serial: str
+    spec: FormSpec
+    fields: dict[str, str]
+    goods: list[dict[str, str]]
+    needs_confirmation: bool
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def deletable(self) -> bool:
+        return self.status == AppStatus.DRAFT.value
+
+
+def application_form(s: Session, actor: Actor, application_id: int) -> ApplicationForm:
+    """Return one of the enterprise's applications as the form shows it."""
+    actor.own_enterprise(PERMISSION)
+    app = load_application(s, actor, application_id)
+    inspection_no = s.scalar(select(Declaration.inspection_no).where(Declaration.id == app.declaration_id))
+    return ApplicationForm(app.id, app.version, app.status, inspection_no, app.serial, _spec(s, app.format_code),
+                           dict(app.fields or {}), _goods_of(app.goods), app.needs_confirmation)
+
+
+@dataclass(frozen=True)
+class TemplateForm:
+    id: int
+    name: str
+    spec: FormSpec
+    fields: dict[str, str]
+    goods: list[dict[str, str]]
+    needs_confirmation: bool
+
+
+def template_form(s: Session, actor: Actor, template_id: int) -> TemplateForm:
+    """Return one of the enterprise's templates as the form shows it."""
+    template = _own_template(s, actor, template_id)
+    return TemplateForm(template.id, template.name, _spec(s, template.format_code), dict(template.fields or {}),
+                        [{c: str(g.get(c) or "") for c in GOODS_COLUMNS} for g in template.goods or []],
+                        template.needs_confirmation)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    id: int
+    name: str
+    format_code: str
+    format_zh: str
+    format_en: str
+    goods: int
+    updated_at: datetime
+
+
+def template_rows(s: Session, actor: Actor, name: str = "") -> list[TemplateRow]:
+    """Return the enterprise's templates for the template list, by name."""
+    names = {f.code: (f.name_zh, f.name_en) for f in s.scalars(select(CertificateFormat))}
+    return [TemplateRow(t.id, t.name, t.format_code, *names.get(t.format_code, (t.format_code, t.format_code)),
+                        len(t.goods or []), t.updated_at) for t in list_templates(s, actor, name)]

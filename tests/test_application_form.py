@@ -38,6 +38,8 @@ def s(app, users):
         decl.consignor_en, decl.consignor_address = "DALIAN HAISHENG AQUATIC CO., LTD.", "DALIAN, CHINA"
         decl.consignee_en, decl.dest_country, decl.transport_mode = "KOREA SEAFOOD INC.", "KR", "1"
         decl.despatch_date, decl.departure_port, decl.marks = date(2026, 11, 20), "DALIAN", "HS-2611"
+        for sent in session.scalars(select(Declaration)):
+            sent.status = "sent"  # an application needs a declaration sent to customs
         session.add_all([
             GoodsLine(declaration_id=decl.id, seq=1, hs_code=HS, name_zh="冻鱼", name_en="FROZEN FISH",
                       quantity=Decimal("1200"), quantity_unit="035", weight=Decimal("1.2"), weight_unit="070",
@@ -161,3 +163,165 @@ def test_scope_status_and_version(s, users):
     with pytest.raises(WorkflowError, match="stale_version"):
         save_application(s, actor(s, "ent_a_oper"), issued.id, ApplicationInput(), version=issued.version + 5,
                          draft=True)
+
+
+# --- copy, apply, delete a draft, template editing, the form's choices ---------------------------
+
+from data.application_form import (  # noqa: E402 - the functions of the form pages, tested below
+    application_form,
+    apply_application,
+    certificate_choices,
+    copy_application,
+    delete_draft,
+    eligible_declarations,
+    form_choices,
+    template_form,
+    template_rows,
+    update_template,
+)
+from data.models import CertificateTemplate, Event  # noqa: E402
+
+
+def smart_draft(s, users, account="ent_a_oper", format_code="C3-1"):
+    app = new_application(s, actor(s, account), declaration_id=declaration_id(s, users), format_code=format_code,
+                          entry_method="smart_import")
+    s.commit()
+    return app
+
+
+def test_copy_starts_a_draft_with_the_same_values_and_the_next_serial(s, users):
+    source = smart_draft(s, users)
+    copy = copy_application(s, actor(s, "ent_a_oper"), source.id)
+    s.commit()
+    assert (copy.id, copy.status, copy.serial, copy.entry_method) == (source.id + 1, "draft", "03", "similar")
+    assert copy.fields == source.fields and [g.name_en for g in copy.goods] == ["FROZEN FISH", "FROZEN SQUID"]
+    event = s.scalar(select(Event).where(Event.object_id == str(copy.id), Event.code == "app.created"))
+    assert event.details == {"entry_method": "similar", "copied_from": source.id}
+    with pytest.raises(NotFound):  # another enterprise's application
+        copy_application(s, actor(s, "ent_b_oper"), source.id)
+
+
+def test_only_a_draft_of_the_enterprise_is_deleted_and_the_deletion_is_logged(s, users):
+    draft = smart_draft(s, users)
+    ent = actor(s, "ent_a_oper")
+    with pytest.raises(NotFound):
+        delete_draft(s, actor(s, "ent_b_oper"), draft.id, version=draft.version)
+    with pytest.raises(WorkflowError, match="stale_version"):
+        delete_draft(s, ent, draft.id, version=draft.version + 1)
+    issued = s.get(CertificateApplication, users.application_ids["A-0901"])
+    with pytest.raises(WorkflowError, match="bad_transition"):
+        delete_draft(s, ent, issued.id, version=issued.version)
+    draft_id = draft.id
+    delete_draft(s, ent, draft_id, version=draft.version)
+    s.commit()
+    assert s.get(CertificateApplication, draft_id) is None
+    assert s.scalar(select(func.count()).select_from(ApplicationGoods)
+                    .where(ApplicationGoods.application_id == draft_id)) == 0
+    assert s.scalar(select(Event.code).where(Event.object_id == str(draft_id)).order_by(Event.id.desc())) \
+        == "app.deleted"
+
+
+def test_apply_saves_with_every_check_then_submits(s, users):
+    ent = actor(s, "ent_a_oper")
+    draft = smart_draft(s, users)
+    with pytest.raises(ApplicationInvalid) as err:
+        apply_application(s, ent, draft.id, ApplicationInput({"remarks": "x"}), version=draft.version)
+    assert err.value.errors["fields.consignor"] == "required"
+    s.rollback()
+    assert s.get(CertificateApplication, draft.id).status == "draft"
+    form = application_form(s, ent, draft.id)
+    applied = apply_application(s, ent, draft.id, ApplicationInput(form.fields, form.goods, True),
+                                version=form.version)
+    s.commit()
+    assert applied.status == "submitted" and applied.submitted_at is not None and applied.needs_confirmation
+    after = application_form(s, ent, draft.id)
+    assert not after.editable and not after.deletable
+    with pytest.raises(WorkflowError, match="bad_transition"):
+        apply_application(s, ent, draft.id, ApplicationInput(form.fields, form.goods), version=after.version)
+
+
+def test_a_template_is_edited_with_the_checks_of_a_draft(s, users):
+    ent = actor(s, "ent_a_oper")
+    draft = smart_draft(s, users)
+    first = save_as_template(s, ent, draft.id, "韩国冻鱼")
+    second = save_as_template(s, ent, draft.id, "日本冻鱼")
+    s.commit()
+    form = template_form(s, ent, first.id)
+    assert form.spec.code == "C3-1" and form.spec.bilingual and form.goods[0]["hs_code"] == HS
+    goods = [{**form.goods[0], "quantity": "15"}]
+    edited = update_template(s, ent, first.id, " 韩国冻鱼 A ", ApplicationInput({**form.fields, "remarks": "<i>x</i>"},
+                                                                               goods, True))
+    s.commit()
+    assert edited.name == "韩国冻鱼 A" and edited.fields["remarks"] == "<i>x</i>" and edited.needs_confirmation
+    assert edited.goods[0]["quantity"] == "15" and len(edited.goods) == 1
+    update_template(s, ent, first.id, "韩国冻鱼 A", ApplicationInput({}, []))  # its own name is not "taken"
+    with pytest.raises(ApplicationInvalid) as err:
+        update_template(s, ent, first.id, "日本冻鱼", ApplicationInput({"weight": "heavy"}, [{"hs_code": "1"}]))
+    assert err.value.errors == {"template_name": "template_name_taken"}
+    with pytest.raises(ApplicationInvalid) as err:
+        update_template(s, ent, first.id, "新名", ApplicationInput({"weight": "heavy"}, [{"hs_code": "1"}]))
+    assert err.value.errors == {"fields.weight": "positive_number", "goods.1.hs_code": "hs_format",
+                                "goods.1.name_zh": "required"}
+    with pytest.raises(NotFound):
+        update_template(s, actor(s, "ent_b_oper"), second.id, "x", ApplicationInput())
+    with pytest.raises(NotFound):
+        template_form(s, actor(s, "ent_b_oper"), second.id)
+    s.rollback()  # the emptied goods were never committed
+    assert [(r.name, r.format_code, r.goods) for r in template_rows(s, ent)] == [("日本冻鱼", "C3-1", 2),
+                                                                               ("韩国冻鱼 A", "C3-1", 1)]
+    assert [r.name for r in template_rows(s, ent, "韩国")] == ["韩国冻鱼 A"]
+    assert template_rows(s, actor(s, "ent_b_oper")) == []
+
+
+def test_entry_methods_keep_to_the_chosen_format(s, users):
+    ent = actor(s, "ent_a_oper")
+    vet = smart_draft(s, users)
+    template = save_as_template(s, ent, vet.id, "兽医证模板")
+    s.commit()
+    with pytest.raises(ApplicationInvalid) as err:
+        new_application(s, ent, declaration_id=declaration_id(s, users), format_code="C5-1",
+                        entry_method="template", template_id=template.id)
+    assert err.value.errors == {"template_id": "template_other_format"}
+    inspection_no = s.get(Declaration, vet.declaration_id).inspection_no
+    phyto = new_application(s, ent, declaration_id=declaration_id(s, users), format_code="C5-1",
+                            entry_method="similar", similar_inspection_no=inspection_no)
+    assert set(phyto.fields) == {"consignor", "consignee", "description", "packages", "origin", "conveyance",
+                                 "marks"}  # the fields the phytosanitary certificate shares with the veterinary one
+    again = new_application(s, ent, declaration_id=declaration_id(s, users), format_code="C5-1",
+                            entry_method="similar", similar_inspection_no=inspection_no)
+    assert len(again.goods) == 2 and set(again.fields) == set(phyto.fields)  # the same format is preferred
+
+
+def test_only_declarations_sent_to_customs_take_applications(s, users):
+    ent = actor(s, "ent_a_oper")
+    decl = s.get(Declaration, declaration_id(s, users))
+    extra = [Declaration(direction="exit", inspection_no=f"21090000000{n:04d}", enterprise_id=decl.enterprise_id,
+                         district_code="0901", status=status, consignee_zh="首尔水产")
+             for n, status in enumerate(("receipted", "draft", "saved"))]
+    extra.append(Declaration(direction="entry", inspection_no="310900000000001", enterprise_id=decl.enterprise_id,
+                             district_code="0901", status="sent"))
+    s.add_all(extra)
+    s.commit()
+    assert [c.inspection_no for c in eligible_declarations(s, ent)] == ["210900000000000", decl.inspection_no]
+    assert [c.inspection_no for c in eligible_declarations(s, ent, " 2109")] == ["210900000000000"]
+    assert eligible_declarations(s, ent, "2109%") and eligible_declarations(s, ent, "9") == []
+    assert eligible_declarations(s, actor(s, "ent_b_oper"), "2109") == []
+    for refused in extra[1:]:
+        with pytest.raises(ApplicationInvalid) as err:
+            new_application(s, ent, declaration_id=refused.id, format_code="C3-1", entry_method="blank")
+        assert err.value.errors == {"declaration_id": "declaration_not_sent"}
+    with pytest.raises(AccessDenied):
+        eligible_declarations(s, actor(s, "officer0901"))
+
+
+def test_the_form_offers_every_type_with_its_formats_and_the_dictionaries(s, users):
+    types = certificate_choices(s, actor(s, "ent_a_oper"))
+    assert len(types) == 11 and types[0].code == "14" and [f.code for f in types[0].formats] == ["C3-1", "C3-2"]
+    assert all(t.formats for t in types)
+    choices = form_choices(s)
+    assert next(zh for code, zh, _en in choices["country"] if code == "KR") == "韩国"
+    assert {"country", "transport_mode", "unit", "package_type"} == set(choices)
+    assert any(code == "035" for code, _zh, _en in choices["unit"])
+    with pytest.raises(AccessDenied):
+        certificate_choices(s, actor(s, "officer0901"))
+    assert s.scalar(select(func.count()).select_from(CertificateTemplate)) == 0
