@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.application_form import known_codes
+from data.goods_rows import known_codes
 from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
 from data.registration import PHONE_RE
 from data.scope import Actor
@@ -171,16 +171,17 @@ def clean_section(s: Session, section: str, values: dict) -> dict[str, str]:
                                                                      CustomsDistrict.active.is_(True))))
     for key, text in typed.items():
         spec = fields[key]
-        if len(text) > spec.limit:
-            errors[key] = "too_long"
-        elif spec.kind == "phone" and not PHONE_RE.match(text):
-            errors[key] = "phone_format"
-        elif spec.kind in DICTIONARY_KINDS and text not in known[spec.kind]:
+        # a coded value is one of the list's codes (each fits its column) or it is wrong, however long
+        if spec.kind in DICTIONARY_KINDS and text not in known[spec.kind]:
             errors[key] = f"choose_{spec.kind}"
         elif spec.kind == "district" and text not in districts:
             errors[key] = "choose_district"
         elif spec.kind == "category" and text not in category_codes(section):
             errors[key] = "choose_category"
+        elif len(text) > spec.limit:
+            errors[key] = "too_long"
+        elif spec.kind == "phone" and not PHONE_RE.match(text):
+            errors[key] = "phone_format"
     if errors:
         raise DefaultsInvalid(errors)
     return typed
