@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from data.codes import credit_code_problem, normalise_code
@@ -34,20 +34,15 @@ class PartyInvalid(ValueError):
         self.errors = errors
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _matching(enterprise_id: int, text: str):
     """Return the WHERE clauses of the entries of an enterprise matching a search text."""
     conditions = [PartyBookEntry.enterprise_id == enterprise_id]
     text = (text or "").strip()[:64]
     if text:
-        pattern = f"%{_escape_like(text.lower())}%"
         conditions.append(or_(
             PartyBookEntry.code.startswith(text.upper(), autoescape=True),
             PartyBookEntry.name_zh.contains(text, autoescape=True),
-            func.lower(PartyBookEntry.name_en).like(pattern, escape="\\"),
+            PartyBookEntry.name_en.icontains(text, autoescape=True),
         ))
     return conditions
 
