@@ -44,7 +44,7 @@ class AccessMap:
     anonymous_only_paths: frozenset[str] = field(default_factory=frozenset)  # e.g. /login
     public_paths: frozenset[str] = field(default_factory=frozenset)  # more server routes open to anyone
     # server routes (Flask endpoint name -> permission, PUBLIC or SIGNED_IN); the view scopes the data itself
-    route_permissions: dict[str, str] = field(default_factory=dict)
+    route_permissions: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     landing_pages: tuple[tuple[str, str], ...] = ()  # (path, permission) in menu order: where "/" leads
 
     def landing(self, actor: Actor) -> str | None:

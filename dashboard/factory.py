@@ -46,6 +46,7 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.reference  # noqa: F401
     import callbacks.register  # noqa: F401
     import callbacks.registrations  # noqa: F401
+    import callbacks.scans  # noqa: F401
 
     return dict(dash_callback_registry.GLOBAL_CALLBACK_MAP), list(dash_callback_registry.GLOBAL_CALLBACK_LIST)
 

@@ -9,6 +9,7 @@ from flask import Flask, Response, abort
 from auth.login import current_actor
 from dashboard.store import session_scope
 from data.registration import registration_attachment
+from data.scans import scan_file
 from data.scope import NotFound
 
 
@@ -28,6 +29,15 @@ def init_routes(server: Flask) -> None:
         try:
             with session_scope() as s:
                 stored = registration_attachment(s, current_actor(), attachment_id)
+        except NotFound:
+            abort(404)
+        return file_response(stored.filename, stored.media_type, stored.content)
+
+    @server.get("/files/scan/<int:scan_id>", endpoint="application_scan")
+    def application_scan(scan_id: int):
+        try:
+            with session_scope() as s:
+                stored = scan_file(s, current_actor(), scan_id)
         except NotFound:
             abort(404)
         return file_response(stored.filename, stored.media_type, stored.content)

@@ -11,6 +11,7 @@ from dashboard.i18n import N_, Translator
 from data.applications import ApplicationDetail, ApplicationRow
 from data.paging import Window
 from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
+from layouts.scans import scans_section
 
 PAGE_SIZE = 25
 ACTION_LABELS = {
@@ -139,6 +140,7 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
                      html.H6(t("Declaration"), className="mt-3"), declaration], md=7),
             dbc.Col([html.H5(t("Receipts")), receipts], md=5),
         ]),
+        scans_section(t),
         html.H5(t("Next steps"), className="mt-3"),
         actions,
     ])

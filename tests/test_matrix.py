@@ -102,3 +102,10 @@ def test_stored_files_are_only_for_reviewers(client_as, account):
     status = client_as(account).get("/files/registration/1").status_code
     role = ROLES_BY_ACCOUNT.get(account)
     assert status == {None: 401, "admin": 404}.get(role, 403)
+
+
+@pytest.mark.parametrize("account", [None, *ACCOUNTS])
+def test_application_scans_are_for_enterprises_and_officers(client_as, account):
+    status = client_as(account).get("/files/scan/1").status_code  # no such scan: 404 once let in
+    role = ROLES_BY_ACCOUNT.get(account)
+    assert status == (401 if role is None else 404 if role in WHO_MAY_USE["appv"] else 403)
