@@ -2,15 +2,17 @@
 ROUTE_PERMISSIONS (checked by the guard) and scopes its data through a data/ service."""
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import quote
 
 from flask import Flask, Response, abort
+from sqlalchemy.orm import Session
 
 from auth.login import current_actor
 from dashboard.store import session_scope
-from data.registration import registration_attachment
+from data.registration import StoredFile, registration_attachment
 from data.scans import scan_file
-from data.scope import NotFound
+from data.scope import Actor, NotFound
 
 
 def file_response(filename: str, media_type: str, content: bytes) -> Response:
@@ -23,21 +25,21 @@ def file_response(filename: str, media_type: str, content: bytes) -> Response:
     return response
 
 
+def stored_file_response(fetch: Callable[[Session, Actor | None, int], StoredFile], key: int) -> Response:
+    """Send a stored file the data layer finds for the acting user; 404 outside their scope."""
+    try:
+        with session_scope() as s:
+            stored = fetch(s, current_actor(), key)
+    except NotFound:
+        abort(404)
+    return file_response(stored.filename, stored.media_type, stored.content)
+
+
 def init_routes(server: Flask) -> None:
     @server.get("/files/registration/<int:attachment_id>", endpoint="registration_attachment")
     def registration_file(attachment_id: int):
-        try:
-            with session_scope() as s:
-                stored = registration_attachment(s, current_actor(), attachment_id)
-        except NotFound:
-            abort(404)
-        return file_response(stored.filename, stored.media_type, stored.content)
+        return stored_file_response(registration_attachment, attachment_id)
 
     @server.get("/files/scan/<int:scan_id>", endpoint="application_scan")
     def application_scan(scan_id: int):
-        try:
-            with session_scope() as s:
-                stored = scan_file(s, current_actor(), scan_id)
-        except NotFound:
-            abort(404)
-        return file_response(stored.filename, stored.media_type, stored.content)
+        return stored_file_response(scan_file, scan_id)

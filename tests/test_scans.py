@@ -7,8 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from auth.permissions import role_permissions
-from data.models import ApplicationScan, Blob, CertificateApplication, Event, User
+from data.models import ApplicationScan, Blob, CertificateApplication, Event
 from data.reference import load_reference
 from data.scans import (
     MAX_SCANS,
@@ -19,18 +18,14 @@ from data.scans import (
     replace_scan,
     scan_file,
 )
-from data.scope import AccessDenied, NotFound, actor_for
+from data.scope import AccessDenied, NotFound
 from data.workflow import receipts
+from tests.test_workflow import actor
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17 + b"IEND\xaeB`\x82"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
 INVOICE = "102002"  # 发票, an exit document (the world's declarations are exits)
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture
