@@ -33,6 +33,8 @@ def _callback_registrations() -> tuple[dict, list]:
     lets every app made in this process (tests make many) get the same callbacks.
     """
     import callbacks.applications  # noqa: F401
+    import callbacks.application_form  # noqa: F401
+    import callbacks.certificate_templates  # noqa: F401
     import callbacks.audit  # noqa: F401
     import callbacks.declarations  # noqa: F401
     import callbacks.enterprise_settings  # noqa: F401

@@ -14,6 +14,7 @@ from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
 from callbacks import applications, audit, cards, declarations, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from callbacks import enterprise_settings, party_book
+from callbacks import application_form, certificate_templates
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -53,6 +54,12 @@ PAGES: tuple[PageSpec, ...] = (
              ("application.edit", "application.review"), "apps", applications.render_list),
     PageSpec("application", "/applications/view", N_("Application"), ("application.edit", "application.review"),
              "appv", applications.render_detail, in_menu=False),
+    PageSpec("application_new", "/applications/new", N_("New certificate application"), "application.edit", "appn",
+             application_form.render_new, in_menu=False),
+    PageSpec("application_edit", "/applications/edit", N_("Certificate application"), "application.edit", "appf",
+             application_form.render_edit, in_menu=False),
+    PageSpec("certificate_templates", "/applications/templates", N_("Certificate templates"), "application.edit",
+             "tmpl", certificate_templates.render),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
              comm.render),

@@ -69,8 +69,11 @@ class ApplicationInput:
 
 def new_application(s: Session, actor: Actor, *, declaration_id: int, format_code: str, entry_method: str,
                     similar_inspection_no: str = "", template_id: int | None = None,
-                    now: datetime | None = None) -> CertificateApplication:
-    """Start a draft application for one of the enterprise's declarations by the chosen entry method."""
+                    needs_confirmation: bool = False, now: datetime | None = None) -> CertificateApplication:
+    """Start a draft application for one of the enterprise's declarations by the chosen entry method.
+
+    `needs_confirmation` (需确认后拟制) is set if asked or if the copied application or template had it.
+    """
     enterprise_id = actor.own_enterprise(PERMISSION)
     now = now or datetime.now(timezone.utc)
     decl = s.scalar(select(Declaration).where(Declaration.id == declaration_id, row_scope(actor, Declaration)))
@@ -90,6 +93,7 @@ def new_application(s: Session, actor: Actor, *, declaration_id: int, format_cod
         data = _from_similar(s, actor, similar_inspection_no, fmt)
     elif entry_method == "template":
         data = _from_template(s, enterprise_id, template_id, fmt.code)
+    data.needs_confirmation = data.needs_confirmation or bool(needs_confirmation)
     return _create_draft(s, actor, decl, fmt, entry_method, data, now, {"entry_method": entry_method})
 
 

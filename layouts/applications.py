@@ -61,6 +61,11 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
     title = t("Review queue") if review else t("Certificate applications")
     return html.Div([
         page_header(title, t("Click an inspection no. to open the application, its receipts and its next steps.")),
+        None if review else html.Div([
+            dbc.Button(t("New application"), id=ids.APPS_NEW, href="/applications/new", color="primary",
+                       className="me-2"),
+            dcc.Link(t("Certificate templates"), href="/applications/templates"),
+        ], className="mb-3 d-flex align-items-center"),
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.APPS_INSPECTION_NO, placeholder=t("Inspection no."), maxLength=15,
                               debounce=True), md=2),
@@ -132,7 +137,7 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
     ]) if d.actions else html.P(t("Nothing for you to do on this application now."), className="text-muted")
     return html.Div([
         page_header(t("Application {id}", id=d.id), None),
-        html.Div([status_badge(t, d.status)], className="mb-3"),
+        html.Div([status_badge(t, d.status), _edit_link(t, d)], className="mb-3"),
         dbc.Row([
             dbc.Col([html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
                                                                      html.Dd(value, className="col-sm-8"))],
@@ -144,6 +149,14 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         html.H5(t("Next steps"), className="mt-3"),
         actions,
     ])
+
+
+def _edit_link(t: Translator, d: ApplicationDetail):
+    """The enterprise may edit a draft or a returned application: those it may submit."""
+    if d.status not in ("draft", "returned") or "submit" not in d.actions:
+        return None
+    return dbc.Button(t("Edit"), id=ids.APPV_EDIT, href=f"/applications/edit?id={int(d.id)}", size="sm",
+                      color="primary", outline=True, className="ms-2")
 
 
 def workflow_message(t: Translator, code: str | None, done: str | None = None) -> dbc.Alert | None:
