@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from data.declaration_form import (
     DeclarationForm,
     DeclarationInvalid,
     DeclarationRefused,
+    check_declaration,
     new_declaration,
     open_declaration,
     save_declaration,
@@ -76,6 +78,7 @@ def _refuse(code: str, row: int | None = None, column: str = "") -> ImportRefuse
 @dataclass(frozen=True)
 class ImportResult:
     declaration_id: int
+    entry_no: str  # the declaration's 录入序号
     imported: int  # rows written
     version: int  # the declaration's version after the import
     ignored_columns: tuple[str, ...] = ()  # headers of the file that were not imported
@@ -107,8 +110,6 @@ def read_rows(content: bytes, *, max_rows: int) -> list[Row]:
         raise _refuse("not_xlsx")
     if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
         raise _refuse("file_too_large")
-    from openpyxl import load_workbook  # imported here: only imports need it
-
     rows: list[Row] = []
     try:
         workbook = load_workbook(buffer, read_only=True, data_only=True)
@@ -317,6 +318,7 @@ class Table:
     ignored: tuple[str, ...]  # headers the file has that are not imported
     texts: list[dict] = field(default_factory=list)  # per data row: field -> text for the checks
     sources: dict[int, dict[str, str]] = field(default_factory=dict)  # row n -> field -> header it came from
+    flagged: set[tuple[int, str]] = field(default_factory=set)  # (row n, field) already reported while reading
 
     def problems(self, errors: dict[str, str], prefix: str, offset: int = 0) -> list[ImportProblem]:
         """Turn `<prefix>.<n>.<field>` reasons (n counting `offset` stored rows first) into sheet problems."""
@@ -328,6 +330,8 @@ class Table:
             n, column = int(parts[1]) - offset, parts[2]
             if not 1 <= n <= len(self.rows):
                 found.append(ImportProblem(None, "", code))  # a row stored before, checked again with these
+                continue
+            if (n, column) in self.flagged:
                 continue
             header = self.sources.get(n, {}).get(column) or self.headers.get(column, column)
             found.append(ImportProblem(self.rows[n - 1][0], header, code))
@@ -362,7 +366,9 @@ def _cell(row: tuple, index: int | None) -> object:
 
 
 def _goods_texts(table: Table, book: CodeBook, problems: list[ImportProblem]) -> None:
-    """Fill the table's texts: codes named by their names resolved, "23.235千克" split into value and unit."""
+    """Fill the table's texts: codes named by their names resolved, "23.235千克" split into value and unit.
+
+    A unit that cannot be read is added to `problems` (the checks then leave that value and unit alone)."""
     for n, (number, cells) in enumerate(table.rows, start=1):
         row: dict[str, str] = {}
         for name, index in table.columns.items():
@@ -383,10 +389,10 @@ def _goods_texts(table: Table, book: CodeBook, problems: list[ImportProblem]) ->
                 continue
             row[amount] = match[1]
             unit = book.code("unit", match[2])
-            if unit is None:
-                problems.append(ImportProblem(number, table.headers[amount], "unknown_unit"))
-            elif row.get(unit_name) and row[unit_name] != unit:
-                problems.append(ImportProblem(number, table.headers[unit_name], "unit_conflict"))
+            if unit is None or (row.get(unit_name) and row[unit_name] != unit):
+                problems.append(ImportProblem(number, table.headers[amount if unit is None else unit_name],
+                                              "unknown_unit" if unit is None else "unit_conflict"))
+                table.flagged |= {(n, amount), (n, unit_name)}
             else:
                 row[unit_name] = unit
                 table.sources.setdefault(n, {})[unit_name] = table.headers[amount]
@@ -394,19 +400,21 @@ def _goods_texts(table: Table, book: CodeBook, problems: list[ImportProblem]) ->
 
 
 def read_goods_table(s: Session, header_row: Row, data_rows: list[Row], headers: dict[str, str],
-                     problems: list[ImportProblem]) -> Table:
-    """Read a goods table under its header row; structural problems are added to `problems`."""
+                     problems: list[ImportProblem], cell_problems: list[ImportProblem]) -> Table:
+    """Read a goods table under its header row: problems of its shape go to `problems` (the rows are not
+    read then), problems of single cells to `cell_problems`."""
     table = _table(header_row, data_rows, headers, problems)
     if not table.columns:
         problems.append(ImportProblem(header_row[0], "", "no_header"))
         return table
+    shape = len(problems)
     for column in REQUIRED_GOODS_HEADERS:
         if column not in table.columns:
             problems.append(ImportProblem(header_row[0], headers[column], "column_missing"))
     if len(data_rows) > MAX_GOODS_ROWS:
         problems.append(ImportProblem(data_rows[MAX_GOODS_ROWS][0], "", "too_many_rows"))
-    if not problems:
-        _goods_texts(table, CodeBook(s, tuple(sorted(set(GOODS_DICTIONARIES.values())))), problems)
+    if len(problems) == shape:
+        _goods_texts(table, CodeBook(s, tuple(sorted(set(GOODS_DICTIONARIES.values())))), cell_problems)
     return table
 
 
@@ -456,9 +464,18 @@ def _editable(s: Session, actor: Actor, declaration_id: int, version: int | None
 
 
 def _save(s: Session, actor: Actor, form: DeclarationForm, now: datetime | None,
-          problems_of: Callable[[dict[str, str]], list[ImportProblem]]) -> Declaration:
-    """Save the form with the imported rows: every check of the form, one transaction, version + 1."""
+          problems_of: Callable[[dict[str, str]], list[ImportProblem]],
+          cell_problems: list[ImportProblem]) -> Declaration:
+    """Save the form with the imported rows: every check of the form, one transaction, version + 1.
+
+    Cells already refused while reading are reported together with what the checks find in the others."""
     mode = "draft" if form.status == DeclStatus.DRAFT.value else "save"
+    if cell_problems:
+        try:
+            check_declaration(s, form.direction, form.data, draft=mode == "draft")
+        except DeclarationInvalid as exc:
+            cell_problems = cell_problems + problems_of(exc.errors)
+        raise ImportRefused(_sorted(cell_problems))
     try:
         return save_declaration(s, actor, form.id, form.data, version=form.version, mode=mode,
                                 direction=form.direction, now=now)
@@ -496,8 +513,9 @@ def import_goods(s: Session, actor: Actor, declaration_id: int, content: bytes, 
     replace = _mode(mode)
     rows = read_rows(content, max_rows=MAX_GOODS_ROWS + 1)
     problems: list[ImportProblem] = []
+    cell_problems: list[ImportProblem] = []
     headers = goods_headers(_stored_mapping(s, actor.own_enterprise(PERMISSION)))
-    table = read_goods_table(s, rows[0], rows[1:], headers, problems)
+    table = read_goods_table(s, rows[0], rows[1:], headers, problems, cell_problems)
     if not problems and not table.rows:
         problems.append(ImportProblem(rows[0][0], "", "no_rows"))
     if problems:
@@ -505,8 +523,8 @@ def import_goods(s: Session, actor: Actor, declaration_id: int, content: bytes, 
     stored = [] if replace else form.data.goods
     form.data.goods = [*stored, *_with_defaults(table.texts, form.goods_defaults)]
     decl = _save(s, actor, form, now, lambda errors: table.problems(errors, "goods", len(stored))
-                 + _other(errors, "goods"))
-    return ImportResult(decl.id, _filled(table.texts), decl.version, table.ignored)
+                 + _other(errors, "goods"), cell_problems)
+    return ImportResult(decl.id, decl.entry_no or "", _filled(table.texts), decl.version, table.ignored)
 
 
 def import_containers(s: Session, actor: Actor, declaration_id: int, content: bytes, *, mode: str = "append",
@@ -525,8 +543,8 @@ def import_containers(s: Session, actor: Actor, declaration_id: int, content: by
     stored = [] if replace else form.data.containers
     form.data.containers = [*stored, *table.texts]
     decl = _save(s, actor, form, now, lambda errors: table.problems(errors, "containers", len(stored))
-                 + _other(errors, "containers"))
-    return ImportResult(decl.id, _filled(table.texts), decl.version, table.ignored)
+                 + _other(errors, "containers"), [])
+    return ImportResult(decl.id, decl.entry_no or "", _filled(table.texts), decl.version, table.ignored)
 
 
 # --- the whole declaration (全单导入) --------------------------------------------------------------
@@ -727,9 +745,10 @@ def import_declaration(s: Session, actor: Actor, content: bytes, *, direction: s
     form = new_declaration(s, actor, direction)
     rows = read_rows(content, max_rows=MAX_DECLARATION_ROWS)
     problems: list[ImportProblem] = []
+    cell_problems: list[ImportProblem] = []
     headers = goods_headers(_stored_mapping(s, actor.own_enterprise(PERMISSION)))
     block, goods_header, goods_rows, container_header, container_rows = _split_sheet(rows, headers)
-    found, ignored = _block_values(block, direction, problems)
+    found, ignored = _block_values(block, direction, cell_problems)
     if not found and goods_header is None and container_header is None:
         problems.append(ImportProblem(rows[0][0], "", "no_header"))
     names = _Names(s, direction)
@@ -741,7 +760,8 @@ def import_declaration(s: Session, actor: Actor, content: bytes, *, direction: s
             form.data.documents = text
         else:
             form.data.fields[name] = text
-    goods = read_goods_table(s, goods_header, goods_rows, headers, problems) if goods_header else None
+    goods = read_goods_table(s, goods_header, goods_rows, headers, problems, cell_problems) if goods_header \
+        else None
     containers = read_container_table(container_header, container_rows, problems) if container_header else None
     if problems:
         raise ImportRefused(_sorted(problems))
@@ -762,13 +782,9 @@ def import_declaration(s: Session, actor: Actor, content: bytes, *, direction: s
                           else ImportProblem(None, _default_label(name, direction), code))
         return listed
 
-    try:
-        decl = save_declaration(s, actor, None, form.data, version=None, mode="draft", direction=direction,
-                                now=now)
-    except DeclarationInvalid as exc:
-        raise ImportRefused(_sorted(problems_of(exc.errors))) from None
+    decl = _save(s, actor, form, now, problems_of, cell_problems)
     ignored_all = (*ignored, *(goods.ignored if goods else ()), *(containers.ignored if containers else ()))
-    return ImportResult(decl.id, _filled(form.data.goods), decl.version, ignored_all)
+    return ImportResult(decl.id, decl.entry_no or "", _filled(form.data.goods), decl.version, ignored_all)
 
 
 def _with_defaults(rows: list[dict], defaults: dict[str, str]) -> list[dict]:

@@ -3,6 +3,7 @@ whole declaration of each direction. Pure: the same call gives the same bytes.""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
@@ -10,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from data.imports import (
     CONTAINER_HEADERS,
@@ -50,10 +52,17 @@ LABEL_PAIRS_PER_ROW = 4
 
 
 def _save(workbook: Workbook) -> bytes:
+    """The workbook's bytes, with fixed times inside (document properties, zip entries)."""
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()  # not Workbook.save: that stamps the time of saving
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6]),
+                            source.read(entry.filename), compress_type=zipfile.ZIP_DEFLATED)
+    return fixed.getvalue()
 
 
 def _width(text: str) -> float:
