@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 
 
 def render(actor: Actor, t: Translator, **_query):
-    return declarations_page(t)
+    return declarations_page(t, editable=actor.can("declaration.edit"))
 
 
 @callback(
@@ -41,6 +41,8 @@ def search(direction, statuses, date_from, date_to, texts, active_page):
                           statuses=tuple(x for x in (statuses or []) if isinstance(x, str)),
                           date_from=as_date(date_from), date_to=as_date(date_to),
                           **{k: v for k, v in named.items() if k in DeclarationFilter.__dataclass_fields__})
+    actor = current_actor()
     with session_scope() as s:
-        page = list_declarations(s, current_actor(), f, page_index, PAGE_SIZE)
-    return declaration_rows(t, page), page.page_count, page_number(t, page), page.page + 1
+        page = list_declarations(s, actor, f, page_index, PAGE_SIZE)
+    return (declaration_rows(t, page, editable=actor.can("declaration.edit")), page.page_count,
+            page_number(t, page), page.page + 1)

@@ -212,6 +212,8 @@ DECL_DATES = "decl-dates"
 DECL_TABLE = "decl-table"
 DECL_PAGER = "decl-pager"
 DECL_PAGE = "decl-page"
+DECL_NEW_EXIT = "decl-new-exit"
+DECL_NEW_ENTRY = "decl-new-entry"
 
 # consignor/consignee book (收发货人维护); pattern types carry the prefix
 PARTY_SEARCH = "party-search"
@@ -240,6 +242,34 @@ DEFAULTS_MESSAGE = "defaults-message"  # {"type": DEFAULTS_MESSAGE, "section": s
 # one declaration's form (出境/入境报检, /declarations/edit)
 DECLF_IMPORT_SLOT = "declf-import-slot"  # the imports panel goes in here
 DECLF_IMPORTED = "declf-imported"  # dcc.Store: its data changes after an import into the stored declaration
+DECLF_STATE = "declf-state"  # {"id": declaration id or None, "version": seen, "direction": exit | entry}
+DECLF_URL = "declf-url"  # where a save, a copy or a delete leads
+DECLF_FIELD = "declf-field"  # {"type": DECLF_FIELD, "name": Declaration column}
+DECLF_PARTY_FIELD = "declf-party-field"  # {"type": ..., "role": consignor | consignee, "name": code | zh | en | address}
+DECLF_CELL = "declf-cell"  # {"type": DECLF_CELL, "name": field key}: a field's wrapper, marked when wrong
+DECLF_ERROR = "declf-error"  # {"type": DECLF_ERROR, "name": field key or section}
+DECLF_PARTY = "declf-party"  # {"type": DECLF_PARTY, "role": ...}: party-book search and pick
+DECLF_ACTION = "declf-action"  # {"type": DECLF_ACTION, "action": draft | save | send}
+DECLF_DELETE = "declf-delete"  # a confirm dialog provider around the delete button
+DECLF_MESSAGE = "declf-message"
+DECLF_SUMMARY = "declf-summary"  # every error of the last save, listed
+DECLF_RECEIPTS = "declf-receipts"
+DECLF_RECEIPTS_MODAL = "declf-receipts-modal"
+DECLF_RECEIPTS_BODY = "declf-receipts-body"
+DECLF_GOODS_FIELD = "declf-goods-field"  # {"type": ..., "name": goods column}: the goods entry row
+DECLF_GOODS_ERROR = "declf-goods-error"  # {"type": ..., "name": goods column}
+DECLF_GOODS_ADD = "declf-goods-add"
+DECLF_GOODS_UPDATE = "declf-goods-update"
+DECLF_GOODS_DELETE = "declf-goods-delete"
+DECLF_GOODS_CLEAR = "declf-goods-clear"
+DECLF_GOODS_MESSAGE = "declf-goods-message"
+DECLF_GOODS_GRID = "declf-goods-grid"
+DECLF_GOODS_TOTALS = "declf-goods-totals"
+DECLF_CONTAINER_GRID = "declf-container-grid"
+DECLF_CONTAINER_ADD = "declf-container-add"
+DECLF_CONTAINER_DELETE = "declf-container-delete"
+DECLF_DOC = "declf-doc"  # {"type": DECLF_DOC, "code": attached-document code}: checked or not
+DECLF_DOC_NO = "declf-doc-no"  # {"type": DECLF_DOC_NO, "code": ...}: the document's number
 
 # error pages
 ERROR_TITLE = "error-title"

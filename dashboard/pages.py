@@ -14,6 +14,7 @@ from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
 from callbacks import applications, audit, cards, declarations, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from callbacks import enterprise_settings, party_book
+from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
@@ -46,6 +47,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "/", N_("Home"), "home.view", "home", home.render),
     PageSpec("declarations", "/declarations", N_("Declarations"), ("declaration.edit", "application.review"), "decl",
              declarations.render),
+    PageSpec("declaration_form", "/declarations/edit", N_("Declaration"), "declaration.edit", "declf",
+             declaration_form.render, in_menu=False),
     PageSpec("parties", "/enterprise/parties", N_("Consignors and consignees"), "declaration.edit", "party",
              party_book.render),
     PageSpec("defaults", "/enterprise/defaults", N_("Declaration defaults"), "declaration.edit", "defaults",

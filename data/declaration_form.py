@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from data import party_book
 from data.codes import normalise_code
-from data.enterprise_settings import GOODS_DEFAULTS, category_codes, declaration_defaults
+from data.enterprise_settings import GOODS_DEFAULTS, Choice, category_codes, choices, declaration_defaults
 from data.goods_rows import (
     CONTAINER_COLUMNS,
     GOODS_COLUMNS,
@@ -260,7 +260,7 @@ def copy_declaration(s: Session, actor: Actor, source_id: int, now: datetime | N
 # --- checking -----------------------------------------------------------------------------------
 
 
-def _column_limit(key: str) -> int:
+def column_limit(key: str) -> int:
     return getattr(Declaration.__table__.columns[key].type, "length", None) or TEXT_LIMIT
 
 
@@ -325,7 +325,7 @@ def _field_value(spec: FieldSpec, text: str, direction: str, codes: dict[str, se
     if kind == "date":
         day = parse_date(text)
         return (None, day) if day else ("date_format", None)
-    if len(text) > _column_limit(spec.key):
+    if len(text) > column_limit(spec.key):
         return "too_long", None
     if kind == "phone" and not PHONE_RE.match(text):
         return "phone_format", None
@@ -535,3 +535,32 @@ def declaration_receipts(s: Session, actor: Actor, declaration_id: int) -> list[
     rows = s.scalars(select(Event).where(Event.object_type == "declaration", Event.object_id == str(declaration_id))
                      .order_by(Event.at, Event.id))
     return [DeclarationReceipt(e.at, e.code, e.message) for e in rows]
+
+
+# --- what the form's lists offer ------------------------------------------------------------------
+
+
+def form_choices(s: Session, actor: Actor, direction: str) -> dict[str, list[Choice]]:
+    """The codes the form's lists offer: dictionaries, districts, certificate types, and the attached
+    documents of the direction."""
+    found = choices(s, actor)
+    found["unit"], found["attached_document"] = [], []
+    for dictionary, code, zh, en, extra in s.execute(
+            select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en, DictEntry.extra)
+            .where(DictEntry.dictionary.in_(("unit", "attached_document")), DictEntry.active.is_(True))
+            .order_by(DictEntry.dictionary, DictEntry.sort, DictEntry.code)):
+        if dictionary == "unit" or (extra or {}).get("direction") == direction:
+            found[dictionary].append((code, zh, en))
+    found["certificate_type"] = [tuple(r) for r in s.execute(
+        select(CertificateType.code, CertificateType.name_zh, CertificateType.name_en)
+        .where(CertificateType.active.is_(True)).order_by(CertificateType.code))]
+    return found
+
+
+def hs_entry(s: Session, actor: Actor, code: str) -> tuple[str, str, str] | None:
+    """An HS code's Chinese and English names and its first legal unit, to fill a goods line from."""
+    actor.require("reference.view")
+    entry = s.get(DictEntry, ("hs_code", code)) if isinstance(code, str) and code.isdigit() else None
+    if entry is None or not entry.active:
+        return None
+    return entry.name_zh, entry.name_en, str((entry.extra or {}).get("unit1") or "")

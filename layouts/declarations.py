@@ -8,6 +8,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.declarations import DeclarationRow
 from data.paging import Window
+from layouts.applications import _plain
 from layouts.common import date_range, page_header, paged_grid
 
 DECL_STATUS_LABELS = {"draft": N_("Temporarily saved"), "saved": N_("Saved"), "sent": N_("Sent"),
@@ -19,10 +20,11 @@ TEXT_FILTERS = (
 )
 
 
-def declarations_page(t: Translator) -> html.Div:
+def declarations_page(t: Translator, editable: bool = False) -> html.Div:
+    link = {"cellRenderer": "markdown", "linkTarget": "_self"} if editable else {}
     columns = [
-        {"headerName": t("Entry no."), "field": "entry_no", "maxWidth": 170},
-        {"headerName": t("Inspection no."), "field": "inspection_no", "maxWidth": 170},
+        {"headerName": t("Entry no."), "field": "entry_no", "maxWidth": 170, **link},
+        {"headerName": t("Inspection no."), "field": "inspection_no", "maxWidth": 170, **link},
         {"headerName": t("Status"), "field": "status", "maxWidth": 130},
         {"headerName": t("Consignee"), "field": "consignee"},
         {"headerName": t("Contract no."), "field": "contract_no"},
@@ -34,6 +36,12 @@ def declarations_page(t: Translator) -> html.Div:
                                  debounce=True), md=3, className="mb-2") for name, label in TEXT_FILTERS]
     return html.Div([
         page_header(t("Declarations"), t("Exit and entry inspection declarations, newest first.")),
+        html.Div([
+            dbc.Button(t("New exit declaration"), href="/declarations/edit?direction=exit", color="primary",
+                       className="me-2", id=ids.DECL_NEW_EXIT),
+            dbc.Button(t("New entry declaration"), href="/declarations/edit?direction=entry", color="primary",
+                       outline=True, id=ids.DECL_NEW_ENTRY),
+        ], className="mb-2") if editable else None,
         dbc.RadioItems(id=ids.DECL_DIRECTION, value="exit", inline=True, className="mb-2",
                        options=[{"label": t("Exit"), "value": "exit"}, {"label": t("Entry"), "value": "entry"}]),
         dbc.Row([
@@ -47,8 +55,13 @@ def declarations_page(t: Translator) -> html.Div:
     ])
 
 
-def declaration_rows(t: Translator, page: Window[DeclarationRow]) -> list[dict]:
-    return [{"entry_no": r.entry_no or "", "inspection_no": r.inspection_no or "",
+def declaration_rows(t: Translator, page: Window[DeclarationRow], editable: bool = False) -> list[dict]:
+    def cell(r: DeclarationRow, number: str | None, empty: str) -> str:
+        if not editable:
+            return number or ""
+        return f"[{_plain(number) or empty}](/declarations/edit?id={int(r.id)})"  # Markdown: digits and letters only
+
+    return [{"entry_no": cell(r, r.entry_no, t("(open)")), "inspection_no": cell(r, r.inspection_no, "—"),
              "status": t(DECL_STATUS_LABELS.get(r.status, r.status)), "consignee": r.consignee,
              "contract_no": r.contract_no or "", "bl_no": r.bl_no or "", "dest_country": r.dest_country or "",
              "inspection_date": t.date(r.inspection_date)} for r in page.rows]

@@ -15,6 +15,7 @@ PAGE_ACCESS = {
     "/reference": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                    "ent_b_oper"},
     "/declarations": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
+    "/declarations/edit": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/enterprise/parties": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/enterprise/defaults": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},

@@ -27,6 +27,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "home": CUSTOMS_AND_ENTERPRISES,
     "ref": CUSTOMS_AND_ENTERPRISES,
     "decl": {"officer", "enterprise_admin", "enterprise"},
+    "declf": {"enterprise_admin", "enterprise"},
     "party": {"enterprise_admin", "enterprise"},
     "defaults": {"enterprise_admin", "enterprise"},
     "apps": {"officer", "enterprise_admin", "enterprise"},
