@@ -31,7 +31,6 @@ from data.lookup import search_dictionary
 from data.party_book import get_party, search_parties
 from data.scope import Actor, NotFound
 from layouts.declaration_form import (
-    PARTY_PARTS,
     container_row_data,
     declaration_form_page,
     error_summary,
@@ -53,7 +52,7 @@ GOODS_ERROR = {"type": ids.DECLF_GOODS_ERROR, "name": ALL}
 MODES = {"draft", "save", "send"}
 
 
-def _import_panel(t: Translator, declaration_id: int):
+def _import_panel(t: Translator, declaration_id: int | None):
     """The imports helper's panel, when that module is there; without it the slot stays empty."""
     if importlib.util.find_spec("layouts.declaration_imports") is None:
         return None
@@ -77,7 +76,7 @@ def render(actor: Actor, t: Translator, id: str = "", direction: str = "", copy:
             choices = form_choices(s, actor, form.direction)
     except (ValueError, NotFound):
         return declaration_form_page(t, None, {})
-    slot = _import_panel(t, form.id) if form.id is not None and not form.read_only else None
+    slot = None if form.read_only else _import_panel(t, form.id)  # unsaved: the panel asks to save first
     return declaration_form_page(t, form, choices, done=done if id else "", copied_from=copied_from,
                                  import_slot=slot)
 
@@ -171,7 +170,7 @@ def save(clicks, state, field_values, party_values, goods, containers, doc_check
     prevent_initial_call=True,
 )
 def delete(confirmed, state):
-    decl_id, _version, direction = _state(state)
+    decl_id, _version, _direction = _state(state)
     if not confirmed or decl_id is None:
         raise PreventUpdate
     try:

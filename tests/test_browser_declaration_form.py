@@ -140,3 +140,61 @@ def test_declare_an_exit_shipment_fix_what_is_missing_and_send(dash_duo, sqlite_
         assert [(g.hs_code, g.value, g.quantity_unit) for g in decl.goods] == [(HS, 3500, "035")]
         assert [c.number for c in decl.containers] == ["CSQU3054383"]
         assert [(d.doc_code, d.doc_no) for d in decl.documents] == [("102001", "HS-2026-01")]
+
+
+def test_change_a_goods_line_save_temporarily_copy_and_delete(dash_duo, sqlite_template, tmp_path):
+    from data.declaration_form import DeclarationInput, save_declaration
+
+    app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
+    prepare(app)
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        user = s.query(User).filter_by(account="ent_a_oper").one()
+        actor = actor_for(s, user, role_permissions(s, user.role))
+        decl = save_declaration(s, actor, None, DeclarationInput(
+            {"consignor_zh": "大连海盛", "transport_means": "<script>alert(1)</script>"},
+            [{"hs_code": HS, "name_zh": "冻鳕鱼", "quantity": "10", "quantity_unit": "035"},
+             {"hs_code": HS, "name_zh": "冻鱿鱼", "quantity": "20", "quantity_unit": "035"}]),
+            version=None, mode="draft", direction="exit")
+        entry_no = decl.entry_no
+    dash_duo.start_server(app)
+    browser.sign_in(dash_duo, "ent_a_oper", TEST_PASSWORD)
+    dash_duo.wait_for_element("#shell-menu")
+    dash_duo.driver.get(dash_duo.server_url + "/lang/en?next=/declarations")
+    dash_duo.wait_for_contains_text("#decl-table", entry_no)
+    browser.click(dash_duo, dash_duo.driver.find_element(By.LINK_TEXT, entry_no))
+    dash_duo.wait_for_contains_text("h3", "Exit goods declaration")
+    assert field(dash_duo, "transport_means").get_attribute("value") == "<script>alert(1)</script>"  # as text
+
+    # pick the second line: it comes back into the entry row; change it and delete the first
+    dash_duo.wait_for_contains_text("#declf-goods-grid", "冻鱿鱼")
+    dash_duo.driver.execute_script("dash_ag_grid.getApi('declf-goods-grid').getRowNode('2').setSelected(true);")
+    wait_value(dash_duo, goods_field(dash_duo, "name_zh"), "冻鱿鱼")
+    goods_field(dash_duo, "quantity").send_keys(Keys.CONTROL, "a")
+    goods_field(dash_duo, "quantity").send_keys("25")
+    browser.click(dash_duo, dash_duo.find_element("#declf-goods-update"))
+    dash_duo.wait_for_contains_text("#declf-goods-grid", "25")
+    dash_duo.driver.execute_script("dash_ag_grid.getApi('declf-goods-grid').getRowNode('1').setSelected(true);")
+    wait_value(dash_duo, goods_field(dash_duo, "name_zh"), "冻鳕鱼")
+    browser.click(dash_duo, dash_duo.find_element("#declf-goods-delete"))
+    dash_duo.wait_for_contains_text("#declf-goods-totals", "1 lines")
+    browser.click(dash_duo, browser.by_dict_id(dash_duo, action="draft", type="declf-action"))
+    dash_duo.wait_for_contains_text("#declf-message", "Temporarily saved.")
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        stored = s.query(Declaration).filter_by(entry_no=entry_no).one()
+        assert [(g.name_zh, g.quantity) for g in stored.goods] == [("冻鱿鱼", 25)]
+        source_id = stored.id
+
+    # copy: a new form with the same content, kept once saved
+    browser.click(dash_duo, dash_duo.find_element("#declf-copy"))
+    dash_duo.wait_for_contains_text("#declf-message", "A copy of")
+    browser.click(dash_duo, browser.by_dict_id(dash_duo, action="draft", type="declf-action"))
+    dash_duo.wait_for_contains_text("#declf-message", "Temporarily saved.")
+    assert f"id={source_id}&" not in dash_duo.driver.current_url
+
+    # delete the copy, after confirming
+    browser.click(dash_duo, dash_duo.find_element("#declf-delete button"))
+    WebDriverWait(dash_duo.driver, 5).until(expected_conditions.alert_is_present()).accept()
+    dash_duo.wait_for_element("#decl-table")
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        assert s.query(Declaration).filter(Declaration.consignor_zh == "大连海盛").count() == 1
+    assert dash_duo.get_logs() == []
