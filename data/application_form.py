@@ -6,13 +6,17 @@ skips only the "required" checks. Text is stored as typed: pages render it as te
 """
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import Text, bindparam, case, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from data.goods_rows import known_codes
@@ -33,6 +37,7 @@ from data.models import (
     Event,
     GoodsLine,
 )
+from data.prepared import Statements, loaded, scope_condition, scope_parameters
 from data.scope import Actor, NotFound, row_scope
 from data.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
 
@@ -195,19 +200,58 @@ def save_application(s: Session, actor: Actor, application_id: int, data: Applic
                      draft: bool, now: datetime | None = None) -> CertificateApplication:
     """Save a draft (暂存: only formats checked) or a complete application (every check); all or nothing."""
     actor.require(PERMISSION)
-    app = load_application(s, actor, application_id)
+    app, fmt = _application_to_save(s, actor, application_id)
     if app.version != version:
         raise WorkflowError("stale_version")
     if app.status not in EDITABLE:
         raise WorkflowError("bad_transition", action="save", status=app.status)
-    fmt = s.get(CertificateFormat, app.format_code)
     cleaned = _clean(s, fmt, data, draft=draft)
     try:
-        app.updated_at = now or datetime.now(timezone.utc)
-        _store(s, app, cleaned)
+        _store(s, app, cleaned, now or datetime.now(timezone.utc))
     except StaleDataError:
         raise WorkflowError("stale_version") from None
     return app
+
+
+class _FormatFields(NamedTuple):
+    fields: list[dict]  # what `_clean` reads of a CertificateFormat
+
+
+def _application_to_save(s: Session, actor: Actor, application_id: int
+                         ) -> tuple[CertificateApplication, _FormatFields]:
+    """The application in the actor's scope (what `load_application` returns) and its format's field list.
+
+    One prepared statement reads both: an ORM query would cost several times the save's own work. The
+    object gets the columns a save needs; others load on access, as expired attributes do.
+    """
+    scope, params = scope_parameters(actor)
+    rows = _APPLICATION_TO_SAVE.rows(s, scope, {**params, "id": application_id})
+    if not rows:
+        raise NotFound(f"application {application_id}")
+    *values, fields = rows[0]
+    app = loaded(s, CertificateApplication, dict(zip(SAVE_ATTRIBUTES, values)))
+    return app, _format_fields(fields) if isinstance(fields, str) else _FormatFields(fields)
+
+
+SAVE_ATTRIBUTES = ("id", "version", "status", "format_code", "dest_country", "needs_confirmation", "enterprise_id",
+                   "district_code", "declaration_id", "cert_type_code", "serial", "entry_method")
+
+
+@functools.lru_cache(maxsize=64)
+def _format_fields(text: str) -> _FormatFields:
+    """A format's field list from its stored JSON text, parsed once per text (a changed format is new text)."""
+    return _FormatFields(json.loads(text))
+
+
+def _application_to_save_statement(kind: str, scopes: int):
+    A = CertificateApplication
+    # the field list as stored (text on SQLite; drivers that parse JSON themselves hand back the list)
+    return (select(*(getattr(A, key) for key in SAVE_ATTRIBUTES), type_coerce(CertificateFormat.fields, Text))
+            .join(CertificateFormat, CertificateFormat.code == A.format_code)
+            .where(A.id == bindparam("id", type_=A.id.type), scope_condition(A, kind, scopes)))
+
+
+_APPLICATION_TO_SAVE = Statements(_application_to_save_statement)
 
 
 @dataclass
@@ -221,7 +265,8 @@ def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft:
     errors: dict[str, str] = {}
     fields: dict[str, str] = {}
     known = {f["key"]: f for f in fmt.fields}
-    codes = known_codes(s, _codes_named(known, data))
+    goods_texts = _goods_texts(data.goods) if len(data.goods) <= MAX_GOODS else None
+    codes = known_codes(s, _codes_named(known, data, goods_texts or []))
     countries, modes = codes["country"], codes["transport_mode"]
     for key in data.fields:
         if key not in known:
@@ -238,7 +283,8 @@ def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft:
             errors[f"fields.{key}"] = problem
         else:
             fields[key] = value
-    goods, goods_errors = _clean_goods(data.goods, codes)
+    goods, goods_errors = _clean_goods(goods_texts, codes) if goods_texts is not None else (
+        [], {"goods": "too_many_goods"})
     errors.update(goods_errors)
     if not draft and not goods:
         errors["goods"] = "goods_required"
@@ -269,77 +315,129 @@ def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) 
 CODE_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
 
 
-def _codes_named(known: dict[str, dict], data: ApplicationInput) -> dict[str, set[str]]:
+def _codes_named(known: dict[str, dict], data: ApplicationInput, goods: list[dict[str, str]]) -> dict[str, set[str]]:
     """Collect, per dictionary, the codes the form uses, so that one query can check them all."""
-    wanted: dict[str, set[str]] = {"country": set(), "transport_mode": set(), "hs_code": set(), "unit": set(),
-                                   "package_type": set()}
+    wanted: dict[str, set[str]] = {"country": set(), "transport_mode": set()}
     for key, spec in known.items():
         value = data.fields.get(key)
         if spec.get("kind") in CODE_KINDS and isinstance(value, str) and value.strip():
             wanted[CODE_KINDS[spec["kind"]]].add(value.strip())
-    for row in data.goods[:MAX_GOODS]:
-        for column, dictionary in (("hs_code", "hs_code"), ("quantity_unit", "unit"), ("weight_unit", "unit"),
-                                   ("package_type", "package_type")):
-            if row.get(column) not in (None, ""):
-                wanted[dictionary].add(str(row[column]).strip())
+    wanted["hs_code"] = {g["hs_code"] for g in goods}
+    wanted["unit"] = {g["quantity_unit"] for g in goods} | {g["weight_unit"] for g in goods}
+    wanted["package_type"] = {g["package_type"] for g in goods}
+    for codes in wanted.values():
+        codes.discard("")
     return wanted
 
 
 HS_RE = re.compile(r"^\d{10}$")
+MAX_NUMBER = Decimal("1e14")
+EMPTY_IS_NULL = ("name_en", "origin", "quantity_unit", "weight_unit", "package_type")
 
 
-def _clean_goods(rows: list[dict], codes: dict[str, set[str]]) -> tuple[list[dict], dict[str, str]]:
+def _goods_texts(rows: list[dict]) -> list[dict[str, str]]:
+    """Each goods row as its columns' stripped texts ('' for anything missing)."""
+    return [{c: "" if (v := row.get(c)) is None else str(v).strip() for c in GOODS_COLUMNS} for row in rows]
+
+
+def _clean_goods(rows: list[dict[str, str]], codes: dict[str, set[str]]) -> tuple[list[dict], dict[str, str]]:
+    """Check the goods rows (texts from `_goods_texts`); return them typed for the store, and the errors.
+
+    Typed: quantity and weight as Decimal, packages as int, empty optional texts as None; `seq` numbers them.
+    Written out column by column: a form has up to 999 rows.
+    """
     errors: dict[str, str] = {}
-    if len(rows) > MAX_GOODS:
-        return [], {"goods": "too_many_goods"}
-    known_hs, units, package_types = codes["hs_code"], codes["unit"], codes["package_type"]
-    cleaned = []
-    for n, row in enumerate(rows, start=1):
-        value = {c: (str(row.get(c)).strip() if row.get(c) is not None else "") for c in GOODS_COLUMNS}
-        where = f"goods.{n}."
-        if not HS_RE.match(value["hs_code"]):
-            errors[where + "hs_code"] = "hs_format"
-        elif value["hs_code"] not in known_hs:
-            errors[where + "hs_code"] = "hs_unknown"
-        if not value["name_zh"]:
-            errors[where + "name_zh"] = "required"
-        for column, limit in (("name_zh", 256), ("name_en", 256), ("origin", 64)):
-            if len(value[column]) > limit:
-                errors[where + column] = "too_long"
-        numbers: dict[str, Decimal | None] = {"quantity": None, "weight": None}
-        for column in numbers:
-            if value[column]:
-                number = _decimal(value[column])
-                if number is None or number < 0 or number >= Decimal("1e14"):
-                    errors[where + column] = "non_negative_number"
-                numbers[column] = number
-        if value["packages"]:
-            if not value["packages"].isdigit() or int(value["packages"]) > 10**9:
-                errors[where + "packages"] = "whole_number"
-        for column in ("quantity_unit", "weight_unit"):
-            if value[column] and value[column] not in units:
-                errors[where + column] = "choose_unit"
-        if value["package_type"] and value["package_type"] not in package_types:
-            errors[where + "package_type"] = "choose_package_type"
-        cleaned.append({**value, **numbers})
-    return cleaned, errors
+    known_hs = {code for code in codes["hs_code"] if HS_RE.match(code)}
+    units, package_types = codes["unit"], codes["package_type"]
+    for n, value in enumerate(rows, start=1):
+        hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type = \
+            value.values()  # in GOODS_COLUMNS order, as `_goods_texts` made them
+        if hs not in known_hs:
+            errors[f"goods.{n}.hs_code"] = "hs_unknown" if HS_RE.match(hs) else "hs_format"
+        if not name_zh:
+            errors[f"goods.{n}.name_zh"] = "required"
+        elif len(name_zh) > 256:
+            errors[f"goods.{n}.name_zh"] = "too_long"
+        if len(name_en) > 256:
+            errors[f"goods.{n}.name_en"] = "too_long"
+        if len(origin) > 64:
+            errors[f"goods.{n}.origin"] = "too_long"
+        if quantity:
+            quantity = _decimal(quantity)
+            if quantity is None or not 0 <= quantity < MAX_NUMBER:
+                errors[f"goods.{n}.quantity"] = "non_negative_number"
+        else:
+            quantity = None
+        if weight:
+            weight = _decimal(weight)
+            if weight is None or not 0 <= weight < MAX_NUMBER:
+                errors[f"goods.{n}.weight"] = "non_negative_number"
+        else:
+            weight = None
+        if packages:
+            if packages.isdecimal() and int(packages) <= 10**9:  # what int() reads, nothing else
+                packages = int(packages)
+            else:
+                errors[f"goods.{n}.packages"] = "whole_number"
+        else:
+            packages = None
+        if quantity_unit and quantity_unit not in units:
+            errors[f"goods.{n}.quantity_unit"] = "choose_unit"
+        if weight_unit and weight_unit not in units:
+            errors[f"goods.{n}.weight_unit"] = "choose_unit"
+        if package_type and package_type not in package_types:
+            errors[f"goods.{n}.package_type"] = "choose_package_type"
+        value["quantity"], value["weight"], value["packages"], value["seq"] = quantity, weight, packages, n
+        for column in EMPTY_IS_NULL:
+            if not value[column]:
+                value[column] = None
+    return rows, errors
 
 
-def _store(s: Session, app: CertificateApplication, clean: _Clean) -> None:
-    app.fields = clean.fields
-    app.needs_confirmation = clean.needs_confirmation
-    if clean.fields.get("destination"):
-        app.dest_country = clean.fields["destination"]
-    s.flush()  # the application's own UPDATE (with its version check) goes first
-    s.execute(delete(ApplicationGoods).where(ApplicationGoods.application_id == app.id))
+def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime | None = None) -> None:
+    """Write the checked values: the application's UPDATE (with its version check), then its goods.
+
+    Plain prepared statements, not the unit of work: a 50-line save is a handful of statements whose
+    ORM bookkeeping would cost several times their database time. The loaded object is kept in step.
+    """
+    s.flush()  # pending changes of the application (a new draft's INSERT) go first
+    values = {"fields": clean.fields, "needs_confirmation": clean.needs_confirmation,
+              "dest_country": clean.fields.get("destination") or app.dest_country,
+              "updated_at": now or datetime.now(timezone.utc)}
+    if _UPDATE_APPLICATION.execute(s, (), {**values, "id": app.id, "seen": app.version}) != 1:
+        raise StaleDataError(f"application {app.id} changed since version {app.version}")
+    for key, value in values.items():
+        set_committed_value(app, key, value)
+    set_committed_value(app, "version", app.version + 1)
+    _DELETE_GOODS.execute(s, (), {"application_id": app.id})
     if clean.goods:
-        s.execute(insert(ApplicationGoods), [{
-            "application_id": app.id, "seq": n, "hs_code": g["hs_code"], "name_zh": g["name_zh"],
-            "name_en": g["name_en"] or None, "origin": g["origin"] or None, "quantity": g["quantity"],
-            "quantity_unit": g["quantity_unit"] or None, "weight": g["weight"], "weight_unit": g["weight_unit"] or None,
-            "packages": int(g["packages"]) if g["packages"] else None, "package_type": g["package_type"] or None,
-        } for n, g in enumerate(clean.goods, start=1)])
+        application_id = app.id
+        for line in clean.goods:
+            line["application_id"] = application_id
+        _INSERT_GOODS.get(s).execute_many(s, clean.goods)
     s.expire(app, ["goods"])
+
+
+def _update_application():
+    A = CertificateApplication.__table__.c
+    return (update(CertificateApplication.__table__)
+            .where(A.id == bindparam("id", type_=A.id.type), A.version == bindparam("seen", type_=A.version.type))
+            .values(version=A.version + 1, fields=bindparam("fields", type_=A.fields.type),
+                    needs_confirmation=bindparam("needs_confirmation", type_=A.needs_confirmation.type),
+                    dest_country=bindparam("dest_country", type_=A.dest_country.type),
+                    updated_at=bindparam("updated_at", type_=A.updated_at.type)))
+
+
+def _delete_goods():
+    return delete(ApplicationGoods.__table__).where(
+        ApplicationGoods.application_id == bindparam("application_id", type_=ApplicationGoods.application_id.type))
+
+
+_UPDATE_APPLICATION = Statements(_update_application)
+_DELETE_GOODS = Statements(_delete_goods)
+_INSERT_GOODS = Statements(lambda: insert(ApplicationGoods.__table__).inline(),
+                           column_keys=("application_id", "seq", "hs_code", "name_zh", "name_en", "origin", "quantity",
+                                        "quantity_unit", "weight", "weight_unit", "packages", "package_type"))
 
 
 # --- templates (证稿模板) -------------------------------------------------------------------------

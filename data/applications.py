@@ -1,11 +1,11 @@
 """Lists and details of certificate applications (Liaoning 5.8.1 columns and filters), scoped to the actor."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from data.models import (
@@ -18,7 +18,8 @@ from data.models import (
     Declaration,
 )
 from data.paging import Window, clamp_paging
-from data.scope import AccessDenied, Actor, scope_kind
+from data.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
+from data.scope import AccessDenied, Actor
 from data.workflow import Receipt, allowed_actions, load_application, receipts
 
 MAX_PAGE_SIZE = 100
@@ -37,8 +38,7 @@ class ApplicationFilter:
     oldest_first: bool = False  # the review queue works oldest first
 
 
-@dataclass(frozen=True)
-class ApplicationRow:
+class ApplicationRow(NamedTuple):  # a tuple: pages build 25-100 of them per view
     id: int
     inspection_no: str | None
     consignor: str
@@ -67,61 +67,102 @@ def list_applications(s: Session, actor: Actor, f: ApplicationFilter, page: int 
     if not (actor.can("application.edit") or actor.can("application.review")):
         raise AccessDenied("application.edit")
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
-    kind, scope_value = scope_kind(actor)
-    if kind == "none":
+    scope, params = scope_parameters(actor)
+    if scope[0] == "none":
         return Window([], page, page_size, False)
-    statuses = tuple(st for st in f.statuses if st in STATUS_VALUES)
-    prefix = "".join(ch for ch in f.inspection_no.strip()[:15] if ch.isalnum())
-    params = {"scope": scope_value, "statuses": list(statuses), "limit": page_size + 1, "offset": page * page_size,
-              "prefix_lo": prefix, "prefix_hi": prefix + "\uffff", "inspection_from": f.inspection_from,
-              "inspection_to": f.inspection_to,
-              "applied_from": _day_start(f.applied_from) if f.applied_from else None,
-              "applied_to": _day_start(f.applied_to + timedelta(days=1)) if f.applied_to else None}
-    shape = (kind, bool(statuses), bool(prefix), f.inspection_from is not None, f.inspection_to is not None,
-             f.applied_from is not None, f.applied_to is not None, f.oldest_first)
-    rows = s.connection().execute(_page_statement(*shape), {k: v for k, v in params.items() if v is not None}).all()
+    statuses = sorted({st for st in f.statuses if st in STATUS_VALUES})
+    prefix = f.inspection_no.strip()[:15]
+    if not prefix.isalnum():
+        prefix = "".join(ch for ch in prefix if ch.isalnum())
+    # Without filters on the declaration, the page is read index-first: one ordered run of the index
+    # (enterprise, status, created) or (district, status, submitted) per scope value and status, merged.
+    # Statuses are the workflow's own: an unfiltered list is the merge of all of them.
+    index_ordered = (scope[0], f.oldest_first) in (("enterprise", False), ("districts", True))
+    merged = (index_ordered and not prefix and f.inspection_from is None and f.inspection_to is None
+              and max(1, scope[1]) * len(statuses or STATUS_ORDER) <= MAX_MERGED_RUNS)
+    if merged and not statuses:
+        statuses = list(STATUS_ORDER)
+    params.update(offset=page * page_size, window=(page + 1) * page_size + 1)
+    params.update(zip(parameter_names("status", len(statuses)), statuses))
+    if prefix:
+        params["prefix_lo"], params["prefix_hi"] = prefix, prefix + "\uffff"
+    if f.inspection_from:
+        params["inspection_from"] = f.inspection_from
+    if f.inspection_to:
+        params["inspection_to"] = f.inspection_to
+    if f.applied_from:
+        params["applied_from"] = _day_start(f.applied_from)
+    if f.applied_to:
+        params["applied_to"] = _day_start(f.applied_to + timedelta(days=1))
+    shape = (*scope, len(statuses), bool(prefix), f.inspection_from is not None, f.inspection_to is not None,
+             f.applied_from is not None, f.applied_to is not None, f.oldest_first, page_size + 1, merged)
+    rows = _PAGES.rows(s, shape, params)
     # no count of a million rows on every view: one row more tells whether a next page exists
     return Window([ApplicationRow(r[0], r[1], _both(r[2], r[3]), _both(r[4], r[5]), *r[6:]) for r in rows[:page_size]],
                   page, page_size, len(rows) > page_size)
 
 
 STATUS_VALUES = frozenset(x.value for x in AppStatus)
+STATUS_ORDER = tuple(sorted(STATUS_VALUES))
+MAX_MERGED_RUNS = 64  # index runs merged for one page; beyond, one scan of the scope sorts instead
 
 
-@functools.cache
-def _page_statement(kind: str, by_status: bool, by_prefix: bool, inspection_from: bool, inspection_to: bool,
-                    applied_from: bool, applied_to: bool, oldest_first: bool):
-    """Build, once per combination of filters, the page query with its values as parameters."""
+def _page_statement(kind: str, scopes: int, statuses: int, by_prefix: bool, inspection_from: bool,
+                    inspection_to: bool, applied_from: bool, applied_to: bool, oldest_first: bool, limit: int,
+                    merged: bool):
+    """Write the page query of one combination of filters, every value a parameter (prepared once)."""
     A, D = CertificateApplication, Declaration
-    conditions = []
-    if kind == "enterprise":
-        conditions.append(A.enterprise_id == bindparam("scope"))
-    elif kind == "districts":
-        conditions.append(A.district_code.in_(bindparam("scope", expanding=True)))
-    if by_status:
-        conditions.append(A.status.in_(bindparam("statuses", expanding=True)))
-    if by_prefix:  # a range, not LIKE: the unique index on inspection_no serves it on every backend
-        conditions += [D.inspection_no >= bindparam("prefix_lo"), D.inspection_no < bindparam("prefix_hi")]
-    if inspection_from:
-        conditions.append(D.inspection_date >= bindparam("inspection_from"))
-    if inspection_to:
-        conditions.append(D.inspection_date <= bindparam("inspection_to"))
     applied = A.submitted_at if oldest_first else A.created_at
+
+    def ordered(column):
+        return column.asc() if oldest_first else column.desc()
+
+    def value(name: str, column):
+        return bindparam(name, type_=column.type)
+
+    conditions = []
+    if by_prefix:  # a range, not LIKE: the unique index on inspection_no serves it on every backend
+        conditions += [D.inspection_no >= value("prefix_lo", D.inspection_no),
+                       D.inspection_no < value("prefix_hi", D.inspection_no)]
+    if inspection_from:
+        conditions.append(D.inspection_date >= value("inspection_from", D.inspection_date))
+    if inspection_to:
+        conditions.append(D.inspection_date <= value("inspection_to", D.inspection_date))
     if applied_from:
-        conditions.append(applied >= bindparam("applied_from", type_=A.created_at.type))
+        conditions.append(applied >= value("applied_from", A.created_at))
     if applied_to:
-        conditions.append(applied < bindparam("applied_to", type_=A.created_at.type))
-    order = (A.submitted_at.asc(), A.id.asc()) if oldest_first else (A.created_at.desc(), A.id.desc())
-    return (
-        select(A.id, D.inspection_no, D.consignor_zh, D.consignor_en, D.consignee_zh, D.consignee_en,
-               A.dest_country, D.inspection_date, A.district_code, CustomsDistrict.name_zh, CustomsDistrict.name_en,
-               CertificateType.name_zh, CertificateType.name_en, A.created_at, A.submitted_at, A.reviewed_at,
-               A.review_comment, A.status)
-        .join(D, D.id == A.declaration_id)
-        .join(CustomsDistrict, CustomsDistrict.code == A.district_code)
-        .join(CertificateType, CertificateType.code == A.cert_type_code)
-        .where(*conditions).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
-    )
+        conditions.append(applied < value("applied_to", A.created_at))
+    shown = (A.id, D.inspection_no, D.consignor_zh, D.consignor_en, D.consignee_zh, D.consignee_en, A.dest_country,
+             D.inspection_date, A.district_code, CustomsDistrict.name_zh, CustomsDistrict.name_en,
+             CertificateType.name_zh, CertificateType.name_en, A.created_at, A.submitted_at, A.reviewed_at,
+             A.review_comment, A.status)
+    if not merged:
+        if statuses:
+            conditions.append(one_of(A.status, "status", statuses))
+        return (select(*shown).join(D, D.id == A.declaration_id)
+                .join(CustomsDistrict, CustomsDistrict.code == A.district_code)
+                .join(CertificateType, CertificateType.code == A.cert_type_code)
+                .where(scope_condition(A, kind, scopes), *conditions).order_by(ordered(applied), ordered(A.id))
+                .limit(literal_column(str(int(limit)))).offset(value("offset", A.id)))
+    lead, leads = ((A.enterprise_id, [value("scope", A.enterprise_id)]) if kind == "enterprise" else
+                   (A.district_code, [value(n, A.district_code) for n in parameter_names("scope", scopes)]))
+    runs = []
+    for scope_value in leads:
+        for status in parameter_names("status", statuses):
+            run = (select(A.id.label("id"), applied.label("at"))
+                   .where(lead == scope_value, A.status == value(status, A.status), *conditions)
+                   .order_by(ordered(applied), ordered(A.id)).limit(value("window", A.id)).subquery())
+            runs.append(select(run.c.id, run.c.at))
+    candidates = (union_all(*runs) if len(runs) > 1 else runs[0]).subquery("candidates")
+    page = (select(candidates.c.id, candidates.c.at).order_by(ordered(candidates.c.at), ordered(candidates.c.id))
+            .limit(literal_column(str(int(limit)))).offset(value("offset", A.id)).subquery("page"))
+    return (select(*shown).select_from(page).join(A, A.id == page.c.id).join(D, D.id == A.declaration_id)
+            .join(CustomsDistrict, CustomsDistrict.code == A.district_code)
+            .join(CertificateType, CertificateType.code == A.cert_type_code)
+            .order_by(ordered(page.c.at), ordered(page.c.id)))
+
+
+_PAGES = Statements(_page_statement)
 
 
 def _both(zh: str | None, other: str | None) -> str:

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from data.models import Container, DictEntry, GoodsLine
+from data.prepared import Statements, one_of, parameter_names
 
 MAX_GOODS = 999
 MAX_CONTAINERS = 999
@@ -65,15 +66,41 @@ FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "off", "否", "f", "none"}
 
 
 def known_codes(s: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Return which of the wanted codes exist, active, in each dictionary (one query)."""
+    """Return which of the wanted codes exist, active, in each dictionary (one indexed query).
+
+    Asked afresh in each transaction, not cached: a form names a handful of codes, and the lookup
+    by primary key costs less than reading a version to keep a cache of every worker in step.
+    """
     found: dict[str, set[str]] = {name: set() for name in wanted}
-    conditions = [(DictEntry.dictionary == name) & DictEntry.code.in_(sorted(codes))
-                  for name, codes in wanted.items() if codes]
-    if conditions:
-        for name, code in s.execute(select(DictEntry.dictionary, DictEntry.code)
-                                    .where(DictEntry.active.is_(True), or_(*conditions))):
-            found[name].add(code)
+    asked = sorted((name, sorted(codes)) for name, codes in wanted.items() if codes)
+    if not asked:
+        return found
+    params: dict[str, object] = {}
+    shape = []
+    for i, (name, codes) in enumerate(asked):
+        size = _bucket(len(codes))  # few statement shapes: the list is padded by repeating its last code
+        params[f"dictionary_{i}"] = name
+        params.update(zip(parameter_names(f"code_{i}", size), codes + codes[-1:] * (size - len(codes))))
+        shape.append(size)
+    for name, code in _CODES.rows(s, tuple(shape), params):
+        found[name].add(code)
     return found
+
+
+def _bucket(count: int) -> int:
+    size = 1
+    while size < count:
+        size *= 2
+    return size
+
+
+def _codes_statement(*sizes: int):
+    return select(DictEntry.dictionary, DictEntry.code).where(DictEntry.active.is_(True), or_(*(
+        (DictEntry.dictionary == bindparam(f"dictionary_{i}", type_=DictEntry.dictionary.type))
+        & one_of(DictEntry.code, f"code_{i}", size) for i, size in enumerate(sizes))))
+
+
+_CODES = Statements(_codes_statement)
 
 
 def parse_decimal(value: str) -> Decimal | None:
