@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.goods_rows import known_codes
+from data.goods_rows import PURPOSES, PURPOSES_EN, known_codes
 from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
 from data.registration import PHONE_RE
 from data.scope import Actor
@@ -40,7 +40,7 @@ INSPECTION_CATEGORIES: dict[str, tuple[tuple[str, str, str], ...]] = {
 @dataclass(frozen=True)
 class DefaultField:
     key: str  # the Declaration column it fills, or the goods-line column when `goods`
-    kind: str  # text | phone | district | category | one of DICTIONARY_KINDS
+    kind: str  # text | phone | district | category | purpose | one of DICTIONARY_KINDS
     limit: int  # the stored column's length
     goods: bool = False
 
@@ -59,7 +59,7 @@ DEFAULT_FIELDS: dict[str, tuple[DefaultField, ...]] = {
         _f("trade_mode", "trade_mode", 8),  # 贸易方式
         _f("currency", "currency", 3, goods=True),  # 货币单位 (also the declaration's total)
         _f("package_type", "package_type", 2, goods=True),  # 包装种类
-        _f("purpose", "text", 32, goods=True),  # 用途
+        _f("purpose", "purpose", 32, goods=True),  # 用途 (a CIQ purpose code)
         _f("storage_place", "text", 128),  # 货物存放地点
     ),
     "exit": (
@@ -144,6 +144,7 @@ def choices(s: Session, actor: Actor) -> dict[str, list[Choice]]:
     found["district"] = [tuple(r) for r in s.execute(
         select(CustomsDistrict.code, CustomsDistrict.name_zh, CustomsDistrict.name_en)
         .where(CustomsDistrict.active.is_(True)).order_by(CustomsDistrict.code))]
+    found["purpose"] = [(code, zh, PURPOSES_EN[code]) for code, zh in PURPOSES.items()]
     return found
 
 
@@ -159,7 +160,7 @@ def clean_section(s: Session, section: str, values: dict) -> dict[str, str]:
     for key, spec in fields.items():
         raw = values.get(key)
         text = raw.strip() if isinstance(raw, str) else ""
-        if spec.kind in DICTIONARY_KINDS or spec.kind in ("district", "category"):
+        if spec.kind in DICTIONARY_KINDS or spec.kind in ("district", "category", "purpose"):
             text = text.upper()
         if text:
             typed[key] = text
@@ -178,6 +179,8 @@ def clean_section(s: Session, section: str, values: dict) -> dict[str, str]:
             errors[key] = "choose_district"
         elif spec.kind == "category" and text not in category_codes(section):
             errors[key] = "choose_category"
+        elif spec.kind == "purpose" and text not in PURPOSES:
+            errors[key] = "choose_purpose"
         elif len(text) > spec.limit:
             errors[key] = "too_long"
         elif spec.kind == "phone" and not PHONE_RE.match(text):

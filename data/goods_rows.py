@@ -44,6 +44,14 @@ PURPOSES = {
     "23": "食品容器", "24": "食品洗涤剂", "25": "食品消毒剂", "26": "仅工业用途", "27": "化妆品", "28": "化妆品原料",
     "29": "肥料", "30": "保健品", "31": "治理污染", "32": "科研", "33": "展览展示", "99": "其他",
 }
+PURPOSES_EN = {
+    "11": "Breeding or propagation", "12": "Human consumption", "13": "Dairy", "14": "Ornamental or performance",
+    "15": "Companion animal", "16": "Laboratory use", "17": "Medicinal", "18": "Feed", "19": "Growing medium",
+    "20": "Food packaging material", "21": "Food processing equipment", "22": "Food additive",
+    "23": "Food container", "24": "Food detergent", "25": "Food disinfectant", "26": "Industrial use only",
+    "27": "Cosmetics", "28": "Cosmetic raw material", "29": "Fertiliser", "30": "Health food",
+    "31": "Pollution control", "32": "Scientific research", "33": "Exhibition", "99": "Other",
+}
 
 # Kilograms per weight unit of the unit dictionary (units.csv, kind "weight").
 KG_PER_UNIT = {

@@ -40,6 +40,7 @@ DEFAULTS_REASONS = {
     "choose_country": N_("Choose the country."),
     "choose_district": N_("Choose a customs district from the list."),
     "choose_category": N_("Choose a declaration category from the list."),
+    "choose_purpose": N_("Choose a purpose from the list."),
 }
 
 

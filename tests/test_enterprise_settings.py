@@ -19,7 +19,7 @@ from data.reference import load_reference
 from data.scope import AccessDenied, actor_for
 
 COMMON = {"contact_name": "王经理", "contact_phone": "+86 (411) 8888-0000", "transport_mode": "1",
-          "trade_mode": "0110", "currency": "usd", "package_type": "CT", "purpose": "食用",
+          "trade_mode": "0110", "currency": "usd", "package_type": "CT", "purpose": "12",
           "storage_place": "大连港 3 号库"}
 EXIT = {"production_unit_reg_no": "2100/02001", "production_unit": "大连海盛水产有限公司", "departure_port": "大连",
         "category": "21", "district_code": "0901", "inspection_place_code": "0903", "port_authority_code": "0900",
@@ -102,7 +102,7 @@ def test_a_bad_section_names_every_wrong_field_and_keeps_what_was_stored(s, user
     ({"trade_mode": "9999"}, {"trade_mode": "choose_trade_mode"}),
     ({"currency": "XYZ1"}, {"currency": "choose_currency"}),
     ({"package_type": "QQ"}, {"package_type": "choose_package_type"}),
-    ({"contact_name": "名" * 65, "purpose": "p" * 33}, {"contact_name": "too_long", "purpose": "too_long"}),
+    ({"contact_name": "名" * 65, "purpose": "食用"}, {"contact_name": "too_long", "purpose": "choose_purpose"}),
 ])
 def test_common_values_are_checked_against_the_dictionaries(s, users, values, errors):
     with pytest.raises(DefaultsInvalid) as caught:
