@@ -17,6 +17,7 @@ from data.goods_rows import (
     GOODS_REQUIRED,
     KG_PER_UNIT,
     PURPOSES,
+    PURPOSES_EN,
     totals,
 )
 from data.models import GoodsLine
@@ -309,7 +310,7 @@ def hs_options(t: Translator, rows) -> list[dict]:
 
 
 def _goods(t: Translator, form: DeclarationForm, choices: dict[str, list[Choice]]) -> list:
-    purposes = [(code, zh, zh) for code, zh in PURPOSES.items()]
+    purposes = [(code, zh, PURPOSES_EN[code]) for code, zh in PURPOSES.items()]
     lists = {**choices, "purpose": purposes}
     weight_units = [c for c in choices.get("unit", []) if c[0] in KG_PER_UNIT]
     values = goods_entry_values(form.goods_defaults)
