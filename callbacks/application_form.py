@@ -82,6 +82,12 @@ def render_edit(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A
 # --- the new-application page -------------------------------------------------------------------
 
 
+def _keeping(options: list[dict], chosen) -> tuple[list[dict], str | None]:
+    """New options for a select, keeping the choice if it is still offered, else the first option."""
+    values = [o["value"] for o in options]
+    return options, chosen if chosen in values else (values[0] if values else None)
+
+
 @callback(
     Output(ids.APPN_DECLARATION, "options"),
     Output(ids.APPN_DECLARATION, "value"),
@@ -92,9 +98,7 @@ def render_edit(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A
 def search_declarations(text, chosen):
     t = request_translator()
     with session_scope() as s:
-        options = declaration_options(t, eligible_declarations(s, current_actor(), as_text(text)))
-    values = [o["value"] for o in options]
-    return options, chosen if chosen in values else (values[0] if values else None)
+        return _keeping(declaration_options(t, eligible_declarations(s, current_actor(), as_text(text))), chosen)
 
 
 @callback(
@@ -107,9 +111,7 @@ def search_declarations(text, chosen):
 def formats_of_type(type_code, chosen):
     t = request_translator()
     with session_scope() as s:
-        options = format_options(t, certificate_choices(s, current_actor()), as_text(type_code))
-    values = [o["value"] for o in options]
-    return options, chosen if chosen in values else (values[0] if values else None)
+        return _keeping(format_options(t, certificate_choices(s, current_actor()), as_text(type_code)), chosen)
 
 
 @callback(
@@ -121,9 +123,8 @@ def formats_of_type(type_code, chosen):
 )
 def templates_of_format(format_code, chosen):
     with session_scope() as s:
-        options = template_options(list_templates(s, current_actor(), format_code=as_text(format_code)))
-    values = [o["value"] for o in options]
-    return options, chosen if chosen in values else (values[0] if values else None)
+        return _keeping(template_options(list_templates(s, current_actor(), format_code=as_text(format_code))),
+                        chosen)
 
 
 @callback(

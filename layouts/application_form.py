@@ -203,7 +203,7 @@ def goods_editor(t: Translator, form_ids: FormIds, goods: list[dict[str, str]], 
         dbc.Button(t("Add a goods line"), id=form_ids.goods_add, color="secondary", outline=True, size="sm",
                    className="me-2"),
         dbc.Button(t("Delete the ticked lines"), id=form_ids.goods_delete, color="danger", outline=True, size="sm"),
-    ], className="mb-2") if editable else None
+    ], className="mb-2", style=_shown(editable))
     return html.Div([
         buttons,
         dag.AgGrid(id=form_ids.goods, columnDefs=_goods_columns(t, choices, editable), rowData=goods_rows(goods),
@@ -250,16 +250,18 @@ def form_page(t: Translator, form: ApplicationForm | None, choices: Choices, mes
         [html.Span(t("This application is no longer a draft or returned, so it cannot be edited here."),
                    className="me-2"), view_link],
         color="info")
+    # every button is on the page (one callback listens to all of them); those of no use now are hidden
     buttons = html.Div([
-        dbc.Button(t("Save draft"), id=ids.APPF_SAVE, color="secondary", className="me-2 mb-2") if editable else None,
-        dbc.Button(t("Apply"), id=ids.APPF_APPLY, color="primary", className="me-2 mb-2") if editable else None,
+        dbc.Button(t("Save draft"), id=ids.APPF_SAVE, color="secondary", className="me-2 mb-2",
+                   style=_shown(editable)),
+        dbc.Button(t("Apply"), id=ids.APPF_APPLY, color="primary", className="me-2 mb-2", style=_shown(editable)),
         dbc.Button(t("Save as template"), id=ids.APPF_TEMPLATE_OPEN, color="secondary", outline=True,
-                   className="me-2 mb-2") if editable else None,
+                   className="me-2 mb-2", style=_shown(editable)),
         dbc.Button(t("Copy"), id=ids.APPF_COPY, color="secondary", outline=True, className="me-2 mb-2"),
-        dcc.ConfirmDialogProvider(
+        html.Div(dcc.ConfirmDialogProvider(
             dbc.Button(t("Delete draft"), color="danger", outline=True, className="me-2 mb-2"),
-            id=ids.APPF_DELETE, message=t("Delete this draft application? This cannot be undone."))
-        if form.deletable else None,
+            id=ids.APPF_DELETE, message=t("Delete this draft application? This cannot be undone.")),
+            style=_shown(form.deletable)),
         view_link if editable else None,
     ], className="d-flex flex-wrap align-items-center")
     subtitle = t("Inspection no. {no}, serial {serial}", no=form.inspection_no or "\u2014", serial=form.serial)
@@ -389,7 +391,8 @@ def new_page(t: Translator, declarations: list[DeclarationChoice], types: list[T
                       dbc.Input(id=ids.APPN_SIMILAR, maxLength=15), error("similar_inspection_no")],
                      id=ids.APPN_SIMILAR_ROW, style=_shown(start.entry_method == "similar"), className="mb-2"),
             html.Div([dbc.Label(t("Template"), html_for=ids.APPN_TEMPLATE),
-                      dbc.Select(id=ids.APPN_TEMPLATE, options=template_options(templates), value=start.template_id,
+                      dbc.Select(id=ids.APPN_TEMPLATE, options=template_options(templates),
+                                 value=start.template_id or (str(templates[0].id) if templates else None),
                                  placeholder=t("No template of this format yet")),
                       error("template_id")],
                      id=ids.APPN_TEMPLATE_ROW, style=_shown(start.entry_method == "template"), className="mb-2"),

@@ -199,6 +199,10 @@ def test_copy_starts_a_draft_with_the_same_values_and_the_next_serial(s, users):
     assert event.details == {"entry_method": "similar", "copied_from": source.id}
     with pytest.raises(NotFound):  # another enterprise's application
         copy_application(s, actor(s, "ent_b_oper"), source.id)
+    flagged = new_application(s, actor(s, "ent_a_oper"), declaration_id=declaration_id(s, users),
+                              format_code="C3-1", entry_method="blank", needs_confirmation=True)
+    assert flagged.needs_confirmation and flagged.serial == "04"  # 需确认后拟制 asked for on the first page
+    assert copy_application(s, actor(s, "ent_a_oper"), flagged.id).needs_confirmation
 
 
 def test_only_a_draft_of_the_enterprise_is_deleted_and_the_deletion_is_logged(s, users):
