@@ -134,13 +134,13 @@ def from_declaration(s: Session, decl: Declaration, fmt: CertificateFormat) -> A
     values = {
         "consignor": "\n".join(x for x in (decl.consignor_en or decl.consignor_zh, decl.consignor_address) if x),
         "consignee": "\n".join(x for x in (decl.consignee_en or decl.consignee_zh, decl.consignee_address) if x),
-        "description": "; ".join(line.name_en or line.name_zh for line in lines),
+        "description": _fit("; ".join(line.name_en or line.name_zh for line in lines)),
         "weight": f"{weight.normalize():f}" if weight else "",
         "origin": next((line.origin_place for line in lines if line.origin_place), ""),
         "marks": decl.marks or "N/M",
         "packages": f"{packages} {package_type}".strip() if packages else "",
-        "container_no": " ".join(c.number for c in containers),
-        "seal_no": " ".join(c.seal_no for c in containers if c.seal_no),
+        "container_no": _fit(" ".join(c.number for c in containers)),
+        "seal_no": _fit(" ".join(c.seal_no for c in containers if c.seal_no)),
         "despatch_place": decl.departure_port or "",
         "destination": decl.dest_country or "",
         "conveyance": decl.transport_mode or "",
@@ -153,6 +153,11 @@ def from_declaration(s: Session, decl: Declaration, fmt: CertificateFormat) -> A
               "weight_unit": line.weight_unit or "", "packages": _text(line.packages),
               "package_type": line.package_type or ""} for line in lines]
     return ApplicationInput({k: v for k, v in values.items() if k in keys and v}, goods)
+
+
+def _fit(text: str, limit: int = TEXT_LIMITS["text"]) -> str:
+    """Cut an imported text to what its field holds, marking the cut: many goods lines or containers make long ones."""
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def _text(value) -> str:
@@ -340,6 +345,14 @@ def _goods_texts(rows: list[dict]) -> list[dict[str, str]]:
     return [{c: "" if (v := row.get(c)) is None else str(v).strip() for c in GOODS_COLUMNS} for row in rows]
 
 
+def _amount(text: str) -> Decimal | None | bool:
+    """A quantity or weight as typed: None when empty, False when not a number from 0 below 1e14."""
+    if not text:
+        return None
+    number = _decimal(text)
+    return number if number is not None and 0 <= number < MAX_NUMBER else False
+
+
 def _clean_goods(rows: list[dict[str, str]], codes: dict[str, set[str]]) -> tuple[list[dict], dict[str, str]]:
     """Check the goods rows (texts from `_goods_texts`); return them typed for the store, and the errors.
 
@@ -362,18 +375,11 @@ def _clean_goods(rows: list[dict[str, str]], codes: dict[str, set[str]]) -> tupl
             errors[f"goods.{n}.name_en"] = "too_long"
         if len(origin) > 64:
             errors[f"goods.{n}.origin"] = "too_long"
-        if quantity:
-            quantity = _decimal(quantity)
-            if quantity is None or not 0 <= quantity < MAX_NUMBER:
-                errors[f"goods.{n}.quantity"] = "non_negative_number"
-        else:
-            quantity = None
-        if weight:
-            weight = _decimal(weight)
-            if weight is None or not 0 <= weight < MAX_NUMBER:
-                errors[f"goods.{n}.weight"] = "non_negative_number"
-        else:
-            weight = None
+        quantity, weight = _amount(quantity), _amount(weight)
+        if quantity is False:
+            errors[f"goods.{n}.quantity"] = "non_negative_number"
+        if weight is False:
+            errors[f"goods.{n}.weight"] = "non_negative_number"
         if packages:
             if packages.isdecimal() and int(packages) <= 10**9:  # what int() reads, nothing else
                 packages = int(packages)

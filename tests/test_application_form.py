@@ -329,3 +329,14 @@ def test_the_form_offers_every_type_with_its_formats_and_the_dictionaries(s, use
     with pytest.raises(AccessDenied):
         certificate_choices(s, actor(s, "officer0901"))
     assert s.scalar(select(func.count()).select_from(CertificateTemplate)) == 0
+
+
+def test_smart_import_fits_long_lists_into_their_fields(s, users):
+    decl_id = declaration_id(s, users)
+    s.add_all([GoodsLine(declaration_id=decl_id, seq=n, hs_code=HS, name_zh="冻鱼", name_en=f"FROZEN FISH FILLET {n}")
+               for n in range(3, 60)]
+              + [Container(declaration_id=decl_id, seq=n, number=f"TGHU{n:07d}") for n in range(2, 60)])
+    s.commit()
+    app = smart_draft(s, users)
+    assert len(app.fields["description"]) == 500 and app.fields["description"].endswith("\u2026")
+    assert len(app.fields["container_no"]) == 500 and len(app.goods) == 59
