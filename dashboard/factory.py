@@ -37,6 +37,7 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.certificate_templates  # noqa: F401
     import callbacks.audit  # noqa: F401
     import callbacks.declarations  # noqa: F401
+    import callbacks.declaration_imports  # noqa: F401
     import callbacks.declaration_form  # noqa: F401
     import callbacks.enterprise_settings  # noqa: F401
     import callbacks.party_book  # noqa: F401

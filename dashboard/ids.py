@@ -242,6 +242,21 @@ DEFAULTS_MESSAGE = "defaults-message"  # {"type": DEFAULTS_MESSAGE, "section": s
 # one declaration's form (出境/入境报检, /declarations/edit)
 DECLF_IMPORT_SLOT = "declf-import-slot"  # the imports panel goes in here
 DECLF_IMPORTED = "declf-imported"  # dcc.Store: its data changes after an import into the stored declaration
+# the imports panel (数据导入, Jiucheng 3.4.5) in that slot
+DECLF_IMPORT_KIND = "declf-import-kind"  # goods | containers
+DECLF_IMPORT_MODE = "declf-import-mode"  # append | replace
+DECLF_IMPORT_UPLOAD = "declf-import-upload"
+DECLF_IMPORT_RESULT = "declf-import-result"
+DECLF_IMPORT_TARGET = "declf-import-target"  # dcc.Store: the id of the declaration imports go into
+# whole-declaration import (全单导入) on the declarations list
+DECL_IMPORT_UPLOAD = "decl-import-upload"
+DECL_IMPORT_RESULT = "decl-import-result"
+# the enterprise's goods-import mapping (货物导入自定义, Jiucheng 3.3.3)
+GIMAP_FIELD = "gimap-field"  # {"type": GIMAP_FIELD, "name": goods column}: the header in their Excel
+GIMAP_ERROR = "gimap-error"  # {"type": GIMAP_ERROR, "name": goods column}
+GIMAP_SAVE = "gimap-save"
+GIMAP_RESET = "gimap-reset"
+GIMAP_MESSAGE = "gimap-message"
 DECLF_STATE = "declf-state"  # {"id": declaration id or None, "version": seen, "direction": exit | entry}
 DECLF_URL = "declf-url"  # where a save, a copy or a delete leads
 DECLF_FIELD = "declf-field"  # {"type": DECLF_FIELD, "name": Declaration column}

@@ -14,6 +14,7 @@ from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
 from auth.login import current_actor
 from callbacks import applications, audit, cards, declarations, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from callbacks import enterprise_settings, party_book
+from callbacks import declaration_imports
 from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
 from dashboard.i18n import N_, Translator
@@ -53,6 +54,8 @@ PAGES: tuple[PageSpec, ...] = (
              party_book.render),
     PageSpec("defaults", "/enterprise/defaults", N_("Declaration defaults"), "declaration.edit", "defaults",
              enterprise_settings.render),
+    PageSpec("goods_import", "/enterprise/goods-import", N_("Goods import mapping"), "declaration.edit", "gimap",
+             declaration_imports.render_mapping),
     PageSpec("applications", "/applications", N_("Certificate applications"),
              ("application.edit", "application.review"), "apps", applications.render_list),
     PageSpec("application", "/applications/view", N_("Application"), ("application.edit", "application.review"),
@@ -82,6 +85,7 @@ SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
 ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "logout": SIGNED_IN,
     "registration_attachment": "admin.registrations",
+    "import_template": "declaration.edit",
     "application_scan": ("application.edit", "application.review"),
 }
 

@@ -13,6 +13,7 @@ from dashboard.store import session_scope
 from data.registration import StoredFile, registration_attachment
 from data.scans import scan_file
 from data.scope import Actor, NotFound
+from exports.import_templates import TEMPLATES, XLSX
 
 
 def file_response(filename: str, media_type: str, content: bytes) -> Response:
@@ -39,6 +40,18 @@ def init_routes(server: Flask) -> None:
     @server.get("/files/registration/<int:attachment_id>", endpoint="registration_attachment")
     def registration_file(attachment_id: int):
         return stored_file_response(registration_attachment, attachment_id)
+
+    @server.get("/files/templates/<name>.xlsx", endpoint="import_template")
+    def import_template(name: str):
+        """An Excel import template (Jiucheng 3.4.5): the same file for everyone who may declare."""
+        if name not in TEMPLATES:
+            abort(404)
+        filename, make = TEMPLATES[name]
+        response = Response(make(), mimetype=XLSX)
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     @server.get("/files/scan/<int:scan_id>", endpoint="application_scan")
     def application_scan(scan_id: int):

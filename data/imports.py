@@ -506,45 +506,42 @@ def _filled(texts: list[dict]) -> int:
     return sum(1 for row in texts if any(v for k, v in row.items() if k != "lcl"))
 
 
-def import_goods(s: Session, actor: Actor, declaration_id: int, content: bytes, *, mode: str = "append",
-                 version: int | None = None, now: datetime | None = None) -> ImportResult:
-    """货物导入: add the goods of an Excel file to a declaration, or replace its goods with them."""
+def _import_table(s: Session, actor: Actor, declaration_id: int, content: bytes, *, kind: str, mode: str,
+                  version: int | None, now: datetime | None) -> ImportResult:
+    """Read one table of goods or containers and save it into the declaration, after or instead of its own."""
     form = _editable(s, actor, declaration_id, version)
     replace = _mode(mode)
-    rows = read_rows(content, max_rows=MAX_GOODS_ROWS + 1)
+    rows = read_rows(content, max_rows=(MAX_GOODS_ROWS if kind == "goods" else MAX_CONTAINER_ROWS) + 1)
     problems: list[ImportProblem] = []
     cell_problems: list[ImportProblem] = []
-    headers = goods_headers(_stored_mapping(s, actor.own_enterprise(PERMISSION)))
-    table = read_goods_table(s, rows[0], rows[1:], headers, problems, cell_problems)
+    if kind == "goods":
+        headers = goods_headers(_stored_mapping(s, actor.own_enterprise(PERMISSION)))
+        table = read_goods_table(s, rows[0], rows[1:], headers, problems, cell_problems)
+    else:
+        table = read_container_table(rows[0], rows[1:], problems)
     if not problems and not table.rows:
         problems.append(ImportProblem(rows[0][0], "", "no_rows"))
     if problems:
         raise ImportRefused(_sorted(problems))
-    stored = [] if replace else form.data.goods
-    form.data.goods = [*stored, *_with_defaults(table.texts, form.goods_defaults)]
-    decl = _save(s, actor, form, now, lambda errors: table.problems(errors, "goods", len(stored))
-                 + _other(errors, "goods"), cell_problems)
+    imported = _with_defaults(table.texts, form.goods_defaults) if kind == "goods" else table.texts
+    # the stored rows go first: a container number repeating a stored one is reported on the imported row
+    stored = [] if replace else getattr(form.data, kind)
+    setattr(form.data, kind, [*stored, *imported])
+    decl = _save(s, actor, form, now, lambda errors: table.problems(errors, kind, len(stored))
+                 + _other(errors, kind), cell_problems)
     return ImportResult(decl.id, decl.entry_no or "", _filled(table.texts), decl.version, table.ignored)
+
+
+def import_goods(s: Session, actor: Actor, declaration_id: int, content: bytes, *, mode: str = "append",
+                 version: int | None = None, now: datetime | None = None) -> ImportResult:
+    """货物导入: add the goods of an Excel file to a declaration, or replace its goods with them."""
+    return _import_table(s, actor, declaration_id, content, kind="goods", mode=mode, version=version, now=now)
 
 
 def import_containers(s: Session, actor: Actor, declaration_id: int, content: bytes, *, mode: str = "append",
                       version: int | None = None, now: datetime | None = None) -> ImportResult:
     """集装箱导入: add container numbers to a declaration (none may repeat one it has), or replace them."""
-    form = _editable(s, actor, declaration_id, version)
-    replace = _mode(mode)
-    rows = read_rows(content, max_rows=MAX_CONTAINER_ROWS + 1)
-    problems: list[ImportProblem] = []
-    table = read_container_table(rows[0], rows[1:], problems)
-    if not problems and not table.rows:
-        problems.append(ImportProblem(rows[0][0], "", "no_rows"))
-    if problems:
-        raise ImportRefused(_sorted(problems))
-    # stored containers go first, so that a number repeating one of them is reported on the imported row
-    stored = [] if replace else form.data.containers
-    form.data.containers = [*stored, *table.texts]
-    decl = _save(s, actor, form, now, lambda errors: table.problems(errors, "containers", len(stored))
-                 + _other(errors, "containers"), [])
-    return ImportResult(decl.id, decl.entry_no or "", _filled(table.texts), decl.version, table.ignored)
+    return _import_table(s, actor, declaration_id, content, kind="containers", mode=mode, version=version, now=now)
 
 
 # --- the whole declaration (全单导入) --------------------------------------------------------------

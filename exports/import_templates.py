@@ -84,24 +84,23 @@ def _table(ws: Worksheet, top: int, columns: Sequence[str], headers: dict[str, s
                                                  _width(headers[name]), _width(str(value or "")))
 
 
-def goods_template() -> bytes:
-    """货物导入模板: Jiucheng's columns (without the HS standard quantities we keep no field for) and 用途."""
+def _one_table(title: str, columns: Sequence[str], headers: dict[str, str], example: dict) -> bytes:
     workbook = Workbook()
     ws = workbook.active
-    ws.title = "货物"
-    _table(ws, 1, GOODS_TEMPLATE_COLUMNS, DEFAULT_GOODS_HEADERS, GOODS_EXAMPLE)
+    ws.title = title
+    _table(ws, 1, columns, headers, example)
     ws.freeze_panes = "A2"
     return _save(workbook)
+
+
+def goods_template() -> bytes:
+    """货物导入模板: Jiucheng's columns (without the HS standard quantities we keep no field for) and 用途."""
+    return _one_table("货物", GOODS_TEMPLATE_COLUMNS, DEFAULT_GOODS_HEADERS, GOODS_EXAMPLE)
 
 
 def containers_template() -> bytes:
     """集装箱导入模板: 集装箱号, 规格."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = "集装箱"
-    _table(ws, 1, CONTAINER_TEMPLATE_COLUMNS, CONTAINER_HEADERS, CONTAINER_EXAMPLE)
-    ws.freeze_panes = "A2"
-    return _save(workbook)
+    return _one_table("集装箱", CONTAINER_TEMPLATE_COLUMNS, CONTAINER_HEADERS, CONTAINER_EXAMPLE)
 
 
 def _title(ws: Worksheet, row: int, text: str) -> None:

@@ -52,7 +52,15 @@ def declarations_page(t: Translator, editable: bool = False) -> html.Div:
         ], className="mb-2 g-2"),
         dbc.Row(filters, className="g-2 mb-2"),
         paged_grid(ids.DECL_TABLE, ids.DECL_PAGER, columns),
+        _whole_declaration_import(t) if editable else None,
     ])
+
+
+def _whole_declaration_import(t: Translator):
+    # imported here: the imports' layout uses the declaration form's, which imports this module
+    from layouts.declaration_imports import declaration_import_panel
+
+    return declaration_import_panel(t)
 
 
 def declaration_rows(t: Translator, page: Window[DeclarationRow], editable: bool = False) -> list[dict]:

@@ -18,6 +18,7 @@ PAGE_ACCESS = {
     "/declarations/edit": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/enterprise/parties": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/enterprise/defaults": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
+    "/enterprise/goods-import": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications/view": {"officer0901", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications/new": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},

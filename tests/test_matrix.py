@@ -30,6 +30,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "declf": {"enterprise_admin", "enterprise"},
     "party": {"enterprise_admin", "enterprise"},
     "defaults": {"enterprise_admin", "enterprise"},
+    "gimap": {"enterprise_admin", "enterprise"},
     "apps": {"officer", "enterprise_admin", "enterprise"},
     "appv": {"officer", "enterprise_admin", "enterprise"},
     "appn": {"enterprise_admin", "enterprise"},
@@ -106,6 +107,17 @@ def test_stored_files_are_only_for_reviewers(client_as, account):
     status = client_as(account).get("/files/registration/1").status_code
     role = ROLES_BY_ACCOUNT.get(account)
     assert status == {None: 401, "admin": 404}.get(role, 403)
+
+
+@pytest.mark.parametrize("account", [None, *ACCOUNTS])
+def test_import_templates_are_for_those_who_declare(client_as, account):
+    client = client_as(account)
+    status = client.get("/files/templates/goods.xlsx").status_code
+    role = ROLES_BY_ACCOUNT.get(account)
+    declares = role in ("enterprise_admin", "enterprise")
+    assert status == (401 if role is None else 200 if declares else 403)
+    assert client.get("/files/templates/nothing.xlsx").status_code == (401 if role is None else 404 if declares
+                                                                       else 403)
 
 
 @pytest.mark.parametrize("account", [None, *ACCOUNTS])
