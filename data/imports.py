@@ -506,21 +506,37 @@ def _filled(texts: list[dict]) -> int:
     return sum(1 for row in texts if any(v for k, v in row.items() if k != "lcl"))
 
 
+HEADER_SEARCH_ROWS = 10  # a title or a note may stand above the header row
+
+
+def _header_at(rows: list[Row], is_header: Callable[[Row], bool]) -> int:
+    """Index of the header row: the first of the top rows that is one, else the first row."""
+    return next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if is_header(row)), 0)
+
+
+def _has_goods_header(row: Row, headers: dict[str, str]) -> bool:
+    """Whether the row names the goods columns a line cannot do without (HS code, Chinese name)."""
+    return {header_key(headers[c]) for c in REQUIRED_GOODS_HEADERS} <= {header_key(cell_text(v)) for v in row[1]}
+
+
 def _import_table(s: Session, actor: Actor, declaration_id: int, content: bytes, *, kind: str, mode: str,
                   version: int | None, now: datetime | None) -> ImportResult:
     """Read one table of goods or containers and save it into the declaration, after or instead of its own."""
     form = _editable(s, actor, declaration_id, version)
     replace = _mode(mode)
-    rows = read_rows(content, max_rows=(MAX_GOODS_ROWS if kind == "goods" else MAX_CONTAINER_ROWS) + 1)
+    rows = read_rows(content, max_rows=(MAX_GOODS_ROWS if kind == "goods" else MAX_CONTAINER_ROWS)
+                     + HEADER_SEARCH_ROWS)
     problems: list[ImportProblem] = []
     cell_problems: list[ImportProblem] = []
     if kind == "goods":
         headers = goods_headers(_stored_mapping(s, actor.own_enterprise(PERMISSION)))
-        table = read_goods_table(s, rows[0], rows[1:], headers, problems, cell_problems)
+        at = _header_at(rows, lambda row: _has_goods_header(row, headers))
+        table = read_goods_table(s, rows[at], rows[at + 1:], headers, problems, cell_problems)
     else:
-        table = read_container_table(rows[0], rows[1:], problems)
+        at = _header_at(rows, is_container_header)
+        table = read_container_table(rows[at], rows[at + 1:], problems)
     if not problems and not table.rows:
-        problems.append(ImportProblem(rows[0][0], "", "no_rows"))
+        problems.append(ImportProblem(rows[at][0], "", "no_rows"))
     if problems:
         raise ImportRefused(_sorted(problems))
     imported = _with_defaults(table.texts, form.goods_defaults) if kind == "goods" else table.texts
@@ -591,7 +607,8 @@ MAX_DECLARATION_ROWS = 40 + 2 + MAX_GOODS_ROWS + 2 + MAX_CONTAINER_ROWS
 
 
 def _label_parts(text: str) -> tuple[str | None, str]:
-    """The direction a label names, if any, and the label without it."""
+    """The direction a label names, if any, and the label without it (nor a note after a colon)."""
+    text = re.split(r"[:：]", text, maxsplit=1)[0]
     match = _DIRECTION_RE.match(text.strip())
     if match:
         return _DIRECTION_WORDS[match[1]], header_key(text.strip()[match.end():])
@@ -712,9 +729,7 @@ def _field_text(name: str, value: object, names: _Names) -> object:
 def _split_sheet(rows: list[Row], goods_headers_: dict[str, str]) -> tuple[list[Row], Row | None, list[Row],
                                                                             Row | None, list[Row]]:
     """Split the sheet into the 基本信息 block, the goods table and the container table."""
-    goods_keys = {header_key(goods_headers_[c]) for c in REQUIRED_GOODS_HEADERS}
-    goods_at = next((i for i, (_n, cells) in enumerate(rows)
-                     if goods_keys <= {header_key(cell_text(v)) for v in cells}), None)
+    goods_at = next((i for i, row in enumerate(rows) if _has_goods_header(row, goods_headers_)), None)
     containers_at = next((i for i, row in enumerate(rows) if i != goods_at and is_container_header(row)), None)
     titles = {header_key(t) for t in SECTION_TITLES}
 

@@ -130,6 +130,14 @@ def test_a_mapped_header_and_a_value_with_its_unit(s, decl):
     assert (second.weight, second.weight_unit, second.quantity_unit) == (Decimal("12.5"), "035", "007")
 
 
+def test_a_title_above_the_header_is_passed_over(s, decl):
+    content = xlsx([["出口冻鱼货物清单"], [], GOODS_HEADER, [HS, "冻鱼", "", "1.5吨", "", "", ""]])
+    assert import_goods(s, actor(s, "ent_a_oper"), decl.id, content, mode="replace").imported == 1
+    s.commit()
+    [line] = goods_of(s, decl.id)
+    assert (line.weight, line.weight_unit) == (Decimal("1.5"), "070")
+
+
 def test_an_unknown_unit_in_a_cell_is_an_error_on_that_cell(s, decl):
     content = xlsx([GOODS_HEADER, [HS, "鱼", "", "23.5 spoonfuls", "", "", ""], [HS, "鱼", "", "3千克", "吨", "", ""]])
     problems = refused(lambda: import_goods(s, actor(s, "ent_a_oper"), decl.id, content))
@@ -227,6 +235,25 @@ def test_a_whole_declaration_becomes_a_new_draft(s, users, direction):
     assert result.imported == 1
 
 
+def test_a_jiucheng_layout_with_labels_this_store_does_not_keep(s):
+    content = xlsx([
+        ["(入境)口岸机构"],
+        ["基本信息"],
+        ["报检日期", date(2026, 3, 1), "报检类别", "入境一般报检", "用户标识", "U1", None, "报检号", ""],
+        ["报检地", "大连港湾海关", "(入境)原箱装载标识: 1是0不是", "1", "(入境)到货日期", "2026/3/9"],
+        ["(出境)输往国家", "", "(入境)启运国家", "挪威"],
+        ["HS编码", "货物中文名", "标准重量", "数量", "数量单位"],
+        [HS, "冻鳕鱼", 12, "12 箱", ""],
+    ])
+    result = import_declaration(s, actor(s, "ent_a_oper"), content, direction="entry")
+    s.commit()
+    new = s.get(Declaration, result.declaration_id)
+    assert (new.inspection_date, new.category, new.district_code) == (date(2026, 3, 1), "11", "0901")
+    assert (new.arrival_date, new.origin_country) == (date(2026, 3, 9), "NO")
+    assert [(g.quantity, g.quantity_unit) for g in new.goods] == [(Decimal("12"), "120")]
+    assert result.ignored_columns == ("用户标识", "(入境)原箱装载标识: 1是0不是", "标准重量")
+
+
 def test_a_whole_declaration_with_wrong_cells_names_them_and_creates_nothing(s):
     ent = actor(s, "ent_a_oper")
     content = xlsx([
@@ -244,6 +271,7 @@ def test_a_whole_declaration_with_wrong_cells_names_them_and_creates_nothing(s):
     before = s.scalar(select(func.count()).select_from(Declaration))
     problems = refused(lambda: import_declaration(s, ent, content, direction="exit"))
     assert ImportProblem(2, "(入境)启运国家", "wrong_direction") in problems
+    assert ImportProblem(7, "HS编码", "hs_format") in problems  # the checks of the other cells still ran
     s.rollback()
     wrong = xlsx([["报检日期", "2026-13-45", "报检类别", "21"],
                   ["联系电话", "call me", "(出境)输往国家", "XX"],
