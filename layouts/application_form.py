@@ -149,7 +149,7 @@ def certificate_fields(t: Translator, form_ids: FormIds, spec: FormSpec, values:
         dbc.Col([field_label(t, spec, f),
                  field_input(t, form_ids, f, str(values.get(f["key"], "") or ""), choices, disabled),
                  html.Div(id={"type": form_ids.error, "key": f["key"]}, className="invalid-feedback d-block")],
-                md=12 if f.get("kind") == "multiline" else 6, className="mb-3")
+                md=12 if f.get("kind") == "multiline" else 6, className="mb-3 cert-field")
         for f in spec.fields
     ])
 
@@ -177,7 +177,7 @@ def _goods_columns(t: Translator, choices: Choices, editable: bool) -> list[dict
     for column in GOODS_COLUMNS:
         spec: dict = {"headerName": t(GOODS_LABELS[column]), "field": column, "editable": editable,
                       "cellDataType": "text",
-                      "cellClassRules": {"appf-cell-error": f"params.data._errors && params.data._errors.{column}"},
+                      "cellClassRules": {"goods-cell-error": f"params.data._errors && params.data._errors.{column}"},
                       "tooltipValueGetter": {"function": f"params.data._errors && params.data._errors.{column}"}}
         if column in GOODS_DICTIONARIES:
             entries = choices[GOODS_DICTIONARIES[column]]

@@ -229,7 +229,7 @@ def test_errors_are_shown_next_to_the_fields_nothing_typed_is_lost_then_copy_and
     assert error_of(dash_duo, "weight") == "Enter a number greater than zero."
     assert error_of(dash_duo, "consignor") == ""
     dash_duo.wait_for_text_to_equal("#appf-goods-errors", "Line 1, HS code: An HS code has 10 digits.")
-    assert "appf-cell-error" in cell(dash_duo, 0, "hs_code").get_attribute("class")
+    assert "goods-cell-error" in cell(dash_duo, 0, "hs_code").get_attribute("class")
     assert field(dash_duo, "weight").get_attribute("value") == "heavy"  # what was typed stays
     assert cell(dash_duo, 0, "hs_code").text == "12345"
 
