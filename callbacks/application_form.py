@@ -20,6 +20,7 @@ from data.application_form import (
     delete_draft,
     eligible_declarations,
     form_choices,
+    format_spec,
     list_templates,
     new_application,
     save_application,
@@ -30,6 +31,7 @@ from data.scope import Actor, NotFound
 from data.workflow import WorkflowError
 from layouts.application_form import (
     NewChoice,
+    copied_value_problems,
     declaration_options,
     form_message,
     form_page,
@@ -175,9 +177,12 @@ def create(clicks, declaration, format_code, method, similar, template, confirm)
         except ApplicationInvalid as exc:
             errors = exc.errors
     shown = [reason(t, errors[n]) if n in errors else "" for n in names]
-    others = [reason(t, code) for key, code in errors.items() if key not in names]  # e.g. a copied value refused
     message = form_message(t, "has_errors")
-    return shown, [message, *others] if others else message, no_update
+    copied = {key: code for key, code in errors.items() if key not in names}
+    if copied:
+        with session_scope() as s:
+            message = [message, *copied_value_problems(t, format_spec(s, as_text(format_code)), copied)]
+    return shown, message, no_update
 
 
 # --- the application form -----------------------------------------------------------------------

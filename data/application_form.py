@@ -651,7 +651,8 @@ class FormSpec:
         return {"zh", "en"} <= set(self.languages.split(","))
 
 
-def _spec(s: Session, format_code: str) -> FormSpec:
+def format_spec(s: Session, format_code: str) -> FormSpec:
+    """Return a format as the form renders it."""
     fmt = s.get(CertificateFormat, format_code)
     ctype = s.get(CertificateType, fmt.cert_type_code)
     return FormSpec(fmt.code, fmt.name_zh, fmt.name_en, fmt.languages or "zh", ctype.name_zh, ctype.name_en,
@@ -684,7 +685,7 @@ def application_form(s: Session, actor: Actor, application_id: int) -> Applicati
     actor.own_enterprise(PERMISSION)
     app = load_application(s, actor, application_id)
     inspection_no = s.scalar(select(Declaration.inspection_no).where(Declaration.id == app.declaration_id))
-    return ApplicationForm(app.id, app.version, app.status, inspection_no, app.serial, _spec(s, app.format_code),
+    return ApplicationForm(app.id, app.version, app.status, inspection_no, app.serial, format_spec(s, app.format_code),
                            dict(app.fields or {}), _goods_of(app.goods), app.needs_confirmation)
 
 
@@ -701,7 +702,7 @@ class TemplateForm:
 def template_form(s: Session, actor: Actor, template_id: int) -> TemplateForm:
     """Return one of the enterprise's templates as the form shows it."""
     template = _own_template(s, actor, template_id)
-    return TemplateForm(template.id, template.name, _spec(s, template.format_code), dict(template.fields or {}),
+    return TemplateForm(template.id, template.name, format_spec(s, template.format_code), dict(template.fields or {}),
                         [{c: str(g.get(c) or "") for c in GOODS_COLUMNS} for g in template.goods or []],
                         template.needs_confirmation)
 

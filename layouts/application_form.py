@@ -230,6 +230,14 @@ def goods_error_list(t: Translator, errors: dict[str, str]) -> list:
     return lines
 
 
+def copied_value_problems(t: Translator, spec: FormSpec, errors: dict[str, str]) -> list:
+    """What the entry method copied and the format refuses (say, a code no longer in its list), by field and line."""
+    labels = {f["key"]: t.pick(f["label_zh"], f["label_en"]) for f in spec.fields}
+    lines = [html.Div(t("{field}: {problem}", field=labels.get(key[7:], key[7:]), problem=reason(t, code)))
+             for key, code in errors.items() if key.startswith("fields.")]
+    return lines + goods_error_list(t, errors)
+
+
 def confirm_box(t: Translator, component_id: str, value: bool, disabled: bool = False) -> dbc.Checkbox:
     return dbc.Checkbox(id=component_id, value=bool(value), disabled=disabled, className="mb-3",
                         label=t("Needs confirmation before drafting: customs sends you the draft certificate to "

@@ -199,6 +199,8 @@ def error_of(dash_duo, key: str) -> str:
 def test_errors_are_shown_next_to_the_fields_nothing_typed_is_lost_then_copy_and_delete(dash_duo, sqlite_template,
                                                                                           tmp_path):
     app = form_app(sqlite_template, tmp_path)
+    with transaction(app.server.extensions["certdash"].sessions) as s:  # a country code since withdrawn
+        s.add(CertificateTemplate(enterprise_id=1, name="Old", format_code="C3-1", fields={"destination": "XX"}))
     start(dash_duo, app)
     dash_duo.driver.get(dash_duo.server_url + "/applications")
     dash_duo.wait_for_element("#apps-new").click()
@@ -217,6 +219,10 @@ def test_errors_are_shown_next_to_the_fields_nothing_typed_is_lost_then_copy_and
     browser.click(dash_duo, dash_duo.find_element("#appn-create"))
     dash_duo.wait_for_text_to_equal(f"[id='{browser.dict_id(name='similar_inspection_no', type='appn-error')}']",
                                     "Your enterprise has no application for this inspection no.")
+    browser.click(dash_duo, dash_duo.find_element("#appn-method input[value='template']"))  # copies a bad code
+    browser.click(dash_duo, dash_duo.find_element("#appn-create"))
+    dash_duo.wait_for_contains_text("#appn-message",
+                                    "Country and Place of Destination: Choose a country or region from the list.")
     browser.click(dash_duo, dash_duo.find_element("#appn-method input[value='smart_import']"))
     browser.click(dash_duo, dash_duo.find_element("#appn-create"))  # the first type and format
     dash_duo.wait_for_element("#appf-save")
