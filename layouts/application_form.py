@@ -250,7 +250,7 @@ def confirm_box(t: Translator, component_id: str, value: bool, disabled: bool = 
 def form_page(t: Translator, form: ApplicationForm | None, choices: Choices, message=None) -> html.Div:
     if form is None:
         return html.Div([page_header(t("Certificate application"), None),
-                         dbc.Alert(t(FORM_MESSAGES["not_found"]), color="warning")])
+                         dbc.Alert(t(FORM_MESSAGES.get("not_found", "")), color="warning")])
     editable = form.editable
     view_link = dcc.Link(t("View the application and its receipts"), href=f"/applications/view?id={int(form.id)}",
                          id=ids.APPF_VIEW)

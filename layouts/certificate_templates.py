@@ -63,7 +63,7 @@ def template_edit_page(t: Translator, form: TemplateForm | None, choices: Choice
     back = dcc.Link(t("Back to the templates"), href="/applications/templates", className="me-3")
     if form is None:
         return html.Div([page_header(t("Edit template"), None),
-                         dbc.Alert(t(TEMPLATE_MESSAGES["not_found"]), color="warning"), back])
+                         dbc.Alert(t(TEMPLATE_MESSAGES.get("not_found", "")), color="warning"), back])
     return html.Div([
         page_header(t("Edit template"), None),
         html.Div(id=ids.TMPL_MESSAGE),

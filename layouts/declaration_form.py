@@ -194,7 +194,7 @@ def _section(title: str, *children) -> dbc.Card:
 def declaration_form_page(t: Translator, form: DeclarationForm | None, choices: dict[str, list[Choice]],
                           *, done: str = "", copied_from: str = "", import_slot=None) -> html.Div:
     if form is None:
-        return html.Div([dbc.Alert(t(REFUSALS["not_found"]), color="warning"),
+        return html.Div([dbc.Alert(t(REFUSALS.get("not_found", "")), color="warning"),
                          dcc.Link(t("Back to the declarations"), href="/declarations")])
     specs = {f.key: f for f in FIELDS if form.direction in f.directions}
     title = t("Exit goods declaration") if form.direction == "exit" else t("Entry goods declaration")
@@ -397,15 +397,19 @@ def container_row_data(rows: list[dict], errors: dict[str, str] | None = None, t
 
 def _containers(t: Translator, form: DeclarationForm) -> list:
     editable = not form.read_only
+
+    def heading(key: str) -> str:
+        return t(CONTAINER_LABELS[key])
+
     columns = [
         {"headerName": t("No."), "field": "seq", "maxWidth": 80, "editable": False},
-        {"headerName": t(CONTAINER_LABELS["number"]), "field": "number", "editable": editable},
-        {"headerName": t(CONTAINER_LABELS["spec"]), "field": "spec", "editable": editable,
+        {"headerName": heading("number"), "field": "number", "editable": editable},
+        {"headerName": heading("spec"), "field": "spec", "editable": editable,
          "cellEditor": "agSelectCellEditor", "cellEditorParams": {"values": ["", *CONTAINER_SPECS]}},
-        {"headerName": t(CONTAINER_LABELS["count"]), "field": "count", "editable": editable, "maxWidth": 110},
-        {"headerName": t(CONTAINER_LABELS["lcl"]), "field": "lcl", "editable": editable, "maxWidth": 110,
+        {"headerName": heading("count"), "field": "count", "editable": editable, "maxWidth": 110},
+        {"headerName": heading("lcl"), "field": "lcl", "editable": editable, "maxWidth": 110,
          "cellDataType": "boolean"},
-        {"headerName": t(CONTAINER_LABELS["seal_no"]), "field": "seal_no", "editable": editable},
+        {"headerName": heading("seal_no"), "field": "seal_no", "editable": editable},
         {"headerName": t("Problems"), "field": "problems", "editable": False, "cellClass": "text-danger",
          "minWidth": 220},
     ]

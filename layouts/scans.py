@@ -37,8 +37,7 @@ DONE = {
 
 def scans_section(t: Translator) -> html.Div:
     """The panel's frame; its content comes from callbacks/scans.py once the page knows the application."""
-    checks = {"empty": t(REASONS["empty"]), "too_large": t(REASONS["too_large"]),
-              "bad_type": t(REASONS["bad_type"]), "ok": t("uploading…")}
+    checks = {**{code: t(REASONS[code]) for code in ("empty", "too_large", "bad_type")}, "ok": t("uploading…")}
     return html.Div([
         html.H5(t("Scanned documents"), className="mt-3"),
         html.Div(id=ids.APPV_SCAN_MESSAGE),
