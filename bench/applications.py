@@ -350,7 +350,8 @@ def save_case(engine: Engine, actor: Actor, bare: Bare, repeat: int) -> tuple[fl
     sessions = make_session_factory(engine)
     with sessions() as s:
         decl = s.scalar(select(Declaration.id).where(Declaration.enterprise_id == actor.enterprise_id,
-                                                     Declaration.direction == "exit").limit(1))
+                                                     Declaration.direction == "exit",
+                                                     Declaration.status.in_(("sent", "receipted"))).limit(1))
         apps = [new_application(s, actor, declaration_id=decl, format_code="C3-1", entry_method="smart_import")
                 for _ in range(2)]
         hs = s.scalar(select(ApplicationGoods.hs_code).limit(1))

@@ -262,16 +262,20 @@ _APPLICATION_TO_SAVE = Statements(_application_to_save_statement)
 @dataclass
 class _Clean:
     fields: dict[str, str]
-    goods: list[dict]
+    lines: list[tuple]  # the goods, typed, one tuple per line in GOODS_COLUMNS order
     needs_confirmation: bool
+
+    @property
+    def goods(self) -> list[dict]:
+        return [dict(zip(GOODS_COLUMNS, line)) for line in self.lines]
 
 
 def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
     errors: dict[str, str] = {}
     fields: dict[str, str] = {}
     known = {f["key"]: f for f in fmt.fields}
-    goods_texts = _goods_texts(data.goods) if len(data.goods) <= MAX_GOODS else None
-    codes = known_codes(s, _codes_named(known, data, goods_texts or []))
+    columns = _goods_columns(data.goods) if len(data.goods) <= MAX_GOODS else None
+    codes = known_codes(s, _codes_named(known, data, columns))
     countries, modes = codes["country"], codes["transport_mode"]
     for key in data.fields:
         if key not in known:
@@ -288,14 +292,13 @@ def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft:
             errors[f"fields.{key}"] = problem
         else:
             fields[key] = value
-    goods, goods_errors = _clean_goods(goods_texts, codes) if goods_texts is not None else (
-        [], {"goods": "too_many_goods"})
+    lines, goods_errors = _clean_goods(columns, codes) if columns is not None else ([], {"goods": "too_many_goods"})
     errors.update(goods_errors)
-    if not draft and not goods:
+    if not draft and not lines:
         errors["goods"] = "goods_required"
     if errors:
         raise ApplicationInvalid(errors)
-    return _Clean(fields, goods, bool(data.needs_confirmation))
+    return _Clean(fields, lines, bool(data.needs_confirmation))
 
 
 def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) -> str | None:
@@ -320,16 +323,19 @@ def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) 
 CODE_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
 
 
-def _codes_named(known: dict[str, dict], data: ApplicationInput, goods: list[dict[str, str]]) -> dict[str, set[str]]:
+def _codes_named(known: dict[str, dict], data: ApplicationInput,
+                 columns: dict[str, list[str]] | None) -> dict[str, set[str]]:
     """Collect, per dictionary, the codes the form uses, so that one query can check them all."""
-    wanted: dict[str, set[str]] = {"country": set(), "transport_mode": set()}
+    wanted: dict[str, set[str]] = {"country": set(), "transport_mode": set(), "hs_code": set(), "unit": set(),
+                                   "package_type": set()}
     for key, spec in known.items():
         value = data.fields.get(key)
         if spec.get("kind") in CODE_KINDS and isinstance(value, str) and value.strip():
             wanted[CODE_KINDS[spec["kind"]]].add(value.strip())
-    wanted["hs_code"] = {g["hs_code"] for g in goods}
-    wanted["unit"] = {g["quantity_unit"] for g in goods} | {g["weight_unit"] for g in goods}
-    wanted["package_type"] = {g["package_type"] for g in goods}
+    if columns:
+        wanted["hs_code"].update(columns["hs_code"])
+        wanted["unit"].update(columns["quantity_unit"], columns["weight_unit"])
+        wanted["package_type"].update(columns["package_type"])
     for codes in wanted.values():
         codes.discard("")
     return wanted
@@ -337,67 +343,76 @@ def _codes_named(known: dict[str, dict], data: ApplicationInput, goods: list[dic
 
 HS_RE = re.compile(r"^\d{10}$")
 MAX_NUMBER = Decimal("1e14")
-EMPTY_IS_NULL = ("name_en", "origin", "quantity_unit", "weight_unit", "package_type")
 
 
-def _goods_texts(rows: list[dict]) -> list[dict[str, str]]:
-    """Each goods row as its columns' stripped texts ('' for anything missing)."""
-    return [{c: "" if (v := row.get(c)) is None else str(v).strip() for c in GOODS_COLUMNS} for row in rows]
+def _goods_columns(rows: list[dict]) -> dict[str, list[str]]:
+    """The goods rows column by column, as stripped texts ('' for anything missing)."""
+    return {c: ["" if (v := row.get(c)) is None else str(v).strip() for row in rows] for c in GOODS_COLUMNS}
 
 
-def _amount(text: str) -> Decimal | None | bool:
-    """A quantity or weight as typed: None when empty, False when not a number from 0 below 1e14."""
+BAD = object()  # a value that is not what its column takes (compared by identity, unlike False and 0)
+
+
+def _amount(text: str) -> Decimal | None | object:
+    """A quantity or weight as typed: None when empty, BAD when not a number from 0 below 1e14."""
+    if text.isdigit() and text.isascii() and len(text) <= 14:  # the common case, plainly in range
+        return Decimal(text)
     if not text:
         return None
     number = _decimal(text)
-    return number if number is not None and 0 <= number < MAX_NUMBER else False
+    return number if number is not None and 0 <= number < MAX_NUMBER else BAD
 
 
-def _clean_goods(rows: list[dict[str, str]], codes: dict[str, set[str]]) -> tuple[list[dict], dict[str, str]]:
-    """Check the goods rows (texts from `_goods_texts`); return them typed for the store, and the errors.
+def _packages(text: str) -> int | None | object:
+    """Packages as typed: None when empty, BAD unless a whole number up to 10^9 (what int() reads)."""
+    if not text:
+        return None
+    return int(text) if text.isdecimal() and len(text) <= 10 and int(text) <= 10**9 else BAD
 
-    Typed: quantity and weight as Decimal, packages as int, empty optional texts as None; `seq` numbers them.
-    Written out column by column: a form has up to 999 rows.
+
+def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> tuple[list[tuple], dict[str, str]]:
+    """Check the goods (columns from `_goods_columns`); return the lines typed for the store, and the errors.
+
+    Typed: quantity and weight as Decimal, packages as int, empty optional texts as None. Whole columns
+    are checked at once (a form has up to 999 lines); errors are named line by line, as the form shows them.
     """
-    errors: dict[str, str] = {}
     known_hs = {code for code in codes["hs_code"] if HS_RE.match(code)}
     units, package_types = codes["unit"], codes["package_type"]
-    for n, value in enumerate(rows, start=1):
-        hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type = \
-            value.values()  # in GOODS_COLUMNS order, as `_goods_texts` made them
-        if hs not in known_hs:
-            errors[f"goods.{n}.hs_code"] = "hs_unknown" if HS_RE.match(hs) else "hs_format"
-        if not name_zh:
-            errors[f"goods.{n}.name_zh"] = "required"
-        elif len(name_zh) > 256:
-            errors[f"goods.{n}.name_zh"] = "too_long"
-        if len(name_en) > 256:
-            errors[f"goods.{n}.name_en"] = "too_long"
-        if len(origin) > 64:
-            errors[f"goods.{n}.origin"] = "too_long"
-        quantity, weight = _amount(quantity), _amount(weight)
-        if quantity is False:
-            errors[f"goods.{n}.quantity"] = "non_negative_number"
-        if weight is False:
-            errors[f"goods.{n}.weight"] = "non_negative_number"
-        if packages:
-            if packages.isdecimal() and int(packages) <= 10**9:  # what int() reads, nothing else
-                packages = int(packages)
-            else:
-                errors[f"goods.{n}.packages"] = "whole_number"
-        else:
-            packages = None
-        if quantity_unit and quantity_unit not in units:
-            errors[f"goods.{n}.quantity_unit"] = "choose_unit"
-        if weight_unit and weight_unit not in units:
-            errors[f"goods.{n}.weight_unit"] = "choose_unit"
-        if package_type and package_type not in package_types:
-            errors[f"goods.{n}.package_type"] = "choose_package_type"
-        value["quantity"], value["weight"], value["packages"], value["seq"] = quantity, weight, packages, n
-        for column in EMPTY_IS_NULL:
-            if not value[column]:
-                value[column] = None
-    return rows, errors
+    hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type = (
+        columns[c] for c in GOODS_COLUMNS)
+    quantity, weight, packages = list(map(_amount, quantity)), list(map(_amount, weight)), list(map(_packages, packages))
+    errors: dict[str, str] = {}
+    if not (known_hs.issuperset(hs) and all(name_zh) and max(map(len, name_zh), default=0) <= 256  # all good?
+            and max(map(len, name_en), default=0) <= 256 and max(map(len, origin), default=0) <= 64
+            and BAD not in quantity and BAD not in weight and BAD not in packages
+            and units.issuperset(set(quantity_unit).union(weight_unit) - {""})
+            and package_types.issuperset(set(package_type) - {""})):
+        errors = _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages,
+                               package_type, known_hs, units, package_types)
+    lines = list(zip(hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity,
+                     [v or None for v in quantity_unit], weight, [v or None for v in weight_unit], packages,
+                     [v or None for v in package_type]))
+    return lines, errors
+
+
+def _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type,
+                  known_hs, units, package_types) -> dict[str, str]:
+    """Name each wrong cell: 'goods.<line>.<column>' -> reason, line by line as the form lists them."""
+    problems = {  # column -> {line index: reason}, in the order a line's errors are listed
+        "hs_code": {i: "hs_unknown" if HS_RE.match(v) else "hs_format" for i, v in enumerate(hs) if v not in known_hs},
+        "name_zh": {i: "too_long" if v else "required" for i, v in enumerate(name_zh) if not v or len(v) > 256},
+        "name_en": {i: "too_long" for i, v in enumerate(name_en) if len(v) > 256},
+        "origin": {i: "too_long" for i, v in enumerate(origin) if len(v) > 64},
+        "quantity": {i: "non_negative_number" for i, v in enumerate(quantity) if v is BAD},
+        "weight": {i: "non_negative_number" for i, v in enumerate(weight) if v is BAD},
+        "packages": {i: "whole_number" for i, v in enumerate(packages) if v is BAD},
+        "quantity_unit": {i: "choose_unit" for i, v in enumerate(quantity_unit) if v and v not in units},
+        "weight_unit": {i: "choose_unit" for i, v in enumerate(weight_unit) if v and v not in units},
+        "package_type": {i: "choose_package_type" for i, v in enumerate(package_type)
+                         if v and v not in package_types},
+    }
+    return {f"goods.{i + 1}.{column}": found[i]
+            for i in sorted(set().union(*problems.values())) for column, found in problems.items() if i in found}
 
 
 def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime | None = None) -> None:
@@ -416,11 +431,9 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime
         set_committed_value(app, key, value)
     set_committed_value(app, "version", app.version + 1)
     _DELETE_GOODS.execute(s, (), {"application_id": app.id})
-    if clean.goods:
+    if clean.lines:
         application_id = app.id
-        for line in clean.goods:
-            line["application_id"] = application_id
-        _INSERT_GOODS.get(s).execute_many(s, clean.goods)
+        _INSERT_GOODS.get(s).execute_rows(s, [(application_id, n, *line) for n, line in enumerate(clean.lines, 1)])
     s.expire(app, ["goods"])
 
 

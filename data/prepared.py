@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import weakref
-from operator import itemgetter
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from operator import itemgetter
 
 from sqlalchemy import ColumnElement, bindparam, exc, false, inspect, true
 from sqlalchemy.engine import Connection, Dialect
@@ -63,6 +63,19 @@ def scope_condition(model, kind: str, count: int) -> ColumnElement[bool]:
     return true() if kind == "all" else false()
 
 
+def bind_columns(rows: Sequence, names: Sequence[str], processors: Sequence[tuple[int, Callable]], positional: bool,
+                 by_name: bool = True) -> list:
+    """DBAPI parameters of many rows (mappings, or sequences in `names` order): tuples for positional
+    styles, dicts otherwise. Column-wise: each type processor runs over a whole column, zip transposes in C.
+    """
+    columns: list = list(zip(*map(itemgetter(*names), rows))) if by_name else list(zip(*rows))
+    for i, process in processors:
+        columns[i] = map(process, columns[i])
+    if positional:
+        return list(zip(*columns))
+    return [dict(zip(names, values)) for values in zip(*columns)]
+
+
 class Prepared:
     """One statement compiled for one dialect: its SQL, how to bind values, how to read rows."""
 
@@ -82,7 +95,9 @@ class Prepared:
         self.slots = tuple((n, b.required or b.value is None, None if b.required else b.effective_value)
                            for n, b in zip(names, binds))
         self.names = tuple(names)
-        self.all_given = all(given for _, given, _ in self.slots)
+        # where each parameter comes from in rows given as sequences of the `column_keys` values
+        self.row_order = ([list(column_keys).index(n) for n in names]
+                          if column_keys and sorted(names) == sorted(column_keys) else None)
         self.bind_processors = tuple(
             (i, p) for i, b in enumerate(binds) if (p := b.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
         self.types = [c.type for c in statement.selected_columns] if hasattr(statement, "selected_columns") else []
@@ -96,18 +111,6 @@ class Prepared:
         for i, process in self.bind_processors:
             params[i] = process(params[i])
         return tuple(params) if self.positional else dict(zip(self.names, params))
-
-    def many(self, rows: Sequence[Mapping[str, object]]) -> list:
-        """Return the DBAPI parameters for an executemany of `rows`, converted column by column."""
-        if not self.all_given or len(self.names) < 2:
-            return [self.parameters(row) for row in rows]
-        columns: list = list(zip(*map(itemgetter(*self.names), rows)))
-        for i, process in self.bind_processors:
-            columns[i] = map(process, columns[i])
-        if self.positional:
-            return list(zip(*columns))
-        names = self.names
-        return [dict(zip(names, values)) for values in zip(*columns)]
 
     def _read(self, rows: list, description) -> list[tuple]:
         if self.result_processors is None:  # the DBAPI type codes tell some dialects how to read a column
@@ -131,9 +134,14 @@ class Prepared:
         """Run a statement in the session's transaction; return the rows it matched."""
         return self._execute(s, self.parameters(values), many=False, fetch=False)
 
-    def execute_many(self, s: Session, rows: Sequence[Mapping[str, object]]) -> int:
-        """Run a statement once per row (executemany) in the session's transaction."""
-        return self._execute(s, self.many(rows), many=True, fetch=False) if rows else 0
+    def execute_rows(self, s: Session, rows: Sequence[Sequence[object]]) -> int:
+        """Run an INSERT once per row (executemany); each row the values of `column_keys`, in that order."""
+        if self.row_order is None:
+            raise ValueError("rows by position need a statement of exactly its column_keys")
+        if self.row_order != sorted(self.row_order):
+            rows = [[row[i] for i in self.row_order] for row in rows]
+        return self._execute(s, bind_columns(rows, self.names, self.bind_processors, self.positional, by_name=False),
+                             many=True, fetch=False) if rows else 0
 
     def _execute(self, s: Session, params, *, many: bool, fetch: bool):
         if s.autoflush:
@@ -176,6 +184,8 @@ def loaded(s: Session, model, values: Mapping[str, object]):
     mapper = inspect(model)
     key = mapper.identity_key_from_primary_key([values[c.key] for c in mapper.primary_key])
     obj = s.identity_map.get(key)
+    if obj is not None and inspect(obj).modified:
+        s.flush()  # its changes are the store's before the row's values are taken as committed
     if obj is None:
         obj = mapper.class_manager.new_instance()  # no constructor: the values are loaded state, no history
         instance_dict(obj).update(values)
