@@ -33,7 +33,6 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import accumulate
 from math import exp
-from operator import itemgetter
 from queue import Empty
 from typing import NamedTuple
 
@@ -53,6 +52,7 @@ from data.models import (
     Container,
     CustomsDistrict,
     Declaration,
+    DeclarationDocument,
     DeclStatus,
     DictEntry,
     EntryMethod,
@@ -60,11 +60,14 @@ from data.models import (
     Event,
     GoodsLine,
     Notification,
+    NumberSequence,
     Role,
     SigningMethod,
     User,
 )
 from data.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
+from data.prepared import bind_columns
+from data.workflow import certificate_prefix
 
 DEFAULT_END = date(2026, 10, 31)
 DAYS = 730
@@ -409,6 +412,19 @@ RETURN_REASONS = ("收货人英文名称与合同不一致，请核对后重新�
                   "缺少加工厂注册编号，请补充", "输往国家要求注明捕捞海域，请补充", "唛头信息不完整，请补充",
                   "品名英文描述不规范，请按输入国要求修改")
 SUSPEND_REASONS = ("等待实验室检测结果", "需企业补充原料来源证明", "待现场查验结果", "输入国要求核实中")
+# 随附单据 by direction: kind -> (code, Chinese name) in the attached_document dictionary (Jiucheng 3.4.3)
+ATTACHED_DOCUMENTS = {
+    "exit": {"contract": ("102001", "合同"), "invoice": ("102002", "发票"), "credit": ("102003", "信用证"),
+             "packing": ("102004", "装箱单"), "voucher": ("102040", "换证凭单"), "factory": ("102041", "厂检单"),
+             "registration": ("102045", "卫生注册证书"), "container": ("102047", "集装箱检验检疫结果单")},
+    "entry": {"contract": ("101001", "合同"), "invoice": ("101002", "发票"), "packing": ("101004", "装箱单"),
+              "bill": ("101005", "提单/运单"), "veterinary": ("101006", "兽医(卫生)证书"),
+              "phytosanitary": ("101007", "植物检疫证书"), "sanitary": ("101009", "卫生证书"),
+              "origin": ("101010", "原产地证书"), "no_wood": ("101025", "无木质包装证明")},
+}
+ANIMAL_CHAPTERS = frozenset({"01", "02", "03", "04", "05", "16"})
+PLANT_CHAPTERS = frozenset({"06", "07", "08", "09", "10", "11", "12", "13", "14", "44"})
+BANKS = ("BOC", "ICBC", "CCB", "ABC", "BOCOM")
 CONFIRM_NOTES = ("已按输入国要求调整证书附加声明，请确认", "已拟制证稿，请企业确认货物描述")
 REPLACE_REASONS = ("收货人名称变更，换发新证", "证书货物重量更正，换发新证", "输入国要求补充声明，换发新证",
                    "运输工具变更，换发新证")
@@ -633,10 +649,11 @@ def _find(entries: Sequence[EntryRef], codes: Sequence[str] = (), names: Sequenc
 # --- the row stream -----------------------------------------------------------------------------
 
 ID_TABLES: tuple[Table, ...] = tuple(m.__table__ for m in (
-    Enterprise, User, Notification, Declaration, GoodsLine, Container, CertificateApplication, ApplicationGoods,
-    Certificate, Event))
+    Enterprise, User, Notification, Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication,
+    ApplicationGoods, Certificate, Event))
 CHUNK_ORDER: tuple[Table, ...] = tuple(m.__table__ for m in (
-    Declaration, GoodsLine, Container, CertificateApplication, ApplicationGoods, Certificate, CertificateShare, Event))
+    Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication, ApplicationGoods, Certificate,
+    CertificateShare, Event))
 
 
 @dataclass(frozen=True)
@@ -690,11 +707,12 @@ class _Stream:
         self._prepare_goods()
         self._prepare_parties()
         self.buffers: dict[str, list[dict]] = {t.name: [] for t in CHUNK_ORDER}
-        self.cert_seq: dict[tuple[str, str, str], int] = {}
+        self.cert_seq: dict[str, int] = {}  # certificate number prefix -> last sequence value
         self.contract_seq = [0] * len(self.enterprises)
         self.pending: list[tuple] = []  # heap of (due, order, new status, reason, certificate) changes to come
         self.pending_order = 0
         self.last_declaration: dict[int, dict] = {}
+        self.day = -1  # the plan day being written; rows are flushed only between days
 
     # .. preparation (once per run) ...........................................................
 
@@ -748,11 +766,13 @@ class _Stream:
         self.trade_exit = _Weighted([general.code] + processing,
                                     [0.88] + [0.12 / max(1, len(processing))] * len(processing))
         docs = d["attached_document"]
-        self.doc_pool = {}
-        for direction in ("exit", "entry"):
-            fit = [e.code for e in docs if e.extra.get("direction") in (None, direction)] or [e.code for e in docs]
-            self.doc_pool[direction] = [sorted(self.rng.sample(fit, min(len(fit), k))) for k in (1, 2, 2, 3, 3, 4)
-                                        for _ in range(3)]
+        self.doc_code = {}  # (direction, kind) -> the attached-document code, where the dictionary has it
+        for direction, kinds in ATTACHED_DOCUMENTS.items():
+            fit = [e for e in docs if e.extra.get("direction") in (None, direction)]
+            for kind, (code, name_zh) in kinds.items():
+                found = _find(fit, (code,), (name_zh,))
+                if found:
+                    self.doc_code[(direction, kind)] = found.code
         self.hs = list(d["hs_code"])
 
     def _prepare_enterprises(self) -> None:
@@ -1067,6 +1087,7 @@ class _Stream:
         bits = self.bits
         buffers = self.buffers
         for day, n_orig, n_hist, n_open, n_entry in self._day_plan():
+            self.day = day
             day_end = self._ts(day + 1, 0)
             while self.pending and self.pending[0][0] < day_end:
                 self._due_change(*heapq.heappop(self.pending))
@@ -1087,6 +1108,9 @@ class _Stream:
         while self.pending:
             self._due_change(*heapq.heappop(self.pending))
         yield from self._flush()
+        if self.cert_seq:
+            yield NumberSequence.__table__, [{"prefix": prefix, "last_value": last}
+                                             for prefix, last in sorted(self.cert_seq.items())]
 
     def _flush(self) -> Iterator[tuple[Table, list[dict]]]:
         """Yield the buffered rows table by table, parents first, in batches of at most `batch_size`."""
@@ -1184,10 +1208,12 @@ class _Stream:
                "trade_mode": self.trade_exit.pick(rnd), "transport_mode": mode, "transport_means": means,
                "transport_no": voyage, "contract_no": contract, "bl_no": bl, "despatch_date": despatch,
                "customs_declaration_district": dist, "marks": marks,
-               "required_documents": self.doc_pool[direction][bits(4) % len(self.doc_pool[direction])],
+               # 所需单据: the certificate types applied for against it (more join while it is buffered)
+               "required_documents": [type_code] if direction == "exit" and type_code else [],
                "total_value": round(total, 2), "currency": currency, "status": status,
                "created_at": self._dt(ts), "updated_at": self._dt(ts + self._delay("receipt"))}
         self.buffers["declaration"].append(row)
+        self._documents(did, direction, ei, yy, contract, bl, country, dist, picks[0], bool(numbers))
         if direction == "entry":
             row.update(consignor_code=None, consignor_zh=None, consignor_en=buyer, consignor_address=buyer_address,
                        consignee_code=self.ent_reg[ei], consignee_zh=profile.name_zh, consignee_en=profile.name_en,
@@ -1221,7 +1247,45 @@ class _Stream:
         if numbers:
             values.update(container_no=" ".join(numbers), seal_no=" ".join(seals), containers=f"{spec}×{len(numbers)}")
         return {"id": did, "district": dist, "country": country, "lines": lines, "at": ts, "apps": 0,
-                "values": values}
+                "values": values, "required": row["required_documents"], "day": self.day}
+
+    def _documents(self, did: int, direction: str, ei: int, yy: str, contract: str, bl: str, country: str,
+                   dist: str, goods: int, containers: bool) -> None:
+        """Append the declaration's attached documents (随附单据) with plausible numbers of their own."""
+        bits, code = self.bits, self.doc_code
+        chapter = self.goods_templates[goods][0]["hs_code"][:2]
+        n = self.contract_seq[ei]
+        prefix = self.ent_prefix[ei]
+        docs = [("contract", contract), ("invoice", f"{prefix}-INV{yy}{n:05d}"),
+                ("packing", f"{prefix}-PL{yy}{n:05d}")]
+        if direction == "exit":
+            if bits(3) == 0:
+                docs.append(("credit", f"{BANKS[bits(2)]}LC{yy}{bits(20) % 10**6:06d}"))
+            if chapter in FOOD_CHAPTERS:
+                docs.append(("registration", self.production_units[ei][1]))
+            if bits(2) == 0:
+                docs.append(("factory", f"CJ{yy}{bits(17) % 10**5:05d}"))
+            if self.enterprises[ei].district != dist and bits(1):  # goods inspected at home, declared here
+                docs.append(("voucher", f"3{self.enterprises[ei].district[:2]}{yy}{bits(34) % 10**10:010d}"))
+            if containers and chapter in FOOD_CHAPTERS:
+                docs.append(("container", f"{dist[:2]}{yy}{bits(34) % 10**10:010d}"))
+        else:
+            docs.append(("bill", bl))
+            if chapter in ANIMAL_CHAPTERS:
+                docs.append(("veterinary", f"{country}{yy}{bits(27) % 10**8:08d}"))
+            elif chapter in PLANT_CHAPTERS:
+                docs.append(("phytosanitary", f"{country}{yy}{bits(27) % 10**8:08d}"))
+            elif chapter in FOOD_CHAPTERS:
+                docs.append(("sanitary", f"{country}{yy}{bits(27) % 10**8:08d}"))
+            if bits(1):
+                docs.append(("origin", f"{country}{yy}{bits(27) % 10**8:08d}"))
+            if bits(2) == 0:
+                docs.append(("no_wood", None))
+        rows = [(code[(direction, kind)], number) for kind, number in docs if (direction, kind) in code]
+        first = self._take("declaration_document", len(rows))
+        self.buffers["declaration_document"].extend(
+            {"id": first + k, "declaration_id": did, "seq": k + 1, "doc_code": doc_code, "doc_no": number}
+            for k, (doc_code, number) in enumerate(rows))
 
     def _entry_declaration(self, ts: int) -> None:
         """Append an entry declaration (imports need no certificate); recent ones may still be unsent."""
@@ -1241,8 +1305,12 @@ class _Stream:
         dist = self.issuing_pick.pick(rnd)
         ei = self.ent_pick[(type_code, dist)].pick(rnd)
         last = self.last_declaration.get(ei)
-        if last is not None and last["apps"] < 3 and ts - last["at"] < 3 * 86400 and rnd() < 0.25:
+        # another certificate for a declaration of the same day (still buffered: its 所需单据 can grow)
+        if last is not None and last["day"] == self.day and last["apps"] < 3 and ts - last["at"] < 3 * 86400 \
+                and rnd() < 0.25:
             decl = last
+            if type_code not in decl["required"]:
+                decl["required"].append(type_code)
         else:
             decl = self._declaration(ts - self._delay("prepare"), ei, dist, type_code, "exit")
             self.last_declaration[ei] = decl
@@ -1251,8 +1319,12 @@ class _Stream:
 
     def _application(self, ei: int, decl: dict, type_code: str, method: str, status: str, created: int,
                      submitted: int | None, reviewed: int | None, reviewer: int | None, comment: str | None,
-                     updated: int, version: int, needs_confirmation: bool) -> int:
-        """Append an application with its goods (copied from the declaration); return its id."""
+                     updated: int, version: int, needs_confirmation: bool) -> dict:
+        """Append an application with its goods (copied from the declaration); return its row.
+
+        Approved and issued ones were approved when last reviewed; an approved one has its certificate
+        number already (issued ones get their certificate's).
+        """
         aid = self._take("certificate_application")
         lines = decl["lines"]
         formats = self.formats[type_code]
@@ -1264,7 +1336,7 @@ class _Stream:
             if v is not None:
                 fields[k] = v
         at = datetime.fromtimestamp
-        self.buffers["certificate_application"].append({
+        row = {
             "id": aid, "declaration_id": decl["id"], "enterprise_id": self.ent_templates[ei]["enterprise_id"],
             "district_code": decl["district"], "cert_type_code": type_code, "format_code": code,
             "serial": f"{decl['apps']:02d}", "entry_method": method, "needs_confirmation": needs_confirmation,
@@ -1272,7 +1344,10 @@ class _Stream:
             "production_unit": self.production_units[ei][0],
             "submitted_at": at(submitted, UTC) if submitted else None,
             "reviewed_at": at(reviewed, UTC) if reviewed else None, "reviewer_id": reviewer,
-            "review_comment": comment, "created_at": at(created, UTC), "updated_at": at(updated, UTC)})
+            "review_comment": comment, "created_at": at(created, UTC), "updated_at": at(updated, UTC),
+            "approved_at": at(reviewed, UTC) if status == ISSUED or status == APPROVED else None,
+            "certificate_no": self._number(decl["district"], type_code, reviewed) if status == APPROVED else None}
+        self.buffers["certificate_application"].append(row)
         agid = self._take("application_goods", len(lines))
         origin = self.origin_text[ei]
         self.buffers["application_goods"].extend(
@@ -1281,7 +1356,7 @@ class _Stream:
              "quantity": line["quantity"], "quantity_unit": line["quantity_unit"], "weight": line["weight"],
              "weight_unit": line["weight_unit"], "packages": line["packages"], "package_type": line["package_type"]}
             for k, line in enumerate(lines))
-        return aid
+        return row
 
     def _events(self, steps: list[tuple[int, int | None, str, str | None]], obj_type: str, obj_id: int,
                 ent_id: int, dist: str | None, key: str = "reason") -> None:
@@ -1341,8 +1416,9 @@ class _Stream:
         steps, approved, comment = self._review_path(ts, path, user, officer)
         issued = min(self.end_ts, approved + self._delay("issue"))
         submitted = steps[1][0]
-        aid = self._application(ei, decl, type_code, method, ISSUED, ts, submitted, approved, officer,
+        app = self._application(ei, decl, type_code, method, ISSUED, ts, submitted, approved, officer,
                                 comment, issued, len(steps) + 1, path == "confirmation")
+        aid = app["id"]
         ent_id = self.ent_templates[ei]["enterprise_id"]
         self._events(steps, "application", aid, ent_id, dist)
         # the certificate, and whether it is later replaced or withdrawn (exact counts, streamed selection)
@@ -1360,10 +1436,21 @@ class _Stream:
         signing = CLOUD if rnd() < self.cloud_share[dist] else PAPER
         cert = self._certificate(aid, ent_id, dist, type_code, method, decl["country"], issued,
                                  self._date(submitted), signing, status, None, reason, changed, decl["apps"])
+        app["certificate_no"] = cert[1]  # the number it was approved under
         self._events([(issued, officer, "cert.issued", None)], "certificate", cert[0], ent_id, dist)
         if changed is not None:
             self.pending_order += 1
             heapq.heappush(self.pending, (changed, self.pending_order, status, reason, cert))
+
+    def _number(self, dist: str, type_code: str, ts: int) -> str:
+        """The next certificate number under its prefix: district, 2-digit year, type, 7-digit sequence.
+
+        The format of `data.workflow.next_certificate_no`; the last value per prefix is written to
+        `number_sequence` at the end, so that approvals after the demo continue from there.
+        """
+        prefix = certificate_prefix(dist, type_code, self._date(ts))
+        seq = self.cert_seq[prefix] = self.cert_seq.get(prefix, 0) + 1
+        return f"{prefix}{seq:07d}"
 
     def _certificate(self, aid: int, ent_id: int, dist: str, type_code: str, method: str, country: str,
                      issued: int, received: date, signing: str, status: str, replaces: tuple | None,
@@ -1371,10 +1458,7 @@ class _Stream:
         """Append a certificate (numbered per district, year and type) and its shares; return its summary."""
         cid = self._take("certificate")
         day = self._date(issued)
-        yy = f"{day.year % 100:02d}"
-        key = (dist, yy, type_code)
-        seq = self.cert_seq[key] = self.cert_seq.get(key, 0) + 1
-        number = f"{dist}{yy}{type_code:0>2}{seq:07d}"
+        number = self._number(dist, type_code, issued)
         paper = signing == PAPER
         self.buffers["certificate"].append({
             "id": cid, "certificate_no": number, "serial": f"{serial:02d}", "application_id": aid,
@@ -1453,7 +1537,7 @@ class _Stream:
         if len(steps) > 1:
             submitted = steps[1][0]
         aid = self._application(ei, decl, type_code, method, status, ts, submitted, reviewed, reviewer, comment,
-                                steps[-1][0], len(steps), status == AWAITING or status == CONFIRMED)
+                                steps[-1][0], len(steps), status == AWAITING or status == CONFIRMED)["id"]
         self._events(steps, "application", aid, ent_id, dist)
 
 
@@ -1479,7 +1563,6 @@ class InsertStatement:
         # columns the rows leave out but the model gives a Python-side default, as Core would fill them
         self.defaults = {c.key: c.default.arg(None) if c.default.is_callable else c.default.arg
                          for c in compiled.insert_prefetch if c.key not in keys}
-        self.getter = itemgetter(*self.keys)
         columns = {c.key: c for c in table.columns}
         impls = [(i, columns[k].type.dialect_impl(dialect)) for i, k in enumerate(self.keys)]
         self.processors = [(i, _quick(impl, p)) for i, impl in impls if (p := impl.bind_processor(dialect)) is not None]
@@ -1488,14 +1571,7 @@ class InsertStatement:
         """Return DBAPI parameters for `rows`: tuples for positional paramstyles, dicts otherwise."""
         if self.defaults:
             rows = [self.defaults | row for row in rows]
-        # column-wise: the type processors run over whole columns, the transposing is done by zip in C
-        columns = list(zip(*map(self.getter, rows)))
-        for i, process in self.processors:
-            columns[i] = map(process, columns[i])
-        if self.positional:
-            return list(zip(*columns))
-        keys = self.keys
-        return [dict(zip(keys, values)) for values in zip(*columns)]
+        return bind_columns(rows, self.keys, self.processors, self.positional)
 
 
 _PROBE_TIMES = (datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC), datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
@@ -1640,8 +1716,8 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
     """Write the demo data set into a store that holds reference data but no declarations or applications yet."""
     with engine.connect() as conn:
         ref = reference_snapshot(conn)
-        busy = [t.name for t in (Declaration.__table__, CertificateApplication.__table__, Certificate.__table__)
-                if conn.scalar(select(func.count()).select_from(t))]
+        busy = [t.name for t in (Declaration.__table__, CertificateApplication.__table__, Certificate.__table__,
+                                 NumberSequence.__table__) if conn.scalar(select(func.count()).select_from(t))]
         if busy:
             raise ValueError(f"the store already holds {', '.join(busy)} rows; generate demo data into a fresh store")
         accounts = [a.account.lower() for a in DEMO_ACCOUNTS]

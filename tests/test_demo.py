@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import Engine, func, insert, select, text
@@ -31,22 +32,26 @@ from data.models import (
     Container,
     CustomsDistrict,
     Declaration,
+    DeclarationDocument,
+    DictEntry,
     EntryMethod,
     Enterprise,
     Event,
     GoodsLine,
     Notification,
+    NumberSequence,
     Role,
     SigningMethod,
     User,
 )
 from data.reference import load_reference
+from data.workflow import next_certificate_no
 
 N = 400
 SEED = 7
 HASH = "demo-password-hash"
-DIGEST_TABLES = (Declaration, GoodsLine, Container, CertificateApplication, ApplicationGoods, Certificate,
-                 CertificateShare, Event, Enterprise, User, Notification)
+DIGEST_TABLES = (Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication, ApplicationGoods,
+                 Certificate, CertificateShare, Event, Enterprise, User, Notification, NumberSequence)
 # the receipt an application's last state change leaves, by the status it ends in
 LAST_RECEIPT = {
     AppStatus.DRAFT.value: "app.created",
@@ -184,6 +189,76 @@ def test_certificates_are_consistent_with_their_applications(demo_engine):
         assert (ent, dist, ctype) == (app_ent, app_dist, app_type)
     assert numbers == N
     assert by_district.most_common(1)[0][0] == "0903"
+
+
+def test_approved_applications_carry_their_certificate_number(demo_engine):
+    A, C = CertificateApplication, Certificate
+    with demo_engine.connect() as conn:
+        apps = conn.execute(select(A.id, A.status, A.certificate_no, A.approved_at, A.reviewed_at, A.district_code,
+                                   A.cert_type_code)).all()
+        first_certificate = dict(conn.execute(select(C.application_id, C.certificate_no)
+                                              .where(C.replaces_id.is_(None))).all())
+        sequences = dict(conn.execute(select(NumberSequence.prefix, NumberSequence.last_value)).all())
+        numbers = list(conn.scalars(select(C.certificate_no)))
+    given = [a for a in apps if a.status in (AppStatus.APPROVED.value, AppStatus.ISSUED.value)]
+    assert given and {a.status for a in given} == {AppStatus.APPROVED.value, AppStatus.ISSUED.value}
+    for a in apps:
+        if a.status == AppStatus.ISSUED.value:
+            assert a.certificate_no == first_certificate[a.id]
+        if a.status in (AppStatus.APPROVED.value, AppStatus.ISSUED.value):  # district, year, type, sequence
+            assert a.approved_at == a.reviewed_at and len(a.certificate_no) == 15 and a.certificate_no.isdigit()
+            assert a.certificate_no[:4] == a.district_code and a.certificate_no[6:8] == f"{a.cert_type_code:0>2}"
+            assert abs(int(a.certificate_no[4:6]) - a.approved_at.year % 100) <= 1
+        else:
+            assert a.certificate_no is None and a.approved_at is None
+    taken = [a.certificate_no for a in given] + numbers
+    assert len(set(a.certificate_no for a in given)) == len(given)
+    # the sequences continue after every number the demo gave, certificates and approvals alike
+    highest: dict[str, int] = {}
+    for number in taken:
+        highest[number[:8]] = max(highest.get(number[:8], 0), int(number[8:]))
+    assert sequences == highest
+
+
+def test_approval_after_the_demo_continues_the_numbers(demo_engine):
+    with make_session_factory(demo_engine)() as s:
+        prefix, last = s.execute(select(NumberSequence.prefix, NumberSequence.last_value)
+                                 .order_by(NumberSequence.last_value.desc()).limit(1)).one()
+        moment = datetime(2000 + int(prefix[4:6]), 6, 1, tzinfo=timezone.utc)
+        number = next_certificate_no(s, prefix[:4], prefix[6:8], moment)
+        assert number == f"{prefix}{last + 1:07d}"
+        assert s.scalar(select(func.count()).select_from(Certificate).where(Certificate.certificate_no == number)) == 0
+
+
+def test_declarations_list_their_documents_and_certificates(demo_engine):
+    D, Doc = Declaration, DeclarationDocument
+    with demo_engine.connect() as conn:
+        decls = {r.id: r for r in conn.execute(select(D.id, D.direction, D.contract_no, D.bl_no,
+                                                      D.required_documents))}
+        docs = conn.execute(select(Doc.declaration_id, Doc.seq, Doc.doc_code, Doc.doc_no)
+                            .order_by(Doc.declaration_id, Doc.seq)).all()
+        directions = dict(conn.execute(select(DictEntry.code, DictEntry.extra)
+                                       .where(DictEntry.dictionary == "attached_document")).all())
+        types = conn.execute(select(CertificateApplication.declaration_id, CertificateApplication.cert_type_code)).all()
+    by_declaration: dict[int, list] = {}
+    for d in docs:
+        by_declaration.setdefault(d.declaration_id, []).append(d)
+    assert set(by_declaration) == set(decls)
+    for decl_id, rows in by_declaration.items():
+        decl = decls[decl_id]
+        assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+        assert all(directions[r.doc_code]["direction"] == decl.direction for r in rows)
+        named = {r.doc_code[3:]: r.doc_no for r in rows}
+        assert named["001"] == decl.contract_no and named["002"] and named["004"]  # contract, invoice, packing list
+        if decl.direction == "entry":
+            assert named["005"] == decl.bl_no
+    assert len({r.doc_code for r in docs}) >= 8
+    applied: dict[int, set] = {}
+    for decl_id, type_code in types:
+        applied.setdefault(decl_id, set()).add(type_code)
+    for decl_id, decl in decls.items():  # 所需单据: the certificate types applied for, nothing else
+        assert sorted(decl.required_documents) == sorted(applied.get(decl_id, ()))
+        assert len(decl.required_documents) == len(set(decl.required_documents))
 
 
 def test_each_application_leaves_receipts_in_time_order(demo_engine):
