@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Text, bindparam, case, delete, func, insert, select, type_coerce, update
+from sqlalchemy import Text, bindparam, case, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -37,6 +37,7 @@ from data.models import (
     Event,
     GoodsLine,
 )
+from data.numbers import next_value
 from data.prepared import Statements, loaded, scope_condition, scope_parameters
 from data.scope import Actor, NotFound, row_scope
 from data.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
@@ -102,11 +103,15 @@ def new_application(s: Session, actor: Actor, *, declaration_id: int, format_cod
     return _create_draft(s, actor, decl, fmt, entry_method, data, now, {"entry_method": entry_method})
 
 
+def _highest_serial(s: Session, declaration_id: int) -> int:
+    serials = s.scalars(select(CertificateApplication.serial).where(CertificateApplication.declaration_id == declaration_id))
+    return max((int(x) for x in serials if x and x.isdigit()), default=0)
+
+
 def _create_draft(s: Session, actor: Actor, decl: Declaration, fmt: CertificateFormat, entry_method: str,
                   data: ApplicationInput, now: datetime, details: dict) -> CertificateApplication:
     """Add a draft for the declaration with the checked values and its receipt; the next 分证序号."""
-    serial = 1 + (s.scalar(select(func.count()).select_from(CertificateApplication)
-                           .where(CertificateApplication.declaration_id == decl.id)) or 0)
+    serial = next_value(s, f"serial:{decl.id}", lambda: _highest_serial(s, decl.id))
     app = CertificateApplication(
         declaration_id=decl.id, enterprise_id=decl.enterprise_id, district_code=decl.district_code,
         cert_type_code=fmt.cert_type_code, format_code=fmt.code, serial=f"{serial:02d}", entry_method=entry_method,

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,8 +41,8 @@ from data.models import (
     Enterprise,
     Event,
     GoodsLine,
-    NumberSequence,
 )
+from data.numbers import next_value
 from data.registration import PHONE_RE
 from data.scope import Actor, NotFound, row_scope
 
@@ -493,19 +491,13 @@ def inspection_prefix(direction: str, district_code: str, now: datetime) -> str:
 def next_inspection_no(s: Session, direction: str, district_code: str, now: datetime) -> str:
     """Hand out the next 15-digit inspection number; concurrent senders never get the same one."""
     prefix = inspection_prefix(direction, district_code, now)
-    key = f"decl:{prefix}"
-    bump = update(NumberSequence).where(NumberSequence.prefix == key) \
-        .values(last_value=NumberSequence.last_value + 1).returning(NumberSequence.last_value)
-    value = s.scalar(bump)
-    if value is None:  # first number under this prefix: start after any number already in the store
+
+    def highest_in_store() -> int:
         highest = s.scalar(select(func.max(Declaration.inspection_no)).where(
             Declaration.inspection_no.startswith(prefix, autoescape=True), func.length(Declaration.inspection_no) == 15))
-        start = int(highest[len(prefix):]) if highest and highest.isdigit() else 0
-        dialect = s.get_bind().dialect.name
-        insert_row = (pg_insert if dialect == "postgresql" else sqlite_insert)(NumberSequence)
-        s.execute(insert_row.values(prefix=key, last_value=start).on_conflict_do_nothing(index_elements=["prefix"]))
-        value = s.scalar(bump)
-    return f"{prefix}{value:010d}"
+        return int(highest[len(prefix):]) if highest and highest.isdigit() else 0
+
+    return f"{prefix}{next_value(s, f'decl:{prefix}', highest_in_store):010d}"
 
 
 # --- deleting and receipts ----------------------------------------------------------------------

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from data.models import AppStatus, Certificate, CertificateApplication, Event, NumberSequence
+from data.models import AppStatus, Certificate, CertificateApplication, Event
+from data.numbers import next_value
 from data.scope import Actor, NotFound, row_scope
 
 S = AppStatus
@@ -158,19 +157,7 @@ def certificate_prefix(district_code: str, cert_type_code: str, moment: datetime
 def next_certificate_no(s: Session, district_code: str, cert_type_code: str, now: datetime) -> str:
     """Hand out the next certificate number under its prefix; concurrent callers never get the same one."""
     prefix = certificate_prefix(district_code, cert_type_code, now)
-    value = _bump(s, prefix)
-    if value is None:  # first number under this prefix: start after any number already in the store
-        dialect = s.get_bind().dialect.name
-        insert_row = (pg_insert if dialect == "postgresql" else sqlite_insert)(NumberSequence)
-        s.execute(insert_row.values(prefix=prefix, last_value=_highest_in_store(s, prefix))
-                  .on_conflict_do_nothing(index_elements=["prefix"]))  # a concurrent first caller may win
-        value = _bump(s, prefix)
-    return f"{prefix}{value:07d}"
-
-
-def _bump(s: Session, prefix: str) -> int | None:
-    return s.scalar(update(NumberSequence).where(NumberSequence.prefix == prefix)
-                    .values(last_value=NumberSequence.last_value + 1).returning(NumberSequence.last_value))
+    return f"{prefix}{next_value(s, prefix, lambda: _highest_in_store(s, prefix)):07d}"
 
 
 def _highest_in_store(s: Session, prefix: str) -> int:

@@ -223,6 +223,9 @@ def test_only_a_draft_of_the_enterprise_is_deleted_and_the_deletion_is_logged(s,
                     .where(ApplicationGoods.application_id == draft_id)) == 0
     assert s.scalar(select(Event.code).where(Event.object_id == str(draft_id)).order_by(Event.id.desc())) \
         == "app.deleted"
+    # the deleted draft's 分证序号 is not handed out again: serials stay unique per declaration
+    later = smart_draft(s, users)
+    assert later.serial == "03" and draft.serial == "02"
 
 
 def test_apply_saves_with_every_check_then_submits(s, users):
