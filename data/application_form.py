@@ -267,12 +267,12 @@ _APPLICATION_TO_SAVE = Statements(_application_to_save_statement)
 @dataclass
 class _Clean:
     fields: dict[str, str]
-    lines: list[tuple]  # the goods, typed, one tuple per line in GOODS_COLUMNS order
+    columns: list[list]  # the goods, typed, column by column in GOODS_COLUMNS order
     needs_confirmation: bool
 
     @property
     def goods(self) -> list[dict]:
-        return [dict(zip(GOODS_COLUMNS, line)) for line in self.lines]
+        return [dict(zip(GOODS_COLUMNS, line)) for line in zip(*self.columns)]
 
 
 def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
@@ -297,13 +297,13 @@ def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft:
             errors[f"fields.{key}"] = problem
         else:
             fields[key] = value
-    lines, goods_errors = _clean_goods(columns, codes) if columns is not None else ([], {"goods": "too_many_goods"})
+    typed, goods_errors = _clean_goods(columns, codes) if columns is not None else ([], {"goods": "too_many_goods"})
     errors.update(goods_errors)
-    if not draft and not lines:
+    if not draft and not (typed and typed[0]):
         errors["goods"] = "goods_required"
     if errors:
         raise ApplicationInvalid(errors)
-    return _Clean(fields, lines, bool(data.needs_confirmation))
+    return _Clean(fields, typed, bool(data.needs_confirmation))
 
 
 def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) -> str | None:
@@ -375,8 +375,8 @@ def _packages(text: str) -> int | None | object:
     return int(text) if text.isdecimal() and len(text) <= 10 and int(text) <= 10**9 else BAD
 
 
-def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> tuple[list[tuple], dict[str, str]]:
-    """Check the goods (columns from `_goods_columns`); return the lines typed for the store, and the errors.
+def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> tuple[list[list], dict[str, str]]:
+    """Check the goods (columns from `_goods_columns`); return the columns typed for the store, and the errors.
 
     Typed: quantity and weight as Decimal, packages as int, empty optional texts as None. Whole columns
     are checked at once (a form has up to 999 lines); errors are named line by line, as the form shows them.
@@ -394,10 +394,10 @@ def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> t
             and package_types.issuperset(set(package_type) - {""})):
         errors = _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages,
                                package_type, known_hs, units, package_types)
-    lines = list(zip(hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity,
-                     [v or None for v in quantity_unit], weight, [v or None for v in weight_unit], packages,
-                     [v or None for v in package_type]))
-    return lines, errors
+    typed = [hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity,
+             [v or None for v in quantity_unit], weight, [v or None for v in weight_unit], packages,
+             [v or None for v in package_type]]
+    return typed, errors
 
 
 def _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type,
@@ -436,9 +436,9 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime
         set_committed_value(app, key, value)
     set_committed_value(app, "version", app.version + 1)
     _DELETE_GOODS.execute(s, (), {"application_id": app.id})
-    if clean.lines:
-        application_id = app.id
-        _INSERT_GOODS.get(s).execute_rows(s, [(application_id, n, *line) for n, line in enumerate(clean.lines, 1)])
+    lines = len(clean.columns[0]) if clean.columns else 0
+    if lines:
+        _INSERT_GOODS.get(s).execute_columns(s, [[app.id] * lines, range(1, lines + 1), *clean.columns])
     s.expire(app, ["goods"])
 
 

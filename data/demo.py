@@ -16,7 +16,8 @@ bare DBAPI insert (see bench/seed.py).
 Volumes and shares mimic the Liaoning single-window manual: issuing districts and their cloud-signing
 share follow the 5.9.3 table; every workflow state of 5.8.1 occurs; all four entry methods and all
 certificate types are present. Timestamps cover two years ending on `end` (not today), so a seed
-always gives the same rows.
+always gives the same rows. Approved applications carry their certificate number, and
+`number_sequence` holds the last number of each prefix: approvals after the demo continue from there.
 """
 from __future__ import annotations
 
@@ -65,8 +66,8 @@ from data.models import (
     SigningMethod,
     User,
 )
-from data.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
 from data.prepared import bind_columns
+from data.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
 from data.workflow import certificate_prefix
 
 DEFAULT_END = date(2026, 10, 31)

@@ -63,12 +63,13 @@ def scope_condition(model, kind: str, count: int) -> ColumnElement[bool]:
     return true() if kind == "all" else false()
 
 
-def bind_columns(rows: Sequence, names: Sequence[str], processors: Sequence[tuple[int, Callable]], positional: bool,
-                 by_name: bool = True) -> list:
-    """DBAPI parameters of many rows (mappings, or sequences in `names` order): tuples for positional
-    styles, dicts otherwise. Column-wise: each type processor runs over a whole column, zip transposes in C.
+def bind_columns(rows: Sequence[Mapping[str, object]], names: Sequence[str],
+                 processors: Sequence[tuple[int, Callable]], positional: bool) -> list:
+    """DBAPI parameters of many rows: tuples in `names` order (positional styles) or dicts.
+
+    Column-wise: each type processor runs over a whole column, and zip transposes in C.
     """
-    columns: list = list(zip(*map(itemgetter(*names), rows))) if by_name else list(zip(*rows))
+    columns: list = list(zip(*map(itemgetter(*names), rows)))
     for i, process in processors:
         columns[i] = map(process, columns[i])
     if positional:
@@ -134,14 +135,16 @@ class Prepared:
         """Run a statement in the session's transaction; return the rows it matched."""
         return self._execute(s, self.parameters(values), many=False, fetch=False)
 
-    def execute_rows(self, s: Session, rows: Sequence[Sequence[object]]) -> int:
-        """Run an INSERT once per row (executemany); each row the values of `column_keys`, in that order."""
+    def execute_columns(self, s: Session, columns: Sequence[Sequence[object]]) -> int:
+        """Run an INSERT once per row (executemany), the values given column by column in `column_keys` order."""
         if self.row_order is None:
-            raise ValueError("rows by position need a statement of exactly its column_keys")
-        if self.row_order != sorted(self.row_order):
-            rows = [[row[i] for i in self.row_order] for row in rows]
-        return self._execute(s, bind_columns(rows, self.names, self.bind_processors, self.positional, by_name=False),
-                             many=True, fetch=False) if rows else 0
+            raise ValueError("values by position need a statement of exactly its column_keys")
+        columns = [columns[i] for i in self.row_order]
+        for i, process in self.bind_processors:
+            columns[i] = map(process, columns[i])
+        params = (list(zip(*columns)) if self.positional
+                  else [dict(zip(self.names, values)) for values in zip(*columns)])
+        return self._execute(s, params, many=True, fetch=False) if params else 0
 
     def _execute(self, s: Session, params, *, many: bool, fetch: bool):
         if s.autoflush:

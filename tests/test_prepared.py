@@ -8,33 +8,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 import data.application_form as form
-from auth.permissions import role_permissions
 from data.application_form import ApplicationInput, new_application, save_application
 from data.applications import ApplicationFilter, list_applications
 from data.declarations import DeclarationFilter, list_declarations
-from data.models import ApplicationGoods, CertificateApplication, Container, Declaration, User
+from data.models import ApplicationGoods, CertificateApplication, Container, Declaration
 from data.prepared import loaded
 from data.reference import load_reference
-from data.scope import actor_for
 from data.workflow import WorkflowError
+from tests.test_applications import actor, s  # noqa: F401 - the same helper and session fixture
 
 HS = "0303630000"
 STATUSES = ("draft", "submitted", "under_review", "suspended", "confirmed", "issued", "returned")
 START = datetime(2026, 5, 1, 8, tzinfo=timezone.utc)
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
-
-
-@pytest.fixture
-def s(app, users):
-    with app.server.extensions["certdash"].sessions() as session:
-        yield session
 
 
 @pytest.fixture
@@ -111,8 +98,8 @@ def test_listeners_see_the_statements_and_database_errors_are_sqlalchemys(s, use
         event.remove(engine, "before_cursor_execute", listener)
     assert any("FROM declaration" in sql and "container" in sql for sql in seen)
     with pytest.raises(IntegrityError):  # a goods line of no application: the foreign key refuses it
-        form._INSERT_GOODS.get(s).execute_rows(s, [(10**9, 1, HS, "冻鱼", None, None, Decimal(1), None, None, None,
-                                                    None, None)])
+        form._INSERT_GOODS.get(s).execute_columns(s, [[10**9], [1], [HS], ["冻鱼"], [None], [None], [Decimal(1)], [None],
+                                                       [None], [None], [None], [None]])
     s.rollback()
 
 
