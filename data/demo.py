@@ -1746,4 +1746,15 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
             counts[name] = counts.get(name, 0) + len(params)
             if progress is not None and name == "certificate":
                 progress(counts[name], certificates)
+        _continue_id_sequences(conn)
     return DemoSummary(counts, tuple(a.account.lower() for a in stream.accounts), seed)
+
+
+def _continue_id_sequences(conn: Connection) -> None:
+    """Rows inserted with their ids leave PostgreSQL's id sequences behind: move them past the highest id."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite gives the next rowid after the highest one
+    for table in ID_TABLES:
+        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                             f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)")
+    conn.commit()

@@ -220,6 +220,14 @@ def test_approved_applications_carry_their_certificate_number(demo_engine):
     assert sequences == highest
 
 
+def test_rows_added_after_the_demo_get_new_ids(demo_engine):
+    with make_session_factory(demo_engine)() as s:
+        highest = s.scalar(select(func.max(Event.id)))
+        s.add(Event(code="app.created", object_type="application", object_id="1", message="after the demo"))
+        s.flush()
+        assert s.scalar(select(func.max(Event.id))) == highest + 1
+
+
 def test_approval_after_the_demo_continues_the_numbers(demo_engine):
     with make_session_factory(demo_engine)() as s:
         prefix, last = s.execute(select(NumberSequence.prefix, NumberSequence.last_value)
