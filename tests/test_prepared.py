@@ -16,6 +16,7 @@ from data.declarations import DeclarationFilter, list_declarations
 from data.models import ApplicationGoods, CertificateApplication, Container, Declaration
 from data.prepared import loaded
 from data.reference import load_reference
+from data.scope import NotFound
 from data.workflow import WorkflowError
 from tests.test_applications import actor, s  # noqa: F401 - the same helper and session fixture
 
@@ -148,6 +149,13 @@ def test_a_save_stores_what_the_orm_reads_back(s, users, draft, app):
     # the object the session holds stays in step: a second save at its version works
     again = save_application(s, ent, draft, ApplicationInput({}, goods(1)), version=saved.version, draft=True)
     assert again is saved and again.version == version + 2 and len(again.goods) == 1
+
+
+def test_a_save_outside_the_scope_is_not_found(s, users, draft):
+    with pytest.raises(NotFound):  # another enterprise's draft: the same answer as an unknown id
+        save_application(s, actor(s, "ent_b_oper"), draft, ApplicationInput({}, goods(1)), version=2, draft=True)
+    with pytest.raises(NotFound):
+        save_application(s, actor(s, "ent_a_oper"), 10**9, ApplicationInput({}, goods(1)), version=1, draft=True)
 
 
 def test_every_wrong_cell_is_named_line_by_line(s, users, draft):
