@@ -22,7 +22,7 @@ from data.application_form import (
 )
 from data.models import CertificateTemplate
 from layouts.applications import ENTRY_LABELS
-from layouts.common import page_header, status_badge
+from layouts.common import grid_locale, page_header, status_badge
 from layouts.register import reason_text
 
 Choices = dict[str, list[tuple[str, str, str]]]  # dictionary -> (code, Chinese name, English name)
@@ -195,7 +195,8 @@ def _goods_columns(t: Translator, choices: Choices, editable: bool) -> list[dict
 def goods_editor(t: Translator, form_ids: FormIds, goods: list[dict[str, str]], choices: Choices,
                  *, editable: bool = True) -> html.Div:
     """The goods lines as an editable grid (double-click or type into a cell), with add and delete buttons."""
-    options: dict = {"stopEditingWhenCellsLoseFocus": True, "domLayout": "autoHeight", "tooltipShowDelay": 0}
+    options: dict = {"stopEditingWhenCellsLoseFocus": True, "domLayout": "autoHeight", "tooltipShowDelay": 0,
+                     "localeText": grid_locale(t)}
     if editable:
         options["rowSelection"] = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True,
                                    "enableClickSelection": False}
@@ -207,7 +208,7 @@ def goods_editor(t: Translator, form_ids: FormIds, goods: list[dict[str, str]], 
     return html.Div([
         buttons,
         dag.AgGrid(id=form_ids.goods, columnDefs=_goods_columns(t, choices, editable), rowData=goods_rows(goods),
-                   getRowId="params.data.rid", defaultColDef={"resizable": True, "sortable": False},
+                   getRowId="`${params.data.rid}`", defaultColDef={"resizable": True, "sortable": False},
                    dashGridOptions=options, className="ag-theme-alpine", style={"width": "100%"}),
         html.Div(id=form_ids.goods_errors, className="invalid-feedback d-block"),
         dbc.FormText(t("Double-click a cell (or select it and type) to edit; Enter or Tab keeps the value."))

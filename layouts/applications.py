@@ -79,7 +79,7 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
                     md=3),
             dbc.Col(html.Div(id=ids.APPS_TOTAL, className="pt-2 text-muted"), md=1),
         ], className="mb-3 g-2"),
-        paged_grid(ids.APPS_TABLE, ids.APPS_PAGER, columns),
+        paged_grid(t, ids.APPS_TABLE, ids.APPS_PAGER, columns),
     ])
 
 

@@ -42,7 +42,7 @@ def audit_page(t: Translator) -> html.Div:
             dbc.Col(date_range(t, ids.AUDIT_DATES), md=3),
             dbc.Col(html.Div(id=ids.AUDIT_TOTAL, className="pt-2 text-muted"), md=2),
         ], className="mb-3 g-2"),
-        paged_grid(ids.AUDIT_TABLE, ids.AUDIT_PAGER, columns),
+        paged_grid(t, ids.AUDIT_TABLE, ids.AUDIT_PAGER, columns),
     ])
 
 

@@ -53,13 +53,19 @@ def count_card(label: str, value: str, card_id: dict | str | None = None) -> dbc
     return dbc.Card(body, id=card_id, className="h-100 shadow-sm") if card_id else dbc.Card(body, className="h-100 shadow-sm")
 
 
-def paged_grid(grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
+def grid_locale(t: Translator) -> dict:
+    """AG Grid's own texts (the empty-grid overlay), in the page's language: for dashGridOptions' localeText."""
+    return {"noRowsToShow": t("No rows to show"), "loadingOoo": t("Loading…")}
+
+
+def paged_grid(t: Translator, grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
     """A read-only grid showing one page of rows, with the pager under it; rows come from a callback."""
     return html.Div([
         dag.AgGrid(id=grid_id, columnDefs=columns, rowData=[],
                    defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
                    columnSize="responsiveSizeToFit",
-                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True},
+                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True,
+                                    "localeText": grid_locale(t)},
                    className="ag-theme-alpine"),
         dbc.Pagination(id=pager_id, max_value=1, active_page=1, fully_expanded=False, first_last=True,
                        previous_next=True, className="mt-2"),

@@ -21,6 +21,7 @@ from data.goods_rows import (
     totals,
 )
 from data.models import GoodsLine
+from layouts.common import grid_locale
 from layouts.declarations import DECL_STATUS_LABELS
 from layouts.enterprise_settings import reason as settings_reason
 from layouts.party_book import PARTY_REASONS
@@ -353,8 +354,8 @@ def _goods(t: Translator, form: DeclarationForm, choices: dict[str, list[Choice]
     columns.append({"headerName": t("Problems"), "field": "problems", "cellClass": "text-danger", "minWidth": 220})
     grid = dag.AgGrid(id=ids.DECLF_GOODS_GRID, columnDefs=columns, rowData=goods_row_data(form.data.goods),
                       defaultColDef={"resizable": True, "sortable": False, "minWidth": 90},
-                      getRowId="params.data.seq",
-                      dashGridOptions={"domLayout": "autoHeight",
+                      getRowId="`${params.data.seq}`",
+                      dashGridOptions={"domLayout": "autoHeight", "localeText": grid_locale(t),
                                        "rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                         "enableClickSelection": True}},
                       className="ag-theme-alpine")
@@ -413,12 +414,13 @@ def _containers(t: Translator, form: DeclarationForm) -> list:
         {"headerName": t("Problems"), "field": "problems", "editable": False, "cellClass": "text-danger",
          "minWidth": 220},
     ]
-    options = {"domLayout": "autoHeight", "stopEditingWhenCellsLoseFocus": True, "singleClickEdit": True}
+    options = {"domLayout": "autoHeight", "stopEditingWhenCellsLoseFocus": True, "singleClickEdit": True,
+               "localeText": grid_locale(t)}
     if editable:
         options["rowSelection"] = {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True,
                                    "enableClickSelection": False}
     grid = dag.AgGrid(id=ids.DECLF_CONTAINER_GRID, columnDefs=columns, rowData=container_row_data(form.data.containers),
-                      defaultColDef={"resizable": True, "sortable": False}, getRowId="params.data.seq",
+                      defaultColDef={"resizable": True, "sortable": False}, getRowId="`${params.data.seq}`",
                       dashGridOptions=options, className="ag-theme-alpine")
     buttons = html.Div([
         dbc.Button(t("Add container"), id=ids.DECLF_CONTAINER_ADD, color="primary", size="sm", className="me-2"),

@@ -51,7 +51,7 @@ def declarations_page(t: Translator, editable: bool = False) -> html.Div:
             dbc.Col(html.Div(id=ids.DECL_PAGE, className="pt-2 text-muted"), md=2),
         ], className="mb-2 g-2"),
         dbc.Row(filters, className="g-2 mb-2"),
-        paged_grid(ids.DECL_TABLE, ids.DECL_PAGER, columns),
+        paged_grid(t, ids.DECL_TABLE, ids.DECL_PAGER, columns),
         _whole_declaration_import(t) if editable else None,
     ])
 

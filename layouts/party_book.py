@@ -64,14 +64,14 @@ def _grid(t: Translator) -> html.Div:
         {"headerName": t("Address"), "field": "address"},
         {"headerName": t("Contact"), "field": "contact", "maxWidth": 180},
     ]
-    grid = paged_grid(ids.PARTY_TABLE, ids.PARTY_PAGER, columns)
+    grid = paged_grid(t, ids.PARTY_TABLE, ids.PARTY_PAGER, columns)
     table = grid.children[0]
     # rows are picked with check boxes (Jiucheng's 编辑/删除 act on the checked rows); a row keeps its
     # check across redraws by its entry id
     table.dashGridOptions = {**table.dashGridOptions,
                              "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True,
                                               "enableClickSelection": False}}
-    table.getRowId = "params.data.id"
+    table.getRowId = "`${params.data.id}`"
     return grid
 
 

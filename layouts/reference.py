@@ -46,7 +46,7 @@ def reference_page(t: Translator, names: tuple[str, ...]) -> html.Div:
                 ],
                 className="mb-3 g-2",
             ),
-            paged_grid(ids.REF_TABLE, ids.REF_PAGER, columns),
+            paged_grid(t, ids.REF_TABLE, ids.REF_PAGER, columns),
         ]
     )
 
