@@ -45,18 +45,18 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
     statuses = [{"label": t(label), "value": code} for code, label in APP_STATUS_LABELS.items()]
     default = ["submitted", "under_review", "suspended", "confirmed"] if review else []
     columns = [
-        {"headerName": t("Inspection no."), "field": "inspection_no", "maxWidth": 170,
-         "cellRenderer": "markdown", "linkTarget": "_self"},
-        {"headerName": t("Consignor (Chinese/foreign)"), "field": "consignor"},
-        {"headerName": t("Consignee (Chinese/foreign)"), "field": "consignee"},
-        {"headerName": t("Certificate"), "field": "cert_type"},
-        {"headerName": t("Destination"), "field": "dest_country", "maxWidth": 110},
-        {"headerName": t("Inspection date"), "field": "inspection_date", "maxWidth": 130},
+        {"headerName": t("Inspection no."), "field": "inspection_no", "minWidth": 170, "maxWidth": 190,
+         "cellRenderer": "markdown"},
+        {"headerName": t("Consignor (Chinese/foreign)"), "field": "consignor", "minWidth": 140},
+        {"headerName": t("Consignee (Chinese/foreign)"), "field": "consignee", "minWidth": 140},
+        {"headerName": t("Certificate"), "field": "cert_type", "minWidth": 150},
+        {"headerName": t("Destination"), "field": "dest_country", "minWidth": 110, "maxWidth": 130},
+        {"headerName": t("Inspection date"), "field": "inspection_date", "minWidth": 130, "maxWidth": 150},
         {"headerName": t("Declared district"), "field": "district"},
         {"headerName": t("Applied"), "field": "submitted_at"},
         {"headerName": t("Reviewed"), "field": "reviewed_at"},
         {"headerName": t("Review opinion"), "field": "review_comment"},
-        {"headerName": t("Status"), "field": "status", "maxWidth": 130},
+        {"headerName": t("Status"), "field": "status", "minWidth": 110, "maxWidth": 150},
     ]
     title = t("Review queue") if review else t("Certificate applications")
     return html.Div([

@@ -21,16 +21,16 @@ TEXT_FILTERS = (
 
 
 def declarations_page(t: Translator, editable: bool = False) -> html.Div:
-    link = {"cellRenderer": "markdown", "linkTarget": "_self"} if editable else {}
+    link = {"cellRenderer": "markdown"} if editable else {}
     columns = [
-        {"headerName": t("Entry no."), "field": "entry_no", "maxWidth": 170, **link},
-        {"headerName": t("Inspection no."), "field": "inspection_no", "maxWidth": 170, **link},
-        {"headerName": t("Status"), "field": "status", "maxWidth": 130},
+        {"headerName": t("Entry no."), "field": "entry_no", "minWidth": 170, "maxWidth": 190, **link},
+        {"headerName": t("Inspection no."), "field": "inspection_no", "minWidth": 170, "maxWidth": 190, **link},
+        {"headerName": t("Status"), "field": "status", "minWidth": 140, "maxWidth": 160},
         {"headerName": t("Consignee"), "field": "consignee"},
         {"headerName": t("Contract no."), "field": "contract_no"},
         {"headerName": t("B/L no."), "field": "bl_no"},
-        {"headerName": t("Destination"), "field": "dest_country", "maxWidth": 110},
-        {"headerName": t("Inspection date"), "field": "inspection_date", "maxWidth": 140},
+        {"headerName": t("Destination"), "field": "dest_country", "minWidth": 120, "maxWidth": 140},
+        {"headerName": t("Inspection date"), "field": "inspection_date", "minWidth": 130, "maxWidth": 150},
     ]
     filters = [dbc.Col(dbc.Input(id={"type": ids.DECL_FILTER, "name": name}, placeholder=t(label), maxLength=64,
                                  debounce=True), md=3, className="mb-2") for name, label in TEXT_FILTERS]
