@@ -100,9 +100,9 @@ def parties_page(t: Translator) -> html.Div:
             dbc.Col([
                 dbc.Button(t("New"), id=ids.PARTY_NEW, color="primary", className="me-2"),
                 dbc.Button(t("Edit"), id=ids.PARTY_EDIT, color="secondary", outline=True, className="me-2"),
-                dcc.ConfirmDialogProvider(
+                html.Div(dcc.ConfirmDialogProvider(  # the provider is a block: kept on the buttons' line
                     dbc.Button(t("Delete"), color="danger", outline=True),
-                    id=ids.PARTY_DELETE, message=t("Delete the selected entries?")),
+                    id=ids.PARTY_DELETE, message=t("Delete the selected entries?")), className="d-inline-block"),
             ], md=5),
             dbc.Col(html.Div(id=ids.PARTY_PAGE, className="pt-2 text-muted"), md=3),
         ], className="mb-2 g-2"),

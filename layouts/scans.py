@@ -72,8 +72,8 @@ def _row(t: Translator, r: ScanRow, can_change: bool) -> html.Tr:
                 dbc.Button(t("Delete"), size="sm", color="danger", outline=True),
                 id={"type": ids.APPV_SCAN_DELETE, "index": r.id},
                 message=t("Delete the scan {name}?", name=r.filename)),
-            html.Div(id={"type": ids.APPV_SCAN_UPLOAD_STATUS, "index": r.id}, className="small"),
-        ], className="text-nowrap")))
+            html.Div(id={"type": ids.APPV_SCAN_UPLOAD_STATUS, "index": r.id}, className="small w-100"),
+        ], className="d-flex flex-wrap text-nowrap")))  # Replace and Delete side by side, the status under them
     return html.Tr(cells)
 
 
