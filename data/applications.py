@@ -149,8 +149,9 @@ def _page_statement(kind: str, scopes: int, statuses: int, by_prefix: bool, insp
     runs = []
     for scope_value in leads:
         for status in parameter_names("status", statuses):
-            run = (select(A.id.label("id"), applied.label("at"))
-                   .where(lead == scope_value, A.status == value(status, A.status), *conditions)
+            run = (select(A.id.label("id"), applied.label("at"))  # the whole scope rule too, not only its lead
+                   .where(lead == scope_value, A.status == value(status, A.status), scope_condition(A, kind, scopes),
+                          *conditions)
                    .order_by(ordered(applied), ordered(A.id)).limit(value("window", A.id)).subquery())
             runs.append(select(run.c.id, run.c.at))
     candidates = (union_all(*runs) if len(runs) > 1 else runs[0]).subquery("candidates")

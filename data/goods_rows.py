@@ -87,7 +87,7 @@ def known_codes(s: Session, wanted: dict[str, set[str]]) -> dict[str, set[str]]:
     shape = []
     for i, (name, codes) in enumerate(asked):
         size = _bucket(len(codes))  # few statement shapes: the list is padded by repeating its last code
-        params[f"dictionary_{i}"] = name
+        params[f"dictionary__{i}"] = name
         params.update(zip(parameter_names(f"code_{i}", size), codes + codes[-1:] * (size - len(codes))))
         shape.append(size)
     for name, code in _CODES.rows(s, tuple(shape), params):
@@ -104,7 +104,7 @@ def _bucket(count: int) -> int:
 
 def _codes_statement(*sizes: int):
     return select(DictEntry.dictionary, DictEntry.code).where(DictEntry.active.is_(True), or_(*(
-        (DictEntry.dictionary == bindparam(f"dictionary_{i}", type_=DictEntry.dictionary.type))
+        (DictEntry.dictionary == bindparam(f"dictionary__{i}", type_=DictEntry.dictionary.type))
         & one_of(DictEntry.code, f"code_{i}", size) for i, size in enumerate(sizes))))
 
 

@@ -29,8 +29,11 @@ MAX_SHAPES = 512
 
 @functools.cache
 def parameter_names(prefix: str, count: int) -> tuple[str, ...]:
-    """Names of `count` parameters standing for the values of one IN list (`status_0`, `status_1` ...)."""
-    return tuple(f"{prefix}_{i}" for i in range(count))
+    """Names of `count` parameters standing for the values of one IN list (`status__0`, `status__1` ...).
+
+    Two underscores: SQLAlchemy names the parameters it makes up itself `status_1`, `status_2` ...
+    """
+    return tuple(f"{prefix}__{i}" for i in range(count))
 
 
 def one_of(column, prefix: str, count: int):
@@ -82,25 +85,36 @@ class Prepared:
 
     def __init__(self, statement: Executable, dialect: Dialect, column_keys: Sequence[str] | None = None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
-        if compiled.post_compile_params or compiled.literal_execute_params:
-            raise ValueError("a prepared statement takes one bound parameter per value (no expanding IN)")
         if compiled.insert_prefetch or compiled.update_prefetch:
             names = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
             raise ValueError(f"a prepared statement must carry every value itself: {', '.join(names)}")
-        self.sql: str = compiled.string
+        given = {b.key for b in compiled.binds.values() if b.required or (b.value is None and b.callable is None)}
+        expanding = [*compiled.post_compile_params, *compiled.literal_execute_params]
+        if any(b.key in given for b in expanding):
+            raise ValueError("a prepared statement takes one bound parameter per value given (no expanding IN)")
         self.dialect = dialect
         self.positional = bool(compiled.positiontup)
-        names = list(compiled.positiontup) if self.positional else list(compiled.construct_params(_check=False))
-        binds = [compiled.binds[n] for n in names]
+        if expanding:  # IN lists of the statement's own values (a scope rule's statuses): written out once
+            state = compiled.construct_expanded_state(dict.fromkeys(given))
+            self.sql: str = state.statement
+            names = list(state.positiontup) if self.positional else list(state.parameters)
+            constants = state.parameters
+            types = {part: compiled.binds[name].type for name, parts in state.parameter_expansion.items()
+                     for part in parts}
+        else:
+            self.sql = compiled.string
+            names = list(compiled.positiontup) if self.positional else list(compiled.construct_params(_check=False))
+            constants = {n: compiled.binds[n].effective_value for n in names if n not in given}
+            types = {}
+        types = [types.get(n) or compiled.binds[n].type for n in names]
         # (name, the caller gives it, constant): literals of the statement (`version + 1`) are constants
-        self.slots = tuple((n, b.required or b.value is None, None if b.required else b.effective_value)
-                           for n, b in zip(names, binds))
+        self.slots = tuple((n, n in given, constants.get(n)) for n in names)
         self.names = tuple(names)
         # where each parameter comes from in rows given as sequences of the `column_keys` values
         self.row_order = ([list(column_keys).index(n) for n in names]
                           if column_keys and sorted(names) == sorted(column_keys) else None)
         self.bind_processors = tuple(
-            (i, p) for i, b in enumerate(binds) if (p := b.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
+            (i, p) for i, t in enumerate(types) if (p := t.dialect_impl(dialect).bind_processor(dialect)) is not None)
         self.types = [c.type for c in statement.selected_columns] if hasattr(statement, "selected_columns") else []
         self.result_processors: list[tuple[int, Callable]] | None = None
 
