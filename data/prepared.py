@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 from sqlalchemy.sql import Executable
 
-from data.scope import Actor, scope_kind
+from data.scope import Actor, customs_visible, scope_kind
 
 MAX_SHAPES = 512
 
@@ -62,7 +62,7 @@ def scope_condition(model, kind: str, count: int) -> ColumnElement[bool]:
     if kind == "enterprise":
         return model.enterprise_id == bindparam("scope", type_=model.enterprise_id.type)
     if kind == "districts":
-        return one_of(model.district_code, "scope", count)
+        return one_of(model.district_code, "scope", count) & customs_visible(model)
     return true() if kind == "all" else false()
 
 

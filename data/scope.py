@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, and_, false, literal_column, select, true
 from sqlalchemy.orm import Session
 
 from data.models import CustomsDistrict, Role, User
@@ -83,6 +83,20 @@ def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
     )
 
 
+# What customs staff may see of an enterprise's work: nothing it has not sent yet. A draft
+# application (暂存) and a declaration still draft or saved (暂存/保存) are the enterprise's own.
+CUSTOMS_HIDDEN_STATUSES = {"certificate_application": ("draft",), "declaration": ("draft", "saved")}
+
+
+def customs_visible(model) -> ColumnElement[bool]:
+    """Return the condition hiding the enterprise's unsent rows of `model` from customs staff."""
+    hidden = CUSTOMS_HIDDEN_STATUSES.get(getattr(model, "__tablename__", ""))
+    if not hidden:
+        return true()
+    # literal statuses, not bound values: statements prepared once (data/prepared.py) keep their parameters
+    return and_(*(model.status != literal_column(f"'{status}'") for status in hidden))
+
+
 def row_scope(actor: Actor, model) -> ColumnElement[bool]:
     """Return the WHERE clause limiting `model` (with enterprise_id / district_code) to the actor."""
     if actor.is_admin:
@@ -90,7 +104,7 @@ def row_scope(actor: Actor, model) -> ColumnElement[bool]:
     if actor.is_enterprise and actor.enterprise_id is not None:
         return model.enterprise_id == actor.enterprise_id
     if actor.is_customs and actor.district_codes:
-        return model.district_code.in_(sorted(actor.district_codes))
+        return model.district_code.in_(sorted(actor.district_codes)) & customs_visible(model)
     return false()
 
 

@@ -31,6 +31,21 @@ def test_each_sees_only_their_own(s, users, account, expected):
     assert ids == {users.application_ids[k] for k in expected}
 
 
+def test_a_draft_is_the_enterprises_own_until_it_is_applied_for(s, users):
+    app_id = users.application_ids["A-0901"]
+    s.get(CertificateApplication, app_id).status = "draft"
+    s.commit()
+    officer, enterprise = actor(s, "officer0901"), actor(s, "ent_a_oper")
+    assert app_id not in {r.id for r in list_applications(s, officer, ApplicationFilter()).rows}
+    assert app_id not in {r.id for r in list_applications(s, officer, ApplicationFilter(statuses=("draft",))).rows}
+    with pytest.raises(NotFound):
+        application_detail(s, officer, app_id)
+    assert application_detail(s, enterprise, app_id).status == "draft"
+    s.get(CertificateApplication, app_id).status = "returned"  # a returned one stays in the officer's sight
+    s.commit()
+    assert app_id in {r.id for r in list_applications(s, officer, ApplicationFilter()).rows}
+
+
 def test_roles_without_applications_are_refused(s):
     for account in ("overseas_ru", "manager0900", "sysadmin"):
         with pytest.raises(AccessDenied):

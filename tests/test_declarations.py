@@ -59,3 +59,14 @@ def test_scope(s, users):
     for account in ("overseas_ru", "sysadmin", "manager0900"):
         with pytest.raises(AccessDenied):
             list_declarations(s, actor(s, account), DeclarationFilter())
+
+
+@pytest.mark.parametrize("status,officer_sees", [("draft", False), ("saved", False), ("sent", True),
+                                                 ("receipted", True)])
+def test_customs_see_only_what_the_enterprise_has_sent(s, users, status, officer_sees):
+    decl = s.scalar(select(Declaration).where(Declaration.enterprise_id == users.enterprise_ids["A"]))
+    decl.status = status
+    s.commit()
+    f = DeclarationFilter(goods_name="鳕鱼")
+    assert len(list_declarations(s, actor(s, "ent_a_oper"), f).rows) == 1
+    assert len(list_declarations(s, actor(s, "officer0901"), f).rows) == int(officer_sees)

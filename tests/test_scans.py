@@ -166,6 +166,9 @@ def test_officers_of_the_district_see_and_download_but_never_change(s, users):
     app_id = users.application_ids["A-0901"]
     scan = add(s, "ent_a_oper", app_id)
     officer = actor(s, "officer0901")
+    with pytest.raises(NotFound):  # a draft is the enterprise's own
+        list_scans(s, officer, app_id)
+    set_status(s, app_id, "submitted")
     listed = list_scans(s, officer, app_id)
     assert [r.filename for r in listed.rows] == ["invoice.pdf"] and listed.mode == "read" and not listed.doc_types
     assert scan_file(s, officer, scan.id).content == PDF
@@ -237,6 +240,7 @@ def a_scan(app, users) -> int:
         load_reference(session)
         session.get(CertificateApplication, users.application_ids["A-0901"]).status = "draft"
         scan = add(session, "ent_a_oper", users.application_ids["A-0901"], "报检<b>发票</b>.pdf")
+        set_status(session, users.application_ids["A-0901"], "submitted")  # customs see it once applied
         return scan.id
 
 

@@ -82,7 +82,9 @@ def test_no_step_outside_the_workflow(s, users, status, action):
     s.get(CertificateApplication, app_id).status = status
     s.commit()
     account = "officer0901" if TRANSITIONS[action].permission == "application.review" else "ent_a_oper"
-    with pytest.raises(WorkflowError, match="bad_transition"):
+    # customs never see a draft: for them it is as if it did not exist
+    refusal = (NotFound, None) if status == "draft" and account == "officer0901" else (WorkflowError, "bad_transition")
+    with pytest.raises(refusal[0], match=refusal[1]):
         step(s, account, app_id, action, "原因")
 
 

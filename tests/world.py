@@ -80,7 +80,7 @@ def build_world(sessions, password: str) -> World:
         apps = {}
         for n, (key, district) in enumerate((("A", "0901"), ("B", "0903"), ("C", "0200"))):
             d = Declaration(direction="exit", inspection_no=f"2090000000000{n:02d}", enterprise_id=ents[key],
-                            district_code=district)
+                            district_code=district, status="sent")
             s.add(d)
             s.flush()
             a = CertificateApplication(declaration_id=d.id, enterprise_id=ents[key], district_code=district,
