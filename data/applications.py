@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, literal_column, select, union_all
+from sqlalchemy import bindparam, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from data.models import (
@@ -13,9 +13,11 @@ from data.models import (
     ApplicationGoods,
     Container,
     CertificateApplication,
+    CertificateFormat,
     CertificateType,
     CustomsDistrict,
     Declaration,
+    DictEntry,
 )
 from data.paging import Window, clamp_paging
 from data.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
@@ -186,13 +188,36 @@ class ApplicationDetail:
     inspection_no: str | None
     consignor: str
     consignee: str
-    dest_country: str | None
+    dest_country: Named | str | None
     fields: dict
-    goods: list[tuple[int, str, str, str | None, str]]  # seq, HS code, name zh, name en, quantity
+    goods: list[GoodsShown]
     review_comment: str | None
     receipts: list[Receipt]
     actions: list[str]
-    declaration: dict[str, str]  # the declaration's main facts, for the reviewing officer
+    declaration: dict[str, Fact]  # the declaration's main facts, for the reviewing officer
+    field_specs: tuple[dict, ...] = ()  # the format's fields (key, label_zh, label_en, kind), in order
+
+
+class Named(NamedTuple):
+    """A coded value with its dictionary names, shown as '<code> <name>'."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+Fact = str | Named
+
+
+class GoodsShown(NamedTuple):
+    seq: int
+    hs_code: str
+    name_zh: str
+    name_en: str | None
+    quantity: str  # the number as typed, without trailing zeros
+    unit: Named | None
+    weight: str
+    weight_unit: Named | None
 
 
 def application_detail(s: Session, actor: Actor, application_id: int) -> ApplicationDetail:
@@ -202,25 +227,53 @@ def application_detail(s: Session, actor: Actor, application_id: int) -> Applica
     app = load_application(s, actor, application_id)
     decl = s.get(Declaration, app.declaration_id)
     ctype = s.get(CertificateType, app.cert_type_code)
-    goods = [(g.seq, g.hs_code, g.name_zh, g.name_en,
-              " ".join(str(x) for x in (g.quantity, g.quantity_unit) if x is not None))
-             for g in s.scalars(select(ApplicationGoods).where(ApplicationGoods.application_id == app.id)
-                                .order_by(ApplicationGoods.seq))]
+    fmt = s.get(CertificateFormat, app.format_code)
+    lines = list(s.scalars(select(ApplicationGoods).where(ApplicationGoods.application_id == app.id)
+                           .order_by(ApplicationGoods.seq)))
+    names = _names(s, {"unit": {c for g in lines for c in (g.quantity_unit, g.weight_unit) if c},
+                       "trade_mode": {decl.trade_mode} - {None}, "transport_mode": {decl.transport_mode} - {None},
+                       "country": {app.dest_country} - {None}})
+    units = names["unit"]
+    goods = [GoodsShown(g.seq, g.hs_code, g.name_zh, g.name_en, _number(g.quantity), units.get(g.quantity_unit),
+                        _number(g.weight), units.get(g.weight_unit)) for g in lines]
     return ApplicationDetail(
         app.id, app.version, app.status, app.certificate_no, ctype.name_zh, ctype.name_en, app.format_code,
         app.entry_method, app.needs_confirmation, app.district_code, decl.inspection_no,
-        _both(decl.consignor_zh, decl.consignor_en), _both(decl.consignee_zh, decl.consignee_en), app.dest_country,
+        _both(decl.consignor_zh, decl.consignor_en), _both(decl.consignee_zh, decl.consignee_en),
+        names["country"].get(app.dest_country) or app.dest_country,
         dict(app.fields or {}), goods, app.review_comment, receipts(s, actor, app.id), allowed_actions(actor, app),
-        _declaration_facts(s, decl),
+        _declaration_facts(s, decl, names), tuple(dict(f) for f in (fmt.fields or ()) if isinstance(f, dict)),
     )
 
 
-def _declaration_facts(s: Session, decl: Declaration) -> dict[str, str]:
+def _number(value) -> str:
+    return "" if value is None else f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+
+
+def _names(s: Session, wanted: dict[str, set[str]]) -> dict[str, dict[str, Named]]:
+    """Look up the names of the coded values shown, in one query."""
+    found: dict[str, dict[str, Named]] = {name: {} for name in wanted}
+    conditions = [(DictEntry.dictionary == name) & DictEntry.code.in_(sorted(codes))
+                  for name, codes in wanted.items() if codes]
+    if conditions:
+        for dictionary, code, zh, en in s.execute(
+                select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+                .where(or_(*conditions))):
+            found[dictionary][code] = Named(code, zh, en)
+    return found
+
+
+def _declaration_facts(s: Session, decl: Declaration, names: dict[str, dict[str, Named]]) -> dict[str, Fact]:
     containers = s.scalars(select(Container.number).where(Container.declaration_id == decl.id).order_by(Container.seq))
+
+    def coded(dictionary: str, code: str | None) -> Fact:
+        return names[dictionary].get(code) or code or "" if code else ""
+
     facts = {
         "inspection_date": decl.inspection_date.isoformat() if decl.inspection_date else "",
-        "contract_no": decl.contract_no or "", "bl_no": decl.bl_no or "", "trade_mode": decl.trade_mode or "",
-        "transport_mode": decl.transport_mode or "", "transport_means": decl.transport_means or "",
+        "contract_no": decl.contract_no or "", "bl_no": decl.bl_no or "",
+        "trade_mode": coded("trade_mode", decl.trade_mode), "transport_mode": coded("transport_mode", decl.transport_mode),
+        "transport_means": decl.transport_means or "",
         "departure_port": decl.departure_port or "", "arrival_port": decl.arrival_port or "",
         "despatch_date": decl.despatch_date.isoformat() if decl.despatch_date else "",
         "containers": " ".join(containers), "marks": decl.marks or "",

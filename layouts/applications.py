@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.applications import ApplicationDetail, ApplicationRow
+from data.applications import ApplicationDetail, ApplicationRow, Named
 from data.paging import Window
 from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
 from layouts.scans import scans_section
@@ -113,17 +113,19 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
     facts = [
         (t("Certificate"), t.pick(d.cert_type_zh, d.cert_type_en)), (t("Format"), d.format_code),
         (t("Inspection no."), d.inspection_no or "—"), (t("Consignor (Chinese/foreign)"), d.consignor),
-        (t("Consignee (Chinese/foreign)"), d.consignee), (t("Destination"), d.dest_country or ""),
+        (t("Consignee (Chinese/foreign)"), d.consignee), (t("Destination"), _shown(t, d.dest_country)),
         (t("Entry method"), t(ENTRY_LABELS.get(d.entry_method, d.entry_method))),
         (t("Certificate no."), d.certificate_no or "—"),
     ]
     goods = dbc.Table(
-        [html.Thead(html.Tr([html.Th("#"), html.Th(t("HS code")), html.Th(t("Goods")), html.Th(t("Quantity"))]))]
-        + [html.Tbody([html.Tr([html.Td(seq), html.Td(hs), html.Td(t.pick(zh, en)), html.Td(qty)])
-                       for seq, hs, zh, en, qty in d.goods])], size="sm", bordered=True) if d.goods else None
+        [html.Thead(html.Tr([html.Th("#"), html.Th(t("HS code")), html.Th(t("Goods")), html.Th(t("Quantity")),
+                             html.Th(t("Weight"))]))]
+        + [html.Tbody([html.Tr([html.Td(g.seq), html.Td(g.hs_code), html.Td(t.pick(g.name_zh, g.name_en)),
+                                html.Td(_amount(t, g.quantity, g.unit)), html.Td(_amount(t, g.weight, g.weight_unit))])
+                       for g in d.goods])], size="sm", bordered=True) if d.goods else None
     declaration = html.Dl([x for key, value in d.declaration.items()
                            for x in (html.Dt(t(DECLARATION_LABELS.get(key, key)), className="col-sm-4"),
-                                     html.Dd(value, className="col-sm-8"))], className="row small")
+                                     html.Dd(_shown(t, value), className="col-sm-8"))], className="row small")
     receipts = dbc.ListGroup([
         dbc.ListGroupItem([html.Div(r.message, className="fw-semibold"),
                            html.Div([t.datetime(r.at), " · ", r.code], className="small text-muted")])
@@ -141,13 +143,40 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         dbc.Row([
             dbc.Col([html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
                                                                      html.Dd(value, className="col-sm-8"))],
-                             className="row"), goods,
+                             className="row"), goods, _content(t, d),
                      html.H6(t("Declaration"), className="mt-3"), declaration], md=7),
             dbc.Col([html.H5(t("Receipts")), receipts], md=5),
         ]),
         scans_section(t),
         html.H5(t("Next steps"), className="mt-3"),
         actions,
+    ])
+
+
+def _shown(t: Translator, value) -> str:
+    """A coded value as '<code> <name>' in the page's language; plain text as it is."""
+    if isinstance(value, Named):
+        return f"{value.code} {t.pick(value.name_zh, value.name_en)}"
+    return value or ""
+
+
+def _amount(t: Translator, number: str, unit: Named | None) -> str:
+    return " ".join(x for x in (number, unit and t.pick(unit.name_zh, unit.name_en)) if x) if number else ""
+
+
+def _content(t: Translator, d: ApplicationDetail):
+    """The certificate's fields as the enterprise filled them, under the format's captions: what the officer
+    reviews. Values are shown as text (line breaks kept), never as HTML."""
+    rows = [(spec, d.fields.get(spec.get("key"))) for spec in d.field_specs]
+    rows = [(spec, value) for spec, value in rows if isinstance(value, str) and value.strip()]
+    if not rows:
+        return None
+    return html.Div([
+        html.H6(t("Certificate content"), className="mt-3"),
+        html.Dl([x for spec, value in rows for x in (
+            html.Dt(t.pick(spec.get("label_zh", ""), spec.get("label_en", "")) or spec.get("key"),
+                    className="col-sm-4"),
+            html.Dd(value, className="col-sm-8", style={"whiteSpace": "pre-wrap"}))], className="row small"),
     ])
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -98,3 +99,22 @@ def test_the_officer_sees_the_declaration_behind_the_application(s, users):
     s.commit()
     facts = application_detail(s, actor(s, "officer0901"), app_a.id).declaration
     assert facts == {"contract_no": "HT-01", "bl_no": "COSU6188", "departure_port": "DALIAN"}
+
+
+def test_the_detail_names_its_codes_and_keeps_the_certificate_content(s, users):
+    from data.applications import GoodsShown, Named
+    from data.models import ApplicationGoods, DictEntry
+
+    s.add_all([DictEntry(dictionary="unit", code="035", name_zh="千克", name_en="kilogram"),
+               DictEntry(dictionary="transport_mode", code="1", name_zh="水路运输", name_en="Maritime transport")])
+    app_a = s.get(CertificateApplication, users.application_ids["A-0901"])
+    app_a.fields = {"remarks": "<b>not bold</b>\nsecond line"}
+    s.get(Declaration, app_a.declaration_id).transport_mode = "1"
+    s.add(ApplicationGoods(application_id=app_a.id, seq=1, hs_code="0303630000", name_zh="冻鳕鱼", name_en="FROZEN COD",
+                           quantity=Decimal("1200"), quantity_unit="035", weight=Decimal("1200.5"), weight_unit="035"))
+    s.commit()
+    detail = application_detail(s, actor(s, "officer0901"), app_a.id)
+    assert detail.declaration["transport_mode"] == Named("1", "水路运输", "Maritime transport")
+    assert detail.goods == [GoodsShown(1, "0303630000", "冻鳕鱼", "FROZEN COD", "1200", Named("035", "千克", "kilogram"),
+                                       "1200.5", Named("035", "千克", "kilogram"))]
+    assert detail.fields["remarks"] == "<b>not bold</b>\nsecond line"  # stored and shown as typed text
