@@ -34,6 +34,10 @@ class PageSpec:
     render: Callable[..., object]  # (actor | None, translator, **query) -> component
     in_menu: bool = True
     anonymous_only: bool = False  # signed-in users are sent home (sign-in, registration)
+    menu_group: str | None = None  # message id of the dropdown that holds it in the navbar
+
+
+SETTINGS = N_("Enterprise settings")  # 系统设置 of Jiucheng 3.3: the enterprise's own set-up pages
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -51,11 +55,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("declaration_form", "/declarations/edit", N_("Declaration"), "declaration.edit", "declf",
              declaration_form.render, in_menu=False),
     PageSpec("parties", "/enterprise/parties", N_("Consignors and consignees"), "declaration.edit", "party",
-             party_book.render),
+             party_book.render, menu_group=SETTINGS),
     PageSpec("defaults", "/enterprise/defaults", N_("Declaration defaults"), "declaration.edit", "defaults",
-             enterprise_settings.render),
+             enterprise_settings.render, menu_group=SETTINGS),
     PageSpec("goods_import", "/enterprise/goods-import", N_("Goods import mapping"), "declaration.edit", "gimap",
-             declaration_imports.render_mapping),
+             declaration_imports.render_mapping, menu_group=SETTINGS),
     PageSpec("applications", "/applications", N_("Certificate applications"),
              ("application.edit", "application.review"), "apps", applications.render_list),
     PageSpec("application", "/applications/view", N_("Application"), ("application.edit", "application.review"),
@@ -68,9 +72,9 @@ PAGES: tuple[PageSpec, ...] = (
              "tmpl", certificate_templates.render),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
-             comm.render),
+             comm.render, menu_group=SETTINGS),
     PageSpec("overseas_users", "/enterprise/overseas-users", N_("Overseas users"), "enterprise.manage", "ovu",
-             overseas_users.render),
+             overseas_users.render, menu_group=SETTINGS),
     PageSpec("overseas", "/overseas", N_("Overseas portal"), "overseas.portal", "ovs", overseas.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
              registrations.render),
@@ -103,7 +107,7 @@ def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
 
 def menu_for(actor: Actor, t: Translator) -> list[MenuItem]:
     """Return the menu entries of the pages this actor may open, in registry order."""
-    return [MenuItem(p.path, t(p.title), p.key) for p in PAGES
+    return [MenuItem(p.path, t(p.title), p.key, t(p.menu_group) if p.menu_group else "") for p in PAGES
             if p.in_menu and p.permission != PUBLIC and allowed(actor, p.permission)]
 
 

@@ -17,13 +17,28 @@ class MenuItem:
     path: str
     label: str
     key: str
+    group: str = ""  # the label of the dropdown holding it; "" for an entry of its own
+
+
+def menu_entries(menu: list[MenuItem]) -> list:
+    """Entries of their own first, in order; then one dropdown per group, in order of first appearance."""
+    groups: dict[str, list[MenuItem]] = {}
+    for item in menu:
+        if item.group:
+            groups.setdefault(item.group, []).append(item)
+    own = [dbc.NavItem(dbc.NavLink(item.label, href=item.path, active="exact", id=f"shell-menu-{item.key}"))
+           for item in menu if not item.group]
+    dropdowns = [dbc.DropdownMenu(
+        [dbc.DropdownMenuItem(item.label, href=item.path, id=f"shell-menu-{item.key}") for item in items],
+        label=label, nav=True, in_navbar=True, id=f"shell-menu-group-{n}") for n, (label, items) in
+        enumerate(groups.items())]
+    return own + dropdowns
 
 
 def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str,
            languages: dict[str, str]) -> dbc.Navbar:
     nav = dbc.Nav(
-        [dbc.NavItem(dbc.NavLink(item.label, href=item.path, active="exact", id=f"shell-menu-{item.key}"))
-         for item in menu],
+        menu_entries(menu),
         id=ids.SHELL_MENU,
         navbar=True,
         className="me-auto",

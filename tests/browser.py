@@ -56,6 +56,22 @@ def sign_in_fresh(dash_duo, account: str, password: str) -> None:
     dash_duo.wait_for_element("#shell-menu")
 
 
+def menu(dash_duo) -> list:
+    """The navbar menu as shown: entry labels, and (label, [entries]) for each dropdown, opened to read it."""
+    dash_duo.wait_for_element("#shell-menu")
+    found: list = []
+    for entry in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#shell-menu > .nav-item"):
+        link = entry.find_element(By.CSS_SELECTOR, "a.nav-link")
+        if "dropdown" not in (entry.get_attribute("class") or ""):
+            found.append(link.text)
+            continue
+        link.click()
+        items = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#shell-menu .dropdown-menu.show a.dropdown-item")
+        found.append((link.text, [a.text for a in items]))
+        link.click()  # close it again
+    return found
+
+
 def click(dash_duo, element) -> None:
     """Click through JavaScript: for controls that Bootstrap overlays (check boxes, radios)."""
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
