@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from auth.permissions import role_permissions
 from data.application_form import (
     ApplicationInput,
     ApplicationInvalid,
@@ -17,17 +16,13 @@ from data.application_form import (
     save_application,
     save_as_template,
 )
-from data.models import ApplicationGoods, CertificateApplication, Container, Declaration, GoodsLine, User
+from data.models import ApplicationGoods, CertificateApplication, Container, Declaration, GoodsLine
 from data.reference import load_reference
-from data.scope import AccessDenied, NotFound, actor_for
+from data.scope import AccessDenied, NotFound
 from data.workflow import WorkflowError
+from tests.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture

@@ -5,17 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
-from auth.permissions import role_permissions
 from data.applications import ApplicationFilter, application_detail, list_applications
-from data.models import CertificateApplication, Declaration, User
-from data.scope import AccessDenied, NotFound, actor_for
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
+from data.models import CertificateApplication, Declaration
+from data.scope import AccessDenied, NotFound
+from tests.world import actor
 
 
 @pytest.fixture

@@ -5,17 +5,11 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 
-from auth.permissions import role_permissions
 from data.comm import CommAccountError, bind_comm_account, comm_account, comm_password, unbind_comm_account
-from data.models import CommAccount, Event, User
-from data.scope import AccessDenied, actor_for
+from data.models import CommAccount, Event
+from data.scope import AccessDenied
 from tests.conftest import TEST_PASSWORD
-from tests.world import page_text, sign_in
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
+from tests.world import actor, page_text, sign_in
 
 
 def test_bind_stores_only_ciphertext_and_rebind_replaces(app, users):

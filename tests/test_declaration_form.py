@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from auth.permissions import role_permissions
 from data.declaration_form import (
     DeclarationInput,
     DeclarationInvalid,
@@ -29,18 +28,13 @@ from data.models import (
     Event,
     GoodsLine,
     PartyBookEntry,
-    User,
 )
 from data.reference import load_reference
-from data.scope import AccessDenied, NotFound, actor_for
+from data.scope import AccessDenied, NotFound
+from tests.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
 NOW = datetime(2026, 5, 4, 2, 0, tzinfo=timezone.utc)
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture
@@ -296,7 +290,10 @@ def test_delete_removes_a_draft_with_its_lines(s, users):
 
 
 def test_a_declaration_with_applications_is_not_deleted(s, users):
-    decl_id = s.scalar(select(Declaration.id).where(Declaration.enterprise_id == users.enterprise_ids["A"]))
+    decl = s.scalar(select(Declaration).where(Declaration.enterprise_id == users.enterprise_ids["A"]))
+    decl.status = "saved"  # deletable by status, but certificate applications were made against it
+    s.commit()
+    decl_id = decl.id
     with pytest.raises(DeclarationRefused) as caught:
         delete_declaration(s, actor(s, "ent_a_oper"), decl_id)
     assert caught.value.code == "has_applications"

@@ -6,15 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from auth.permissions import role_permissions
 from data.declarations import DeclarationFilter, list_declarations
-from data.models import Container, Declaration, GoodsLine, User
-from data.scope import AccessDenied, actor_for
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
+from data.models import Container, Declaration, GoodsLine
+from data.scope import AccessDenied
+from tests.world import actor
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from auth.permissions import role_permissions
 from data.enterprise_settings import (
     DEFAULT_FIELDS,
     DefaultsInvalid,
@@ -14,9 +12,10 @@ from data.enterprise_settings import (
     save_defaults,
     section_values,
 )
-from data.models import CustomsDistrict, Declaration, Enterprise, EnterpriseSetting, GoodsLine, User
+from data.models import CustomsDistrict, Declaration, Enterprise, EnterpriseSetting, GoodsLine
 from data.reference import load_reference
-from data.scope import AccessDenied, actor_for
+from data.scope import AccessDenied
+from tests.world import actor
 
 COMMON = {"contact_name": "王经理", "contact_phone": "+86 (411) 8888-0000", "transport_mode": "1",
           "trade_mode": "0110", "currency": "usd", "package_type": "CT", "purpose": "12",
@@ -24,11 +23,6 @@ COMMON = {"contact_name": "王经理", "contact_phone": "+86 (411) 8888-0000", "
 EXIT = {"production_unit_reg_no": "2100/02001", "production_unit": "大连海盛水产有限公司", "departure_port": "大连",
         "category": "21", "district_code": "0901", "inspection_place_code": "0903", "port_authority_code": "0900",
         "origin_place": "辽宁大连", "issue_district_code": "0901", "dest_country": "kr"}
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from auth.permissions import role_permissions
 from data.declaration_form import FIELD_SPECS
 from data.goods_rows import GOODS_COLUMNS
 from data.imports import (
@@ -27,18 +26,14 @@ from data.imports import (
     import_goods,
     save_goods_import_mapping,
 )
-from data.models import Container, Declaration, GoodsLine, User
+from data.models import Container, Declaration, GoodsLine
 from data.reference import load_reference
-from data.scope import AccessDenied, NotFound, actor_for
+from data.scope import AccessDenied, NotFound
 from exports.import_templates import TEMPLATES, containers_template, declaration_template, goods_template
+from tests.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
 GOODS_HEADER = ["HS编码", "货物中文名", "货物英文名", "重量", "重量单位", "数量", "数量单位"]
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 def xlsx(rows: list[list]) -> bytes:
@@ -60,6 +55,7 @@ def s(app, users):
                       weight_unit="070"),
             Container(declaration_id=decl.id, seq=1, number="CSQU3054383", spec="40HC"),
         ])
+        decl.status = "draft"  # the world's declarations are sent; imports go into one still being written
         session.commit()
         yield session
 

@@ -6,7 +6,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from auth.permissions import role_permissions
 from data.accounts import LoginOutcome, authenticate
 from data.models import Certificate, CustomsDistrict, DictEntry, User
 from data.overseas import (
@@ -20,18 +19,13 @@ from data.overseas import (
     shared_certificates,
     update_overseas_user,
 )
-from data.scope import AccessDenied, NotFound, actor_for
+from data.scope import AccessDenied, NotFound
 from tests.conftest import TEST_PASSWORD
-from tests.world import sign_in
+from tests.world import actor, sign_in
 
 FORM = OverseasUserForm(account="rsn_moscow", real_name="Ivan Petrov", organisation="Rosselkhoznadzor",
                         country="RU", language="ru", email="ivan@example.ru", password="Moscow2026x",
                         password_confirm="Moscow2026x")
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture

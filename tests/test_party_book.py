@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from auth.permissions import role_permissions
-from data.models import PartyBookEntry, User
+from data.models import PartyBookEntry
 from data.party_book import (
     PartyInvalid,
     delete_parties,
@@ -15,14 +14,10 @@ from data.party_book import (
     save_party,
     search_parties,
 )
-from data.scope import AccessDenied, NotFound, actor_for
+from data.scope import AccessDenied, NotFound
+from tests.world import actor
 
 CREDIT = "91210200MA0QC4RW05"  # a valid unified social credit code (GB 32100 check characters hold)
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture

@@ -7,18 +7,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from auth.permissions import role_permissions
 from data.db import make_session_factory, transaction
 from data.models import Certificate, CertificateApplication, Event, User
-from data.scope import NotFound, actor_for
+from data.scope import NotFound
 from data.workflow import TRANSITIONS, WorkflowError, allowed_actions, receipts, transition
+from tests.world import actor
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
-
-
-def actor(s, account):
-    user = s.scalar(select(User).where(User.account == account))
-    return actor_for(s, user, role_permissions(s, user.role))
 
 
 @pytest.fixture

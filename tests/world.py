@@ -7,9 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from sqlalchemy import select
+
 from auth.passwords import hash_password
-from auth.permissions import seed_roles
+from auth.permissions import role_permissions, seed_roles
 from data.db import transaction
+from data.scope import actor_for
 from data.models import (
     Certificate,
     CertificateApplication,
@@ -124,3 +127,9 @@ def csrf_from(client) -> str:
 def sign_in(client, account: str, password: str, next_path: str = "/"):
     return client.post("/auth/login", data={"account": account, "password": password,
                                             "csrf": csrf_from(client), "next": next_path})
+
+
+def actor(s, account: str):
+    """The Actor of a world account, as the app builds it at sign-in."""
+    user = s.scalar(select(User).where(User.account == account))
+    return actor_for(s, user, role_permissions(s, user.role))
