@@ -5,14 +5,16 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CERTIFICATES ?= 20000
 
-# Debian packages: the app needs none beyond Python. The tests need a browser, PostgreSQL, and a
-# real PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite.
-APT_TEST := chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
+# Debian packages. The app embeds a TrueType CJK font in its PDFs (fonts-wqy-microhei). The tests
+# also need a browser, PostgreSQL, poppler (pdfsig, pdffonts, pdftoppm check the PDFs) and a real
+# PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite.
+APT_RUN := fonts-wqy-microhei
+APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
 	libpcsclite-dev gcc
 
-.PHONY: run test install install-dev system-test messages bench-seed clean
+.PHONY: run test install install-dev system-run system-test messages bench-seed clean
 
-run: install
+run: system-run install
 	$(PY) -m flask --app app:server demo --certificates $(CERTIFICATES)
 	$(PY) app.py
 
@@ -32,6 +34,9 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(VENV)/.installed $@
+
+system-run:
+	@bash .ci/apt-install $(APT_RUN)
 
 system-test:
 	@bash .ci/apt-install $(APT_TEST)

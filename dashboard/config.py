@@ -43,6 +43,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8050"  # base of links in e-mails
     card_agent_url: str = "http://127.0.0.1:47800"  # the IC-card agent on the operator's PC
     data_key: str = ""  # Fernet key for secrets kept in the store (communication-account passwords)
+    celery_broker_url: str | None = None  # background jobs on Celery workers; None: diskcache in the instance
+    celery_result_url: str | None = None  # Celery result backend; None: the broker
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -81,6 +83,8 @@ class Settings:
             public_url=env.get("CERTDASH_PUBLIC_URL", cls.public_url).rstrip("/"),
             card_agent_url=env.get("CERTDASH_CARD_AGENT_URL", cls.card_agent_url).rstrip("/"),
             data_key=data_key,
+            celery_broker_url=env.get("CELERY_BROKER_URL") or None,
+            celery_result_url=env.get("CELERY_RESULT_BACKEND") or None,
         )
 
 

@@ -13,6 +13,7 @@ from flask import Flask, send_file
 
 from auth.guard import install_guard
 from auth.login import current_actor, init_auth
+from dashboard.background import background_manager, bind
 from dashboard.config import Settings
 from dashboard.pages import access_map, register_pages
 from dashboard.routes import init_routes
@@ -97,7 +98,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         suppress_callback_exceptions=True,
         external_stylesheets=[BOOTSTRAP_CSS_PATH],
         serve_locally=True,
+        background_callback_manager=background_manager(settings),
     )
+    bind(server, settings)
     register_pages()
     app.layout = frame
 

@@ -417,6 +417,8 @@ class Declaration(Base):
         Index("ix_declaration_enterprise_created", "enterprise_id", "created_at"),
         Index("ix_declaration_district_date", "district_code", "inspection_date"),
         Index("ix_declaration_enterprise_status", "enterprise_id", "direction", "status"),
+        Index("ix_declaration_district_created", "district_code", "created_at"),
+        Index("ix_declaration_enterprise_inspection", "enterprise_id", "inspection_date"),
     )
 
 
@@ -627,8 +629,11 @@ class Certificate(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column()
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_certificate_issued_by"))  # the officer who issued it
+    signed_at: Mapped[datetime | None] = mapped_column()  # when the cloud signature was applied
 
     __table_args__ = (
+        Index("ix_cert_replaces", "replaces_id"),
         Index("ix_cert_district_issue", "district_code", "issue_date"),
         Index("ix_cert_enterprise_issue", "enterprise_id", "issue_date"),
         Index("ix_cert_type_issue", "cert_type_code", "issue_date"),
@@ -697,6 +702,32 @@ class SystemParameter(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
+
+
+class RateLimitHit(Base):
+    """Attempts counted per key (e.g. verification requests from one address) and time window."""
+
+    __tablename__ = "rate_limit"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LedgerTemplate(Base):
+    """A saved choice of ledger columns (企业台账 export template) of one enterprise."""
+
+    __tablename__ = "ledger_template"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(8))  # exit | entry
+    columns: Mapped[list] = mapped_column(JSON, default=list)  # column keys in export order
+    file_name: Mapped[str | None] = mapped_column(String(128))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "name", name="uq_ledger_template_name"),)
 
 
 class NumberSequence(Base):
