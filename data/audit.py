@@ -58,3 +58,39 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
     rows = s.execute(stmt.order_by(Event.at.desc(), Event.id.desc()).offset(page * page_size).limit(page_size))
     return Page([EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
                       for e, account in rows], total, page, page_size)
+
+
+def _plain(value):
+    """A JSON-safe copy of a value for the event's details (dates as ISO text, sets as sorted lists)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def record_change(s: Session, actor: Actor, code: str, object_type: str, object_id: str | int,
+                  before: dict | None, after: dict | None, *, message: str = "",
+                  district_code: str | None = None, enterprise_id: int | None = None) -> Event:
+    """Write the audit event of an administrative change, with the values before and after it.
+
+    `before` is None for a creation and `after` None for a deletion; for an edit only the keys
+    whose values differ are kept, so the log shows what changed. Written in the caller's
+    transaction: the change and its record commit or roll back together.
+    """
+    old, new = _plain(before), _plain(after)
+    if old is not None and new is not None:
+        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        old = {k: old.get(k) for k in changed}
+        new = {k: new.get(k) for k in changed}
+    event = Event(actor_id=actor.user_id, code=code[:48], object_type=object_type[:32], object_id=str(object_id)[:64],
+                  district_code=district_code, enterprise_id=enterprise_id, message=message,
+                  details={"before": old, "after": new})
+    s.add(event)
+    return event
