@@ -102,7 +102,8 @@ class FieldValue:
     """One field of the format, in the format's order: its captions and the value entered.
 
     `value` is the text as stored ('' when empty); `coded` names it when the field holds a code
-    (country, transport mode); `day` is set for date fields with a valid ISO date.
+    (country, transport mode; for a packages field "120 CT" its package type CT); `day` is set for
+    date fields with a valid ISO date.
     """
 
     key: str
@@ -315,7 +316,7 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
     for spec in specs:
         dictionary = CODED_KINDS.get(spec.get("kind", ""))
         if dictionary and isinstance(values.get(spec["key"]), str):
-            wanted[dictionary].add(values[spec["key"]].strip())
+            wanted[dictionary].add(_code_in(spec.get("kind", ""), values[spec["key"]]))
     names = _dictionary_names(s, wanted)
 
     def coded(dictionary: str, code: str | None) -> Coded | None:
@@ -330,7 +331,7 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
         zh, en, extra = names["unit"].get(code, (code, code, {}))
         return Unit(code, zh, en, (extra or {}).get("rec20") or None)
 
-    fields = tuple(_field_value(spec, values.get(spec["key"]), coded) for spec in specs)
+    fields = tuple(_field_value(spec, values.get(spec["key"]), names) for spec in specs)
     goods = []
     for g in lines:
         d = declared.get((g.seq, g.hs_code))
@@ -387,7 +388,17 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
     )
 
 
-CODED_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
+# field kind -> the dictionary naming its code; a packages field ("120 CT") names its package type
+CODED_KINDS = {"country": "country", "transport_mode": "transport_mode", "packages": "package_type"}
+
+
+def _code_in(kind: str, value: str) -> str:
+    """The code a field's value holds: the whole value, or a packages field's last word."""
+    value = value.strip()
+    if kind == "packages":
+        words = value.split()
+        return words[-1] if len(words) > 1 else ""
+    return value
 
 
 def number_text(value) -> str:
@@ -408,7 +419,7 @@ def _district_place(district: CustomsDistrict | None) -> str:
     return " ".join(x for x in (district.name_zh, district.name_en) if x) if district else ""
 
 
-def _field_value(spec: dict, raw, coded) -> FieldValue:
+def _field_value(spec: dict, raw, names: dict[str, dict[str, tuple]]) -> FieldValue:
     value = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
     kind = str(spec.get("kind") or "text")
     day = None
@@ -417,7 +428,10 @@ def _field_value(spec: dict, raw, coded) -> FieldValue:
             day = date.fromisoformat(value)
         except ValueError:
             day = None
-    named = coded(CODED_KINDS[kind], value) if kind in CODED_KINDS and value else None
+    code = _code_in(kind, value) if kind in CODED_KINDS else ""
+    entry = names[CODED_KINDS[kind]].get(code) if code else None
+    # a code the dictionary lacks is printed as typed
+    named = Coded(code, entry[0], entry[1]) if entry else None
     return FieldValue(str(spec["key"]), str(spec.get("label_zh") or ""), str(spec.get("label_en") or ""), kind,
                       bool(spec.get("required")), value, named, day)
 
