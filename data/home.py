@@ -11,6 +11,7 @@ from data.models import (
     AppStatus,
     Certificate,
     CertificateApplication,
+    CustomsDistrict,
     Declaration,
     Enterprise,
     Notification,
@@ -70,8 +71,26 @@ def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeS
     return HomeSummary(apps, certs, declarations or 0, pending, tasks, notifications_for(s, actor, now))
 
 
+def _reached_districts(s: Session, actor: Actor) -> frozenset[str]:
+    """The districts whose notifications reach the actor: their own (customs staff) or their enterprise's,
+    and every district above it (a notice to 大连海关 reaches 大连港湾海关 and its enterprises)."""
+    code = actor.district_code
+    if code is None and actor.enterprise_id is not None:
+        code = s.scalar(select(Enterprise.district_code).where(Enterprise.id == actor.enterprise_id))
+    found: set[str] = set()
+    while code and code not in found:
+        found.add(code)
+        code = s.scalar(select(CustomsDistrict.parent_code).where(CustomsDistrict.code == code))
+    return frozenset(found)
+
+
 def notifications_for(s: Session, actor: Actor, now: datetime, limit: int = 10) -> list[NotificationView]:
-    """Return published notifications in their time window addressed to the actor's role and district."""
+    """Return published notifications in their time window addressed to the actor's role and district.
+
+    No roles named: every role; no districts named: everyone. A district reaches its own users, those of
+    the districts below it and the enterprises registered in any of them; with both, both must match.
+    """
+    reached = None
     rows = s.scalars(
         select(Notification)
         .where(
@@ -85,8 +104,10 @@ def notifications_for(s: Session, actor: Actor, now: datetime, limit: int = 10) 
     for n in rows:
         if n.roles and actor.role not in n.roles:
             continue
-        if n.districts and not (actor.district_codes & set(n.districts)):
-            continue
+        if n.districts:
+            reached = _reached_districts(s, actor) if reached is None else reached
+            if not reached & set(n.districts):
+                continue
         views.append(NotificationView(n.id, n.title_zh, n.title_en, n.body_zh, n.body_en, n.starts_at))
         if len(views) == limit:
             break

@@ -51,7 +51,8 @@ def home_page(t: Translator, summary: HomeSummary, user_name: str) -> html.Div:
     )
     notes = dbc.ListGroup(
         [dbc.ListGroupItem([html.Div(t.pick(n.title_zh, n.title_en), className="fw-semibold"),
-                            html.Div(t.pick(n.body_zh, n.body_en), className="small"),
+                            html.Div(t.pick(n.body_zh, n.body_en), className="small",
+                                     style={"whiteSpace": "pre-line"}),
                             html.Div(t.datetime(n.starts_at), className="small text-muted")])
          for n in summary.notifications]
         or [dbc.ListGroupItem(t("No notifications."), className="text-muted")],
