@@ -9,7 +9,7 @@ CERTIFICATES ?= 20000
 # also need a browser, PostgreSQL, poppler (pdfsig, pdffonts, pdftoppm check the PDFs) and a real
 # PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite.
 APT_RUN := fonts-wqy-microhei
-APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
+APT_TEST := $(APT_RUN) poppler-utils libnss3-tools chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
 	libpcsclite-dev gcc
 
 .PHONY: run test install install-dev system-run system-test messages bench-seed clean

@@ -45,6 +45,8 @@ class Settings:
     data_key: str = ""  # Fernet key for secrets kept in the store (communication-account passwords)
     celery_broker_url: str | None = None  # background jobs on Celery workers; None: diskcache in the instance
     celery_result_url: str | None = None  # Celery result backend; None: the broker
+    signing_p12_dir: Path | None = None  # <district_code>.p12 signing keys; None: the demo CA in the instance
+    signing_p12_password: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -85,7 +87,19 @@ class Settings:
             data_key=data_key,
             celery_broker_url=env.get("CELERY_BROKER_URL") or None,
             celery_result_url=env.get("CELERY_RESULT_BACKEND") or None,
+            signing_p12_dir=_signing_folder(env.get("CERTDASH_SIGNING_P12_DIR")),
+            signing_p12_password=env.get("CERTDASH_SIGNING_P12_PASSWORD") or None,
         )
+
+
+def _signing_folder(value: str | None) -> Path | None:
+    """The folder of the districts' PKCS#12 signing keys, which must be readable when it is named."""
+    if not value:
+        return None
+    folder = Path(value).resolve()
+    if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
+        raise ConfigError(f"CERTDASH_SIGNING_P12_DIR={value!r} is not a readable folder")
+    return folder
 
 
 def _flag(value: str) -> bool:

@@ -20,6 +20,7 @@ from data.scope import Actor, NotFound, row_scope
 S = AppStatus
 ENTERPRISE_PERMISSION = "application.edit"
 OFFICER_PERMISSION = "application.review"
+SIGN_PERMISSION = "certificate.sign"
 MAX_REASON = 1000
 
 # receipt texts, shared with the demo data (data/demo.py)
@@ -36,6 +37,7 @@ EVENT_MESSAGES = {
     "app.revoked": "企业已撤销申请",
     "app.supplemented": "企业已补发申报",
     "cert.issued": "证书已签发",
+    "app.issued": "证书已签发",
     "cert.replaced": "证书已换发",
     "cert.withdrawn": "证书已撤回",
 }
@@ -49,6 +51,7 @@ class Transition:
     permission: str
     event: str
     needs_reason: bool = False
+    via_service: bool = False  # taken only by its own service (issuing: data/issuing.py), not by `transition`
 
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
@@ -71,6 +74,11 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
                ENTERPRISE_PERMISSION, "app.revoked"),
     Transition("supplement", frozenset({S.SUBMITTED.value, S.UNDER_REVIEW.value}), None, ENTERPRISE_PERMISSION,
                "app.supplemented", needs_reason=True),
+    # issue and sign (cloud signature) or issue for ECIQ paper print: render, sign and store in one step
+    Transition("issue", frozenset({S.APPROVED.value}), S.ISSUED.value, SIGN_PERMISSION, "cert.issued",
+               via_service=True),
+    Transition("issue_paper", frozenset({S.APPROVED.value}), S.ISSUED.value, SIGN_PERMISSION, "cert.issued",
+               via_service=True),
 )}
 
 
@@ -106,7 +114,7 @@ def transition(s: Session, actor: Actor, application_id: int, action: str, *, ve
                reason: str | None = None, now: datetime | None = None) -> CertificateApplication:
     """Take one workflow step on an application the actor saw at `version`; flush, and log the receipt."""
     step = TRANSITIONS.get(action)
-    if step is None:
+    if step is None or step.via_service:
         raise WorkflowError("bad_transition", action=str(action)[:32])
     actor.require(step.permission)
     now = now or datetime.now(timezone.utc)

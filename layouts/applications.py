@@ -19,8 +19,10 @@ ACTION_LABELS = {
     "suspend": N_("Suspend"), "resume": N_("Resume"), "request_confirmation": N_("Send draft for confirmation"),
     "confirm": N_("Confirm the draft"), "revoke": N_("Revoke the application"),
     "supplement": N_("Supplementary declaration"),
+    "issue": N_("Issue and sign"), "issue_paper": N_("Issue for paper print (ECIQ)"),
 }
-ACTION_COLORS = {"approve": "success", "return": "warning", "suspend": "secondary", "revoke": "danger"}
+ACTION_COLORS = {"approve": "success", "return": "warning", "suspend": "secondary", "revoke": "danger",
+                 "issue": "success", "issue_paper": "secondary"}
 WORKFLOW_ERRORS = {
     "stale_version": N_("Someone else changed this application meanwhile. It has been reloaded: check it and "
                         "act again."),
