@@ -22,6 +22,7 @@ class EventFilter:
     object_id: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    object_type: str = ""  # user, role, district, enterprise, application ... ("" any)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
         stmt = stmt.where((func.lower(who.account) == account) | (Event.object_id == account))
     if f.code_prefix:
         stmt = stmt.where(Event.code.startswith(f.code_prefix[:48], autoescape=True))
+    if f.object_type.strip():
+        stmt = stmt.where(Event.object_type == f.object_type.strip()[:32])
     if f.object_id.strip():
         stmt = stmt.where(Event.object_id == f.object_id.strip()[:64])
     if f.date_from:
@@ -58,6 +61,22 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
     rows = s.execute(stmt.order_by(Event.at.desc(), Event.id.desc()).offset(page * page_size).limit(page_size))
     return Page([EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
                       for e, account in rows], total, page, page_size)
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    before: object
+    after: object
+
+
+def changes_of(details: dict | None) -> list[Change]:
+    """Return the (key, before, after) lines of a change event's details, by key; [] for other events."""
+    if not isinstance(details, dict) or not ({"before", "after"} & set(details)):
+        return []
+    before = details.get("before") if isinstance(details.get("before"), dict) else {}
+    after = details.get("after") if isinstance(details.get("after"), dict) else {}
+    return [Change(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]
 
 
 def _plain(value):

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, false, literal_column, select, true
 from sqlalchemy.orm import Session
 
-from data.models import CustomsDistrict, Role, User
+from data.models import CustomsDistrict, Role, RoleDef, User
+
+BUILTIN_ROLES = frozenset(r.value for r in Role)
 
 
 class AccessDenied(Exception):
@@ -32,18 +34,19 @@ class Actor:
     district_code: str | None
     district_codes: frozenset[str]
     permissions: frozenset[str]
+    kind: str = ""  # the built-in role an administrator-made role descends from ("" = the role itself)
 
     @property
     def is_admin(self) -> bool:
-        return self.role == Role.ADMIN.value
+        return (self.kind or self.role) == Role.ADMIN.value
 
     @property
     def is_enterprise(self) -> bool:
-        return self.role in (Role.ENTERPRISE.value, Role.ENTERPRISE_ADMIN.value)
+        return (self.kind or self.role) in (Role.ENTERPRISE.value, Role.ENTERPRISE_ADMIN.value)
 
     @property
     def is_customs(self) -> bool:
-        return self.role in (Role.OFFICER.value, Role.MANAGER.value)
+        return (self.kind or self.role) in (Role.OFFICER.value, Role.MANAGER.value)
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -67,8 +70,23 @@ def district_subtree(s: Session, code: str) -> frozenset[str]:
     return frozenset(s.scalars(select(tree.c.code)))
 
 
+def role_kind(s: Session, code: str | None) -> str | None:
+    """Return the built-in role a role descends from in the role tree (itself if built in), or None.
+
+    Roles that administrators add sit under a built-in one and take its kind: which organisation
+    their users belong to and which rows they see. Permissions are the role's own, not inherited.
+    """
+    seen: set[str] = set()
+    while code and code not in seen:
+        if code in BUILTIN_ROLES:
+            return code
+        seen.add(code)
+        code = s.scalar(select(RoleDef.parent_code).where(RoleDef.code == code))
+    return None
+
+
 def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
-    """Build the Actor for a stored user, with its district subtree resolved."""
+    """Build the Actor for a stored user, with its district subtree and its role's kind resolved."""
     codes = district_subtree(s, user.district_code) if user.district_code else frozenset()
     return Actor(
         user_id=user.id,
@@ -80,6 +98,7 @@ def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
         district_code=user.district_code,
         district_codes=codes,
         permissions=permissions,
+        kind=role_kind(s, user.role) or "",
     )
 
 
