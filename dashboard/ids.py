@@ -288,3 +288,94 @@ DECLF_DOC_NO = "declf-doc-no"  # {"type": DECLF_DOC_NO, "code": ...}: the docume
 
 # error pages
 ERROR_TITLE = "error-title"
+
+# dictionaries (administrators, Liaoning 5.2.5)
+ADICT_NAME = "adict-name"
+ADICT_SEARCH = "adict-search"
+ADICT_STATUS = "adict-status"
+ADICT_TOTAL = "adict-total"
+ADICT_TABLE = "adict-table"
+ADICT_PAGER = "adict-pager"
+ADICT_NEW = "adict-new"
+ADICT_EDIT = "adict-edit"
+ADICT_RETIRE = "adict-retire"
+ADICT_REACTIVATE = "adict-reactivate"
+ADICT_DELETE = "adict-delete"  # a confirm dialog provider around the delete button
+ADICT_MESSAGE = "adict-message"
+ADICT_MODAL = "adict-modal"
+ADICT_MODAL_TITLE = "adict-modal-title"
+ADICT_FORM = "adict-form"  # the form's inputs, drawn for the dictionary when the form opens
+ADICT_FIELD = "adict-field"  # {"type": ADICT_FIELD, "name": code | name_zh | name_en | sort | attribute key}
+ADICT_ERROR = "adict-error"  # {"type": ADICT_ERROR, "name": as ADICT_FIELD}
+ADICT_SAVE = "adict-save"
+ADICT_EDITING = "adict-editing"  # {"dictionary": ..., "code": code being edited or None for a new entry}
+ADICT_RELOAD = "adict-reload"
+
+# certificate formats (administrators, Liaoning 5.6)
+AFMT_CODE_SEARCH = "afmt-code-search"
+AFMT_TYPE_SEARCH = "afmt-type-search"
+AFMT_TOTAL = "afmt-total"
+AFMT_TABLE = "afmt-table"
+AFMT_PAGER = "afmt-pager"
+AFMT_NEW = "afmt-new"
+AFMT_EDIT = "afmt-edit"
+AFMT_RETIRE = "afmt-retire"
+AFMT_REACTIVATE = "afmt-reactivate"
+AFMT_DELETE = "afmt-delete"
+AFMT_MESSAGE = "afmt-message"
+AFMT_MODAL = "afmt-modal"
+AFMT_MODAL_TITLE = "afmt-modal-title"
+AFMT_FORMAT_CODE = "afmt-format-code"
+AFMT_FIELD = "afmt-field"  # {"type": AFMT_FIELD, "name": cert_type_code | name_zh | name_en | languages}
+AFMT_ERROR = "afmt-error"  # {"type": AFMT_ERROR, "name": code | ... | fields | layout.<key>}
+AFMT_FIELDS_GRID = "afmt-fields-grid"  # the format's fields, edited in place
+AFMT_FIELDS_ADD = "afmt-fields-add"
+AFMT_FIELDS_REMOVE = "afmt-fields-remove"
+AFMT_FIELDS_NOTE = "afmt-fields-note"  # which keys are fixed by use
+AFMT_FIELDS_ERRORS = "afmt-fields-errors"
+AFMT_LAYOUT = "afmt-layout"  # {"type": AFMT_LAYOUT, "key": layout parameter, "part": margin side or ""}
+AFMT_SAVE = "afmt-save"
+AFMT_EDITING = "afmt-editing"  # the code of the format being edited, or None for a new one
+AFMT_RELOAD = "afmt-reload"
+
+# notifications (administrators, Liaoning 5.2.7)
+ANOTE_SEARCH = "anote-search"
+ANOTE_TOTAL = "anote-total"
+ANOTE_TABLE = "anote-table"
+ANOTE_PAGER = "anote-pager"
+ANOTE_NEW = "anote-new"
+ANOTE_EDIT = "anote-edit"
+ANOTE_PUBLISH = "anote-publish"
+ANOTE_UNPUBLISH = "anote-unpublish"
+ANOTE_DELETE = "anote-delete"
+ANOTE_MESSAGE = "anote-message"
+ANOTE_MODAL = "anote-modal"
+ANOTE_MODAL_TITLE = "anote-modal-title"
+ANOTE_FIELD = "anote-field"  # {"type": ANOTE_FIELD, "name": title_zh | ... | published}
+ANOTE_ERROR = "anote-error"
+ANOTE_SAVE = "anote-save"
+ANOTE_EDITING = "anote-editing"  # the id of the notification being edited, or None
+ANOTE_RELOAD = "anote-reload"
+
+# system parameters (administrators, Liaoning 5.2.1)
+APARAM_KEY_SEARCH = "aparam-key-search"
+APARAM_VALUE_SEARCH = "aparam-value-search"
+APARAM_RESET = "aparam-reset"
+APARAM_TOTAL = "aparam-total"
+APARAM_TABLE = "aparam-table"
+APARAM_PAGER = "aparam-pager"
+APARAM_NEW = "aparam-new"
+APARAM_EDIT = "aparam-edit"
+APARAM_DELETE = "aparam-delete"
+APARAM_MESSAGE = "aparam-message"
+APARAM_EXPORT = "aparam-export"  # {"type": APARAM_EXPORT, "rows": page | all, "format": xlsx | pdf}
+APARAM_DOWNLOAD = "aparam-download"
+APARAM_MODAL = "aparam-modal"
+APARAM_MODAL_TITLE = "aparam-modal-title"
+APARAM_FIELD = "aparam-field"  # {"type": APARAM_FIELD, "name": key | value | description}
+APARAM_ERROR = "aparam-error"
+APARAM_HINT = "aparam-hint"  # what the code expects of a known parameter
+APARAM_HISTORY = "aparam-history"  # the parameter's changes (经办详细/操作历史)
+APARAM_SAVE = "aparam-save"
+APARAM_EDITING = "aparam-editing"  # the key being edited, or None for a new parameter
+APARAM_RELOAD = "aparam-reload"

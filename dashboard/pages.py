@@ -17,6 +17,7 @@ from callbacks import enterprise_settings, party_book
 from callbacks import declaration_imports
 from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
+from callbacks import admin_dictionaries
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -38,6 +39,7 @@ class PageSpec:
 
 
 SETTINGS = N_("Enterprise settings")  # 系统设置 of Jiucheng 3.3: the enterprise's own set-up pages
+ADMIN = N_("Administration")  # 系统配置 of Liaoning 5.2 and 单证格式 of 5.6: the administrators' pages
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -80,6 +82,8 @@ PAGES: tuple[PageSpec, ...] = (
              registrations.render),
     PageSpec("cards", "/admin/cards", N_("IC cards"), "admin.users", "cards", cards.render),
     PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),
+    PageSpec("admin_dictionaries", "/admin/dictionaries", N_("Dictionaries"), "admin.dictionaries", "adict",
+             admin_dictionaries.render, menu_group=ADMIN),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page

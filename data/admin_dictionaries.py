@@ -450,3 +450,14 @@ def delete_entry(s: Session, actor: Actor, dictionary: str, code: str) -> None:
         raise InUse(["other"]) from None
     record_change(s, actor, "admin.dictionary.deleted", "dict_entry", _object_id(dictionary, code),
                   _audit_values(before), None)
+
+
+def form_choices(s: Session, actor: Actor) -> dict[str, list[tuple[str, str, str]]]:
+    """What the entry form offers: active units (legal units of HS codes) and every certificate type."""
+    actor.require(PERMISSION)
+    units = s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+                      .where(DictEntry.dictionary == "unit", DictEntry.active.is_(True))
+                      .order_by(DictEntry.sort, DictEntry.code)).all()
+    types = s.execute(select(CertificateType.code, CertificateType.name_zh, CertificateType.name_en)
+                      .order_by(CertificateType.sort, CertificateType.code)).all()
+    return {"units": [tuple(r) for r in units], "cert_types": [tuple(r) for r in types]}

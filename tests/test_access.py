@@ -26,6 +26,7 @@ PAGE_ACCESS = {
     "/applications/templates": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
+    "/admin/dictionaries": {"sysadmin"},
     "/admin/cards": {"sysadmin"},
     "/enterprise/comm-account": {"ent_a_admin"},
     "/enterprise/overseas-users": {"ent_a_admin"},

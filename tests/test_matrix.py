@@ -38,6 +38,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "tmpl": {"enterprise_admin", "enterprise"},
     "regrev": {"admin"},
     "audit": {"admin"},
+    "adict": {"admin"},
     "cards": {"admin"},
     "comm": {"enterprise_admin"},
     "ovu": {"enterprise_admin"},
