@@ -138,6 +138,7 @@ APPV_REASON = "appv-reason"
 APPV_STATE = "appv-state"  # {"id": application id, "version": version seen}
 APPV_MESSAGE = "appv-message"
 APPV_EDIT = "appv-edit"  # link to the form, for the enterprise while the application is editable
+APPV_PREVIEW = "appv-preview"  # link to the certificate preview PDF (watermarked until approval)
 APPS_NEW = "apps-new"  # link to /applications/new, for enterprises
 # new application: declaration, certificate type and format, entry method (Liaoning 5.8.1 申请)
 APPN_DECL_SEARCH = "appn-decl-search"
@@ -168,6 +169,7 @@ APPF_APPLY = "appf-apply"
 APPF_COPY = "appf-copy"
 APPF_DELETE = "appf-delete"
 APPF_VIEW = "appf-view"
+APPF_PREVIEW = "appf-preview"  # link to the certificate preview PDF of the last saved state
 APPF_TEMPLATE_OPEN = "appf-template-open"
 APPF_TEMPLATE_MODAL = "appf-template-modal"
 APPF_TEMPLATE_NAME = "appf-template-name"

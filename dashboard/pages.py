@@ -95,6 +95,7 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "registration_attachment": "admin.registrations",
     "import_template": "declaration.edit",
     "application_scan": ("application.edit", "application.review"),
+    "application_preview": ("application.edit", "application.review"),
 }
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Callable
 from urllib.parse import quote
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, current_app
 from sqlalchemy.orm import Session
 
 from auth.login import current_actor
 from dashboard.store import session_scope
+from data.certificate_content import certificate_content
 from data.registration import StoredFile, registration_attachment
 from data.scans import scan_file
 from data.scope import Actor, NotFound
+from exports.certificate_pdf import render_certificate
 from exports.import_templates import TEMPLATES, XLSX
 
 
@@ -56,3 +58,17 @@ def init_routes(server: Flask) -> None:
     @server.get("/files/scan/<int:scan_id>", endpoint="application_scan")
     def application_scan(scan_id: int):
         return stored_file_response(scan_file, scan_id)
+
+    @server.get("/files/application/<int:application_id>/preview.pdf", endpoint="application_preview")
+    def application_preview(application_id: int):
+        """证书预览 / 打印 (Liaoning 5.3.1, 5.8.1): the application's certificate as last saved, shown inline
+        to print; watermarked 草稿 / DRAFT until approval. Issued certificates' signed PDFs are served elsewhere."""
+        try:
+            with session_scope() as s:
+                content = certificate_content(s, current_actor(), application_id=application_id,
+                                              public_url=current_app.config["CERTDASH_SETTINGS"].public_url)
+        except NotFound:
+            abort(404)
+        name = content.certificate_no or f"application-{content.application_id}"
+        return file_response(f"preview-{name}.pdf", "application/pdf",
+                             render_certificate(content, draft=content.is_draft))

@@ -389,6 +389,15 @@ def render_certificate(content: CertificateContent, *, draft: bool) -> bytes:
         canvas.setLineWidth(0.4)
         canvas.line(margins["left"], top + band * 0.3, page_w - margins["right"], top + band * 0.3)
         if draft:
+            # the words as invisible upright text too: text extraction, search and screen readers skip
+            # diagonal text, and must still tell that this is a draft
+            size = layout["font_size"]
+            label = canvas.beginText(page_w / 2 - pdfmetrics.stringWidth(WATERMARK, font, size) / 2, page_h / 2)
+            label.setTextRenderMode(3)
+            label.setFont(font, size)
+            label.textOut(WATERMARK)
+            label.setTextRenderMode(0)  # the render mode outlives the text object: back to filled glyphs
+            canvas.drawText(label)
             canvas.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.28))
             canvas.setFont(font, min(page_w, page_h) / 7)
             canvas.translate(page_w / 2, page_h / 2)
@@ -616,7 +625,7 @@ def _signature_block(content: CertificateContent, layout: dict, lang: _Lang, st:
     if sig.method == "cloud":
         officer.append(Paragraph(_x(lang.pick("本证书已由签发机构电子签名",
                                               "Electronically signed by the issuing authority", " / ")), st.small))
-    stamp = [Paragraph(_x(lang.pick("印章", "Official Stamp")), st.caption)] if layout["official_stamp"] else [""]
+    stamp = Paragraph(_x(lang.pick("印章", "Official Stamp")), st.caption) if layout["official_stamp"] else ""
     table = Table([[place, when], [stamp, officer]], colWidths=[width * 0.45, width * 0.55],
                   rowHeights=[None, 18 * mm])
     table.setStyle(TableStyle(_BOX_STYLE))

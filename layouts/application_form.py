@@ -21,7 +21,7 @@ from data.application_form import (
     TypeChoice,
 )
 from data.models import CertificateTemplate
-from layouts.applications import ENTRY_LABELS
+from layouts.applications import ENTRY_LABELS, preview_link
 from layouts.common import grid_locale, page_header, status_badge
 from layouts.register import reason_text
 
@@ -267,6 +267,7 @@ def form_page(t: Translator, form: ApplicationForm | None, choices: Choices, mes
         dbc.Button(t("Save as template"), id=ids.APPF_TEMPLATE_OPEN, color="secondary", outline=True,
                    className="me-2 mb-2", style=_shown(editable)),
         dbc.Button(t("Copy"), id=ids.APPF_COPY, color="secondary", outline=True, className="me-2 mb-2"),
+        html.Div(preview_link(t, ids.APPF_PREVIEW, form.id), className="me-2 mb-2"),
         html.Div(dcc.ConfirmDialogProvider(
             dbc.Button(t("Delete draft"), color="danger", outline=True, className="me-2 mb-2"),
             id=ids.APPF_DELETE, message=t("Delete this draft application? This cannot be undone.")),

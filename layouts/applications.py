@@ -141,7 +141,8 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
     ]) if d.actions else html.P(t("Nothing for you to do on this application now."), className="text-muted")
     return html.Div([
         page_header(t("Application {id}", id=d.id), None),
-        html.Div([status_badge(t, d.status), _edit_link(t, d)], className="mb-3"),
+        html.Div([status_badge(t, d.status), _edit_link(t, d), preview_link(t, ids.APPV_PREVIEW, d.id)],
+                 className="mb-3"),
         dbc.Row([
             dbc.Col([html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
                                                                      html.Dd(value, className="col-sm-8"))],
@@ -180,6 +181,14 @@ def _content(t: Translator, d: ApplicationDetail):
                     className="col-sm-4"),
             html.Dd(value, className="col-sm-8", style={"whiteSpace": "pre-wrap"}))], className="row small"),
     ])
+
+
+def preview_link(t: Translator, component_id: str, application_id: int) -> dbc.Button:
+    """证书预览 (Liaoning 5.3.1, 5.8.1): the certificate PDF as last saved, in a new tab to read and print;
+    watermarked 草稿 / DRAFT until approval."""
+    return dbc.Button(t("Preview"), id=component_id, href=f"/files/application/{int(application_id)}/preview.pdf",
+                      target="_blank", external_link=True, size="sm", color="secondary", outline=True,
+                      className="ms-2", title=t("The certificate as last saved, to read and print"))
 
 
 def _edit_link(t: Translator, d: ApplicationDetail):

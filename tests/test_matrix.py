@@ -126,3 +126,10 @@ def test_application_scans_are_for_enterprises_and_officers(client_as, account):
     status = client_as(account).get("/files/scan/1").status_code  # no such scan: 404 once let in
     role = ROLES_BY_ACCOUNT.get(account)
     assert status == (401 if role is None else 404 if role in WHO_MAY_USE["appv"] else 403)
+
+
+@pytest.mark.parametrize("account", [None, *ACCOUNTS])
+def test_application_previews_are_for_enterprises_and_officers(client_as, account):
+    status = client_as(account).get("/files/application/999999/preview.pdf").status_code  # no such application
+    role = ROLES_BY_ACCOUNT.get(account)
+    assert status == (401 if role is None else 404 if role in WHO_MAY_USE["appv"] else 403)
