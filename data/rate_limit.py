@@ -1,0 +1,79 @@
+"""Attempt counters per key and fixed time window (table `rate_limit`), shared by every app server.
+
+A hit is one atomic INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike), so two servers
+counting the same address at once never lose a hit nor collide on the primary key.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from data.models import RateLimitHit, SystemParameter
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `hits` attempts per window of `seconds`."""
+
+    hits: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    retry_after: int  # seconds until the tightest exceeded window ends (0 when allowed)
+    first_refusal: bool  # this hit is the first one over a limit in its window (log it once)
+
+
+def window_start(now: datetime, seconds: int) -> datetime:
+    """The start of the fixed window of `seconds` that holds `now` (UTC, aligned on the epoch)."""
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=timezone.utc)
+
+
+def _count(s: Session, key: str, start: datetime) -> int:
+    """Add one hit to (key, start) and return the window's hits, atomically."""
+    dialect = s.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(RateLimitHit).values(key=key, window_start=start, hits=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[RateLimitHit.key, RateLimitHit.window_start],
+                                      set_={"hits": RateLimitHit.hits + 1}).returning(RateLimitHit.hits)
+    return int(s.execute(stmt).scalar_one())
+
+
+def hit(s: Session, key: str, limits: tuple[Limit, ...], now: datetime | None = None) -> RateDecision:
+    """Count one attempt under `key` in every window; refuse it when any window is over its limit.
+
+    Refused attempts count too: a client that keeps hammering stays refused until it pauses.
+    Windows older than the longest one are deleted for this key as it goes, so the table holds
+    at most a few rows per active client.
+    """
+    now = now or datetime.now(timezone.utc)
+    key = key[:128]
+    longest = max(limit.seconds for limit in limits)
+    s.execute(delete(RateLimitHit).where(RateLimitHit.key == key,
+                                         RateLimitHit.window_start < now - timedelta(seconds=longest)))
+    retry_after, first = 0, False
+    for limit in limits:
+        start = window_start(now, limit.seconds)
+        hits = _count(s, key, start)
+        if hits > limit.hits:
+            ends = start + timedelta(seconds=limit.seconds)
+            retry_after = max(retry_after, int((ends - now).total_seconds()) + 1)
+            first = first or hits == limit.hits + 1
+    return RateDecision(retry_after == 0, retry_after, first)
+
+
+def parameter_int(s: Session, key: str, default: int, *, minimum: int = 1, maximum: int = 1_000_000) -> int:
+    """A whole-number system parameter, or `default` when unset or not a number in range."""
+    raw = s.scalar(select(SystemParameter.value).where(SystemParameter.key == key))
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return default
+    return value if minimum <= value <= maximum else default
