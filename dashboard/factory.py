@@ -34,6 +34,7 @@ def _callback_registrations() -> tuple[dict, list]:
     lets every app made in this process (tests make many) get the same callbacks.
     """
     import callbacks.admin_dictionaries  # noqa: F401
+    import callbacks.admin_formats  # noqa: F401
     import callbacks.applications  # noqa: F401
     import callbacks.application_form  # noqa: F401
     import callbacks.certificate_templates  # noqa: F401

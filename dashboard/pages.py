@@ -17,7 +17,7 @@ from callbacks import enterprise_settings, party_book
 from callbacks import declaration_imports
 from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
-from callbacks import admin_dictionaries
+from callbacks import admin_dictionaries, admin_formats
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -84,6 +84,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),
     PageSpec("admin_dictionaries", "/admin/dictionaries", N_("Dictionaries"), "admin.dictionaries", "adict",
              admin_dictionaries.render, menu_group=ADMIN),
+    PageSpec("admin_formats", "/admin/formats", N_("Certificate formats"), "admin.formats", "afmt",
+             admin_formats.render, menu_group=ADMIN),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page

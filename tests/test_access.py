@@ -27,6 +27,7 @@ PAGE_ACCESS = {
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
     "/admin/dictionaries": {"sysadmin"},
+    "/admin/formats": {"sysadmin"},
     "/admin/cards": {"sysadmin"},
     "/enterprise/comm-account": {"ent_a_admin"},
     "/enterprise/overseas-users": {"ent_a_admin"},

@@ -39,6 +39,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "regrev": {"admin"},
     "audit": {"admin"},
     "adict": {"admin"},
+    "afmt": {"admin"},
     "cards": {"admin"},
     "comm": {"enterprise_admin"},
     "ovu": {"enterprise_admin"},
