@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from data import rollup  # noqa: F401  (registers the statistics rollups' session events, once, for every session)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -22,7 +23,9 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     Numeric,
+    SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -747,3 +750,62 @@ class LoginChallenge(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None] = mapped_column()
     card_no: Mapped[str | None] = mapped_column(String(32))
+
+
+# --- statistics rollups: kept exact by data/rollup.py in the transaction of every change --------
+
+
+class StatsCertificate(Base):
+    """Certificates counted per day or month, district and one grouping of dimensions (data/rollup.py).
+
+    A dimension the grouping does not keep holds "*" (received_date: 0001-01-01); `period` is the
+    issue date, or the received date for the groupings counted by received date.
+    """
+
+    __tablename__ = "stats_certificate"
+    grouping: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # d(ay) | m(onth: period is its first day)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    cert_type_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    entry_method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    signing_method: Mapped[str] = mapped_column(String(8), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    dest_country: Mapped[str] = mapped_column(String(2), primary_key=True)  # "" when the certificate has none
+    received_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+    cloud: Mapped[int] = mapped_column(Integer, default=0)  # of which cloud-signed
+    printed: Mapped[int] = mapped_column(Integer, default=0)  # of which printed on paper at least once
+    copies: Mapped[int] = mapped_column(Integer, default=0)  # paper prints in all (sum of print_count)
+
+
+TURNAROUND_BUCKETS = 52  # data/rollup.py TURNAROUND_EDGES: 51 upper edges, the last bucket is open
+
+
+class StatsTurnaround(Base):
+    """Approvals per approval day or month and district: count, seconds in all, and a histogram of
+    submission-to-approval times (column b00 .. b51 = bucket, edges in data/rollup.py)."""
+
+    __table__ = Table(
+        "stats_turnaround", Base.metadata,
+        Column("grain", String(1), primary_key=True),
+        Column("period", Date, primary_key=True),
+        Column("district_code", String(4), primary_key=True),
+        Column("approvals", Integer, nullable=False, default=0),
+        Column("seconds", BigInteger, nullable=False, default=0),
+        *(Column(f"b{k:02d}", Integer, nullable=False, default=0) for k in range(TURNAROUND_BUCKETS)),
+    )
+
+
+class StatsBacklog(Base):
+    """Applications waiting, per district and day of submission, one column per waiting status."""
+
+    __tablename__ = "stats_backlog"
+    district_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    submitted_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    submitted: Mapped[int] = mapped_column(Integer, default=0)
+    under_review: Mapped[int] = mapped_column(Integer, default=0)
+    suspended: Mapped[int] = mapped_column(Integer, default=0)
+    awaiting_confirmation: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    approved: Mapped[int] = mapped_column(Integer, default=0)
