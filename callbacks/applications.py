@@ -4,6 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
+from callbacks.certificates import current_issuer
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
 from dashboard.i18n import Translator
@@ -11,8 +12,11 @@ from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.applications import ApplicationFilter, application_detail, list_applications
 from data.scope import Actor, NotFound
+from data.issuing import IssueRefused, issue
+from data.scope import AccessDenied
 from data.workflow import WorkflowError, transition
 from layouts.applications import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
+from layouts.certificates import ISSUE_ERRORS, change_message
 from layouts.common import page_number
 
 
@@ -76,9 +80,14 @@ def take_step(clicks, state, reason):
     code = None
     try:
         with session_scope() as s:
-            transition(s, actor, app_id, action, version=version, reason=as_text(reason))
-    except WorkflowError as exc:
+            if action in ("issue", "issue_paper"):  # render, sign and store: data/issuing.py
+                issue(s, actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
+            else:
+                transition(s, actor, app_id, action, version=version, reason=as_text(reason))
+    except (WorkflowError, IssueRefused) as exc:
         code = exc.code
+    except AccessDenied:
+        code = "not_allowed"
     except NotFound:
         code = "not_found"
     try:
@@ -86,5 +95,5 @@ def take_step(clicks, state, reason):
             detail = application_detail(s, actor, app_id)
     except NotFound:
         return detail_body(t, None), workflow_message(t, "not_found"), None
-    message = workflow_message(t, code, None if code else action)
+    message = change_message(t, code) if code in ISSUE_ERRORS else workflow_message(t, code, None if code else action)
     return detail_body(t, detail), message, {"id": detail.id, "version": detail.version}

@@ -29,6 +29,29 @@ HOME_COUNTS = "home-counts"
 HOME_TASKS = "home-tasks"
 HOME_NOTIFICATIONS = "home-notifications"
 
+# one certificate (/certificates/view): status, facts, PDF, chain, history, replace / withdraw
+CERTV_CONTENT = "certv-content"
+CERTV_MESSAGE = "certv-message"
+CERTV_STATE = "certv-state"  # {"no": certificate number shown}
+CERTV_REASON = "certv-reason"
+CERTV_METHOD = "certv-method"  # the replacement's signing method
+CERTV_REPLACE = "certv-replace"  # a confirm dialog provider around the replace button
+CERTV_WITHDRAW = "certv-withdraw"  # a confirm dialog provider around the withdraw button
+CERTV_PREVIEW = "certv-preview"  # the PDF iframe
+# issuing certificates in a batch (/certificates/issue, officers)
+CERTI_METHOD = "certi-method"
+CERTI_TABLE = "certi-table"
+CERTI_PAGER = "certi-pager"
+CERTI_TOTAL = "certi-total"
+CERTI_SIGN_SELECTED = "certi-sign-selected"
+CERTI_SIGN_ALL = "certi-sign-all"
+CERTI_CANCEL = "certi-cancel"
+CERTI_PROGRESS = "certi-progress"
+CERTI_JOB = "certi-job"  # the job ticket of the batch
+CERTI_DONE = "certi-done"  # bumped when a batch ends: the list reloads
+CERTI_MESSAGE = "certi-message"
+CERTI_RESULT = "certi-result"
+
 # reference data lookup
 REF_DICTIONARY = "ref-dictionary"
 REF_SEARCH = "ref-search"

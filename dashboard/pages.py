@@ -17,6 +17,7 @@ from callbacks import enterprise_settings, party_book
 from callbacks import declaration_imports
 from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
+from callbacks import certificate_issue, certificates
 from callbacks import admin_dictionaries, admin_formats
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
@@ -72,6 +73,11 @@ PAGES: tuple[PageSpec, ...] = (
              application_form.render_edit, in_menu=False),
     PageSpec("certificate_templates", "/applications/templates", N_("Certificate templates"), "application.edit",
              "tmpl", certificate_templates.render),
+    PageSpec("certificate_issue", "/certificates/issue", N_("Issue certificates"), "certificate.sign", "certi",
+             certificate_issue.render_issue),
+    PageSpec("certificate", "/certificates/view", N_("Certificate"),
+             ("application.edit", "application.review", "certificate.sign", "stats.view"), "certv",
+             certificates.render_view, in_menu=False),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
              comm.render, menu_group=SETTINGS),
@@ -97,6 +103,9 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "registration_attachment": "admin.registrations",
     "import_template": "declaration.edit",
     "application_scan": ("application.edit", "application.review"),
+    # certificate PDFs (data.issuing scopes them: enterprise own, customs their districts, overseas users shared)
+    "certificate_pdf": ("application.edit", "application.review", "certificate.sign", "stats.view", "overseas.portal"),
+    "certificate_print": "certificate.sign",  # a counted ECIQ print of a paper certificate
     "application_preview": ("application.edit", "application.review"),
 }
 

@@ -6,16 +6,20 @@ from typing import Callable
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app
+from flask import request
 from sqlalchemy.orm import Session
 
-from auth.login import current_actor
+from auth.login import _check_csrf, current_actor
+from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.certificate_content import certificate_content
 from data.registration import StoredFile, registration_attachment
+from data.issuing import IssueRefused, Issuer, certificate_pdf, print_certificate
 from data.scans import scan_file
-from data.scope import Actor, NotFound
+from data.scope import AccessDenied, Actor, NotFound
 from exports.certificate_pdf import render_certificate
 from exports.import_templates import TEMPLATES, XLSX
+from layouts.certificates import issue_error
 
 
 def file_response(filename: str, media_type: str, content: bytes) -> Response:
@@ -58,6 +62,36 @@ def init_routes(server: Flask) -> None:
     @server.get("/files/scan/<int:scan_id>", endpoint="application_scan")
     def application_scan(scan_id: int):
         return stored_file_response(scan_file, scan_id)
+
+    @server.get("/files/certificate/<certificate_no>.pdf", endpoint="certificate_pdf")
+    def certificate_file(certificate_no: str):
+        """An issued certificate's PDF as stored: signed (cloud) or unsigned (paper); ?download=1 to save it."""
+        try:
+            with session_scope() as s:
+                pdf = certificate_pdf(s, current_actor(), certificate_no, issuer=_issuer(server))
+        except (NotFound, AccessDenied):
+            abort(404)
+        response = file_response(f"{certificate_no}.pdf", "application/pdf", pdf)
+        if request.args.get("download"):
+            response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(certificate_no)}.pdf"
+        return response
+
+    @server.post("/files/certificate/<certificate_no>/print", endpoint="certificate_print")
+    def certificate_print(certificate_no: str):
+        """The ECIQ print of a paper certificate (a form POST with the session's token): counted, then shown."""
+        _check_csrf()
+        try:
+            with session_scope() as s:
+                pdf = print_certificate(s, current_actor(), certificate_no, issuer=_issuer(server))
+        except (NotFound, AccessDenied):
+            abort(404)
+        except IssueRefused as exc:
+            return Response(issue_error(request_translator(), exc.code), status=409, mimetype="text/plain")
+        return file_response(f"{certificate_no}.pdf", "application/pdf", pdf)
+
+
+def _issuer(server: Flask) -> Issuer:
+    return Issuer.from_settings(server.config["CERTDASH_SETTINGS"])
 
     @server.get("/files/application/<int:application_id>/preview.pdf", endpoint="application_preview")
     def application_preview(application_id: int):

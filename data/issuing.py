@@ -68,7 +68,7 @@ from data.workflow import (
     next_certificate_no,
 )
 from exports.certificate_pdf import render_certificate
-from exports.signing import Keyring, SigningDistrict, SigningFailed
+from exports.signing import Keyring, SigningDistrict, SigningFailed, keyring_for
 
 CHINA = ZoneInfo("Asia/Shanghai")  # issue and received dates are China's calendar days
 PDF = "application/pdf"
@@ -114,6 +114,11 @@ class Issuer:
 
     keyring: Keyring
     public_url: str
+
+    @classmethod
+    def from_settings(cls, settings) -> "Issuer":
+        """The deployment's issuer: its keyring (PKCS#12 folder or demo CA, cached per process) and public URL."""
+        return cls(keyring_for(settings), settings.public_url)
 
 
 def _now(now: datetime | None) -> datetime:

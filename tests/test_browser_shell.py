@@ -12,7 +12,7 @@ from tests.world import ACCOUNTS
 EXPECTED_MENUS = {
     "admin": ["首页", "参考数据", "注册审核", "IC 卡管理", "审计日志"],
     "manager": ["首页", "参考数据"],
-    "officer": ["首页", "报检单", "证书申请", "参考数据"],
+    "officer": ["首页", "报检单", "证书申请", "证书签发", "参考数据"],
     "enterprise_admin": ["首页", "报检单", "证书申请", "证稿模板", "参考数据",
                          ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置", "通信账号", "海外用户"])],
     "enterprise": ["首页", "报检单", "证书申请", "证稿模板", "参考数据", ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置"])],
@@ -63,7 +63,8 @@ def test_deep_link_returns_after_sign_in_and_english_switch(dash_duo, live_app):
     dash_duo.wait_for_element("#shell-language-en").click()
     dash_duo.wait_for_contains_text("#ref-total", "entries")
     assert dash_duo.driver.current_url.endswith("/reference")
-    assert menu_texts(dash_duo) == ["Home", "Declarations", "Certificate applications", "Reference data"]
+    assert menu_texts(dash_duo) == ["Home", "Declarations", "Certificate applications", "Issue certificates",
+                                    "Reference data"]
     assert dash_duo.get_logs() == []
 
 
