@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 import threading
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCode
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -60,6 +62,9 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 )
 _font_lock = threading.Lock()
+# Compressed streams stay binary (not ASCII85 on top of zlib): a fifth smaller and faster to write; every
+# PDF reader and signer takes binary streams. This is reportlab's process-wide setting.
+rl_config.useA85 = 0
 
 
 class FontMissing(RuntimeError):
@@ -507,9 +512,27 @@ class VerificationQr(QrCode):
             # One fixed mask pattern instead of trying all eight for the lowest penalty (a sixth of a
             # certificate's rendering time): any pattern is valid and every reader decodes it.
             qr.version = qr.calculate_version()
-            qr.make = functools.partial(qr.makeImpl, False, QR_MASK_PATTERN)
-        super().draw()
-        self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
+        qr.makeImpl(False, QR_MASK_PATTERN)
+        count, border = qr.getModuleCount(), self.qrBorder
+        module = self.width / (count + 2 * border)
+        # the dark runs of each row as one filled path in module units: integer coordinates written
+        # once, instead of a rectangle call (and its number formatting) per run
+        runs = []
+        for r, row in enumerate(qr.modules):
+            y = count - 1 - r
+            c = 0
+            for dark, group in itertools.groupby(row):
+                n = len(list(group))
+                if dark:
+                    runs.append(f"{c} {y} {n} 1 re")
+                c += n
+        canv = self.canv
+        canv.saveState()
+        canv.transform(module, 0, 0, module, border * module, border * module)
+        canv.setFillColor(colors.black)
+        canv.addLiteral("\n".join(runs) + "\nf")
+        canv.restoreState()
+        canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
 
 
 _BOX_STYLE = [

@@ -150,15 +150,36 @@ def test_the_watermark_is_on_every_page_of_a_draft_only(tmp_path):
 def test_the_qr_code_carries_the_verification_address(tmp_path):
     pdf = render_certificate(sample_content("C3-1"), draft=False)
     assert f"/URI ({VERIFY_URL})".encode() in pdf  # a link over the code, to the same address
-    qr = VerificationQr(VERIFY_URL, 60)
-    assert qr.value == VERIFY_URL
-    qr.drawOn(Canvas(io.BytesIO()), 0, 0)
-    assert len(qr.qr.modules) == qr.qr.getModuleCount() >= 29  # version 3 or more: the whole URL fits
-    assert qr.qr.dataList[0].data == VERIFY_URL.encode()  # what the code encodes
+    assert qr_matrix_as_drawn(VERIFY_URL, tmp_path) == qr_matrix_encoded(VERIFY_URL)
     # no QR code without a certificate (drafts), nor when the format's layout turns it off
     assert b"/URI" not in render_certificate(sample_content("C3-1", issued=False), draft=True)
     layout = {**sample_content("C3-1").format.layout, "qr_code": False}
     assert b"/URI" not in render_certificate(sample_content("C3-1", layout=layout), draft=False)
+
+
+def qr_matrix_encoded(url: str) -> list[list[bool]]:
+    """The modules reportlab's encoder computes for the URL (with the renderer's mask pattern)."""
+    qr = VerificationQr(url, 100)
+    assert qr.value == url and qr.qr.dataList[0].data == url.encode()  # what the code encodes
+    qr.drawOn(Canvas(io.BytesIO()), 0, 0)
+    return [list(map(bool, row)) for row in qr.qr.modules]
+
+
+def qr_matrix_as_drawn(url: str, tmp_path: Path) -> list[list[bool]]:
+    """The modules read back from the drawn page: a QR code 10 pt a module, rasterised at 72 dpi."""
+    count = len(qr_matrix_encoded(url))
+    side = (count + 2) * 10  # one module of border on each side
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(side, side))
+    VerificationQr(url, side).drawOn(canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    (tmp_path / "qr.pdf").write_bytes(out.getvalue())
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-png", "-singlefile", str(tmp_path / "qr.pdf"),
+                    str(tmp_path / "qr")], check=True)
+    with Image.open(tmp_path / "qr.png") as image:
+        pixels = image.convert("L").load()
+        return [[pixels[10 + 10 * c + 5, 10 + 10 * r + 5] < 128 for c in range(count)] for r in range(count)]
 
 
 # --- layout parameters --------------------------------------------------------------------------
