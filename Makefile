@@ -10,7 +10,7 @@ CERTIFICATES ?= 20000
 # PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite.
 APT_RUN := fonts-wqy-microhei
 APT_TEST := $(APT_RUN) poppler-utils libnss3-tools chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
-	libpcsclite-dev gcc
+	libpcsclite-dev gcc redis-server
 
 .PHONY: run test install install-dev system-run system-test messages bench-seed clean
 

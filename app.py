@@ -21,6 +21,18 @@ app = _build()
 server = app.server
 
 
+def _celery_app(dash_app):
+    """The Celery application running background jobs when CELERY_BROKER_URL is set, else None."""
+    from dash import CeleryManager
+
+    manager = getattr(dash_app, "_background_manager", None)
+    return manager.handle if isinstance(manager, CeleryManager) else None
+
+
+# workers: `celery -A app:celery_app worker` (same DATABASE_URL, SECRET_KEY and CELERY_BROKER_URL as the web app)
+celery_app = _celery_app(app)
+
+
 def main() -> None:
     from dashboard.factory import check_ready
 

@@ -49,6 +49,7 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.cards  # noqa: F401
     import callbacks.comm  # noqa: F401
     import callbacks.home  # noqa: F401
+    import callbacks.ledger  # noqa: F401
     import callbacks.overseas  # noqa: F401
     import callbacks.overseas_users  # noqa: F401
     import callbacks.password  # noqa: F401

@@ -17,6 +17,7 @@ from callbacks import enterprise_settings, party_book
 from callbacks import declaration_imports
 from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
+from callbacks import ledger
 from callbacks import certificate_issue, certificates
 from callbacks import admin_dictionaries, admin_formats
 from dashboard.i18n import N_, Translator
@@ -73,6 +74,7 @@ PAGES: tuple[PageSpec, ...] = (
              application_form.render_edit, in_menu=False),
     PageSpec("certificate_templates", "/applications/templates", N_("Certificate templates"), "application.edit",
              "tmpl", certificate_templates.render),
+    PageSpec("ledger", "/ledger", N_("Enterprise ledger"), "ledger.export", "ledger", ledger.render),
     PageSpec("certificate_issue", "/certificates/issue", N_("Issue certificates"), "certificate.sign", "certi",
              certificate_issue.render_issue),
     PageSpec("certificate", "/certificates/view", N_("Certificate"),
@@ -103,6 +105,7 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "registration_attachment": "admin.registrations",
     "import_template": "declaration.edit",
     "application_scan": ("application.edit", "application.review"),
+    "ledger_export": "ledger.export",  # a finished ledger export, for its owner only (data.ledger.export_file)
     # certificate PDFs (data.issuing scopes them: enterprise own, customs their districts, overseas users shared)
     "certificate_pdf": ("application.edit", "application.review", "certificate.sign", "stats.view", "overseas.portal"),
     "certificate_print": "certificate.sign",  # a counted ECIQ print of a paper certificate

@@ -6,6 +6,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app
+from flask import send_file
 from flask import request
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from auth.login import _check_csrf, current_actor
 from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.certificate_content import certificate_content
+from data.ledger import export_file
 from data.registration import StoredFile, registration_attachment
 from data.issuing import IssueRefused, Issuer, certificate_pdf, print_certificate
 from data.scans import scan_file
@@ -62,6 +64,19 @@ def init_routes(server: Flask) -> None:
     @server.get("/files/scan/<int:scan_id>", endpoint="application_scan")
     def application_scan(scan_id: int):
         return stored_file_response(scan_file, scan_id)
+
+    @server.get("/files/ledger/<token>", endpoint="ledger_export")
+    def ledger_export(token: str):
+        """A finished ledger export (企业台账), sent from disk to the user who asked for it; 404 to anyone else."""
+        try:
+            found = export_file(server.config["CERTDASH_SETTINGS"].instance_path, current_actor(), token)
+        except NotFound:
+            abort(404)
+        response = send_file(found.path, mimetype=found.media_type, as_attachment=True,
+                             download_name=found.filename, max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     @server.get("/files/certificate/<certificate_no>.pdf", endpoint="certificate_pdf")
     def certificate_file(certificate_no: str):

@@ -24,6 +24,7 @@ PAGE_ACCESS = {
     "/applications/new": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications/edit": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/applications/templates": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
+    "/ledger": {"sysadmin", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/certificates/issue": {"officer0901"},
     "/certificates/view": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                            "ent_b_oper"},

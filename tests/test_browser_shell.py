@@ -10,12 +10,12 @@ from tests.world import ACCOUNTS
 
 # the menu each role sees, in the user's language (Chinese by default)
 EXPECTED_MENUS = {
-    "admin": ["首页", "参考数据", "注册审核", "IC 卡管理", "审计日志"],
+    "admin": ["首页", "企业台账", "参考数据", "注册审核", "IC 卡管理", "审计日志"],
     "manager": ["首页", "参考数据"],
     "officer": ["首页", "报检单", "证书申请", "证书签发", "参考数据"],
-    "enterprise_admin": ["首页", "报检单", "证书申请", "证稿模板", "参考数据",
+    "enterprise_admin": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",
                          ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置", "通信账号", "海外用户"])],
-    "enterprise": ["首页", "报检单", "证书申请", "证稿模板", "参考数据", ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置"])],
+    "enterprise": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据", ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置"])],
     "overseas": ["Overseas portal"],  # the test overseas user reads English
 }
 ONE_ACCOUNT_PER_ROLE = {role: account for account, (role, _e, _d) in reversed(list(ACCOUNTS.items()))}

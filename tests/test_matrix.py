@@ -36,6 +36,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "appn": {"enterprise_admin", "enterprise"},
     "appf": {"enterprise_admin", "enterprise"},
     "tmpl": {"enterprise_admin", "enterprise"},
+    "ledger": {"admin", "enterprise_admin", "enterprise"},
     "certi": {"officer"},
     "certv": {"admin", "manager", "officer", "enterprise_admin", "enterprise"},
     "regrev": {"admin"},
