@@ -65,6 +65,20 @@ def init_routes(server: Flask) -> None:
     def application_scan(scan_id: int):
         return stored_file_response(scan_file, scan_id)
 
+    @server.get("/files/application/<int:application_id>/preview.pdf", endpoint="application_preview")
+    def application_preview(application_id: int):
+        """证书预览 / 打印 (Liaoning 5.3.1, 5.8.1): the application's certificate as last saved, shown inline
+        to print; watermarked 草稿 / DRAFT until approval. Issued certificates' signed PDFs are served elsewhere."""
+        try:
+            with session_scope() as s:
+                content = certificate_content(s, current_actor(), application_id=application_id,
+                                              public_url=current_app.config["CERTDASH_SETTINGS"].public_url)
+        except NotFound:
+            abort(404)
+        name = content.certificate_no or f"application-{content.application_id}"
+        return file_response(f"preview-{name}.pdf", "application/pdf",
+                             render_certificate(content, draft=content.is_draft))
+
     @server.get("/files/ledger/<token>", endpoint="ledger_export")
     def ledger_export(token: str):
         """A finished ledger export (企业台账), sent from disk to the user who asked for it; 404 to anyone else."""
@@ -107,17 +121,3 @@ def init_routes(server: Flask) -> None:
 
 def _issuer(server: Flask) -> Issuer:
     return Issuer.from_settings(server.config["CERTDASH_SETTINGS"])
-
-    @server.get("/files/application/<int:application_id>/preview.pdf", endpoint="application_preview")
-    def application_preview(application_id: int):
-        """证书预览 / 打印 (Liaoning 5.3.1, 5.8.1): the application's certificate as last saved, shown inline
-        to print; watermarked 草稿 / DRAFT until approval. Issued certificates' signed PDFs are served elsewhere."""
-        try:
-            with session_scope() as s:
-                content = certificate_content(s, current_actor(), application_id=application_id,
-                                              public_url=current_app.config["CERTDASH_SETTINGS"].public_url)
-        except NotFound:
-            abort(404)
-        name = content.certificate_no or f"application-{content.application_id}"
-        return file_response(f"preview-{name}.pdf", "application/pdf",
-                             render_certificate(content, draft=content.is_draft))
