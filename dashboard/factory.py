@@ -35,6 +35,7 @@ def _callback_registrations() -> tuple[dict, list]:
     """
     import callbacks.admin_dictionaries  # noqa: F401
     import callbacks.admin_formats  # noqa: F401
+    import callbacks.admin_notifications  # noqa: F401
     import callbacks.applications  # noqa: F401
     import callbacks.application_form  # noqa: F401
     import callbacks.certificate_templates  # noqa: F401

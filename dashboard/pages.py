@@ -19,7 +19,7 @@ from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
 from callbacks import ledger
 from callbacks import certificate_issue, certificates
-from callbacks import admin_dictionaries, admin_formats
+from callbacks import admin_dictionaries, admin_formats, admin_notifications
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -94,6 +94,8 @@ PAGES: tuple[PageSpec, ...] = (
              admin_dictionaries.render, menu_group=ADMIN),
     PageSpec("admin_formats", "/admin/formats", N_("Certificate formats"), "admin.formats", "afmt",
              admin_formats.render, menu_group=ADMIN),
+    PageSpec("admin_notifications", "/admin/notifications", N_("Notifications"), "admin.notifications", "anote",
+             admin_notifications.render, menu_group=ADMIN),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page

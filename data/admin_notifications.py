@@ -181,7 +181,9 @@ def _clean(s: Session, values: dict, now: datetime, current: Notification | None
 
 
 def _audit(n: Notification) -> dict:
-    return snapshot(n, AUDITED)
+    values = snapshot(n, AUDITED)
+    values["starts_at"], values["ends_at"] = as_utc(n.starts_at), as_utc(n.ends_at)  # SQLite reads them naive
+    return values
 
 
 # --- changing -----------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def _reached_districts(s: Session, actor: Actor) -> frozenset[str]:
     """The districts whose notifications reach the actor: their own (customs staff) or their enterprise's,
     and every district above it (a notice to 大连海关 reaches 大连港湾海关 and its enterprises)."""
     code = actor.district_code
-    if code is None and actor.enterprise_id is not None:
+    if code is None and actor.is_enterprise and actor.enterprise_id is not None:
         code = s.scalar(select(Enterprise.district_code).where(Enterprise.id == actor.enterprise_id))
     found: set[str] = set()
     while code and code not in found:
@@ -87,8 +87,10 @@ def _reached_districts(s: Session, actor: Actor) -> frozenset[str]:
 def notifications_for(s: Session, actor: Actor, now: datetime, limit: int = 10) -> list[NotificationView]:
     """Return published notifications in their time window addressed to the actor's role and district.
 
-    No roles named: every role; no districts named: everyone. A district reaches its own users, those of
-    the districts below it and the enterprises registered in any of them; with both, both must match.
+    No roles named: every role; a role reaches its users and those of the roles administrators made
+    under it (their kind). No districts named: everyone; a district reaches its own users, those of the
+    districts below it and the users of the enterprises registered in any of them. With both, both must
+    match.
     """
     reached = None
     rows = s.scalars(
@@ -102,7 +104,7 @@ def notifications_for(s: Session, actor: Actor, now: datetime, limit: int = 10) 
     )
     views = []
     for n in rows:
-        if n.roles and actor.role not in n.roles:
+        if n.roles and actor.role not in n.roles and (actor.kind or actor.role) not in n.roles:
             continue
         if n.districts:
             reached = _reached_districts(s, actor) if reached is None else reached

@@ -32,6 +32,7 @@ PAGE_ACCESS = {
     "/admin/audit": {"sysadmin"},
     "/admin/dictionaries": {"sysadmin"},
     "/admin/formats": {"sysadmin"},
+    "/admin/notifications": {"sysadmin"},
     "/admin/cards": {"sysadmin"},
     "/enterprise/comm-account": {"ent_a_admin"},
     "/enterprise/overseas-users": {"ent_a_admin"},

@@ -43,6 +43,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "audit": {"admin"},
     "adict": {"admin"},
     "afmt": {"admin"},
+    "anote": {"admin"},
     "cards": {"admin"},
     "comm": {"enterprise_admin"},
     "ovu": {"enterprise_admin"},
