@@ -1,7 +1,7 @@
 """Audit log glue: filters in, one page of events out."""
 from __future__ import annotations
 
-from dash import Input, Output, callback, ctx
+from dash import Input, Output, State, callback, ctx
 
 from auth.login import current_actor
 from callbacks.inputs import as_date, as_text
@@ -11,13 +11,11 @@ from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.audit import EVENT_GROUPS, EventFilter, search_events
 from data.scope import Actor
-from layouts.audit import PAGE_SIZE, audit_page, audit_rows, audit_total
+from layouts.audit import PAGE_SIZE, audit_page, audit_rows, audit_total, event_detail
 
 
 def render(actor: Actor, t: Translator, **_query):
     return audit_page(t)
-
-
 
 
 @callback(
@@ -27,16 +25,30 @@ def render(actor: Actor, t: Translator, **_query):
     Output(ids.AUDIT_PAGER, "active_page"),
     Input(ids.AUDIT_ACCOUNT, "value"),
     Input(ids.AUDIT_GROUP, "value"),
+    Input(ids.AUDIT_OBJECT_TYPE, "value"),
     Input(ids.AUDIT_OBJECT, "value"),
     Input(ids.AUDIT_DATES, "start_date"),
     Input(ids.AUDIT_DATES, "end_date"),
     Input(ids.AUDIT_PAGER, "active_page"),
 )
-def search(account, group, object_id, start, end, active_page):
+def search(account, group, object_type, object_id, start, end, active_page):
     t = request_translator()
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.AUDIT_PAGER else 0
     prefix = group if group in EVENT_GROUPS else ""
-    f = EventFilter(as_text(account), prefix, as_text(object_id), as_date(start), as_date(end))
+    f = EventFilter(as_text(account), prefix, as_text(object_id), as_date(start), as_date(end),
+                    object_type=as_text(object_type))
     with session_scope() as s:
         page = search_events(s, current_actor(), f, page_index, PAGE_SIZE)
     return audit_rows(t, page), page.page_count, audit_total(t, page), page.page + 1
+
+
+@callback(
+    Output(ids.AUDIT_DETAIL, "children"),
+    Input(ids.AUDIT_TABLE, "cellClicked"),
+    State(ids.AUDIT_TABLE, "rowData"),
+)
+def show_event(clicked, rows):
+    """Show the clicked event's values before and after (from the rows on screen: no new query)."""
+    row_id = str(clicked.get("rowId")) if isinstance(clicked, dict) else None
+    row = next((r for r in rows or [] if isinstance(r, dict) and str(r.get("id")) == row_id), None)
+    return event_detail(request_translator(), row)

@@ -34,6 +34,9 @@ def _callback_registrations() -> tuple[dict, list]:
     lets every app made in this process (tests make many) get the same callbacks.
     """
     import callbacks.admin_dictionaries  # noqa: F401
+    import callbacks.admin_districts  # noqa: F401
+    import callbacks.admin_roles  # noqa: F401
+    import callbacks.admin_users  # noqa: F401
     import callbacks.admin_formats  # noqa: F401
     import callbacks.admin_notifications  # noqa: F401
     import callbacks.applications  # noqa: F401

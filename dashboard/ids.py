@@ -107,6 +107,71 @@ AUDIT_SEARCH = "audit-search"
 AUDIT_TABLE = "audit-table"
 AUDIT_PAGER = "audit-pager"
 AUDIT_TOTAL = "audit-total"
+AUDIT_OBJECT_TYPE = "audit-object-type"
+AUDIT_OBJECT_TYPES = "audit-object-types"  # the datalist of known object types
+AUDIT_DETAIL = "audit-detail"  # the clicked event's values before and after
+AUDIT_DIFF = "audit-diff"
+
+# users (administrators, Liaoning 5.2.3); pattern-matching types carry the prefix too
+USR_F_TEXT = "usr-f-text"
+USR_F_STATUS = "usr-f-status"
+USR_F_ROLE = "usr-f-role"
+USR_F_DISTRICT = "usr-f-district"
+USR_F_ENTERPRISE = "usr-f-enterprise"
+USR_F_CREATED = "usr-f-created"
+USR_F_RESET = "usr-f-reset"
+USR_TOTAL = "usr-total"
+USR_TABLE = "usr-table"
+USR_PAGER = "usr-pager"
+USR_NEW = "usr-new"
+USR_MESSAGE = "usr-message"
+USR_PANEL = "usr-panel"
+USR_EDITING = "usr-editing"  # the id of the user in the form (None: a new user)
+USR_REFRESH = "usr-refresh"  # bumped after a change: the list reloads
+USR_ROLE_KINDS = "usr-role-kinds"  # role code -> family (admin/customs/enterprise/overseas)
+USR_FIELD = "usr-field"  # {"type": USR_FIELD, "name": field}
+USR_ERROR = "usr-error"  # {"type": USR_ERROR, "name": field}
+USR_DISTRICT_BOX = "usr-district-box"
+USR_ENTERPRISE_BOX = "usr-enterprise-box"
+USR_OVERSEAS_BOX = "usr-overseas-box"
+USR_FORM_TITLE = "usr-form-title"
+USR_SAVE = "usr-save"
+USR_STATUS = "usr-status"
+USR_LOCK_HOURS = "usr-lock-hours"  # {"type": USR_LOCK_HOURS, "name": "hours"}: shown for active users only
+USR_ACTION = "usr-action"  # {"type": USR_ACTION, "action": reset | lock | unlock | reactivate}
+USR_CONFIRM = "usr-confirm"  # {"type": USR_CONFIRM, "action": "deactivate"}: a confirm dialog provider
+USR_TIMELINE = "usr-timeline"
+
+# roles and permissions (administrators, Liaoning 5.2.2 and 5.2.6)
+ROLE_TREE = "role-tree"
+ROLE_NODE = "role-node"  # {"type": ROLE_NODE, "code": role code}
+ROLE_NEW = "role-new"
+ROLE_MESSAGE = "role-message"
+ROLE_PANEL = "role-panel"
+ROLE_CURRENT = "role-current"  # the code of the role shown (None: a new role)
+ROLE_FIELD = "role-field"  # {"type": ROLE_FIELD, "name": code | name_zh | name_en | parent_code}
+ROLE_ERROR = "role-error"
+ROLE_SAVE = "role-save"
+ROLE_ACTION = "role-action"  # {"type": ROLE_ACTION, "action": permissions | assign}: shown for a stored role
+ROLE_CONFIRM = "role-confirm"  # {"type": ROLE_CONFIRM, "action": delete | move}: confirm dialog providers
+ROLE_OPTION = "role-option"  # {"type": ROLE_OPTION, "name": assign | move_to}: the users to add, the role to move to
+ROLE_PERMS = "role-perms"  # {"type": ROLE_PERMS, "area": area}: a checklist of the area's permissions
+ROLE_USERS = "role-users"
+ROLE_HISTORY = "role-history"
+
+# organisation structure (administrators, Liaoning 5.2.4)
+DIST_TREE = "dist-tree"
+DIST_NODE = "dist-node"  # {"type": DIST_NODE, "code": district code}
+DIST_NEW = "dist-new"
+DIST_MESSAGE = "dist-message"
+DIST_PANEL = "dist-panel"
+DIST_CURRENT = "dist-current"  # the code of the district shown (None: a new one)
+DIST_FIELD = "dist-field"  # {"type": DIST_FIELD, "name": ...}
+DIST_ERROR = "dist-error"
+DIST_SAVE = "dist-save"
+DIST_ACTION = "dist-action"  # {"type": DIST_ACTION, "action": "reactivate"}
+DIST_CONFIRM = "dist-confirm"  # {"type": DIST_CONFIRM, "action": retire | delete}: confirm dialog providers
+DIST_HISTORY = "dist-history"
 
 # communication account (enterprise administrators)
 COMM_STATUS = "comm-status"

@@ -20,6 +20,7 @@ from callbacks import application_form, certificate_templates
 from callbacks import ledger
 from callbacks import certificate_issue, certificates
 from callbacks import admin_dictionaries, admin_formats, admin_notifications
+from callbacks import admin_districts, admin_roles, admin_users
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -87,9 +88,14 @@ PAGES: tuple[PageSpec, ...] = (
              overseas_users.render, menu_group=SETTINGS),
     PageSpec("overseas", "/overseas", N_("Overseas portal"), "overseas.portal", "ovs", overseas.render),
     PageSpec("registrations", "/admin/registrations", N_("Registration review"), "admin.registrations", "regrev",
-             registrations.render),
-    PageSpec("cards", "/admin/cards", N_("IC cards"), "admin.users", "cards", cards.render),
-    PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render),
+             registrations.render, menu_group=ADMIN),
+    PageSpec("admin_users", "/admin/users", N_("Users"), "admin.users", "usr", admin_users.render, menu_group=ADMIN),
+    PageSpec("admin_roles", "/admin/roles", N_("Roles and permissions"), "admin.roles", "role", admin_roles.render,
+             menu_group=ADMIN),
+    PageSpec("admin_districts", "/admin/districts", N_("Organisation structure"), "admin.districts", "dist",
+             admin_districts.render, menu_group=ADMIN),
+    PageSpec("cards", "/admin/cards", N_("IC cards"), "admin.users", "cards", cards.render, menu_group=ADMIN),
+    PageSpec("audit", "/admin/audit", N_("Audit log"), "admin.audit", "audit", audit.render, menu_group=ADMIN),
     PageSpec("admin_dictionaries", "/admin/dictionaries", N_("Dictionaries"), "admin.dictionaries", "adict",
              admin_dictionaries.render, menu_group=ADMIN),
     PageSpec("admin_formats", "/admin/formats", N_("Certificate formats"), "admin.formats", "afmt",

@@ -218,8 +218,8 @@ def set_district_active(s: Session, actor: Actor, code: str, active: bool) -> Cu
     return district
 
 
-def delete_district(s: Session, actor: Actor, code: str) -> None:
-    """Delete a district nothing has ever referred to; otherwise say what refers to it (retire it instead)."""
+def delete_district(s: Session, actor: Actor, code: str) -> dict:
+    """Delete a district nothing has ever referred to (else say what refers to it); return its last values."""
     actor.require(PERMISSION)
     district = _district(s, code)
     used = district_references(s, code)
@@ -229,3 +229,4 @@ def delete_district(s: Session, actor: Actor, code: str) -> None:
     s.delete(district)
     s.flush()
     record_change(s, actor, "admin.district_deleted", "district", code, before, None, message=before["name_zh"])
+    return before

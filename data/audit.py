@@ -63,6 +63,25 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
                       for e, account in rows], total, page, page_size)
 
 
+# the history of an administered object is part of the page that administers it (经办详细, 操作历史)
+OBJECT_PERMISSIONS = {"user": "admin.users", "role": "admin.roles", "district": "admin.districts"}
+
+
+def object_history(s: Session, actor: Actor, object_type: str, object_id: str, limit: int = 50) -> list[EventRow]:
+    """Return the events about one administered object, newest first, for the page that administers it."""
+    permission = OBJECT_PERMISSIONS.get(object_type)
+    if permission is None:
+        actor.require("admin.audit")
+    else:
+        actor.require(permission)
+    who = aliased(User)
+    rows = s.execute(select(Event, who.account).outerjoin(who, who.id == Event.actor_id)
+                     .where(Event.object_type == object_type, Event.object_id == str(object_id)[:64])
+                     .order_by(Event.at.desc(), Event.id.desc()).limit(limit))
+    return [EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
+            for e, account in rows]
+
+
 @dataclass(frozen=True)
 class Change:
     key: str

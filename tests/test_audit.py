@@ -37,3 +37,42 @@ def test_only_auditors_may_search(app, users):
     with app.server.extensions["certdash"].sessions() as s:
         with pytest.raises(AccessDenied):
             search_events(s, officer, EventFilter())
+
+
+def test_changes_are_found_by_object_and_show_their_values_before_and_after(app, users):
+    from data.admin_districts import DistrictForm, update_district
+    from data.audit import changes_of, object_history
+    from data.db import transaction
+    from tests.world import actor
+
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        update_district(s, actor(s, "sysadmin"), "0903", DistrictForm(
+            code="0903", name_zh="金普新区海关", name_en="Jinpu Customs", postcode="116100"))
+    with app.server.extensions["certdash"].sessions() as s:
+        found = search_events(s, AUDITOR, EventFilter(object_type="district", object_id="0903"))
+        assert [r.code for r in found.rows] == ["admin.district_updated"]
+        assert search_events(s, AUDITOR, EventFilter(object_type="user", object_id="0903")).total == 0
+        assert search_events(s, AUDITOR, EventFilter(account="sysadmin", code_prefix="admin.")).total == 1
+        lines = [(c.key, c.before, c.after) for c in changes_of(found.rows[0].details)]
+        assert lines == [("name_zh", "金普海关", "金普新区海关"), ("postcode", None, "116100")]
+        assert changes_of({"account": "x"}) == [] and changes_of(None) == []
+        history = object_history(s, actor(s, "sysadmin"), "district", "0903")
+        assert [r.account for r in history] == ["sysadmin"]
+        with pytest.raises(AccessDenied):  # a page's history is for those who administer it
+            object_history(s, actor(s, "manager0900"), "district", "0903")
+
+
+def test_the_audit_page_shows_a_clicked_change_key_by_key(app, users):
+    from layouts.audit import audit_rows, event_detail
+    from dashboard.i18n import translator
+    from data.paging import Page
+    from data.audit import EventRow
+    from datetime import datetime, timezone
+
+    row = EventRow(1, datetime(2026, 1, 2, tzinfo=timezone.utc), "sysadmin", "admin.role_permissions", "role",
+                   "manager", "", {"before": {"permissions": ["home.view"]},
+                                   "after": {"permissions": ["admin.audit", "home.view"]}})
+    rows = audit_rows(translator("en"), Page([row], 1, 0, 50))
+    assert rows[0]["details"] == "permissions: home.view → admin.audit, home.view"
+    card = str(event_detail(translator("en"), rows[0]))
+    assert "admin.audit, home.view" in card and "Before" in card

@@ -1,0 +1,175 @@
+"""Roles and permissions glue: open a role, save it, delete it, save its permissions, give it to users."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+
+from auth.login import current_actor
+from callbacks.inputs import as_text
+from dashboard import ids
+from dashboard.i18n import Translator
+from dashboard.request import request_translator
+from dashboard.store import session_scope
+from data.admin_roles import (
+    RoleForm,
+    assign_users,
+    create_role,
+    delete_role,
+    move_role_users,
+    permission_tree,
+    role_tree,
+    role_users,
+    set_role_permissions,
+    update_role,
+)
+from data.admin_rules import AdminInvalid, AdminRefused
+from data.admin_users import UserFilter, search_users
+from data.audit import object_history
+from data.scope import AccessDenied, Actor, NotFound
+from layouts.admin_roles import NOT_FOUND, action_done, role_panel, role_tree_list, roles_page, user_options
+from layouts.admin_texts import done, failed, field_reason, refusal
+
+FIELD = {"type": ids.ROLE_FIELD, "name": ALL}
+ERROR = {"type": ids.ROLE_ERROR, "name": ALL}
+
+
+def _panel(s, t: Translator, actor: Actor, code: str | None):
+    nodes = role_tree(s, actor)
+    node = next((n for n in nodes if n.code == code), None)
+    if code is not None and node is None:
+        raise NotFound(f"role {code}")
+    if node is None:
+        return role_panel(t, None, nodes=nodes, areas=permission_tree(), users=[], history=[])
+    return role_panel(t, node, nodes=nodes, areas=permission_tree(), users=role_users(s, actor, node.code),
+                      history=object_history(s, actor, "role", node.code))
+
+
+def _tree(s, t: Translator, actor: Actor, code: str | None):
+    return role_tree_list(t, role_tree(s, actor), code)
+
+
+def render(actor: Actor, t: Translator, code: str | None = None, **_query):
+    with session_scope() as s:
+        try:
+            panel = _panel(s, t, actor, code or None)
+        except NotFound:
+            code, panel = None, _panel(s, t, actor, None)
+        return roles_page(t, role_tree(s, actor), panel, code or None)
+
+
+@callback(
+    Output(ids.ROLE_PANEL, "children"),
+    Output(ids.ROLE_CURRENT, "data"),
+    Output(ids.ROLE_TREE, "children"),
+    Output(ids.ROLE_MESSAGE, "children"),
+    Input({"type": ids.ROLE_NODE, "code": ALL}, "n_clicks"),
+    Input(ids.ROLE_NEW, "n_clicks"),
+    prevent_initial_call=True,
+)
+def open_role(_nodes, _new):
+    trigger = ctx.triggered_id
+    if trigger is None or not ctx.triggered[0]["value"]:
+        return no_update, no_update, no_update, no_update  # the tree was redrawn, nobody clicked
+    code = trigger["code"] if isinstance(trigger, dict) else None
+    t = request_translator()
+    actor = current_actor()
+    with session_scope() as s:
+        try:
+            return _panel(s, t, actor, code), code, _tree(s, t, actor, code), None
+        except NotFound:
+            return _panel(s, t, actor, None), None, _tree(s, t, actor, None), failed(t(NOT_FOUND))
+
+
+@callback(
+    Output({"type": ids.ROLE_OPTION, "name": "assign"}, "options"),
+    Input({"type": ids.ROLE_OPTION, "name": "assign"}, "search_value"),
+    State({"type": ids.ROLE_OPTION, "name": "assign"}, "value"),
+    State({"type": ids.ROLE_OPTION, "name": "assign"}, "options"),
+    prevent_initial_call=True,
+)
+def find_users(text, chosen, shown):
+    """Offer the users whose account or name contains the text, keeping those already chosen."""
+    text = as_text(text).strip()
+    if not text:
+        return no_update
+    kept = [o for o in shown or [] if isinstance(o, dict) and o.get("value") in (chosen or [])]
+    with session_scope() as s:
+        try:
+            found = user_options(search_users(s, current_actor(), UserFilter(text=text), 0, 20).rows)
+        except AccessDenied:  # giving roles to users is user administration too
+            found = []
+    return kept + [o for o in found if o["value"] not in (chosen or [])]
+
+
+@callback(
+    Output(ids.ROLE_MESSAGE, "children", allow_duplicate=True),
+    Output(ERROR, "children"),
+    Output(ids.ROLE_PANEL, "children", allow_duplicate=True),
+    Output(ids.ROLE_CURRENT, "data", allow_duplicate=True),
+    Output(ids.ROLE_TREE, "children", allow_duplicate=True),
+    Input(ids.ROLE_SAVE, "n_clicks"),
+    Input({"type": ids.ROLE_ACTION, "action": ALL}, "n_clicks"),
+    Input({"type": ids.ROLE_CONFIRM, "action": ALL}, "submit_n_clicks"),
+    State(FIELD, "value"),
+    State({"type": ids.ROLE_PERMS, "area": ALL}, "value"),
+    State({"type": ids.ROLE_OPTION, "name": ALL}, "value"),
+    State(ids.ROLE_CURRENT, "data"),
+    prevent_initial_call=True,
+)
+def act(_save, _actions, _confirms, values, granted, options, current):
+    t = request_translator()
+    actor = current_actor()
+    error_names = [item["id"]["name"] for item in ctx.outputs_list[1]]
+    no_errors = [""] * len(error_names)
+    unchanged = (no_update, [no_update] * len(error_names), no_update, no_update, no_update)
+    trigger = ctx.triggered_id
+    if trigger is None or (trigger != ids.ROLE_SAVE and not ctx.triggered[0]["value"]):
+        return unchanged  # redrawn, not clicked
+    action = "save" if trigger == ids.ROLE_SAVE else trigger["action"]
+    code = current if isinstance(current, str) else None
+    if action != "save" and code is None:
+        return unchanged
+    option = {item["id"]["name"]: v for item, v in zip(ctx.states_list[2], options)}
+    n = 0
+    try:
+        with session_scope() as s:
+            if action == "save":
+                raw = {item["id"]["name"]: as_text(v) for item, v in zip(ctx.states_list[0], values)}
+                form = RoleForm(**{k: raw.get(k, "") for k in RoleForm.__dataclass_fields__})
+                if code is None:
+                    code = create_role(s, actor, form).code
+                    action = "created"
+                else:
+                    update_role(s, actor, code, form)
+                    action = "updated"
+            elif action == "delete":
+                delete_role(s, actor, code)
+                action = "deleted"
+            elif action == "permissions":
+                set_role_permissions(s, actor, code, [p for chosen in granted for p in (chosen or [])])
+            elif action == "assign":
+                chosen = option.get("assign") or []
+                n = assign_users(s, actor, code, [i for i in chosen if isinstance(i, int)])
+            elif action == "move":
+                n = move_role_users(s, actor, code, as_text(option.get("move_to")))
+            else:
+                return unchanged
+            node = next((r for r in role_tree(s, actor) if r.code == code), None)
+            name = t.pick(node.name_zh, node.name_en) if node else code
+    except AdminInvalid as exc:
+        errors = dict(exc.errors)
+        message = failed(t("Please correct the marked fields.")) if set(errors) & set(error_names) else None
+        if "target" in errors:
+            message = failed(field_reason(t, errors["target"]))
+        return message, [field_reason(t, errors[k]) if k in errors else "" for k in error_names], \
+            no_update, no_update, no_update
+    except AdminRefused as exc:
+        return refusal(t, exc), no_errors, no_update, no_update, no_update
+    except NotFound:
+        return failed(t(NOT_FOUND)), no_errors, no_update, no_update, no_update
+    except AccessDenied:
+        return failed(t("You may not do this.")), no_errors, no_update, no_update, no_update
+    shown = None if action == "deleted" else code
+    with session_scope() as s:
+        panel = _panel(s, t, actor, shown)
+        tree = _tree(s, t, actor, shown)
+    return done(action_done(t, action, name, n)), no_errors, panel, shown, tree
