@@ -103,7 +103,7 @@ def test_a_print_needs_the_session_token_and_a_paper_certificate(client_as, issu
     client = client_as("officer0901")
     assert client.post(f"/files/certificate/{issued['paper']}/print", data={"csrf": "forged"}).status_code == 400
     assert client.get(f"/files/certificate/{issued['paper']}/print").status_code in (404, 405)  # never counted
-    refused = client.post(f"/files/certificate/{issued['cloud']}/print", data={"csrf": token(client, issued["cloud"])})
+    refused = client.post(f"/files/certificate/{issued['cloud']}/print", data={"csrf": token(client, issued["paper"])})
     assert refused.status_code == 409
 
 
