@@ -39,6 +39,7 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.admin_users  # noqa: F401
     import callbacks.admin_formats  # noqa: F401
     import callbacks.admin_notifications  # noqa: F401
+    import callbacks.admin_parameters  # noqa: F401
     import callbacks.applications  # noqa: F401
     import callbacks.application_form  # noqa: F401
     import callbacks.certificate_templates  # noqa: F401

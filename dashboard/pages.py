@@ -19,7 +19,7 @@ from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
 from callbacks import ledger
 from callbacks import certificate_issue, certificates
-from callbacks import admin_dictionaries, admin_formats, admin_notifications
+from callbacks import admin_dictionaries, admin_formats, admin_notifications, admin_parameters
 from callbacks import admin_districts, admin_roles, admin_users
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
@@ -102,6 +102,8 @@ PAGES: tuple[PageSpec, ...] = (
              admin_formats.render, menu_group=ADMIN),
     PageSpec("admin_notifications", "/admin/notifications", N_("Notifications"), "admin.notifications", "anote",
              admin_notifications.render, menu_group=ADMIN),
+    PageSpec("admin_parameters", "/admin/parameters", N_("System parameters"), "admin.parameters", "aparam",
+             admin_parameters.render, menu_group=ADMIN),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page

@@ -33,6 +33,7 @@ PAGE_ACCESS = {
     "/admin/dictionaries": {"sysadmin"},
     "/admin/formats": {"sysadmin"},
     "/admin/notifications": {"sysadmin"},
+    "/admin/parameters": {"sysadmin"},
     "/admin/cards": {"sysadmin"},
     "/admin/users": {"sysadmin"},
     "/admin/roles": {"sysadmin"},

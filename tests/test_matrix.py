@@ -44,6 +44,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "adict": {"admin"},
     "afmt": {"admin"},
     "anote": {"admin"},
+    "aparam": {"admin"},
     "cards": {"admin"},
     "usr": {"admin"},
     "role": {"admin"},
