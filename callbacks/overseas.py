@@ -1,7 +1,7 @@
-"""Overseas portal glue: search the certificates shared with the signed-in overseas user."""
+"""Overseas portal glue: search the certificates shared with the signed-in overseas user, open one."""
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import ALL, Input, Output, callback, ctx, no_update
 
 from auth.login import current_actor
 from callbacks.inputs import as_text
@@ -9,9 +9,9 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.overseas import shared_certificates
-from data.scope import Actor
-from layouts.overseas import portal_page, results_table
+from data.overseas import shared_certificate, shared_certificates
+from data.scope import Actor, NotFound
+from layouts.overseas import certificate_detail, portal_page, results_table
 
 
 def render(actor: Actor, t: Translator, **_query):
@@ -19,9 +19,25 @@ def render(actor: Actor, t: Translator, **_query):
         return portal_page(t, shared_certificates(s, actor))
 
 
-@callback(Output(ids.OVS_RESULTS, "children"), Input(ids.OVS_SEARCH, "value"), prevent_initial_call=True)
+@callback(Output(ids.OVS_RESULTS, "children"), Output(ids.OVS_DETAIL, "children"), Input(ids.OVS_SEARCH, "value"),
+          prevent_initial_call=True)
 def search(number):
+    """List the matches; a search that finds exactly one certificate opens it (search, then preview)."""
     number = as_text(number)
     with session_scope() as s:
         rows = shared_certificates(s, current_actor(), number)
-    return results_table(request_translator(), rows, number.strip())
+    t = request_translator()
+    return results_table(t, rows, number.strip()), certificate_detail(t, rows[0] if len(rows) == 1 else None)
+
+
+@callback(Output(ids.OVS_DETAIL, "children", allow_duplicate=True),
+          Input({"type": ids.OVS_OPEN, "no": ALL}, "n_clicks"), prevent_initial_call=True)
+def open_certificate(_clicks):
+    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
+        return no_update
+    try:
+        with session_scope() as s:
+            row = shared_certificate(s, current_actor(), str(ctx.triggered_id.get("no", "")))
+    except NotFound:
+        row = None
+    return certificate_detail(request_translator(), row)

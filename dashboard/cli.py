@@ -1,4 +1,4 @@
-"""Flask CLI commands: `db upgrade|check`, `reference load`, `seed`, `demo`."""
+"""Flask CLI commands: `db upgrade|check`, `reference load`, `seed`, `demo`, `certificates list|export`."""
 from __future__ import annotations
 
 import os
@@ -170,3 +170,7 @@ def register_cli(server: Flask) -> None:
         if not has_data and not has_users:
             generate_demo(store, certificates, 1, password)
         print_demo_accounts(password)
+
+    from dashboard.cli_certificates import register_certificate_cli
+
+    register_certificate_cli(server)

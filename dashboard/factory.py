@@ -16,6 +16,7 @@ from auth.login import current_actor, init_auth
 from dashboard.background import background_manager, bind
 from dashboard.config import Settings
 from dashboard.pages import access_map, register_pages
+from dashboard.certificate_routes import init_certificate_routes
 from dashboard.routes import init_routes
 from dashboard.shell import frame
 from dashboard.store import EXTENSION, Store
@@ -62,6 +63,7 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.register  # noqa: F401
     import callbacks.registrations  # noqa: F401
     import callbacks.scans  # noqa: F401
+    import callbacks.verify  # noqa: F401
 
     return dict(dash_callback_registry.GLOBAL_CALLBACK_MAP), list(dash_callback_registry.GLOBAL_CALLBACK_LIST)
 
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH}), current_actor)
 
     init_routes(server)
+    init_certificate_routes(server)
 
     @server.get(BOOTSTRAP_CSS_PATH)
     def bootstrap_css():  # served from the installed package: the app works without outside network

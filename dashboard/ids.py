@@ -197,6 +197,15 @@ OVU_MESSAGE = "ovu-message"
 # overseas portal (overseas users)
 OVS_SEARCH = "ovs-search"
 OVS_RESULTS = "ovs-results"
+OVS_OPEN = "ovs-open"  # {"type": OVS_OPEN, "no": certificate number}: a result row's "open" button
+OVS_DETAIL = "ovs-detail"  # the chosen certificate: status, replacement, PDF preview, downloads
+OVS_PREVIEW = "ovs-preview"  # the PDF iframe
+
+# public certificate verification (anyone)
+VER_RESULT = "ver-result"
+VER_CONTEXT = "ver-context"  # dcc.Store: the certificate number the page verified (for the upload check)
+VER_UPLOAD = "ver-upload"
+VER_UPLOAD_RESULT = "ver-upload-result"
 
 # IC cards (administrators)
 CARDS_TABLE = "cards-table"

@@ -18,6 +18,7 @@ from callbacks import declaration_imports
 from callbacks import declaration_form
 from callbacks import application_form, certificate_templates
 from callbacks import ledger
+from callbacks import verify
 from callbacks import certificate_issue, certificates
 from callbacks import admin_dictionaries, admin_formats, admin_notifications, admin_parameters
 from callbacks import admin_districts, admin_roles, admin_users
@@ -39,6 +40,7 @@ class PageSpec:
     in_menu: bool = True
     anonymous_only: bool = False  # signed-in users are sent home (sign-in, registration)
     menu_group: str | None = None  # message id of the dropdown that holds it in the navbar
+    path_template: str | None = None  # Dash path template (/verify/<certificate_no>); its server route is public
 
 
 SETTINGS = N_("Enterprise settings")  # 系统设置 of Jiucheng 3.3: the enterprise's own set-up pages
@@ -104,6 +106,8 @@ PAGES: tuple[PageSpec, ...] = (
              admin_notifications.render, menu_group=ADMIN),
     PageSpec("admin_parameters", "/admin/parameters", N_("System parameters"), "admin.parameters", "aparam",
              admin_parameters.render, menu_group=ADMIN),
+    PageSpec("verify", "/verify", N_("Certificate verification"), PUBLIC, "ver", verify.render, in_menu=False,
+             path_template="/verify/<certificate_no>"),
 )
 
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page
@@ -116,6 +120,10 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "import_template": "declaration.edit",
     "application_scan": ("application.edit", "application.review"),
     "ledger_export": "ledger.export",  # a finished ledger export, for its owner only (data.ledger.export_file)
+    "verify_page": PUBLIC,  # /verify/<number>: the QR code's address (dashboard/certificate_routes.py)
+    "verify_api": PUBLIC,
+    "certificate_sps_xml": ("application.edit", "application.review", "certificate.sign", "stats.view",
+                            "overseas.portal"),  # data.issuing scopes the certificate
     # certificate PDFs (data.issuing scopes them: enterprise own, customs their districts, overseas users shared)
     "certificate_pdf": ("application.edit", "application.review", "certificate.sign", "stats.view", "overseas.portal"),
     "certificate_print": "certificate.sign",  # a counted ECIQ print of a paper certificate
@@ -162,7 +170,7 @@ def register_pages() -> None:
     dash.page_registry.clear()
     for spec in PAGES:
         dash.register_page(f"pages.{spec.key}", path=spec.path, name=spec.key, title=_title(spec),
-                           layout=_guarded(spec))
+                           layout=_guarded(spec), path_template=spec.path_template)
     dash.register_page("pages.not_found_404", path="/404", name="not_found_404", title="404",
                        layout=_not_found_layout)
 

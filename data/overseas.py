@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from auth.passwords import hash_password, password_problem
 from data.models import (
@@ -18,6 +18,7 @@ from data.models import (
     Event,
     Role,
     User,
+    as_utc,
 )
 from data.registration import ACCOUNT_RE, EMAIL_RE
 from data.scope import Actor, NotFound
@@ -187,24 +188,52 @@ class SharedCertificate:
     district_zh: str
     district_en: str
     dest_country: str | None
+    cert_type_code: str = ""
+    replaces_no: str | None = None  # the certificate this one replaces
+    replaced_by: str | None = None  # the certificate that replaces this one
+    status_changed_at: datetime | None = None  # when replaced or withdrawn
+
+
+def _shared(actor: Actor):
+    """The shared certificates' columns, with the certificates they replace and are replaced by."""
+    replaced = aliased(Certificate)
+    successor = aliased(Certificate)
+    replaced_by = (select(successor.certificate_no).where(successor.replaces_id == Certificate.id)
+                   .order_by(successor.id.desc()).limit(1).scalar_subquery())
+    return (
+        select(Certificate.certificate_no, CertificateType.name_zh, CertificateType.name_en, Certificate.issue_date,
+               Certificate.status, CustomsDistrict.name_zh, CustomsDistrict.name_en, Certificate.dest_country,
+               Certificate.cert_type_code, replaced.certificate_no, replaced_by, Certificate.status_changed_at)
+        .join(CertificateShare, CertificateShare.certificate_id == Certificate.id)
+        .join(CertificateType, CertificateType.code == Certificate.cert_type_code)
+        .join(CustomsDistrict, CustomsDistrict.code == Certificate.district_code)
+        .outerjoin(replaced, replaced.id == Certificate.replaces_id)
+        .where(CertificateShare.user_id == actor.user_id)
+    )
+
+
+def _row(r) -> SharedCertificate:
+    return SharedCertificate(*r[:11], as_utc(r[11]))
 
 
 def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int = 50) -> list[SharedCertificate]:
     """Return the certificates shared with this overseas user, optionally those whose number contains `number`."""
     actor.require("overseas.portal")
-    stmt = (
-        select(Certificate.certificate_no, CertificateType.name_zh, CertificateType.name_en, Certificate.issue_date,
-               Certificate.status, CustomsDistrict.name_zh, CustomsDistrict.name_en, Certificate.dest_country)
-        .join(CertificateShare, CertificateShare.certificate_id == Certificate.id)
-        .join(CertificateType, CertificateType.code == Certificate.cert_type_code)
-        .join(CustomsDistrict, CustomsDistrict.code == Certificate.district_code)
-        .where(CertificateShare.user_id == actor.user_id)
-    )
+    stmt = _shared(actor)
     number = (number or "").strip()[:32]
     if number:
         stmt = stmt.where(Certificate.certificate_no.contains(number, autoescape=True))
     rows = s.execute(stmt.order_by(Certificate.issue_date.desc(), Certificate.certificate_no).limit(limit))
-    return [SharedCertificate(*r) for r in rows]
+    return [_row(r) for r in rows]
+
+
+def shared_certificate(s: Session, actor: Actor, certificate_no: str) -> SharedCertificate:
+    """Return one certificate shared with this overseas user by its exact number; NotFound otherwise."""
+    actor.require("overseas.portal")
+    row = s.execute(_shared(actor).where(Certificate.certificate_no == str(certificate_no or "")[:32])).first()
+    if row is None:
+        raise NotFound(f"certificate {certificate_no}")
+    return _row(row)
 
 
 def share_certificate(s: Session, actor: Actor, certificate_id: int, user_id: int, *,

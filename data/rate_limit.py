@@ -50,18 +50,18 @@ def hit(s: Session, key: str, limits: tuple[Limit, ...], now: datetime | None = 
     """Count one attempt under `key` in every window; refuse it when any window is over its limit.
 
     Refused attempts count too: a client that keeps hammering stays refused until it pauses.
-    Windows older than the longest one are deleted for this key as it goes, so the table holds
-    at most a few rows per active client.
+    Each window length has its own counter row (`<key>/<seconds>`); windows that have ended are
+    deleted as the key is counted again, so the table holds a few rows per active client.
     """
     now = now or datetime.now(timezone.utc)
-    key = key[:128]
-    longest = max(limit.seconds for limit in limits)
-    s.execute(delete(RateLimitHit).where(RateLimitHit.key == key,
-                                         RateLimitHit.window_start < now - timedelta(seconds=longest)))
     retry_after, first = 0, False
     for limit in limits:
+        # one counter per window length: a minute and an hour starting at the same moment are two rows
+        counter = f"{key[:110]}/{limit.seconds}"
+        s.execute(delete(RateLimitHit).where(RateLimitHit.key == counter,
+                                             RateLimitHit.window_start < now - timedelta(seconds=limit.seconds)))
         start = window_start(now, limit.seconds)
-        hits = _count(s, key, start)
+        hits = _count(s, counter, start)
         if hits > limit.hits:
             ends = start + timedelta(seconds=limit.seconds)
             retry_after = max(retry_after, int((ends - now).total_seconds()) + 1)

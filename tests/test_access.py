@@ -44,7 +44,7 @@ PAGE_ACCESS = {
     "/account": set(ACCOUNTS),
 }
 PUBLIC_PAGES = ("/login", "/register", "/password/forgot")  # anonymous only: signed-in users are sent home
-OPEN_PAGES = ("/password/reset",)  # anyone, signed in or not (the link in the e-mail)
+OPEN_PAGES = ("/password/reset", "/verify")  # anyone, signed in or not (the e-mailed link; verification)
 
 
 LANDING = {"overseas_ru": "/overseas"}  # roles without the home page are sent to their first page

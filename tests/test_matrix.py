@@ -52,6 +52,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "comm": {"enterprise_admin"},
     "ovu": {"enterprise_admin"},
     "ovs": {"overseas"},
+    "ver": ANYONE,  # public certificate verification (the QR code's page)
 }
 
 

@@ -1,0 +1,40 @@
+"""Public verification page glue: verify the number and token of the address, check an uploaded PDF."""
+from __future__ import annotations
+
+from dash import Input, Output, State, callback
+
+from dashboard import ids
+from dashboard.certificate_routes import client_address, trust_roots, verify
+from dashboard.i18n import Translator
+from dashboard.request import request_translator
+from dashboard.store import session_scope
+from data.files import UploadProblem, decode_data_url
+from data.scope import Actor
+from data.verification import OK, UploadOutcome, check_uploaded_pdf
+from layouts.verify import upload_view, verify_page
+
+
+def render(actor: Actor | None, tr: Translator, certificate_no: str | None = None, **query):
+    """The page; `certificate_no` comes from the path (/verify/<number>), the token from `?t=`."""
+    # the translator is not called `t`: the token arrives as the query parameter t
+    if not certificate_no:
+        return verify_page(tr, None, None)
+    outcome = verify(str(certificate_no), str(query.get("t") or ""), "page")
+    verified = outcome.certificate.certificate_no if outcome.result == OK and outcome.certificate else None
+    return verify_page(tr, outcome, verified)
+
+
+@callback(Output(ids.VER_UPLOAD_RESULT, "children"), Input(ids.VER_UPLOAD, "contents"),
+          State(ids.VER_UPLOAD, "filename"), State(ids.VER_CONTEXT, "data"), prevent_initial_call=True)
+def check_upload(contents, filename, context):
+    t = request_translator()
+    expected = (context or {}).get("certificate_no") if isinstance(context, dict) else None
+    expected = expected if isinstance(expected, str) and expected else None
+    try:
+        content = decode_data_url(contents)
+    except UploadProblem as problem:
+        return upload_view(t, UploadOutcome(problem.code), expected)
+    with session_scope() as s:
+        outcome = check_uploaded_pdf(s, str(filename or "certificate.pdf"), content, client=client_address(),
+                                     trust_roots=trust_roots(), expected_no=expected)
+    return upload_view(t, outcome, expected)
