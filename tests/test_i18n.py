@@ -49,7 +49,7 @@ def test_numbers_and_names_follow_the_language():
 
 # what an overseas user sees: the sign-in page, the frame, the portal, the account and error pages
 PORTAL_SOURCES = ["layouts/login.py", "layouts/shell.py", "layouts/overseas.py", "layouts/errors.py",
-                  "layouts/password.py"]
+                  "layouts/password.py", "layouts/verify.py"]
 
 
 def portal_message_ids() -> set[str]:
