@@ -452,12 +452,29 @@ def render_certificate(content: CertificateContent, *, draft: bool) -> bytes:
     return out.getvalue()
 
 
-def _label(zh: str, en: str, lang: _Lang, st: _Styles, number: int | None = None) -> Paragraph:
-    """A box caption: the Chinese caption, the English one under it in small type."""
+PADDING = 3  # left and right padding of every box, in points
+
+
+def _cell(text: str, style: ParagraphStyle, width: float):
+    """A table cell: the plain text when each of its lines fits the column (drawn directly, a fraction of
+    a paragraph's cost; the table gives it the style's font size, leading and colour), else a wrapping
+    paragraph in that style."""
+    room = width - 2 * PADDING
+    if all(pdfmetrics.stringWidth(line, style.fontName, style.fontSize) <= room for line in text.split("\n")):
+        return text
+    return Paragraph(_x(text), style)
+
+
+def _text_style(style: ParagraphStyle, first: tuple[int, int], last: tuple[int, int]) -> list[tuple]:
+    """The table style commands that give plain-text cells in that range the paragraph style's look."""
+    return [("FONTSIZE", first, last, style.fontSize), ("LEADING", first, last, style.leading),
+            ("TEXTCOLOR", first, last, style.textColor)]
+
+
+def _caption(zh: str, en: str, lang: _Lang, number: int | None = None) -> str:
+    """A box caption: the Chinese caption with the English one under it (or the one language)."""
     prefix = f"{number}. " if number is not None else ""
-    if lang.zh and lang.en:
-        return Paragraph(f"{prefix}{_x(zh)}<br/><font size={st.caption.fontSize}>{_x(en)}</font>", st.caption)
-    return Paragraph(prefix + _x(zh if lang.zh else en), st.caption)
+    return prefix + lang.pick(zh, en, "\n")
 
 
 def _title_block(content: CertificateContent, layout: dict, lang: _Lang, st: _Styles, width: float,
@@ -539,8 +556,8 @@ _BOX_STYLE = [
     ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),  # cells of plain text: never the built-in Helvetica
     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+    ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
 ]
@@ -553,57 +570,61 @@ SHORT_TEXT = 36  # a value longer than this takes a whole row
 def _fields_table(content: CertificateContent, lang: _Lang, st: _Styles, width: float) -> Table:
     """The numbered boxes: each field of the format with its captions and value; two short fields
     side by side, a long or multi-line one across the whole width."""
-    boxes = [(_label(f.caption_zh, f.caption_en, lang, st, n), text := (_field_text(f, lang) or EMPTY_VALUE),
+    label_w, half_w = width * 0.2, width * 0.3
+    boxes = [(_cell(_caption(f.caption_zh, f.caption_en, lang, n), st.caption, label_w),
+              text := (_field_text(f, lang) or EMPTY_VALUE),
               f.kind in SHORT_KINDS and len(text) <= SHORT_TEXT and "\n" not in text)
              for n, f in enumerate(content.fields, start=1)]
     if not boxes:
-        boxes = [(_label("内容", "Content", lang, st), EMPTY_VALUE, False)]
+        boxes = [(_cell(_caption("内容", "Content", lang), st.caption, label_w), EMPTY_VALUE, False)]
     rows, spans, pending = [], [], None
     for label, text, short in boxes:
-        value = Paragraph(_x(text), st.body)
         if short and pending is not None:
-            rows.append([*pending, label, value])
+            rows.append([*pending, label, _cell(text, st.body, half_w)])
             pending = None
         elif short:
-            pending = [label, value]
+            pending = [label, _cell(text, st.body, half_w)]
         else:
             if pending is not None:
                 rows.append([*pending, "", ""])
                 spans.append(len(rows) - 1)
                 pending = None
-            rows.append([label, value, "", ""])
+            rows.append([label, _cell(text, st.body, width - label_w), "", ""])
             spans.append(len(rows) - 1)
     if pending is not None:
         rows.append([*pending, "", ""])
         spans.append(len(rows) - 1)
     style = [("SPAN", (1, r), (3, r)) for r in spans]  # a box alone on its row: its value spans both halves
-    table = Table(rows, colWidths=[width * 0.2, width * 0.3, width * 0.2, width * 0.3], splitByRow=1)
+    for column in (0, 2):
+        style += _text_style(st.caption, (column, 0), (column, -1))
+    for column in (1, 3):
+        style += _text_style(st.body, (column, 0), (column, -1))
+    table = Table(rows, colWidths=[label_w, half_w, label_w, half_w], splitByRow=1)
     table.setStyle(TableStyle(_BOX_STYLE + style))
     return table
 
 
-def _goods_cells(g: GoodsItem, columns: tuple[str, ...], lang: _Lang, st: _Styles) -> list:
+def _goods_cells(g: GoodsItem, columns: tuple[str, ...], widths: list[float], lang: _Lang, st: _Styles) -> list:
     cells = []
-    for column in columns:
+    for column, width in zip(columns, widths):
         if column == "seq":
-            cells.append(str(g.seq))
+            text = str(g.seq)
         elif column == "description":
-            cells.append(Paragraph(_x(lang.pick(g.description_zh, g.description_en, "\n")), st.cell))
+            text = lang.pick(g.description_zh, g.description_en, "\n")
         elif column == "hs_code":
-            cells.append(g.hs_code)
+            text = g.hs_code
         elif column == "origin":
-            origin = g.origin or (_coded(g.origin_country, lang) if g.origin_country else "")
-            cells.append(Paragraph(_x(origin), st.cell))
+            text = g.origin or (_coded(g.origin_country, lang) if g.origin_country else "")
         elif column == "quantity":
-            cells.append(Paragraph(_x(_amount(g.quantity, g.quantity_unit, lang)), st.cell))
+            text = _amount(g.quantity, g.quantity_unit, lang)
         elif column == "weight":
-            cells.append(Paragraph(_x(_amount(g.weight, g.weight_unit, lang)), st.cell))
+            text = _amount(g.weight, g.weight_unit, lang)
         elif column == "packages":
             text = " ".join(x for x in (str(g.packages) if g.packages is not None else "",
                                         _coded(g.package_type, lang)) if x)
-            cells.append(Paragraph(_x(text), st.cell))
-        elif column == "value":
-            cells.append(" ".join(x for x in (g.value, g.currency.code if g.currency else "") if x) if g.value else "")
+        else:  # value
+            text = " ".join(x for x in (g.value, g.currency.code if g.currency else "") if x) if g.value else ""
+        cells.append(_cell(text, st.cell, width))
     return cells
 
 
@@ -612,12 +633,14 @@ def _goods_table(goods: tuple[GoodsItem, ...], columns: tuple[str, ...], lang: _
     """The goods lines: the header row repeats on every page the table flows onto."""
     weights = [GOODS_COLUMNS[c][2] for c in columns]
     widths = [width * w / sum(weights) for w in weights]
-    header = [Paragraph(_x(lang.pick(GOODS_COLUMNS[c][0], GOODS_COLUMNS[c][1], "\n")), st.header) for c in columns]
-    rows = [header] + [_goods_cells(g, columns, lang, st) for g in goods]
+    header = [_cell(lang.pick(GOODS_COLUMNS[c][0], GOODS_COLUMNS[c][1], "\n"), st.header, w)
+              for c, w in zip(columns, widths)]
+    rows = [header] + [_goods_cells(g, columns, widths, lang, st) for g in goods]
     table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
-    table.setStyle(TableStyle(_BOX_STYLE + [
+    table.setStyle(TableStyle(_BOX_STYLE + _text_style(st.header, (0, 0), (-1, 0))
+                              + _text_style(st.cell, (0, 1), (-1, -1)) + [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
-        ("FONTSIZE", (0, 1), (-1, -1), st.cell.fontSize),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
     ]))
     return table
@@ -630,8 +653,9 @@ def _attestation(content: CertificateContent, layout: dict, lang: _Lang, st: _St
     text = [Paragraph(_x(zh), st.body)] if lang.zh else []
     if lang.en:
         text.append(Paragraph(_x(en), st.body))
-    table = Table([[_label("证明", "Attestation", lang, st), text]], colWidths=[width * 0.2, width * 0.8])
-    table.setStyle(TableStyle(_BOX_STYLE))
+    label = _cell(_caption("证明", "Attestation", lang), st.caption, width * 0.2)
+    table = Table([[label, text]], colWidths=[width * 0.2, width * 0.8])
+    table.setStyle(TableStyle(_BOX_STYLE + _text_style(st.caption, (0, 0), (0, 0))))
     return table
 
 

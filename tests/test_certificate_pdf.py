@@ -182,6 +182,18 @@ def qr_matrix_as_drawn(url: str, tmp_path: Path) -> list[list[bool]]:
         return [[pixels[10 + 10 * c + 5, 10 + 10 * r + 5] < 128 for c in range(count)] for r in range(count)]
 
 
+def test_values_are_printed_as_typed_markup_included_and_long_ones_wrap(tmp_path):
+    content = sample_content("C3-1")
+    short = "<b>N/M</b> & <i>"
+    long = "<script>alert(1)</script> " + "DALIAN HAISHENG AQUATIC PRODUCTS IMPORT AND EXPORT CO., LTD. " * 4
+    fields = tuple(replace(f, value=short) if f.key == "marks" else replace(f, value=long) if f.key == "consignee"
+                   else f for f in content.fields)
+    pdf = render_certificate(replace(content, fields=fields, field_index={f.key: f for f in fields}), draft=False)
+    page = pages_text(pdf, tmp_path)[0]
+    assert short in page and "<script>alert(1)</script>" in page
+    assert page.count("EXPORT CO., LTD.") == 4  # wrapped over several lines of its box, nothing cut
+
+
 # --- layout parameters --------------------------------------------------------------------------
 
 
