@@ -133,6 +133,22 @@ def register_cli(server: Flask) -> None:
         if failed:
             sys.exit(1)
 
+    @server.cli.group("stats")
+    def stats_group():
+        """The statistics rollups."""
+
+    @stats_group.command("rebuild")
+    def stats_rebuild():
+        """Recompute the statistics rollups from the certificates and applications, in one transaction."""
+        from data.rollup import rebuild
+
+        store = _ready_store()
+        started = time.perf_counter()
+        with store.engine.begin() as conn:
+            counts = rebuild(conn)
+        rows = ", ".join(f"{table}={count:,}" for table, count in counts.items())
+        click.echo(f"statistics rebuilt in {time.perf_counter() - started:.1f} s: {rows}")
+
     @server.cli.command("seed")
     @click.option("--certificates", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
     @click.option("--seed", "seed_value", type=int, default=1, show_default=True)

@@ -67,6 +67,7 @@ from data.models import (
     User,
 )
 from data.prepared import bind_columns
+from data.rollup import rebuild as rebuild_rollups
 from data.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
 from data.workflow import certificate_prefix
 
@@ -1713,8 +1714,12 @@ def _ensure_roles(conn: Connection) -> None:
 
 def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str,
              progress: Callable[[int, int], None] | None = None, end: date = DEFAULT_END,
-             batch_size: int = BATCH_SIZE, parallel: bool | None = None) -> DemoSummary:
-    """Write the demo data set into a store that holds reference data but no declarations or applications yet."""
+             batch_size: int = BATCH_SIZE, parallel: bool | None = None, rollups: bool = True) -> DemoSummary:
+    """Write the demo data set into a store that holds reference data but no declarations or applications yet.
+
+    The rows go in as Core batches, which the statistics rollups' session events do not see: the
+    rollups are recomputed at the end (`rollups=False` leaves that to the caller).
+    """
     with engine.connect() as conn:
         ref = reference_snapshot(conn)
         busy = [t.name for t in (Declaration.__table__, CertificateApplication.__table__, Certificate.__table__,
@@ -1747,6 +1752,9 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
             if progress is not None and name == "certificate":
                 progress(counts[name], certificates)
         _continue_id_sequences(conn)
+        if rollups:
+            rebuild_rollups(conn)
+            conn.commit()
     return DemoSummary(counts, tuple(a.account.lower() for a in stream.accounts), seed)
 
 
