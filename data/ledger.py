@@ -520,7 +520,7 @@ PARTIAL_MAX_AGE = 6 * 3600  # an export still being written (or cut short) older
 KEEP_PER_USER = 5
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+               "csv": "text/csv", "pdf": "application/pdf"}
 
 
 @dataclass(frozen=True)

@@ -311,8 +311,9 @@ def reasons(t: Translator, errors: Mapping[str, str]) -> dbc.Alert:
 
 
 def download_link(t: Translator, token: str, filename: str, rows: int) -> dbc.Alert:
+    done_message = EXPORT_MESSAGES["done"]
     return dbc.Alert([
-        html.Span(t(EXPORT_MESSAGES["done"], n=t.number(rows)), className="me-2"),
+        html.Span(t(done_message, n=t.number(rows)), className="me-2"),
         html.A(t("Download {name}", name=filename), href=f"/files/ledger/{token}", id=ids.LEDGER_LINK,
                className="alert-link"),
     ], color="success", className="py-2 mb-0")
