@@ -512,3 +512,13 @@ def test_batch_lists_are_for_officers(s, users):
     for account in ("ent_a_oper", "manager0900", "sysadmin"):
         with pytest.raises(AccessDenied):
             issuable_applications(s, actor(s, account))
+
+
+def test_no_key_for_the_district_refuses_the_issue_and_keeps_it_approved(s, users, tmp_path):
+    (tmp_path / "keys").mkdir()
+    app_id = approved_application(s, users)
+    blobs, events = s.scalar(select(func.count()).select_from(Blob)), s.scalar(select(func.count()).select_from(Event))
+    without_keys = Issuer(Keyring(p12_dir=tmp_path / "keys", p12_password="x"), PUBLIC_URL)
+    with pytest.raises(IssueRefused, match="no_signing_key"):
+        issue(s, actor(s, "officer0901"), app_id, version=version_of(s, app_id), issuer=without_keys, now=NOW)
+    _nothing_issued(s, app_id, blobs, events)
