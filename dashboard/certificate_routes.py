@@ -25,7 +25,8 @@ from data.scope import AccessDenied, NotFound
 from data.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate, verify_certificate
 
 PAGE_SHELL_ENDPOINT = "/"  # Dash's index view (the same page shell as every Dash page)
-NO_REFERRER = "no-referrer"  # the token is in the address: never send it on to another site
+# the token is in the address: never sent to another site (this site gets it: the language switch returns here)
+REFERRER_POLICY = "same-origin"
 
 
 def issuer() -> Issuer:
@@ -85,7 +86,7 @@ def public_json(c: PublicCertificate) -> dict:
 
 def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = NO_REFERRER
+    response.headers["Referrer-Policy"] = REFERRER_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

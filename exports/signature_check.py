@@ -15,6 +15,8 @@ from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 
+from exports.signing import _der_length  # the DER length of the CMS object, as signing measures it
+
 NUMBER_RE = re.compile(r"\b(\d{15})\b")  # district (4) + year (2) + type (2) + sequence (7)
 
 
@@ -32,7 +34,7 @@ class SignatureReport:
     valid: bool = False
     trusted: bool = False
     whole_file: bool = False
-    signer: str = ""  # the signing certificate's subject, human readable
+    signer: str = ""  # the signing certificate's subject: common name, unit, organisation
     signed_at: datetime | None = None  # as the signer reports it
     claimed_no: str | None = None  # the certificate number the file names (metadata or signature reason)
 
@@ -65,8 +67,8 @@ def claimed_number(reader, signature=None) -> str | None:
     return None
 
 
-def check_pdf_signature(content: bytes, trust_roots: list) -> SignatureReport:
-    """Validate the first signature of `content` against `trust_roots` (asn1crypto or cryptography certificates)."""
+def check_pdf_signature(content: bytes, trust_roots: list[asn1_x509.Certificate]) -> SignatureReport:
+    """Validate the first signature of `content` against `trust_roots` (exports.signing.Keyring.trust_roots())."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -80,13 +82,9 @@ def check_pdf_signature(content: bytes, trust_roots: list) -> SignatureReport:
         return SignatureReport(readable=True, claimed_no=claimed_number(reader))
     signature = signatures[0]
     claimed = claimed_number(reader, signature)
+    signer = _signer_name(signature)
     try:
-        signer = signature.signer_cert.subject.human_friendly
-    except Exception:  # noqa: BLE001
-        signer = ""
-    roots = [_asn1(c) for c in trust_roots]
-    try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots), skip_diff=True)
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=list(trust_roots)), skip_diff=True)
     except Exception:  # noqa: BLE001 - a damaged signature dictionary or CMS blob: nothing holds
         return SignatureReport(readable=True, signed=True, signer=signer, claimed_no=claimed)
     return SignatureReport(
@@ -96,17 +94,14 @@ def check_pdf_signature(content: bytes, trust_roots: list) -> SignatureReport:
         signer=signer, signed_at=status.signer_reported_dt, claimed_no=claimed)
 
 
-def _der_length(data: bytes) -> int | None:
-    """The length of the DER element at the start of `data` (tag, length and value), or None."""
-    if len(data) < 2 or data[0] != 0x30:  # a CMS ContentInfo is a SEQUENCE
-        return None
-    first = data[1]
-    if first < 0x80:
-        return 2 + first
-    count = first & 0x7F
-    if count == 0 or count > 4 or len(data) < 2 + count:
-        return None
-    return 2 + count + int.from_bytes(data[2:2 + count], "big")
+def _signer_name(signature) -> str:
+    """The signer as people read it: common name, unit and organisation of the signing certificate."""
+    try:
+        subject = signature.signer_cert.subject.native
+    except Exception:  # noqa: BLE001 - no or a damaged certificate in the signature
+        return ""
+    parts = [subject.get(k) for k in ("common_name", "organizational_unit_name", "organization_name")]
+    return ", ".join(str(p) for p in parts if p) or signature.signer_cert.subject.human_friendly
 
 
 def _clean_padding(signature) -> bool:
@@ -121,12 +116,3 @@ def _clean_padding(signature) -> bool:
         return False
     length = _der_length(contents)
     return length is not None and length <= len(contents) and not any(contents[length:])
-
-
-def _asn1(cert) -> asn1_x509.Certificate:
-    """Accept asn1crypto and cryptography certificates alike."""
-    if isinstance(cert, asn1_x509.Certificate):
-        return cert
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))

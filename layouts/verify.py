@@ -167,7 +167,8 @@ def upload_view(t: Translator, outcome: UploadOutcome | None, expected_no: str |
     if outcome.claimed_no and expected_no and outcome.claimed_no != expected_no:
         lines.append(html.Div(t("The file names certificate No. {number}.", number=outcome.claimed_no),
                               className="text-danger"))
-    lines.append(html.Div([t("SHA-256 of this file:"), " ", html.Code(outcome.sha256)], className="small mt-1 text-break"))
+    lines.append(html.Div([t("SHA-256 of this file:"), " ", html.Code(outcome.sha256)],
+                          className="small mt-1 text-break"))
     return html.Div([verdict, html.Div(lines)])
 
 
