@@ -32,6 +32,7 @@ from data.admin_users import (
 from data.scope import Actor, NotFound
 from layouts.admin_texts import done, failed, field_reason, refusal
 from layouts.admin_users import (
+    ANY,
     HIDDEN,
     NOT_FOUND,
     PAGE_SIZE,
@@ -92,7 +93,8 @@ def render(actor: Actor, t: Translator, id: str | None = None, **_query):  # noq
 def search(text, status, role, district, enterprise, start, end, active_page, _refresh):
     t = request_translator()
     page_index = (active_page or 1) - 1 if ctx.triggered_id in (ids.USR_PAGER, ids.USR_REFRESH) else 0
-    f = UserFilter(text=as_text(text), status=status if status in USER_STATUSES else "", role=as_text(role),
+    f = UserFilter(text=as_text(text), status=status if status in USER_STATUSES else "",
+                   role="" if role == ANY else as_text(role),
                    district_code=as_text(district), enterprise_id=_user_id(enterprise), created_from=as_date(start),
                    created_to=as_date(end))
     with session_scope() as s:
@@ -112,7 +114,7 @@ def search(text, status, role, district, enterprise, start, end, active_page, _r
     prevent_initial_call=True,
 )
 def reset_filters(_clicks):
-    return "", "", "", None, None, None, None
+    return "", ANY, ANY, None, None, None, None
 
 
 @callback(

@@ -32,7 +32,7 @@ def district_tree_list(t: Translator, nodes: list[DistrictNode], current: str | 
     for d in nodes:
         mark = [] if d.active else [dbc.Badge(t("retired"), color="secondary", className="ms-1")]
         items.append(dbc.ListGroupItem(
-            [html.Span(d.code, className="text-muted me-2"), html.Span(t.pick(d.name_zh, d.name_en)), *mark],
+            [html.Span(d.code, className="opacity-75 me-2"), html.Span(t.pick(d.name_zh, d.name_en)), *mark],
             id={"type": ids.DIST_NODE, "code": d.code}, action=True, active=d.code == current, n_clicks=0,
             className="" if d.active else "text-muted", style={"paddingLeft": f"{0.75 + 1.5 * d.depth}rem"}))
     return dbc.ListGroup(items, flush=True)

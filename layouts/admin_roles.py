@@ -42,7 +42,7 @@ def role_tree_list(t: Translator, nodes: list[RoleNode], current: str | None) ->
         if n.builtin:
             badges.insert(0, dbc.Badge(t("built in"), color="secondary", className="ms-1"))
         items.append(dbc.ListGroupItem(
-            [html.Span(t.pick(n.name_zh, n.name_en)), html.Small(f" {n.code}", className="text-muted"), *badges],
+            [html.Span(t.pick(n.name_zh, n.name_en)), html.Small(f" {n.code}", className="opacity-75"), *badges],
             id={"type": ids.ROLE_NODE, "code": n.code}, action=True, active=n.code == current, n_clicks=0,
             style={"paddingLeft": f"{0.75 + 1.25 * n.depth}rem"}))
     return dbc.ListGroup(items, flush=True)

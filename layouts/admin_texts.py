@@ -76,6 +76,7 @@ REFERRING_TABLES = {
     "event": N_("Event log"),
     "notification": N_("Notifications"),
 }
+STATISTICS_TABLES = N_("Statistics roll-ups")  # tables named stats_* (data/migrations 0009)
 
 
 def field_reason(t: Translator, code: str) -> str:
@@ -90,8 +91,13 @@ def refusal(t: Translator, exc: AdminRefused) -> dbc.Alert:
     if "reason" in values:
         values["reason"] = field_reason(t, values["reason"])
     text = t(REFUSALS.get(exc.code, UNKNOWN_REASON), **values)
-    listed = html.Ul([html.Li(t(REFERRING_TABLES[name]) if name in REFERRING_TABLES else name)
-                      for name in tables], className="mb-0") if tables else None
+    labels: list[str] = []
+    for name in tables or ():
+        label = STATISTICS_TABLES if name.startswith("stats_") else REFERRING_TABLES.get(name)
+        text_of = t(label) if label else name
+        if text_of not in labels:
+            labels.append(text_of)
+    listed = html.Ul([html.Li(label) for label in labels], className="mb-0") if labels else None
     return dbc.Alert([html.Div(text), listed], color="warning", className="admin-refusal")
 
 

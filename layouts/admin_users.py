@@ -28,6 +28,7 @@ TEXT_FIELDS = (  # name, label, input type, max length, shown for which role fam
     ("job_title", N_("Job title"), "text", 64),
 )
 HIDDEN = {"display": "none"}
+ANY = "*"  # the "all" choice of a filter (a select shows an empty value as blank); no role code has a "*"
 INDENT = "\u3000"  # an ideographic space: subordinate districts stand under their direct customs house
 
 
@@ -69,20 +70,21 @@ def users_page(t: Translator, roles, districts: list[DistrictNode], panel, *, ed
     ]
     grid = paged_grid(t, ids.USR_TABLE, ids.USR_PAGER, columns)
     grid.children[0].getRowId = "`${params.data.id}`"
-    status_options = [{"label": t("All statuses"), "value": ""}] + [
+    status_options = [{"label": t("All statuses"), "value": ANY}] + [
         {"label": t(STATUS_LABELS[k]), "value": k} for k in USER_STATUSES]
     filters = dbc.Row([
         dbc.Col(dbc.Input(id=ids.USR_F_TEXT, placeholder=t("Account or name"), maxLength=64, debounce=True), md=2),
-        dbc.Col(dbc.Select(id=ids.USR_F_STATUS, value="", options=status_options), md=2),
-        dbc.Col(dbc.Select(id=ids.USR_F_ROLE, value="",
-                           options=[{"label": t("All roles"), "value": ""}, *role_options(t, roles)]), md=2),
+        dbc.Col(dbc.Select(id=ids.USR_F_STATUS, value=ANY, options=status_options), md=2),
+        dbc.Col(dbc.Select(id=ids.USR_F_ROLE, value=ANY,
+                           options=[{"label": t("All roles"), "value": ANY}, *role_options(t, roles)]), md=2),
         dbc.Col(dcc.Dropdown(id=ids.USR_F_DISTRICT, placeholder=t("Customs district"),
                              options=[{"label": district_label(t, d), "value": d.code} for d in districts]), md=2),
         dbc.Col(dcc.Dropdown(id=ids.USR_F_ENTERPRISE, placeholder=t("Enterprise"), options=[]), md=2),
         dbc.Col(date_range(t, ids.USR_F_CREATED), md=2),
     ], className="mb-2 g-2")
     return html.Div([
-        page_header(t("Users"), t("Customs, enterprise and overseas users: accounts, roles, locks and history.")),
+        page_header(t("User management"),
+                    t("Customs, enterprise and overseas users: accounts, roles, locks and history.")),
         filters,
         dbc.Row([
             dbc.Col(html.Div(id=ids.USR_TOTAL, className="pt-2 text-muted")),
@@ -193,27 +195,27 @@ def _actions(t: Translator, detail: UserDetail) -> dbc.Card:
                    if status == "locked" and detail.locked_until else None)
     buttons = []
     if status != "deleted":
-        buttons.append(dbc.Button(t("E-mail a password reset link"), id=_action("reset"), color="secondary",
-                                  outline=True, className="me-2 mb-1"))
+        buttons.append(dbc.Button(t("E-mail a password reset link"), id=_action("reset"), color="primary",
+                                  outline=True))
         if status == "locked":
-            buttons.append(dbc.Button(t("Unlock"), id=_action("unlock"), color="warning", className="me-2 mb-1"))
+            buttons.append(dbc.Button(t("Unlock"), id=_action("unlock"), color="warning"))
         elif status == "active":
             buttons.append(html.Div([
                 dbc.Select(id={"type": ids.USR_LOCK_HOURS, "name": "hours"}, value=str(LOCK_HOURS[1]), size="sm",
                            options=[{"label": t(LOCK_LABELS[h]), "value": str(h)} for h in LOCK_HOURS],
                            style={"width": "9rem"}, className="me-1"),
                 dbc.Button(t("Lock"), id=_action("lock"), color="warning", outline=True),
-            ], className="d-inline-flex align-items-center me-2 mb-1"))
+            ], className="d-inline-flex align-items-center"))
         if status == "deactivated":
-            buttons.append(dbc.Button(t("Reactivate"), id=_action("reactivate"), color="success",
-                                      className="me-2 mb-1"))
+            buttons.append(dbc.Button(t("Reactivate"), id=_action("reactivate"), color="success"))
         else:
             buttons.append(dcc.ConfirmDialogProvider(
-                dbc.Button(t("Deactivate"), color="danger", outline=True, className="me-2 mb-1"),
+                dbc.Button(t("Deactivate"), color="danger", outline=True),
                 id={"type": ids.USR_CONFIRM, "action": "deactivate"},
                 message=t("Deactivate {account}? Their open sessions end and they can no longer sign in; their "
                           "history is kept.", account=detail.form.account)))
-    return dbc.Card(dbc.CardBody([html.Div([badge, locked_note], className="mb-2"), html.Div(buttons)]),
+    return dbc.Card(dbc.CardBody([html.Div([badge, locked_note], className="mb-2"),
+                                  html.Div(buttons, className="d-flex flex-wrap gap-2 align-items-center")]),
                     className="mt-3")
 
 

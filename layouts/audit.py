@@ -12,8 +12,8 @@ from data.audit import EventRow, changes_of
 from data.paging import Page
 from layouts.common import date_range, page_header, paged_grid
 
-GROUP_LABELS = {
-    "": N_("All events"),
+GROUP_LABELS = {  # "*": all (a select shows an empty value as blank)
+    "*": N_("All events"),
     "auth.": N_("Sign-in, passwords and cards"),
     "registration.": N_("Registrations"),
     "app.": N_("Applications"),
@@ -42,7 +42,7 @@ def audit_page(t: Translator) -> html.Div:
                                       "Click an event to see the values before and after a change.")),
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.AUDIT_ACCOUNT, placeholder=t("Account"), maxLength=32, debounce=True), md=2),
-            dbc.Col(dbc.Select(id=ids.AUDIT_GROUP, value="",
+            dbc.Col(dbc.Select(id=ids.AUDIT_GROUP, value="*",
                                options=[{"label": t(label), "value": k} for k, label in GROUP_LABELS.items()]), md=3),
             dbc.Col([dbc.Input(id=ids.AUDIT_OBJECT_TYPE, placeholder=t("Object type"), maxLength=32, debounce=True,
                                list=ids.AUDIT_OBJECT_TYPES),

@@ -11,7 +11,7 @@ from tests import browser
 PASSWORD = "Demo-browser-2026"
 # one demo account per role, and the menu it must see (in its own language)
 MENUS = {
-    "sysadmin": ["首页", "企业台账", "参考数据", "注册审核", "IC 卡管理", "审计日志"],
+    "sysadmin": ["首页", "企业台账", "参考数据", ("系统管理", ["注册审核", "用户管理", "角色与权限", "组织机构", "IC 卡管理", "审计日志"])],
     "manager0900": ["首页", "参考数据"],
     "officer0901": ["首页", "报检单", "证书申请", "证书签发", "参考数据"],
     "ent1_admin": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",

@@ -10,7 +10,7 @@ from tests.world import ACCOUNTS
 
 # the menu each role sees, in the user's language (Chinese by default)
 EXPECTED_MENUS = {
-    "admin": ["首页", "企业台账", "参考数据", "注册审核", "IC 卡管理", "审计日志"],
+    "admin": ["首页", "企业台账", "参考数据", ("系统管理", ["注册审核", "用户管理", "角色与权限", "组织机构", "IC 卡管理", "审计日志"])],
     "manager": ["首页", "参考数据"],
     "officer": ["首页", "报检单", "证书申请", "证书签发", "参考数据"],
     "enterprise_admin": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",
