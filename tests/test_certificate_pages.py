@@ -176,3 +176,30 @@ def test_an_officer_withdraws_a_certificate_from_its_page(dash_duo, sqlite_templ
     dash_duo.wait_for_contains_text("#certv-status", "货物未出运")
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#certv-reason") == []  # final: no more forms
     assert dash_duo.get_logs() == []
+
+
+def test_an_officer_issues_a_batch_in_the_background(dash_duo, sqlite_template, tmp_path):
+    from types import SimpleNamespace
+
+    from data.models import Enterprise
+
+    app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        world = SimpleNamespace(enterprise_ids={"A": s.scalar(select(Enterprise.id).where(Enterprise.name_zh == "企业A"))})
+        ids = [approved_application(s, world) for _ in range(3)]
+    dash_duo.start_server(app)
+    browser.sign_in(dash_duo, "officer0901", TEST_PASSWORD)
+    dash_duo.wait_for_element("#shell-menu")
+    dash_duo.driver.get(f"{dash_duo.server_url}/certificates/issue")
+    dash_duo.wait_for_contains_text("#certi-total", "3")
+    boxes = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#certi-table .ag-row .ag-checkbox-input")
+    for box in boxes[:2]:
+        browser.click(dash_duo, box)
+    browser.click(dash_duo, dash_duo.find_element("#certi-sign-selected"))
+    dash_duo.wait_for_element("#certi-issued", timeout=60)
+    assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#certi-issued li")) == 2
+    dash_duo.wait_for_contains_text("#certi-total", "1")  # the list reloads: one left
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        statuses = sorted(s.get(CertificateApplication, i).status for i in ids)
+    assert statuses == ["approved", "issued", "issued"]
+    assert dash_duo.get_logs() == []
