@@ -17,11 +17,11 @@ from data.admin_districts import (
     set_district_active,
     update_district,
 )
-from data.admin_rules import AdminInvalid, AdminRefused
+from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
 from data.audit import object_history
 from data.scope import Actor, NotFound
 from layouts.admin_districts import NOT_FOUND, action_done, district_panel, district_tree_list, districts_page
-from layouts.admin_texts import done, failed, field_reason, refusal
+from layouts.admin_texts import done
 
 FIELD = {"type": ids.DIST_FIELD, "name": ALL}
 ERROR = {"type": ids.DIST_ERROR, "name": ALL}
@@ -42,11 +42,8 @@ def _tree(s, t: Translator, actor: Actor, code: str | None):
 
 def render(actor: Actor, t: Translator, code: str | None = None, **_query):
     with session_scope() as s:
-        try:
-            panel = _panel(s, t, actor, code or None)
-        except NotFound:
-            code, panel = None, _panel(s, t, actor, None)
-        return districts_page(t, district_tree(s, actor), panel, code or None)
+        panel, code = shown_or_new(s, t, actor, _panel, code)
+        return districts_page(t, district_tree(s, actor), panel, code)
 
 
 @callback(
@@ -59,17 +56,7 @@ def render(actor: Actor, t: Translator, code: str | None = None, **_query):
     prevent_initial_call=True,
 )
 def open_district(_nodes, _new):
-    trigger = ctx.triggered_id
-    if trigger is None or not ctx.triggered[0]["value"]:
-        return no_update, no_update, no_update, no_update  # the tree was redrawn, nobody clicked
-    code = trigger["code"] if isinstance(trigger, dict) else None
-    t = request_translator()
-    actor = current_actor()
-    with session_scope() as s:
-        try:
-            return _panel(s, t, actor, code), code, _tree(s, t, actor, code), None
-        except NotFound:
-            return _panel(s, t, actor, None), None, _tree(s, t, actor, None), failed(t(NOT_FOUND))
+    return open_node(_panel, _tree, NOT_FOUND)
 
 
 @callback(
@@ -88,16 +75,11 @@ def open_district(_nodes, _new):
 def act(_save, _actions, _confirms, values, current):
     t = request_translator()
     actor = current_actor()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    no_errors = [""] * len(error_names)
-    unchanged = (no_update, [no_update] * len(error_names), no_update, no_update, no_update)
-    trigger = ctx.triggered_id
-    if trigger is None or (trigger != ids.DIST_SAVE and not ctx.triggered[0]["value"]):
-        return unchanged  # redrawn, not clicked
-    action = "save" if trigger == ids.DIST_SAVE else trigger["action"]
+    names = error_names(1)
     code = current if isinstance(current, str) else None
-    if action != "save" and code is None:
-        return unchanged
+    action = clicked_action(ids.DIST_SAVE)
+    if action is None or (action != "save" and code is None):
+        return no_update, [no_update] * len(names), no_update, no_update, no_update
     try:
         with session_scope() as s:
             if action == "save":
@@ -113,16 +95,11 @@ def act(_save, _actions, _confirms, values, current):
                 gone = delete_district(s, actor, code)
                 name, code = t.pick(gone["name_zh"], gone["name_en"]), None
             else:
-                return unchanged
-    except AdminInvalid as exc:
-        return (failed(t("Please correct the marked fields.")),
-                [field_reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names],
-                no_update, no_update, no_update)
-    except AdminRefused as exc:
-        return refusal(t, exc), no_errors, no_update, no_update, no_update
-    except NotFound:
-        return failed(t(NOT_FOUND)), no_errors, no_update, no_update, no_update
+                return no_update, [no_update] * len(names), no_update, no_update, no_update
+    except ADMIN_ERRORS as exc:
+        message, errors = failure(t, exc, names, NOT_FOUND)
+        return message, errors, no_update, no_update, no_update
     with session_scope() as s:
         panel = _panel(s, t, actor, code)
         tree = _tree(s, t, actor, code)
-    return done(action_done(t, action, name)), no_errors, panel, code, tree
+    return done(action_done(t, action, name)), [""] * len(names), panel, code, tree

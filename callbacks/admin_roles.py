@@ -21,12 +21,12 @@ from data.admin_roles import (
     set_role_permissions,
     update_role,
 )
-from data.admin_rules import AdminInvalid, AdminRefused
+from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
 from data.admin_users import UserFilter, search_users
 from data.audit import object_history
 from data.scope import AccessDenied, Actor, NotFound
 from layouts.admin_roles import NOT_FOUND, action_done, role_panel, role_tree_list, roles_page, user_options
-from layouts.admin_texts import done, failed, field_reason, refusal
+from layouts.admin_texts import done
 
 FIELD = {"type": ids.ROLE_FIELD, "name": ALL}
 ERROR = {"type": ids.ROLE_ERROR, "name": ALL}
@@ -49,11 +49,8 @@ def _tree(s, t: Translator, actor: Actor, code: str | None):
 
 def render(actor: Actor, t: Translator, code: str | None = None, **_query):
     with session_scope() as s:
-        try:
-            panel = _panel(s, t, actor, code or None)
-        except NotFound:
-            code, panel = None, _panel(s, t, actor, None)
-        return roles_page(t, role_tree(s, actor), panel, code or None)
+        panel, code = shown_or_new(s, t, actor, _panel, code)
+        return roles_page(t, role_tree(s, actor), panel, code)
 
 
 @callback(
@@ -66,17 +63,7 @@ def render(actor: Actor, t: Translator, code: str | None = None, **_query):
     prevent_initial_call=True,
 )
 def open_role(_nodes, _new):
-    trigger = ctx.triggered_id
-    if trigger is None or not ctx.triggered[0]["value"]:
-        return no_update, no_update, no_update, no_update  # the tree was redrawn, nobody clicked
-    code = trigger["code"] if isinstance(trigger, dict) else None
-    t = request_translator()
-    actor = current_actor()
-    with session_scope() as s:
-        try:
-            return _panel(s, t, actor, code), code, _tree(s, t, actor, code), None
-        except NotFound:
-            return _panel(s, t, actor, None), None, _tree(s, t, actor, None), failed(t(NOT_FOUND))
+    return open_node(_panel, _tree, NOT_FOUND)
 
 
 @callback(
@@ -118,15 +105,11 @@ def find_users(text, chosen, shown):
 def act(_save, _actions, _confirms, values, granted, options, current):
     t = request_translator()
     actor = current_actor()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    no_errors = [""] * len(error_names)
-    unchanged = (no_update, [no_update] * len(error_names), no_update, no_update, no_update)
-    trigger = ctx.triggered_id
-    if trigger is None or (trigger != ids.ROLE_SAVE and not ctx.triggered[0]["value"]):
-        return unchanged  # redrawn, not clicked
-    action = "save" if trigger == ids.ROLE_SAVE else trigger["action"]
+    names = error_names(1)
     code = current if isinstance(current, str) else None
-    if action != "save" and code is None:
+    action = clicked_action(ids.ROLE_SAVE)
+    unchanged = (no_update, [no_update] * len(names), no_update, no_update, no_update)
+    if action is None or (action != "save" and code is None):
         return unchanged
     option = {item["id"]["name"]: v for item, v in zip(ctx.states_list[2], options)}
     n = 0
@@ -155,21 +138,11 @@ def act(_save, _actions, _confirms, values, granted, options, current):
                 return unchanged
             node = next((r for r in role_tree(s, actor) if r.code == code), None)
             name = t.pick(node.name_zh, node.name_en) if node else code
-    except AdminInvalid as exc:
-        errors = dict(exc.errors)
-        message = failed(t("Please correct the marked fields.")) if set(errors) & set(error_names) else None
-        if "target" in errors:
-            message = failed(field_reason(t, errors["target"]))
-        return message, [field_reason(t, errors[k]) if k in errors else "" for k in error_names], \
-            no_update, no_update, no_update
-    except AdminRefused as exc:
-        return refusal(t, exc), no_errors, no_update, no_update, no_update
-    except NotFound:
-        return failed(t(NOT_FOUND)), no_errors, no_update, no_update, no_update
-    except AccessDenied:
-        return failed(t("You may not do this.")), no_errors, no_update, no_update, no_update
+    except ADMIN_ERRORS as exc:
+        message, errors = failure(t, exc, names, NOT_FOUND)
+        return message, errors, no_update, no_update, no_update
     shown = None if action == "deleted" else code
     with session_scope() as s:
         panel = _panel(s, t, actor, shown)
         tree = _tree(s, t, actor, shown)
-    return done(action_done(t, action, name, n)), no_errors, panel, shown, tree
+    return done(action_done(t, action, name, n)), [""] * len(names), panel, shown, tree

@@ -11,7 +11,7 @@ from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.admin_districts import district_tree
-from data.admin_rules import AdminInvalid, AdminRefused
+from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
 from data.admin_users import (
     USER_STATUSES,
     UserFilter,
@@ -30,7 +30,7 @@ from data.admin_users import (
     user_timeline,
 )
 from data.scope import Actor, NotFound
-from layouts.admin_texts import done, failed, field_reason, refusal
+from layouts.admin_texts import done, failed
 from layouts.admin_users import (
     ANY,
     HIDDEN,
@@ -66,12 +66,8 @@ def _user_id(value) -> int | None:
 
 
 def render(actor: Actor, t: Translator, id: str | None = None, **_query):  # noqa: A002 (the query's name)
-    user_id = _user_id(id)
     with session_scope() as s:
-        try:
-            panel = _panel(s, t, actor, user_id)
-        except NotFound:
-            user_id, panel = None, _panel(s, t, actor, None)
+        panel, user_id = shown_or_new(s, t, actor, _panel, _user_id(id))
         return users_page(t, role_choices(s, actor), district_tree(s, actor), panel, editing=user_id)
 
 
@@ -209,26 +205,23 @@ def _form(values: list, names: list[str]) -> UserForm:
 def act(_save, _actions, _confirms, values, editing, lock_hours, refresh):
     t = request_translator()
     actor = current_actor()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    no_errors = [""] * len(error_names)
-    trigger = ctx.triggered_id
-    if trigger is None or (trigger != ids.USR_SAVE and not ctx.triggered[0]["value"]):
-        return no_update, [no_update] * len(error_names), no_update, no_update, no_update  # redrawn, not clicked
-    action = "save" if trigger == ids.USR_SAVE else trigger["action"]
+    names = error_names(1)
     user_id = editing if isinstance(editing, int) else None
-    if action != "save" and user_id is None:
-        return no_update, no_errors, no_update, no_update, no_update
+    action = clicked_action(ids.USR_SAVE)
+    unchanged = (no_update, [no_update] * len(names), no_update, no_update, no_update)
+    if action is None or (action != "save" and user_id is None):
+        return unchanged
     base_url = current_app.config["CERTDASH_SETTINGS"].public_url
     try:
         with session_scope() as s:
             if action == "save":
                 form = _form(values, [item["id"]["name"] for item in ctx.states_list[0]])
                 if user_id is None:
-                    user = create_user(s, actor, form, base_url=base_url)
-                    result = "created" if form.password else "created_link"
+                    user_id = create_user(s, actor, form, base_url=base_url).id
+                    action = "created" if form.password else "created_link"
                 else:
-                    user = update_user(s, actor, user_id, form)
-                    result = "updated"
+                    update_user(s, actor, user_id, form)
+                    action = "updated"
             elif action == "reset":
                 send_password_reset(s, actor, user_id, base_url=base_url)
             elif action == "lock":
@@ -238,22 +231,14 @@ def act(_save, _actions, _confirms, values, editing, lock_hours, refresh):
             elif action in ("deactivate", "reactivate"):
                 set_user_active(s, actor, user_id, action == "reactivate")
             else:
-                return no_update, no_errors, no_update, no_update, no_update
-            if action != "save":
-                user, result = user_detail(s, actor, user_id).form, action
-            user_id = user.id if action == "save" else user_id
-            account = user.account
-    except AdminInvalid as exc:
-        return (failed(t("Please correct the marked fields.")),
-                [field_reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names],
-                no_update, no_update, no_update)
-    except AdminRefused as exc:
-        return refusal(t, exc), no_errors, no_update, no_update, no_update
-    except NotFound:
-        return failed(t(NOT_FOUND)), no_errors, no_update, no_update, no_update
+                return unchanged
+            account = user_detail(s, actor, user_id).form.account
+    except ADMIN_ERRORS as exc:
+        message, errors = failure(t, exc, names, NOT_FOUND)
+        return message, errors, no_update, no_update, no_update
     with session_scope() as s:
         panel = _panel(s, t, actor, user_id)
-    return done(action_done(t, result, account)), no_errors, panel, user_id, (refresh or 0) + 1
+    return done(action_done(t, action, account)), [""] * len(names), panel, user_id, (refresh or 0) + 1
 
 
 def _hours(chosen: list) -> int:

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from auth.permissions import seed_roles  # noqa: F401  (the world seeds the roles)
 from data.admin_roles import RoleForm, create_role, set_role_permissions
 from data.admin_rules import AdminInvalid, AdminRefused
 from data.admin_users import (
