@@ -176,7 +176,8 @@ def verify_page(t: Translator, outcome: VerifyOutcome | None, verified_no: str |
     upload = dcc.Upload(
         html.Div([t("Drop a certificate PDF here, or click to choose one.")], className="py-3"),
         id=ids.VER_UPLOAD, accept="application/pdf,.pdf", max_size=MAX_UPLOAD_BYTES, multiple=False,
-        className="border border-2 rounded text-center text-muted", style={"borderStyle": "dashed"},
+        className="text-center text-muted", style={"border": "2px dashed #adb5bd", "borderRadius": "0.375rem",
+                                                   "cursor": "pointer"},
     )
     return html.Div([
         page_header(t("Certificate verification"),
