@@ -296,11 +296,8 @@ def certificate_pdf(s: Session, actor: Actor, certificate_no: str, *, issuer: Is
 def print_certificate(s: Session, actor: Actor, certificate_no: str, *, issuer: Issuer,
                       now: datetime | None = None) -> bytes:
     """Return a valid paper certificate's PDF for the ECIQ print and count the print."""
-    _require_signer(actor)
     now = _now(now)
-    cert = _load_certificate(s, actor, certificate_no, for_update=True)
-    if not _in_district(actor, cert.district_code):
-        raise NotFound(f"certificate {certificate_no}")
+    cert = _officers_certificate(s, actor, certificate_no)
     if cert.signing_method != SigningMethod.PAPER.value:
         raise IssueRefused("not_paper")
     if cert.status != CertStatus.VALID.value:
@@ -334,12 +331,18 @@ def change_days(s: Session) -> int:
     return int(text) if text.isdigit() and 1 <= int(text) <= 3650 else DEFAULT_CHANGE_DAYS
 
 
-def _checked_change(s: Session, actor: Actor, certificate_no: str, reason: str | None, now: datetime
-                    ) -> tuple[Certificate, str]:
+def _officers_certificate(s: Session, actor: Actor, certificate_no: str) -> Certificate:
+    """Lock a certificate of the signing officer's districts (rules 1 and 2); any other is not found."""
     _require_signer(actor)
     cert = _load_certificate(s, actor, certificate_no, for_update=True)
     if not _in_district(actor, cert.district_code):
         raise NotFound(f"certificate {certificate_no}")
+    return cert
+
+
+def _checked_change(s: Session, actor: Actor, certificate_no: str, reason: str | None, now: datetime
+                    ) -> tuple[Certificate, str]:
+    cert = _officers_certificate(s, actor, certificate_no)
     refusal = change_refusal(s, actor, cert, now=now)
     if refusal:
         raise IssueRefused(refusal, status=cert.status)

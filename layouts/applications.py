@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -11,7 +12,6 @@ from dashboard.i18n import N_, Translator
 from data.applications import ApplicationDetail, ApplicationRow, Named
 from data.paging import Window
 from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
-from layouts.certificates import certificate_link
 from layouts.scans import scans_section
 
 PAGE_SIZE = 25
@@ -118,8 +118,8 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         (t("Inspection no."), d.inspection_no or "—"), (t("Consignor (Chinese/foreign)"), d.consignor),
         (t("Consignee (Chinese/foreign)"), d.consignee), (t("Destination"), _shown(t, d.dest_country)),
         (t("Entry method"), t(ENTRY_LABELS.get(d.entry_method, d.entry_method))),
-        (t("Certificate no."), certificate_link(d.certificate_no) if d.status == "issued" and d.certificate_no
-         else d.certificate_no or "—"),
+        (t("Certificate no."), dcc.Link(d.certificate_no, href=f"/certificates/view?no={quote(d.certificate_no)}")
+         if d.status == "issued" and d.certificate_no else d.certificate_no or "—"),
     ]
     goods = dbc.Table(
         [html.Thead(html.Tr([html.Th("#"), html.Th(t("HS code")), html.Th(t("Goods")), html.Th(t("Quantity")),

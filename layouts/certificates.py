@@ -10,12 +10,11 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.issuing import CertificateView, ChainLink
+from layouts.applications import ENTRY_LABELS
 from layouts.common import CERT_STATUS_LABELS, page_header
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
 SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("Paper (ECIQ print)")}
-ENTRY_LABELS = {"blank": N_("Blank form"), "similar": N_("Similar inspection no."), "template": N_("Template"),
-                "smart_import": N_("Smart import")}
 # why issuing, printing, replacing or withdrawing was refused (codes of data.issuing.REFUSALS)
 ISSUE_ERRORS = {
     "number_taken": N_("The certificate number given at approval is already used; ask the administrator."),

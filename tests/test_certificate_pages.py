@@ -15,6 +15,7 @@ from data.issuing import Issuer, issue
 from data.models import Blob, Certificate, CertificateApplication, CertificateShare, Event
 from tests import browser
 from tests.conftest import TEST_PASSWORD
+from tests.test_browser_review import step
 from tests.test_issuing import approved_application, version_of
 from tests.world import ACCOUNTS, actor, page_text, render_page
 
@@ -125,10 +126,6 @@ def test_an_unknown_number_is_not_found(client_as, issued):
 
 
 # --- browser journeys ---------------------------------------------------------------------------
-
-
-def step(dash_duo, action):
-    browser.click(dash_duo, browser.by_dict_id(dash_duo, action=action, type="appv-action"))
 
 
 def test_an_officer_approves_issues_and_sees_the_valid_certificate(dash_duo, sqlite_template, tmp_path):
