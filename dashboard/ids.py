@@ -516,3 +516,16 @@ LEDGER_RESULT = "ledger-result"  # what the job finished with
 LEDGER_MESSAGE = "ledger-message"
 LEDGER_DOWNLOAD = "ledger-download"
 LEDGER_LINK = "ledger-link"  # the finished export's download link
+
+# certificate query (证书查询, Liaoning 5.9.2): filters, a grid paged and sorted by the server
+CERTQ_FIELD = "certq-field"  # pattern: {"type": CERTQ_FIELD, "name": filter field} (value)
+CERTQ_RANGE = "certq-range"  # pattern: {"type": CERTQ_RANGE, "name": declared|reviewed|issued|received}
+CERTQ_SEARCH = "certq-search"
+CERTQ_RESET = "certq-reset"
+CERTQ_MESSAGE = "certq-message"
+CERTQ_PROBLEMS = "certq-problems"
+CERTQ_COUNT = "certq-count"
+CERTQ_EXACT = "certq-exact"
+CERTQ_GRID = "certq-grid"
+CERTQ_QUERY = "certq-query"  # the filters the grid reads, as checked by the server
+CERTQ_REFRESHED = "certq-refreshed"  # written by the browser when it empties the grid for new filters

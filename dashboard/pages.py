@@ -22,6 +22,7 @@ from callbacks import verify
 from callbacks import certificate_issue, certificates
 from callbacks import admin_dictionaries, admin_formats, admin_notifications, admin_parameters
 from callbacks import admin_districts, admin_roles, admin_users
+from callbacks import certificate_query
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -45,6 +46,7 @@ class PageSpec:
 
 SETTINGS = N_("Enterprise settings")  # 系统设置 of Jiucheng 3.3: the enterprise's own set-up pages
 ADMIN = N_("Administration")  # 系统配置 of Liaoning 5.2 and 单证格式 of 5.6: the administrators' pages
+STATS = N_("Statistics")  # 统计查询 of Liaoning 5.9: the managers' and administrators' statistics pages
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -83,6 +85,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("certificate", "/certificates/view", N_("Certificate"),
              ("application.edit", "application.review", "certificate.sign", "stats.view"), "certv",
              certificates.render_view, in_menu=False),
+    PageSpec("certificate_query", "/stats/certificates", N_("Certificate query"), "stats.view", "certq",
+             certificate_query.render, menu_group=STATS),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
              comm.render, menu_group=SETTINGS),
@@ -103,8 +107,8 @@ PAGES: tuple[PageSpec, ...] = (
              admin_dictionaries.render, menu_group=ADMIN),
     PageSpec("admin_formats", "/admin/formats", N_("Certificate formats"), "admin.formats", "afmt",
              admin_formats.render, menu_group=ADMIN),
-    PageSpec("admin_notifications", "/admin/notifications", N_("Notifications"), "admin.notifications", "anote",
-             admin_notifications.render, menu_group=ADMIN),
+    PageSpec("admin_notifications", "/admin/notifications", N_("Manage notifications"), "admin.notifications",
+             "anote", admin_notifications.render, menu_group=ADMIN),
     PageSpec("admin_parameters", "/admin/parameters", N_("System parameters"), "admin.parameters", "aparam",
              admin_parameters.render, menu_group=ADMIN),
     PageSpec("verify", "/verify", N_("Certificate verification"), PUBLIC, "ver", verify.render, in_menu=False,

@@ -28,6 +28,7 @@ PAGE_ACCESS = {
     "/certificates/issue": {"officer0901"},
     "/certificates/view": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                            "ent_b_oper"},
+    "/stats/certificates": {"sysadmin", "manager0900", "manager0903"},
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
     "/admin/dictionaries": {"sysadmin"},

@@ -39,6 +39,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "ledger": {"admin", "enterprise_admin", "enterprise"},
     "certi": {"officer"},
     "certv": {"admin", "manager", "officer", "enterprise_admin", "enterprise"},
+    "certq": {"admin", "manager"},
     "regrev": {"admin"},
     "audit": {"admin"},
     "adict": {"admin"},
