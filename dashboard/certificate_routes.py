@@ -64,6 +64,7 @@ def public_json(c: PublicCertificate) -> dict:
         "replaced_by": c.replaced_by,
         "replaces": c.replaces,
         "status_changed_at": c.status_changed_at.isoformat() if c.status_changed_at else None,
+        "status_reason": c.status_reason,
         "certificate_type": {"code": c.cert_type_code, "name_zh": c.type_name_zh, "name_en": c.type_name_en},
         "issuing_authority": {"name_zh": c.authority_zh, "name_en": c.authority_en},
         "issue_place": c.issue_place,

@@ -10,9 +10,10 @@ Rules:
 - Every attempt is an Event (`cert.verify_ok`, `cert.verify_failed`, the first refusal of a window
   `cert.verify_limited`; uploads `cert.verify_upload`) with the number asked for and the client
   address, never the token.
-- Only what the public may read is returned: status (and the replacing number or the withdrawal
-  date), issuing authority, issue date, consignor and consignee names (no addresses), a goods
-  summary, and the check of the stored signed PDF. The reason of a replacement or withdrawal is not.
+- Only what the public may read is returned: status (with the replacing number or the withdrawal
+  date, and the officer's reason, which the issuing page tells the officer is shown here), issuing
+  authority, issue date, consignor and consignee names (no addresses), a goods summary, and the
+  check of the stored signed PDF.
 
 Callers commit the session even for refusals, so that the attempt is counted and logged.
 """
@@ -69,6 +70,7 @@ class PublicCertificate:
     replaced_by: str | None  # the certificate that replaces this one
     replaces: str | None  # the certificate this one replaces
     status_changed_at: datetime | None  # when replaced or withdrawn (aware, UTC)
+    status_reason: str | None  # why it was replaced or withdrawn
     cert_type_code: str
     type_name_zh: str
     type_name_en: str
@@ -177,6 +179,7 @@ def public_certificate(s: Session, cert: Certificate, *, trust_roots: list,
         replaced_by=replaced_by(s, cert) if cert.status == CertStatus.REPLACED.value else None,
         replaces=content.replaces_no,
         status_changed_at=changed if cert.status != CertStatus.VALID.value else None,
+        status_reason=cert.status_reason if cert.status != CertStatus.VALID.value else None,
         cert_type_code=content.cert_type.code, type_name_zh=content.cert_type.name_zh,
         type_name_en=content.cert_type.name_en,
         authority_zh=content.authority.name_zh, authority_en=content.authority.name_en,

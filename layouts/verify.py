@@ -56,7 +56,11 @@ def status_line(t: Translator, c: PublicCertificate) -> html.Div:
         text = t("This certificate was withdrawn on {date} and is no longer valid.", date=day)
     else:
         text = t("This certificate was issued by the customs authority named below and is valid.")
-    return html.Div([badge, html.Span(text, id="ver-status-text")], className="d-flex align-items-center mb-3")
+    reason = html.Div(t("Reason: {reason}", reason=c.status_reason), className="text-muted small mb-3",
+                      id="ver-status-reason") if c.status_reason else None
+    line = html.Div([badge, html.Span(text, id="ver-status-text")],
+                    className=f"d-flex align-items-center {'mb-1' if reason else 'mb-3'}")
+    return html.Div([line, reason])
 
 
 def signature_lines(t: Translator, report: SignatureReport | None, *, paper: bool = False) -> list:

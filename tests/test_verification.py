@@ -90,7 +90,8 @@ def test_replaced_and_withdrawn_certificates_say_so(s, users, issuer):
     s.commit()
     withdrawn = run(s, issuer, new.certificate_no, new.verify_token).certificate
     assert withdrawn.status == "withdrawn" and withdrawn.status_changed_at is not None
-    assert not hasattr(withdrawn, "status_reason")  # the reason is not shown to the public
+    assert (replaced.status_reason, withdrawn.status_reason) == ("品名更正 name corrected", "合同取消 contract cancelled")
+    assert successor.status_reason is None
 
 
 def test_a_wrong_number_and_a_wrong_token_are_the_same_not_found(s, users, issuer):
