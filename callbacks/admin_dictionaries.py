@@ -90,16 +90,16 @@ def open_form(_new, _edit, name, selected):
         choices = form_choices(s, current_actor())
         if ctx.triggered_id == ids.ADICT_NEW:
             return (True, entry_form(t, dictionary, None, **choices), {"dictionary": dictionary, "code": None},
-                    t("New entry"), None)
+                    t("New dictionary entry"), None)
         code = picked_code(selected)
         if code is None:
             return (*refused, alert(t("Select one entry first."), ok=False))
         try:
             entry = get_entry(s, current_actor(), dictionary, code)
         except NotFound:
-            return (*refused, alert(t("This entry no longer exists."), ok=False))
+            return (*refused, alert(t("This dictionary entry no longer exists."), ok=False))
     return True, entry_form(t, dictionary, entry, **choices), {"dictionary": dictionary, "code": code}, \
-        t("Edit entry"), None
+        t("Edit dictionary entry"), None
 
 
 @callback(
@@ -131,7 +131,8 @@ def save(_n, values, editing, reloads):
         return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names], no_update, no_update, \
             no_update
     except NotFound:
-        return [""] * len(error_names), False, bump(reloads), alert(t("This entry no longer exists."), ok=False)
+        gone = alert(t("This dictionary entry no longer exists."), ok=False)
+        return [""] * len(error_names), False, bump(reloads), gone
     done = t("Entry {code} added.", code=row.code) if code is None else t("Entry {code} saved.", code=row.code)
     return [""] * len(error_names), False, bump(reloads), alert(done)
 
@@ -164,5 +165,5 @@ def act(_retire, _reactivate, _delete, name, selected, reloads):
     except InUse as exc:
         return alert(in_use_text(t, exc.places), ok=False), no_update
     except NotFound:
-        return alert(t("This entry no longer exists."), ok=False), bump(reloads)
+        return alert(t("This dictionary entry no longer exists."), ok=False), bump(reloads)
     return alert(done), bump(reloads)

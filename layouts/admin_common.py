@@ -41,7 +41,8 @@ ADMIN_REASONS = {
     "choose_districts": N_("Choose active customs districts."),
     "moment_format": N_("Type a date and time as YYYY-MM-DD HH:MM (China time), or a date alone."),
     "end_before_start": N_("The end must come after the start."),
-    "parameter_key_format": N_("A key is lower-case words of letters, digits and _ joined by dots (e.g. verify.per_minute)."),
+    "parameter_key_format": N_("A key is lower-case words of letters, digits and _ joined by dots "
+                               "(e.g. verify.per_minute)."),
     "key_taken": N_("A parameter with this key already exists."),
     "key_fixed": N_("A key cannot be changed: add a parameter with the new key and delete this one."),
     "whole_number": N_("A whole number."),
@@ -128,4 +129,5 @@ def single_select(grid) -> None:
     """Make a list grid pick one row at a time (the toolbar acts on the picked row)."""
     table = grid.children[0]
     table.dashGridOptions = {**table.dashGridOptions,
-                             "rowSelection": {"mode": "singleRow", "checkboxes": True, "enableClickSelection": True}}
+                             "rowSelection": {"mode": "singleRow", "checkboxes": True, "enableClickSelection": True},
+                             "selectionColumnDef": {"width": 48, "maxWidth": 48, "resizable": False}}

@@ -85,7 +85,7 @@ def dictionaries_page(t: Translator) -> html.Div:
         html.Div(buttons, className="mb-2"),
         grid,
         dbc.Modal([
-            dbc.ModalHeader(dbc.ModalTitle(t("New entry"), id=ids.ADICT_MODAL_TITLE)),
+            dbc.ModalHeader(dbc.ModalTitle(t("New dictionary entry"), id=ids.ADICT_MODAL_TITLE)),
             dbc.ModalBody(html.Div(id=ids.ADICT_FORM)),
             dbc.ModalFooter(dbc.Button(t("Save"), id=ids.ADICT_SAVE, color="primary")),
         ], id=ids.ADICT_MODAL, is_open=False, size="lg"),

@@ -69,7 +69,7 @@ def formats_page(t: Translator, types: list[tuple[str, str, str, bool]]) -> html
     columns = [
         {"headerName": t("Format code"), "field": "code", "maxWidth": 130},
         {"headerName": t("Certificate type"), "field": "cert_type"},
-        {"headerName": t("Name"), "field": "name"},
+        {"headerName": t("Format name"), "field": "name"},
         {"headerName": t("Languages printed"), "field": "languages", "maxWidth": 150},
         {"headerName": t("Fields"), "field": "fields", "maxWidth": 100},
         {"headerName": t("Status"), "field": "status", "maxWidth": 110},

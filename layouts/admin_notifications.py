@@ -86,7 +86,7 @@ def notifications_page(t: Translator, choices: TargetChoices) -> html.Div:
                                html.Div(id=error_id(name), className="invalid-feedback d-block")],
                               md=12 if wide else 6, className="mb-3"))
     return html.Div([
-        page_header(t("Notifications"), t("Notices shown on the home page of the roles and districts they are "
+        page_header(t("Manage notifications"), t("Notices shown on the home page of the roles and districts they are "
                                           "published to, within their time window.")),
         html.Div(id=ids.ANOTE_MESSAGE),
         dbc.Row([

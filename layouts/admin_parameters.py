@@ -17,8 +17,8 @@ from layouts.common import page_header, paged_grid
 
 PAGE_SIZE = 20
 FORM_LABELS = {"key": N_("Parameter key"), "value": N_("Value"), "description": N_("Description")}
-ACTIONS = {"admin.parameter.created": N_("Added"), "admin.parameter.updated": N_("Changed"),
-           "admin.parameter.deleted": N_("Deleted")}
+ACTIONS = {"admin.parameter.created": N_("Parameter added"), "admin.parameter.updated": N_("Parameter changed"),
+           "admin.parameter.deleted": N_("Parameter deleted")}
 EXPORTS = (("page", "xlsx", N_("This page (Excel)")), ("page", "pdf", N_("This page (PDF)")),
            ("all", "xlsx", N_("All (Excel)")), ("all", "pdf", N_("All (PDF)")))
 
@@ -92,7 +92,7 @@ def known_text(t: Translator, known: KnownParameter | None) -> str:
         return ""
     if known.kind == "int":
         return t("A whole number from {minimum} to {maximum} (default {default}): {what}",
-                 minimum=known.minimum, maximum=known.maximum, default=known.default,
+                 minimum=t.number(known.minimum), maximum=t.number(known.maximum), default=t.number(known.default),
                  what=t.pick(known.description_zh, known.description_en))
     return t("true or false (default {default}): {what}", default=str(known.default).lower(),
              what=t.pick(known.description_zh, known.description_en))
@@ -115,20 +115,30 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+def _change_lines(t: Translator, r: HistoryRow) -> list:
+    """A change's values: 'before → after' for an edit, the values alone for an addition or deletion."""
+    before, after = r.before or {}, r.after or {}
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        label = t(FORM_LABELS.get(key, key))
+        if r.before is None or r.after is None:
+            shown = _shown(after.get(key) if r.before is None else before.get(key))
+            lines.append(html.Div(f"{label}: {shown}"))
+        else:
+            lines.append(html.Div(f"{label}: {_shown(before.get(key))} → {_shown(after.get(key))}"))
+    return lines
+
+
 def history_table(t: Translator, rows: list[HistoryRow]):
     """Who changed the parameter and when, with each changed value before → after."""
     if not rows:
         return html.P(t("No changes recorded yet."), className="text-muted small")
-    lines = []
-    for r in rows:
-        before, after = r.before or {}, r.after or {}
-        changes = [html.Div(f"{t(FORM_LABELS.get(k, k))}: {_shown(before.get(k))} → {_shown(after.get(k))}")
-                   for k in sorted(set(before) | set(after))]
-        lines.append(html.Tr([html.Td(local_moment(r.at), className="text-nowrap"), html.Td(r.account),
-                              html.Td(t(ACTIONS.get(r.code, r.code))), html.Td(changes, style={"whiteSpace": "pre-wrap"})]))
+    body = [html.Tr([html.Td(local_moment(r.at), className="text-nowrap"), html.Td(r.account),
+                     html.Td(t(ACTIONS.get(r.code, r.code))),
+                     html.Td(_change_lines(t, r), style={"whiteSpace": "pre-wrap"})]) for r in rows]
     head = html.Thead(html.Tr([html.Th(t("Time")), html.Th(t("Account")), html.Th(t("Action")),
                                html.Th(t("Before → after"))]))
-    return dbc.Table([head, html.Tbody(lines)], size="sm", bordered=True, className="small")
+    return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, className="small")
 
 
 def export_file(t: Translator, rows: list[ParameterRow], kind: str, scope: str, generated_at: datetime

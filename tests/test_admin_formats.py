@@ -14,7 +14,13 @@ from data.admin_formats import (
     set_format_active,
     update_format,
 )
-from data.application_form import ApplicationInput, ApplicationInvalid, certificate_choices, format_spec, save_application
+from data.application_form import (
+    ApplicationInput,
+    ApplicationInvalid,
+    certificate_choices,
+    format_spec,
+    save_application,
+)
 from data.models import AppStatus, CertificateApplication, CertificateFormat, CertificateTemplate, Event
 from data.reference import load_reference
 from data.scope import AccessDenied
