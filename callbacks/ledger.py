@@ -63,6 +63,7 @@ from layouts.ledger import (
 PAGE_SIZE = 25
 COUNT_CAP = 100_000
 INLINE_ROWS = 2_000  # more rows than this export as a background job (app config LEDGER_INLINE_ROWS)
+INLINE_PDF_ROWS = 300  # a PDF takes longer a row (reportlab lays out every cell): jobs start sooner
 JOB_PURPOSE = "ledger.export"
 log = logging.getLogger(__name__)
 
@@ -305,6 +306,8 @@ def start_export(clicks, applied, columns, file_name, fmt):
         request = ExportRequest(LedgerQuery.from_json(applied), check_columns(columns),
                                 fmt if fmt in ("xlsx", "csv", "pdf") else "xlsx", clean_file_name(file_name), t.lang)
         inline = current_app.config.get("LEDGER_INLINE_ROWS", INLINE_ROWS)
+        if request.fmt == "pdf":
+            inline = min(inline, INLINE_PDF_ROWS)
         with session_scope() as s:
             rows = count_ledger(s, actor, request.query, max(inline, PDF_MAX_ROWS))
             if rows == 0:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import and_, func, literal, null, select
+from sqlalchemy import and_, exists, func, literal, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -242,9 +242,15 @@ def _conditions(actor: Actor, q: LedgerQuery, enterprise_id: int) -> list:
     return conditions
 
 
+# declaration → its applications that have a certificate → their certificates. An application without
+# one (not issued yet) joins nothing, so a declaration with none still gives its one row. Written as
+# two outer joins (not a nested join) so that both stores walk the declarations in the order of
+# their (enterprise, inspection date) index and reach the certificates by index, row after row.
+_ISSUED = Certificate.__table__.alias("issued")
 _ROWS_FROM = Declaration.__table__.outerjoin(
-    CertificateApplication.__table__.join(Certificate.__table__, _C.application_id == _A.id),
-    _A.declaration_id == _D.id)
+    CertificateApplication.__table__,
+    and_(_A.declaration_id == _D.id, exists().where(_ISSUED.c.application_id == _A.id)),
+).outerjoin(Certificate.__table__, _C.application_id == _A.id)
 _ORDER = (_D.inspection_date.desc(), _D.id.desc(), _C.id)
 
 
