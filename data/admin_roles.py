@@ -24,6 +24,7 @@ from data.admin_rules import (
     AdminRefused,
     ensure_an_administrator_remains,
     in_actor_scope,
+    lock_administrators,
     organisation_problems,
 )
 from data.audit import record_change
@@ -255,6 +256,7 @@ def set_role_permissions(s: Session, actor: Actor, code: str, permissions, *, no
     """Replace a role's permissions; unknown ones are refused, and someone must keep `admin.roles`."""
     actor.require(PERMISSION)
     now = now or datetime.now(timezone.utc)
+    lock_administrators(s)
     role = _role(s, code)
     given = list(permissions)
     wanted = {p for p in given if isinstance(p, str)}
@@ -285,6 +287,7 @@ def assign_users(s: Session, actor: Actor, code: str, user_ids, *, now: datetime
     actor.require(PERMISSION)
     actor.require("admin.users")  # changing a user's role is user administration too
     now = now or datetime.now(timezone.utc)
+    lock_administrators(s)
     _role(s, code)
     kind = role_kind(s, code)
     ids = sorted({int(i) for i in user_ids})

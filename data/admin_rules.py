@@ -116,6 +116,16 @@ def administrators_left(s: Session, now: datetime) -> int:
         or_(User.locked_until.is_(None), User.locked_until <= now))) or 0
 
 
+def lock_administrators(s: Session) -> None:
+    """Lock the rows of the users who may be administrators, in id order, before a guarded change.
+
+    Two administrators removing each other at the same moment would each still see the other; with
+    these rows locked first, the second change waits for the first and then counts what is left.
+    """
+    roles = select(RolePermission.role_code).where(RolePermission.permission == ROOT_PERMISSION)
+    s.execute(select(User.id).where(User.role.in_(roles)).order_by(User.id).with_for_update())
+
+
 def ensure_an_administrator_remains(s: Session, now: datetime) -> None:
     """Refuse (after the change is flushed) any change that leaves nobody able to administer roles."""
     s.flush()

@@ -22,6 +22,7 @@ from data.admin_rules import (
     end_sessions,
     ensure_an_administrator_remains,
     in_actor_scope,
+    lock_administrators,
     organisation_problems,
 )
 from data.audit import record_change
@@ -318,6 +319,8 @@ def create_user(s: Session, actor: Actor, form: UserForm, *, base_url: str, now:
 def update_user(s: Session, actor: Actor, user_id: int, form: UserForm, *, now: datetime | None = None) -> User:
     """Change a user's details, role and organisation (and password, when one is given)."""
     now = now or datetime.now(timezone.utc)
+    actor.require(PERMISSION)
+    lock_administrators(s)
     user = _load(s, actor, user_id)
     if user.deleted_at is not None:
         raise AdminRefused("user_deleted")
@@ -406,6 +409,8 @@ def set_user_active(s: Session, actor: Actor, user_id: int, active: bool, *, now
 
 def _changeable(s: Session, actor: Actor, user_id: int) -> User:
     """Return a user the actor may lock or deactivate: anyone in scope but themselves."""
+    actor.require(PERMISSION)
+    lock_administrators(s)
     user = _load(s, actor, user_id)
     if user.id == actor.user_id:
         raise AdminRefused("not_yourself")

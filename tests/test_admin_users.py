@@ -318,3 +318,39 @@ def test_user_administration_needs_the_permission_and_keeps_to_the_scope(app, us
         with pytest.raises(AdminInvalid) as refused:
             create_user(s, manager, officer_form(district_code="0901"), base_url=BASE)
         assert refused.value.errors == {"role": "outside_your_scope"}
+
+
+def test_two_administrators_removing_each_other_at_once_leave_one(app, users, store, store_url):
+    """The second change waits for the first (administrators' rows are locked first), then is refused."""
+    import threading
+
+    if not store_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: the race cannot happen there")
+    with transaction(store) as s:
+        create_user(s, actor(s, "sysadmin"), UserForm(account="admin02", real_name="第二管理员", role="admin",
+                                                      language="zh", password=NEW_PASSWORD,
+                                                      password_confirm=NEW_PASSWORD), base_url=BASE)
+        second_id = s.scalar(select(User.id).where(User.account == "admin02"))
+    first = store()
+    first_actor = actor(first, "admin02")
+    set_user_active(first, first_actor, users.user_ids["sysadmin"], False)  # not committed yet
+    outcome: list = []
+
+    def second():
+        try:
+            with transaction(store) as s:
+                set_user_active(s, actor(s, "sysadmin"), second_id, False)
+            outcome.append("done")
+        except AdminRefused as exc:
+            outcome.append(exc.code)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(1.0)
+    assert thread.is_alive()  # waiting for the first change's locks
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert outcome == ["last_administrator"]
+    with store() as s:
+        assert s.get(User, second_id).active is True
