@@ -4,12 +4,12 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
+from callbacks.admin_lists import page_index, picked, run_action, submit
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_common import AdminInvalid, InUse
 from data.admin_dictionaries import (
     ADMIN_DICTIONARIES,
     STATUSES,
@@ -22,11 +22,12 @@ from data.admin_dictionaries import (
     update_entry,
 )
 from data.scope import Actor, NotFound
-from layouts.admin_common import alert, in_use_text, reason
+from layouts.admin_common import alert
 from layouts.admin_dictionaries import PAGE_SIZE, dictionaries_page, entry_form, entry_rows, total_text
 
 FIELD = {"type": ids.ADICT_FIELD, "name": ALL}
 ERROR = {"type": ids.ADICT_ERROR, "name": ALL}
+GONE = N_("This dictionary entry no longer exists.")
 
 
 def render(actor: Actor, t: Translator, **_query):
@@ -35,16 +36,6 @@ def render(actor: Actor, t: Translator, **_query):
 
 def _dictionary(name) -> str:
     return name if name in ADMIN_DICTIONARIES else ADMIN_DICTIONARIES[0]
-
-
-def picked_code(rows) -> str | None:
-    """The code of the one picked row, as the browser sent it (the service looks it up again)."""
-    codes = [r.get("code") for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-    return codes[0] if len(codes) == 1 and isinstance(codes[0], str) else None
-
-
-def bump(reloads) -> int:
-    return (reloads if isinstance(reloads, int) else 0) + 1
 
 
 @callback(
@@ -60,12 +51,11 @@ def bump(reloads) -> int:
 )
 def show_page(name, text, status, active_page, _reload):
     t = request_translator()
-    keep = ctx.triggered_id in (ids.ADICT_PAGER, ids.ADICT_RELOAD) and isinstance(active_page, int)
-    page_index = max(0, active_page - 1) if keep else 0
+    first = page_index(active_page, ids.ADICT_PAGER, ids.ADICT_RELOAD)
     status = status if status in STATUSES else "all"
     with session_scope() as s:
-        page = list_entries(s, current_actor(), _dictionary(name), as_text(text), status, page_index, PAGE_SIZE)
-        if not page.rows and page_index:
+        page = list_entries(s, current_actor(), _dictionary(name), as_text(text), status, first, PAGE_SIZE)
+        if not page.rows and first:  # the last rows of this page are gone
             page = list_entries(s, current_actor(), _dictionary(name), as_text(text), status, 0, PAGE_SIZE)
     return entry_rows(t, page), page.page_count, total_text(t, page), page.page + 1
 
@@ -91,13 +81,13 @@ def open_form(_new, _edit, name, selected):
         if ctx.triggered_id == ids.ADICT_NEW:
             return (True, entry_form(t, dictionary, None, **choices), {"dictionary": dictionary, "code": None},
                     t("New dictionary entry"), None)
-        code = picked_code(selected)
+        code = picked(selected, "code", str)
         if code is None:
             return (*refused, alert(t("Select one entry first."), ok=False))
         try:
             entry = get_entry(s, current_actor(), dictionary, code)
         except NotFound:
-            return (*refused, alert(t("This dictionary entry no longer exists."), ok=False))
+            return (*refused, alert(t(GONE), ok=False))
     return True, entry_form(t, dictionary, entry, **choices), {"dictionary": dictionary, "code": code}, \
         t("Edit dictionary entry"), None
 
@@ -115,26 +105,17 @@ def open_form(_new, _edit, name, selected):
 )
 def save(_n, values, editing, reloads):
     t = request_translator()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    names = [item["id"]["name"] for item in ctx.states_list[0]]
-    typed = dict(zip(names, values or []))
+    typed = dict(zip([item["id"]["name"] for item in ctx.states_list[0]], values or []))
     editing = editing if isinstance(editing, dict) else {}
     dictionary = _dictionary(editing.get("dictionary"))
     code = editing.get("code") if isinstance(editing.get("code"), str) else None
-    try:
-        with session_scope() as s:
-            if code is None:
-                row = create_entry(s, current_actor(), dictionary, typed)
-            else:
-                row = update_entry(s, current_actor(), dictionary, code, typed)
-    except AdminInvalid as exc:
-        return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names], no_update, no_update, \
-            no_update
-    except NotFound:
-        gone = alert(t("This dictionary entry no longer exists."), ok=False)
-        return [""] * len(error_names), False, bump(reloads), gone
-    done = t("Entry {code} added.", code=row.code) if code is None else t("Entry {code} saved.", code=row.code)
-    return [""] * len(error_names), False, bump(reloads), alert(done)
+
+    def write(s, actor) -> str:
+        if code is None:
+            return t("Entry {code} added.", code=create_entry(s, actor, dictionary, typed).code)
+        return t("Entry {code} saved.", code=update_entry(s, actor, dictionary, code, typed).code)
+
+    return submit(write, GONE, reloads)
 
 
 @callback(
@@ -150,20 +131,16 @@ def save(_n, values, editing, reloads):
 )
 def act(_retire, _reactivate, _delete, name, selected, reloads):
     t = request_translator()
-    dictionary, code = _dictionary(name), picked_code(selected)
+    dictionary, code, action = _dictionary(name), picked(selected, "code", str), ctx.triggered_id
     if code is None:
         return alert(t("Select one entry first."), ok=False), no_update
-    try:
-        with session_scope() as s:
-            if ctx.triggered_id == ids.ADICT_DELETE:
-                delete_entry(s, current_actor(), dictionary, code)
-                done = t("Entry {code} deleted.", code=code)
-            else:
-                active = ctx.triggered_id == ids.ADICT_REACTIVATE
-                set_entry_active(s, current_actor(), dictionary, code, active)
-                done = t("Entry {code} reactivated.", code=code) if active else t("Entry {code} retired.", code=code)
-    except InUse as exc:
-        return alert(in_use_text(t, exc.places), ok=False), no_update
-    except NotFound:
-        return alert(t("This dictionary entry no longer exists."), ok=False), bump(reloads)
-    return alert(done), bump(reloads)
+
+    def change(s, actor) -> str:
+        if action == ids.ADICT_DELETE:
+            delete_entry(s, actor, dictionary, code)
+            return t("Entry {code} deleted.", code=code)
+        active = action == ids.ADICT_REACTIVATE
+        set_entry_active(s, actor, dictionary, code, active)
+        return t("Entry {code} reactivated.", code=code) if active else t("Entry {code} retired.", code=code)
+
+    return run_action(change, GONE, reloads)

@@ -5,13 +5,13 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.login import current_actor
-from callbacks.admin_dictionaries import bump, picked_code
+from callbacks.admin_lists import bump, page_index, picked, run_action
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_common import AdminInvalid, InUse
+from data.admin_common import AdminInvalid
 from data.admin_formats import (
     LANGUAGES,
     certificate_type_choices,
@@ -24,7 +24,7 @@ from data.admin_formats import (
     update_format,
 )
 from data.scope import Actor, NotFound
-from layouts.admin_common import alert, in_use_text, reason
+from layouts.admin_common import alert, reason
 from layouts.admin_formats import (
     PAGE_SIZE,
     field_error_lines,
@@ -41,6 +41,7 @@ FIELD = {"type": ids.AFMT_FIELD, "name": ALL}
 ERROR = {"type": ids.AFMT_ERROR, "name": ALL}
 LAYOUT = {"type": ids.AFMT_LAYOUT, "key": ALL, "part": ALL}
 GRID_COLUMNS = ("order", "key", "label_zh", "label_en", "kind", "required")
+GONE = N_("This format no longer exists.")
 
 
 def render(actor: Actor, t: Translator, **_query):
@@ -61,11 +62,10 @@ def render(actor: Actor, t: Translator, **_query):
 )
 def show_page(code, type_code, active_page, _reload):
     t = request_translator()
-    keep = ctx.triggered_id in (ids.AFMT_PAGER, ids.AFMT_RELOAD) and isinstance(active_page, int)
-    page_index = max(0, active_page - 1) if keep else 0
+    first = page_index(active_page, ids.AFMT_PAGER, ids.AFMT_RELOAD)
     with session_scope() as s:
-        page = search_formats(s, current_actor(), as_text(code), as_text(type_code), page_index, PAGE_SIZE)
-        if not page.rows and page_index:
+        page = search_formats(s, current_actor(), as_text(code), as_text(type_code), first, PAGE_SIZE)
+        if not page.rows and first:
             page = search_formats(s, current_actor(), as_text(code), as_text(type_code), 0, PAGE_SIZE)
     return format_rows(t, page), page.page_count, total_text(t, page), page.page + 1
 
@@ -99,7 +99,7 @@ def open_editor(_new, _edit, selected, type_code):
         return (True, t("New format"), "", False, [values[n] for n in field_names],
                 field_rows(t, [{"kind": "text", "required": True}]), fixed_note(t, frozenset()),
                 layout_values(stored_layout({}), layout_outputs), errors, [], None, None)
-    code = picked_code(selected)
+    code = picked(selected, "code", str)
     refused = [no_update] * 11
     if code is None:
         return (*refused, alert(t("Select one format first."), ok=False))
@@ -107,7 +107,7 @@ def open_editor(_new, _edit, selected, type_code):
         with session_scope() as s:
             fmt = get_format(s, current_actor(), code)
     except NotFound:
-        return (*refused, alert(t("This format no longer exists."), ok=False))
+        return (*refused, alert(t(GONE), ok=False))
     values = {"cert_type_code": fmt.cert_type_code, "languages": list(fmt.languages), "name_zh": fmt.name_zh,
               "name_en": fmt.name_en}
     return (True, t("Edit format {code}", code=fmt.code), fmt.code, True, [values[n] for n in field_names],
@@ -177,7 +177,7 @@ def save(_n, code, head, rows, layout, editing, reloads):
         shown = [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names]
         return shown, field_error_lines(t, exc.errors, rows), no_update, no_update, no_update
     except NotFound:
-        return [""] * len(error_names), [], False, bump(reloads), alert(t("This format no longer exists."), ok=False)
+        return [""] * len(error_names), [], False, bump(reloads), alert(t(GONE), ok=False)
     done = t("Format {code} added.", code=saved.code) if editing is None else t("Format {code} saved.", code=saved.code)
     return [""] * len(error_names), [], False, bump(reloads), alert(done)
 
@@ -194,22 +194,16 @@ def save(_n, code, head, rows, layout, editing, reloads):
 )
 def act(_retire, _reactivate, _delete, selected, reloads):
     t = request_translator()
-    code = picked_code(selected)
+    code, action = picked(selected, "code", str), ctx.triggered_id
     if code is None:
         return alert(t("Select one format first."), ok=False), no_update
-    try:
-        with session_scope() as s:
-            if ctx.triggered_id == ids.AFMT_DELETE:
-                delete_format(s, current_actor(), code)
-                done = t("Format {code} deleted.", code=code)
-            else:
-                active = ctx.triggered_id == ids.AFMT_REACTIVATE
-                set_format_active(s, current_actor(), code, active)
-                done = t("Format {code} reactivated.", code=code) if active else t("Format {code} retired.", code=code)
-    except InUse as exc:
-        return alert(in_use_text(t, exc.places), ok=False), no_update
-    except AdminInvalid as exc:
-        return alert(reason(t, next(iter(exc.errors.values()))), ok=False), no_update
-    except NotFound:
-        return alert(t("This format no longer exists."), ok=False), bump(reloads)
-    return alert(done), bump(reloads)
+
+    def change(s, actor) -> str:
+        if action == ids.AFMT_DELETE:
+            delete_format(s, actor, code)
+            return t("Format {code} deleted.", code=code)
+        active = action == ids.AFMT_REACTIVATE
+        set_format_active(s, actor, code, active)
+        return t("Format {code} reactivated.", code=code) if active else t("Format {code} retired.", code=code)
+
+    return run_action(change, GONE, reloads)

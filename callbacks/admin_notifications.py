@@ -4,13 +4,12 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
-from callbacks.admin_dictionaries import bump
+from callbacks.admin_lists import page_index, picked, run_action, submit
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_common import AdminInvalid
 from data.admin_notifications import (
     delete_notification,
     get_notification,
@@ -20,22 +19,18 @@ from data.admin_notifications import (
     target_choices,
 )
 from data.scope import Actor, NotFound
-from layouts.admin_common import alert, reason
+from layouts.admin_common import alert
 from layouts.admin_notifications import PAGE_SIZE, form_values, notification_rows, notifications_page, total_text
 
 FIELD = {"type": ids.ANOTE_FIELD, "name": ALL}
 ERROR = {"type": ids.ANOTE_ERROR, "name": ALL}
+GONE = N_("This notification no longer exists.")
 
 
 def render(actor: Actor, t: Translator, **_query):
     with session_scope() as s:
         choices = target_choices(s, actor)
     return notifications_page(t, choices)
-
-
-def picked_id(rows) -> int | None:
-    found = [r.get("id") for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-    return found[0] if len(found) == 1 and isinstance(found[0], int) and not isinstance(found[0], bool) else None
 
 
 @callback(
@@ -49,12 +44,11 @@ def picked_id(rows) -> int | None:
 )
 def show_page(text, active_page, _reload):
     t = request_translator()
-    keep = ctx.triggered_id in (ids.ANOTE_PAGER, ids.ANOTE_RELOAD) and isinstance(active_page, int)
-    page_index = max(0, active_page - 1) if keep else 0
+    first = page_index(active_page, ids.ANOTE_PAGER, ids.ANOTE_RELOAD)
     with session_scope() as s:
         actor = current_actor()
-        page = list_notifications(s, actor, as_text(text), page_index, PAGE_SIZE)
-        if not page.rows and page_index:
+        page = list_notifications(s, actor, as_text(text), first, PAGE_SIZE)
+        if not page.rows and first:
             page = list_notifications(s, actor, as_text(text), 0, PAGE_SIZE)
         rows = notification_rows(t, page, target_choices(s, actor))
     return rows, page.page_count, total_text(t, page), page.page + 1
@@ -79,14 +73,14 @@ def open_form(_new, _edit, selected):
     if ctx.triggered_id == ids.ANOTE_NEW:
         return True, form_values(None, names), errors, None, t("New notification"), None
     refused = (no_update, [no_update] * len(names), [no_update] * len(errors), no_update, no_update)
-    chosen = picked_id(selected)
+    chosen = picked(selected, "id", int)
     if chosen is None:
         return (*refused, alert(t("Select one notification first."), ok=False))
     try:
         with session_scope() as s:
             n = get_notification(s, current_actor(), chosen)
     except NotFound:
-        return (*refused, alert(t("This notification no longer exists."), ok=False))
+        return (*refused, alert(t(GONE), ok=False))
     return True, form_values(n, names), errors, chosen, t("Edit notification"), None
 
 
@@ -103,20 +97,14 @@ def open_form(_new, _edit, selected):
 )
 def save(_n, values, editing, reloads):
     t = request_translator()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    names = [item["id"]["name"] for item in ctx.states_list[0]]
-    typed = dict(zip(names, values or []))
+    typed = dict(zip([item["id"]["name"] for item in ctx.states_list[0]], values or []))
     chosen = editing if isinstance(editing, int) and not isinstance(editing, bool) else None
-    try:
-        with session_scope() as s:
-            save_notification(s, current_actor(), chosen, typed)
-    except AdminInvalid as exc:
-        return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names], no_update, no_update, \
-            no_update
-    except NotFound:
-        return [""] * len(error_names), False, bump(reloads), alert(t("This notification no longer exists."), ok=False)
-    done = t("Notification added.") if chosen is None else t("Notification saved.")
-    return [""] * len(error_names), False, bump(reloads), alert(done)
+
+    def write(s, actor) -> str:
+        save_notification(s, actor, chosen, typed)
+        return t("Notification added.") if chosen is None else t("Notification saved.")
+
+    return submit(write, GONE, reloads)
 
 
 @callback(
@@ -131,18 +119,16 @@ def save(_n, values, editing, reloads):
 )
 def act(_publish, _unpublish, _delete, selected, reloads):
     t = request_translator()
-    chosen = picked_id(selected)
+    chosen, action = picked(selected, "id", int), ctx.triggered_id
     if chosen is None:
         return alert(t("Select one notification first."), ok=False), no_update
-    try:
-        with session_scope() as s:
-            if ctx.triggered_id == ids.ANOTE_DELETE:
-                delete_notification(s, current_actor(), chosen)
-                done = t("Notification deleted.")
-            else:
-                published = ctx.triggered_id == ids.ANOTE_PUBLISH
-                set_published(s, current_actor(), chosen, published)
-                done = t("Notification published.") if published else t("Notification withdrawn.")
-    except NotFound:
-        return alert(t("This notification no longer exists."), ok=False), bump(reloads)
-    return alert(done), bump(reloads)
+
+    def change(s, actor) -> str:
+        if action == ids.ANOTE_DELETE:
+            delete_notification(s, actor, chosen)
+            return t("Notification deleted.")
+        published = action == ids.ANOTE_PUBLISH
+        set_published(s, actor, chosen, published)
+        return t("Notification published.") if published else t("Notification withdrawn.")
+
+    return run_action(change, GONE, reloads)

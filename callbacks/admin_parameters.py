@@ -7,13 +7,12 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.login import current_actor
-from callbacks.admin_dictionaries import bump
+from callbacks.admin_lists import page_index, picked, run_action, submit
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_common import AdminInvalid
 from data.admin_parameters import (
     KNOWN,
     all_parameters,
@@ -25,7 +24,7 @@ from data.admin_parameters import (
     update_parameter,
 )
 from data.scope import Actor, NotFound
-from layouts.admin_common import alert, reason
+from layouts.admin_common import alert
 from layouts.admin_parameters import (
     PAGE_SIZE,
     export_file,
@@ -39,15 +38,11 @@ from layouts.admin_parameters import (
 FIELD = {"type": ids.APARAM_FIELD, "name": ALL}
 ERROR = {"type": ids.APARAM_ERROR, "name": ALL}
 KEY_FIELD = {"type": ids.APARAM_FIELD, "name": "key"}
+GONE = N_("This parameter no longer exists.")
 
 
 def render(actor: Actor, t: Translator, **_query):
     return parameters_page(t)
-
-
-def picked_key(rows) -> str | None:
-    found = [r.get("key") for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-    return found[0] if len(found) == 1 and isinstance(found[0], str) else None
 
 
 def _page_index(active_page) -> int:
@@ -66,11 +61,10 @@ def _page_index(active_page) -> int:
 )
 def show_page(key_text, value_text, active_page, _reload):
     t = request_translator()
-    keep = ctx.triggered_id in (ids.APARAM_PAGER, ids.APARAM_RELOAD)
-    page_index = _page_index(active_page) if keep else 0
+    first = page_index(active_page, ids.APARAM_PAGER, ids.APARAM_RELOAD)
     with session_scope() as s:
-        page = list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), page_index, PAGE_SIZE)
-        if not page.rows and page_index:
+        page = list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), first, PAGE_SIZE)
+        if not page.rows and first:
             page = list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), 0, PAGE_SIZE)
     return parameter_rows(t, page.rows), page.page_count, total_text(t, page), page.page + 1
 
@@ -107,7 +101,7 @@ def open_form(_new, _edit, selected):
         return True, [""] * len(names), errors, history_table(t, []), False, None, t("New parameter"), None
     refused = (no_update, [no_update] * len(names), [no_update] * len(errors), no_update, no_update, no_update,
                no_update)
-    key = picked_key(selected)
+    key = picked(selected, "key", str)
     if key is None:
         return (*refused, alert(t("Select one parameter first."), ok=False))
     try:
@@ -115,7 +109,7 @@ def open_form(_new, _edit, selected):
             row = get_parameter(s, current_actor(), key)
             history = parameter_history(s, current_actor(), key)
     except NotFound:
-        return (*refused, alert(t("This parameter no longer exists."), ok=False))
+        return (*refused, alert(t(GONE), ok=False))
     values = {"key": row.key, "value": row.value, "description": row.description}
     return True, [values[n] for n in names], errors, history_table(t, history), True, key, \
         t("Edit parameter {key}", key=key), None
@@ -142,24 +136,16 @@ def hint(key):
 )
 def save(_n, values, editing, reloads):
     t = request_translator()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    names = [item["id"]["name"] for item in ctx.states_list[0]]
-    typed = {n: as_text(v) for n, v in zip(names, values or [])}
+    typed = {item["id"]["name"]: as_text(v) for item, v in zip(ctx.states_list[0], values or [])}
     key = editing if isinstance(editing, str) else None
-    try:
-        with session_scope() as s:
-            if key is None:
-                row = create_parameter(s, current_actor(), typed)
-            else:
-                typed.pop("key", None)  # the key input is disabled while editing: the stored key stays
-                row = update_parameter(s, current_actor(), key, typed)
-    except AdminInvalid as exc:
-        return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names], no_update, no_update, \
-            no_update
-    except NotFound:
-        return [""] * len(error_names), False, bump(reloads), alert(t("This parameter no longer exists."), ok=False)
-    done = t("Parameter {key} added.", key=row.key) if key is None else t("Parameter {key} saved.", key=row.key)
-    return [""] * len(error_names), False, bump(reloads), alert(done)
+
+    def write(s, actor) -> str:
+        if key is None:
+            return t("Parameter {key} added.", key=create_parameter(s, actor, typed).key)
+        typed.pop("key", None)  # the key input is disabled while editing: the stored key stays
+        return t("Parameter {key} saved.", key=update_parameter(s, actor, key, typed).key)
+
+    return submit(write, GONE, reloads)
 
 
 @callback(
@@ -172,15 +158,15 @@ def save(_n, values, editing, reloads):
 )
 def delete(_n, selected, reloads):
     t = request_translator()
-    key = picked_key(selected)
+    key = picked(selected, "key", str)
     if key is None:
         return alert(t("Select one parameter first."), ok=False), no_update
-    try:
-        with session_scope() as s:
-            delete_parameter(s, current_actor(), key)
-    except NotFound:
-        return alert(t("This parameter no longer exists."), ok=False), bump(reloads)
-    return alert(t("Parameter {key} deleted.", key=key)), bump(reloads)
+
+    def change(s, actor) -> str:
+        delete_parameter(s, actor, key)
+        return t("Parameter {key} deleted.", key=key)
+
+    return run_action(change, GONE, reloads)
 
 
 @callback(

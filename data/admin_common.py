@@ -10,15 +10,12 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import ColumnElement, Text, cast, literal, select
 from sqlalchemy.orm import Session
 
+from data.admin_rules import AdminInvalid  # the form error of every admin page: {field: reason code}
+
+__all__ = ["AdminInvalid", "InUse", "exists", "json_mentions", "snapshot", "take_flag", "take_sort", "take_text",
+           "text_of"]
+
 MAX_SORT = 999_999
-
-
-class AdminInvalid(ValueError):
-    """The form has errors: field name -> reason code; nothing was written."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class InUse(ValueError):

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from data.admin_common import AdminInvalid, take_text, text_of
-from data.audit import record_change
+from data.audit import EventRow, object_history, record_change
 from data.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
-from data.models import Event, SystemParameter, User, as_utc
+from data.models import SystemParameter, User, as_utc
 from data.paging import Page, clamp_paging
 from data.scope import Actor, NotFound
 from data.verification import DEFAULT_PER_HOUR, DEFAULT_PER_MINUTE, PER_HOUR_PARAMETER, PER_MINUTE_PARAMETER
@@ -67,15 +67,6 @@ class ParameterRow:
     updated_at: datetime | None
     updated_by: str  # the account of the last editor ('' if unknown)
     known: KnownParameter | None
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: datetime
-    account: str
-    code: str  # admin.parameter.created | updated | deleted
-    before: dict | None
-    after: dict | None
 
 
 def _matching(key_text: str, value_text: str):
@@ -228,16 +219,11 @@ def delete_parameter(s: Session, actor: Actor, key: str) -> None:
     record_change(s, actor, "admin.parameter.deleted", OBJECT_TYPE, key, before, None)
 
 
-def parameter_history(s: Session, actor: Actor, key: str, limit: int = 200) -> list[HistoryRow]:
-    """操作历史: who changed the parameter, when, and its values before and after; newest first.
+def parameter_history(s: Session, actor: Actor, key: str, limit: int = 200) -> list[EventRow]:
+    """操作历史: the events of the parameter's key (who, when, its values before and after), newest first.
 
-    Read from the audit events of its key (index ix_event_object), so a deleted and re-added key shows
-    its whole past.
+    Read from the audit log by object (index ix_event_object), so a deleted and re-added key shows its
+    whole past.
     """
     actor.require(PERMISSION)
-    who = aliased(User)
-    rows = s.execute(select(Event, who.account).outerjoin(who, who.id == Event.actor_id)
-                     .where(Event.object_type == OBJECT_TYPE, Event.object_id == str(key)[:64])
-                     .order_by(Event.at.desc(), Event.id.desc()).limit(max(1, min(limit, 1000))))
-    return [HistoryRow(as_utc(e.at), account or "", e.code, (e.details or {}).get("before"),
-                       (e.details or {}).get("after")) for e, account in rows]
+    return object_history(s, actor, OBJECT_TYPE, key, max(1, min(limit, 1000)))

@@ -64,7 +64,9 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
 
 
 # the history of an administered object is part of the page that administers it (经办详细, 操作历史)
-OBJECT_PERMISSIONS = {"user": "admin.users", "role": "admin.roles", "district": "admin.districts"}
+OBJECT_PERMISSIONS = {"user": "admin.users", "role": "admin.roles", "district": "admin.districts",
+                      "dict_entry": "admin.dictionaries", "certificate_format": "admin.formats",
+                      "notification": "admin.notifications", "parameter": "admin.parameters"}
 
 
 def object_history(s: Session, actor: Actor, object_type: str, object_id: str, limit: int = 50) -> list[EventRow]:

@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.admin_formats import LABEL_LIMITS, LANGUAGES, NAME_LIMITS, FormatDetail, FormatRow
+from data.admin_formats import LANGUAGES, NAME_LIMITS, FormatRow
 from data.paging import Page
 from data.reference import FIELD_KINDS
 from exports.certificate_pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS

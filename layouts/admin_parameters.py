@@ -9,7 +9,9 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import DISPLAY_ZONE, N_, Translator
-from data.admin_parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, HistoryRow, KnownParameter, ParameterRow
+from data.admin_parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, KnownParameter, ParameterRow
+from data.audit import EventRow, changes_of
+from data.models import as_utc
 from data.paging import Page
 from exports.list_export import PDF, XLSX, list_pdf, list_xlsx
 from layouts.admin_common import single_select, toolbar
@@ -115,25 +117,24 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
-def _change_lines(t: Translator, r: HistoryRow) -> list:
+def _change_lines(t: Translator, r: EventRow) -> list:
     """A change's values: 'before → after' for an edit, the values alone for an addition or deletion."""
-    before, after = r.before or {}, r.after or {}
+    added, deleted = r.details.get("before") is None, r.details.get("after") is None
     lines = []
-    for key in sorted(set(before) | set(after)):
-        label = t(FORM_LABELS.get(key, key))
-        if r.before is None or r.after is None:
-            shown = _shown(after.get(key) if r.before is None else before.get(key))
-            lines.append(html.Div(f"{label}: {shown}"))
+    for change in changes_of(r.details):
+        label = t(FORM_LABELS.get(change.key, change.key))
+        if added or deleted:
+            lines.append(html.Div(f"{label}: {_shown(change.after if added else change.before)}"))
         else:
-            lines.append(html.Div(f"{label}: {_shown(before.get(key))} → {_shown(after.get(key))}"))
+            lines.append(html.Div(f"{label}: {_shown(change.before)} → {_shown(change.after)}"))
     return lines
 
 
-def history_table(t: Translator, rows: list[HistoryRow]):
+def history_table(t: Translator, rows: list[EventRow]):
     """Who changed the parameter and when, with each changed value before → after."""
     if not rows:
         return html.P(t("No changes recorded yet."), className="text-muted small")
-    body = [html.Tr([html.Td(local_moment(r.at), className="text-nowrap"), html.Td(r.account),
+    body = [html.Tr([html.Td(local_moment(as_utc(r.at)), className="text-nowrap"), html.Td(r.account or ""),
                      html.Td(t(ACTIONS.get(r.code, r.code))),
                      html.Td(_change_lines(t, r), style={"whiteSpace": "pre-wrap"})]) for r in rows]
     head = html.Thead(html.Tr([html.Th(t("Time")), html.Th(t("Account")), html.Th(t("Action")),

@@ -23,7 +23,7 @@ GROUP_LABELS = {  # "*": all (a select shows an empty value as blank)
 PAGE_SIZE = 50
 # the kinds of object events are about (free text is accepted too: other pages add their own)
 OBJECT_TYPES = ("user", "role", "district", "enterprise", "application", "certificate", "declaration", "account",
-                "card")
+                "card", "dict_entry", "certificate_format", "notification", "parameter")
 
 
 def audit_page(t: Translator) -> html.Div:

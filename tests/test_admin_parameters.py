@@ -21,7 +21,7 @@ from data.admin_parameters import (
     parameter_history,
     update_parameter,
 )
-from data.models import Event, SystemParameter
+from data.models import SystemParameter
 from data.rate_limit import parameter_int
 from data.scope import AccessDenied, NotFound
 from data.verification import DEFAULT_PER_MINUTE, PER_MINUTE_PARAMETER
@@ -96,10 +96,10 @@ def test_the_history_shows_who_changed_what_and_when_before_and_after(s):
     assert [h.code for h in history] == ["admin.parameter.created", "admin.parameter.deleted",
                                          "admin.parameter.updated", "admin.parameter.created"]
     assert {h.account for h in history} == {"sysadmin"}
-    changed = history[2]
-    assert changed.before == {"value": "90", "description": "证书签发后可换发或撤回的天数"}
-    assert changed.after == {"value": "120", "description": "换证期限"}
-    assert history[1].after is None and history[1].before["value"] == "120"
+    changed = history[2].details
+    assert changed["before"] == {"value": "90", "description": "证书签发后可换发或撤回的天数"}
+    assert changed["after"] == {"value": "120", "description": "换证期限"}
+    assert history[1].details["after"] is None and history[1].details["before"]["value"] == "120"
     assert history[0].at >= history[-1].at
 
 
