@@ -37,8 +37,9 @@ def render_issue(_actor: Actor, t: Translator, **_query):
     Output(ids.CERTI_PAGER, "active_page"),
     Input(ids.CERTI_PAGER, "active_page"),
     Input(ids.CERTI_DONE, "data"),
+    Input(ids.CERTI_CANCEL, "n_clicks"),  # a stopped job keeps what it issued: show what is left
 )
-def show_list(active_page, _done):
+def show_list(active_page, _done, _cancelled):
     t = request_translator()
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.CERTI_PAGER else 0
     with session_scope() as s:
