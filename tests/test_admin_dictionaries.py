@@ -246,3 +246,20 @@ def test_certificate_types_are_edited_like_entries(s):
     with pytest.raises(AdminInvalid) as refused:
         create_entry(s, admin, "certificate_type", {"code": "42", "name_zh": "测" * 65, "name_en": "T"})
     assert refused.value.errors == {"name_zh": "too_long", "category": "required"}
+
+
+def test_old_records_keep_showing_the_names_of_retired_entries(s, users):
+    from data.applications import application_detail
+
+    admin, oper = actor(s, "sysadmin"), actor(s, "ent_a_oper")
+    app = s.get(CertificateApplication, users.application_ids["A-0901"])
+    app.dest_country = "KR"
+    s.add(ApplicationGoods(application_id=app.id, seq=1, hs_code="0303630000", name_zh="冻鳕鱼", quantity_unit="035"))
+    _declaration(s, users).trade_mode = "0110"
+    s.commit()
+    for dictionary, code in (("country", "KR"), ("unit", "035"), ("trade_mode", "0110"), ("certificate_type", "14")):
+        set_entry_active(s, admin, dictionary, code, False)
+    s.commit()
+    detail = application_detail(s, oper, app.id)
+    assert detail.dest_country.name_zh == "韩国" and detail.goods[0].unit.name_zh == "千克"
+    assert detail.declaration["trade_mode"].name_zh == "一般贸易" and detail.cert_type_zh == "兽医卫生证书"

@@ -69,7 +69,11 @@ def test_an_administrator_keeps_the_reference_data(dash_duo, sqlite_template, tm
     field(dash_duo, "adict", "name_en").send_keys("Test trade")
     dash_duo.find_element("#adict-save").click()
     dash_duo.wait_for_contains_text("#adict-message", "9998 added")
-    dash_duo.find_element("#adict-search").send_keys("0130", Keys.ENTER)
+    search = dash_duo.find_element("#adict-search")
+    search.send_keys("9998", Keys.ENTER)
+    dash_duo.wait_for_contains_text("#adict-table", "<b>测试贸易</b>")  # typed markup shown as text
+    type_into(search, "0130")
+    search.send_keys(Keys.ENTER)
     pick_row(dash_duo, "adict-table", "0130")
     dash_duo.find_element("#adict-retire").click()
     dash_duo.wait_for_contains_text("#adict-message", "0130 retired")
