@@ -307,8 +307,12 @@ def normalise_code(dictionary: str, text: str) -> str:
     return text.upper() if CODE_RULES[dictionary].upper else text
 
 
-def _clean(s: Session, dictionary: str, values: dict, *, new: bool) -> tuple[str, dict]:
-    """Check a form's values; return the code (new entries) and the values to store, or raise AdminInvalid."""
+def _clean(s: Session, dictionary: str, values: dict, *, new: bool, kept: dict | None = None) -> tuple[str, dict]:
+    """Check a form's values; return the code (new entries) and the values to store, or raise AdminInvalid.
+
+    `kept` is the entry's present attributes: a unit it already names stays acceptable after that unit
+    is retired; only new choices must be active.
+    """
     errors: dict[str, str] = {}
     code = ""
     if new:
@@ -326,14 +330,14 @@ def _clean(s: Session, dictionary: str, values: dict, *, new: bool) -> tuple[str
     }
     extra = {}
     for spec in EXTRA_FIELDS.get(dictionary, ()):
-        extra[spec.key] = _extra_value(s, spec, values, errors)
+        extra[spec.key] = _extra_value(s, spec, values, errors, (kept or {}).get(spec.key))
     cleaned["extra"] = extra
     if errors:
         raise AdminInvalid(errors)
     return code, cleaned
 
 
-def _extra_value(s: Session, spec: ExtraField, values: dict, errors: dict[str, str]):
+def _extra_value(s: Session, spec: ExtraField, values: dict, errors: dict[str, str], kept=None):
     raw = values.get(spec.key)
     if spec.kind == "flag":
         return raw is True or (isinstance(raw, list) and bool(raw)) or raw == "true"
@@ -353,7 +357,7 @@ def _extra_value(s: Session, spec: ExtraField, values: dict, errors: dict[str, s
         return None
     if spec.kind == "choice" and text not in spec.choices:
         errors[spec.key] = "choose_one"
-    elif spec.kind == "unit" and not s.scalar(select(DictEntry.code).where(
+    elif spec.kind == "unit" and text != kept and not s.scalar(select(DictEntry.code).where(
             DictEntry.dictionary == "unit", DictEntry.code == text, DictEntry.active.is_(True))):
         errors[spec.key] = "choose_unit"
     elif spec.pattern is not None and not spec.pattern.match(text):
@@ -413,7 +417,7 @@ def update_entry(s: Session, actor: Actor, dictionary: str, code: str, values: d
     before = _row(dictionary, obj)
     if "code" in values and normalise_code(dictionary, text_of(values, "code")) not in ("", code):
         raise AdminInvalid({"code": "code_fixed"})
-    _, cleaned = _clean(s, dictionary, values, new=False)
+    _, cleaned = _clean(s, dictionary, values, new=False, kept=before.extra)
     _apply(dictionary, obj, cleaned)
     s.flush()
     row = _row(dictionary, obj)

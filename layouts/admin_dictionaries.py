@@ -130,8 +130,10 @@ def _control(t: Translator, name: str, value, *, spec=None, units=(), cert_types
     if spec.kind == "flag":
         return dbc.Switch(id=field_id(name), value=bool(value), label=t(FORM_LABELS[name]))
     if spec.kind == "unit":
-        return dcc.Dropdown(id=field_id(name), value=value or None, clearable=not spec.required,
-                            options=[{"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en in units])
+        options = [{"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en in units]
+        if value and value not in {code for code, _zh, _en in units}:  # retired since: kept, shown by its code
+            options.append({"label": str(value), "value": value})
+        return dcc.Dropdown(id=field_id(name), value=value or None, clearable=not spec.required, options=options)
     return dcc.Dropdown(id=field_id(name), value=list(value or []), multi=True,  # cert_types
                         options=[{"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en in cert_types])
 

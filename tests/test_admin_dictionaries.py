@@ -263,3 +263,17 @@ def test_old_records_keep_showing_the_names_of_retired_entries(s, users):
     detail = application_detail(s, oper, app.id)
     assert detail.dest_country.name_zh == "韩国" and detail.goods[0].unit.name_zh == "千克"
     assert detail.declaration["trade_mode"].name_zh == "一般贸易" and detail.cert_type_zh == "兽医卫生证书"
+
+
+def test_an_entry_keeps_a_unit_retired_since_but_a_new_choice_must_be_active(s):
+    admin = actor(s, "sysadmin")
+    hs = get_entry(s, admin, "hs_code", "0303630000")
+    set_entry_active(s, admin, "unit", hs.extra["unit1"], False)
+    kept = {"name_zh": "冻鳕鱼", "name_en": hs.name_en, "unit1": hs.extra["unit1"], "unit2": "",
+            "cert_types": hs.extra.get("cert_types") or []}
+    assert update_entry(s, admin, "hs_code", "0303630000", kept).name_zh == "冻鳕鱼"
+    other = get_entry(s, admin, "hs_code", "8422110000")  # its first legal unit is 001
+    with pytest.raises(AdminInvalid) as refused:
+        update_entry(s, admin, "hs_code", "8422110000", {"name_zh": other.name_zh, "name_en": other.name_en,
+                                                         "unit1": hs.extra["unit1"]})
+    assert refused.value.errors == {"unit1": "choose_unit"}
