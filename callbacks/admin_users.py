@@ -178,13 +178,20 @@ def open_user(clicked, _new):
             return _panel(s, t, actor, None), None, failed(t(NOT_FOUND))
 
 
-def _form(values: list, names: list[str]) -> UserForm:
+def _form(values: list, names: list[str], kinds) -> UserForm:
+    """The form as shown: what the chosen role's kind hides (a district, an enterprise) is not sent on."""
     raw = dict(zip(names, values))
     text = {k: as_text(v) for k, v in raw.items()}
     enterprise = raw.get("enterprise_id")
+    family = (kinds or {}).get(text.get("role", ""), "") if isinstance(kinds, dict) else ""
+    if family in ("admin", "enterprise", "overseas"):
+        text["district_code"] = ""
+    if family != "overseas":
+        text["organisation"] = text["country"] = ""
+    if family in ("admin", "customs") or not isinstance(enterprise, int) or isinstance(enterprise, bool):
+        enterprise = None
     return UserForm(**{k: text.get(k, "") for k in UserForm.__dataclass_fields__ if k != "enterprise_id"},
-                    enterprise_id=enterprise if isinstance(enterprise, int) and not isinstance(enterprise, bool)
-                    else None)
+                    enterprise_id=enterprise)
 
 
 @callback(
@@ -200,9 +207,10 @@ def _form(values: list, names: list[str]) -> UserForm:
     State(ids.USR_EDITING, "data"),
     State({"type": ids.USR_LOCK_HOURS, "name": ALL}, "value"),
     State(ids.USR_REFRESH, "data"),
+    State(ids.USR_ROLE_KINDS, "data"),
     prevent_initial_call=True,
 )
-def act(_save, _actions, _confirms, values, editing, lock_hours, refresh):
+def act(_save, _actions, _confirms, values, editing, lock_hours, refresh, kinds):
     t = request_translator()
     actor = current_actor()
     names = error_names(1)
@@ -215,7 +223,7 @@ def act(_save, _actions, _confirms, values, editing, lock_hours, refresh):
     try:
         with session_scope() as s:
             if action == "save":
-                form = _form(values, [item["id"]["name"] for item in ctx.states_list[0]])
+                form = _form(values, [item["id"]["name"] for item in ctx.states_list[0]], kinds)
                 if user_id is None:
                     user_id = create_user(s, actor, form, base_url=base_url).id
                     action = "created" if form.password else "created_link"

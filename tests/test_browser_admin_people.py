@@ -7,6 +7,7 @@ from selenium.webdriver.support.ui import Select
 
 from tests import browser
 from tests.conftest import TEST_PASSWORD
+from tests.test_browser_admin_reference import choose  # a searchable dcc.Dropdown, picked by typing
 
 NEW_PASSWORD = "Journey-pass-42"
 
@@ -43,7 +44,7 @@ def test_admin_creates_locks_grants_and_edits_a_district(dash_duo, sqlite_templa
     type_into(dash_duo, "usr", "password_confirm", NEW_PASSWORD)
     browser.click(dash_duo, dash_duo.find_element("#usr-save"))
     dash_duo.wait_for_contains_text("#usr-message", "User officer_x created.")
-    dash_duo.wait_for_contains_text("#usr-total", "9 users")
+    dash_duo.wait_for_contains_text("#usr-total", "9 users")  # the list reloads
     dash_duo.wait_for_text_to_equal("#usr-form-title", "User officer_x")
     dash_duo.wait_for_contains_text("#usr-timeline", "admin.user_created")
     assert "<i>王新</i>" in dash_duo.find_element("#usr-table").text  # typed markup stays text
@@ -55,6 +56,20 @@ def test_admin_creates_locks_grants_and_edits_a_district(dash_duo, sqlite_templa
     browser.click(dash_duo, browser.by_dict_id(dash_duo, type="usr-action", action="unlock"))
     dash_duo.wait_for_contains_text("#usr-message", "officer_x is unlocked")
     dash_duo.wait_for_text_to_equal("#usr-status", "Active")
+
+    # an enterprise user: the role shows the enterprise picker instead of the district
+    browser.click(dash_duo, dash_duo.find_element("#usr-new"))
+    dash_duo.wait_for_text_to_equal("#usr-form-title", "New user")
+    type_into(dash_duo, "usr", "account", "ent_a_new")
+    type_into(dash_duo, "usr", "real_name", "赵敏")
+    Select(field(dash_duo, "usr", "role")).select_by_value("enterprise")
+    dash_duo.wait_for_style_to_equal("#usr-district-box", "display", "none")
+    choose(dash_duo, field(dash_duo, "usr", "enterprise_id"), "Enterprise A")
+    type_into(dash_duo, "usr", "password", NEW_PASSWORD)
+    type_into(dash_duo, "usr", "password_confirm", NEW_PASSWORD)
+    browser.click(dash_duo, dash_duo.find_element("#usr-save"))
+    dash_duo.wait_for_contains_text("#usr-message", "User ent_a_new created.")
+    dash_duo.wait_for_contains_text("#usr-table", "Enterprise A")
 
     # a wrong combination is refused with the reason at the field
     browser.click(dash_duo, dash_duo.find_element("#usr-new"))
