@@ -112,7 +112,7 @@ def open_editor(_new, _edit, selected, type_code):
               "name_en": fmt.name_en}
     return (True, t("Edit format {code}", code=fmt.code), fmt.code, True, [values[n] for n in field_names],
             field_rows(t, fmt.fields, fmt.fixed_keys), fixed_note(t, fmt.fixed_keys),
-            layout_values(fmt.layout, layout_outputs), errors, [], fmt.code, None)
+            layout_values(fmt.layout, layout_outputs), errors, [], {"code": fmt.code, "seen": fmt.seen}, None)
 
 
 def _grid_rows(rows) -> list[dict]:
@@ -166,13 +166,14 @@ def save(_n, code, head, rows, layout, editing, reloads):
     values["code"] = as_text(code)
     values["fields"] = [{c: r.get(c) for c in GRID_COLUMNS} for r in rows]
     values["layout"] = layout_from_controls(ctx.states_list[3], layout or [])
-    editing = editing if isinstance(editing, str) else None
+    editing = editing if isinstance(editing, dict) and isinstance(editing.get("code"), str) else None
     try:
         with session_scope() as s:
             if editing is None:
                 saved = create_format(s, current_actor(), values)
             else:
-                saved = update_format(s, current_actor(), editing, values)
+                seen = editing.get("seen") if isinstance(editing.get("seen"), str) else None
+                saved = update_format(s, current_actor(), editing["code"], values, seen)
     except AdminInvalid as exc:
         shown = [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names]
         return shown, field_error_lines(t, exc.errors, rows), no_update, no_update, no_update

@@ -14,6 +14,8 @@ and checked by its `layout_problems`, so what is saved is what the renderer read
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -65,6 +67,7 @@ class FormatDetail:
     layout: dict  # every parameter of LAYOUT_PARAMETERS: the stored value or the default
     active: bool
     fixed_keys: frozenset[str]  # field keys filled in by applications or templates: kept, kind fixed
+    seen: str  # a fingerprint of the stored format: a save names it, so that another's save in between loses
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -112,7 +115,13 @@ def get_format(s: Session, actor: Actor, code: str) -> FormatDetail:
     keys = [f["key"] for f in fields if f.get("key")]
     return FormatDetail(fmt.code, fmt.cert_type_code, fmt.name_zh, fmt.name_en, _languages(fmt.languages),
                         fields, stored_layout(fmt.layout), bool(fmt.active),
-                        frozenset(keys_in_use(s, fmt, keys)))
+                        frozenset(keys_in_use(s, fmt, keys)), fingerprint(fmt))
+
+
+def fingerprint(fmt: CertificateFormat) -> str:
+    """A short digest of what the editor changes (the format has no version column)."""
+    text = json.dumps(_audit(fmt), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _languages(text: str | None) -> tuple[str, ...]:
@@ -304,10 +313,16 @@ def create_format(s: Session, actor: Actor, values: dict) -> FormatDetail:
     return get_format(s, actor, code)
 
 
-def update_format(s: Session, actor: Actor, code: str, values: dict) -> FormatDetail:
-    """Edit a format; a field key in use stays, with its kind; a format in use keeps its certificate type."""
+def update_format(s: Session, actor: Actor, code: str, values: dict, seen: str | None = None) -> FormatDetail:
+    """Edit a format; a field key in use stays, with its kind; a format in use keeps its certificate type.
+
+    `seen` is the fingerprint of the format as the editor opened it: if someone saved it since, the edit
+    is refused (it would silently undo theirs).
+    """
     actor.require(PERMISSION)
     fmt = _load(s, code)
+    if seen is not None and seen != fingerprint(fmt):
+        raise AdminInvalid({"code": "changed_since"})
     errors: dict[str, str] = {}
     cleaned = _clean(s, values, errors)
     before = _audit(fmt)

@@ -37,6 +37,7 @@ ADMIN_REASONS = {
     "unknown_kind": N_("Choose one of the field kinds offered."),
     "kind_in_use": N_("Applications hold values of this field: its kind cannot change."),
     "format_in_use": N_("Applications or templates use this format: its certificate type cannot change."),
+    "changed_since": N_("Someone else saved this format after you opened it: close the form and open it again."),
     "choose_roles": N_("Choose existing roles."),
     "choose_districts": N_("Choose active customs districts."),
     "moment_format": N_("Type a date and time as YYYY-MM-DD HH:MM (China time), or a date alone."),

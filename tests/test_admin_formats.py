@@ -197,6 +197,17 @@ def test_retired_formats_are_not_offered_and_used_ones_cannot_be_deleted(s, user
     assert codes == ["admin.format.created", "admin.format.retired", "admin.format.created", "admin.format.deleted"]
 
 
+def test_an_edit_based_on_an_old_reading_loses(s):
+    admin = actor(s, "sysadmin")
+    opened = create_format(s, admin, values())
+    assert get_format(s, admin, "T9-1").seen == opened.seen
+    update_format(s, admin, "T9-1", values(name_en="Test format, revised"), opened.seen)
+    with pytest.raises(AdminInvalid) as stale:
+        update_format(s, admin, "T9-1", values(name_zh="另一人的修改"), opened.seen)
+    assert stale.value.errors == {"code": "changed_since"}
+    assert s.get(CertificateFormat, "T9-1").name_en == "Test format, revised"
+
+
 def test_only_format_administrators_may_edit(s):
     officer = actor(s, "officer0901")
     with pytest.raises(AccessDenied):
