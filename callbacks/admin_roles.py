@@ -125,8 +125,9 @@ def act(_save, _actions, _confirms, values, granted, options, current):
                     update_role(s, actor, code, form)
                     action = "updated"
             elif action == "delete":
+                gone = next((r for r in role_tree(s, actor) if r.code == code), None)
                 delete_role(s, actor, code)
-                action = "deleted"
+                action, name = "deleted", t.pick(gone.name_zh, gone.name_en) if gone else code
             elif action == "permissions":
                 set_role_permissions(s, actor, code, [p for chosen in granted for p in (chosen or [])])
             elif action == "assign":
@@ -136,8 +137,9 @@ def act(_save, _actions, _confirms, values, granted, options, current):
                 n = move_role_users(s, actor, code, as_text(option.get("move_to")))
             else:
                 return unchanged
-            node = next((r for r in role_tree(s, actor) if r.code == code), None)
-            name = t.pick(node.name_zh, node.name_en) if node else code
+            if action != "deleted":
+                node = next((r for r in role_tree(s, actor) if r.code == code), None)
+                name = t.pick(node.name_zh, node.name_en) if node else code
     except ADMIN_ERRORS as exc:
         message, errors = failure(t, exc, names, NOT_FOUND)
         return message, errors, no_update, no_update, no_update

@@ -3,7 +3,8 @@ the user then reaches it; the administrator edits a district."""
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests import browser
 from tests.conftest import TEST_PASSWORD
@@ -112,4 +113,69 @@ def test_admin_creates_locks_grants_and_edits_a_district(dash_duo, sqlite_templa
     dash_duo.wait_for_contains_text("#dist-message", "District Jinpu New Area Customs saved.")
     dash_duo.wait_for_contains_text("#dist-tree", "Jinpu New Area Customs")
     dash_duo.wait_for_contains_text("#dist-history", "116100")
+    assert dash_duo.get_logs() == []
+
+
+def confirm(dash_duo, kind: str, action: str) -> None:
+    """Press a button behind a confirm dialog and accept the dialog."""
+    provider = browser.by_dict_id(dash_duo, type=kind, action=action)
+    browser.click(dash_duo, provider.find_element(By.TAG_NAME, "button"))
+    WebDriverWait(dash_duo.driver, 10).until(expected_conditions.alert_is_present())
+    dash_duo.driver.switch_to.alert.accept()
+
+
+def test_admin_adds_a_role_gives_it_moves_its_users_and_deletes_it_then_keeps_districts(
+        dash_duo, sqlite_template, tmp_path):
+    app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
+    dash_duo.start_server(app)
+    browser.sign_in(dash_duo, "sysadmin", TEST_PASSWORD)
+    dash_duo.wait_for_element("#shell-menu")
+    english(dash_duo, "/admin/roles")
+    browser.click(dash_duo, dash_duo.wait_for_element("#role-new"))
+    dash_duo.wait_for_contains_text("#role-panel", "New role")
+    type_into(dash_duo, "role", "code", "senior_officer")
+    type_into(dash_duo, "role", "name_zh", "高级审核人员")
+    type_into(dash_duo, "role", "name_en", "Senior officer")
+    Select(field(dash_duo, "role", "parent_code")).select_by_value("officer")
+    browser.click(dash_duo, dash_duo.find_element("#role-save"))
+    dash_duo.wait_for_contains_text("#role-message", "Role Senior officer added")
+    dash_duo.wait_for_contains_text("#role-tree", "Senior officer")
+
+    # give it to officer0901, then try to delete it
+    choose(dash_duo, browser.by_dict_id(dash_duo, type="role-option", name="assign"), "officer0901")
+    browser.click(dash_duo, browser.by_dict_id(dash_duo, type="role-action", action="assign"))
+    dash_duo.wait_for_contains_text("#role-message", "1 users now hold the role Senior officer")
+    dash_duo.wait_for_contains_text("#role-users", "officer0901")
+    confirm(dash_duo, "role-confirm", "delete")
+    dash_duo.wait_for_contains_text("#role-message", "1 users hold this role")
+
+    # the way out offered: move its users back to the officers' role, then delete
+    Select(browser.by_dict_id(dash_duo, type="role-option", name="move_to")).select_by_value("officer")
+    confirm(dash_duo, "role-confirm", "move")
+    dash_duo.wait_for_contains_text("#role-message", "1 users moved from the role Senior officer")
+    confirm(dash_duo, "role-confirm", "delete")
+    dash_duo.wait_for_contains_text("#role-message", "Role Senior officer deleted.")
+    assert "Senior officer" not in dash_duo.find_element("#role-tree").text
+
+    # a district is added under 大连海关, retired, and deleted (nothing refers to it)
+    dash_duo.driver.get(f"{dash_duo.server_url}/admin/districts")
+    browser.click(dash_duo, dash_duo.wait_for_element("#dist-new"))
+    dash_duo.wait_for_contains_text("#dist-panel", "New district")
+    type_into(dash_duo, "dist", "code", "0904")
+    type_into(dash_duo, "dist", "name_zh", "锦州海关")
+    type_into(dash_duo, "dist", "name_en", "Jinzhou Customs")
+    Select(field(dash_duo, "dist", "parent_code")).select_by_value("0900")
+    browser.click(dash_duo, dash_duo.find_element("#dist-save"))
+    dash_duo.wait_for_contains_text("#dist-message", "District Jinzhou Customs added.")
+    confirm(dash_duo, "dist-confirm", "retire")
+    dash_duo.wait_for_contains_text("#dist-message", "District Jinzhou Customs retired.")
+    dash_duo.wait_for_contains_text("#dist-tree", "retired")
+    confirm(dash_duo, "dist-confirm", "delete")
+    dash_duo.wait_for_contains_text("#dist-message", "District Jinzhou Customs deleted.")
+    # 大连海关 is referred to: the refusal says by what
+    browser.click(dash_duo, browser.by_dict_id(dash_duo, type="dist-node", code="0900"))
+    dash_duo.wait_for_contains_text("#dist-panel", "0900")
+    confirm(dash_duo, "dist-confirm", "delete")
+    dash_duo.wait_for_contains_text("#dist-message", "Retire it instead")
+    dash_duo.wait_for_contains_text("#dist-message", "Subordinate districts")
     assert dash_duo.get_logs() == []
