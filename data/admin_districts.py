@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from data.admin_rules import AdminInvalid, AdminRefused
+from data.admin_rules import AdminInvalid, AdminRefused, depth_first
 from data.audit import record_change
 from data.models import Base, CustomsDistrict, Notification, User
 from data.scope import AccessDenied, Actor, NotFound
@@ -57,20 +57,8 @@ def district_tree(s: Session, actor: Actor) -> list[DistrictNode]:
     if not (actor.can(PERMISSION) or actor.can("admin.users")):
         raise AccessDenied(PERMISSION)
     rows = list(s.scalars(select(CustomsDistrict).order_by(CustomsDistrict.sort, CustomsDistrict.code)))
-    known = {d.code for d in rows}
-    children: dict[str | None, list[CustomsDistrict]] = {}
-    for d in rows:
-        children.setdefault(d.parent_code if d.parent_code in known else None, []).append(d)
-    out: list[DistrictNode] = []
-
-    def walk(parent: str | None, depth: int) -> None:
-        for d in children.get(parent, []):
-            out.append(DistrictNode(d.code, d.parent_code, d.name_zh, d.name_en, d.address, d.postcode, d.sort or 0,
-                                    bool(d.active), depth))
-            walk(d.code, depth + 1)
-
-    walk(None, 0)
-    return out
+    return [DistrictNode(d.code, d.parent_code, d.name_zh, d.name_en, d.address, d.postcode, d.sort or 0,
+                         bool(d.active), depth) for d, depth in depth_first(rows)]
 
 
 def _district(s: Session, code: str) -> CustomsDistrict:

@@ -22,6 +22,7 @@ from data.admin_rules import (
     KIND_FAMILY,
     AdminInvalid,
     AdminRefused,
+    depth_first,
     ensure_an_administrator_remains,
     in_actor_scope,
     lock_administrators,
@@ -102,25 +103,8 @@ def role_tree(s: Session, actor: Actor) -> list[RoleNode]:
     grants: dict[str, set[str]] = {}
     for role_code, permission in s.execute(select(RolePermission.role_code, RolePermission.permission)):
         grants.setdefault(role_code, set()).add(permission)
-    known = {r.code for r in roles}
-    children: dict[str | None, list[RoleDef]] = {}
-    for r in roles:
-        children.setdefault(r.parent_code if r.parent_code in known else None, []).append(r)
-    kinds = {r.code: role_kind(s, r.code) for r in roles}
-    out: list[RoleNode] = []
-    seen: set[str] = set()
-
-    def walk(parent: str | None, depth: int) -> None:
-        for r in children.get(parent, []):
-            if r.code in seen:
-                continue
-            seen.add(r.code)
-            out.append(RoleNode(r.code, r.parent_code, r.name_zh, r.name_en, r.builtin, kinds[r.code], depth,
-                                counts.get(r.code, 0), frozenset(grants.get(r.code, ()))))
-            walk(r.code, depth + 1)
-
-    walk(None, 0)
-    return out
+    return [RoleNode(r.code, r.parent_code, r.name_zh, r.name_en, r.builtin, role_kind(s, r.code), depth,
+                     counts.get(r.code, 0), frozenset(grants.get(r.code, ()))) for r, depth in depth_first(roles)]
 
 
 def _role(s: Session, code: str) -> RoleDef:

@@ -133,6 +133,27 @@ def ensure_an_administrator_remains(s: Session, now: datetime) -> None:
         raise AdminRefused("last_administrator")
 
 
+def depth_first(rows: list) -> list[tuple[object, int]]:
+    """Order rows with `code` and `parent_code` as a tree, each after its parent: (row, depth), siblings in
+    the order given; a row whose parent is unknown stands at the top."""
+    known = {r.code for r in rows}
+    children: dict[str | None, list] = {}
+    for r in rows:
+        children.setdefault(r.parent_code if r.parent_code in known else None, []).append(r)
+    out: list[tuple[object, int]] = []
+    seen: set[str] = set()
+
+    def walk(parent: str | None, depth: int) -> None:
+        for r in children.get(parent, []):
+            if r.code not in seen:  # a loop in the stored tree is walked once
+                seen.add(r.code)
+                out.append((r, depth))
+                walk(r.code, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
 def end_sessions(user: User) -> None:
     """Make every open session of the user invalid on its next request (and background job)."""
     user.session_version = (user.session_version or 1) + 1
