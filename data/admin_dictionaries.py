@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.admin_common import AdminInvalid, InUse, exists, json_mentions, take_sort, take_text, text_of
+from data.admin_common import AdminInvalid, InUse, exists, json_mentions, take_flag, take_sort, take_text, text_of
 from data.audit import record_change
 from data.enterprise_settings import DEFAULT_FIELDS
 from data.models import (
@@ -340,7 +340,7 @@ def _clean(s: Session, dictionary: str, values: dict, *, new: bool, kept: dict |
 def _extra_value(s: Session, spec: ExtraField, values: dict, errors: dict[str, str], kept=None):
     raw = values.get(spec.key)
     if spec.kind == "flag":
-        return raw is True or (isinstance(raw, list) and bool(raw)) or raw == "true"
+        return take_flag(values, spec.key)
     if spec.kind == "cert_types":
         typed = raw if isinstance(raw, list) else text_of(values, spec.key).replace(",", " ").split()
         codes = list(dict.fromkeys(str(c).strip() for c in typed if isinstance(c, str) and c.strip()))
