@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
-from callbacks.admin_lists import page_index, picked, run_action, submit
+from callbacks.admin_lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import N_, Translator
@@ -54,9 +54,8 @@ def show_page(name, text, status, active_page, _reload):
     first = page_index(active_page, ids.ADICT_PAGER, ids.ADICT_RELOAD)
     status = status if status in STATUSES else "all"
     with session_scope() as s:
-        page = list_entries(s, current_actor(), _dictionary(name), as_text(text), status, first, PAGE_SIZE)
-        if not page.rows and first:  # the last rows of this page are gone
-            page = list_entries(s, current_actor(), _dictionary(name), as_text(text), status, 0, PAGE_SIZE)
+        page = shown_page(lambda n: list_entries(s, current_actor(), _dictionary(name), as_text(text), status, n,
+                                                 PAGE_SIZE), first)
     return entry_rows(t, page), page.page_count, total_text(t, page), page.page + 1
 
 

@@ -5,7 +5,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.login import current_actor
-from callbacks.admin_lists import bump, page_index, picked, run_action
+from callbacks.admin_lists import bump, page_index, picked, run_action, shown_page
 from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import N_, Translator
@@ -64,9 +64,8 @@ def show_page(code, type_code, active_page, _reload):
     t = request_translator()
     first = page_index(active_page, ids.AFMT_PAGER, ids.AFMT_RELOAD)
     with session_scope() as s:
-        page = search_formats(s, current_actor(), as_text(code), as_text(type_code), first, PAGE_SIZE)
-        if not page.rows and first:
-            page = search_formats(s, current_actor(), as_text(code), as_text(type_code), 0, PAGE_SIZE)
+        page = shown_page(lambda n: search_formats(s, current_actor(), as_text(code), as_text(type_code), n,
+                                                   PAGE_SIZE), first)
     return format_rows(t, page), page.page_count, total_text(t, page), page.page + 1
 
 

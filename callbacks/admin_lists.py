@@ -11,6 +11,7 @@ from auth.login import current_actor
 from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.admin_common import AdminInvalid, InUse
+from data.paging import Page
 from data.scope import Actor, NotFound
 from layouts.admin_common import alert, in_use_text, reason
 
@@ -33,6 +34,12 @@ def page_index(active_page, *keeping: str) -> int:
     """The page to show: the pager's when it or one of `keeping` (a reload) fired, else the first (a new search)."""
     keep = ctx.triggered_id in keeping and isinstance(active_page, int) and not isinstance(active_page, bool)
     return max(0, active_page - 1) if keep else 0
+
+
+def shown_page(fetch: Callable[[int], Page], first: int) -> Page:
+    """The page `first` of a list, or its first page when that one has become empty (its last rows were removed)."""
+    page = fetch(first)
+    return fetch(0) if not page.rows and first else page
 
 
 def submit(write: Write, not_found: str, reloads):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.login import current_actor
-from callbacks.admin_lists import page_index, picked, run_action, submit
+from callbacks.admin_lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import N_, Translator
@@ -47,9 +47,7 @@ def show_page(text, active_page, _reload):
     first = page_index(active_page, ids.ANOTE_PAGER, ids.ANOTE_RELOAD)
     with session_scope() as s:
         actor = current_actor()
-        page = list_notifications(s, actor, as_text(text), first, PAGE_SIZE)
-        if not page.rows and first:
-            page = list_notifications(s, actor, as_text(text), 0, PAGE_SIZE)
+        page = shown_page(lambda n: list_notifications(s, actor, as_text(text), n, PAGE_SIZE), first)
         rows = notification_rows(t, page, target_choices(s, actor))
     return rows, page.page_count, total_text(t, page), page.page + 1
 

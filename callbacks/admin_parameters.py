@@ -7,7 +7,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from auth.login import current_actor
-from callbacks.admin_lists import page_index, picked, run_action, submit
+from callbacks.admin_lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.i18n import N_, Translator
@@ -63,9 +63,8 @@ def show_page(key_text, value_text, active_page, _reload):
     t = request_translator()
     first = page_index(active_page, ids.APARAM_PAGER, ids.APARAM_RELOAD)
     with session_scope() as s:
-        page = list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), first, PAGE_SIZE)
-        if not page.rows and first:
-            page = list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), 0, PAGE_SIZE)
+        page = shown_page(lambda n: list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), n,
+                                                    PAGE_SIZE), first)
     return parameter_rows(t, page.rows), page.page_count, total_text(t, page), page.page + 1
 
 

@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import N_, Translator
+from layouts.common import paged_grid
 from layouts.register import REASONS, UNKNOWN_REASON
 
 ADMIN_REASONS = {
@@ -126,9 +127,12 @@ def toolbar(t: Translator, buttons: list[tuple[str, str, str]], delete_id: str |
     return html.Div(items)
 
 
-def single_select(grid) -> None:
-    """Make a list grid pick one row at a time (the toolbar acts on the picked row)."""
+def picking_grid(t: Translator, grid_id: str, pager_id: str, columns: list[dict], row_key: str) -> html.Div:
+    """A paged list whose rows are picked one at a time by `row_key` (the toolbar acts on the picked row)."""
+    grid = paged_grid(t, grid_id, pager_id, columns)
     table = grid.children[0]
+    table.getRowId = f"`${{params.data.{row_key}}}`"
     table.dashGridOptions = {**table.dashGridOptions,
                              "rowSelection": {"mode": "singleRow", "checkboxes": True, "enableClickSelection": True},
                              "selectionColumnDef": {"width": 48, "maxWidth": 48, "resizable": False}}
+    return grid

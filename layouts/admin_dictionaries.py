@@ -8,8 +8,8 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.admin_dictionaries import ADMIN_DICTIONARIES, CERTIFICATE_TYPE, EXTRA_FIELDS, NAME_LIMITS, EntryRow
 from data.paging import Page
-from layouts.admin_common import single_select, toolbar
-from layouts.common import page_header, paged_grid
+from layouts.admin_common import picking_grid, toolbar
+from layouts.common import page_header
 from layouts.reference import DICTIONARY_LABELS
 
 STATUS_LABELS = {"all": N_("All entries"), "active": N_("Active entries"), "retired": N_("Retired entries")}
@@ -59,9 +59,7 @@ def dictionaries_page(t: Translator) -> html.Div:
         {"headerName": t("Sort order"), "field": "sort", "maxWidth": 110},
         {"headerName": t("Status"), "field": "status", "maxWidth": 110},
     ]
-    grid = paged_grid(t, ids.ADICT_TABLE, ids.ADICT_PAGER, columns)
-    grid.children[0].getRowId = "params.data.code"
-    single_select(grid)
+    grid = picking_grid(t, ids.ADICT_TABLE, ids.ADICT_PAGER, columns, "code")
     buttons = toolbar(t, [(ids.ADICT_NEW, t("New"), "primary"), (ids.ADICT_EDIT, t("Edit"), "secondary"),
                           (ids.ADICT_RETIRE, t("Retire"), "secondary"),
                           (ids.ADICT_REACTIVATE, t("Reactivate"), "secondary")],

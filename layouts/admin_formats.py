@@ -16,8 +16,8 @@ from data.admin_formats import LANGUAGES, NAME_LIMITS, FormatRow
 from data.paging import Page
 from data.reference import FIELD_KINDS
 from exports.certificate_pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS
-from layouts.admin_common import reason, single_select, toolbar
-from layouts.common import grid_locale, page_header, paged_grid
+from layouts.admin_common import picking_grid, reason, toolbar
+from layouts.common import grid_locale, page_header
 
 PAGE_SIZE = 20
 LANGUAGE_LABELS = {"zh": N_("Chinese"), "en": N_("English")}
@@ -74,9 +74,7 @@ def formats_page(t: Translator, types: list[tuple[str, str, str, bool]]) -> html
         {"headerName": t("Fields"), "field": "fields", "maxWidth": 100},
         {"headerName": t("Status"), "field": "status", "maxWidth": 110},
     ]
-    grid = paged_grid(t, ids.AFMT_TABLE, ids.AFMT_PAGER, columns)
-    grid.children[0].getRowId = "params.data.code"
-    single_select(grid)
+    grid = picking_grid(t, ids.AFMT_TABLE, ids.AFMT_PAGER, columns, "code")
     type_options = [{"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en, _active in types]
     buttons = toolbar(t, [(ids.AFMT_NEW, t("New"), "primary"), (ids.AFMT_EDIT, t("Edit"), "secondary"),
                           (ids.AFMT_RETIRE, t("Retire"), "secondary"),

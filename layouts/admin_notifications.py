@@ -8,8 +8,8 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.admin_notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, TargetChoices, local_text
 from data.paging import Page
-from layouts.admin_common import single_select, toolbar
-from layouts.common import page_header, paged_grid
+from layouts.admin_common import picking_grid, toolbar
+from layouts.common import page_header
 
 PAGE_SIZE = 20
 STATE_LABELS = {"draft": N_("Not published"), "scheduled": N_("Scheduled"), "showing": N_("Showing"),
@@ -69,9 +69,7 @@ def notifications_page(t: Translator, choices: TargetChoices) -> html.Div:
         {"headerName": t("Shown until"), "field": "ends_at", "maxWidth": 170},
         {"headerName": t("Status"), "field": "state", "maxWidth": 130},
     ]
-    grid = paged_grid(t, ids.ANOTE_TABLE, ids.ANOTE_PAGER, columns)
-    grid.children[0].getRowId = "`${params.data.id}`"
-    single_select(grid)
+    grid = picking_grid(t, ids.ANOTE_TABLE, ids.ANOTE_PAGER, columns, "id")
     buttons = toolbar(t, [(ids.ANOTE_NEW, t("New"), "primary"), (ids.ANOTE_EDIT, t("Edit"), "secondary"),
                           (ids.ANOTE_PUBLISH, t("Publish"), "secondary"),
                           (ids.ANOTE_UNPUBLISH, t("Withdraw"), "secondary")],

@@ -14,8 +14,8 @@ from data.audit import EventRow, changes_of
 from data.models import as_utc
 from data.paging import Page
 from exports.list_export import PDF, XLSX, list_pdf, list_xlsx
-from layouts.admin_common import single_select, toolbar
-from layouts.common import page_header, paged_grid
+from layouts.admin_common import picking_grid, toolbar
+from layouts.common import page_header
 
 PAGE_SIZE = 20
 FORM_LABELS = {"key": N_("Parameter key"), "value": N_("Value"), "description": N_("Description")}
@@ -46,9 +46,7 @@ def parameters_page(t: Translator) -> html.Div:
         {"headerName": t("Changed at"), "field": "updated_at", "maxWidth": 190},
         {"headerName": t("Changed by"), "field": "updated_by", "maxWidth": 130},
     ]
-    grid = paged_grid(t, ids.APARAM_TABLE, ids.APARAM_PAGER, columns)
-    grid.children[0].getRowId = "params.data.key"
-    single_select(grid)
+    grid = picking_grid(t, ids.APARAM_TABLE, ids.APARAM_PAGER, columns, "key")
     buttons = toolbar(t, [(ids.APARAM_NEW, t("New"), "primary"), (ids.APARAM_EDIT, t("Edit"), "secondary")],
                       ids.APARAM_DELETE, t("Delete the selected parameter? A parameter the system reads returns to "
                                            "its default."))
