@@ -67,7 +67,7 @@ def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeS
     pending = None
     if actor.is_admin:
         pending = s.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.status == "pending"))
-    tasks = [(status, apps.get(status, 0)) for status in TASK_STATUSES.get(actor.role, ())]
+    tasks = [(status, apps.get(status, 0)) for status in TASK_STATUSES.get(actor.kind or actor.role, ())]
     return HomeSummary(apps, certs, declarations or 0, pending, tasks, notifications_for(s, actor, now))
 
 

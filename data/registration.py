@@ -313,7 +313,8 @@ def approve_registration(s: Session, actor: Actor, enterprise_id: int, *, distri
     actor.require("admin.registrations")
     now = now or datetime.now(timezone.utc)
     enterprise = _pending(s, enterprise_id)
-    if not district_code or s.get(CustomsDistrict, district_code) is None:
+    district = s.get(CustomsDistrict, district_code) if district_code else None
+    if district is None or not district.active:  # a retired district takes no new enterprises
         raise ReviewError("district_required")
     enterprise.status = "approved"
     enterprise.district_code = district_code
