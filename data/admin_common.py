@@ -8,12 +8,15 @@ import re
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import ColumnElement, Text, cast, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.admin_rules import AdminInvalid  # the form error of every admin page: {field: reason code}
+from data.audit import record_change
+from data.scope import Actor
 
-__all__ = ["AdminInvalid", "InUse", "exists", "json_mentions", "snapshot", "take_flag", "take_sort", "take_text",
-           "text_of"]
+__all__ = ["AdminInvalid", "InUse", "delete_recorded", "exists", "json_mentions", "snapshot", "take_flag", "take_sort",
+           "take_text", "text_of"]
 
 MAX_SORT = 999_999
 
@@ -106,6 +109,17 @@ def _holds_value(value, code: str) -> bool:
     if isinstance(value, list):
         return any(_holds_value(v, code) for v in value)
     return value == code
+
+
+def delete_recorded(s: Session, actor: Actor, obj, code: str, object_type: str, object_id, before: dict) -> None:
+    """Delete an object and record the deletion with its values; a reference the caller's checks missed
+    (a foreign key) refuses it as InUse, in the caller's transaction, so nothing is half-written."""
+    s.delete(obj)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise InUse(["other"]) from None
+    record_change(s, actor, code, object_type, object_id, before, None)
 
 
 def snapshot(obj, names: Iterable[str]) -> dict:

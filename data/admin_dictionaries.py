@@ -18,7 +18,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.admin_common import AdminInvalid, InUse, exists, json_mentions, take_flag, take_sort, take_text, text_of
+from data.admin_common import (
+    AdminInvalid,
+    InUse,
+    delete_recorded,
+    exists,
+    json_mentions,
+    take_flag,
+    take_sort,
+    take_text,
+    text_of,
+)
 from data.audit import record_change
 from data.enterprise_settings import DEFAULT_FIELDS
 from data.models import (
@@ -446,14 +456,8 @@ def delete_entry(s: Session, actor: Actor, dictionary: str, code: str) -> None:
     places = entry_uses(s, actor, dictionary, code)
     if places:
         raise InUse(places)
-    before = _row(dictionary, obj)
-    s.delete(obj)
-    try:
-        s.flush()
-    except IntegrityError:  # a foreign key the checks above do not know of
-        raise InUse(["other"]) from None
-    record_change(s, actor, "admin.dictionary.deleted", "dict_entry", _object_id(dictionary, code),
-                  _audit_values(before), None)
+    delete_recorded(s, actor, obj, "admin.dictionary.deleted", "dict_entry", _object_id(dictionary, code),
+                    _audit_values(_row(dictionary, obj)))
 
 
 def form_choices(s: Session, actor: Actor) -> dict[str, list[tuple[str, str, str]]]:

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.admin_common import AdminInvalid, InUse, exists, snapshot, take_flag, take_text, text_of
+from data.admin_common import AdminInvalid, InUse, delete_recorded, exists, snapshot, take_flag, take_text, text_of
 from data.audit import record_change
 from data.models import CertificateApplication, CertificateFormat, CertificateTemplate, CertificateType
 from data.paging import Page, clamp_paging
@@ -369,13 +369,7 @@ def delete_format(s: Session, actor: Actor, code: str) -> None:
     places = format_uses(s, fmt)
     if places:
         raise InUse(places)
-    before = _audit(fmt)
-    s.delete(fmt)
-    try:
-        s.flush()
-    except IntegrityError:
-        raise InUse(["other"]) from None
-    record_change(s, actor, "admin.format.deleted", "certificate_format", code, before, None)
+    delete_recorded(s, actor, fmt, "admin.format.deleted", "certificate_format", code, _audit(fmt))
 
 
 def certificate_type_choices(s: Session, actor: Actor) -> list[tuple[str, str, str, bool]]:

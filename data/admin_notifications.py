@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from data.admin_common import AdminInvalid, snapshot, take_flag, take_text, text_of
+from data.admin_common import AdminInvalid, delete_recorded, snapshot, take_flag, take_text, text_of
 from data.audit import record_change
 from data.models import CustomsDistrict, Notification, RoleDef, as_utc
 from data.paging import Page, clamp_paging
@@ -227,10 +227,7 @@ def delete_notification(s: Session, actor: Actor, notification_id: int) -> None:
     """Delete a notification; the audit event keeps what it said."""
     actor.require(PERMISSION)
     n = _load(s, notification_id)
-    before = _audit(n)
-    s.delete(n)
-    s.flush()
-    record_change(s, actor, "admin.notification.deleted", "notification", notification_id, before, None)
+    delete_recorded(s, actor, n, "admin.notification.deleted", "notification", notification_id, _audit(n))
 
 
 @dataclass(frozen=True)

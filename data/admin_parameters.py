@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from data.admin_common import AdminInvalid, take_text, text_of
+from data.admin_common import AdminInvalid, delete_recorded, take_text, text_of
 from data.audit import EventRow, object_history, record_change
 from data.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
 from data.models import SystemParameter, User, as_utc
@@ -213,10 +213,7 @@ def delete_parameter(s: Session, actor: Actor, key: str) -> None:
     """删除 a parameter (a known one falls back to its default); its history stays in the audit log."""
     actor.require(PERMISSION)
     parameter = _load(s, key)
-    before = _audit(parameter)
-    s.delete(parameter)
-    s.flush()
-    record_change(s, actor, "admin.parameter.deleted", OBJECT_TYPE, key, before, None)
+    delete_recorded(s, actor, parameter, "admin.parameter.deleted", OBJECT_TYPE, key, _audit(parameter))
 
 
 def parameter_history(s: Session, actor: Actor, key: str, limit: int = 200) -> list[EventRow]:
