@@ -2,6 +2,8 @@
 parameter read back from its audit events, and the list exported to xlsx and pdf (fonts embedded)."""
 from __future__ import annotations
 
+import base64
+import json
 import subprocess
 from datetime import datetime, timezone
 from io import BytesIO
@@ -146,3 +148,29 @@ def test_the_list_exports_to_pdf_with_the_cjk_font_embedded(s, tmp_path):
     assert any("WenQuanYi" in line for line in fonts)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "portal.banner" in text and "欢迎使用证书系统" in text and "45" in text
+
+
+def _export_callback(kind: str, rows: str) -> dict:
+    clicked = {"rows": rows, "format": kind, "type": "aparam-export"}
+    buttons = [{"id": {"rows": r, "format": f, "type": "aparam-export"}, "property": "n_clicks",
+                "value": 1 if (r, f) == (rows, kind) else None}
+               for r, f in (("page", "xlsx"), ("page", "pdf"), ("all", "xlsx"), ("all", "pdf"))]
+    return {"output": "aparam-download.data", "outputs": {"id": "aparam-download", "property": "data"},
+            "inputs": [buttons],
+            "state": [{"id": "aparam-key-search", "property": "value", "value": "verify"},
+                      {"id": "aparam-value-search", "property": "value", "value": ""},
+                      {"id": "aparam-pager", "property": "active_page", "value": 1}],
+            "changedPropIds": [json.dumps(clicked, sort_keys=True, separators=(",", ":")) + ".n_clicks"]}
+
+
+def test_the_page_downloads_the_searched_list(app, users, client_as, s):
+    _rows(s)
+    s.commit()
+    response = client_as("sysadmin").post("/_dash-update-component", json=_export_callback("xlsx", "all"))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    download = response.get_json()["response"]["aparam-download"]["data"]
+    assert download["filename"].startswith("system-parameters-") and download["filename"].endswith(".xlsx")
+    sheet = load_workbook(BytesIO(base64.b64decode(download["content"]))).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [PER_MINUTE_PARAMETER]  # the search applies
+    assert client_as("officer0901").post("/_dash-update-component",
+                                         json=_export_callback("pdf", "page")).status_code == 403
