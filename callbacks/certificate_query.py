@@ -1,7 +1,7 @@
 """Certificate query glue: filters from the URL or the panel, pages and sorts from the grid."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from auth.login import current_actor
 from dashboard import ids
@@ -142,19 +142,12 @@ def exact_count(clicks, data):
     return count_text(request_translator(), count)
 
 
-# new filters: the grid drops the pages it holds and asks again from the first
+# new filters: the grid drops the pages it holds and asks again from the first (dashboard/assets/certificate_query.js)
 clientside_callback(
-    """function (query) {
-        if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
-            window.dash_ag_grid.getApiAsync("%s").then(function (api) {
-                api.paginationGoToFirstPage();
-                api.purgeInfiniteCache();
-            });
-        }
-        return Date.now();
-    }""" % ids.CERTQ_GRID,
+    ClientsideFunction(namespace="certq", function_name="refresh"),
     Output(ids.CERTQ_REFRESHED, "data"),
     Input(ids.CERTQ_QUERY, "data"),
+    State(ids.CERTQ_GRID, "id"),
     prevent_initial_call=True,
 )
 

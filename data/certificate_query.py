@@ -39,7 +39,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, bindparam, cast, func, literal_column, null, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, bindparam, cast, func, literal_column, null, or_, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.selectable import Join
@@ -67,7 +67,7 @@ PERMISSION = "stats.view"
 MAX_PAGE_SIZE = 100
 MAX_ROWS = 10_000  # the deepest row reachable by paging; the count is capped there too
 COUNT_CAP = MAX_ROWS
-MAX_RUNS = 64  # ordered index runs merged for one page; beyond, one scan of the filtered rows is sorted
+MAX_RUNS = 128  # ordered index runs merged for one page; beyond, one scan of the filtered rows is sorted
 MAX_REVIEWERS = 50  # officers a reviewer text may name
 CHINA = ZoneInfo("Asia/Shanghai")  # declaration and review days are China Standard Time days
 
@@ -151,7 +151,8 @@ def parse_query(values: Mapping[str, object]) -> CertificateQuery:
 
 
 def read_query(values: Mapping[str, object]) -> tuple[CertificateQuery, dict[str, str]]:
-    """The filters that can be used, and field -> reason for those that cannot (left out of the query)."""
+    """The filters read, and field -> reason for those that cannot be used (left out, but for a date range
+    the wrong way round: its two dates are kept for the panel to show)."""
     errors: dict[str, str] = {}
     found: dict[str, object] = {}
     for f in fields(CertificateQuery):
@@ -187,8 +188,7 @@ def read_query(values: Mapping[str, object]) -> tuple[CertificateQuery, dict[str
     for start, end in DATE_RANGES.values():
         low, high = found.get(start), found.get(end)
         if isinstance(low, date) and isinstance(high, date) and low > high:
-            errors[end] = "date_order"
-            del found[start], found[end]
+            errors[end] = "date_order"  # both kept: the panel shows the pair to put right
     return CertificateQuery(**found), errors
 
 
@@ -397,6 +397,7 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
     if plan is None:
         return Window([], page, page_size, False)
     values = {**plan.values, "offset": page * page_size, "window": (page + 1) * page_size + 1}
+    _without_jit(s)
     rows = _PAGES.rows(s, (plan.shape,), values)
     has_more = len(rows) > page_size and (page + 1) * page_size < MAX_ROWS
     return Window([QueryRow(*r) for r in rows[:page_size]], page, page_size, has_more)
@@ -411,12 +412,23 @@ def count_rows(s: Session, actor: Actor, q: CertificateQuery, cap: int | None = 
     branches = [b for b in (_certificate_rows(plan.shape, counting=True), _pending_rows(plan.shape, counting=True))
                 if b is not None]
     rows = union_all(*branches) if len(branches) > 1 else branches[0]
+    _without_jit(s)
     if cap is not None:
         rows = select(rows.subquery().c.one).limit(cap + 1)
     n = s.execute(select(func.count()).select_from(rows.subquery()), plan.values).scalar_one()
     if cap is not None and n > cap:
         return Count(cap, False)
     return Count(int(n), True)
+
+
+def _without_jit(s: Session) -> None:
+    """PostgreSQL: no JIT compilation for this transaction's queries.
+
+    The runs' cost estimates (their upper bounds, not the rows read) pass `jit_above_cost`, and
+    compiling a page query took seconds where running it takes milliseconds.
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SET LOCAL jit = off"))
 
 
 def _plan(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: bool, page_size: int) -> _Plan | None:
@@ -479,12 +491,13 @@ def _plan(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: 
     key = SORTS[sort]
     certificate_runs = pending_runs = 0
     if certificates and key.certificate_lead:
-        leads = (issuing if key.certificate_lead == "issuing" else declared) or scope or _all_districts(s)
+        lead_table = C if key.certificate_lead == "issuing" else A
+        leads = _with_rows(s, lead_table, (issuing if key.certificate_lead == "issuing" else declared) or scope)
         if len(leads) <= MAX_RUNS:
             certificate_runs = len(leads)
             values.update(zip(parameter_names("crun", len(leads)), leads))
     if pending and key.application_lead:
-        leads = declared or scope or _all_districts(s)
+        leads = _with_rows(s, A, declared or scope)
         if len(leads) * len(pending) <= MAX_RUNS:
             pending_runs = len(leads)
             values.update(zip(parameter_names("prun", len(leads)), leads))
@@ -507,8 +520,19 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _all_districts(s: Session) -> list[str]:
-    return list(s.scalars(select(CustomsDistrict.code).order_by(CustomsDistrict.code)))
+def _with_rows(s: Session, table, districts: list[str] | None) -> list[str]:
+    """The districts (of those given; None: all) that have rows in `table`: the runs worth reading.
+
+    A loose scan of the table's district index, one probe per district that has rows (a recursive
+    query: neither SQLite nor PostgreSQL skips through an index for DISTINCT by itself).
+    """
+    column = table.district_code
+    first = select(func.min(column).label("code")).cte("present", recursive=True)
+    following = select(select(func.min(column)).where(column > first.c.code).scalar_subquery()) \
+        .where(first.c.code.isnot(None))
+    present = first.union_all(following)
+    found = [c for c in s.scalars(select(present.c.code)) if c is not None]
+    return found if districts is None else sorted(set(found) & set(districts))
 
 
 def _reviewer_ids(s: Session, text: str) -> list[int]:
@@ -713,8 +737,11 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
     empty_value = cast(null(), key.type)
     cert = certificate_id if certificate_id is not None else literal_column("0")
 
-    def run(where: list, value, empty: int):
-        order = [c.desc() if shape.descending else c.asc() for c in ([value, *ties] if empty == 0 else ties)]
+    def run(where: list, value, empty: int, rare: bool = False):
+        # rows rarely without the value (`rare`): sorting the few found beats walking the primary key in
+        # order, which PostgreSQL would choose and then read to the end when none are there
+        by = [value, *ties] if empty == 0 else [t + literal_column("0") for t in ties] if rare else ties
+        order = [c.desc() if shape.descending else c.asc() for c in by]
         inner = (base(app_id.label("app_id"), cert.label("cert_id"), value.label("v"),
                       literal_column(str(empty)).label("empty"))
                  .where(*where).order_by(*order).limit(bindparam("window", type_=A.id.type)).subquery())
@@ -726,7 +753,7 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
     with_value = [*conditions, column.isnot(None)] if nullable else conditions
     out = [run([*with_value, *lead], column, 0) for lead in leads] or [run(with_value, column, 0)]
     if nullable:
-        out.append(run([*conditions, column.is_(None)], empty_value, 1))
+        out.append(run([*conditions, column.is_(None)], empty_value, 1, rare=True))
     return out
 
 

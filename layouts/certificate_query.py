@@ -179,7 +179,8 @@ def result_grid(t: Translator, sort: str, descending: bool) -> dag.AgGrid:
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "paginationPageSizeSelector": False,
                          "cacheBlockSize": PAGE_SIZE, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
                          "domLayout": "autoHeight", "suppressCellFocus": True, "localeText": locale,
-                         "sortingOrder": ["desc", "asc"]},
+                         "sortingOrder": ["desc", "asc"], "suppressMultiSort": True,
+                         "suppressColumnVirtualisation": True},
         getRowId="params.data.key",
         className="ag-theme-alpine")
 

@@ -33,7 +33,7 @@ SUBMITTED = tuple(datetime(2026, 2, 27, 16, 0, tzinfo=timezone.utc) + timedelta(
 APPLICATIONS = 90
 
 
-def fill(sessions, seed: int = 6) -> None:
+def fill(sessions, seed: int = 6, applications: int = APPLICATIONS) -> None:
     """Add the query's rows to a store holding the test world (tests/world.py)."""
     rnd = random.Random(seed)
     with transaction(sessions) as s:
@@ -50,7 +50,7 @@ def fill(sessions, seed: int = 6) -> None:
         assert set(DISTRICTS) <= known
         number = 0
         declaration = None
-        for n in range(APPLICATIONS):
+        for n in range(applications):
             district = DISTRICTS[rnd.randrange(4)]
             if declaration is None or declaration.district_code != district or rnd.random() < 0.6:
                 declaration = Declaration(direction="exit", inspection_no=f"2210000{n:08d}", status="sent",
