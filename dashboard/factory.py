@@ -47,6 +47,7 @@ def _callback_registrations() -> tuple[dict, list]:
     import callbacks.certificate_issue  # noqa: F401
     import callbacks.certificates  # noqa: F401
     import callbacks.certificate_query  # noqa: F401
+    import callbacks.stats  # noqa: F401
     import callbacks.audit  # noqa: F401
     import callbacks.declarations  # noqa: F401
     import callbacks.declaration_imports  # noqa: F401

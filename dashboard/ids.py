@@ -529,3 +529,45 @@ CERTQ_EXACT = "certq-exact"
 CERTQ_GRID = "certq-grid"
 CERTQ_QUERY = "certq-query"  # the filters the grid reads, as checked by the server
 CERTQ_REFRESHED = "certq-refreshed"  # written by the browser when it empties the grid for new filters
+
+# statistics: issuance by district (发证信息查询, Liaoning 5.9.1): filters, bar chart drilling down the tree, table
+ISSUANCE_ISSUE_DATES = "issuance-issue-dates"
+ISSUANCE_RECEIVED_DATES = "issuance-received-dates"
+ISSUANCE_DISTRICT = "issuance-district"  # the district whose subordinates are shown (the drill-down level)
+ISSUANCE_TYPE = "issuance-type"
+ISSUANCE_DEST = "issuance-dest"
+ISSUANCE_ENTRY = "issuance-entry"
+ISSUANCE_SIGNING = "issuance-signing"
+ISSUANCE_STATUS = "issuance-status"
+ISSUANCE_RESET = "issuance-reset"
+ISSUANCE_CRUMBS = "issuance-crumbs"
+ISSUANCE_CRUMB = "issuance-crumb"  # pattern: {"type": ISSUANCE_CRUMB, "district": code, "" for all}
+ISSUANCE_DRILL = "issuance-drill"  # pattern: {"type": ISSUANCE_DRILL, "district": code} (a table row's button)
+ISSUANCE_CHART = "issuance-chart"
+ISSUANCE_TABLE = "issuance-table"
+ISSUANCE_TOTAL = "issuance-total"
+ISSUANCE_RECORDS = "issuance-records"  # at a leaf: the link to its certificates (/stats/certificates?...)
+
+# statistics: cloud-signing usage (云签发应用情况, Liaoning 5.9.3): table / chart, downloads
+CLOUD_RECEIVED_DATES = "cloud-received-dates"
+CLOUD_ENTRY = "cloud-entry"
+CLOUD_DISTRICT = "cloud-district"
+CLOUD_RESET = "cloud-reset"
+CLOUD_TABS = "cloud-tabs"
+CLOUD_TABLE = "cloud-table"
+CLOUD_CHART = "cloud-chart"
+CLOUD_XLSX = "cloud-xlsx"
+CLOUD_CSV = "cloud-csv"
+CLOUD_DOWNLOAD = "cloud-download"
+
+# statistics: trends (monthly issuance by type and destination, review turnaround, backlog)
+TRENDS_FROM = "trends-from"
+TRENDS_TO = "trends-to"
+TRENDS_DISTRICT = "trends-district"
+TRENDS_STYLE = "trends-style"  # line | stacked bars
+TRENDS_BY_TYPE = "trends-by-type"
+TRENDS_BY_DEST = "trends-by-dest"
+TRENDS_TURNAROUND = "trends-turnaround"
+TRENDS_TURNAROUND_TABLE = "trends-turnaround-table"
+TRENDS_BACKLOG = "trends-backlog"
+TRENDS_BACKLOG_TABLE = "trends-backlog-table"

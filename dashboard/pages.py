@@ -23,6 +23,7 @@ from callbacks import certificate_issue, certificates
 from callbacks import admin_dictionaries, admin_formats, admin_notifications, admin_parameters
 from callbacks import admin_districts, admin_roles, admin_users
 from callbacks import certificate_query
+from callbacks import stats
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from data.scope import Actor
@@ -85,8 +86,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("certificate", "/certificates/view", N_("Certificate"),
              ("application.edit", "application.review", "certificate.sign", "stats.view"), "certv",
              certificates.render_view, in_menu=False),
+    PageSpec("stats_issuance", "/stats/issuance", N_("Issuance by district"), "stats.view", "issuance",
+             stats.render_issuance, menu_group=STATS),
     PageSpec("certificate_query", "/stats/certificates", N_("Certificate query"), "stats.view", "certq",
              certificate_query.render, menu_group=STATS),
+    PageSpec("stats_cloud", "/stats/cloud-signing", N_("Cloud-signing usage"), "stats.view", "cloud",
+             stats.render_cloud, menu_group=STATS),
+    PageSpec("stats_trends", "/stats/trends", N_("Trends"), "stats.view", "trends", stats.render_trends,
+             menu_group=STATS),
     PageSpec("reference", "/reference", N_("Reference data"), "reference.view", "ref", reference.render),
     PageSpec("comm", "/enterprise/comm-account", N_("Communication account"), "enterprise.manage", "comm",
              comm.render, menu_group=SETTINGS),

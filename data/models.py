@@ -778,6 +778,8 @@ class StatsCertificate(Base):
     printed: Mapped[int] = mapped_column(Integer, default=0)  # of which printed on paper at least once
     copies: Mapped[int] = mapped_column(Integer, default=0)  # paper prints in all (sum of print_count)
 
+    __table_args__ = {"sqlite_with_rowid": False}  # SQLite: rows stored in key order, a range read is one scan
+
 
 TURNAROUND_BUCKETS = 52  # data/rollup.py TURNAROUND_EDGES: 51 upper edges, the last bucket is open
 
@@ -794,6 +796,7 @@ class StatsTurnaround(Base):
         Column("approvals", Integer, nullable=False, default=0),
         Column("seconds", BigInteger, nullable=False, default=0),
         *(Column(f"b{k:02d}", Integer, nullable=False, default=0) for k in range(TURNAROUND_BUCKETS)),
+        sqlite_with_rowid=False,
     )
 
 
@@ -809,3 +812,5 @@ class StatsBacklog(Base):
     awaiting_confirmation: Mapped[int] = mapped_column(Integer, default=0)
     confirmed: Mapped[int] = mapped_column(Integer, default=0)
     approved: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = {"sqlite_with_rowid": False}

@@ -19,7 +19,7 @@ same period, as in the manual's own table (0980: 2,540 cloud-signed, 3,283 appro
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, true
@@ -200,8 +200,10 @@ class _Query:
     issue: tuple[date | None, date | None] = (None, None)
     received: tuple[date | None, date | None] = (None, None)
     equal: dict[str, str] = field(default_factory=dict)  # dimension -> value
+    within: tuple[str, tuple[str, ...]] | None = None  # (dimension, the values it may take)
     signing: str | None = None
-    group: tuple[str, ...] = ()  # dimensions (and "period") to group by, besides the district
+    group: tuple[str, ...] = ()  # dimensions (and "period") to group by
+    per_district: bool = True  # group by district first (False: the districts' sum)
     measures: tuple[str, ...] = ("certificates",)
     axis: str = ISSUE  # RECEIVED: `received` is the period (the cloud-signing page)
 
@@ -214,7 +216,7 @@ def _plan(q: _Query) -> tuple[Grouping, tuple[date | None, date | None] | None, 
     signing = q.signing
     if signing is not None and q.measures != ("certificates",):
         equal["signing_method"], signing = signing, None  # printed/copies by signing method: a dimension
-    dims = set(equal) | {d for d in q.group if d in DIMENSIONS}
+    dims = set(equal) | {d for d in q.group if d in DIMENSIONS} | ({q.within[0]} if q.within else set())
     has_issue, has_received = any(x is not None for x in q.issue), any(x is not None for x in q.received)
     if q.axis == RECEIVED or (has_received and not has_issue):
         g = choose_grouping(RECEIVED, dims)
@@ -235,7 +237,8 @@ def _measure(r, name: str, signing: str | None) -> ColumnElement:
 
 
 def _sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: _Query) -> list[tuple]:
-    """Rows of (district, *group values, *measures) summed over the rollup rows matching `q`."""
+    """Rows of (district, *group values, *measures) summed over the rollup rows matching `q`
+    (without the district when `q.per_district` is False)."""
     if not codes:
         return []
     r = CERTIFICATES.table.c
@@ -257,7 +260,9 @@ def _sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: _Query) -
             where.append(r.received_date <= received[1])
     for dim, value in equal.items():
         where.append(r[dim] == (value if dim != "dest_country" else value or NO_COUNTRY))
-    keys = [r.district_code, *(r[name] for name in q.group)]
+    if q.within is not None:
+        where.append(r[q.within[0]].in_(q.within[1]))
+    keys = [r.district_code] * q.per_district + [r[name] for name in q.group]
     return [tuple(row) for row in s.execute(
         select(*keys, *(_measure(r, m, signing) for m in q.measures)).where(*where).group_by(*keys))]
 
@@ -453,9 +458,21 @@ def issuance_by_month(s: Session, actor: Actor, f: TrendFilter, by: str, top: in
     if not found:
         return MonthlySeries(False, (), ())
     lo, hi = f.days()
-    rows = _sum_certificates(s, tree, tree.subtree(root), _Query(issue=(lo, hi), group=("period", dim)))
+    codes = tree.subtree(root)
+    base = _Query(issue=(lo, hi), per_district=False)
+    month_totals: list[tuple] = []
+    if dim == "dest_country":  # rank the countries first, then read the months of the top ones only
+        totals = {key: int(n or 0) for key, n in _sum_certificates(s, tree, codes, replace(base, group=(dim,)))}
+        ranked = sorted((k for k, n in totals.items() if n), key=lambda k: (-totals[k], k))
+        shown = tuple(ranked if len(ranked) <= top + 1 else ranked[:top])
+        rows = _sum_certificates(s, tree, codes, replace(base, group=("period", dim), within=(dim, shown))
+                                 ) if shown else []
+        if len(shown) < len(ranked):
+            month_totals = _sum_certificates(s, tree, codes, replace(base, group=("period",)))
+    else:
+        rows = _sum_certificates(s, tree, codes, replace(base, group=("period", dim)))
     by_key: dict[str, dict[date, int]] = {}
-    for _district, period, key, n in rows:
+    for period, key, n in rows:
         months = by_key.setdefault(key, {})
         months[month_of(period)] = months.get(month_of(period), 0) + int(n or 0)
     seen = [m for counts in by_key.values() for m in counts]
@@ -465,10 +482,12 @@ def issuance_by_month(s: Session, actor: Actor, f: TrendFilter, by: str, top: in
     keys = sorted(by_key, key=lambda k: (-sum(by_key[k].values()), k))
     names = _names(s, dim, keys)
     series = [Series(k, *names.get(k, (k, k)), tuple(by_key[k].get(m, 0) for m in months)) for k in keys]
-    if dim == "dest_country" and len(series) > top + 1:
-        rest = series[top:]
-        series = series[:top] + [Series(OTHERS, "其他", "Others",
-                                        tuple(sum(x.values[i] for x in rest) for i in range(len(months))))]
+    if month_totals:
+        everything: dict[date, int] = {}
+        for period, n in month_totals:
+            everything[month_of(period)] = everything.get(month_of(period), 0) + int(n or 0)
+        series.append(Series(OTHERS, "其他", "Others", tuple(everything.get(m, 0) - sum(x.values[i] for x in series)
+                                                            for i, m in enumerate(months))))
     return MonthlySeries(True, months, tuple(series))
 
 

@@ -4,6 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-22 23:30:00
 
+SQLite keeps them WITHOUT ROWID (stored in key order: a range of periods is read in one scan).
 The tables start empty; `flask --app app:server stats rebuild` (or the demo and seed commands)
 fills them from the certificates and applications already stored.
 """
@@ -36,7 +37,8 @@ def upgrade() -> None:
     sa.Column('printed', sa.Integer(), nullable=False),
     sa.Column('copies', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('grouping', 'grain', 'period', 'district_code', 'cert_type_code', 'entry_method',
-                            'signing_method', 'status', 'dest_country', 'received_date')
+                            'signing_method', 'status', 'dest_country', 'received_date'),
+    sqlite_with_rowid=False
     )
     op.create_table('stats_turnaround',
     sa.Column('grain', sa.String(length=1), nullable=False),
@@ -45,7 +47,8 @@ def upgrade() -> None:
     sa.Column('approvals', sa.Integer(), nullable=False),
     sa.Column('seconds', sa.BigInteger(), nullable=False),
     *(sa.Column(f'b{k:02d}', sa.Integer(), nullable=False) for k in range(TURNAROUND_BUCKETS)),
-    sa.PrimaryKeyConstraint('grain', 'period', 'district_code')
+    sa.PrimaryKeyConstraint('grain', 'period', 'district_code'),
+    sqlite_with_rowid=False
     )
     op.create_table('stats_backlog',
     sa.Column('district_code', sa.String(length=4), nullable=False),
@@ -56,7 +59,8 @@ def upgrade() -> None:
     sa.Column('awaiting_confirmation', sa.Integer(), nullable=False),
     sa.Column('confirmed', sa.Integer(), nullable=False),
     sa.Column('approved', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('district_code', 'submitted_on')
+    sa.PrimaryKeyConstraint('district_code', 'submitted_on'),
+    sqlite_with_rowid=False
     )
 
 
