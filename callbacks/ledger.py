@@ -322,7 +322,7 @@ def start_export(clicks, applied, columns, file_name, fmt):
             rows = count_ledger(s, actor, request.query)
     except LedgerInvalid as exc:
         return no_update, no_update, reasons(t, exc.errors)
-    ticket = job_ticket(actor, JOB_PURPOSE, request.as_json())
+    ticket = job_ticket(actor, JOB_PURPOSE, {**request.as_json(), "rows": rows})  # counted once, here
     return no_update, {"ticket": ticket, "rows": rows}, message(t, EXPORT_MESSAGES["started"], "info",
                                                                 n=t.number(rows))
 
@@ -352,13 +352,14 @@ def export_job(job, set_progress) -> dict:
         with job_scope(ticket, JOB_PURPOSE) as (s, actor, payload):
             request = ExportRequest.from_json(payload)
             settings = current_app.config["CERTDASH_SETTINGS"]
-            total = max(1, count_ledger(s, actor, request.query))
+            expected = payload.get("rows") if isinstance(payload, dict) else None
+            total = max(1, expected if isinstance(expected, int) else count_ledger(s, actor, request.query))
             set_progress((0, total, "0%"))
             pending = new_export(Path(settings.instance_path), actor, request.fmt,
                                  download_name(translator(request.language), request))
 
-            def progress(n: int) -> None:
-                set_progress((n, total, f"{min(100, n * 100 // total)}%"))
+            def progress(n: int) -> None:  # the ledger may have grown since it was counted
+                set_progress((min(n, total), total, f"{min(100, n * 100 // total)}%"))
 
             rows = write_export(s, actor, request, pending.partial, created=datetime.now(timezone.utc)
                                 .replace(tzinfo=None), progress=progress)

@@ -83,8 +83,8 @@ def add_ledger_records(sessions, world) -> LedgerWorld:
                 total_value=Decimal("7.00"), currency="USD")),
         ]
         for n, (name, enterprise, direction, day, values) in enumerate(specs):
-            d = Declaration(direction=direction, inspection_no=f"{'2' if direction == 'exit' else '1'}09260000000{n:03d}"
-                            if day else None, inspection_date=day, enterprise_id=enterprise,
+            number = f"{'2' if direction == 'exit' else '1'}09260000000{n:03d}" if day else None
+            d = Declaration(direction=direction, inspection_no=number, inspection_date=day, enterprise_id=enterprise,
                             district_code="0901" if enterprise == a else "0903", **values)
             s.add(d)
             s.flush()

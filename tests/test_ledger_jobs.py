@@ -45,6 +45,13 @@ def test_a_job_writes_the_users_file_and_reports_its_progress(app, ledger):
     assert not list(found.path.parent.glob("*.part"))
 
 
+def test_a_job_takes_the_count_made_when_it_was_asked_for(app, ledger):
+    progress = []
+    payload = {**request_for(), "rows": 4}  # the ledger grew by one since
+    assert export_job({"ticket": ticket_for(app, "ent_a_oper", payload)}, progress.append)["rows"] == 5
+    assert progress[0] == (0, 4, "0%") and progress[-1] == (4, 4, "100%")
+
+
 def test_a_job_runs_with_the_scope_of_the_user_who_asked(app, ledger, users):
     forged = export_job({"ticket": ticket_for(app, "ent_a_oper", request_for(users.enterprise_ids["B"]))},
                         lambda _p: None)
