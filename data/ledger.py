@@ -305,7 +305,8 @@ def stream_ledger(s: Session, actor: Actor, q: LedgerQuery, keys: Sequence[str],
     stmt = _statement(actor, q, check_columns(keys))
     if stmt is None:
         return
-    result = s.connection().execution_options(yield_per=chunk).execute(stmt.order_by(*_ORDER))
+    # an option of this statement only (Connection.execution_options would change the connection for good)
+    result = s.connection().execute(stmt.order_by(*_ORDER), execution_options={"yield_per": chunk})
     try:
         for part in result.partitions():
             yield from part

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from data.db import transaction
 from data.ledger import (
@@ -141,6 +141,16 @@ def test_one_row_per_certificate_newest_first(s):
     ]
     assert count_ledger(s, actor(s, "ent_a_oper"), EXIT) == 5
     assert rows_of(s, "ent_a_oper", LedgerQuery(direction="entry")) == [("109260000000004", "LEDGER0005")]
+
+
+def test_rows_stream_from_a_server_side_cursor_on_postgresql(s):
+    if s.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite steps through the result as it is read; there is no cursor on a server")
+    rows = stream_ledger(s, actor(s, "ent_a_oper"), EXIT, ("inspection_no",), chunk=2)
+    first = next(rows)
+    named = s.execute(text("SELECT count(*) FROM pg_cursors WHERE name <> ''")).scalar_one()
+    assert named == 1  # the export's cursor, open on the server while the rows are read
+    assert len([first, *rows]) == 5
 
 
 def test_the_preview_pages_hold_the_same_rows_in_the_same_order(s):
