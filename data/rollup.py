@@ -55,7 +55,11 @@ Maintenance: `before_flush` reads, for every certificate or application the flus
 delete, its stored state (one SELECT per table); `after_flush` reads the stored state of those
 changed or inserted; the difference of their contributions is applied as +n/-n upserts
 (``INSERT .. ON CONFLICT DO UPDATE``, SQLite and PostgreSQL) in key order, so that concurrent
-transactions lock rollup rows in the same order. ORM-enabled or Core UPDATE/DELETE statements
+transactions lock rollup rows in the same order. The differences are kept with the session and
+written when it commits (`before_commit`, after a last flush): the rows every certificate of a
+district shares are then locked for the moment of the commit, not for the rest of the transaction
+(the signing of a certificate after its INSERT). Inside a SAVEPOINT they are written at once, so
+that rolling the savepoint back takes them back too. ORM-enabled or Core UPDATE/DELETE statements
 run through a Session (e.g. ``update(Certificate).values(print_count=Certificate.print_count + 1)``)
 are caught by `do_orm_execute` the same way (rows read before and after the statement); a bulk
 INSERT through a Session must carry the ids. Writes that bypass the Session (the demo generator's
@@ -298,6 +302,10 @@ class Delta:
                 for i, m in enumerate(measures):
                     acc[i] += sign * m
 
+    def merge(self, other: Delta) -> None:
+        for spec, rows in other.rows.items():
+            self.add(((spec, key, values) for key, values in rows.items()), +1)
+
     def apply(self, conn: Connection) -> None:
         for spec in TABLES:  # a fixed table order, keys sorted: concurrent writers lock in one order
             items = sorted((k, v) for k, v in self.rows.get(spec, {}).items() if any(v))
@@ -351,7 +359,36 @@ def _difference(src: Source, before: dict[int, tuple], after: dict[int, tuple], 
 
 # --- session events ---------------------------------------------------------------------------
 
-_PENDING = "certdash.rollup.pending"
+_PENDING = "certdash.rollup.pending"  # stored states read before a flush, for after it
+_DEFERRED = "certdash.rollup.deferred"  # differences to write at commit
+_COMMITTING = "certdash.rollup.committing"  # written already: later differences go straight in
+
+
+def _apply_or_defer(session: Session, delta: Delta) -> None:
+    """Write now inside a savepoint (its rollback must take the rows back) or while committing; else at commit."""
+    if session.get_nested_transaction() is not None or session.info.get(_COMMITTING):
+        delta.apply(session.connection())
+        return
+    deferred = session.info.get(_DEFERRED)
+    if deferred is None:
+        session.info[_DEFERRED] = delta
+    else:
+        deferred.merge(delta)
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # the last changes first: commit flushes only after this hook
+    session.info[_COMMITTING] = True
+    deferred = session.info.pop(_DEFERRED, None)
+    if deferred is not None:
+        deferred.apply(session.connection())
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.nested or transaction.parent is None:  # not a flush's own inner marker
+        session.info.pop(_COMMITTING, None)  # after a savepoint, differences wait for the commit again
+    if transaction.parent is None:  # committed (written) or rolled back (dropped)
+        session.info.pop(_DEFERRED, None)
 
 
 def _changed(obj, columns: Sequence[str]) -> bool:
@@ -398,7 +435,7 @@ def _after_flush(session: Session, _context) -> None:
     for src, objects, before in pending:
         ids = {i for i in (_identity(obj) for obj in objects) if i is not None} | set(before)
         _difference(src, before, _states(conn, src, ids), delta)
-    delta.apply(conn)
+    _apply_or_defer(session, delta)
 
 
 def _statement_ids(state: ORMExecuteState, src: Source, conn: Connection) -> list[int]:
@@ -440,14 +477,15 @@ def _on_execute(state: ORMExecuteState):
     frozen = result.freeze() if getattr(result, "returns_rows", True) else None  # RETURNING: read rows first
     delta = Delta()
     _difference(src, before, _states(conn, src, ids), delta)
-    delta.apply(conn)
+    _apply_or_defer(session, delta)
     return frozen() if frozen is not None else result  # no rows: the caller keeps rowcount
 
 
 def install() -> None:
     """Register the listeners on the Session class (once): every session of every factory runs them."""
     for name, fn in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                     ("do_orm_execute", _on_execute)):
+                     ("do_orm_execute", _on_execute), ("before_commit", _before_commit),
+                     ("after_transaction_end", _after_transaction_end)):
         if not event.contains(Session, name, fn):
             event.listen(Session, name, fn)
 

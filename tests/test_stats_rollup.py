@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from data.models import AppStatus, Certificate, CertificateApplication, Declaration
 from data.rollup import (
+    CERTIFICATES,
     TABLES,
     TURNAROUND_EDGES,
     RollupError,
@@ -72,6 +73,10 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", ["dest_country", "entry_method"]).id == 9
     assert choose_grouping("received", ["entry_method"]).id == 7
     assert choose_grouping("received", ["cert_type_code"]).id == 9
+
+
+class Undone(Exception):
+    """Rolls a savepoint back."""
 
 
 class Story:
@@ -194,6 +199,21 @@ class Story:
                 self.s.execute(delete(Certificate).where(Certificate.id == self.rng.choice(loose).id))
 
     def step(self):
+        """One operation; now and then inside a savepoint that is released or rolled back."""
+        if self.rng.random() < 0.1:
+            keep = self.rng.random() < 0.5
+            try:
+                with self.s.begin_nested():
+                    self.operation()
+                    self.s.flush()
+                    if not keep:
+                        raise Undone()
+            except Undone:
+                pass
+        else:
+            self.operation()
+
+    def operation(self):
         ops = [(self.new_application, 3), (self.workflow_step, 10), (self.jump, 4), (self.issue, 6),
                (self.replace, 1), (self.withdraw, 1), (self.print_once, 2), (self.change_signing, 1),
                (self.remove, 1)]
@@ -234,3 +254,43 @@ def test_a_bulk_insert_without_ids_is_refused_rather_than_miscounted(app, users)
                 district_code="0901", cert_type_code="14", entry_method="blank", issue_place="大连",
                 issue_date=date(2026, 2, 1), issued_at=START, signing_method="cloud", verify_token="x"))
         s.rollback()
+
+
+def test_rollup_rows_are_written_at_commit_and_follow_savepoints(app, users):
+    sessions = app.server.extensions["certdash"].sessions
+    with sessions() as s, sessions() as reader:
+        app_row = s.get(CertificateApplication, users.application_ids["A-0901"])
+
+        def certificate(n: int) -> Certificate:
+            return Certificate(certificate_no=f"W{n}", application_id=app_row.id, enterprise_id=app_row.enterprise_id,
+                               district_code="0901", cert_type_code="14", entry_method="blank", issue_place="大连",
+                               issue_date=date(2026, 5, 4), issued_at=START, signing_method="cloud",
+                               verify_token=f"w{n}")
+
+        def may_day() -> int:  # as another transaction sees it
+            reader.rollback()
+            return reader.scalar(select(func.coalesce(func.sum(CERTIFICATES.table.c.certificates), 0)).where(
+                CERTIFICATES.table.c.grouping == 1, CERTIFICATES.table.c.period == date(2026, 5, 4)))
+
+        s.add(certificate(1))
+        s.flush()
+        assert may_day() == 0 and snapshot(s.connection()) == snapshot(reader.connection())  # nothing locked yet
+        with s.begin_nested():
+            s.add(certificate(2))
+        try:
+            with s.begin_nested():
+                s.add(certificate(3))
+                s.flush()
+                raise Undone()
+        except Undone:
+            pass
+        s.commit()
+        assert may_day() == 2
+        assert_rollup_exact(s)
+        s.add(certificate(4))
+        s.flush()
+        s.rollback()  # the deferred difference goes with the transaction
+        s.add(certificate(5))
+        s.commit()
+        assert may_day() == 3
+        assert_rollup_exact(s)
