@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -61,7 +61,7 @@ from data.models import (
 )
 from data.paging import Window, clamp_paging
 from data.prepared import Statements, one_of, parameter_names
-from data.scope import AccessDenied, Actor, district_subtree
+from data.scope import AccessDenied, Actor
 
 PERMISSION = "stats.view"
 MAX_PAGE_SIZE = 100
@@ -69,6 +69,8 @@ MAX_ROWS = 10_000  # the deepest row reachable by paging; the count is capped th
 COUNT_CAP = MAX_ROWS
 MAX_RUNS = 128  # ordered index runs merged for one page; beyond, one scan of the filtered rows is sorted
 MAX_REVIEWERS = 50  # officers a reviewer text may name
+FEW_DISTRICTS = 16  # up to this many districts in scope, each gets its run without asking whether it has rows
+SELECTIVE_PREFIX = 10  # an inspection or certificate no. this long finds few rows: they are sorted, not run
 CHINA = ZoneInfo("Asia/Shanghai")  # declaration and review days are China Standard Time days
 
 ISSUED, DRAFT = AppStatus.ISSUED.value, AppStatus.DRAFT.value
@@ -375,6 +377,7 @@ class Shape:
     certificate_runs: int  # ordered index runs for the certificates (0: one sorted scan)
     pending_runs: int  # districts with one run per pending status (0: one sorted scan)
     limit: int
+    part: str = "values"  # the rows with the sorted column's value, or those without ("empty")
 
 
 @dataclass(frozen=True)
@@ -396,11 +399,40 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
     plan = _plan(s, actor, q, sort, bool(descending), page_size)
     if plan is None:
         return Window([], page, page_size, False)
-    values = {**plan.values, "offset": page * page_size, "window": (page + 1) * page_size + 1}
     _without_jit(s)
-    rows = _PAGES.rows(s, (plan.shape,), values)
+    shape, limit, offset = plan.shape, page_size + 1, page * page_size
+    with_value, without = _parts(shape)
+    rows: list = []
+    if with_value:  # the rows that have the sorted column's value come first, in both directions
+        rows = _PAGES.rows(s, (replace(shape, part="values"),),
+                           {**plan.values, "offset": offset, "window": offset + limit})
+    if len(rows) < limit and without:  # the page reaches the rows without it: read those only now
+        before = 0 if rows or not offset or not with_value else _count_values(s, shape, plan.values, offset)
+        start = offset - before if not rows else 0
+        rows += _PAGES.rows(s, (replace(shape, part="empty"),),
+                            {**plan.values, "offset": start, "window": start + limit})[:limit - len(rows)]
     has_more = len(rows) > page_size and (page + 1) * page_size < MAX_ROWS
     return Window([QueryRow(*r) for r in rows[:page_size]], page, page_size, has_more)
+
+
+def _parts(shape: Shape) -> tuple[bool, bool]:
+    """Whether some rows can have the sorted column's value, and whether some can be without it."""
+    key = SORTS[shape.sort]
+    with_value = shape.certificates or (shape.pending > 0 and key.application is not None)
+    without = ((shape.certificates and _nullable(key.certificate))
+               or (shape.pending > 0 and (key.application is None or _nullable(key.application))))
+    return with_value, without
+
+
+def _count_values(s: Session, shape: Shape, values: dict, cap: int) -> int:
+    """How many rows have the sorted column's value, counted up to `cap` (where a page starts)."""
+    key = SORTS[shape.sort]
+    branches = [b for b in (_certificate_rows(shape, counting=True, column=key.certificate),
+                            _pending_rows(shape, counting=True, column=key.application)) if b is not None]
+    if not branches:
+        return 0
+    rows = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery()
+    return s.execute(select(func.count()).select_from(select(rows.c.one).limit(cap).subquery()), values).scalar_one()
 
 
 def count_rows(s: Session, actor: Actor, q: CertificateQuery, cap: int | None = COUNT_CAP) -> Count:
@@ -410,7 +442,7 @@ def count_rows(s: Session, actor: Actor, q: CertificateQuery, cap: int | None = 
     if plan is None:
         return Count(0, True)
     branches = [b for b in (_certificate_rows(plan.shape, counting=True), _pending_rows(plan.shape, counting=True))
-                if b is not None]
+                if b is not None]  # every row: with the sorted column's value or without
     rows = union_all(*branches) if len(branches) > 1 else branches[0]
     _without_jit(s)
     if cap is not None:
@@ -443,11 +475,16 @@ def _plan(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: 
     if scope is not None:
         values.update(zip(parameter_names("scope", len(scope)), scope))
 
+    tree = _district_tree(s) if q.district or q.declared_district else {}
+
     def within(code: str) -> list[str] | None:
         """The district's subtree inside the scope (None: no such filter)."""
         if not code:
             return None
-        codes = district_subtree(s, code)
+        codes, todo = set(), [code] if code in tree else []
+        while todo:
+            codes.add(todo[-1])
+            todo += [c for c in tree.get(todo.pop(), ()) if c not in codes]
         return sorted(codes if scope is None else codes & set(scope))
 
     issuing, declared = within(q.district), within(q.declared_district)
@@ -490,6 +527,8 @@ def _plan(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: 
     # the ordered index runs: one per district (and status) when that many runs stay cheap to merge
     key = SORTS[sort]
     certificate_runs = pending_runs = 0
+    if len(q.inspection_no) >= SELECTIVE_PREFIX or len(q.certificate_no) >= SELECTIVE_PREFIX:
+        key = replace(key, certificate_lead="", application_lead=False)  # few rows: sorting them beats runs
     if certificates and key.certificate_lead:
         lead_table = C if key.certificate_lead == "issuing" else A
         leads = _with_rows(s, lead_table, (issuing if key.certificate_lead == "issuing" else declared) or scope)
@@ -521,18 +560,37 @@ def _escape_like(text: str) -> str:
 
 
 def _with_rows(s: Session, table, districts: list[str] | None) -> list[str]:
-    """The districts (of those given; None: all) that have rows in `table`: the runs worth reading.
+    """The districts (of those given; None: all) worth a run: for a few, all of them; for many, those
+    that have rows in `table` (an administrator's fifty districts, most of them without certificates)."""
+    if districts is not None and len(districts) <= FEW_DISTRICTS:
+        return districts
+    found = [r[0] for r in _PRESENT.rows(s, (table.__tablename__,), {}) if r[0] is not None]
+    return found if districts is None else sorted(set(found) & set(districts))
 
-    A loose scan of the table's district index, one probe per district that has rows (a recursive
-    query: neither SQLite nor PostgreSQL skips through an index for DISTINCT by itself).
-    """
-    column = table.district_code
+
+def _present_statement(table_name: str):
+    """A loose scan of a table's district index, one probe per district that has rows (a recursive
+    query: neither SQLite nor PostgreSQL skips through an index for DISTINCT by itself)."""
+    column = {C.__tablename__: C, A.__tablename__: A}[table_name].district_code
     first = select(func.min(column).label("code")).cte("present", recursive=True)
     following = select(select(func.min(column)).where(column > first.c.code).scalar_subquery()) \
         .where(first.c.code.isnot(None))
     present = first.union_all(following)
-    found = [c for c in s.scalars(select(present.c.code)) if c is not None]
-    return found if districts is None else sorted(set(found) & set(districts))
+    return select(present.c.code)
+
+
+_PRESENT = Statements(_present_statement)
+_DISTRICTS = Statements(lambda: select(CustomsDistrict.code, CustomsDistrict.parent_code))
+
+
+def _district_tree(s: Session) -> dict[str, list[str]]:
+    """Every district with the districts directly under it (a code without children maps to [])."""
+    tree: dict[str, list[str]] = {}
+    for code, parent in _DISTRICTS.rows(s, (), {}):
+        tree.setdefault(code, [])
+        if parent:
+            tree.setdefault(parent, []).append(code)
+    return tree
 
 
 def _reviewer_ids(s: Session, text: str) -> list[int]:
@@ -599,13 +657,17 @@ def _in(column, prefix: str, count: int):
     return one_of(column, prefix, count)
 
 
-def _application_side(shape: Shape, loose: bool) -> list:
-    """Conditions on the application (and its declaration) that both kinds of rows share."""
+def _application_side(shape: Shape, loose: bool, led: bool = False) -> list:
+    """Conditions on the application (and its declaration) that both kinds of rows share.
+
+    `led`: the run reads one declared district already chosen inside scope and filter; PostgreSQL
+    would no longer read the index in order if the district lists were repeated (`= ANY(...)`).
+    """
     out = []
     district = _Unindexed(A.district_code) if loose else A.district_code
-    if shape.scoped:
+    if shape.scoped and not led:
         out.append(_in(district, "scope", shape.scoped))
-    if shape.declared:
+    if shape.declared and not led:
         out.append(_in(district, "declared", shape.declared))
     if shape.inspection_no:  # a range, not LIKE: the unique index serves it
         out += [D.inspection_no >= _value("inspection_lo", D.inspection_no),
@@ -636,12 +698,13 @@ def _copied(shape: Shape, table) -> list:
     return out
 
 
-def _certificate_side(shape: Shape, loose: bool) -> list:
+def _certificate_side(shape: Shape, loose: bool, led: bool = False) -> list:
+    """Conditions on the certificate; `led`: as for `_application_side`, the issuing district's run."""
     out = _copied(shape, C)
     district = _Unindexed(C.district_code) if loose else C.district_code
-    if shape.scoped:
+    if shape.scoped and not led:
         out.append(_in(district, "scope", shape.scoped))
-    if shape.issuing:
+    if shape.issuing and not led:
         out.append(_in(district, "issuing", shape.issuing))
     if shape.signing_method:
         out.append(C.signing_method == _value("signing_method", C.signing_method))
@@ -658,7 +721,7 @@ def _needs_declaration(shape: Shape) -> bool:
     return shape.inspection_no or shape.sort == "inspection_no"
 
 
-def _certificate_rows(shape: Shape, counting: bool = False):
+def _certificate_rows(shape: Shape, counting: bool = False, column=None):
     """The certificate rows: selects of (application id, certificate id, sort value, empty flag).
 
     Sorted by a certificate column, the rows are read from the certificate alone (its index in order)
@@ -670,19 +733,24 @@ def _certificate_rows(shape: Shape, counting: bool = False):
     key = SORTS[shape.sort]
     loose = key.own_index
     issued = (_Unindexed(A.status) if loose else A.status) == literal_column(f"'{ISSUED}'")
-    on_application = [issued, *_application_side(shape, loose)]
-    if key.drive == "certificate":
+    by_issuing = key.certificate_lead == "issuing"
+
+    def conditions_of(led: bool) -> list:
+        on_application = [issued, *_application_side(shape, loose, led and not by_issuing)]
+        on_certificate = _certificate_side(shape, loose, led and by_issuing)
+        if key.drive != "certificate":
+            return [*on_application, *on_certificate]
         application = select(literal_column("1")).select_from(A)
         if _needs_declaration(shape):
             application = application.join(D, D.id == A.declaration_id)
-        conditions = [*_certificate_side(shape, loose),
-                      application.where(A.id == C.application_id, *on_application).exists()]
+        return [*on_certificate, application.where(A.id == C.application_id, *on_application).exists()]
 
+    conditions = conditions_of(False)
+    if key.drive == "certificate":
         def base(*columns):
             return select(*columns).select_from(C)
         app_id = C.application_id
     else:
-        conditions = [*on_application, *_certificate_side(shape, loose)]
 
         def base(*columns):
             stmt = select(*columns)
@@ -694,14 +762,16 @@ def _certificate_rows(shape: Shape, counting: bool = False):
                 stmt = stmt.join(D, D.id == A.declaration_id)
             return stmt.join(C, C.application_id == A.id)
         app_id = A.id
-    if counting:
-        return base(literal_column("1").label("one")).where(*conditions)
-    lead = C.district_code if key.certificate_lead == "issuing" else A.district_code
-    leads = [[lead == _value(n, CustomsDistrict.code)] for n in parameter_names("crun", shape.certificate_runs)]
+    if counting:  # `column`: only the rows that have its value
+        having = [column.isnot(None)] if column is not None and _nullable(column) else []
+        return base(literal_column("1").label("one")).where(*conditions, *having)
+    lead = C.district_code if by_issuing else A.district_code
+    led = conditions_of(True)
+    leads = [[*led, lead == _value(n, CustomsDistrict.code)] for n in parameter_names("crun", shape.certificate_runs)]
     return _runs(shape, base, conditions, key.certificate, leads, app_id, C.id)
 
 
-def _pending_rows(shape: Shape, counting: bool = False):
+def _pending_rows(shape: Shape, counting: bool = False, column=False):
     """The rows of applications not issued: selects of (application id, 0, sort value, empty flag)."""
     if not shape.pending:
         return None
@@ -709,6 +779,7 @@ def _pending_rows(shape: Shape, counting: bool = False):
     loose = key.own_index or key.application is None  # the latter read in the order of application ids
     conditions = [_in(_Unindexed(A.status) if loose else A.status, "pending", shape.pending),
                   *_application_side(shape, loose), *_copied(shape, A)]
+    led = [*_application_side(shape, loose, led=True), *_copied(shape, A)]  # district and status: the lead's
 
     def base(*columns):
         if key.drive == "declaration":
@@ -716,17 +787,21 @@ def _pending_rows(shape: Shape, counting: bool = False):
         stmt = select(*columns).select_from(A)
         return stmt.join(D, D.id == A.declaration_id) if _needs_declaration(shape) else stmt
 
-    if counting:
-        return base(literal_column("1").label("one")).where(*conditions)
-    leads = [[A.district_code == _value(district, A.district_code), A.status == _value(status, A.status)]
+    if counting:  # `column`: only the rows that have its value (None: no row has it)
+        if column is None:
+            return None
+        having = [column.isnot(None)] if column is not False and _nullable(column) else []
+        return base(literal_column("1").label("one")).where(*conditions, *having)
+    leads = [[*led, A.district_code == _value(district, A.district_code), A.status == _value(status, A.status)]
              for district in parameter_names("prun", shape.pending_runs)
              for status in parameter_names("pending", shape.pending)]
     return _runs(shape, base, conditions, key.application, leads, A.id, None)
 
 
 def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_id, certificate_id) -> list:
-    """Ordered runs of one kind of rows, each cut at the page's depth: rows with a value (one run per
-    lead, or one run), then one run of the rows without (they sort after the others in both directions).
+    """Ordered runs of one kind of rows, each cut at the page's depth: the rows with a value (one run per
+    lead, each lead its whole condition, or one run), or, for the "empty" part, one run of the rows
+    without (they sort after the others in both directions).
 
     `column` None: the column is empty for this kind of row.
     """
@@ -747,19 +822,19 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
                  .where(*where).order_by(*order).limit(bindparam("window", type_=A.id.type)).subquery())
         return select(inner.c.app_id, inner.c.cert_id, inner.c.v, inner.c.empty)
 
+    if shape.part == "empty":
+        if column is None:
+            return [run(conditions, empty_value, 1)]
+        return [run([*conditions, column.is_(None)], empty_value, 1, rare=True)] if _nullable(column) else []
     if column is None:
-        return [run(conditions, empty_value, 1)]
-    nullable = _nullable(column)
-    with_value = [*conditions, column.isnot(None)] if nullable else conditions
-    out = [run([*with_value, *lead], column, 0) for lead in leads] or [run(with_value, column, 0)]
-    if nullable:
-        out.append(run([*conditions, column.is_(None)], empty_value, 1, rare=True))
-    return out
+        return []
+    having = [column.isnot(None)] if _nullable(column) else []
+    return [run([*lead, *having], column, 0) for lead in leads] or [run([*conditions, *having], column, 0)]
 
 
 def _page_statement(shape: Shape):
     """The page: the merged runs cut to one page, then the shown columns of those rows."""
-    runs = [*(_certificate_rows(shape) or []), *(_pending_rows(shape) or [])]
+    runs = [*(_certificate_rows(shape) or []), *(_pending_rows(shape) or [])]  # `_parts` says there are some
     rows = union_all(*runs).subquery("candidates") if len(runs) > 1 else runs[0].subquery("candidates")
     ties = ("cert_id", "app_id") if SORTS[shape.sort].certificate_first else ("app_id", "cert_id")
 
