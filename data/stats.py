@@ -214,7 +214,7 @@ def _plan(q: _Query) -> tuple[Grouping, tuple[date | None, date | None] | None, 
     the equality filters and the signing method left to the measures (None: filtered as a dimension)."""
     equal = dict(q.equal)
     signing = q.signing
-    if signing is not None and q.measures != ("certificates",):
+    if signing is not None and (q.measures != ("certificates",) or signing not in SIGNING_METHODS):
         equal["signing_method"], signing = signing, None  # printed/copies by signing method: a dimension
     dims = set(equal) | {d for d in q.group if d in DIMENSIONS} | ({q.within[0]} if q.within else set())
     has_issue, has_received = any(x is not None for x in q.issue), any(x is not None for x in q.received)
@@ -229,10 +229,11 @@ def _plan(q: _Query) -> tuple[Grouping, tuple[date | None, date | None] | None, 
 
 
 def _measure(r, name: str, signing: str | None) -> ColumnElement:
+    """A sum of the rollup; certificates of one signing method from the cloud-signed count beside them."""
     if name == "certificates" and signing == "cloud":
         return func.sum(r.cloud)
-    if name == "certificates" and signing is not None:  # paper, or an unknown method (nothing)
-        return func.sum(r.certificates - r.cloud) if signing == "paper" else func.sum(r.cloud) * 0
+    if name == "certificates" and signing == "paper":
+        return func.sum(r.certificates - r.cloud)
     return func.sum(r[name])
 
 

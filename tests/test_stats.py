@@ -135,6 +135,12 @@ def test_a_forged_district_gives_an_empty_report_never_other_figures(s, forged):
     assert backlog(s, manager, TrendFilter(district=forged), TODAY).total.total == 0
 
 
+@pytest.mark.parametrize("forged", [{"signing_method": "quill"}, {"cert_type": "14' OR '1'='1"}, {"status": "*"},
+                                    {"dest_country": "*"}, {"entry_method": "*"}])
+def test_unknown_filter_values_match_nothing(s, forged):
+    assert issuance_by_district(s, actor(s, "sysadmin"), IssuanceFilter(**forged)).total == 0
+
+
 def test_an_administrator_sees_every_district_and_the_whole_adds_up(s):
     admin = actor(s, "sysadmin")
     report = issuance_by_district(s, admin, IssuanceFilter())
