@@ -27,7 +27,14 @@ issue date are one ordered run of the index (district, issue date) per district 
 declaration time one run of the index (district, status, submitted) per district (and status, for
 the applications); the runs, each cut at the page's depth, are merged. Sorting by inspection no.,
 certificate no. or review time reads the unique/plain index of that column. Other sorts sort the
-filtered rows. Statements are compiled once per shape of the query (data/prepared.py).
+filtered rows. Rows without the sorted column's value (an application has no issue date, one not yet
+reviewed no review time) come after the others in both directions and are read only once a page
+reaches them. Ties are broken by the row's ids, in the order the index holds them where it can.
+Statements are compiled once per shape of the query (data/prepared.py).
+
+PostgreSQL keeps equal keys of an index in no particular order, so a run by issue date reads its
+district's whole last day to break ties by id; the index certificate (district_code, issue_date, id)
+(a superset of ix_cert_district_issue) lets it stop after the page (SQLite's indexes end in the rowid).
 """
 from __future__ import annotations
 
