@@ -42,7 +42,7 @@ from data.ledger import (
     update_template,
 )
 from data.scope import Actor, NotFound
-from exports.ledger import PDF_MAX_ROWS, TooManyRows, write_ledger
+from exports.ledger import PDF_MAX_ROWS, PROGRESS_EVERY, TooManyRows, write_ledger
 from layouts.ledger import (
     DIRECTION_LABELS,
     EXPORT_MESSAGES,
@@ -142,15 +142,20 @@ def _columns(s: Session, actor: Actor, t: Translator, query: LedgerQuery, keys):
     Input({"type": ids.LEDGER_COLUMN_MOVE, "key": ALL, "move": ALL}, "n_clicks"),
     Input(ids.LEDGER_COLUMN_ADD, "value"),
     Input(ids.LEDGER_COLUMN_RESET, "n_clicks"),
+    Input(ids.LEDGER_DIRECTION, "value"),
     State(ids.LEDGER_COLUMNS, "data"),
-    State(ids.LEDGER_DIRECTION, "value"),
     prevent_initial_call=True,
 )
-def edit_columns(_moves, added, _reset, chosen, direction):
+def edit_columns(_moves, added, _reset, direction, chosen):
     chosen = [k for k in (chosen if isinstance(chosen, list) else []) if k in ALL_KEYS]
+    direction = "exit" if direction == "exit" else "entry"
     trigger = ctx.triggered_id
     if trigger == ids.LEDGER_COLUMN_RESET:
-        return list(DEFAULT_COLUMNS["exit" if direction == "exit" else "entry"]), None
+        return list(DEFAULT_COLUMNS[direction]), None
+    if trigger == ids.LEDGER_DIRECTION:  # the other direction's own party column, unless the user chose others
+        other = "entry" if direction == "exit" else "exit"
+        return (list(DEFAULT_COLUMNS[direction]), no_update) if tuple(chosen) == DEFAULT_COLUMNS[other] \
+            else (no_update, no_update)
     if trigger == ids.LEDGER_COLUMN_ADD:
         if added in ALL_KEYS and added not in chosen:
             return chosen + [added], None
@@ -262,7 +267,7 @@ def use_template(template_id, enterprise):
 # --- exports --------------------------------------------------------------------------------------
 
 def write_export(s: Session, actor: Actor, request: ExportRequest, target, *, created: datetime,
-                 progress=None, max_rows: int | None = None) -> int:
+                 progress=None, progress_every: int = PROGRESS_EVERY, max_rows: int | None = None) -> int:
     """Write the requested ledger export to a path or binary file; return the number of rows.
 
     The one export path: the page's small exports, the background jobs and bench/ledger.py use it.
@@ -279,7 +284,7 @@ def write_export(s: Session, actor: Actor, request: ExportRequest, target, *, cr
         subtitle=t("{direction}; inspection dates: {dates}", direction=t(DIRECTION_LABELS[query.direction]),
                    dates=dates),
         sheet_name=t("Enterprise ledger"), page_label=t("Page {n}"), created=created, progress=progress,
-        max_rows=max_rows)
+        progress_every=progress_every, max_rows=max_rows)
 
 
 def download_name(t: Translator, request: ExportRequest) -> str:
@@ -338,6 +343,7 @@ def start_export(clicks, applied, columns, file_name, fmt):
              (Output(ids.LEDGER_CANCEL, "disabled"), False, True),
              (Output(ids.LEDGER_PROGRESS_BOX, "style"), {"display": "block"}, {"display": "none"})],
     cancel=[Input(ids.LEDGER_CANCEL, "n_clicks")],
+    interval=500,  # how often the page asks for the progress, in milliseconds
     prevent_initial_call=True,
 )
 def run_export_job(set_progress, job):
@@ -362,7 +368,8 @@ def export_job(job, set_progress) -> dict:
                 set_progress((min(n, total), total, f"{min(100, n * 100 // total)}%"))
 
             rows = write_export(s, actor, request, pending.partial, created=datetime.now(timezone.utc)
-                                .replace(tzinfo=None), progress=progress)
+                                .replace(tzinfo=None), progress=progress,
+                                progress_every=max(500, min(PROGRESS_EVERY, total // 100)))
             set_progress((total, total, "100%"))
             return {"token": pending.publish(rows), "filename": pending.filename, "rows": rows}
     except JobRefused:

@@ -100,7 +100,11 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     callback_map, callback_list = _callback_registrations()
     dash_callback_registry.GLOBAL_CALLBACK_MAP.clear()
-    dash_callback_registry.GLOBAL_CALLBACK_MAP.update(callback_map)
+    # each app its own copy of a background callback's spec: Dash takes its cancel inputs out of it
+    # when it sets the app up, and an app made later in the process would get no cancel callback
+    dash_callback_registry.GLOBAL_CALLBACK_MAP.update(
+        {key: {**spec, "background": dict(spec["background"])} if spec.get("background") else spec
+         for key, spec in callback_map.items()})
     dash_callback_registry.GLOBAL_CALLBACK_LIST[:] = callback_list
 
     app = Dash(

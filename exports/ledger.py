@@ -333,7 +333,7 @@ def write_pdf(out: BinaryIO, columns: Sequence[ExportColumn], rows: Iterable[Seq
 def write_ledger(fmt: str, target, columns: Sequence[ExportColumn], raw_rows: Iterable[Sequence], *,
                  total_label: str, title: str = "", subtitle: str = "", sheet_name: str = "Ledger",
                  page_label: str = "{n}", created: datetime | None = None, max_rows: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> int:
+                 progress: Callable[[int], None] | None = None, progress_every: int = PROGRESS_EVERY) -> int:
     """Convert raw ledger rows and write them in the format ('xlsx', 'csv', 'pdf'); return the row count.
 
     `target` is a path or a binary file for xlsx, a binary file for csv and pdf.
@@ -346,14 +346,14 @@ def write_ledger(fmt: str, target, columns: Sequence[ExportColumn], raw_rows: It
 
     if fmt == "xlsx":
         return write_xlsx(target, columns, rows, totals=totals, sheet_name=sheet_name, created=created, title=title,
-                          max_rows=max_rows or EXCEL_MAX_ROWS, progress=progress)
+                          max_rows=max_rows or EXCEL_MAX_ROWS, progress=progress, progress_every=progress_every)
     if fmt == "csv":
         with _binary(target) as out:
-            return write_csv(out, columns, rows, progress=progress)
+            return write_csv(out, columns, rows, progress=progress, progress_every=progress_every)
     if fmt == "pdf":
         with _binary(target) as out:
             return write_pdf(out, columns, rows, totals=totals, title=title, subtitle=subtitle, page_label=page_label,
-                             max_rows=max_rows or PDF_MAX_ROWS, progress=progress)
+                             max_rows=max_rows or PDF_MAX_ROWS, progress=progress, progress_every=progress_every)
     raise ValueError(f"unknown export format {fmt!r}")
 
 

@@ -18,8 +18,8 @@ from tests import browser
 from tests.conftest import TEST_PASSWORD
 from tests.test_ledger import add_ledger_records
 
-SEEDED_DECLARATIONS = 12_000  # 16,800 ledger rows, a third of them declared by 王静: well past the inline limit
-ROWS = 5_603  # 王静's: 5,600 seeded and the three certificates of a hand-made declaration
+SEEDED_DECLARATIONS = 30_000  # 42,000 ledger rows, a third of them declared by 王静: a job of a few seconds
+ROWS = 14_003  # 王静's: 14,000 seeded and the three certificates of a hand-made declaration
 
 
 class World:
@@ -67,9 +67,10 @@ def test_filter_choose_columns_save_a_template_and_export_a_large_ledger(dash_du
 
     # exit declarations of one declarant (王静 declared a third of them)
     browser.click(dash_duo, dash_duo.driver.find_element(By.CSS_SELECTOR, "#ledger-direction input[value='exit']"))
+    wait_until(dash_duo, lambda _d: "Consignor" in chosen_columns(dash_duo))  # the exit default's party
     browser.by_dict_id(dash_duo, name="declarant", type="ledger-filter").send_keys("王静")
     browser.click(dash_duo, dash_duo.find_element("#ledger-query"))
-    dash_duo.wait_for_contains_text("#ledger-total", "5,603 rows")
+    dash_duo.wait_for_contains_text("#ledger-total", "14,003 rows")
     assert "Inspection no." in dash_duo.find_element("#ledger-table").text
 
     # columns: without the registration no., the certificate no. moved up, the total value added
@@ -104,14 +105,15 @@ def test_filter_choose_columns_save_a_template_and_export_a_large_ledger(dash_du
 
     # again, to the end; the page stays usable meanwhile
     browser.click(dash_duo, dash_duo.find_element("#ledger-export"))
-    dash_duo.wait_for_contains_text("#ledger-message", "Exporting 5,603 rows in the background")
+    dash_duo.wait_for_contains_text("#ledger-message", "Exporting 14,003 rows in the background")
     wait_until(dash_duo, lambda _d: dash_duo.find_element("#ledger-progress-box").is_displayed(), 20)
     assert dash_duo.find_element("#ledger-cancel").is_enabled()
-    assert dash_duo.find_element("#ledger-progress .progress-bar") is not None
+    wait_until(dash_duo, lambda _d: re.fullmatch(r"\d+%", dash_duo.driver.execute_script(
+        "return document.querySelector('#ledger-progress .progress-bar').textContent")), 60)  # as shown, or last shown
     move(dash_duo, "legal_inspection", "down")  # the page answers meanwhile
     wait_until(dash_duo, lambda _d: chosen_columns(dash_duo)[2] == "Legal inspection")
     link = wait_until(dash_duo, lambda _d: dash_duo.driver.find_elements(By.ID, "ledger-link"), 120)[0]
-    assert "Export finished: 5,603 rows." in dash_duo.find_element("#ledger-message").text
+    assert "Export finished: 14,003 rows." in dash_duo.find_element("#ledger-message").text
     assert link.text == "Download march.xlsx"
     assert not dash_duo.find_element("#ledger-progress-box").is_displayed()
 

@@ -82,7 +82,7 @@ def test_xlsx_cells_are_the_grids_values_as_real_excel_types(s):
     assert sheet.cell(2, by_key["legal_inspection"]).value == "Y"
     assert sheet.cell(2, by_key["cert_type"]).value == "兽医卫生证书"
     assert sheet.cell(3, by_key["cert_status"]).value == translator("zh")("Replaced")
-    assert sheet.cell(3, by_key["signing_method"]).value == "ECIQ print"  # the translation is pending
+    assert sheet.cell(3, by_key["signing_method"]).value == zh("ECIQ print")
     assert sheet.cell(2, by_key["enterprise"]).value == "企业A"
     assert sheet.column_dimensions["A"].width > 0
 

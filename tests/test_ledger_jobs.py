@@ -8,7 +8,7 @@ import time
 import openpyxl
 import pytest
 
-from callbacks.ledger import JOB_PURPOSE, export_job
+from callbacks.ledger import JOB_PURPOSE, export_job, moved
 from dashboard.background import job_ticket
 from data.ledger import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
 from tests.test_ledger import add_ledger_records
@@ -94,6 +94,13 @@ def test_only_the_owner_downloads_the_file(app, ledger, client_as):
 
 
 # --- the callbacks, as the browser calls them -----------------------------------------------------
+
+def test_columns_move_up_and_down_and_out():
+    keys = ["a", "b", "c"]
+    assert moved(keys, "b", "up") == ["b", "a", "c"] and moved(keys, "b", "down") == ["a", "c", "b"]
+    assert moved(keys, "a", "up") == keys and moved(keys, "c", "down") == keys
+    assert moved(keys, "b", "remove") == ["a", "c"] and keys == ["a", "b", "c"]
+
 
 def show_ledger_payload(applied: dict, page: int = 2, trigger: str = "ledger-pager.active_page") -> dict:
     outputs = [{"id": "ledger-table", "property": "rowData"}, {"id": "ledger-pager", "property": "max_value"},
@@ -229,3 +236,17 @@ def test_a_background_export_runs_in_its_own_process_and_downloads(app, ledger, 
     sheet = openpyxl.load_workbook(io.BytesIO(download.data)).worksheets[0]
     assert sheet.max_row == 7
     assert client_as("ent_b_oper").get(f"/files/ledger/{result['token']}").status_code == 404
+
+
+def test_every_app_made_in_a_process_can_cancel_its_jobs(app, settings, tmp_path):
+    """Dash takes a background callback's cancel inputs out of its spec when it sets up an app."""
+    from dataclasses import replace
+
+    from dashboard.factory import create_app
+
+    app.server.test_client().get("/login")  # Dash finishes setting an app up on its first request
+    later = create_app(replace(settings, instance_path=tmp_path / "later"))
+    later.server.test_client().get("/login")
+    for each in (app, later):
+        assert any(key.startswith("ledger-cancel.id") for key in each.callback_map), each
+    later.server.extensions["certdash"].engine.dispose()
