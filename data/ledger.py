@@ -90,7 +90,7 @@ FIELDS: dict[str, LedgerField] = {f.key: f for f in (
     # the Jiucheng 3.8 list, in its order
     LedgerField("seq", "seq", "declaration", None),
     LedgerField("legal_inspection", "flag", "declaration", _D.legal_inspection),
-    LedgerField("enterprise", "code", "declaration", _D.enterprise_id, lookup="enterprise"),
+    LedgerField("enterprise", "code", "declaration", _D.enterprise_id, lookup="enterprise", user_text=True),
     LedgerField("registration_no", "code", "declaration", _D.enterprise_id, lookup="registration"),
     LedgerField("consignee", "text", "declaration", _name(_D.consignee_zh, _D.consignee_en), user_text=True),
     LedgerField("consignor", "text", "declaration", _name(_D.consignor_zh, _D.consignor_en), user_text=True),
@@ -121,7 +121,7 @@ FIELDS: dict[str, LedgerField] = {f.key: f for f in (
     LedgerField("cert_status", "code", "certificate", _C.status),
     LedgerField("issue_date", "date", "certificate", _C.issue_date),
     LedgerField("signing_method", "code", "certificate", _C.signing_method),
-    LedgerField("issue_place", "text", "certificate", _C.issue_place),
+    LedgerField("issue_place", "text", "certificate", _C.issue_place, user_text=True),
     LedgerField("print_count", "int", "certificate", _C.print_count, total="sum"),
 )}
 ALL_KEYS = tuple(FIELDS)
