@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from auth.login import current_actor
-from callbacks.inputs import as_date, as_text
+from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.background import JobRefused, job_scope, job_ticket
 from dashboard.i18n import Translator, translator
@@ -114,8 +114,7 @@ def show_ledger(_query, direction, enterprise, active_page, texts, legal, date_f
         query = LedgerQuery.from_json({
             "direction": direction, "enterprise_id": _enterprise(actor, enterprise), "party": named.get("party"),
             "declarant": named.get("declarant"), "legal_inspection": legal,
-            "date_from": as_date(date_from) and as_date(date_from).isoformat(),
-            "date_to": as_date(date_to) and as_date(date_to).isoformat(),
+            "date_from": date_from, "date_to": date_to,  # ISO dates from the picker, checked there
             "statuses": statuses, "cert_types": cert_types, "cert_statuses": cert_statuses})
         page_index = 0
     try:
