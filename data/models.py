@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -778,7 +779,27 @@ class StatsCertificate(Base):
     printed: Mapped[int] = mapped_column(Integer, default=0)  # of which printed on paper at least once
     copies: Mapped[int] = mapped_column(Integer, default=0)  # paper prints in all (sum of print_count)
 
-    __table_args__ = {"sqlite_with_rowid": False}  # SQLite: rows stored in key order, a range read is one scan
+    __table_args__ = (
+        # the destination filter reads one country's rows (grouping 4), not every country's of the period
+        Index("ix_stats_certificate_destination", "dest_country", "grain", "period", "district_code",
+              sqlite_where=text("grouping = 4"), postgresql_where=text("grouping = 4")),
+        {"sqlite_with_rowid": False},  # SQLite: rows stored in key order, a range read is one scan
+    )
+
+
+class StatsTrend(Base):
+    """Certificates per month of issue and certificate type or destination, summed over a whole district
+    subtree: one row set per district ("*": all districts), read by the trends page as it is."""
+
+    __tablename__ = "stats_trend"
+    root_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the district whose subtree is summed
+    dimension: Mapped[str] = mapped_column(String(1), primary_key=True)  # t(ype) | d(estination)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # m(onth)
+    value: Mapped[str] = mapped_column(String(4), primary_key=True)  # type code, country ("" for none)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 TURNAROUND_BUCKETS = 52  # data/rollup.py TURNAROUND_EDGES: 51 upper edges, the last bucket is open

@@ -294,3 +294,14 @@ def test_rollup_rows_are_written_at_commit_and_follow_savepoints(app, users):
         s.commit()
         assert may_day() == 3
         assert_rollup_exact(s)
+
+
+def test_moving_a_district_to_another_parent_moves_its_trend_rows(app, users):
+    from data.models import CustomsDistrict
+
+    with app.server.extensions["certdash"].sessions() as s:
+        s.get(CustomsDistrict, "0903").parent_code = "0200"
+        s.commit()
+        assert_rollup_exact(s)
+        fresh = snapshot(s.connection())["stats_trend"]
+        assert any(key[0] == "0200" and key[1] == "t" and values == (2,) for key, values in fresh.items())

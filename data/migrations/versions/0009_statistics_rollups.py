@@ -1,4 +1,4 @@
-"""statistics rollups: certificates by period and dimensions, review turnaround, backlog
+"""statistics rollups: certificates by period and dimensions, trends by subtree, review turnaround, backlog
 
 Revision ID: 0009
 Revises: 0008
@@ -40,6 +40,19 @@ def upgrade() -> None:
                             'signing_method', 'status', 'dest_country', 'received_date'),
     sqlite_with_rowid=False
     )
+    op.create_index('ix_stats_certificate_destination', 'stats_certificate',
+                    ['dest_country', 'grain', 'period', 'district_code'], unique=False,
+                    sqlite_where=sa.text('grouping = 4'), postgresql_where=sa.text('grouping = 4'))
+    op.create_table('stats_trend',
+    sa.Column('root_code', sa.String(length=4), nullable=False),
+    sa.Column('dimension', sa.String(length=1), nullable=False),
+    sa.Column('grain', sa.String(length=1), nullable=False),
+    sa.Column('value', sa.String(length=4), nullable=False),
+    sa.Column('period', sa.Date(), nullable=False),
+    sa.Column('certificates', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('root_code', 'dimension', 'grain', 'value', 'period'),
+    sqlite_with_rowid=False
+    )
     op.create_table('stats_turnaround',
     sa.Column('grain', sa.String(length=1), nullable=False),
     sa.Column('period', sa.Date(), nullable=False),
@@ -67,4 +80,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('stats_backlog')
     op.drop_table('stats_turnaround')
+    op.drop_table('stats_trend')
+    op.drop_index('ix_stats_certificate_destination', table_name='stats_certificate')
     op.drop_table('stats_certificate')
