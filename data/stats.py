@@ -19,7 +19,7 @@ same period, as in the manual's own table (0980: 2,540 cloud-signed, 3,283 appro
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, true

@@ -13,7 +13,7 @@ from dashboard.i18n import DISPLAY_ZONE, N_, Translator
 from data.certificate_content import Coded, Unit
 from data.certificate_names import certificate_type_name
 from data.files import MAX_UPLOAD_BYTES
-from data.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
+from data.verification import OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
 from exports.signature_check import SignatureReport
 from layouts.certificates import cert_status_badge
 from layouts.common import CERT_STATUS_LABELS, page_header
