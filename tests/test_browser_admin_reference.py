@@ -4,6 +4,7 @@ and edits a system parameter, whose history shows the change."""
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -70,8 +71,16 @@ def test_an_administrator_keeps_the_reference_data(dash_duo, sqlite_template, tm
     dash_duo.find_element("#adict-save").click()
     dash_duo.wait_for_contains_text("#adict-message", "9998 added")
     search = dash_duo.find_element("#adict-search")
-    search.send_keys("9998", Keys.ENTER)
-    dash_duo.wait_for_contains_text("#adict-table", "<b>测试贸易</b>")  # typed markup shown as text
+    # the save's own reload of the list may still be on its way: search again until the list has settled
+    for attempt in range(3):
+        type_into(search, "9998")
+        search.send_keys(Keys.ENTER)
+        try:
+            dash_duo.wait_for_contains_text("#adict-table", "<b>测试贸易</b>")  # typed markup shown as text
+            break
+        except TimeoutException:
+            if attempt == 2:
+                raise
     type_into(search, "0130")
     search.send_keys(Keys.ENTER)
     pick_row(dash_duo, "adict-table", "0130")

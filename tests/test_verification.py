@@ -232,7 +232,7 @@ def test_the_api_says_429_when_the_address_made_too_many_attempts(app, users, s,
         client.get(f"/api/v1/verify/{cert.certificate_no}?t=nope")
     refused = client.get(f"/api/v1/verify/{cert.certificate_no}?t={cert.verify_token}")
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
-    assert refused.get_json()["result"] == "rate_limited" and "wait" in refused.get_json()["message"]
+    assert refused.get_json()["result"] == "rate_limited" and "等待" in refused.get_json()["message"]
 
 
 def test_the_page_is_public_and_shows_the_status_in_the_visitors_language(app, users, s, issuer, client_as):
