@@ -5,7 +5,7 @@ import os
 import sys
 
 from dashboard.config import ConfigError
-from data.db import StoreError
+from data.core.db import StoreError
 
 
 def _build():

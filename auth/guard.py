@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, jsonify, redirect, request
 
-from data.scope import Actor
+from data.core.scope import Actor
 
 PUBLIC = "@public"  # anyone, signed in or not
 SIGNED_IN = "@signed_in"  # any signed-in user

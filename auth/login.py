@@ -12,10 +12,10 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from auth.permissions import role_permissions
 from dashboard.i18n import ALL_LANGUAGES
 from dashboard.store import session_scope
-from data.accounts import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
-from data.cards import CardLoginOutcome, card_sign_in, issue_challenge, purge_challenges
+from data.accounts.signin import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
+from data.accounts.cards import CardLoginOutcome, card_sign_in, issue_challenge, purge_challenges
 from data.models import User
-from data.scope import Actor, actor_for
+from data.core.scope import Actor, actor_for
 
 LOGIN_ERROR_KEY = "login_error"
 CSRF_KEY = "csrf"

@@ -67,7 +67,7 @@ DEFAULT_GRANTS: dict[str, frozenset[str]] = {
     Role.OFFICER.value: frozenset({"home.view", "reference.view", "application.review", "certificate.sign"}),
     Role.MANAGER.value: frozenset({"home.view", "reference.view", "stats.view"}),
     Role.ADMIN.value: frozenset(
-        {"home.view", "reference.view", "stats.view", "ledger.export"}  # any enterprise's ledger (data/ledger.py)
+        {"home.view", "reference.view", "stats.view", "ledger.export"}  # any enterprise's ledger (data/ledger/query.py)
         | {p for p in PERMISSION_CODES if p.startswith("admin.")}
     ),
     Role.OVERSEAS.value: frozenset({"overseas.portal"}),

@@ -43,10 +43,10 @@ from sqlalchemy.orm import Session
 
 from auth.passwords import hash_password
 from auth.permissions import role_permissions, seed_roles
-from data.application_form import ApplicationInput, new_application, save_application
-from data.applications import ApplicationFilter, list_applications
-from data.db import make_engine, make_session_factory, transaction, upgrade
-from data.declarations import DeclarationFilter, list_declarations
+from data.applications.form import ApplicationInput, new_application, save_application
+from data.applications.listing import ApplicationFilter, list_applications
+from data.core.db import make_engine, make_session_factory, transaction, upgrade
+from data.declarations.listing import DeclarationFilter, list_declarations
 from data.demo import generate
 from data.models import (
     AppStatus,
@@ -57,8 +57,8 @@ from data.models import (
     GoodsLine,
     User,
 )
-from data.reference import load_reference
-from data.scope import Actor, actor_for
+from data.reference.catalog import load_reference
+from data.core.scope import Actor, actor_for
 
 PAGE = 25
 GOODS = 50

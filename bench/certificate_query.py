@@ -30,10 +30,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-import data.certificate_query as cq
-from data.certificate_query import CertificateQuery, certificate_page
+import data.statistics.certificate_query as cq
+from data.statistics.certificate_query import CertificateQuery, certificate_page
 from data.models import Certificate, User
-from data.scope import Actor, district_subtree
+from data.core.scope import Actor, district_subtree
 
 PAGE = 25
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@
 The store is filled by the demo generator (a temporary SQLite file unless told otherwise; see
 bench/applications.py). `--count` approved applications are made from the demo's issued ones (same
 declaration, fields and goods, status approved, no number yet), and the officer of their district
-issues them one by one through the real path, `data.issuing.issue`, each in its own transaction
+issues them one by one through the real path, `data.certificates.issuing.issue`, each in its own transaction
 committed: the number, the Certificate row, the content, the PDF rendered by
 exports.certificate_pdf, the PAdES signature with the district's key (the demo CA, generated into a
 temporary instance folder), the blob, the receipts.
@@ -42,9 +42,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from bench.applications import prepare_store
-from data.certificate_content import content_for_application
-from data.db import make_session_factory
-from data.issuing import Issuer, issue, signing_district
+from data.certificates.content import content_for_application
+from data.core.db import make_session_factory
+from data.certificates.issuing import Issuer, issue, signing_district
 from data.models import (
     AppStatus,
     ApplicationGoods,
@@ -55,7 +55,7 @@ from data.models import (
     User,
 )
 from auth.permissions import role_permissions
-from data.scope import Actor, actor_for
+from data.core.scope import Actor, actor_for
 from exports.certificate_pdf import register_font
 from exports.signing import Keyring
 
@@ -254,7 +254,7 @@ class _Parts:
     def watching(self, issuer: Issuer):
         import contextlib
 
-        import data.issuing as issuing
+        import data.certificates.issuing as issuing
 
         @contextlib.contextmanager
         def wrapped():

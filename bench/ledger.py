@@ -45,12 +45,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from auth.permissions import role_permissions, seed_roles
-from data.db import make_engine, make_session_factory, transaction, upgrade
+from data.core.db import make_engine, make_session_factory, transaction, upgrade
 from data.demo import bound_batches
-from data.ledger import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, stream_ledger
+from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, stream_ledger
 from data.models import Certificate, CertificateApplication, CertificateFormat, Declaration, Enterprise, User
-from data.reference import load_reference
-from data.scope import actor_for
+from data.reference.catalog import load_reference
+from data.core.scope import actor_for
 
 ACCOUNT = "ledgerbench"
 ENTERPRISE_NAME = "大连台账测评食品有限公司"

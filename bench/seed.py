@@ -28,9 +28,9 @@ from sqlalchemy.engine import make_url
 
 from auth.passwords import hash_password
 from auth.permissions import seed_roles
-from data.db import make_engine, make_session_factory, upgrade
+from data.core.db import make_engine, make_session_factory, upgrade
 from data.demo import BATCH_SIZE, StartIds, bound_batches, generate, iter_batches, reference_snapshot
-from data.reference import load_reference
+from data.reference.catalog import load_reference
 
 
 @contextmanager

@@ -8,7 +8,7 @@ Two stores are filled by the demo generator (which also builds the statistics ro
 --store / --small-store FILE (kept, and used again as it is once filled), or an empty PostgreSQL
 database (--database-url / --small-database-url; likewise used again once filled).
 
-Each statistics callback is timed as the page runs it: a transaction opened, the same data/stats.py
+Each statistics callback is timed as the page runs it: a transaction opened, the same data/statistics/reports.py
 function called with the same arguments as the callback (manager0900, whose district holds nearly
 all the data, and the administrator), the transaction closed. Beside it, the same figures from a
 plain GROUP BY on the raw tables (certificate, certificate_application), as one would write it
@@ -33,11 +33,11 @@ from sqlalchemy.engine import Engine, make_url
 
 from bench.applications import actor_named, prepare_store
 from callbacks.stats import last_twelve_months, months_back
-from data.db import make_session_factory, transaction
+from data.core.db import make_session_factory, transaction
 from data.demo import DEFAULT_END
 from data.models import Certificate, StatsCertificate
-from data.rollup import WAITING, rebuild
-from data.stats import (
+from data.statistics.rollup import WAITING, rebuild
+from data.statistics.reports import (
     CloudFilter,
     IssuanceFilter,
     TrendFilter,

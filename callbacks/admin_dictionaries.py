@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_dictionaries import (
+from data.admin.dictionaries import (
     ADMIN_DICTIONARIES,
     STATUSES,
     create_entry,
@@ -21,7 +21,7 @@ from data.admin_dictionaries import (
     set_entry_active,
     update_entry,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.admin_common import alert
 from layouts.admin_dictionaries import PAGE_SIZE, dictionaries_page, entry_form, entry_rows, total_text
 

@@ -9,7 +9,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_districts import (
+from data.admin.districts import (
     DistrictForm,
     create_district,
     delete_district,
@@ -18,8 +18,8 @@ from data.admin_districts import (
     update_district,
 )
 from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
-from data.audit import object_history
-from data.scope import Actor, NotFound
+from data.core.audit import object_history
+from data.core.scope import Actor, NotFound
 from layouts.admin_districts import NOT_FOUND, action_done, district_panel, district_tree_list, districts_page
 from layouts.admin_texts import done
 

@@ -11,8 +11,8 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_common import AdminInvalid
-from data.admin_formats import (
+from data.admin.common import AdminInvalid
+from data.admin.formats import (
     LANGUAGES,
     certificate_type_choices,
     create_format,
@@ -23,7 +23,7 @@ from data.admin_formats import (
     stored_layout,
     update_format,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.admin_common import alert, reason
 from layouts.admin_formats import (
     PAGE_SIZE,

@@ -10,8 +10,8 @@ from auth.login import current_actor
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_rules import AdminInvalid, AdminRefused
-from data.scope import AccessDenied, NotFound
+from data.admin.rules import AdminInvalid, AdminRefused
+from data.core.scope import AccessDenied, NotFound
 from layouts.admin_texts import failed, field_reason, refusal
 
 ADMIN_ERRORS = (AdminInvalid, AdminRefused, NotFound, AccessDenied)

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from auth.login import current_actor
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_common import AdminInvalid, InUse
-from data.paging import Page
-from data.scope import Actor, NotFound
+from data.admin.common import AdminInvalid, InUse
+from data.core.paging import Page
+from data.core.scope import Actor, NotFound
 from layouts.admin_common import alert, in_use_text, reason
 
 Write = Callable[[Session, Actor], str]  # does the change, returns the translated message telling it is done

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_notifications import (
+from data.admin.notifications import (
     delete_notification,
     get_notification,
     list_notifications,
@@ -18,7 +18,7 @@ from data.admin_notifications import (
     set_published,
     target_choices,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.admin_common import alert
 from layouts.admin_notifications import PAGE_SIZE, form_values, notification_rows, notifications_page, total_text
 

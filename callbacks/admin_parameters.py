@@ -13,7 +13,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_parameters import (
+from data.admin.parameters import (
     KNOWN,
     all_parameters,
     create_parameter,
@@ -23,7 +23,7 @@ from data.admin_parameters import (
     parameter_history,
     update_parameter,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.admin_common import alert
 from layouts.admin_parameters import (
     PAGE_SIZE,

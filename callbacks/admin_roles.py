@@ -9,7 +9,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_roles import (
+from data.admin.roles import (
     RoleForm,
     assign_users,
     create_role,
@@ -22,9 +22,9 @@ from data.admin_roles import (
     update_role,
 )
 from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
-from data.admin_users import UserFilter, search_users
-from data.audit import object_history
-from data.scope import AccessDenied, Actor, NotFound
+from data.admin.users import UserFilter, search_users
+from data.core.audit import object_history
+from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.admin_roles import NOT_FOUND, action_done, role_panel, role_tree_list, roles_page, user_options
 from layouts.admin_texts import done
 

@@ -10,9 +10,9 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.admin_districts import district_tree
+from data.admin.districts import district_tree
 from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
-from data.admin_users import (
+from data.admin.users import (
     USER_STATUSES,
     UserFilter,
     UserForm,
@@ -29,7 +29,7 @@ from data.admin_users import (
     user_detail,
     user_timeline,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.admin_texts import done, failed
 from layouts.admin_users import (
     ANY,

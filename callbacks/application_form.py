@@ -9,7 +9,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.application_form import (
+from data.applications.form import (
     GOODS_COLUMNS,
     ApplicationInput,
     ApplicationInvalid,
@@ -27,8 +27,8 @@ from data.application_form import (
     save_as_template,
     template_form,
 )
-from data.scope import Actor, NotFound
-from data.workflow import WorkflowError
+from data.core.scope import Actor, NotFound
+from data.applications.workflow import WorkflowError
 from layouts.application_form import (
     NewChoice,
     copied_value_problems,

@@ -10,11 +10,11 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.applications import ApplicationFilter, application_detail, list_applications
-from data.scope import Actor, NotFound
-from data.issuing import IssueRefused, issue
-from data.scope import AccessDenied
-from data.workflow import WorkflowError, transition
+from data.applications.listing import ApplicationFilter, application_detail, list_applications
+from data.core.scope import Actor, NotFound
+from data.certificates.issuing import IssueRefused, issue
+from data.core.scope import AccessDenied
+from data.applications.workflow import WorkflowError, transition
 from layouts.applications import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
 from layouts.certificates import ISSUE_ERRORS, change_message
 from layouts.common import page_number
@@ -80,7 +80,7 @@ def take_step(clicks, state, reason):
     code = None
     try:
         with session_scope() as s:
-            if action in ("issue", "issue_paper"):  # render, sign and store: data/issuing.py
+            if action in ("issue", "issue_paper"):  # render, sign and store: data/certificates/issuing.py
                 issue(s, actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
             else:
                 transition(s, actor, app_id, action, version=version, reason=as_text(reason))

@@ -9,8 +9,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.audit import EVENT_GROUPS, EventFilter, search_events
-from data.scope import Actor
+from data.core.audit import EVENT_GROUPS, EventFilter, search_events
+from data.core.scope import Actor
 from layouts.audit import PAGE_SIZE, audit_page, audit_rows, audit_total, event_detail
 
 

@@ -10,8 +10,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.cards import CardAdminError, bind_card, block_card, list_cards, unbind_card, user_id_for_account
-from data.scope import Actor
+from data.accounts.cards import CardAdminError, bind_card, block_card, list_cards, unbind_card, user_id_for_account
+from data.core.scope import Actor
 from layouts.cards import card_message, cards_page, cards_table
 
 

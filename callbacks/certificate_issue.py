@@ -11,8 +11,8 @@ from dashboard.background import JobRefused, job_ticket, job_scope
 from dashboard.i18n import Translator, translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
-from data.scope import Actor
+from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
+from data.core.scope import Actor
 from layouts.certificate_issue import (
     PAGE_SIZE,
     batch_result,

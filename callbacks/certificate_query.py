@@ -8,7 +8,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.certificate_query import (
+from data.statistics.certificate_query import (
     DATE_RANGES,
     MAX_ROWS,
     CertificateQuery,
@@ -23,7 +23,7 @@ from data.certificate_query import (
     read_query,
     url_parameters,
 )
-from data.scope import Actor
+from data.core.scope import Actor
 from layouts.certificate_query import PAGE_SIZE, count_text, grid_rows, problems, query_page
 
 

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.application_form import (
+from data.applications.form import (
     ApplicationInvalid,
     delete_templates,
     form_choices,
@@ -18,7 +18,7 @@ from data.application_form import (
     template_rows,
     update_template,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.application_form import goods_error_list, goods_rows, reason
 from layouts.certificate_templates import (
     deleted_message,

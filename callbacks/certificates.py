@@ -10,9 +10,9 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.issuing import IssueRefused, Issuer, certificate_view, change_days, replace_certificate, \
+from data.certificates.issuing import IssueRefused, Issuer, certificate_view, change_days, replace_certificate, \
     withdraw_certificate
-from data.scope import AccessDenied, Actor, NotFound
+from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.certificates import change_message, view_body, view_page
 
 

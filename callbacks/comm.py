@@ -11,8 +11,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.comm import CommAccountError, bind_comm_account, comm_account, unbind_comm_account
-from data.scope import Actor
+from data.accounts.comm import CommAccountError, bind_comm_account, comm_account, unbind_comm_account
+from data.core.scope import Actor
 from layouts.comm import comm_message, comm_page, status_card
 
 

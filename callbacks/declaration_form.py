@@ -13,7 +13,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.declaration_form import (
+from data.declarations.form import (
     DeclarationInput,
     DeclarationInvalid,
     DeclarationRefused,
@@ -26,10 +26,10 @@ from data.declaration_form import (
     open_declaration,
     save_declaration,
 )
-from data.goods_rows import GOODS_COLUMNS, clean_goods_lines
-from data.lookup import search_dictionary
-from data.party_book import get_party, search_parties
-from data.scope import Actor, NotFound
+from data.declarations.goods import GOODS_COLUMNS, clean_goods_lines
+from data.reference.lookup import search_dictionary
+from data.declarations.party_book import get_party, search_parties
+from data.core.scope import Actor, NotFound
 from layouts.declaration_form import (
     container_row_data,
     declaration_form_page,

@@ -10,8 +10,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.files import UploadProblem, decode_data_url
-from data.imports import (
+from data.core.files import UploadProblem, decode_data_url
+from data.declarations.imports import (
     ImportProblem,
     ImportRefused,
     MappingInvalid,
@@ -21,7 +21,7 @@ from data.imports import (
     import_goods,
     save_goods_import_mapping,
 )
-from data.scope import AccessDenied, Actor, NotFound
+from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.declaration_imports import (
     declaration_imported,
     imported,

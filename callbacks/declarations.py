@@ -9,8 +9,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.declarations import DeclarationFilter, list_declarations
-from data.scope import Actor
+from data.declarations.listing import DeclarationFilter, list_declarations
+from data.core.scope import Actor
 from layouts.declarations import declaration_rows, declarations_page
 from layouts.common import page_number
 

@@ -9,7 +9,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.enterprise_settings import (
+from data.declarations.defaults import (
     SECTIONS,
     DefaultsInvalid,
     choices,
@@ -17,7 +17,7 @@ from data.enterprise_settings import (
     save_defaults,
     section_values,
 )
-from data.scope import Actor
+from data.core.scope import Actor
 from layouts.enterprise_settings import defaults_page, failed_message, reason, saved_message
 
 

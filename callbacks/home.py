@@ -4,7 +4,7 @@ from __future__ import annotations
 from dashboard.i18n import Translator
 from dashboard.store import session_scope
 from data.home import home_summary
-from data.scope import Actor
+from data.core.scope import Actor
 from layouts.home import home_page
 
 

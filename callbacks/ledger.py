@@ -18,7 +18,7 @@ from dashboard.background import JobRefused, job_scope, job_ticket
 from dashboard.i18n import Translator, translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.ledger import (
+from data.ledger.query import (
     ALL_KEYS,
     DEFAULT_COLUMNS,
     ExportRequest,
@@ -41,7 +41,7 @@ from data.ledger import (
     stream_ledger,
     update_template,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from exports.ledger import PDF_MAX_ROWS, PROGRESS_EVERY, TooManyRows, write_ledger
 from layouts.ledger import (
     DIRECTION_LABELS,

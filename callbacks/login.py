@@ -12,7 +12,7 @@ from flask import current_app
 from auth.login import csrf_token, pop_login_error, safe_next
 from dashboard import ids
 from dashboard.i18n import Translator
-from data.scope import Actor
+from data.core.scope import Actor
 from layouts.login import login_page
 
 

@@ -9,8 +9,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.overseas import shared_certificate, shared_certificates
-from data.scope import Actor, NotFound
+from data.accounts.overseas import shared_certificate, shared_certificates
+from data.core.scope import Actor, NotFound
 from layouts.overseas import certificate_detail, portal_page, results_table
 
 

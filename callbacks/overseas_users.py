@@ -9,7 +9,7 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.overseas import (
+from data.accounts.overseas import (
     OverseasUserForm,
     OverseasUserInvalid,
     country_options,
@@ -19,7 +19,7 @@ from data.overseas import (
     set_overseas_active,
     update_overseas_user,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.overseas_users import overseas_users_page, reason, saved_message, users_table
 
 FIELD = {"type": ids.OVU_FIELD, "name": ALL}

@@ -12,8 +12,8 @@ from dashboard.i18n import Translator
 from dashboard.mail import deliver_in_background
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.accounts import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
-from data.scope import Actor
+from data.accounts.signin import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
+from data.core.scope import Actor
 from layouts.common import ROLE_LABELS
 from layouts.password import account_page, changed, forgot_page, forgot_sent, refused, reset_done, reset_page
 

@@ -8,8 +8,8 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
-from data.scope import Actor
+from data.reference.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
+from data.core.scope import Actor
 from layouts.reference import PAGE_SIZE, reference_page, table_rows, total_text
 
 

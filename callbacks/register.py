@@ -10,9 +10,9 @@ from dashboard.i18n import Translator
 from dashboard.mail import deliver_in_background
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.files import Upload, UploadProblem, decode_data_url
-from data.registration import RegistrationInput, RegistrationInvalid, submit_registration, validate_registration
-from data.scope import Actor
+from data.core.files import Upload, UploadProblem, decode_data_url
+from data.accounts.registration import RegistrationInput, RegistrationInvalid, submit_registration, validate_registration
+from data.core.scope import Actor
 from layouts.register import reason_text, registration_page, submitted_panel, summary_alert
 
 HIDDEN = {"display": "none"}

@@ -10,7 +10,7 @@ from dashboard.i18n import Translator
 from dashboard.mail import deliver_in_background
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.registration import (
+from data.accounts.registration import (
     ReviewError,
     approve_registration,
     pending_registrations,
@@ -18,7 +18,7 @@ from data.registration import (
     reject_registration,
     review_districts,
 )
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 from layouts.registrations import decision_message, detail_panel, queue_table, review_page
 
 

@@ -1,4 +1,4 @@
-"""Scanned documents glue: the in-browser file check, then add / replace / delete through data/scans.py."""
+"""Scanned documents glue: the in-browser file check, then add / replace / delete through data/applications/scans.py."""
 from __future__ import annotations
 
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
@@ -7,9 +7,9 @@ from auth.login import current_actor
 from dashboard import ids
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.files import UploadProblem, decode_data_url
-from data.scans import SUPPLEMENT, ScanRefused, add_scan, delete_scan, list_scans, replace_scan
-from data.scope import AccessDenied, Actor, NotFound
+from data.core.files import UploadProblem, decode_data_url
+from data.applications.scans import SUPPLEMENT, ScanRefused, add_scan, delete_scan, list_scans, replace_scan
+from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.scans import NEW, scan_message, scans_panel
 
 # size and real type checked in the browser before anything is sent (dashboard/assets/certdash.js);

@@ -1,4 +1,4 @@
-"""Statistics glue: read the filters, one service call (data/stats.py), one layout call (layouts/stats.py)."""
+"""Statistics glue: read the filters, one service call (data/statistics/reports.py), one layout call (layouts/stats.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,9 +12,9 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.rollup import CHINA, month_of
-from data.scope import Actor
-from data.stats import (
+from data.statistics.rollup import CHINA, month_of
+from data.core.scope import Actor
+from data.statistics.reports import (
     CloudFilter,
     IssuanceFilter,
     TrendFilter,

@@ -8,9 +8,9 @@ from dashboard.certificate_routes import client_address, trust_roots, verify
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.files import UploadProblem, decode_data_url
-from data.scope import Actor
-from data.verification import OK, UploadOutcome, check_uploaded_pdf
+from data.core.files import UploadProblem, decode_data_url
+from data.core.scope import Actor
+from data.certificates.verification import OK, UploadOutcome, check_uploaded_pdf
 from layouts.verify import upload_view, verify_page
 
 

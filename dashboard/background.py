@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from dashboard.config import ConfigError, Settings
 from dashboard.store import EXTENSION, session_scope
 from data.models import User
-from data.scope import Actor
+from data.core.scope import Actor
 
 TICKET_SALT = "certdash-background-job"
 TICKET_MAX_AGE = 300  # seconds between the click and the job's start

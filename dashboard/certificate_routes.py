@@ -6,7 +6,7 @@
 - `GET /api/v1/verify/<number>?t=<token>`: the same answer as JSON; 404 for a wrong number or token
   (the same body either way), 429 when the address made too many attempts.
 - `GET /api/v1/certificates/<number>/sps.xml`: the UN/CEFACT SPS XML of a certificate the signed-in
-  user may see (data.issuing's scope: their enterprise or district, or shared with them).
+  user may see (data.certificates.issuing's scope: their enterprise or district, or shared with them).
 
 Each endpoint is listed in dashboard/pages.py ROUTE_PERMISSIONS.
 """
@@ -19,10 +19,10 @@ from flask import Flask, Response, abort, current_app, jsonify, request
 from auth.login import current_actor
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.certificate_exports import certificate_sps_xml
-from data.issuing import Issuer, stored_pdf
-from data.scope import AccessDenied, NotFound
-from data.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate, verify_certificate
+from data.certificates.sps import certificate_sps_xml
+from data.certificates.issuing import Issuer, stored_pdf
+from data.core.scope import AccessDenied, NotFound
+from data.certificates.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate, verify_certificate
 
 PAGE_SHELL_ENDPOINT = "/"  # Dash's index view (the same page shell as every Dash page)
 # the token is in the address: never sent to another site (this site gets it: the language switch returns here)

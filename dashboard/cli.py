@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from auth.passwords import hash_password
 from auth.permissions import seed_roles
 from dashboard.store import current_store
-from data.db import StoreError, check_store, describe_url, transaction, upgrade
+from data.core.db import StoreError, check_store, describe_url, transaction, upgrade
 from data.models import Certificate, CustomsDistrict, User
 
 DEMO_PASSWORD_FILE = "demo-password"
@@ -40,7 +40,7 @@ def _ready_store():
 
 def load_reference_data(store, overwrite: bool = False) -> dict[str, int]:
     """Load roles and every reference dictionary in one transaction."""
-    from data.reference import load_reference
+    from data.reference.catalog import load_reference
 
     with transaction(store.sessions) as s:
         counts = {"role": seed_roles(s)}
@@ -140,7 +140,7 @@ def register_cli(server: Flask) -> None:
     @stats_group.command("rebuild")
     def stats_rebuild():
         """Recompute the statistics rollups from the certificates and applications, in one transaction."""
-        from data.rollup import rebuild
+        from data.statistics.rollup import rebuild
 
         store = _ready_store()
         started = time.perf_counter()

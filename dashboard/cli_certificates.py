@@ -1,7 +1,7 @@
 """Flask commands for certificates: `certificates list` and `certificates export`.
 
 They act as the system actor below: an administrator-kind Actor holding only `stats.view`, which
-sees every certificate (data.scope.row_scope) and may read them, nothing more. It is never stored:
+sees every certificate (data.core.scope.row_scope) and may read them, nothing more. It is never stored:
 no user row stands behind it, so nothing it does may write its id (reading a demo certificate's
 PDF the first time renders, signs and stores it, which records no actor).
 """
@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from data.certificate_exports import certificate_files, certificate_numbers
-from data.db import transaction
-from data.files import safe_filename
-from data.issuing import Issuer
+from data.certificates.sps import certificate_files, certificate_numbers
+from data.core.db import transaction
+from data.core.files import safe_filename
+from data.certificates.issuing import Issuer
 from data.models import CertStatus, Role
-from data.scope import Actor, NotFound
+from data.core.scope import Actor, NotFound
 
 SYSTEM_ACTOR = Actor(user_id=0, account="system", real_name="command line", role=Role.ADMIN.value, language="en",
                      enterprise_id=None, district_code=None, district_codes=frozenset(),

@@ -20,7 +20,7 @@ from dashboard.certificate_routes import init_certificate_routes
 from dashboard.routes import init_routes
 from dashboard.shell import frame
 from dashboard.store import EXTENSION, Store
-from data.db import check_store, make_engine, make_session_factory
+from data.core.db import check_store, make_engine, make_session_factory
 
 
 BOOTSTRAP_CSS_PATH = "/vendor/bootstrap.min.css"

@@ -16,7 +16,7 @@ accesslog = "-"
 
 def on_starting(server):
     from dashboard.config import ConfigError, Settings
-    from data.db import StoreError, check_store, make_engine
+    from data.core.db import StoreError, check_store, make_engine
 
     try:
         settings = Settings.from_env()

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.config import Settings
 from dashboard.store import current_store
-from data.db import transaction
-from data.mail import pending_mail, record_delivery
+from data.core.db import transaction
+from data.core.mail import pending_mail, record_delivery
 from data.models import OutgoingMail
 
 

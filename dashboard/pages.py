@@ -26,7 +26,7 @@ from callbacks import certificate_query
 from callbacks import stats
 from dashboard.i18n import N_, Translator
 from dashboard.request import request_translator
-from data.scope import Actor
+from data.core.scope import Actor
 from layouts.errors import forbidden, not_found
 from layouts.shell import MenuItem
 
@@ -131,12 +131,12 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "registration_attachment": "admin.registrations",
     "import_template": "declaration.edit",
     "application_scan": ("application.edit", "application.review"),
-    "ledger_export": "ledger.export",  # a finished ledger export, for its owner only (data.ledger.export_file)
+    "ledger_export": "ledger.export",  # a finished ledger export, for its owner only (data.ledger.query.export_file)
     "verify_page": PUBLIC,  # /verify/<number>: the QR code's address (dashboard/certificate_routes.py)
     "verify_api": PUBLIC,
     "certificate_sps_xml": ("application.edit", "application.review", "certificate.sign", "stats.view",
-                            "overseas.portal"),  # data.issuing scopes the certificate
-    # certificate PDFs (data.issuing scopes them: enterprise own, customs their districts, overseas users shared)
+                            "overseas.portal"),  # data.certificates.issuing scopes the certificate
+    # certificate PDFs (data.certificates.issuing scopes them: enterprise own, customs their districts, overseas users shared)
     "certificate_pdf": ("application.edit", "application.review", "certificate.sign", "stats.view", "overseas.portal"),
     "certificate_print": "certificate.sign",  # a counted ECIQ print of a paper certificate
     "application_preview": ("application.edit", "application.review"),

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from auth.login import _check_csrf, current_actor
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.certificate_content import certificate_content
-from data.ledger import export_file
-from data.registration import StoredFile, registration_attachment
-from data.issuing import IssueRefused, Issuer, certificate_pdf, print_certificate
-from data.scans import scan_file
-from data.scope import AccessDenied, Actor, NotFound
+from data.certificates.content import certificate_content
+from data.ledger.query import export_file
+from data.accounts.registration import StoredFile, registration_attachment
+from data.certificates.issuing import IssueRefused, Issuer, certificate_pdf, print_certificate
+from data.applications.scans import scan_file
+from data.core.scope import AccessDenied, Actor, NotFound
 from exports.certificate_pdf import render_certificate
 from exports.import_templates import TEMPLATES, XLSX
 from layouts.certificates import issue_error

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.db import transaction
+from data.core.db import transaction
 
 EXTENSION = "certdash"
 

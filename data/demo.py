@@ -40,7 +40,7 @@ from typing import NamedTuple
 from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from data.codes import CREDIT_ALPHABET, credit_code_check, org_code_check
+from data.reference.codes import CREDIT_ALPHABET, credit_code_check, org_code_check
 from data.models import (
     AppStatus,
     ApplicationGoods,
@@ -66,10 +66,10 @@ from data.models import (
     SigningMethod,
     User,
 )
-from data.prepared import bind_columns
-from data.rollup import rebuild as rebuild_rollups
-from data.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
-from data.workflow import certificate_prefix
+from data.core.prepared import bind_columns
+from data.statistics.rollup import rebuild as rebuild_rollups
+from data.applications.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
+from data.applications.workflow import certificate_prefix
 
 DEFAULT_END = date(2026, 10, 31)
 DAYS = 730
@@ -558,7 +558,7 @@ def reference_snapshot(conn: Connection | Session) -> ReferenceSnapshot:
     missing += [f"dictionary {name!r}" for name in REQUIRED_DICTIONARIES if not dictionaries.get(name)]
     if missing:
         raise ValueError("reference data is not loaded (missing: " + ", ".join(missing)
-                         + "); run data.reference.load_reference first")
+                         + "); run data.reference.catalog.load_reference first")
     known = {d.code for d in districts}
     needed = sorted({a.district for a in DEMO_ACCOUNTS if a.district} | {p.district for p in ENTERPRISES})
     if absent := [c for c in needed if c not in known]:
@@ -1447,7 +1447,7 @@ class _Stream:
     def _number(self, dist: str, type_code: str, ts: int) -> str:
         """The next certificate number under its prefix: district, 2-digit year, type, 7-digit sequence.
 
-        The format of `data.workflow.next_certificate_no`; the last value per prefix is written to
+        The format of `data.applications.workflow.next_certificate_no`; the last value per prefix is written to
         `number_sequence` at the end, so that approvals after the demo continue from there.
         """
         prefix = certificate_prefix(dist, type_code, self._date(ts))

@@ -16,7 +16,7 @@ from data.models import (
     Enterprise,
     Notification,
 )
-from data.scope import Actor, row_scope
+from data.core.scope import Actor, row_scope
 
 # statuses that ask something of the actor, by role
 TASK_STATUSES: dict[str, tuple[str, ...]] = {

@@ -753,11 +753,11 @@ class LoginChallenge(Base):
     card_no: Mapped[str | None] = mapped_column(String(32))
 
 
-# --- statistics rollups: kept exact by data/rollup.py in the transaction of every change --------
+# --- statistics rollups: kept exact by data/statistics/rollup.py in the transaction of every change --------
 
 
 class StatsCertificate(Base):
-    """Certificates counted per day or month, district and one grouping of dimensions (data/rollup.py).
+    """Certificates counted per day or month, district and one grouping of dimensions (data/statistics/rollup.py).
 
     A dimension the grouping does not keep holds "*" (received_date: 0001-01-01); `period` is the
     issue date, or the received date for the groupings counted by received date.
@@ -802,12 +802,12 @@ class StatsTrend(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
 
-TURNAROUND_BUCKETS = 52  # data/rollup.py TURNAROUND_EDGES: 51 upper edges, the last bucket is open
+TURNAROUND_BUCKETS = 52  # data/statistics/rollup.py TURNAROUND_EDGES: 51 upper edges, the last bucket is open
 
 
 class StatsTurnaround(Base):
     """Approvals per approval day or month and district: count, seconds in all, and a histogram of
-    submission-to-approval times (column b00 .. b51 = bucket, edges in data/rollup.py)."""
+    submission-to-approval times (column b00 .. b51 = bucket, edges in data/statistics/rollup.py)."""
 
     __table__ = Table(
         "stats_turnaround", Base.metadata,

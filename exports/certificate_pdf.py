@@ -1,6 +1,6 @@
 """Certificate PDFs with reportlab: the printed form of every certificate format.
 
-`render_certificate(content, draft=...)` lays out a `data.certificate_content.CertificateContent`
+`render_certificate(content, draft=...)` lays out a `data.certificates.content.CertificateContent`
 as a real certificate (the veterinary certificate of the Liaoning manual 5.3.1 is the model): the
 issuing authority and the bilingual title, numbered boxes with the format's fields under Chinese and
 English captions, a goods table that repeats its header and flows onto further pages, the
@@ -50,7 +50,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from data.certificate_content import CertificateContent, Coded, FieldValue, GoodsItem, Unit
+from data.certificates.content import CertificateContent, Coded, FieldValue, GoodsItem, Unit
 
 # --- the font -----------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Ledger exports (企业台账导出): raw ledger rows in, an xlsx, csv or pdf file out.
 
 Pure functions: the same rows, columns and `created` moment give the same bytes. Rows arrive as
-`data/ledger.py` streams them (`[declaration id, currency, value, value, ...]`) and are written
+`data/ledger/query.py` streams them (`[declaration id, currency, value, value, ...]`) and are written
 as they come, so a million-row ledger never sits in memory:
 
 * xlsx: XlsxWriter in constant-memory mode, one `write_row` per row. Headers frozen, autofilter,
@@ -47,7 +47,7 @@ class ExportColumn:
     """One column of an export: its header and how its raw value becomes a cell.
 
     kind: seq (the row number) | text | date | number | int. `labels` turns a code into what is
-    shown (a status, a name); a code without a label is shown as it is. `total`: see data/ledger.py.
+    shown (a status, a name); a code without a label is shown as it is. `total`: see data/ledger/query.py.
     """
 
     key: str

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from data.certificate_content import (
+from data.certificates.content import (
     REPLACED,
     WITHDRAWN,
     CertificateContent,

@@ -6,8 +6,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.admin_dictionaries import ADMIN_DICTIONARIES, CERTIFICATE_TYPE, EXTRA_FIELDS, NAME_LIMITS, EntryRow
-from data.paging import Page
+from data.admin.dictionaries import ADMIN_DICTIONARIES, CERTIFICATE_TYPE, EXTRA_FIELDS, NAME_LIMITS, EntryRow
+from data.core.paging import Page
 from layouts.admin_common import picking_grid, toolbar
 from layouts.common import page_header
 from layouts.reference import DICTIONARY_LABELS

@@ -6,8 +6,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.admin_districts import DistrictNode
-from data.audit import EventRow
+from data.admin.districts import DistrictNode
+from data.core.audit import EventRow
 from layouts.audit import history_card
 from layouts.common import page_header
 

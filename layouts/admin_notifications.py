@@ -6,8 +6,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.admin_notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, TargetChoices, local_text
-from data.paging import Page
+from data.admin.notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, TargetChoices, local_text
+from data.core.paging import Page
 from layouts.admin_common import picking_grid, toolbar
 from layouts.common import page_header
 

@@ -9,10 +9,10 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import DISPLAY_ZONE, N_, Translator
-from data.admin_parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, KnownParameter, ParameterRow
-from data.audit import EventRow, changes_of
+from data.admin.parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, KnownParameter, ParameterRow
+from data.core.audit import EventRow, changes_of
 from data.models import as_utc
-from data.paging import Page
+from data.core.paging import Page
 from exports.list_export import PDF, XLSX, list_pdf, list_xlsx
 from layouts.admin_common import picking_grid, toolbar
 from layouts.common import page_header

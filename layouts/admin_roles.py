@@ -7,9 +7,9 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.admin_roles import RoleNode, RoleUser
-from data.admin_rules import KIND_FAMILY
-from data.audit import EventRow
+from data.admin.roles import RoleNode, RoleUser
+from data.admin.rules import KIND_FAMILY
+from data.core.audit import EventRow
 from layouts.audit import history_card
 from layouts.common import page_header
 

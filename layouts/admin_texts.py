@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import N_, Translator
-from data.admin_rules import AdminRefused
+from data.admin.rules import AdminRefused
 from layouts.overseas_users import OVERSEAS_REASONS
 from layouts.register import REASONS, UNKNOWN_REASON
 
@@ -65,7 +65,7 @@ REFUSALS = {
     "district_parent_retired": N_("Its direct customs house {parent} is retired: reactivate that one first."),
 }
 
-# what refers to a district, by table (data.admin_districts.district_references)
+# what refers to a district, by table (data.admin.districts.district_references)
 REFERRING_TABLES = {
     "sub_district": N_("Subordinate districts"),
     "app_user": N_("Users"),

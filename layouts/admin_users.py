@@ -6,11 +6,11 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.admin_districts import DistrictNode
-from data.admin_rules import KIND_FAMILY
-from data.admin_users import LOCK_HOURS, USER_STATUSES, TimelineEntry, UserDetail, UserForm, UserRow
-from data.overseas import OVERSEAS_LANGUAGES
-from data.paging import Page
+from data.admin.districts import DistrictNode
+from data.admin.rules import KIND_FAMILY
+from data.admin.users import LOCK_HOURS, USER_STATUSES, TimelineEntry, UserDetail, UserForm, UserRow
+from data.accounts.overseas import OVERSEAS_LANGUAGES
+from data.core.paging import Page
 from layouts.audit import change_list
 from layouts.common import date_range, page_header, paged_grid
 from layouts.overseas_users import LANGUAGE_NAMES

@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.application_form import (
+from data.applications.form import (
     GOODS_COLUMNS,
     ApplicationForm,
     DeclarationChoice,

@@ -9,8 +9,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.applications import ApplicationDetail, ApplicationRow, Named
-from data.paging import Window
+from data.applications.listing import ApplicationDetail, ApplicationRow, Named
+from data.core.paging import Window
 from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
 from layouts.scans import scans_section
 

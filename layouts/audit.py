@@ -8,8 +8,8 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.audit import EventRow, changes_of
-from data.paging import Page
+from data.core.audit import EventRow, changes_of
+from data.core.paging import Page
 from layouts.common import date_range, page_header, paged_grid
 
 GROUP_LABELS = {  # "*": all (a select shows an empty value as blank)

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.cards import CardRow
+from data.accounts.cards import CardRow
 from layouts.common import page_header
 from layouts.login import CARD_MESSAGES
 

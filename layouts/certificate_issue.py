@@ -7,8 +7,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import Translator
-from data.issuing import BatchResult, IssuableRow
-from data.paging import Page
+from data.certificates.issuing import BatchResult, IssuableRow
+from data.core.paging import Page
 from layouts.applications import ACTION_FAILED, WORKFLOW_ERRORS
 from layouts.certificates import ISSUE_ERRORS, SIGNING_LABELS, certificate_link
 from layouts.common import page_header, paged_grid

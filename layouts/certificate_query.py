@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.certificate_query import (
+from data.statistics.certificate_query import (
     CERT_STATUSES,
     DATE_RANGES,
     REVIEW_STATUSES,

@@ -9,13 +9,13 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.issuing import CertificateView, ChainLink
+from data.certificates.issuing import CertificateView, ChainLink
 from layouts.applications import ENTRY_LABELS
 from layouts.common import CERT_STATUS_LABELS, page_header
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
 SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("Paper (ECIQ print)")}
-# why issuing, printing, replacing or withdrawing was refused (codes of data.issuing.REFUSALS)
+# why issuing, printing, replacing or withdrawing was refused (codes of data.certificates.issuing.REFUSALS)
 ISSUE_ERRORS = {
     "number_taken": N_("The certificate number given at approval is already used; ask the administrator."),
     "no_signing_key": N_("There is no signing key for this district; ask the administrator to configure one."),

@@ -6,7 +6,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.comm import CommAccountView
+from data.accounts.comm import CommAccountView
 from layouts.common import page_header
 
 COMM_REASONS = {

@@ -8,9 +8,9 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.declaration_form import FIELDS, DeclarationForm, DeclarationReceipt, column_limit
-from data.enterprise_settings import INSPECTION_CATEGORIES, Choice
-from data.goods_rows import (
+from data.declarations.form import FIELDS, DeclarationForm, DeclarationReceipt, column_limit
+from data.declarations.defaults import INSPECTION_CATEGORIES, Choice
+from data.declarations.goods import (
     CONTAINER_SPECS,
     GOODS_CODES,
     GOODS_COLUMNS,

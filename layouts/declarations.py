@@ -6,8 +6,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.declarations import DeclarationRow
-from data.paging import Window
+from data.declarations.listing import DeclarationRow
+from data.core.paging import Window
 from layouts.applications import _plain
 from layouts.common import date_range, page_header, paged_grid
 

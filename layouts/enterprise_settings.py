@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.enterprise_settings import DEFAULT_FIELDS, INSPECTION_CATEGORIES, SECTIONS, Choice, DefaultField
+from data.declarations.defaults import DEFAULT_FIELDS, INSPECTION_CATEGORIES, SECTIONS, Choice, DefaultField
 from layouts.common import page_header
 from layouts.register import reason_text
 

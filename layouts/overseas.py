@@ -9,8 +9,8 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import DISPLAY_ZONE, Translator
-from data.certificate_names import certificate_type_name
-from data.overseas import SharedCertificate
+from data.reference.certificate_names import certificate_type_name
+from data.accounts.overseas import SharedCertificate
 from layouts.certificates import cert_status_badge, pdf_url
 from layouts.common import page_header
 

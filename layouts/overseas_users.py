@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.overseas import OVERSEAS_LANGUAGES, OverseasUserRow
+from data.accounts.overseas import OVERSEAS_LANGUAGES, OverseasUserRow
 from layouts.common import page_header
 from layouts.register import reason_text
 

@@ -7,8 +7,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.models import PartyBookEntry
-from data.paging import Window
-from data.party_book import LIMITS
+from data.core.paging import Window
+from data.declarations.party_book import LIMITS
 from layouts.common import page_header, paged_grid
 from layouts.register import reason_text
 

@@ -6,8 +6,8 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.lookup import LookupRow
-from data.paging import Page
+from data.reference.lookup import LookupRow
+from data.core.paging import Page
 from layouts.common import page_header, paged_grid
 
 DICTIONARY_LABELS = {

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.registration import ATTACHMENT_KINDS, CONTACT_POSITIONS, ENTITY_TYPES, REQUIRED_ATTACHMENTS, required_fields
+from data.accounts.registration import ATTACHMENT_KINDS, CONTACT_POSITIONS, ENTITY_TYPES, REQUIRED_ATTACHMENTS, required_fields
 from layouts.common import page_header
 
 ACCEPT = ".jpg,.jpeg,.gif,.bmp,.png,.pdf,image/jpeg,image/gif,image/bmp,image/png,application/pdf"

@@ -7,7 +7,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.models import Enterprise
-from data.registration import REVIEW_PROMISE_WORKING_DAYS, PendingRegistration
+from data.accounts.registration import REVIEW_PROMISE_WORKING_DAYS, PendingRegistration
 from layouts.common import page_header
 from layouts.register import ATTACHMENT_LABELS, ENTITY_LABELS, ID_TYPE_LABELS, POSITION_LABELS
 

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.scans import EDIT, SUPPLEMENT, ScanList, ScanRow
+from data.applications.scans import EDIT, SUPPLEMENT, ScanList, ScanRow
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 NEW = "new"  # the index of the upload that adds a scan (the others carry the scan id they replace)

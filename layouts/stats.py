@@ -1,6 +1,6 @@
 """Statistics pages (Liaoning 5.9): issuance by district with drill-down, cloud-signing usage, trends.
 
-Pure functions: reports of data/stats.py in, Dash components and plotly figures out. Charts name
+Pure functions: reports of data/statistics/reports.py in, Dash components and plotly figures out. Charts name
 a CJK font family the browser has (labels are Chinese first) and download as PNG from the modebar.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.rollup import WAITING
-from data.stats import (
+from data.statistics.rollup import WAITING
+from data.statistics.reports import (
     AGE_BUCKETS,
     CERT_STATUSES,
     ENTRY_METHODS,

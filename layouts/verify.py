@@ -1,6 +1,6 @@
 """The public verification page: what the QR code of a certificate leads to, in the portal's languages.
 
-Pure: takes the verification outcome (data/verification.py) and a translator. The "not found" view
+Pure: takes the verification outcome (data/certificates/verification.py) and a translator. The "not found" view
 never repeats the number or token asked for, so a wrong number and a wrong token look the same.
 """
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import DISPLAY_ZONE, N_, Translator
-from data.certificate_content import Coded, Unit
-from data.certificate_names import certificate_type_name
-from data.files import MAX_UPLOAD_BYTES
-from data.verification import OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
+from data.certificates.content import Coded, Unit
+from data.reference.certificate_names import certificate_type_name
+from data.core.files import MAX_UPLOAD_BYTES
+from data.certificates.verification import OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
 from exports.signature_check import SignatureReport
 from layouts.certificates import cert_status_badge
 from layouts.common import CERT_STATUS_LABELS, page_header

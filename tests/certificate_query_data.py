@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import (
     Certificate,
     CertificateApplication,

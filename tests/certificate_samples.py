@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from data.certificate_content import (
+from data.certificates.content import (
     Authority,
     CertificateContent,
     CertificateTypeInfo,
@@ -19,7 +19,7 @@ from data.certificate_content import (
     Transport,
     Unit,
 )
-from data.reference import CERTIFICATE_FORMATS, CERTIFICATE_TYPES
+from data.reference.catalog import CERTIFICATE_FORMATS, CERTIFICATE_TYPES
 
 FORMAT_CODES = tuple(f.code for f in CERTIFICATE_FORMATS)
 NUMBER = "0901261400000123"

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data.db import make_engine, make_session_factory, upgrade
+from data.core.db import make_engine, make_session_factory, upgrade
 
 # Both backends always run; CERTDASH_TEST_BACKENDS=sqlite is an explicit, reported opt-out for quick loops.
 STORE_BACKENDS = os.environ.get("CERTDASH_TEST_BACKENDS", "sqlite,postgresql").split(",")

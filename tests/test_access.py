@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from data.home import home_summary
-from data.scope import AccessDenied
+from data.core.scope import AccessDenied
 from tests.world import ACCOUNTS, page_text
 
 ROLES = [None, *ACCOUNTS]  # None: anonymous
@@ -161,9 +161,9 @@ HOME_SCOPE = {  # account -> application ids (by world key) counted on their hom
 @pytest.mark.parametrize("account", list(HOME_SCOPE))
 def test_home_counts_only_the_actors_scope(app, users, account):
     from auth.permissions import role_permissions
-    from data.db import transaction
+    from data.core.db import transaction
     from data.models import User
-    from data.scope import actor_for
+    from data.core.scope import actor_for
 
     with transaction(app.server.extensions["certdash"].sessions) as s:
         user = s.get(User, users.user_ids[account])
@@ -175,7 +175,7 @@ def test_home_counts_only_the_actors_scope(app, users, account):
 
 
 def test_home_summary_requires_the_permission(app, users):
-    from data.scope import Actor
+    from data.core.scope import Actor
 
     actor = Actor(1, "x", "x", "enterprise", "zh", users.enterprise_ids["A"], None, frozenset(), frozenset())
     with app.server.extensions["certdash"].sessions() as s:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data.admin_common import AdminInvalid, InUse
-from data.admin_dictionaries import (
+from data.admin.common import AdminInvalid, InUse
+from data.admin.dictionaries import (
     ADMIN_DICTIONARIES,
     USES,
     UnknownDictionary,
@@ -19,8 +19,8 @@ from data.admin_dictionaries import (
     set_entry_active,
     update_entry,
 )
-from data.goods_rows import known_codes
-from data.lookup import search_dictionary
+from data.declarations.goods import known_codes
+from data.reference.lookup import search_dictionary
 from data.models import (
     ApplicationGoods,
     CertificateApplication,
@@ -31,8 +31,8 @@ from data.models import (
     Event,
     GoodsLine,
 )
-from data.reference import load_reference
-from data.scope import AccessDenied
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied
 from tests.world import actor
 
 
@@ -249,7 +249,7 @@ def test_certificate_types_are_edited_like_entries(s):
 
 
 def test_old_records_keep_showing_the_names_of_retired_entries(s, users):
-    from data.applications import application_detail
+    from data.applications.listing import application_detail
 
     admin, oper = actor(s, "sysadmin"), actor(s, "ent_a_oper")
     app = s.get(CertificateApplication, users.application_ids["A-0901"])

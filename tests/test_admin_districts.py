@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from data.admin_districts import (
+from data.admin.districts import (
     DistrictForm,
     create_district,
     delete_district,
@@ -13,11 +13,11 @@ from data.admin_districts import (
     set_district_active,
     update_district,
 )
-from data.admin_rules import AdminInvalid, AdminRefused
-from data.db import transaction
-from data.lookup import search_dictionary
+from data.admin.rules import AdminInvalid, AdminRefused
+from data.core.db import transaction
+from data.reference.lookup import search_dictionary
 from data.models import CustomsDistrict, Event, User
-from data.scope import AccessDenied
+from data.core.scope import AccessDenied
 from tests.world import actor
 
 

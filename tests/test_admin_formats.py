@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data.admin_common import AdminInvalid, InUse
-from data.admin_formats import (
+from data.admin.common import AdminInvalid, InUse
+from data.admin.formats import (
     create_format,
     delete_format,
     get_format,
@@ -14,7 +14,7 @@ from data.admin_formats import (
     set_format_active,
     update_format,
 )
-from data.application_form import (
+from data.applications.form import (
     ApplicationInput,
     ApplicationInvalid,
     certificate_choices,
@@ -22,8 +22,8 @@ from data.application_form import (
     save_application,
 )
 from data.models import AppStatus, CertificateApplication, CertificateFormat, CertificateTemplate, Event
-from data.reference import load_reference
-from data.scope import AccessDenied
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied
 from exports.certificate_pdf import clean_layout, layout_problems
 from tests.world import actor
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from data.admin_common import AdminInvalid
-from data.admin_notifications import (
+from data.admin.common import AdminInvalid
+from data.admin.notifications import (
     delete_notification,
     get_notification,
     list_notifications,
@@ -19,7 +19,7 @@ from data.admin_notifications import (
 )
 from data.home import home_summary, notifications_for
 from data.models import Event, Notification
-from data.scope import AccessDenied
+from data.core.scope import AccessDenied
 from tests.world import ACCOUNTS, actor
 
 NOW = datetime(2026, 3, 10, 4, 0, tzinfo=timezone.utc)  # 12:00 in China

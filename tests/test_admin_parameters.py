@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from dashboard.i18n import translator
-from data.admin_common import AdminInvalid
-from data.admin_parameters import (
+from data.admin.common import AdminInvalid
+from data.admin.parameters import (
     KNOWN_PARAMETERS,
     all_parameters,
     create_parameter,
@@ -24,9 +24,9 @@ from data.admin_parameters import (
     update_parameter,
 )
 from data.models import SystemParameter
-from data.rate_limit import parameter_int
-from data.scope import AccessDenied, NotFound
-from data.verification import DEFAULT_PER_MINUTE, PER_MINUTE_PARAMETER
+from data.core.rate_limit import parameter_int
+from data.core.scope import AccessDenied, NotFound
+from data.certificates.verification import DEFAULT_PER_MINUTE, PER_MINUTE_PARAMETER
 from layouts.admin_parameters import export_file
 from tests.world import actor
 

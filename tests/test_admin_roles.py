@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from auth.permissions import role_permissions
-from data.admin_roles import (
+from data.admin.roles import (
     RoleForm,
     assign_users,
     create_role,
@@ -18,10 +18,10 @@ from data.admin_roles import (
     set_role_permissions,
     update_role,
 )
-from data.admin_rules import AdminInvalid, AdminRefused
-from data.db import transaction
+from data.admin.rules import AdminInvalid, AdminRefused
+from data.core.db import transaction
 from data.models import Event, Notification, RoleDef, RolePermission, User
-from data.scope import AccessDenied, NotFound, row_scope
+from data.core.scope import AccessDenied, NotFound, row_scope
 from tests.test_access import REF_CALLBACK
 from tests.world import actor
 

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from data.admin_roles import RoleForm, create_role, set_role_permissions
-from data.admin_rules import AdminInvalid, AdminRefused
-from data.admin_users import (
+from data.admin.roles import RoleForm, create_role, set_role_permissions
+from data.admin.rules import AdminInvalid, AdminRefused
+from data.admin.users import (
     UserFilter,
     UserForm,
     create_user,
@@ -21,9 +21,9 @@ from data.admin_users import (
     user_detail,
     user_timeline,
 )
-from data.db import transaction
+from data.core.db import transaction
 from data.models import CustomsDistrict, DictEntry, Enterprise, Event, OutgoingMail, PasswordResetToken, User
-from data.scope import AccessDenied, NotFound
+from data.core.scope import AccessDenied, NotFound
 from tests.conftest import TEST_PASSWORD
 from tests.world import actor, sign_in
 

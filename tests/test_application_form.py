@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from data.application_form import (
+from data.applications.form import (
     ApplicationInput,
     ApplicationInvalid,
     delete_templates,
@@ -17,9 +17,9 @@ from data.application_form import (
     save_as_template,
 )
 from data.models import ApplicationGoods, CertificateApplication, Container, Declaration, GoodsLine
-from data.reference import load_reference
-from data.scope import AccessDenied, NotFound
-from data.workflow import WorkflowError
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied, NotFound
+from data.applications.workflow import WorkflowError
 from tests.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
@@ -162,7 +162,7 @@ def test_scope_status_and_version(s, users):
 
 # --- copy, apply, delete a draft, template editing, the form's choices ---------------------------
 
-from data.application_form import (  # noqa: E402 - the functions of the form pages, tested below
+from data.applications.form import (  # noqa: E402 - the functions of the form pages, tested below
     application_form,
     apply_application,
     certificate_choices,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from data.applications import ApplicationFilter, application_detail, list_applications
+from data.applications.listing import ApplicationFilter, application_detail, list_applications
 from data.models import CertificateApplication, Declaration
-from data.scope import AccessDenied, NotFound
+from data.core.scope import AccessDenied, NotFound
 from tests.world import actor
 
 
@@ -96,7 +96,7 @@ def test_the_officer_sees_the_declaration_behind_the_application(s, users):
 
 
 def test_the_detail_names_its_codes_and_keeps_the_certificate_content(s, users):
-    from data.applications import GoodsShown, Named
+    from data.applications.listing import GoodsShown, Named
     from data.models import ApplicationGoods, DictEntry
 
     s.add_all([DictEntry(dictionary="unit", code="035", name_zh="千克", name_en="kilogram"),

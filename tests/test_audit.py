@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from data.audit import EventFilter, search_events
-from data.scope import AccessDenied, Actor
+from data.core.audit import EventFilter, search_events
+from data.core.scope import AccessDenied, Actor
 from tests.conftest import TEST_PASSWORD
 from tests.world import sign_in
 
@@ -40,9 +40,9 @@ def test_only_auditors_may_search(app, users):
 
 
 def test_changes_are_found_by_object_and_show_their_values_before_and_after(app, users):
-    from data.admin_districts import DistrictForm, update_district
-    from data.audit import changes_of, object_history
-    from data.db import transaction
+    from data.admin.districts import DistrictForm, update_district
+    from data.core.audit import changes_of, object_history
+    from data.core.db import transaction
     from tests.world import actor
 
     with transaction(app.server.extensions["certdash"].sessions) as s:
@@ -65,8 +65,8 @@ def test_changes_are_found_by_object_and_show_their_values_before_and_after(app,
 def test_the_audit_page_shows_a_clicked_change_key_by_key(app, users):
     from layouts.audit import audit_rows, event_detail
     from dashboard.i18n import translator
-    from data.paging import Page
-    from data.audit import EventRow
+    from data.core.paging import Page
+    from data.core.audit import EventRow
     from datetime import datetime, timezone
 
     row = EventRow(1, datetime(2026, 1, 2, tzinfo=timezone.utc), "sysadmin", "admin.role_permissions", "role",

@@ -9,9 +9,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import CertificateFormat, DictEntry, Notification, SystemParameter
-from data.reference import load_reference
+from data.reference.catalog import load_reference
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 

@@ -18,9 +18,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from dash.testing.wait import until
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import CertificateApplication, CertificateTemplate, Container, Declaration, GoodsLine
-from data.reference import CERTIFICATE_FORMATS, CERTIFICATE_TYPES, load_reference
+from data.reference.catalog import CERTIFICATE_FORMATS, CERTIFICATE_TYPES, load_reference
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 

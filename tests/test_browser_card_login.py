@@ -5,10 +5,10 @@ import pytest
 
 from auth.card_agent import read_public_key
 from auth.permissions import role_permissions
-from data.cards import bind_card
-from data.db import transaction
+from data.accounts.cards import bind_card
+from data.core.db import transaction
 from data.models import User
-from data.scope import actor_for
+from data.core.scope import actor_for
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 

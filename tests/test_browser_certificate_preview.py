@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import CertificateApplication
-from data.reference import load_reference
+from data.reference.catalog import load_reference
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 

@@ -7,7 +7,7 @@ from datetime import date
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from data.certificate_query import CertificateQuery, certificate_page, count_rows
+from data.statistics.certificate_query import CertificateQuery, certificate_page, count_rows
 from tests import browser
 from tests.certificate_query_data import fill
 from tests.conftest import TEST_PASSWORD

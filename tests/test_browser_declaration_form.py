@@ -11,12 +11,12 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from auth.permissions import role_permissions
-from data.db import transaction
-from data.declaration_form import inspection_prefix
-from data.enterprise_settings import save_defaults
+from data.core.db import transaction
+from data.declarations.form import inspection_prefix
+from data.declarations.defaults import save_defaults
 from data.models import Declaration, Enterprise, PartyBookEntry, User
-from data.reference import load_reference
-from data.scope import actor_for
+from data.reference.catalog import load_reference
+from data.core.scope import actor_for
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 
@@ -143,7 +143,7 @@ def test_declare_an_exit_shipment_fix_what_is_missing_and_send(dash_duo, sqlite_
 
 
 def test_change_a_goods_line_save_temporarily_copy_and_delete(dash_duo, sqlite_template, tmp_path):
-    from data.declaration_form import DeclarationInput, save_declaration
+    from data.declarations.form import DeclarationInput, save_declaration
 
     app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
     prepare(app)

@@ -9,9 +9,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import Declaration, GoodsLine, User
-from data.reference import load_reference
+from data.reference.catalog import load_reference
 from exports.import_templates import declaration_template
 from tests import browser
 from tests.conftest import TEST_PASSWORD

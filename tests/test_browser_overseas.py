@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from selenium.webdriver.support.ui import Select
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import DictEntry
 from tests import browser
 from tests.conftest import TEST_PASSWORD

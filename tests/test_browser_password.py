@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import update
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import User
 from tests import browser
 from tests.conftest import TEST_PASSWORD

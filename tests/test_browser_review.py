@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import CertificateApplication
 from tests import browser
 from tests.conftest import TEST_PASSWORD

@@ -5,8 +5,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from data.db import transaction
-from data.reference import load_reference
+from data.core.db import transaction
+from data.reference.catalog import load_reference
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 

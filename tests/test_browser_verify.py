@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from data.db import transaction
+from data.core.db import transaction
 from data.models import Certificate, CertificateShare, User
 from tests import browser
 from tests.conftest import TEST_PASSWORD

@@ -12,9 +12,9 @@ import pytest
 
 from auth.card_agent import AgentError, AgentServer, list_readers, read_status, sign_login
 from auth.permissions import role_permissions, seed_roles
-from data.cards import CardLoginOutcome, bind_card, card_sign_in, issue_challenge
+from data.accounts.cards import CardLoginOutcome, bind_card, card_sign_in, issue_challenge
 from data.models import User
-from data.scope import actor_for
+from data.core.scope import actor_for
 from tests.smartcard.certdash_card import CardState
 from tests.smartcard.harness import VIRTUAL_READER, Pcscd, VirtualCard
 

@@ -1,4 +1,4 @@
-"""IC-card sign-in and card binding (data/cards.py) on both store backends, with software keys."""
+"""IC-card sign-in and card binding (data/accounts/cards.py) on both store backends, with software keys."""
 from __future__ import annotations
 
 import threading
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from auth.card_protocol import login_digest
 from auth.permissions import role_permissions, seed_roles
-from data.cards import (
+from data.accounts.cards import (
     CardAdminError,
     CardLoginOutcome,
     bind_card,
@@ -23,9 +23,9 @@ from data.cards import (
     purge_challenges,
     unbind_card,
 )
-from data.db import make_session_factory
+from data.core.db import make_session_factory
 from data.models import Enterprise, Event, IcCard, LoginChallenge, User
-from data.scope import AccessDenied, actor_for
+from data.core.scope import AccessDenied, actor_for
 
 ORIGIN = "https://certdash.example"
 CARD_NO = "CD20260001"

@@ -10,8 +10,8 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
-from data.db import transaction
-from data.issuing import Issuer, issue
+from data.core.db import transaction
+from data.certificates.issuing import Issuer, issue
 from data.models import Blob, Certificate, CertificateApplication, CertificateShare, Event
 from tests import browser
 from tests.conftest import TEST_PASSWORD

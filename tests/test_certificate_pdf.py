@@ -18,13 +18,13 @@ from PIL import Image, ImageChops, ImageStat
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
-from data.application_form import new_application
-from data.certificate_content import certificate_content, content_for_application, verification_url
-from data.db import transaction
+from data.applications.form import new_application
+from data.certificates.content import certificate_content, content_for_application, verification_url
+from data.core.db import transaction
 from data.models import Certificate, CertificateApplication, Container, Declaration, GoodsLine
-from data.reference import load_reference
-from data.scope import AccessDenied, NotFound
-from data.workflow import transition
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied, NotFound
+from data.applications.workflow import transition
 from exports.certificate_pdf import (
     LAYOUT_PARAMETERS,
     VerificationQr,

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-import data.certificate_query as cq
-from data.certificate_query import (
+import data.statistics.certificate_query as cq
+from data.statistics.certificate_query import (
     SORTS,
     CertificateQuery,
     Count,
@@ -26,9 +26,9 @@ from data.certificate_query import (
     read_query,
     url_parameters,
 )
-from data.db import make_engine, make_session_factory
+from data.core.db import make_engine, make_session_factory
 from data.models import Certificate, CertificateApplication, Declaration, User
-from data.scope import AccessDenied, district_subtree
+from data.core.scope import AccessDenied, district_subtree
 from tests.certificate_query_data import fill
 from tests.conftest import STORE_BACKENDS, TEMPLATE_DB, TEST_PASSWORD
 from tests.world import actor, build_world

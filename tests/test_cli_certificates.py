@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
 
-from data.issuing import Issuer, issue, withdraw_certificate
+from data.certificates.issuing import Issuer, issue, withdraw_certificate
 from data.models import Certificate
 from exports.signature_check import check_pdf_signature
 from exports.sps_xml import RAM, RSM

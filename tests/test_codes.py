@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from data.codes import (
+from data.reference.codes import (
     CREDIT_ALPHABET,
     credit_code_check,
     credit_code_problem,
@@ -73,7 +73,7 @@ def test_org_code_forms_and_reasons():
 
 
 def test_identity_card_numbers():
-    from data.codes import id_card_problem
+    from data.reference.codes import id_card_problem
 
     assert id_card_problem("11010519491231002X") is None  # the standard's well-known example
     assert id_card_problem("110105194912310021") == "id_card_check"

@@ -5,9 +5,9 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 
-from data.comm import CommAccountError, bind_comm_account, comm_account, comm_password, unbind_comm_account
+from data.accounts.comm import CommAccountError, bind_comm_account, comm_account, comm_password, unbind_comm_account
 from data.models import CommAccount, Event
-from data.scope import AccessDenied
+from data.core.scope import AccessDenied
 from tests.conftest import TEST_PASSWORD
 from tests.world import actor, page_text, sign_in
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from data.declaration_form import (
+from data.declarations.form import (
     DeclarationInput,
     DeclarationInvalid,
     DeclarationRefused,
@@ -19,7 +19,7 @@ from data.declaration_form import (
     open_declaration,
     save_declaration,
 )
-from data.enterprise_settings import save_defaults
+from data.declarations.defaults import save_defaults
 from data.models import (
     Container,
     Declaration,
@@ -29,8 +29,8 @@ from data.models import (
     GoodsLine,
     PartyBookEntry,
 )
-from data.reference import load_reference
-from data.scope import AccessDenied, NotFound
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied, NotFound
 from tests.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list

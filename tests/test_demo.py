@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, insert, select, text
 
 from auth.permissions import seed_roles
-from data.accounts import ACCOUNT_RE
-from data.codes import credit_code_problem, org_code_problem
-from data.db import make_engine, make_session_factory, upgrade
+from data.accounts.signin import ACCOUNT_RE
+from data.reference.codes import credit_code_problem, org_code_problem
+from data.core.db import make_engine, make_session_factory, upgrade
 from data.demo import (
     DEMO_ACCOUNTS,
     ENTERPRISES,
@@ -44,8 +44,8 @@ from data.models import (
     SigningMethod,
     User,
 )
-from data.reference import load_reference
-from data.workflow import next_certificate_no
+from data.reference.catalog import load_reference
+from data.applications.workflow import next_certificate_no
 
 N = 400
 SEED = 7

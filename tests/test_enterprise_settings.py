@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.enterprise_settings import (
+from data.declarations.defaults import (
     DEFAULT_FIELDS,
     DefaultsInvalid,
     choices,
@@ -13,8 +13,8 @@ from data.enterprise_settings import (
     section_values,
 )
 from data.models import CustomsDistrict, Declaration, Enterprise, EnterpriseSetting, GoodsLine
-from data.reference import load_reference
-from data.scope import AccessDenied
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied
 from tests.world import actor
 
 COMMON = {"contact_name": "王经理", "contact_phone": "+86 (411) 8888-0000", "transport_mode": "1",

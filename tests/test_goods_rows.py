@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
-from data.goods_rows import (
+from data.declarations.goods import (
     GOODS_COLUMNS,
     MAX_GOODS,
     clean_containers,
@@ -17,7 +17,7 @@ from data.goods_rows import (
     totals,
 )
 from data.models import GoodsLine
-from data.reference import load_reference
+from data.reference.catalog import load_reference
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
 

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from data.declaration_form import FIELD_SPECS
-from data.goods_rows import GOODS_COLUMNS
-from data.imports import (
+from data.declarations.form import FIELD_SPECS
+from data.declarations.goods import GOODS_COLUMNS
+from data.declarations.imports import (
     DECLARATION_LABELS,
     DEFAULT_GOODS_HEADERS,
     MAX_GOODS_ROWS,
@@ -27,8 +27,8 @@ from data.imports import (
     save_goods_import_mapping,
 )
 from data.models import Container, Declaration, GoodsLine
-from data.reference import load_reference
-from data.scope import AccessDenied, NotFound
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied, NotFound
 from exports.import_templates import TEMPLATES, containers_template, declaration_template, goods_template
 from tests.world import actor
 

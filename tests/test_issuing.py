@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from data.issuing import (
+from data.certificates.issuing import (
     IssueRefused,
     Issuer,
     all_issuable,
@@ -36,7 +36,7 @@ from data.models import (
     NumberSequence,
     SystemParameter,
 )
-from data.scope import AccessDenied, NotFound
+from data.core.scope import AccessDenied, NotFound
 from exports.signing import Keyring, SigningFailed
 from tests.world import actor
 
@@ -218,11 +218,11 @@ def test_a_failure_at_any_point_leaves_nothing_half_issued(s, users, issuer, mon
     if break_what == "signer":
         used = Issuer(BrokenKeyring(), PUBLIC_URL)
     elif break_what == "renderer":
-        monkeypatch.setattr("data.issuing.render_certificate", lambda *_a, **_k: 1 / 0)
+        monkeypatch.setattr("data.certificates.issuing.render_certificate", lambda *_a, **_k: 1 / 0)
     else:
         def no_store(*_a, **_k):
             raise RuntimeError("disk full")
-        monkeypatch.setattr("data.issuing.store_blob", no_store)
+        monkeypatch.setattr("data.certificates.issuing.store_blob", no_store)
     with pytest.raises((IssueRefused, RuntimeError)) as refused:
         issue(s, actor(s, "officer0901"), app_id, version=version_of(s, app_id), issuer=used, now=NOW)
     if break_what == "signer":

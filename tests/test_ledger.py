@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from data.db import transaction
-from data.ledger import (
+from data.core.db import transaction
+from data.ledger.query import (
     DEFAULT_COLUMNS,
     LedgerInvalid,
     LedgerQuery,
@@ -36,7 +36,7 @@ from data.models import (
     Declaration,
     Event,
 )
-from data.scope import AccessDenied, NotFound
+from data.core.scope import AccessDenied, NotFound
 from tests.world import actor
 
 

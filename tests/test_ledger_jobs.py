@@ -10,7 +10,7 @@ import pytest
 
 from callbacks.ledger import JOB_PURPOSE, export_job, moved
 from dashboard.background import job_ticket
-from data.ledger import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
+from data.ledger.query import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
 from tests.test_ledger import add_ledger_records
 from tests.world import actor
 

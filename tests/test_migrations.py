@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from data.db import alembic_config, current_revision, head_revision
+from data.core.db import alembic_config, current_revision, head_revision
 from data.models import Base
 
 

@@ -6,9 +6,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from data.accounts import LoginOutcome, authenticate
+from data.accounts.signin import LoginOutcome, authenticate
 from data.models import Certificate, CustomsDistrict, DictEntry, User
-from data.overseas import (
+from data.accounts.overseas import (
     OverseasUserForm,
     OverseasUserInvalid,
     create_overseas_user,
@@ -19,7 +19,7 @@ from data.overseas import (
     shared_certificates,
     update_overseas_user,
 )
-from data.scope import AccessDenied, NotFound
+from data.core.scope import AccessDenied, NotFound
 from tests.conftest import TEST_PASSWORD
 from tests.world import actor, sign_in
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.i18n import translator
-from data.certificate_names import PORTAL_TYPE_NAMES, certificate_type_name
+from data.reference.certificate_names import PORTAL_TYPE_NAMES, certificate_type_name
 from data.models import Certificate, CertificateShare
-from data.overseas import shared_certificate, shared_certificates
-from data.reference import CERTIFICATE_TYPES
-from data.scope import AccessDenied, NotFound
+from data.accounts.overseas import shared_certificate, shared_certificates
+from data.reference.catalog import CERTIFICATE_TYPES
+from data.core.scope import AccessDenied, NotFound
 from layouts.overseas import certificate_detail, results_table
 from tests.world import actor
 
@@ -25,7 +25,7 @@ def s(app, users):
 
 
 def _replace(s, users, old_no: str) -> Certificate:
-    """Mark `old_no` replaced by a new certificate of the same application (as data.issuing does)."""
+    """Mark `old_no` replaced by a new certificate of the same application (as data.certificates.issuing does)."""
     old = s.scalar(select(Certificate).where(Certificate.certificate_no == old_no))
     old.status, old.status_changed_at = "replaced", datetime(2026, 1, 5, 2, 0, tzinfo=timezone.utc)
     new = Certificate(certificate_no=f"{old_no}R", application_id=old.application_id, enterprise_id=old.enterprise_id,

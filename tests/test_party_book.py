@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data.models import PartyBookEntry
-from data.party_book import (
+from data.declarations.party_book import (
     PartyInvalid,
     delete_parties,
     get_party,
@@ -14,7 +14,7 @@ from data.party_book import (
     save_party,
     search_parties,
 )
-from data.scope import AccessDenied, NotFound
+from data.core.scope import AccessDenied, NotFound
 from tests.world import actor
 
 CREDIT = "91210200MA0QC4RW05"  # a valid unified social credit code (GB 32100 check characters hold)
@@ -32,7 +32,7 @@ def count(s, enterprise_id):
 
 
 def test_the_credit_code_used_here_is_valid():
-    from data.codes import credit_code_problem
+    from data.reference.codes import credit_code_problem
 
     assert credit_code_problem(CREDIT) is None
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from auth.passwords import password_problem, verify_password
-from data.accounts import (
+from data.accounts.signin import (
     LoginOutcome,
     PasswordChangeError,
     authenticate,

@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 
-import data.application_form as form
-from data.application_form import ApplicationInput, new_application, save_application
-from data.applications import ApplicationFilter, list_applications
-from data.declarations import DeclarationFilter, list_declarations
+import data.applications.form as form
+from data.applications.form import ApplicationInput, new_application, save_application
+from data.applications.listing import ApplicationFilter, list_applications
+from data.declarations.listing import DeclarationFilter, list_declarations
 from data.models import ApplicationGoods, CertificateApplication, Container, Declaration
-from data.prepared import loaded
-from data.reference import load_reference
-from data.scope import NotFound
-from data.workflow import WorkflowError
+from data.core.prepared import loaded
+from data.reference.catalog import load_reference
+from data.core.scope import NotFound
+from data.applications.workflow import WorkflowError
 from tests.test_applications import actor, s  # noqa: F401 - the same helper and session fixture
 
 HS = "0303630000"

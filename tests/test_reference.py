@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from data.models import CertificateFormat, CertificateType, CustomsDistrict, DictEntry
-from data.scope import district_subtree
-from data.reference import (
+from data.core.scope import district_subtree
+from data.reference.catalog import (
     DICTIONARIES,
     FIELD_KINDS,
     dictionary,

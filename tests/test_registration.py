@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from auth.passwords import verify_password
 from auth.permissions import seed_roles
-from data.accounts import LoginOutcome, authenticate
-from data.files import Upload
+from data.accounts.signin import LoginOutcome, authenticate
+from data.core.files import Upload
 from data.models import Blob, CustomsDistrict, Enterprise, Event, OutgoingMail, User
-from data.registration import (
+from data.accounts.registration import (
     RegistrationInvalid,
     ReviewError,
     approve_registration,
@@ -21,7 +21,7 @@ from data.registration import (
     submit_registration,
     working_days_between,
 )
-from data.scope import AccessDenied, Actor
+from data.core.scope import AccessDenied, Actor
 from tests.registration_data import credit_code, pdf_bytes, png_bytes, valid_form
 
 ADMIN_ID = 1000
@@ -186,7 +186,7 @@ def test_mail_reaches_a_real_smtp_server(s, tmp_path):
 
     from dashboard.config import Settings, SmtpSettings
     from dashboard.mail import deliver_pending
-    from data.db import make_session_factory
+    from data.core.db import make_session_factory
 
     received = []
 
@@ -218,7 +218,7 @@ def test_mail_reaches_a_real_smtp_server(s, tmp_path):
 def test_undeliverable_mail_is_kept_for_later(s, tmp_path):
     from dashboard.config import Settings, SmtpSettings
     from dashboard.mail import deliver_pending
-    from data.db import make_session_factory
+    from data.core.db import make_session_factory
 
     submit_registration(s, valid_form())
     s.commit()

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from data.models import ApplicationScan, Blob, CertificateApplication, Event
-from data.reference import load_reference
-from data.scans import (
+from data.reference.catalog import load_reference
+from data.applications.scans import (
     MAX_SCANS,
     ScanRefused,
     add_scan,
@@ -18,8 +18,8 @@ from data.scans import (
     replace_scan,
     scan_file,
 )
-from data.scope import AccessDenied, NotFound
-from data.workflow import receipts
+from data.core.scope import AccessDenied, NotFound
+from data.applications.workflow import receipts
 from tests.test_workflow import actor
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

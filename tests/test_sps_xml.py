@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from data.certificate_content import Coded, Unit
+from data.certificates.content import Coded, Unit
 from exports.sps_xml import RAM, RSM, UDT, PdfAttachment, printed_texts, sps_certificate_xml
 from tests.certificate_samples import FORMAT_CODES, sample_content
 
@@ -206,7 +206,7 @@ def test_a_draft_has_no_xml():
 
 def _issued(app, users):
     """A cloud-signed certificate of enterprise A (district 0901), issued with the app's own keys."""
-    from data.issuing import Issuer, issue
+    from data.certificates.issuing import Issuer, issue
     from tests.test_issuing import approved_application, version_of
     from tests.world import actor
 

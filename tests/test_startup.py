@@ -13,7 +13,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from dashboard.config import ConfigError, Settings
-from data.db import StoreError, check_store, make_engine
+from data.core.db import StoreError, check_store, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import and_, func, insert, select
 
 from data.models import Certificate, CertificateApplication, CertificateType, Declaration, DictEntry
-from data.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
-from data.scope import AccessDenied
-from data.stats import (
+from data.statistics.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
+from data.core.scope import AccessDenied
+from data.statistics.reports import (
     AGE_BUCKETS,
     OTHERS,
     CloudFilter,
@@ -312,7 +312,7 @@ def test_stats_rebuild_command_repairs_what_a_core_write_bypassed(app, s):
 def test_trend_sums_from_the_subtree_rows_equal_those_summed_per_district(s):
     from dataclasses import replace
 
-    from data.stats import _trend_sums, district_tree
+    from data.statistics.reports import _trend_sums, district_tree
 
     tree = district_tree(s, actor(s, "sysadmin"))
     several_tops = replace(tree, everything=False)  # as for a scope with more than one district at its top

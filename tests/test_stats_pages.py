@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from exports.stats_tables import COUNT, SHARE, TEXT, Column, stats_csv, stats_xlsx
 from layouts.stats import records_href
-from data.stats import IssuanceFilter
+from data.statistics.reports import IssuanceFilter
 from tests.world import page_text
 
 ISSUANCE_OUTPUTS = [("issuance-chart", "figure"), ("issuance-table", "children"), ("issuance-crumbs", "children"),

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from data.models import AppStatus, Certificate, CertificateApplication, Declaration
-from data.rollup import (
+from data.statistics.rollup import (
     CERTIFICATES,
     TABLES,
     TURNAROUND_EDGES,
@@ -17,8 +17,8 @@ from data.rollup import (
     rebuild,
     turnaround_bucket,
 )
-from data.scope import NotFound
-from data.workflow import WorkflowError, allowed_actions, transition
+from data.core.scope import NotFound
+from data.applications.workflow import WorkflowError, allowed_actions, transition
 from tests.world import actor
 
 START = datetime(2026, 1, 25, 1, 0, tzinfo=timezone.utc)
@@ -163,7 +163,7 @@ class Story:
 
     def withdraw(self):
         cert = self.valid_certificate()
-        if cert is not None:  # an ORM-enabled UPDATE statement, as data/issuing.py writes it
+        if cert is not None:  # an ORM-enabled UPDATE statement, as data/certificates/issuing.py writes it
             self.s.execute(update(Certificate).where(Certificate.id == cert.id, Certificate.status == "valid")
                            .values(status="withdrawn"))
 

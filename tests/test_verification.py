@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from data.issuing import Issuer, issue, replace_certificate, stored_pdf, withdraw_certificate
+from data.certificates.issuing import Issuer, issue, replace_certificate, stored_pdf, withdraw_certificate
 from data.models import Certificate, Event, RateLimitHit, SystemParameter
-from data.rate_limit import Limit, hit, window_start
-from data.verification import (
+from data.core.rate_limit import Limit, hit, window_start
+from data.certificates.verification import (
     NOT_FOUND,
     OK,
     RATE_LIMITED,

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from data.db import make_session_factory, transaction
+from data.core.db import make_session_factory, transaction
 from data.models import Certificate, CertificateApplication, Event, User
-from data.scope import NotFound
-from data.workflow import TRANSITIONS, WorkflowError, allowed_actions, receipts, transition
+from data.core.scope import NotFound
+from data.applications.workflow import TRANSITIONS, WorkflowError, allowed_actions, receipts, transition
 from tests.world import actor
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
@@ -85,7 +85,7 @@ def test_no_step_outside_the_workflow(s, users, status, action):
 
 def test_roles_and_scopes(s, users):
     app_id = users.application_ids["A-0901"]
-    from data.scope import AccessDenied
+    from data.core.scope import AccessDenied
 
     with pytest.raises(AccessDenied):  # an enterprise may not review
         step(s, "ent_a_oper", app_id, "open")

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from auth.passwords import hash_password
 from auth.permissions import role_permissions, seed_roles
-from data.db import transaction
-from data.scope import actor_for
+from data.core.db import transaction
+from data.core.scope import actor_for
 from data.models import (
     Certificate,
     CertificateApplication,

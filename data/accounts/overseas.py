@@ -1,0 +1,256 @@
+"""Overseas users (Liaoning manual 5.7): kept by their enterprise's administrator; they see only the
+certificates the enterprise shares with them, in the overseas portal, in their own language."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, aliased
+
+from auth.passwords import hash_password, password_problem
+from data.models import (
+    Certificate,
+    CertificateShare,
+    CertificateType,
+    CustomsDistrict,
+    DictEntry,
+    Event,
+    Role,
+    User,
+    as_utc,
+)
+from data.accounts.registration import ACCOUNT_RE, EMAIL_RE
+from data.core.scope import Actor, NotFound
+
+OVERSEAS_LANGUAGES = ("en", "ru", "ja", "ko", "vi", "zh")
+
+
+class OverseasUserInvalid(ValueError):
+    """The form has errors: field name -> reason code."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class OverseasUserForm:
+    account: str = ""
+    real_name: str = ""
+    organisation: str = ""
+    country: str = ""
+    language: str = "en"
+    email: str = ""
+    password: str = ""
+    password_confirm: str = ""
+
+
+@dataclass(frozen=True)
+class OverseasUserRow:
+    id: int
+    account: str
+    real_name: str
+    organisation: str | None
+    country: str | None
+    language: str
+    email: str | None
+    active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+def _own_user(s: Session, actor: Actor, user_id: int) -> User:
+    """Return one of the actor's enterprise's overseas users; anything else is 'not found'."""
+    enterprise_id = actor.own_enterprise("enterprise.manage")
+    user = s.get(User, user_id, with_for_update=True)
+    if (user is None or user.enterprise_id != enterprise_id or user.role != Role.OVERSEAS.value
+            or user.deleted_at is not None):
+        raise NotFound(f"overseas user {user_id}")
+    return user
+
+
+def list_overseas_users(s: Session, actor: Actor) -> list[OverseasUserRow]:
+    """Return the enterprise's overseas users, by account."""
+    enterprise_id = actor.own_enterprise("enterprise.manage")
+    users = s.scalars(select(User).where(User.enterprise_id == enterprise_id, User.role == Role.OVERSEAS.value,
+                                         User.deleted_at.is_(None)).order_by(User.account))
+    return [OverseasUserRow(u.id, u.account, u.real_name, u.organisation, u.country, u.language, u.email, u.active,
+                            u.created_at, u.last_login_at) for u in users]
+
+
+def _problems(s: Session, form: OverseasUserForm, *, creating: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if creating:
+        account = form.account.strip()
+        if not account:
+            errors["account"] = "required"
+        elif not ACCOUNT_RE.match(account):
+            errors["account"] = "account_format"
+        elif s.scalar(select(User.id).where(func.lower(User.account) == account.lower())):
+            errors["account"] = "account_taken"
+    for name, limit in (("real_name", 64), ("organisation", 128)):
+        value = getattr(form, name).strip()
+        if not value:
+            errors[name] = "required"
+        elif len(value) > limit:
+            errors[name] = "too_long"
+    if not s.scalar(select(DictEntry.code).where(DictEntry.dictionary == "country",
+                                                 DictEntry.code == form.country, DictEntry.active.is_(True))):
+        errors["country"] = "choose_country"
+    if form.language not in OVERSEAS_LANGUAGES:
+        errors["language"] = "choose_language"
+    if form.email.strip() and not EMAIL_RE.match(form.email.strip()):
+        errors["email"] = "email_format"
+    if creating or form.password:
+        problem = password_problem(form.password, form.account.strip())
+        if problem:
+            errors["password"] = problem
+        elif form.password != form.password_confirm:
+            errors["password_confirm"] = "password_mismatch"
+    return errors
+
+
+def create_overseas_user(s: Session, actor: Actor, form: OverseasUserForm, *,
+                         now: datetime | None = None) -> User:
+    """Create an overseas user of the actor's enterprise, or raise OverseasUserInvalid."""
+    enterprise_id = actor.own_enterprise("enterprise.manage")
+    errors = _problems(s, form, creating=True)
+    if errors:
+        raise OverseasUserInvalid(errors)
+    now = now or datetime.now(timezone.utc)
+    user = User(account=form.account.strip().lower(), password_hash=hash_password(form.password),
+                real_name=form.real_name.strip(), organisation=form.organisation.strip(), country=form.country,
+                language=form.language, email=form.email.strip() or None, role=Role.OVERSEAS.value,
+                enterprise_id=enterprise_id, created_by=actor.user_id, created_at=now, active=True)
+    s.add(user)
+    s.flush()
+    _log(s, actor, user, "enterprise.overseas_created", {}, now)
+    return user
+
+
+def update_overseas_user(s: Session, actor: Actor, user_id: int, form: OverseasUserForm, *,
+                         now: datetime | None = None) -> User:
+    """Change an overseas user's details (and password, when one is given)."""
+    user = _own_user(s, actor, user_id)
+    errors = _problems(s, OverseasUserForm(**{**form.__dict__, "account": user.account}), creating=False)
+    if errors:
+        raise OverseasUserInvalid(errors)
+    before = {"real_name": user.real_name, "organisation": user.organisation, "country": user.country,
+              "language": user.language, "email": user.email}
+    user.real_name, user.organisation = form.real_name.strip(), form.organisation.strip()
+    user.country, user.language, user.email = form.country, form.language, form.email.strip() or None
+    if form.password:
+        user.password_hash = hash_password(form.password)
+        user.session_version = (user.session_version or 1) + 1
+    after = {k: getattr(user, k) for k in before}
+    _log(s, actor, user, "enterprise.overseas_updated",
+         {"before": before, "after": after, "password_changed": bool(form.password)}, now)
+    return user
+
+
+def set_overseas_active(s: Session, actor: Actor, user_id: int, active: bool, *, now: datetime | None = None) -> None:
+    """Enable or disable an overseas user; disabling signs them out at once."""
+    user = _own_user(s, actor, user_id)
+    user.active = active
+    if not active:
+        user.session_version = (user.session_version or 1) + 1
+    _log(s, actor, user, "enterprise.overseas_enabled" if active else "enterprise.overseas_disabled", {}, now)
+
+
+def delete_overseas_user(s: Session, actor: Actor, user_id: int, *, now: datetime | None = None) -> None:
+    """Delete an overseas user: they can no longer sign in; their history and account name are kept."""
+    now = now or datetime.now(timezone.utc)
+    user = _own_user(s, actor, user_id)
+    user.active = False
+    user.deleted_at = now
+    user.session_version = (user.session_version or 1) + 1
+    s.execute(delete(CertificateShare).where(CertificateShare.user_id == user.id))
+    _log(s, actor, user, "enterprise.overseas_deleted", {}, now)
+
+
+def _log(s: Session, actor: Actor, user: User, code: str, details: dict, now: datetime | None) -> None:
+    s.add(Event(code=code, actor_id=actor.user_id, object_type="user", object_id=str(user.id),
+                enterprise_id=user.enterprise_id, at=now or datetime.now(timezone.utc),
+                message=f"overseas user {user.account}", details=details))
+
+
+# --- the overseas portal ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedCertificate:
+    certificate_no: str
+    type_name_zh: str
+    type_name_en: str
+    issue_date: date
+    status: str
+    district_zh: str
+    district_en: str
+    dest_country: str | None
+    cert_type_code: str = ""
+    replaces_no: str | None = None  # the certificate this one replaces
+    replaced_by: str | None = None  # the certificate that replaces this one
+    status_changed_at: datetime | None = None  # when replaced or withdrawn
+
+
+def _shared(actor: Actor):
+    """The shared certificates' columns, with the certificates they replace and are replaced by."""
+    replaced = aliased(Certificate)
+    successor = aliased(Certificate)
+    replaced_by = (select(successor.certificate_no).where(successor.replaces_id == Certificate.id)
+                   .order_by(successor.id.desc()).limit(1).scalar_subquery())
+    return (
+        select(Certificate.certificate_no, CertificateType.name_zh, CertificateType.name_en, Certificate.issue_date,
+               Certificate.status, CustomsDistrict.name_zh, CustomsDistrict.name_en, Certificate.dest_country,
+               Certificate.cert_type_code, replaced.certificate_no, replaced_by, Certificate.status_changed_at)
+        .join(CertificateShare, CertificateShare.certificate_id == Certificate.id)
+        .join(CertificateType, CertificateType.code == Certificate.cert_type_code)
+        .join(CustomsDistrict, CustomsDistrict.code == Certificate.district_code)
+        .outerjoin(replaced, replaced.id == Certificate.replaces_id)
+        .where(CertificateShare.user_id == actor.user_id)
+    )
+
+
+def _row(r) -> SharedCertificate:
+    return SharedCertificate(*r[:11], as_utc(r[11]))
+
+
+def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int = 50) -> list[SharedCertificate]:
+    """Return the certificates shared with this overseas user, optionally those whose number contains `number`."""
+    actor.require("overseas.portal")
+    stmt = _shared(actor)
+    number = (number or "").strip()[:32]
+    if number:
+        stmt = stmt.where(Certificate.certificate_no.contains(number, autoescape=True))
+    rows = s.execute(stmt.order_by(Certificate.issue_date.desc(), Certificate.certificate_no).limit(limit))
+    return [_row(r) for r in rows]
+
+
+def shared_certificate(s: Session, actor: Actor, certificate_no: str) -> SharedCertificate:
+    """Return one certificate shared with this overseas user by its exact number; NotFound otherwise."""
+    actor.require("overseas.portal")
+    row = s.execute(_shared(actor).where(Certificate.certificate_no == str(certificate_no or "")[:32])).first()
+    if row is None:
+        raise NotFound(f"certificate {certificate_no}")
+    return _row(row)
+
+
+def share_certificate(s: Session, actor: Actor, certificate_id: int, user_id: int, *,
+                      now: datetime | None = None) -> None:
+    """Share one of the enterprise's certificates with one of its overseas users."""
+    user = _own_user(s, actor, user_id)
+    cert = s.get(Certificate, certificate_id)
+    if cert is None or cert.enterprise_id != actor.enterprise_id:
+        raise NotFound(f"certificate {certificate_id}")
+    if s.get(CertificateShare, (certificate_id, user.id)) is None:
+        s.add(CertificateShare(certificate_id=certificate_id, user_id=user.id, shared_by=actor.user_id,
+                               shared_at=now or datetime.now(timezone.utc)))
+        _log(s, actor, user, "enterprise.certificate_shared", {"certificate_no": cert.certificate_no}, now)
+
+
+def country_options(s: Session) -> list[tuple[str, str, str]]:
+    """Return (code, Chinese name, English name) of the active countries, by code."""
+    return [tuple(r) for r in s.execute(
+        select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+        .where(DictEntry.dictionary == "country", DictEntry.active.is_(True)).order_by(DictEntry.code))]

@@ -1,0 +1,400 @@
+"""Enterprise registration (Hebei single-window manual 2.3) and its review by administrators.
+
+Validation happens here, on the server, for every field; the page only shows the reasons next to
+the fields. A registration is written in one transaction (enterprise, contacts, scans, its
+administrator account, the acknowledgement e-mail) or not at all.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from auth.passwords import hash_password, password_problem
+from data.reference.codes import credit_code_problem, format_org_code, id_card_problem, normalise_code, org_code_problem
+from data.core.files import Upload, UploadProblem, check_upload, safe_filename, store_blob
+from data.core.mail import queue_mail
+from data.models import (
+    Blob,
+    CustomsDistrict,
+    Enterprise,
+    EnterpriseAttachment,
+    EnterpriseContact,
+    Event,
+    Role,
+    User,
+    as_utc,
+)
+from data.core.scope import Actor, NotFound
+
+ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_]{6,12}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{5,32}$")
+POSTCODE_RE = re.compile(r"^\d{6}$")
+TEN_CHARS_RE = re.compile(r"^[0-9A-Z]{10}$")
+
+KINDS = ("uscc", "org_code")  # 三证合一企业 | 非三证合一
+ENTITY_TYPES = ("forwarder", "ship_agent", "broker", "owner")  # 货代 船代 报关行 货主
+CONTACT_POSITIONS = ("legal_representative", "general_manager", "finance")
+CONTACT_FIELDS = ("name", "id_type", "id_number", "phone", "fax", "mobile", "email")
+ID_TYPES = ("id_card", "passport", "other")
+ATTACHMENT_KINDS = ("credit_certificate", "business_licence", "org_code_certificate", "customs_registration",
+                    "inspection_registration", "other")
+REQUIRED_ATTACHMENTS = {
+    "uscc": ("credit_certificate",),
+    "org_code": ("business_licence", "org_code_certificate"),
+}
+PROFILE_FIELDS = ("tax_registration_no", "business_registration_no", "bank", "bank_account", "eport_card_no",
+                  "registered_capital", "foreign_trade_code", "border_code", "port_code", "forex_code",
+                  "enterprise_kind", "business_scope")
+LIMITS = {"name_zh": 128, "name_en": 256, "short_name": 64, "address_zh": 256, "province": 32, "city": 32,
+          "real_name": 64, "job_title": 64, "customs_declarant_no": 32, "inspection_declarant_no": 32,
+          "business_scope": 1000}
+REVIEW_PROMISE_WORKING_DAYS = 2
+
+
+@dataclass
+class RegistrationInput:
+    """What the registration form sends; every value is untrusted text."""
+
+    kind: str = "uscc"
+    fields: dict[str, str] = field(default_factory=dict)
+    entity_types: list[str] = field(default_factory=list)
+    contacts: dict[str, dict[str, str]] = field(default_factory=dict)  # position -> field -> value
+    attachments: dict[str, Upload] = field(default_factory=dict)  # kind -> upload
+
+    def value(self, name: str) -> str:
+        return (self.fields.get(name) or "").strip()
+
+
+class RegistrationInvalid(ValueError):
+    """The form has errors: field name -> reason code (see layouts/register.py for the messages)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be done; `code` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def required_fields(kind: str) -> tuple[str, ...]:
+    identifier = "credit_code" if kind == "uscc" else "org_code"
+    return ("province", "city", "name_zh", "address_zh", identifier, "account", "password", "password_confirm",
+            "real_name", "email", "phone", "mobile", "fax")
+
+
+def validate_registration(s: Session, form: RegistrationInput) -> dict[str, str]:
+    """Return every problem of the form, keyed by field name (empty when it can be submitted)."""
+    errors: dict[str, str] = {}
+    kind = form.kind if form.kind in KINDS else None
+    if kind is None:
+        return {"kind": "choose_kind"}
+    for name in required_fields(kind):
+        if not form.value(name):
+            errors[name] = "required"
+    for name, limit in LIMITS.items():
+        if len(form.value(name)) > limit:
+            errors[name] = "too_long"
+    for name in PROFILE_FIELDS:
+        if len(form.value(name)) > 256:
+            errors[name] = "too_long"
+    if kind == "uscc" and "credit_code" not in errors:
+        problem = credit_code_problem(form.value("credit_code"))
+        if problem:
+            errors["credit_code"] = problem
+        elif s.scalar(select(Enterprise.id).where(Enterprise.credit_code == normalise_code(form.value("credit_code")),
+                                                  Enterprise.status != "rejected")):
+            errors["credit_code"] = "credit_registered"
+    if kind == "org_code" and "org_code" not in errors:
+        problem = org_code_problem(form.value("org_code"))
+        if problem:
+            errors["org_code"] = problem
+        elif s.scalar(select(Enterprise.id).where(Enterprise.org_code == format_org_code(form.value("org_code")),
+                                                  Enterprise.status != "rejected")):
+            errors["org_code"] = "org_registered"
+    if form.value("postcode") and not POSTCODE_RE.match(form.value("postcode")):
+        errors["postcode"] = "postcode_format"
+    for name in ("customs_code", "ciq_code"):
+        if form.value(name) and not TEN_CHARS_RE.match(normalise_code(form.value(name))):
+            errors[name] = "ten_characters"
+    if not form.entity_types or set(form.entity_types) - set(ENTITY_TYPES):
+        errors["entity_types"] = "choose_entity_type"
+    errors.update(_account_problems(s, form))
+    errors.update(_contact_problems(form))
+    errors.update(_attachment_problems(kind, form))
+    return errors
+
+
+def _account_problems(s: Session, form: RegistrationInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    account = form.value("account")
+    if account and not ACCOUNT_RE.match(account):
+        errors["account"] = "account_format"
+    elif account and s.scalar(select(User.id).where(func.lower(User.account) == account.lower())):
+        errors["account"] = "account_taken"
+    password = form.fields.get("password") or ""
+    if password:
+        problem = password_problem(password, account)
+        if problem:
+            errors["password"] = problem
+        elif password != (form.fields.get("password_confirm") or ""):
+            errors["password_confirm"] = "password_mismatch"
+    if form.value("email") and not EMAIL_RE.match(form.value("email")):
+        errors["email"] = "email_format"
+    for name in ("phone", "mobile", "fax"):
+        if form.value(name) and not PHONE_RE.match(form.value(name)):
+            errors[name] = "phone_format"
+    return errors
+
+
+def _contact_problems(form: RegistrationInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for position in CONTACT_POSITIONS:
+        row = {k: (v or "").strip() for k, v in form.contacts.get(position, {}).items()}
+        prefix = f"contacts.{position}."
+        for name, value in row.items():
+            if name in CONTACT_FIELDS and len(value) > 128:
+                errors[prefix + name] = "too_long"
+        if row.get("email") and not EMAIL_RE.match(row["email"]):
+            errors[prefix + "email"] = "email_format"
+        for name in ("phone", "fax", "mobile"):
+            if row.get(name) and not PHONE_RE.match(row[name]):
+                errors[prefix + name] = "phone_format"
+        if row.get("id_type") and row["id_type"] not in ID_TYPES:
+            errors[prefix + "id_type"] = "choose_id_type"
+        if row.get("id_number") and row.get("id_type", "id_card") == "id_card":
+            problem = id_card_problem(row["id_number"])
+            if problem:
+                errors[prefix + "id_number"] = problem
+    return errors
+
+
+def _attachment_problems(kind: str, form: RegistrationInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in REQUIRED_ATTACHMENTS[kind]:
+        if name not in form.attachments:
+            errors[f"attachment.{name}"] = "attachment_required"
+    for name, upload in form.attachments.items():
+        if name not in ATTACHMENT_KINDS:
+            errors[f"attachment.{name}"] = "bad_attachment_kind"
+            continue
+        try:
+            check_upload(upload)
+        except UploadProblem as exc:
+            errors[f"attachment.{name}"] = f"file_{exc.code}"
+    return errors
+
+
+def submit_registration(s: Session, form: RegistrationInput, *, now: datetime | None = None,
+                        remote_addr: str | None = None) -> Enterprise:
+    """Validate and store a registration with its administrator account, or raise RegistrationInvalid."""
+    errors = validate_registration(s, form)
+    if errors:
+        raise RegistrationInvalid(errors)
+    now = now or datetime.now(timezone.utc)
+    v = form.value
+    enterprise = Enterprise(
+        registration_kind=form.kind,
+        credit_code=normalise_code(v("credit_code")) if form.kind == "uscc" else None,
+        org_code=(format_org_code(v("credit_code")[8:17]) if form.kind == "uscc"
+                  else format_org_code(v("org_code"))),
+        name_zh=v("name_zh"), name_en=v("name_en") or None, short_name=v("short_name") or None,
+        address_zh=v("address_zh"), province=v("province"), city=v("city"), postcode=v("postcode") or None,
+        customs_code=normalise_code(v("customs_code")) or None, ciq_code=normalise_code(v("ciq_code")) or None,
+        entity_types=sorted(set(form.entity_types), key=ENTITY_TYPES.index),
+        profile={k: v(k) for k in PROFILE_FIELDS if v(k)},
+        status="pending", submitted_at=now, contact_name=v("real_name"), contact_phone=v("phone"),
+        email=v("email"),
+    )
+    legal = form.contacts.get("legal_representative", {})
+    enterprise.legal_representative = (legal.get("name") or "").strip() or None
+    s.add(enterprise)
+    s.flush()
+    for position in CONTACT_POSITIONS:
+        row = {k: (form.contacts.get(position, {}).get(k) or "").strip() or None for k in CONTACT_FIELDS}
+        if any(row.values()):
+            s.add(EnterpriseContact(enterprise_id=enterprise.id, position=position, **row))
+    for kind, upload in form.attachments.items():
+        digest = store_blob(s, upload.content, check_upload(upload))
+        s.add(EnterpriseAttachment(enterprise_id=enterprise.id, kind=kind, filename=safe_filename(upload.filename),
+                                   blob_sha256=digest, uploaded_at=now))
+    admin = User(
+        account=v("account").lower(), password_hash=hash_password(form.fields["password"]), real_name=v("real_name"),
+        email=v("email"), phone=v("phone"), mobile=v("mobile"), fax=v("fax"), job_title=v("job_title") or None,
+        customs_declarant_no=v("customs_declarant_no") or None,
+        inspection_declarant_no=v("inspection_declarant_no") or None,
+        role=Role.ENTERPRISE_ADMIN.value, enterprise_id=enterprise.id, language="zh", active=True, created_at=now,
+    )
+    s.add(admin)
+    s.flush()
+    s.add(Event(code="registration.submitted", actor_id=admin.id, object_type="enterprise",
+                object_id=str(enterprise.id), enterprise_id=enterprise.id, at=now,
+                message=f"registration of {enterprise.name_zh}", details={"addr": remote_addr, "kind": form.kind}))
+    queue_mail(s, admin.email, "注册申请已收到 / Registration received",
+               f"{enterprise.name_zh}：\n\n您的单一窗口注册申请已收到，我们将在 {REVIEW_PROMISE_WORKING_DAYS} 个工作日内完成审核，"
+               f"结果将发送到此邮箱。\n账号：{admin.account}\n\n"
+               f"Your registration has been received. It will be reviewed within {REVIEW_PROMISE_WORKING_DAYS} "
+               f"working days and the result sent to this address.\nAccount: {admin.account}\n")
+    return enterprise
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Count the working days (Monday to Friday) after `start` up to and including `end`."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    full_weeks, rest = divmod(days, 7)
+    count = full_weeks * 5
+    for i in range(1, rest + 1):
+        if (start + timedelta(days=i)).weekday() < 5:
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    enterprise_id: int
+    name_zh: str
+    kind: str
+    identifier: str
+    account: str
+    submitted_at: datetime
+    working_days_waiting: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_waiting > REVIEW_PROMISE_WORKING_DAYS
+
+
+def pending_registrations(s: Session, actor: Actor, now: datetime | None = None) -> list[PendingRegistration]:
+    """Return registrations waiting for review, oldest first, with their age in working days."""
+    actor.require("admin.registrations")
+    now = now or datetime.now(timezone.utc)
+    rows = s.execute(
+        select(Enterprise, User.account)
+        .join(User, (User.enterprise_id == Enterprise.id) & (User.role == Role.ENTERPRISE_ADMIN.value))
+        .where(Enterprise.status == "pending")
+        .order_by(Enterprise.submitted_at, Enterprise.id)
+    ).all()
+    result = []
+    for ent, account in rows:
+        submitted = as_utc(ent.submitted_at or ent.created_at)
+        result.append(PendingRegistration(
+            ent.id, ent.name_zh, ent.registration_kind, ent.credit_code or ent.org_code or "", account, submitted,
+            working_days_between(submitted.date(), now.date()),
+        ))
+    return result
+
+
+def registration_detail(s: Session, actor: Actor, enterprise_id: int) -> Enterprise:
+    """Return a registration with contacts and attachments for review."""
+    actor.require("admin.registrations")
+    enterprise = s.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound(f"enterprise {enterprise_id}")
+    return enterprise
+
+
+def approve_registration(s: Session, actor: Actor, enterprise_id: int, *, district_code: str,
+                         now: datetime | None = None) -> Enterprise:
+    """Approve a pending registration under its competent customs district and tell the applicant."""
+    actor.require("admin.registrations")
+    now = now or datetime.now(timezone.utc)
+    enterprise = _pending(s, enterprise_id)
+    district = s.get(CustomsDistrict, district_code) if district_code else None
+    if district is None or not district.active:  # a retired district takes no new enterprises
+        raise ReviewError("district_required")
+    enterprise.status = "approved"
+    enterprise.district_code = district_code
+    enterprise.reviewed_at = now
+    enterprise.reviewed_by = actor.user_id
+    enterprise.review_comment = None
+    _log_review(s, actor, enterprise, "registration.approved", "", now)
+    for admin in _enterprise_admins(s, enterprise.id):
+        queue_mail(s, admin.email, "注册审核通过 / Registration approved",
+                   f"{enterprise.name_zh}：\n\n您的注册申请已审核通过，现在可以使用账号 {admin.account} 登录。\n\n"
+                   f"Your registration has been approved. You can now sign in with the account {admin.account}.\n")
+    return enterprise
+
+
+def reject_registration(s: Session, actor: Actor, enterprise_id: int, *, reason: str,
+                        now: datetime | None = None) -> Enterprise:
+    """Reject a pending registration with a reason the applicant receives by e-mail."""
+    actor.require("admin.registrations")
+    now = now or datetime.now(timezone.utc)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("reason_required")
+    if len(reason) > 1000:
+        raise ReviewError("reason_too_long")
+    enterprise = _pending(s, enterprise_id)
+    enterprise.status = "rejected"
+    enterprise.reviewed_at = now
+    enterprise.reviewed_by = actor.user_id
+    enterprise.review_comment = reason
+    _log_review(s, actor, enterprise, "registration.rejected", reason, now)
+    for admin in _enterprise_admins(s, enterprise.id):
+        queue_mail(s, admin.email, "注册审核未通过 / Registration not approved",
+                   f"{enterprise.name_zh}：\n\n您的注册申请未通过审核，原因：{reason}\n请修改后重新注册。\n\n"
+                   f"Your registration was not approved. Reason: {reason}\nPlease correct it and register again.\n")
+    return enterprise
+
+
+def _pending(s: Session, enterprise_id: int) -> Enterprise:
+    enterprise = s.get(Enterprise, enterprise_id, with_for_update=True)
+    if enterprise is None:
+        raise NotFound(f"enterprise {enterprise_id}")
+    if enterprise.status != "pending":
+        raise ReviewError("already_decided")
+    return enterprise
+
+
+def _enterprise_admins(s: Session, enterprise_id: int) -> list[User]:
+    return list(s.scalars(select(User).where(User.enterprise_id == enterprise_id,
+                                             User.role == Role.ENTERPRISE_ADMIN.value, User.email.is_not(None))))
+
+
+def _log_review(s: Session, actor: Actor, enterprise: Enterprise, code: str, reason: str, now: datetime) -> None:
+    s.add(Event(code=code, actor_id=actor.user_id, object_type="enterprise", object_id=str(enterprise.id),
+                enterprise_id=enterprise.id, district_code=enterprise.district_code, at=now,
+                message=reason or code, details={"status": enterprise.status}))
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def registration_attachment(s: Session, actor: Actor, attachment_id: int) -> StoredFile:
+    """Return a registration scan for the reviewing administrator."""
+    actor.require("admin.registrations")
+    row = s.execute(
+        select(EnterpriseAttachment.filename, Blob.media_type, Blob.data)
+        .join(Blob, Blob.sha256 == EnterpriseAttachment.blob_sha256)
+        .where(EnterpriseAttachment.id == attachment_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"attachment {attachment_id}")
+    return StoredFile(*row)
+
+
+def review_districts(s: Session, actor: Actor) -> list[tuple[str, str, str]]:
+    """Return (code, Chinese name, English name) of the active districts an approval can name."""
+    actor.require("admin.registrations")
+    return [tuple(r) for r in s.execute(
+        select(CustomsDistrict.code, CustomsDistrict.name_zh, CustomsDistrict.name_en)
+        .where(CustomsDistrict.active.is_(True)).order_by(CustomsDistrict.code))]

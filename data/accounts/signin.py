@@ -1,0 +1,199 @@
+"""Password sign-in with lockout, and loading the signed-in user; every outcome is an Event."""
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from auth.passwords import hash_password, password_problem, verify_password
+from data.core.mail import queue_mail
+from data.models import Enterprise, Event, PasswordResetToken, User, as_utc
+
+ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_]{6,12}$")
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=15)
+
+
+class LoginOutcome(str, enum.Enum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+    INACTIVE = "inactive"
+    PENDING_REVIEW = "pending_review"  # the enterprise's registration is not reviewed yet
+    REJECTED = "rejected"  # the enterprise's registration was rejected
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+    locked_until: datetime | None = None
+    attempts_left: int | None = None
+
+
+def normalise_account(account: str) -> str:
+    return (account or "").strip().lower()
+
+
+def find_user(s: Session, account: str) -> User | None:
+    return s.scalar(select(User).where(func.lower(User.account) == normalise_account(account)))
+
+
+def authenticate(s: Session, account: str, password: str, *, now: datetime | None = None,
+                 remote_addr: str | None = None) -> LoginResult:
+    """Check an account and password, applying the lockout rule, and log the attempt."""
+    now = now or datetime.now(timezone.utc)
+    user = find_user(s, account)
+    details = {"account": normalise_account(account)[:32], "addr": remote_addr}
+    if user is None:
+        s.add(Event(code="auth.login_failed", object_type="account", object_id=details["account"],
+                    message="unknown account", details=details, at=now))
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    locked_until = as_utc(user.locked_until)
+    if locked_until and locked_until > now:
+        _log(s, user, "auth.login_refused_locked", "account locked", details, now)
+        return LoginResult(LoginOutcome.LOCKED, locked_until=locked_until)
+    if not verify_password(user.password_hash, password):
+        user.failed_attempts = (user.failed_attempts or 0) + 1
+        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            user.failed_attempts = 0
+            user.locked_until = now + LOCK_DURATION
+            _log(s, user, "auth.locked", f"locked after {MAX_FAILED_ATTEMPTS} failed attempts", details, now)
+            return LoginResult(LoginOutcome.LOCKED, locked_until=user.locked_until)
+        _log(s, user, "auth.login_failed", "wrong password", details, now)
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS, attempts_left=MAX_FAILED_ATTEMPTS - user.failed_attempts)
+    if not user.active:
+        _log(s, user, "auth.login_refused_inactive", "account deactivated", details, now)
+        return LoginResult(LoginOutcome.INACTIVE)
+    if user.enterprise_id is not None:
+        status = s.scalar(select(Enterprise.status).where(Enterprise.id == user.enterprise_id))
+        if status != "approved":
+            outcome = LoginOutcome.REJECTED if status == "rejected" else LoginOutcome.PENDING_REVIEW
+            _log(s, user, f"auth.login_refused_{outcome.value}", f"enterprise registration {status}", details, now)
+            return LoginResult(outcome)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.last_login_at = now
+    _log(s, user, "auth.login", "password login", details, now)
+    return LoginResult(LoginOutcome.OK, user=user)
+
+
+def own_email(s: Session, actor) -> str | None:
+    """Return the acting user's own e-mail address."""
+    return s.scalar(select(User.email).where(User.id == actor.user_id))
+
+
+def record_logout(s: Session, user_id: int) -> None:
+    user = s.get(User, user_id)
+    if user is not None:
+        _log(s, user, "auth.logout", "logout", {}, datetime.now(timezone.utc))
+
+
+def set_language(s: Session, user_id: int, language: str) -> None:
+    user = s.get(User, user_id)
+    if user is not None:
+        user.language = language
+
+
+def _log(s: Session, user: User, code: str, message: str, details: dict, now: datetime) -> None:
+    s.add(Event(code=code, actor_id=user.id, object_type="user", object_id=str(user.id),
+                enterprise_id=user.enterprise_id, district_code=user.district_code,
+                message=message, details=details, at=now))
+
+
+# --- passwords: reset by e-mailed link, change --------------------------------------------------
+
+RESET_TTL = timedelta(minutes=30)
+RESETS_PER_HOUR = 3
+
+
+class PasswordChangeError(ValueError):
+    """A password reset or change was refused; `code` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_password_reset(s: Session, account: str, *, base_url: str, now: datetime | None = None,
+                           remote_addr: str | None = None) -> None:
+    """E-mail a one-time reset link to the account's address; say nothing about whether it exists."""
+    now = now or datetime.now(timezone.utc)
+    user = find_user(s, account) if ACCOUNT_RE.match((account or "").strip()) else None
+    details = {"account": normalise_account(account)[:32], "addr": remote_addr}
+    if user is None or not user.active or not user.email:
+        s.add(Event(code="auth.reset_refused", object_type="account", object_id=details["account"],
+                    message="no reset for this account", details=details, at=now))
+        return
+    recent = s.scalar(select(func.count()).select_from(PasswordResetToken).where(
+        PasswordResetToken.user_id == user.id, PasswordResetToken.created_at > now - timedelta(hours=1)))
+    if recent >= RESETS_PER_HOUR:
+        _log(s, user, "auth.reset_throttled", "too many reset requests", details, now)
+        return
+    token = secrets.token_urlsafe(32)
+    s.add(PasswordResetToken(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                             expires_at=now + RESET_TTL))
+    link = f"{base_url}/password/reset?token={token}"
+    minutes = int(RESET_TTL.total_seconds() // 60)
+    queue_mail(s, user.email, "重设密码 / Reset your password",
+               f"{user.real_name}：\n\n请在 {minutes} 分钟内打开以下链接设置新密码（只能使用一次）：\n{link}\n"
+               f"如果不是您本人操作，请忽略此邮件。\n\n"
+               f"Open this link within {minutes} minutes to set a new password (it works once):\n{link}\n"
+               f"If you did not ask for this, ignore this message.\n")
+    _log(s, user, "auth.reset_requested", "password reset link sent", details, now)
+
+
+def reset_password(s: Session, token: str, new_password: str, confirm: str, *,
+                   now: datetime | None = None) -> User:
+    """Set a new password with a reset link's token; ends every session and unlocks the account."""
+    now = now or datetime.now(timezone.utc)
+    row = s.get(PasswordResetToken, _token_hash(token or ""), with_for_update=True)
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
+        raise PasswordChangeError("reset_link_invalid")
+    user = s.get(User, row.user_id)
+    _set_password(user, new_password, confirm)
+    row.used_at = now
+    for other in s.scalars(select(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
+                                                            PasswordResetToken.used_at.is_(None))):
+        other.used_at = now
+    user.failed_attempts = 0
+    user.locked_until = None
+    _log(s, user, "auth.password_reset", "password set with a reset link", {}, now)
+    return user
+
+
+def change_password(s: Session, user_id: int, current: str, new_password: str, confirm: str, *,
+                    now: datetime | None = None) -> User:
+    """Change a signed-in user's password after checking the current one; ends the user's other sessions."""
+    now = now or datetime.now(timezone.utc)
+    user = s.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise PasswordChangeError("reset_link_invalid")
+    if not verify_password(user.password_hash, current or ""):
+        _log(s, user, "auth.password_change_refused", "wrong current password", {}, now)
+        raise PasswordChangeError("current_wrong")
+    if verify_password(user.password_hash, new_password or ""):
+        raise PasswordChangeError("password_unchanged")
+    _set_password(user, new_password, confirm)
+    _log(s, user, "auth.password_changed", "password changed", {}, now)
+    return user
+
+
+def _set_password(user: User, new_password: str, confirm: str) -> None:
+    problem = password_problem(new_password or "", user.account)
+    if problem:
+        raise PasswordChangeError(problem)
+    if new_password != confirm:
+        raise PasswordChangeError("password_mismatch")
+    user.password_hash = hash_password(new_password)
+    user.session_version = (user.session_version or 1) + 1  # every other session of this user ends

@@ -1,0 +1,226 @@
+"""系统参数 (Liaoning 5.2.1): add, search, edit and delete system parameters, with the history of
+each one's changes (经办详细/操作历史) read back from the audit events its changes write.
+
+Any key in the dotted lower-case form is accepted with a text value. The parameters the code reads
+are declared in KNOWN_PARAMETERS with their type and range: their values are checked the way their
+readers will read them (`data.core.rate_limit.parameter_int`), so a value saved here is never silently
+replaced by the default at run time. Deleting a known parameter brings its default back.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from data.admin.common import AdminInvalid, delete_recorded, take_text, text_of
+from data.core.audit import EventRow, object_history, record_change
+from data.certificates.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
+from data.models import SystemParameter, User, as_utc
+from data.core.paging import Page, clamp_paging
+from data.core.scope import Actor, NotFound
+from data.certificates.verification import DEFAULT_PER_HOUR, DEFAULT_PER_MINUTE, PER_HOUR_PARAMETER, PER_MINUTE_PARAMETER
+
+PERMISSION = "admin.parameters"
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+KEY_LIMIT = 64
+VALUE_LIMIT = 2000
+DESCRIPTION_LIMIT = 256
+MAX_PAGE_SIZE = 200
+MAX_EXPORT_ROWS = 10_000
+OBJECT_TYPE = "parameter"
+
+
+class KnownParameter(NamedTuple):
+    """A parameter the code reads: its type ("int" | "flag"), default and allowed range."""
+
+    key: str
+    kind: str
+    default: object
+    description_zh: str
+    description_en: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+KNOWN_PARAMETERS: tuple[KnownParameter, ...] = (
+    KnownParameter(PER_MINUTE_PARAMETER, "int", DEFAULT_PER_MINUTE, "证书核查：每个地址每分钟最多请求次数",
+                   "Certificate verification: requests per address per minute", 1, 1_000_000),
+    KnownParameter(PER_HOUR_PARAMETER, "int", DEFAULT_PER_HOUR, "证书核查：每个地址每小时最多请求次数",
+                   "Certificate verification: requests per address per hour", 1, 1_000_000),
+    KnownParameter(CHANGE_DAYS_PARAMETER, "int", DEFAULT_CHANGE_DAYS, "证书签发后可换发或撤回的天数",
+                   "Days after issue within which a certificate may be replaced or withdrawn", 1, 3650),
+)
+KNOWN = {p.key: p for p in KNOWN_PARAMETERS}
+TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    key: str
+    value: str
+    description: str
+    updated_at: datetime | None
+    updated_by: str  # the account of the last editor ('' if unknown)
+    known: KnownParameter | None
+
+
+def _matching(key_text: str, value_text: str):
+    conditions = []
+    key_text = (key_text or "").strip()[:KEY_LIMIT]
+    if key_text:
+        conditions.append(or_(SystemParameter.key.icontains(key_text, autoescape=True),
+                              SystemParameter.description.icontains(key_text, autoescape=True)))
+    value_text = (value_text or "").strip()[:VALUE_LIMIT]
+    if value_text:
+        conditions.append(SystemParameter.value.icontains(value_text, autoescape=True))
+    return conditions
+
+
+def _rows(s: Session, conditions, offset: int, limit: int) -> list[ParameterRow]:
+    editor = aliased(User)
+    rows = s.execute(select(SystemParameter, editor.account).outerjoin(editor, editor.id == SystemParameter.updated_by)
+                     .where(*conditions).order_by(SystemParameter.key).offset(offset).limit(limit))
+    return [ParameterRow(p.key, p.value, p.description or "", as_utc(p.updated_at), account or "", KNOWN.get(p.key))
+            for p, account in rows]
+
+
+def list_parameters(s: Session, actor: Actor, key_text: str = "", value_text: str = "", page: int = 0,
+                    page_size: int = 20) -> Page[ParameterRow]:
+    """参数查询: one page of parameters whose key (or description) and value contain the texts, by key."""
+    actor.require(PERMISSION)
+    page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
+    conditions = _matching(key_text, value_text)
+    total = s.scalar(select(func.count()).select_from(SystemParameter).where(*conditions)) or 0
+    return Page(_rows(s, conditions, page * page_size, page_size), total, page, page_size)
+
+
+def all_parameters(s: Session, actor: Actor, key_text: str = "", value_text: str = "") -> list[ParameterRow]:
+    """Every parameter matching the search (全部, for the export), by key; at most MAX_EXPORT_ROWS."""
+    actor.require(PERMISSION)
+    return _rows(s, _matching(key_text, value_text), 0, MAX_EXPORT_ROWS)
+
+
+def _load(s: Session, key: str) -> SystemParameter:
+    parameter = s.get(SystemParameter, key) if isinstance(key, str) and key else None
+    if parameter is None:
+        raise NotFound(f"parameter {key}")
+    return parameter
+
+
+def get_parameter(s: Session, actor: Actor, key: str) -> ParameterRow:
+    actor.require(PERMISSION)
+    parameter = _load(s, key)
+    editor = s.get(User, parameter.updated_by) if parameter.updated_by else None
+    return ParameterRow(parameter.key, parameter.value, parameter.description or "", as_utc(parameter.updated_at),
+                        editor.account if editor else "", KNOWN.get(parameter.key))
+
+
+# --- checking -------------------------------------------------------------------------------------
+
+
+def clean_value(key: str, text: str) -> tuple[str | None, str | None]:
+    """(the value as stored, None) or (None, reason code) for a parameter's typed value."""
+    text = (text or "").strip()
+    if not text:
+        return None, "required"
+    if len(text) > VALUE_LIMIT:
+        return None, "too_long"
+    known = KNOWN.get(key)
+    if known is None:
+        return text, None
+    if known.kind == "int":
+        if not (text.lstrip("-").isdecimal() and text.isascii()):
+            return None, "whole_number"
+        number = int(text)
+        if (known.minimum is not None and number < known.minimum) or (known.maximum is not None
+                                                                       and number > known.maximum):
+            return None, "out_of_range"
+        return str(number), None
+    if known.kind == "flag":
+        word = text.lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return ("true" if word in TRUE_WORDS else "false"), None
+        return None, "true_or_false"
+    return text, None
+
+
+def _clean(key: str, values: dict, errors: dict[str, str]) -> tuple[str | None, str]:
+    value, problem = clean_value(key, text_of(values, "value"))
+    if problem:
+        errors["value"] = problem
+    description = take_text(values, "description", DESCRIPTION_LIMIT, errors)
+    known = KNOWN.get(key)
+    if not description and known is not None:
+        description = known.description_zh
+    return value, description
+
+
+def _audit(parameter: SystemParameter) -> dict:
+    return {"value": parameter.value, "description": parameter.description}
+
+
+# --- changing -------------------------------------------------------------------------------------
+
+
+def create_parameter(s: Session, actor: Actor, values: dict, now: datetime | None = None) -> ParameterRow:
+    """新增 a parameter: a new key (lower-case words joined by dots) with its value and description."""
+    actor.require(PERMISSION)
+    errors: dict[str, str] = {}
+    key = take_text(values, "key", KEY_LIMIT, errors, required=True, pattern=KEY_RE, reason="parameter_key_format")
+    key = key if "key" not in errors else ""
+    if key and s.get(SystemParameter, key) is not None:
+        errors["key"] = "key_taken"
+    value, description = _clean(key, values, errors)
+    if errors:
+        raise AdminInvalid(errors)
+    parameter = SystemParameter(key=key, value=value, description=description or None,
+                                updated_at=now or datetime.now(timezone.utc), updated_by=actor.user_id)
+    s.add(parameter)
+    try:
+        s.flush()
+    except IntegrityError:
+        raise AdminInvalid({"key": "key_taken"}) from None
+    record_change(s, actor, "admin.parameter.created", OBJECT_TYPE, key, None, _audit(parameter))
+    return get_parameter(s, actor, key)
+
+
+def update_parameter(s: Session, actor: Actor, key: str, values: dict, now: datetime | None = None) -> ParameterRow:
+    """编辑: change a parameter's value and description; its key stays (code reads it by key)."""
+    actor.require(PERMISSION)
+    parameter = _load(s, key)
+    errors: dict[str, str] = {}
+    if "key" in values and text_of(values, "key") not in ("", key):
+        errors["key"] = "key_fixed"
+    value, description = _clean(key, values, errors)
+    if errors:
+        raise AdminInvalid(errors)
+    before = _audit(parameter)
+    parameter.value, parameter.description = value, description or None
+    if _audit(parameter) != before:
+        parameter.updated_at = now or datetime.now(timezone.utc)
+        parameter.updated_by = actor.user_id
+        s.flush()
+        record_change(s, actor, "admin.parameter.updated", OBJECT_TYPE, key, before, _audit(parameter))
+    return get_parameter(s, actor, key)
+
+
+def delete_parameter(s: Session, actor: Actor, key: str) -> None:
+    """删除 a parameter (a known one falls back to its default); its history stays in the audit log."""
+    actor.require(PERMISSION)
+    parameter = _load(s, key)
+    delete_recorded(s, actor, parameter, "admin.parameter.deleted", OBJECT_TYPE, key, _audit(parameter))
+
+
+def parameter_history(s: Session, actor: Actor, key: str, limit: int = 200) -> list[EventRow]:
+    """操作历史: the events of the parameter's key (who, when, its values before and after), newest first.
+
+    Read from the audit log by object (index ix_event_object), so a deleted and re-added key shows its
+    whole past.
+    """
+    actor.require(PERMISSION)
+    return object_history(s, actor, OBJECT_TYPE, key, max(1, min(limit, 1000)))

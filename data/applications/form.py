@@ -1,0 +1,743 @@
+"""Filling in a certificate application (Liaoning 5.8.1): the four entry methods, saving with checks,
+and certificate templates (证稿模板, 5.8.2).
+
+Every value is checked here against the format's field list and the dictionaries; a draft (暂存)
+skips only the "required" checks. Text is stored as typed: pages render it as text, never as HTML.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Text, bindparam, case, delete, insert, select, type_coerce, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from data.declarations.goods import known_codes
+from data.declarations.goods import parse_decimal as _decimal
+from data.models import (
+    AppStatus,
+    ApplicationGoods,
+    ApplicationScan,
+    CertificateApplication,
+    CertificateFormat,
+    CertificateTemplate,
+    CertificateType,
+    Container,
+    Declaration,
+    DeclStatus,
+    DictEntry,
+    EntryMethod,
+    Event,
+    GoodsLine,
+)
+from data.core.numbers import next_value
+from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
+from data.core.scope import Actor, NotFound, row_scope
+from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
+
+PERMISSION = "application.edit"
+ENTRY_METHODS = ("blank", "similar", "template", "smart_import")
+EDITABLE = (AppStatus.DRAFT.value, AppStatus.RETURNED.value)
+ELIGIBLE_DECLARATION_STATUSES = (DeclStatus.SENT.value, DeclStatus.RECEIPTED.value)  # sent: it has its 报检号
+MAX_GOODS = 999
+TEXT_LIMITS = {"text": 500, "multiline": 4000, "packages": 200}
+KG_PER_UNIT = {"035": Decimal(1), "036": Decimal("0.001"), "070": Decimal(1000)}  # 千克, 克, 吨
+GOODS_COLUMNS = ("hs_code", "name_zh", "name_en", "origin", "quantity", "quantity_unit", "weight", "weight_unit",
+                 "packages", "package_type")
+
+
+class ApplicationInvalid(ValueError):
+    """The form has errors: 'fields.<key>' or 'goods.<n>.<column>' -> reason code."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class ApplicationInput:
+    """What the application form sends; every value is untrusted."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    goods: list[dict[str, str]] = field(default_factory=list)
+    needs_confirmation: bool = False
+
+
+# --- creating: the four entry methods -----------------------------------------------------------
+
+
+def new_application(s: Session, actor: Actor, *, declaration_id: int, format_code: str, entry_method: str,
+                    similar_inspection_no: str = "", template_id: int | None = None,
+                    needs_confirmation: bool = False, now: datetime | None = None) -> CertificateApplication:
+    """Start a draft application for one of the enterprise's declarations by the chosen entry method.
+
+    `needs_confirmation` (需确认后拟制) is set if asked or if the copied application or template had it.
+    """
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    now = now or datetime.now(timezone.utc)
+    decl = s.scalar(select(Declaration).where(Declaration.id == declaration_id, row_scope(actor, Declaration)))
+    if decl is None:
+        raise NotFound(f"declaration {declaration_id}")
+    if decl.direction != "exit" or decl.status not in ELIGIBLE_DECLARATION_STATUSES:
+        raise ApplicationInvalid({"declaration_id": "declaration_not_sent"})
+    fmt = s.get(CertificateFormat, format_code)
+    if fmt is None or not fmt.active:
+        raise ApplicationInvalid({"format_code": "unknown_format"})
+    if entry_method not in ENTRY_METHODS:
+        raise ApplicationInvalid({"entry_method": "unknown_entry_method"})
+    data = ApplicationInput()
+    if entry_method == "smart_import":
+        data = from_declaration(s, decl, fmt)
+    elif entry_method == "similar":
+        data = _from_similar(s, actor, similar_inspection_no, fmt)
+    elif entry_method == "template":
+        data = _from_template(s, enterprise_id, template_id, fmt.code)
+    data.needs_confirmation = data.needs_confirmation or bool(needs_confirmation)
+    return _create_draft(s, actor, decl, fmt, entry_method, data, now, {"entry_method": entry_method})
+
+
+def _highest_serial(s: Session, declaration_id: int) -> int:
+    serials = s.scalars(select(CertificateApplication.serial).where(CertificateApplication.declaration_id == declaration_id))
+    return max((int(x) for x in serials if x and x.isdigit()), default=0)
+
+
+def _create_draft(s: Session, actor: Actor, decl: Declaration, fmt: CertificateFormat, entry_method: str,
+                  data: ApplicationInput, now: datetime, details: dict) -> CertificateApplication:
+    """Add a draft for the declaration with the checked values and its receipt; the next 分证序号."""
+    serial = next_value(s, f"serial:{decl.id}", lambda: _highest_serial(s, decl.id))
+    app = CertificateApplication(
+        declaration_id=decl.id, enterprise_id=decl.enterprise_id, district_code=decl.district_code,
+        cert_type_code=fmt.cert_type_code, format_code=fmt.code, serial=f"{serial:02d}", entry_method=entry_method,
+        needs_confirmation=data.needs_confirmation, status=AppStatus.DRAFT.value, fields={},
+        dest_country=decl.dest_country, created_at=now, updated_at=now,
+    )
+    s.add(app)
+    s.flush()
+    _store(s, app, _clean(s, fmt, data, draft=True))
+    s.add(Event(code="app.created", actor_id=actor.user_id, object_type="application", object_id=str(app.id),
+                enterprise_id=app.enterprise_id, district_code=app.district_code, at=now,
+                message=EVENT_MESSAGES["app.created"], details=details))
+    s.flush()
+    return app
+
+
+def from_declaration(s: Session, decl: Declaration, fmt: CertificateFormat) -> ApplicationInput:
+    """智能导入: fill the format's fields and the goods from the declaration."""
+    lines = list(s.scalars(select(GoodsLine).where(GoodsLine.declaration_id == decl.id).order_by(GoodsLine.seq)))
+    containers = list(s.scalars(select(Container).where(Container.declaration_id == decl.id).order_by(Container.seq)))
+    weight = sum((line.weight * KG_PER_UNIT[line.weight_unit] for line in lines
+                  if line.weight is not None and line.weight_unit in KG_PER_UNIT), Decimal(0))
+    packages = sum(line.packages or 0 for line in lines)
+    package_type = next((line.package_type for line in lines if line.package_type), "")
+    values = {
+        "consignor": "\n".join(x for x in (decl.consignor_en or decl.consignor_zh, decl.consignor_address) if x),
+        "consignee": "\n".join(x for x in (decl.consignee_en or decl.consignee_zh, decl.consignee_address) if x),
+        "description": _fit("; ".join(line.name_en or line.name_zh for line in lines)),
+        "weight": f"{weight.normalize():f}" if weight else "",
+        "origin": next((line.origin_place for line in lines if line.origin_place), ""),
+        "marks": decl.marks or "N/M",
+        "packages": f"{packages} {package_type}".strip() if packages else "",
+        "container_no": _fit(" ".join(c.number for c in containers)),
+        "seal_no": _fit(" ".join(c.seal_no for c in containers if c.seal_no)),
+        "despatch_place": decl.departure_port or "",
+        "destination": decl.dest_country or "",
+        "conveyance": decl.transport_mode or "",
+        "despatch_date": decl.despatch_date.isoformat() if decl.despatch_date else "",
+    }
+    keys = {f["key"] for f in fmt.fields}
+    goods = [{"hs_code": line.hs_code, "name_zh": line.name_zh, "name_en": line.name_en or "",
+              "origin": line.origin_place or "", "quantity": _text(line.quantity),
+              "quantity_unit": line.quantity_unit or "", "weight": _text(line.weight),
+              "weight_unit": line.weight_unit or "", "packages": _text(line.packages),
+              "package_type": line.package_type or ""} for line in lines]
+    return ApplicationInput({k: v for k, v in values.items() if k in keys and v}, goods)
+
+
+def _fit(text: str, limit: int = TEXT_LIMITS["text"]) -> str:
+    """Cut an imported text to what its field holds, marking the cut: many goods lines or containers make long ones."""
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def _goods_of(app_goods: list[ApplicationGoods]) -> list[dict[str, str]]:
+    return [{c: _text(getattr(g, c)) for c in GOODS_COLUMNS} for g in app_goods]
+
+
+def _from_similar(s: Session, actor: Actor, inspection_no: str, fmt: CertificateFormat) -> ApplicationInput:
+    """相似报检号录入: copy the enterprise's newest application for that inspection no., of this format if any.
+
+    Only the fields this format has are taken: an application of another format may have others.
+    """
+    inspection_no = (inspection_no or "").strip()
+    A = CertificateApplication
+    source = s.scalar(
+        select(A).join(Declaration, Declaration.id == A.declaration_id)
+        .where(Declaration.inspection_no == inspection_no, row_scope(actor, A))
+        .order_by(case((A.format_code == fmt.code, 0), else_=1), A.created_at.desc(), A.id.desc())
+        .limit(1)) if inspection_no else None
+    if source is None:
+        raise ApplicationInvalid({"similar_inspection_no": "similar_not_found"})
+    keys = {f["key"] for f in fmt.fields}
+    return ApplicationInput({k: v for k, v in (source.fields or {}).items() if k in keys}, _goods_of(source.goods),
+                            source.needs_confirmation)
+
+
+def _from_template(s: Session, enterprise_id: int, template_id: int | None, format_code: str) -> ApplicationInput:
+    template = s.get(CertificateTemplate, template_id) if template_id else None
+    if template is None or template.enterprise_id != enterprise_id:
+        raise ApplicationInvalid({"template_id": "template_not_found"})
+    if template.format_code != format_code:
+        raise ApplicationInvalid({"template_id": "template_other_format"})
+    return ApplicationInput(dict(template.fields), list(template.goods), template.needs_confirmation)
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def save_application(s: Session, actor: Actor, application_id: int, data: ApplicationInput, *, version: int,
+                     draft: bool, now: datetime | None = None) -> CertificateApplication:
+    """Save a draft (暂存: only formats checked) or a complete application (every check); all or nothing."""
+    actor.require(PERMISSION)
+    app, fmt = _application_to_save(s, actor, application_id)
+    if app.version != version:
+        raise WorkflowError("stale_version")
+    if app.status not in EDITABLE:
+        raise WorkflowError("bad_transition", action="save", status=app.status)
+    cleaned = _clean(s, fmt, data, draft=draft)
+    try:
+        _store(s, app, cleaned, now or datetime.now(timezone.utc))
+    except StaleDataError:
+        raise WorkflowError("stale_version") from None
+    return app
+
+
+class _FormatFields(NamedTuple):
+    fields: list[dict]  # what `_clean` reads of a CertificateFormat
+
+
+def _application_to_save(s: Session, actor: Actor, application_id: int
+                         ) -> tuple[CertificateApplication, _FormatFields]:
+    """The application in the actor's scope (what `load_application` returns) and its format's field list.
+
+    One prepared statement reads both: an ORM query would cost several times the save's own work. The
+    object gets the columns a save needs; others load on access, as expired attributes do.
+    """
+    scope, params = scope_parameters(actor)
+    rows = _APPLICATION_TO_SAVE.rows(s, scope, {**params, "id": application_id})
+    if not rows:
+        raise NotFound(f"application {application_id}")
+    *values, fields = rows[0]
+    app = loaded(s, CertificateApplication, dict(zip(SAVE_ATTRIBUTES, values)))
+    return app, _format_fields(fields) if isinstance(fields, str) else _FormatFields(fields)
+
+
+SAVE_ATTRIBUTES = ("id", "version", "status", "format_code", "dest_country", "needs_confirmation", "enterprise_id",
+                   "district_code", "declaration_id", "cert_type_code", "serial", "entry_method")
+
+
+@functools.lru_cache(maxsize=64)
+def _format_fields(text: str) -> _FormatFields:
+    """A format's field list from its stored JSON text, parsed once per text (a changed format is new text)."""
+    return _FormatFields(json.loads(text))
+
+
+def _application_to_save_statement(kind: str, scopes: int):
+    A = CertificateApplication
+    # the field list as stored (text on SQLite; drivers that parse JSON themselves hand back the list)
+    return (select(*(getattr(A, key) for key in SAVE_ATTRIBUTES), type_coerce(CertificateFormat.fields, Text))
+            .join(CertificateFormat, CertificateFormat.code == A.format_code)
+            .where(A.id == bindparam("id", type_=A.id.type), scope_condition(A, kind, scopes)))
+
+
+_APPLICATION_TO_SAVE = Statements(_application_to_save_statement)
+
+
+@dataclass
+class _Clean:
+    fields: dict[str, str]
+    columns: list[list]  # the goods, typed, column by column in GOODS_COLUMNS order
+    needs_confirmation: bool
+
+    @property
+    def goods(self) -> list[dict]:
+        return [dict(zip(GOODS_COLUMNS, line)) for line in zip(*self.columns)]
+
+
+def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
+    errors: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    known = {f["key"]: f for f in fmt.fields}
+    columns = _goods_columns(data.goods) if len(data.goods) <= MAX_GOODS else None
+    codes = known_codes(s, _codes_named(known, data, columns))
+    countries, modes = codes["country"], codes["transport_mode"]
+    for key in data.fields:
+        if key not in known:
+            errors[f"fields.{key}"] = "unknown_field"
+    for key, spec in known.items():
+        raw = data.fields.get(key)
+        value = raw.strip() if isinstance(raw, str) else ""
+        if not value:
+            if spec.get("required") and not draft:
+                errors[f"fields.{key}"] = "required"
+            continue
+        problem = _field_problem(spec.get("kind", "text"), value, countries, modes)
+        if problem:
+            errors[f"fields.{key}"] = problem
+        else:
+            fields[key] = value
+    typed, goods_errors = _clean_goods(columns, codes) if columns is not None else ([], {"goods": "too_many_goods"})
+    errors.update(goods_errors)
+    if not draft and not (typed and typed[0]):
+        errors["goods"] = "goods_required"
+    if errors:
+        raise ApplicationInvalid(errors)
+    return _Clean(fields, typed, bool(data.needs_confirmation))
+
+
+def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) -> str | None:
+    if kind in TEXT_LIMITS and len(value) > TEXT_LIMITS[kind]:
+        return "too_long"
+    if kind == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return "date_format"
+    elif kind == "country" and value not in countries:
+        return "choose_country"
+    elif kind == "transport_mode" and value not in modes:
+        return "choose_transport_mode"
+    elif kind == "weight":
+        number = _decimal(value)
+        if number is None or number <= 0:
+            return "positive_number"
+    return None
+
+
+CODE_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
+
+
+def _codes_named(known: dict[str, dict], data: ApplicationInput,
+                 columns: dict[str, list[str]] | None) -> dict[str, set[str]]:
+    """Collect, per dictionary, the codes the form uses, so that one query can check them all."""
+    wanted: dict[str, set[str]] = {"country": set(), "transport_mode": set(), "hs_code": set(), "unit": set(),
+                                   "package_type": set()}
+    for key, spec in known.items():
+        value = data.fields.get(key)
+        if spec.get("kind") in CODE_KINDS and isinstance(value, str) and value.strip():
+            wanted[CODE_KINDS[spec["kind"]]].add(value.strip())
+    if columns:
+        wanted["hs_code"].update(columns["hs_code"])
+        wanted["unit"].update(columns["quantity_unit"], columns["weight_unit"])
+        wanted["package_type"].update(columns["package_type"])
+    for codes in wanted.values():
+        codes.discard("")
+    return wanted
+
+
+HS_RE = re.compile(r"^\d{10}$")
+MAX_NUMBER = Decimal("1e14")
+
+
+def _goods_columns(rows: list[dict]) -> dict[str, list[str]]:
+    """The goods rows column by column, as stripped texts ('' for anything missing)."""
+    return {c: ["" if (v := row.get(c)) is None else str(v).strip() for row in rows] for c in GOODS_COLUMNS}
+
+
+BAD = object()  # a value that is not what its column takes (compared by identity, unlike False and 0)
+
+
+def _amount(text: str) -> Decimal | None | object:
+    """A quantity or weight as typed: None when empty, BAD when not a number from 0 below 1e14."""
+    if text.isdigit() and text.isascii() and len(text) <= 14:  # the common case, plainly in range
+        return Decimal(text)
+    if not text:
+        return None
+    number = _decimal(text)
+    return number if number is not None and 0 <= number < MAX_NUMBER else BAD
+
+
+def _packages(text: str) -> int | None | object:
+    """Packages as typed: None when empty, BAD unless a whole number up to 10^9 (what int() reads)."""
+    if not text:
+        return None
+    return int(text) if text.isdecimal() and len(text) <= 10 and int(text) <= 10**9 else BAD
+
+
+def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> tuple[list[list], dict[str, str]]:
+    """Check the goods (columns from `_goods_columns`); return the columns typed for the store, and the errors.
+
+    Typed: quantity and weight as Decimal, packages as int, empty optional texts as None. Whole columns
+    are checked at once (a form has up to 999 lines); errors are named line by line, as the form shows them.
+    """
+    known_hs = {code for code in codes["hs_code"] if HS_RE.match(code)}
+    units, package_types = codes["unit"], codes["package_type"]
+    hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type = (
+        columns[c] for c in GOODS_COLUMNS)
+    quantity, weight, packages = list(map(_amount, quantity)), list(map(_amount, weight)), list(map(_packages, packages))
+    errors: dict[str, str] = {}
+    if not (known_hs.issuperset(hs) and all(name_zh) and max(map(len, name_zh), default=0) <= 256  # all good?
+            and max(map(len, name_en), default=0) <= 256 and max(map(len, origin), default=0) <= 64
+            and BAD not in quantity and BAD not in weight and BAD not in packages
+            and units.issuperset(set(quantity_unit).union(weight_unit) - {""})
+            and package_types.issuperset(set(package_type) - {""})):
+        errors = _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages,
+                               package_type, known_hs, units, package_types)
+    typed = [hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity,
+             [v or None for v in quantity_unit], weight, [v or None for v in weight_unit], packages,
+             [v or None for v in package_type]]
+    return typed, errors
+
+
+def _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type,
+                  known_hs, units, package_types) -> dict[str, str]:
+    """Name each wrong cell: 'goods.<line>.<column>' -> reason, line by line as the form lists them."""
+    problems = {  # column -> {line index: reason}, in the order a line's errors are listed
+        "hs_code": {i: "hs_unknown" if HS_RE.match(v) else "hs_format" for i, v in enumerate(hs) if v not in known_hs},
+        "name_zh": {i: "too_long" if v else "required" for i, v in enumerate(name_zh) if not v or len(v) > 256},
+        "name_en": {i: "too_long" for i, v in enumerate(name_en) if len(v) > 256},
+        "origin": {i: "too_long" for i, v in enumerate(origin) if len(v) > 64},
+        "quantity": {i: "non_negative_number" for i, v in enumerate(quantity) if v is BAD},
+        "weight": {i: "non_negative_number" for i, v in enumerate(weight) if v is BAD},
+        "packages": {i: "whole_number" for i, v in enumerate(packages) if v is BAD},
+        "quantity_unit": {i: "choose_unit" for i, v in enumerate(quantity_unit) if v and v not in units},
+        "weight_unit": {i: "choose_unit" for i, v in enumerate(weight_unit) if v and v not in units},
+        "package_type": {i: "choose_package_type" for i, v in enumerate(package_type)
+                         if v and v not in package_types},
+    }
+    return {f"goods.{i + 1}.{column}": found[i]
+            for i in sorted(set().union(*problems.values())) for column, found in problems.items() if i in found}
+
+
+def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime | None = None) -> None:
+    """Write the checked values: the application's UPDATE (with its version check), then its goods.
+
+    Plain prepared statements, not the unit of work: a 50-line save is a handful of statements whose
+    ORM bookkeeping would cost several times their database time. The loaded object is kept in step.
+    """
+    s.flush()  # pending changes of the application (a new draft's INSERT) go first
+    values = {"fields": clean.fields, "needs_confirmation": clean.needs_confirmation,
+              "dest_country": clean.fields.get("destination") or app.dest_country,
+              "updated_at": now or datetime.now(timezone.utc)}
+    if _UPDATE_APPLICATION.execute(s, (), {**values, "id": app.id, "seen": app.version}) != 1:
+        raise StaleDataError(f"application {app.id} changed since version {app.version}")
+    for key, value in values.items():
+        set_committed_value(app, key, value)
+    set_committed_value(app, "version", app.version + 1)
+    _DELETE_GOODS.execute(s, (), {"application_id": app.id})
+    lines = len(clean.columns[0]) if clean.columns else 0
+    if lines:
+        _INSERT_GOODS.get(s).execute_columns(s, [[app.id] * lines, range(1, lines + 1), *clean.columns])
+    s.expire(app, ["goods"])
+
+
+def _update_application():
+    A = CertificateApplication.__table__.c
+    return (update(CertificateApplication.__table__)
+            .where(A.id == bindparam("id", type_=A.id.type), A.version == bindparam("seen", type_=A.version.type))
+            .values(version=A.version + 1, fields=bindparam("fields", type_=A.fields.type),
+                    needs_confirmation=bindparam("needs_confirmation", type_=A.needs_confirmation.type),
+                    dest_country=bindparam("dest_country", type_=A.dest_country.type),
+                    updated_at=bindparam("updated_at", type_=A.updated_at.type)))
+
+
+def _delete_goods():
+    return delete(ApplicationGoods.__table__).where(
+        ApplicationGoods.application_id == bindparam("application_id", type_=ApplicationGoods.application_id.type))
+
+
+_UPDATE_APPLICATION = Statements(_update_application)
+_DELETE_GOODS = Statements(_delete_goods)
+_INSERT_GOODS = Statements(lambda: insert(ApplicationGoods.__table__).inline(),
+                           column_keys=("application_id", "seq", "hs_code", "name_zh", "name_en", "origin", "quantity",
+                                        "quantity_unit", "weight", "weight_unit", "packages", "package_type"))
+
+
+# --- templates (证稿模板) -------------------------------------------------------------------------
+
+
+def save_as_template(s: Session, actor: Actor, application_id: int, name: str) -> CertificateTemplate:
+    """存为模板: keep an application's fields and goods under a name unique in the enterprise."""
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    name = _template_name(s, enterprise_id, name)
+    app = load_application(s, actor, application_id)
+    template = CertificateTemplate(enterprise_id=enterprise_id, name=name, format_code=app.format_code,
+                                   fields=dict(app.fields or {}), goods=_goods_of(app.goods),
+                                   needs_confirmation=app.needs_confirmation, created_by=actor.user_id)
+    s.add(template)
+    s.flush()
+    return template
+
+
+def _template_name(s: Session, enterprise_id: int, name: str, template_id: int | None = None) -> str:
+    """Return the name stripped, if it is given, short enough and not another template's of the enterprise."""
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise ApplicationInvalid({"template_name": "required" if not name else "too_long"})
+    if s.scalar(select(CertificateTemplate.id).where(CertificateTemplate.enterprise_id == enterprise_id,
+                                                     CertificateTemplate.name == name,
+                                                     CertificateTemplate.id != (template_id or 0))):
+        raise ApplicationInvalid({"template_name": "template_name_taken"})
+    return name
+
+
+def list_templates(s: Session, actor: Actor, name: str = "", format_code: str = "") -> list[CertificateTemplate]:
+    """Return the enterprise's templates by name: those whose name contains `name`, of one format if given."""
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    stmt = select(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id)
+    if format_code:
+        stmt = stmt.where(CertificateTemplate.format_code == format_code)
+    if name.strip():
+        stmt = stmt.where(CertificateTemplate.name.contains(name.strip()[:64], autoescape=True))
+    return list(s.scalars(stmt.order_by(CertificateTemplate.name)))
+
+
+def delete_templates(s: Session, actor: Actor, template_ids: list[int]) -> int:
+    """Delete several of the enterprise's templates at once (批量删除); others' ids are ignored."""
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    return s.execute(delete(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id,
+                                                       CertificateTemplate.id.in_(list(template_ids)))).rowcount
+
+
+def update_template(s: Session, actor: Actor, template_id: int, name: str, data: ApplicationInput,
+                    now: datetime | None = None) -> CertificateTemplate:
+    """Edit a template's name, fields and goods, checked as a draft is (formats, not completeness)."""
+    template = _own_template(s, actor, template_id)
+    name = _template_name(s, template.enterprise_id, name, template.id)
+    cleaned = _clean(s, s.get(CertificateFormat, template.format_code), data, draft=True)
+    template.name = name
+    template.fields = cleaned.fields
+    template.goods = [{c: _text(g[c]) for c in GOODS_COLUMNS} for g in cleaned.goods]
+    template.needs_confirmation = cleaned.needs_confirmation
+    template.updated_at = now or datetime.now(timezone.utc)
+    s.flush()
+    return template
+
+
+def _own_template(s: Session, actor: Actor, template_id: int) -> CertificateTemplate:
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    template = s.scalar(select(CertificateTemplate).where(CertificateTemplate.id == template_id,
+                                                          CertificateTemplate.enterprise_id == enterprise_id))
+    if template is None:
+        raise NotFound(f"template {template_id}")
+    return template
+
+
+# --- copying, applying, deleting a draft --------------------------------------------------------
+
+DELETED_MESSAGE = "证书申请草稿已删除"
+
+
+def copy_application(s: Session, actor: Actor, application_id: int, now: datetime | None = None
+                     ) -> CertificateApplication:
+    """复制: start a new draft for the same declaration and format with the application's fields and goods."""
+    actor.own_enterprise(PERMISSION)
+    source = load_application(s, actor, application_id)
+    decl = s.get(Declaration, source.declaration_id)
+    data = ApplicationInput(dict(source.fields or {}), _goods_of(source.goods), source.needs_confirmation)
+    return _create_draft(s, actor, decl, s.get(CertificateFormat, source.format_code), EntryMethod.SIMILAR.value,
+                         data, now or datetime.now(timezone.utc),
+                         {"entry_method": EntryMethod.SIMILAR.value, "copied_from": source.id})
+
+
+def apply_application(s: Session, actor: Actor, application_id: int, data: ApplicationInput, *, version: int,
+                      now: datetime | None = None) -> CertificateApplication:
+    """申报: save with every check, then take the workflow's `submit` step; both or neither."""
+    now = now or datetime.now(timezone.utc)
+    app = save_application(s, actor, application_id, data, version=version, draft=False, now=now)
+    return transition(s, actor, app.id, "submit", version=app.version, now=now)
+
+
+def delete_draft(s: Session, actor: Actor, application_id: int, *, version: int, now: datetime | None = None) -> None:
+    """Delete a draft (暂存中) of the enterprise, as seen at `version`; the deletion is logged."""
+    actor.own_enterprise(PERMISSION)
+    app = load_application(s, actor, application_id)
+    if app.version != version:
+        raise WorkflowError("stale_version")
+    if app.status != AppStatus.DRAFT.value:
+        raise WorkflowError("bad_transition", action="delete", status=app.status)
+    s.add(Event(code="app.deleted", actor_id=actor.user_id, object_type="application", object_id=str(app.id),
+                enterprise_id=app.enterprise_id, district_code=app.district_code,
+                at=now or datetime.now(timezone.utc), message=DELETED_MESSAGE,
+                details={"declaration_id": app.declaration_id, "serial": app.serial}))
+    s.execute(delete(ApplicationScan).where(ApplicationScan.application_id == app.id))
+    s.delete(app)
+    try:
+        s.flush()  # DELETE ... WHERE version = <seen>: a concurrent save makes it match nothing
+    except StaleDataError:
+        raise WorkflowError("stale_version") from None
+
+
+# --- what the pages show and offer --------------------------------------------------------------
+
+MAX_CHOICES = 20
+
+
+@dataclass(frozen=True)
+class DeclarationChoice:
+    id: int
+    inspection_no: str | None
+    consignee: str
+    dest_country: str | None
+    inspection_date: date | None
+
+
+def eligible_declarations(s: Session, actor: Actor, inspection_no: str = "", limit: int = MAX_CHOICES
+                          ) -> list[DeclarationChoice]:
+    """Return the enterprise's exit declarations sent to customs, newest first, whose 报检号 starts so."""
+    enterprise_id = actor.own_enterprise(PERMISSION)
+    D = Declaration
+    conditions = [D.enterprise_id == enterprise_id, D.direction == "exit",
+                  D.status.in_(ELIGIBLE_DECLARATION_STATUSES)]
+    prefix = "".join(ch for ch in (inspection_no or "").strip()[:15] if ch.isalnum())
+    if prefix:  # a range, not LIKE: the unique index on inspection_no serves it
+        conditions += [D.inspection_no >= prefix, D.inspection_no < prefix + "\uffff"]
+    rows = s.execute(select(D.id, D.inspection_no, D.consignee_zh, D.consignee_en, D.dest_country, D.inspection_date)
+                     .where(*conditions).order_by(D.created_at.desc(), D.id.desc())
+                     .limit(max(1, min(limit, 100)))).all()
+    return [DeclarationChoice(r[0], r[1], " / ".join(x for x in (r[2], r[3]) if x), r[4], r[5]) for r in rows]
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    code: str
+    name_zh: str
+    name_en: str
+    languages: str
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    formats: tuple[FormatChoice, ...]
+
+
+def certificate_choices(s: Session, actor: Actor) -> list[TypeChoice]:
+    """Return the active certificate types in menu order, each with its active formats."""
+    actor.require(PERMISSION)
+    formats: dict[str, list[FormatChoice]] = {}
+    for f in s.scalars(select(CertificateFormat).where(CertificateFormat.active.is_(True))
+                       .order_by(CertificateFormat.code)):
+        formats.setdefault(f.cert_type_code, []).append(FormatChoice(f.code, f.name_zh, f.name_en, f.languages))
+    return [TypeChoice(t.code, t.name_zh, t.name_en, t.category, tuple(formats.get(t.code, ())))
+            for t in s.scalars(select(CertificateType).where(CertificateType.active.is_(True))
+                               .order_by(CertificateType.sort, CertificateType.code))]
+
+
+FORM_DICTIONARIES = ("country", "transport_mode", "unit", "package_type")
+
+
+def form_choices(s: Session) -> dict[str, list[tuple[str, str, str]]]:
+    """Return (code, Chinese name, English name) of the active entries of each dictionary the form offers."""
+    choices: dict[str, list[tuple[str, str, str]]] = {name: [] for name in FORM_DICTIONARIES}
+    for name, code, zh, en in s.execute(
+            select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+            .where(DictEntry.dictionary.in_(FORM_DICTIONARIES), DictEntry.active.is_(True))
+            .order_by(DictEntry.dictionary, DictEntry.sort, DictEntry.code)):
+        choices[name].append((code, zh, en))
+    return choices
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A format as the form renders it: its names, languages and field list."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    languages: str
+    cert_type_zh: str
+    cert_type_en: str
+    fields: tuple[dict, ...]
+
+    @property
+    def bilingual(self) -> bool:
+        return {"zh", "en"} <= set(self.languages.split(","))
+
+
+def format_spec(s: Session, format_code: str) -> FormSpec:
+    """Return a format as the form renders it."""
+    fmt = s.get(CertificateFormat, format_code)
+    ctype = s.get(CertificateType, fmt.cert_type_code)
+    return FormSpec(fmt.code, fmt.name_zh, fmt.name_en, fmt.languages or "zh", ctype.name_zh, ctype.name_en,
+                    tuple(dict(f) for f in fmt.fields or ()))
+
+
+@dataclass(frozen=True)
+class ApplicationForm:
+    id: int
+    version: int
+    status: str
+    inspection_no: str | None
+    serial: str
+    spec: FormSpec
+    fields: dict[str, str]
+    goods: list[dict[str, str]]
+    needs_confirmation: bool
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def deletable(self) -> bool:
+        return self.status == AppStatus.DRAFT.value
+
+
+def application_form(s: Session, actor: Actor, application_id: int) -> ApplicationForm:
+    """Return one of the enterprise's applications as the form shows it."""
+    actor.own_enterprise(PERMISSION)
+    app = load_application(s, actor, application_id)
+    inspection_no = s.scalar(select(Declaration.inspection_no).where(Declaration.id == app.declaration_id))
+    return ApplicationForm(app.id, app.version, app.status, inspection_no, app.serial, format_spec(s, app.format_code),
+                           dict(app.fields or {}), _goods_of(app.goods), app.needs_confirmation)
+
+
+@dataclass(frozen=True)
+class TemplateForm:
+    id: int
+    name: str
+    spec: FormSpec
+    fields: dict[str, str]
+    goods: list[dict[str, str]]
+    needs_confirmation: bool
+
+
+def template_form(s: Session, actor: Actor, template_id: int) -> TemplateForm:
+    """Return one of the enterprise's templates as the form shows it."""
+    template = _own_template(s, actor, template_id)
+    return TemplateForm(template.id, template.name, format_spec(s, template.format_code), dict(template.fields or {}),
+                        [{c: str(g.get(c) or "") for c in GOODS_COLUMNS} for g in template.goods or []],
+                        template.needs_confirmation)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    id: int
+    name: str
+    format_code: str
+    format_zh: str
+    format_en: str
+    goods: int
+    updated_at: datetime
+
+
+def template_rows(s: Session, actor: Actor, name: str = "") -> list[TemplateRow]:
+    """Return the enterprise's templates for the template list, by name."""
+    names = {f.code: (f.name_zh, f.name_en) for f in s.scalars(select(CertificateFormat))}
+    return [TemplateRow(t.id, t.name, t.format_code, *names.get(t.format_code, (t.format_code, t.format_code)),
+                        len(t.goods or []), t.updated_at) for t in list_templates(s, actor, name)]

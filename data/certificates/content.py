@@ -1,0 +1,459 @@
+"""Everything printed on a certificate, as plain data (no ORM objects): the PDF renderer
+(exports/certificate_pdf.py), signing and the UN/CEFACT SPS XML export read this one model, so that
+what the PDF shows and what the XML says cannot drift apart.
+
+Two ways in:
+- `certificate_content(s, actor, application_id=... | certificate_no=...)`: scoped to the actor
+  (an application or certificate outside the actor's scope is the same NotFound as an unknown one);
+- `content_for_application(s, app, certificate)`: unscoped, for callers that did their own access
+  check (issuing, verification, the overseas portal).
+
+The result pickles (dates, strings, tuples, one dict of layout values), so it can be rendered in a
+background process. Coded values carry their code and both names; numbers are strings without
+trailing zeros ("30", "12.5"), as typed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+from urllib.parse import quote
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from data.models import (
+    AppStatus,
+    ApplicationGoods,
+    Certificate,
+    CertificateApplication,
+    CertificateFormat,
+    CertificateType,
+    CertStatus,
+    Container,
+    CustomsDistrict,
+    Declaration,
+    DictEntry,
+    GoodsLine,
+    User,
+    as_utc,
+)
+from data.core.scope import AccessDenied, Actor, NotFound, row_scope
+from data.applications.workflow import load_application
+
+# Who may read a certificate's content through `certificate_content` (the scope still applies).
+READ_PERMISSIONS = ("application.edit", "application.review", "certificate.sign")
+EXPORT_COUNTRY = "CN"  # exit certificates are issued in China
+
+# content status: the application's until a certificate exists, then the certificate's
+DRAFT, APPROVED, ISSUED, REPLACED, WITHDRAWN = "draft", "approved", "issued", "replaced", "withdrawn"
+CONTENT_STATUSES = (DRAFT, APPROVED, ISSUED, REPLACED, WITHDRAWN)
+_CERTIFICATE_STATUS = {CertStatus.VALID.value: ISSUED, CertStatus.REPLACED.value: REPLACED,
+                       CertStatus.WITHDRAWN.value: WITHDRAWN}
+
+
+class Coded(NamedTuple):
+    """A coded value with its dictionary names (country ISO alpha-2, transport mode Rec. 19, ...)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class Unit(NamedTuple):
+    """A unit of the `unit` dictionary with its UN/ECE Rec. 20 code, when the dictionary has one."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    rec20: str | None
+
+
+@dataclass(frozen=True)
+class CertificateTypeInfo:
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """The certificate format: which languages it prints and its layout values as stored.
+
+    `layout` is CertificateFormat.layout as the administrators left it (unchecked): the renderer
+    validates it against exports.certificate_pdf.LAYOUT_PARAMETERS.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    languages: tuple[str, ...]  # ("zh", "en"), ("en",), ("zh",)
+    layout: dict
+
+    @property
+    def bilingual(self) -> bool:
+        return "zh" in self.languages and "en" in self.languages
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One field of the format, in the format's order: its captions and the value entered.
+
+    `value` is the text as stored ('' when empty); `coded` names it when the field holds a code
+    (country, transport mode; for a packages field "120 CT" its package type CT); `day` is set for
+    date fields with a valid ISO date.
+    """
+
+    key: str
+    caption_zh: str
+    caption_en: str
+    kind: str
+    required: bool
+    value: str
+    coded: Coded | None = None
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class GoodsItem:
+    seq: int
+    hs_code: str
+    description_zh: str
+    description_en: str
+    origin: str  # place of origin as printed (产地)
+    origin_country: Coded | None  # from the declaration's goods line with the same seq and HS code
+    quantity: str  # '' when none
+    quantity_unit: Unit | None
+    weight: str
+    weight_unit: Unit | None
+    packages: int | None
+    package_type: Coded | None  # UN/ECE Rec. 21 code
+    value: str  # from the declaration's goods line; '' when unknown
+    currency: Coded | None
+
+
+@dataclass(frozen=True)
+class Party:
+    name_zh: str
+    name_en: str
+    address: str
+    code: str  # the enterprise code on the declaration ('' if none)
+
+
+@dataclass(frozen=True)
+class Transport:
+    mode: Coded | None  # UN/ECE Rec. 19
+    means: str  # 运输工具名称
+    voyage: str  # 航次/号码
+    departure_port: str
+    arrival_port: str
+    despatch_date: date | None
+    arrival_date: date | None
+
+
+@dataclass(frozen=True)
+class ContainerInfo:
+    number: str  # ISO 6346
+    spec: str  # 20GP, 40HC ...
+    seal_no: str
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The issuing authority: the customs district that issues (or will issue) the certificate."""
+
+    district_code: str
+    name_zh: str
+    name_en: str
+    parent_zh: str  # the 直属海关 above it ('' for a 直属海关 itself)
+    parent_en: str
+    issue_place: str  # as printed: the certificate's, else the district's names
+
+
+@dataclass(frozen=True)
+class DeclarationFacts:
+    inspection_no: str
+    inspection_date: date | None
+    contract_no: str
+    bl_no: str
+    trade_mode: Coded | None
+    total_value: str
+    currency: Coded | None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs: filled from the certificate when it exists (the signing code may replace it)."""
+
+    title_zh: str  # 官方兽医 / 授权签字人 ... from the format's layout
+    title_en: str
+    method: str | None = None  # cloud | paper (SigningMethod)
+    officer_name: str = ""
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    application_id: int
+    cert_type: CertificateTypeInfo
+    format: FormatInfo
+    certificate_no: str | None  # given at approval
+    serial: str  # 分证序号
+    status: str  # one of CONTENT_STATUSES
+    replaces_no: str | None  # the certificate this one replaces
+    status_reason: str | None  # why replaced or withdrawn
+    authority: Authority
+    issue_date: date | None  # the certificate's; at approval the approval day; None for drafts
+    consignor: Party
+    consignee: Party
+    fields: tuple[FieldValue, ...]
+    goods: tuple[GoodsItem, ...]
+    transport: Transport
+    export_country: Coded
+    dest_country: Coded | None
+    marks: str
+    seals: tuple[str, ...]
+    containers: tuple[ContainerInfo, ...]
+    declaration: DeclarationFacts
+    verify_url: str | None  # only once a certificate exists
+    signatory: Signatory
+    moment: datetime  # when this content was last changed (issue, approval or last save): PDF dates
+    production_unit: str = ""
+    field_index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_draft(self) -> bool:
+        """A draft until approval: the PDF carries the 草稿 / DRAFT watermark."""
+        return self.status == DRAFT
+
+    def field_value(self, key: str) -> FieldValue | None:
+        """The format's field `key`, or None if the format has no such field."""
+        return self.field_index.get(key)
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def verification_url(public_url: str, certificate_no: str, token: str) -> str:
+    """The public verification address printed in the QR code: `{public_url}/verify/<number>?t=<token>`."""
+    return f"{public_url.rstrip('/')}/verify/{quote(certificate_no, safe='')}?t={quote(token, safe='')}"
+
+
+def default_public_url() -> str:
+    """The site's public address when the caller has no settings at hand (CERTDASH_PUBLIC_URL, else the default)."""
+    from dashboard.config import Settings
+
+    return os.environ.get("CERTDASH_PUBLIC_URL", Settings.public_url).rstrip("/")
+
+
+def certificate_content(s: Session, actor: Actor, *, application_id: int | None = None,
+                        certificate_no: str | None = None, public_url: str | None = None) -> CertificateContent:
+    """Return the content of an application's certificate (draft or approved) or of an issued certificate.
+
+    Exactly one of `application_id` / `certificate_no`. Scoped to the actor: outside the scope it is
+    the same NotFound as an unknown id or number. For an application that already has its
+    certificate, that certificate's state is shown (number, status, verification URL).
+    """
+    if not any(actor.can(p) for p in READ_PERMISSIONS):
+        raise AccessDenied(READ_PERMISSIONS[0])
+    if (application_id is None) == (certificate_no is None):
+        raise ValueError("give exactly one of application_id and certificate_no")
+    if certificate_no is not None:
+        cert = s.scalar(select(Certificate).where(Certificate.certificate_no == str(certificate_no)[:32],
+                                                  row_scope(actor, Certificate)))
+        if cert is None:
+            raise NotFound(f"certificate {certificate_no}")
+        app = s.get(CertificateApplication, cert.application_id)
+    else:
+        app = load_application(s, actor, application_id)
+        cert = _current_certificate(s, app)
+    return content_for_application(s, app, cert, public_url=public_url or default_public_url())
+
+
+def _current_certificate(s: Session, app: CertificateApplication) -> Certificate | None:
+    """The application's certificate: the one with its number, else its newest."""
+    rows = list(s.scalars(select(Certificate).where(Certificate.application_id == app.id)
+                          .order_by(Certificate.id.desc())))
+    return next((c for c in rows if c.certificate_no == app.certificate_no), rows[0] if rows else None)
+
+
+def content_for_application(s: Session, app: CertificateApplication, certificate: Certificate | None = None, *,
+                            verify_url: str | None = None, public_url: str | None = None) -> CertificateContent:
+    """Build the content of `app` (and its `certificate`, when issued) without any access check.
+
+    The verification URL is `verify_url` if given, else built from `public_url` (default: the
+    configured public address) and the certificate's token; there is none without a certificate.
+    """
+    decl = s.get(Declaration, app.declaration_id)
+    ctype = s.get(CertificateType, app.cert_type_code)
+    fmt = s.get(CertificateFormat, app.format_code)
+    cert = certificate
+    district = s.get(CustomsDistrict, cert.district_code if cert else app.district_code)
+    parent = s.get(CustomsDistrict, district.parent_code) if district and district.parent_code else None
+    lines = list(s.scalars(select(ApplicationGoods).where(ApplicationGoods.application_id == app.id)
+                           .order_by(ApplicationGoods.seq)))
+    declared = {(g.seq, g.hs_code): g for g in s.scalars(
+        select(GoodsLine).where(GoodsLine.declaration_id == decl.id))} if lines else {}
+    containers = tuple(ContainerInfo(c.number, c.spec or "", c.seal_no or "") for c in s.scalars(
+        select(Container).where(Container.declaration_id == decl.id).order_by(Container.seq)))
+    specs = [dict(f) for f in (fmt.fields or ()) if isinstance(f, dict) and f.get("key")]
+    values = dict(app.fields or {})
+
+    wanted: dict[str, set[str]] = {"unit": set(), "package_type": set(), "country": {EXPORT_COUNTRY},
+                                   "transport_mode": set(), "trade_mode": set(), "currency": set()}
+    for g in lines:
+        wanted["unit"].update((g.quantity_unit, g.weight_unit))
+        wanted["package_type"].add(g.package_type)
+    for d in declared.values():
+        wanted["country"].add(d.origin_country)
+        wanted["currency"].add(d.currency)
+    wanted["country"].update((app.dest_country, decl.dest_country))
+    wanted["transport_mode"].add(decl.transport_mode)
+    wanted["trade_mode"].add(decl.trade_mode)
+    wanted["currency"].add(decl.currency)
+    for spec in specs:
+        dictionary = CODED_KINDS.get(spec.get("kind", ""))
+        if dictionary and isinstance(values.get(spec["key"]), str):
+            wanted[dictionary].add(_code_in(spec.get("kind", ""), values[spec["key"]]))
+    names = _dictionary_names(s, wanted)
+
+    def coded(dictionary: str, code: str | None) -> Coded | None:
+        if not code:
+            return None
+        entry = names[dictionary].get(code)
+        return Coded(code, entry[0], entry[1]) if entry else Coded(code, code, code)
+
+    def unit(code: str | None) -> Unit | None:
+        if not code:
+            return None
+        zh, en, extra = names["unit"].get(code, (code, code, {}))
+        return Unit(code, zh, en, (extra or {}).get("rec20") or None)
+
+    fields = tuple(_field_value(spec, values.get(spec["key"]), names) for spec in specs)
+    goods = []
+    for g in lines:
+        d = declared.get((g.seq, g.hs_code))
+        goods.append(GoodsItem(
+            g.seq, g.hs_code, g.name_zh or "", g.name_en or "", g.origin or "",
+            coded("country", d.origin_country) if d else None, number_text(g.quantity), unit(g.quantity_unit),
+            number_text(g.weight), unit(g.weight_unit), g.packages, coded("package_type", g.package_type),
+            number_text(d.value) if d else "", coded("currency", d.currency) if d else None))
+
+    status, replaces_no, reason = _status(s, app, cert)
+    layout = dict(fmt.layout or {}) if isinstance(fmt.layout, dict) else {}
+    seals = tuple(dict.fromkeys(x for x in (*(c.seal_no for c in containers),
+                                            *(values.get("seal_no", "") or "").split()) if x))
+    issue_place = cert.issue_place if cert else _district_place(district)
+    approved = as_utc(app.approved_at)
+    moment = as_utc(cert.issued_at) if cert else approved or as_utc(app.updated_at) or as_utc(app.created_at)
+    officer = s.get(User, cert.issued_by) if cert and cert.issued_by else None
+    return CertificateContent(
+        application_id=app.id,
+        cert_type=CertificateTypeInfo(ctype.code, ctype.name_zh, ctype.name_en),
+        format=FormatInfo(fmt.code, fmt.name_zh, fmt.name_en, _languages(fmt.languages), layout),
+        certificate_no=cert.certificate_no if cert else app.certificate_no,
+        serial=cert.serial if cert else app.serial,
+        status=status, replaces_no=replaces_no, status_reason=reason,
+        authority=Authority(district.code if district else app.district_code,
+                            district.name_zh if district else "", district.name_en if district else "",
+                            parent.name_zh if parent else "", parent.name_en if parent else "", issue_place),
+        issue_date=cert.issue_date if cert else (approved.date() if approved and status == APPROVED else None),
+        consignor=Party(decl.consignor_zh or "", decl.consignor_en or "", decl.consignor_address or "",
+                        decl.consignor_code or ""),
+        consignee=Party(decl.consignee_zh or "", decl.consignee_en or "", decl.consignee_address or "",
+                        decl.consignee_code or ""),
+        fields=fields,
+        goods=tuple(goods),
+        transport=Transport(coded("transport_mode", decl.transport_mode), decl.transport_means or "",
+                            decl.transport_no or "", decl.departure_port or "", decl.arrival_port or "",
+                            decl.despatch_date, decl.arrival_date),
+        export_country=coded("country", EXPORT_COUNTRY),
+        dest_country=coded("country", (cert.dest_country if cert else None) or app.dest_country or decl.dest_country),
+        marks=(values.get("marks") or decl.marks or "").strip(),
+        seals=seals,
+        containers=containers,
+        declaration=DeclarationFacts(decl.inspection_no or "", decl.inspection_date, decl.contract_no or "",
+                                     decl.bl_no or "", coded("trade_mode", decl.trade_mode),
+                                     number_text(decl.total_value), coded("currency", decl.currency)),
+        verify_url=(verify_url or verification_url(public_url or default_public_url(), cert.certificate_no,
+                                                   cert.verify_token)) if cert else None,
+        signatory=Signatory(str(layout.get("signatory_zh") or ""), str(layout.get("signatory_en") or ""),
+                            cert.signing_method if cert else None, officer.real_name if officer else "",
+                            as_utc(cert.signed_at) if cert else None),
+        moment=moment,
+        production_unit=app.production_unit or "",
+        field_index={f.key: f for f in fields},
+    )
+
+
+# field kind -> the dictionary naming its code; a packages field ("120 CT") names its package type
+CODED_KINDS = {"country": "country", "transport_mode": "transport_mode", "packages": "package_type"}
+
+
+def _code_in(kind: str, value: str) -> str:
+    """The code a field's value holds: the whole value, or a packages field's last word."""
+    value = value.strip()
+    if kind == "packages":
+        words = value.split()
+        return words[-1] if len(words) > 1 else ""
+    return value
+
+
+def number_text(value) -> str:
+    """A stored number as printed: without trailing zeros, '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def _languages(text: str | None) -> tuple[str, ...]:
+    found = tuple(x.strip() for x in (text or "").split(",") if x.strip() in ("zh", "en"))
+    return found or ("zh", "en")
+
+
+def _district_place(district: CustomsDistrict | None) -> str:
+    return " ".join(x for x in (district.name_zh, district.name_en) if x) if district else ""
+
+
+def _field_value(spec: dict, raw, names: dict[str, dict[str, tuple]]) -> FieldValue:
+    value = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
+    kind = str(spec.get("kind") or "text")
+    day = None
+    if kind == "date" and value:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+    code = _code_in(kind, value) if kind in CODED_KINDS else ""
+    entry = names[CODED_KINDS[kind]].get(code) if code else None
+    # a code the dictionary lacks is printed as typed
+    named = Coded(code, entry[0], entry[1]) if entry else None
+    return FieldValue(str(spec["key"]), str(spec.get("label_zh") or ""), str(spec.get("label_en") or ""), kind,
+                      bool(spec.get("required")), value, named, day)
+
+
+def _status(s: Session, app: CertificateApplication, cert: Certificate | None) -> tuple[str, str | None, str | None]:
+    """(content status, number of the replaced certificate, reason of a replacement or withdrawal)."""
+    if cert is None:
+        done = app.status in (AppStatus.APPROVED.value, AppStatus.ISSUED.value)
+        return (APPROVED if done else DRAFT), None, None
+    replaced = s.scalar(select(Certificate.certificate_no).where(Certificate.id == cert.replaces_id)) \
+        if cert.replaces_id else None
+    return _CERTIFICATE_STATUS.get(cert.status, ISSUED), replaced, cert.status_reason
+
+
+def _dictionary_names(s: Session, wanted: dict[str, set]) -> dict[str, dict[str, tuple[str, str, dict]]]:
+    """Look up (name_zh, name_en, extra) of every code wanted, per dictionary, in one query."""
+    found: dict[str, dict[str, tuple[str, str, dict]]] = {name: {} for name in wanted}
+    conditions = [(DictEntry.dictionary == name) & DictEntry.code.in_(sorted(c for c in codes if c))
+                  for name, codes in wanted.items() if any(codes)]
+    if conditions:
+        for dictionary, code, zh, en, extra in s.execute(
+                select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en, DictEntry.extra)
+                .where(or_(*conditions))):
+            found[dictionary][code] = (zh, en, extra if isinstance(extra, dict) else {})
+    return found

@@ -1,0 +1,136 @@
+"""Searching the event log (sign-ins, failures, locks, resets, card events, reviews, changes)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from data.models import Event, User
+from data.core.paging import Page, clamp_paging
+from data.core.scope import Actor
+
+MAX_PAGE_SIZE = 200
+EVENT_GROUPS = ("auth.", "registration.", "app.", "cert.", "admin.")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    account: str = ""
+    code_prefix: str = ""
+    object_id: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    object_type: str = ""  # user, role, district, enterprise, application ... ("" any)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    at: datetime
+    account: str | None
+    code: str
+    object_type: str | None
+    object_id: str | None
+    message: str
+    details: dict
+
+
+def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_size: int = 50) -> Page[EventRow]:
+    """Return one page of events, newest first, matching the filter."""
+    actor.require("admin.audit")
+    page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
+    who = aliased(User)
+    stmt = select(Event, who.account).outerjoin(who, who.id == Event.actor_id)
+    if f.account.strip():
+        account = f.account.strip().lower()[:32]
+        # failed sign-ins of unknown accounts have no actor: they carry the account in details
+        stmt = stmt.where((func.lower(who.account) == account) | (Event.object_id == account))
+    if f.code_prefix:
+        stmt = stmt.where(Event.code.startswith(f.code_prefix[:48], autoescape=True))
+    if f.object_type.strip():
+        stmt = stmt.where(Event.object_type == f.object_type.strip()[:32])
+    if f.object_id.strip():
+        stmt = stmt.where(Event.object_id == f.object_id.strip()[:64])
+    if f.date_from:
+        stmt = stmt.where(Event.at >= datetime.combine(f.date_from, time.min, tzinfo=timezone.utc))
+    if f.date_to:
+        stmt = stmt.where(Event.at < datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc))
+    total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = s.execute(stmt.order_by(Event.at.desc(), Event.id.desc()).offset(page * page_size).limit(page_size))
+    return Page([EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
+                      for e, account in rows], total, page, page_size)
+
+
+# the history of an administered object is part of the page that administers it (经办详细, 操作历史)
+OBJECT_PERMISSIONS = {"user": "admin.users", "role": "admin.roles", "district": "admin.districts",
+                      "dict_entry": "admin.dictionaries", "certificate_format": "admin.formats",
+                      "notification": "admin.notifications", "parameter": "admin.parameters"}
+
+
+def object_history(s: Session, actor: Actor, object_type: str, object_id: str, limit: int = 50) -> list[EventRow]:
+    """Return the events about one administered object, newest first, for the page that administers it."""
+    permission = OBJECT_PERMISSIONS.get(object_type)
+    if permission is None:
+        actor.require("admin.audit")
+    else:
+        actor.require(permission)
+    who = aliased(User)
+    rows = s.execute(select(Event, who.account).outerjoin(who, who.id == Event.actor_id)
+                     .where(Event.object_type == object_type, Event.object_id == str(object_id)[:64])
+                     .order_by(Event.at.desc(), Event.id.desc()).limit(limit))
+    return [EventRow(e.id, e.at, account, e.code, e.object_type, e.object_id, e.message, e.details or {})
+            for e, account in rows]
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    before: object
+    after: object
+
+
+def changes_of(details: dict | None) -> list[Change]:
+    """Return the (key, before, after) lines of a change event's details, by key; [] for other events."""
+    if not isinstance(details, dict) or not ({"before", "after"} & set(details)):
+        return []
+    before = details.get("before") if isinstance(details.get("before"), dict) else {}
+    after = details.get("after") if isinstance(details.get("after"), dict) else {}
+    return [Change(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]
+
+
+def _plain(value):
+    """A JSON-safe copy of a value for the event's details (dates as ISO text, sets as sorted lists)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def record_change(s: Session, actor: Actor, code: str, object_type: str, object_id: str | int,
+                  before: dict | None, after: dict | None, *, message: str = "",
+                  district_code: str | None = None, enterprise_id: int | None = None) -> Event:
+    """Write the audit event of an administrative change, with the values before and after it.
+
+    `before` is None for a creation and `after` None for a deletion; for an edit only the keys
+    whose values differ are kept, so the log shows what changed. Written in the caller's
+    transaction: the change and its record commit or roll back together.
+    """
+    old, new = _plain(before), _plain(after)
+    if old is not None and new is not None:
+        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        old = {k: old.get(k) for k in changed}
+        new = {k: new.get(k) for k in changed}
+    event = Event(actor_id=actor.user_id, code=code[:48], object_type=object_type[:32], object_id=str(object_id)[:64],
+                  district_code=district_code, enterprise_id=enterprise_id, message=message,
+                  details={"before": old, "after": new})
+    s.add(event)
+    return event

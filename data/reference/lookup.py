@@ -1,0 +1,63 @@
+"""Read-only, paged search of the reference dictionaries (codes and their Chinese/English names)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from data.models import CertificateType, CustomsDistrict, DictEntry
+from data.core.paging import Page, clamp_paging
+from data.core.scope import Actor
+
+DICT_ENTRY_NAMES = ("hs_code", "country", "currency", "unit", "package_type", "transport_mode", "trade_mode",
+                    "attached_document")
+LOOKUP_NAMES = DICT_ENTRY_NAMES + ("district", "certificate_type")
+MAX_PAGE_SIZE = 200
+
+
+class UnknownDictionary(ValueError):
+    """The requested dictionary does not exist."""
+
+
+@dataclass(frozen=True)
+class LookupRow:
+    code: str
+    name_zh: str
+    name_en: str
+    parent: str
+
+
+def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page: int = 0,
+                      page_size: int = 25) -> Page[LookupRow]:
+    """Return one page of a dictionary's active entries whose code starts with, or names contain, `text`."""
+    actor.require("reference.view")
+    if name not in LOOKUP_NAMES:
+        raise UnknownDictionary(name)
+    page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
+    text = (text or "").strip()[:64]
+    if name == "district":
+        model, parent = CustomsDistrict, CustomsDistrict.parent_code
+        base = select(model.code, model.name_zh, model.name_en, parent).where(model.active.is_(True))
+    elif name == "certificate_type":
+        model, parent = CertificateType, CertificateType.category
+        base = select(model.code, model.name_zh, model.name_en, parent).where(model.active.is_(True))
+    else:
+        model = DictEntry
+        base = select(model.code, model.name_zh, model.name_en, model.dictionary).where(
+            model.dictionary == name, model.active.is_(True)
+        )
+    if text:
+        pattern = f"%{_escape_like(text.lower())}%"
+        base = base.where(or_(
+            model.code.startswith(text, autoescape=True),
+            func.lower(model.name_zh).like(pattern, escape="\\"),
+            func.lower(model.name_en).like(pattern, escape="\\"),
+        ))
+    total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = s.execute(base.order_by(model.code).offset(page * page_size).limit(page_size)).all()
+    return Page([LookupRow(r[0], r[1], r[2], r[3] or "") for r in rows], total, page, page_size)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
