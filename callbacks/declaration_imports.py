@@ -17,10 +17,10 @@ from data.declarations.imports import (
     MappingInvalid,
     goods_import_mapping,
     import_containers,
-    import_declaration,
     import_goods,
     save_goods_import_mapping,
 )
+from data.declarations.import_declaration import import_declaration
 from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.declaration_imports import (
     declaration_imported,

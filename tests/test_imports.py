@@ -13,8 +13,6 @@ from sqlalchemy import func, select
 from data.declarations.form import FIELD_SPECS
 from data.declarations.goods import GOODS_COLUMNS
 from data.declarations.imports import (
-    DECLARATION_LABELS,
-    DEFAULT_GOODS_HEADERS,
     MAX_GOODS_ROWS,
     MAX_IMPORT_BYTES,
     ImportProblem,
@@ -22,10 +20,11 @@ from data.declarations.imports import (
     MappingInvalid,
     goods_import_mapping,
     import_containers,
-    import_declaration,
     import_goods,
     save_goods_import_mapping,
 )
+from data.declarations.import_declaration import import_declaration
+from exports.import_layout import DECLARATION_LABELS, DEFAULT_GOODS_HEADERS
 from data.models import Container, Declaration, GoodsLine
 from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied, NotFound
