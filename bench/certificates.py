@@ -7,7 +7,7 @@ bench/applications.py). `--count` approved applications are made from the demo's
 declaration, fields and goods, status approved, no number yet), and the officer of their district
 issues them one by one through the real path, `data.certificates.issuing.issue`, each in its own transaction
 committed: the number, the Certificate row, the content, the PDF rendered by
-exports.certificate_pdf, the PAdES signature with the district's key (the demo CA, generated into a
+exports.certificate.pdf, the PAdES signature with the district's key (the demo CA, generated into a
 temporary instance folder), the blob, the receipts.
 
 The bare side does, for the same certificate, what any program must at least do: draw the same
@@ -56,8 +56,8 @@ from data.models import (
 )
 from auth.permissions import role_permissions
 from data.core.scope import Actor, actor_for
-from exports.certificate_pdf import register_font
-from exports.signing import Keyring
+from exports.fonts import register_font
+from data.certificates.keyring import Keyring
 
 PUBLIC_URL = "https://certdash.example"
 

@@ -219,7 +219,7 @@ def spool_cells(engine: Engine, actor, request: ExportRequest, path: Path) -> tu
     """Write the export's converted rows, chunk by chunk, to a pickle file; return the columns and row count."""
     from callbacks.ledger import _columns
     from dashboard.i18n import translator
-    from exports.ledger import LedgerCells
+    from exports.tables.ledger import LedgerCells
 
     t = translator(request.language)
     count = 0
@@ -244,7 +244,7 @@ class BareWriter:
     def __init__(self, columns, spool: Path, target: Path):
         import xlsxwriter
 
-        from exports.ledger import NUMBER_FORMATS
+        from exports.tables.ledger import NUMBER_FORMATS
 
         self.clock = Clock()
         self.columns = len(columns)

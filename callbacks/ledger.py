@@ -42,7 +42,7 @@ from data.ledger.query import (
     update_template,
 )
 from data.core.scope import Actor, NotFound
-from exports.ledger import PDF_MAX_ROWS, PROGRESS_EVERY, TooManyRows, write_ledger
+from exports.tables.ledger import PDF_MAX_ROWS, PROGRESS_EVERY, TooManyRows, write_ledger
 from layouts.ledger import (
     DIRECTION_LABELS,
     EXPORT_MESSAGES,

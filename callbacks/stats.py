@@ -26,8 +26,8 @@ from data.statistics.reports import (
     stats_choices,
     turnaround,
 )
-from exports.list_export import XLSX
-from exports.stats_tables import CSV, stats_csv, stats_xlsx
+from exports.tables.list_export import XLSX
+from exports.tables.statistics import CSV, stats_csv, stats_xlsx
 from layouts import stats as views
 
 MONTHS_OFFERED = 36

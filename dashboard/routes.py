@@ -19,8 +19,8 @@ from data.accounts.registration import StoredFile, registration_attachment
 from data.certificates.issuing import IssueRefused, Issuer, certificate_pdf, print_certificate
 from data.applications.scans import scan_file
 from data.core.scope import AccessDenied, Actor, NotFound
-from exports.certificate_pdf import render_certificate
-from exports.import_templates import TEMPLATES, XLSX
+from exports.certificate.pdf import render_certificate
+from exports.tables.import_templates import TEMPLATES, XLSX
 from layouts.certificates import issue_error
 
 

@@ -15,7 +15,7 @@ from dashboard.i18n import N_, Translator
 from data.admin.formats import LANGUAGES, NAME_LIMITS, FormatRow
 from data.core.paging import Page
 from data.reference.catalog import FIELD_KINDS
-from exports.certificate_pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS
+from exports.certificate.pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS
 from layouts.admin_common import picking_grid, reason, toolbar
 from layouts.common import grid_locale, page_header
 

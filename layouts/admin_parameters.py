@@ -13,7 +13,7 @@ from data.admin.parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, Kno
 from data.core.audit import EventRow, changes_of
 from data.models import as_utc
 from data.core.paging import Page
-from exports.list_export import PDF, XLSX, list_pdf, list_xlsx
+from exports.tables.list_export import PDF, XLSX, list_pdf, list_xlsx
 from layouts.admin_common import picking_grid, toolbar
 from layouts.common import page_header
 

@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.declarations.imports import MAX_HEADER_LENGTH, ImportProblem, ImportResult
-from exports.import_layout import DEFAULT_GOODS_HEADERS
+from exports.tables.import_layout import DEFAULT_GOODS_HEADERS
 from layouts.common import page_header
 from layouts.declaration_form import GOODS_LABELS, reason as form_reason
 

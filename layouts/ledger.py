@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, FIELDS, TemplateRow
 from data.core.paging import Page
-from exports.ledger import ExportColumn, LedgerCells, display
+from exports.tables.ledger import ExportColumn, LedgerCells, display
 from layouts.common import CERT_STATUS_LABELS, date_range, grid_locale, page_header
 from layouts.declarations import DECL_STATUS_LABELS
 

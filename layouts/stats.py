@@ -30,7 +30,7 @@ from data.statistics.reports import (
     MonthlySeries,
     TurnaroundReport,
 )
-from exports.stats_tables import COUNT, SHARE, TEXT, Column
+from exports.tables.statistics import COUNT, SHARE, TEXT, Column
 from layouts.applications import ENTRY_LABELS
 from layouts.certificates import SIGNING_LABELS
 from layouts.common import APP_STATUS_LABELS, CERT_STATUS_LABELS, date_range, page_header

@@ -10,11 +10,11 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import DISPLAY_ZONE, N_, Translator
-from data.certificates.content import Coded, Unit
+from exports.types import Coded, Unit
 from data.reference.certificate_names import certificate_type_name
 from data.core.files import MAX_UPLOAD_BYTES
 from data.certificates.verification import OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
-from exports.signature_check import SignatureReport
+from exports.certificate.signature_check import SignatureReport
 from layouts.certificates import cert_status_badge
 from layouts.common import CERT_STATUS_LABELS, page_header
 

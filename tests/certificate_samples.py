@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from data.certificates.content import (
+from exports.types import (
+
     Authority,
+
     CertificateContent,
+
     CertificateTypeInfo,
+
     Coded,
+
     ContainerInfo,
+
     DeclarationFacts,
+
     FieldValue,
+
     FormatInfo,
+
     GoodsItem,
+
     Party,
+
     Signatory,
+
     Transport,
+
     Unit,
+
 )
 from data.reference.catalog import CERTIFICATE_FORMATS, CERTIFICATE_TYPES
 

@@ -24,7 +24,7 @@ from data.applications.form import (
 from data.models import AppStatus, CertificateApplication, CertificateFormat, CertificateTemplate, Event
 from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied
-from exports.certificate_pdf import clean_layout, layout_problems
+from exports.certificate.pdf import clean_layout, layout_problems
 from tests.world import actor
 
 FIELDS = [

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from data.core.db import transaction
 from data.models import Declaration, GoodsLine, User
 from data.reference.catalog import load_reference
-from exports.import_templates import declaration_template
+from exports.tables.import_templates import declaration_template
 from tests import browser
 from tests.conftest import TEST_PASSWORD
 

@@ -25,7 +25,7 @@ from data.models import Certificate, CertificateApplication, Container, Declarat
 from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied, NotFound
 from data.applications.workflow import transition
-from exports.certificate_pdf import (
+from exports.certificate.pdf import (
     LAYOUT_PARAMETERS,
     VerificationQr,
     clean_layout,

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from data.certificates.issuing import Issuer, issue, withdraw_certificate
 from data.models import Certificate
-from exports.signature_check import check_pdf_signature
-from exports.sps_xml import RAM, RSM
+from exports.certificate.signature_check import check_pdf_signature
+from exports.certificate.sps_xml import RAM, RSM
 from tests.test_issuing import approved_application, version_of
 from tests.world import actor
 

@@ -24,11 +24,11 @@ from data.declarations.imports import (
     save_goods_import_mapping,
 )
 from data.declarations.import_declaration import import_declaration
-from exports.import_layout import DECLARATION_LABELS, DEFAULT_GOODS_HEADERS
+from exports.tables.import_layout import DECLARATION_LABELS, DEFAULT_GOODS_HEADERS
 from data.models import Container, Declaration, GoodsLine
 from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied, NotFound
-from exports.import_templates import TEMPLATES, containers_template, declaration_template, goods_template
+from exports.tables.import_templates import TEMPLATES, containers_template, declaration_template, goods_template
 from tests.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list

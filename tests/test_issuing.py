@@ -37,7 +37,8 @@ from data.models import (
     SystemParameter,
 )
 from data.core.scope import AccessDenied, NotFound
-from exports.signing import Keyring, SigningFailed
+from exports.certificate.signing import SigningFailed
+from data.certificates.keyring import Keyring
 from tests.world import actor
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ import pytest
 from callbacks.ledger import _columns, write_export
 from dashboard.i18n import translator
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, ledger_page
-from exports.ledger import (
+from exports.tables.ledger import (
     ExportColumn,
     LedgerCells,
     TooManyRows,

@@ -74,7 +74,7 @@ def test_a_ticket_for_another_purpose_is_refused(app, ledger):
 
 
 def test_a_pdf_job_beyond_the_pdf_limit_says_so(app, ledger, monkeypatch):
-    monkeypatch.setattr("exports.ledger.PDF_MAX_ROWS", 2)
+    monkeypatch.setattr("exports.tables.ledger.PDF_MAX_ROWS", 2)
     result = export_job({"ticket": ticket_for(app, "ent_a_oper", request_for(fmt="pdf"))}, lambda _p: None)
     assert result == {"error": "too_many_for_pdf"}
 

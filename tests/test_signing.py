@@ -17,7 +17,8 @@ from cryptography.x509.oid import NameOID
 from reportlab.pdfgen import canvas
 
 from dashboard.config import ConfigError, Settings
-from exports.signing import DEMO_ROOT_NAME, Keyring, SigningDistrict, keyring_for
+from exports.certificate.signing import SigningDistrict
+from data.certificates.keyring import DEMO_ROOT_NAME, Keyring, keyring_for
 
 GANGWAN = SigningDistrict("0901", "大连港湾海关", "Dalian Gangwan Customs", ("0900",))
 

@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from data.certificates.content import Coded, Unit
-from exports.sps_xml import RAM, RSM, UDT, PdfAttachment, printed_texts, sps_certificate_xml
+from exports.types import Coded, Unit
+from exports.certificate.sps_xml import RAM, RSM, UDT, PdfAttachment, printed_texts, sps_certificate_xml
 from tests.certificate_samples import FORMAT_CODES, sample_content
 
 NS = {"rsm": RSM, "ram": RAM, "udt": UDT}

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
-from exports.stats_tables import COUNT, SHARE, TEXT, Column, stats_csv, stats_xlsx
+from exports.tables.statistics import COUNT, SHARE, TEXT, Column, stats_csv, stats_xlsx
 from layouts.stats import records_href
 from data.statistics.reports import IssuanceFilter
 from tests.world import page_text

@@ -198,7 +198,7 @@ def test_uploads_that_are_not_a_certificate_pdf_are_refused(s, users, issuer, co
 def test_a_damaged_or_unsigned_pdf_is_reported_as_such(s, users, issuer):
     damaged = upload(s, issuer, b"%PDF-1.7\nnot really a pdf")
     assert damaged.result == OK and not damaged.issued and not damaged.signature.readable
-    from exports.certificate_pdf import render_certificate
+    from exports.certificate.pdf import render_certificate
     from tests.certificate_samples import sample_content
 
     unsigned = upload(s, issuer, render_certificate(sample_content("C3-1"), draft=False))

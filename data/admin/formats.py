@@ -29,7 +29,7 @@ from data.models import CertificateApplication, CertificateFormat, CertificateTe
 from data.core.paging import Page, clamp_paging
 from data.reference.catalog import FIELD_KINDS
 from data.core.scope import Actor, NotFound
-from exports.certificate_pdf import LAYOUT_PARAMETERS, layout_problems
+from exports.certificate.pdf import LAYOUT_PARAMETERS, layout_problems
 
 PERMISSION = "admin.formats"
 LANGUAGES = ("zh", "en")

@@ -67,8 +67,9 @@ from data.applications.workflow import (
     load_application,
     next_certificate_no,
 )
-from exports.certificate_pdf import render_certificate
-from exports.signing import Keyring, SigningDistrict, SigningFailed, keyring_for
+from exports.certificate.pdf import render_certificate
+from exports.certificate.signing import SigningDistrict, SigningFailed
+from data.certificates.keyring import Keyring, keyring_for
 
 CHINA = ZoneInfo("Asia/Shanghai")  # issue and received dates are China's calendar days
 PDF = "application/pdf"

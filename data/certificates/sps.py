@@ -16,7 +16,7 @@ from data.certificates.issuing import VIEW_PERMISSIONS, Issuer, certificate_pdf
 from data.models import Certificate, CertificateApplication, CertStatus, as_utc
 from data.core.scope import AccessDenied, Actor, row_scope
 from data.certificates.verification import replaced_by
-from exports.sps_xml import PdfAttachment, sps_certificate_xml
+from exports.certificate.sps_xml import PdfAttachment, sps_certificate_xml
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ from data.models import (
 from dataclasses import (
     dataclass,
 )
-from exports.import_layout import (
+from exports.tables.import_layout import (
     DECLARATION_LABELS,
     SECTION_TITLES,
 )

@@ -33,7 +33,7 @@ from data.declarations.form import (
 from data.declarations.goods import GOODS_COLUMNS, PURPOSES
 from data.models import Declaration, DeclStatus, DictEntry, EnterpriseSetting
 from data.core.scope import Actor
-from exports.import_layout import (
+from exports.tables.import_layout import (
     CONTAINER_HEADERS,
     DEFAULT_GOODS_HEADERS,
 )

@@ -13,7 +13,7 @@ enterprise. Asking for another enterprise than one's own gives no rows, exactly 
 
 Rows leave this module raw (codes, dates, Decimals), laid out as `[declaration id, currency,
 value of column 1, value of column 2, ...]`; the first two feed the export's totals. Turning codes
-into labels and writing files is `exports/ledger.py`'s work.
+into labels and writing files is `exports/tables/ledger.py`'s work.
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import xlsxwriter
 
-from exports.list_export import MAX_WIDTH, MIN_WIDTH, display_width
+from exports.tables.list_export import MAX_WIDTH, MIN_WIDTH, display_width
 
 CSV = "text/csv"
 TEXT, COUNT, SHARE = "text", "count", "share"

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 import xlsxwriter
 
-from exports.certificate_pdf import register_font
+from exports.fonts import register_font
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of one worksheet, the header included
 PDF_MAX_ROWS = 5_000  # a printable ledger; larger ones go to xlsx or csv

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from exports.import_layout import (
+from exports.tables.import_layout import (
     CONTAINER_HEADERS,
     CONTAINER_TEMPLATE_COLUMNS,
     DECLARATION_LABELS,

@@ -1,6 +1,6 @@
 """A certificate as UN/CEFACT SPS Certificate XML (SPSCertificate:17, RABIE:21): content in, bytes out.
 
-Built from the same `CertificateContent` as the PDF (exports/certificate_pdf.py), so that the two
+Built from the same `CertificateContent` as the PDF (exports/certificate/pdf.py), so that the two
 cannot disagree; everything the PDF prints is in the XML. Where the SPS Certificate has an element
 for a value, the value goes there; every other printed value (the format's numbered boxes, the
 attestation, the verification address ...) is an `IncludedSPSNote` whose `Subject` is a stable key
@@ -31,16 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from data.certificates.content import (
-    REPLACED,
-    WITHDRAWN,
-    CertificateContent,
-    Coded,
-    FieldValue,
-    GoodsItem,
-    Party,
-    Unit,
-)
+from exports.types import REPLACED, WITHDRAWN, CertificateContent, Coded, FieldValue, GoodsItem, Party, Unit
 
 RSM = "urn:un:unece:uncefact:data:standard:SPSCertificate:17"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:21"
@@ -79,7 +70,7 @@ class PdfAttachment:
 
 @dataclass(frozen=True)
 class PrintedTexts:
-    """What the PDF prints beyond the content model (from exports.certificate_pdf)."""
+    """What the PDF prints beyond the content model (from exports.certificate.pdf)."""
 
     administration_zh: str
     administration_en: str
@@ -93,7 +84,7 @@ class PrintedTexts:
 
 def printed_texts(content: CertificateContent) -> PrintedTexts:
     """The title, attestation and signatory the PDF renderer prints for this content."""
-    from exports import certificate_pdf as pdf
+    from exports.certificate import pdf
 
     layout = pdf.clean_layout(content.format.layout)
     zh, en = pdf.ATTESTATIONS.get(content.cert_type.code, pdf.ATTESTATIONS["99"])

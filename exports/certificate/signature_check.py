@@ -15,7 +15,7 @@ from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 
-from exports.signing import _der_length  # the DER length of the CMS object, as signing measures it
+from exports.certificate.signing import der_length  # the DER length of the CMS object, as signing measures it
 
 NUMBER_RE = re.compile(r"\b(\d{15})\b")  # district (4) + year (2) + type (2) + sequence (7)
 
@@ -68,7 +68,7 @@ def claimed_number(reader, signature=None) -> str | None:
 
 
 def check_pdf_signature(content: bytes, trust_roots: list[asn1_x509.Certificate]) -> SignatureReport:
-    """Validate the first signature of `content` against `trust_roots` (exports.signing.Keyring.trust_roots())."""
+    """Validate the first signature of `content` against `trust_roots` (data.certificates.keyring.Keyring.trust_roots())."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -114,5 +114,5 @@ def _clean_padding(signature) -> bool:
         contents = bytes(signature.sig_object["/Contents"])
     except Exception:  # noqa: BLE001
         return False
-    length = _der_length(contents)
+    length = der_length(contents)
     return length is not None and length <= len(contents) and not any(contents[length:])
