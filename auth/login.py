@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, g, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from auth.permissions import role_permissions
+from data.accounts.roles import role_permissions
 from dashboard.i18n import ALL_LANGUAGES
 from dashboard.store import session_scope
 from data.accounts.signin import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language

@@ -1,16 +1,46 @@
-"""Permission codes, the built-in roles and their default grants.
+"""Permission codes, the built-in roles and their default grants: names only, no store.
 
 The `role` and `role_permission` tables are the source of truth at run time (administrators edit
-them); this module names the permissions that exist and seeds the defaults.
+them; `data/accounts/roles.py` seeds and reads them); this module names the roles and permissions
+that exist. Code uses `Perm.X`, never the string: a typo then fails at import, not as a silent 403.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from data.models import Role, RoleDef, RolePermission
+class Role(str, enum.Enum):
+    ENTERPRISE = "enterprise"
+    ENTERPRISE_ADMIN = "enterprise_admin"
+    OFFICER = "officer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+    OVERSEAS = "overseas"
+
+
+class Perm(enum.StrEnum):
+    """Every permission code; a member is its code (a str), so it is stored and compared as one."""
+
+    HOME_VIEW = "home.view"
+    REFERENCE_VIEW = "reference.view"
+    DECLARATION_EDIT = "declaration.edit"
+    APPLICATION_EDIT = "application.edit"
+    APPLICATION_REVIEW = "application.review"
+    CERTIFICATE_SIGN = "certificate.sign"
+    STATS_VIEW = "stats.view"
+    LEDGER_EXPORT = "ledger.export"
+    ENTERPRISE_MANAGE = "enterprise.manage"
+    OVERSEAS_PORTAL = "overseas.portal"
+    ADMIN_REGISTRATIONS = "admin.registrations"
+    ADMIN_USERS = "admin.users"
+    ADMIN_ROLES = "admin.roles"
+    ADMIN_DISTRICTS = "admin.districts"
+    ADMIN_DICTIONARIES = "admin.dictionaries"
+    ADMIN_FORMATS = "admin.formats"
+    ADMIN_NOTIFICATIONS = "admin.notifications"
+    ADMIN_PARAMETERS = "admin.parameters"
+    ADMIN_AUDIT = "admin.audit"
 
 
 @dataclass(frozen=True)
@@ -21,25 +51,25 @@ class Permission:
 
 
 PERMISSIONS: tuple[Permission, ...] = (
-    Permission("home.view", "首页", "Home"),
-    Permission("reference.view", "参考数据查询", "Reference data lookup"),
-    Permission("declaration.edit", "出入境报检", "Declarations"),
-    Permission("application.edit", "证书申领", "Certificate applications"),
-    Permission("application.review", "证书审核", "Application review"),
-    Permission("certificate.sign", "证书签发", "Certificate issuing and signing"),
-    Permission("stats.view", "统计查询", "Statistics"),
-    Permission("ledger.export", "企业台账", "Enterprise ledger"),
-    Permission("enterprise.manage", "企业用户管理", "Enterprise users"),
-    Permission("overseas.portal", "海外端", "Overseas portal"),
-    Permission("admin.registrations", "注册审核", "Registration review"),
-    Permission("admin.users", "用户管理", "Users"),
-    Permission("admin.roles", "角色与权限", "Roles and permissions"),
-    Permission("admin.districts", "组织机构", "Organisation structure"),
-    Permission("admin.dictionaries", "字典管理", "Dictionaries"),
-    Permission("admin.formats", "单证格式", "Certificate formats"),
-    Permission("admin.notifications", "通知管理", "Notifications"),
-    Permission("admin.parameters", "系统参数", "System parameters"),
-    Permission("admin.audit", "审计日志", "Audit log"),
+    Permission(Perm.HOME_VIEW, "首页", "Home"),
+    Permission(Perm.REFERENCE_VIEW, "参考数据查询", "Reference data lookup"),
+    Permission(Perm.DECLARATION_EDIT, "出入境报检", "Declarations"),
+    Permission(Perm.APPLICATION_EDIT, "证书申领", "Certificate applications"),
+    Permission(Perm.APPLICATION_REVIEW, "证书审核", "Application review"),
+    Permission(Perm.CERTIFICATE_SIGN, "证书签发", "Certificate issuing and signing"),
+    Permission(Perm.STATS_VIEW, "统计查询", "Statistics"),
+    Permission(Perm.LEDGER_EXPORT, "企业台账", "Enterprise ledger"),
+    Permission(Perm.ENTERPRISE_MANAGE, "企业用户管理", "Enterprise users"),
+    Permission(Perm.OVERSEAS_PORTAL, "海外端", "Overseas portal"),
+    Permission(Perm.ADMIN_REGISTRATIONS, "注册审核", "Registration review"),
+    Permission(Perm.ADMIN_USERS, "用户管理", "Users"),
+    Permission(Perm.ADMIN_ROLES, "角色与权限", "Roles and permissions"),
+    Permission(Perm.ADMIN_DISTRICTS, "组织机构", "Organisation structure"),
+    Permission(Perm.ADMIN_DICTIONARIES, "字典管理", "Dictionaries"),
+    Permission(Perm.ADMIN_FORMATS, "单证格式", "Certificate formats"),
+    Permission(Perm.ADMIN_NOTIFICATIONS, "通知管理", "Notifications"),
+    Permission(Perm.ADMIN_PARAMETERS, "系统参数", "System parameters"),
+    Permission(Perm.ADMIN_AUDIT, "审计日志", "Audit log"),
 )
 PERMISSION_CODES = frozenset(p.code for p in PERMISSIONS)
 
@@ -60,38 +90,18 @@ ROLE_PARENTS: dict[str, str | None] = {
     Role.OVERSEAS.value: None,
 }
 
-_ENTERPRISE = {"home.view", "reference.view", "declaration.edit", "application.edit", "ledger.export"}
+ENTERPRISE_GRANTS = frozenset({Perm.HOME_VIEW, Perm.REFERENCE_VIEW, Perm.DECLARATION_EDIT, Perm.APPLICATION_EDIT,
+                               Perm.LEDGER_EXPORT})
 DEFAULT_GRANTS: dict[str, frozenset[str]] = {
-    Role.ENTERPRISE.value: frozenset(_ENTERPRISE),
-    Role.ENTERPRISE_ADMIN.value: frozenset(_ENTERPRISE | {"enterprise.manage"}),
-    Role.OFFICER.value: frozenset({"home.view", "reference.view", "application.review", "certificate.sign"}),
-    Role.MANAGER.value: frozenset({"home.view", "reference.view", "stats.view"}),
+    Role.ENTERPRISE.value: ENTERPRISE_GRANTS,
+    Role.ENTERPRISE_ADMIN.value: ENTERPRISE_GRANTS | {Perm.ENTERPRISE_MANAGE},
+    Role.OFFICER.value: frozenset({Perm.HOME_VIEW, Perm.REFERENCE_VIEW, Perm.APPLICATION_REVIEW,
+                                   Perm.CERTIFICATE_SIGN}),
+    Role.MANAGER.value: frozenset({Perm.HOME_VIEW, Perm.REFERENCE_VIEW, Perm.STATS_VIEW}),
     Role.ADMIN.value: frozenset(
-        {"home.view", "reference.view", "stats.view", "ledger.export"}  # any enterprise's ledger (data/ledger/query.py)
-        | {p for p in PERMISSION_CODES if p.startswith("admin.")}
+        {Perm.HOME_VIEW, Perm.REFERENCE_VIEW, Perm.STATS_VIEW,
+         Perm.LEDGER_EXPORT}  # any enterprise's ledger (data/ledger/query.py)
+        | {p for p in Perm if p.startswith("admin.")}
     ),
-    Role.OVERSEAS.value: frozenset({"overseas.portal"}),
+    Role.OVERSEAS.value: frozenset({Perm.OVERSEAS_PORTAL}),
 }
-
-
-def seed_roles(s: Session) -> int:
-    """Insert the built-in roles and their default grants where missing; return rows added."""
-    existing = set(s.scalars(select(RoleDef.code)))
-    added = 0
-    # parents first, so the role tree's foreign keys hold
-    for code in sorted(ROLE_NAMES, key=lambda c: ROLE_PARENTS[c] is not None):
-        if code in existing:
-            continue
-        zh, en = ROLE_NAMES[code]
-        s.add(RoleDef(code=code, parent_code=ROLE_PARENTS[code], name_zh=zh, name_en=en, builtin=True))
-        s.flush()
-        s.add_all(RolePermission(role_code=code, permission=p) for p in sorted(DEFAULT_GRANTS[code]))
-        added += 1
-    s.flush()
-    return added
-
-
-def role_permissions(s: Session, role: str) -> frozenset[str]:
-    """Return the permissions granted to a role, as stored."""
-    rows = s.scalars(select(RolePermission.permission).where(RolePermission.role_code == role))
-    return frozenset(p for p in rows if p in PERMISSION_CODES)

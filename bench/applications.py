@@ -42,7 +42,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from auth.passwords import hash_password
-from auth.permissions import role_permissions, seed_roles
+from data.accounts.roles import role_permissions, seed_roles
 from data.applications.form import ApplicationInput, new_application, save_application
 from data.applications.listing import ApplicationFilter, list_applications
 from data.core.db import make_engine, make_session_factory, transaction, upgrade

@@ -54,7 +54,7 @@ from data.models import (
     Role,
     User,
 )
-from auth.permissions import role_permissions
+from data.accounts.roles import role_permissions
 from data.core.scope import Actor, actor_for
 from exports.fonts import register_font
 from data.certificates.keyring import Keyring

@@ -44,7 +44,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
-from auth.permissions import role_permissions, seed_roles
+from data.accounts.roles import role_permissions, seed_roles
 from data.core.db import make_engine, make_session_factory, transaction, upgrade
 from data.demo import bound_batches
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, stream_ledger

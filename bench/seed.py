@@ -27,7 +27,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from auth.passwords import hash_password
-from auth.permissions import seed_roles
+from data.accounts.roles import seed_roles
 from data.core.db import make_engine, make_session_factory, upgrade
 from data.demo import BATCH_SIZE, StartIds, bound_batches, generate, iter_batches, reference_snapshot
 from data.reference.catalog import load_reference

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
+from auth.permissions import Perm
 from auth.login import current_actor
 from callbacks.certificates import current_issuer
 from callbacks.inputs import as_date, as_text
@@ -21,7 +22,7 @@ from layouts.common import page_number
 
 
 def render_list(actor: Actor, t: Translator, **_query):
-    return list_page(t, review=actor.can("application.review") and not actor.can("application.edit"))
+    return list_page(t, review=actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT))
 
 
 def render_detail(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A002 - the query's name
@@ -49,7 +50,7 @@ def search(inspection_no, statuses, insp_from, insp_to, applied_from, applied_to
     t = request_translator()
     actor = current_actor()
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.APPS_PAGER else 0
-    review = actor.can("application.review") and not actor.can("application.edit")
+    review = actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT)
     f = ApplicationFilter(as_text(inspection_no), tuple(x for x in (statuses or []) if isinstance(x, str)),
                           as_date(insp_from), as_date(insp_to), as_date(applied_from), as_date(applied_to),
                           oldest_first=review)

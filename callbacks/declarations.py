@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, callback, ctx
 
+from auth.permissions import Perm
 from auth.login import current_actor
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
@@ -18,7 +19,7 @@ PAGE_SIZE = 25
 
 
 def render(actor: Actor, t: Translator, **_query):
-    return declarations_page(t, editable=actor.can("declaration.edit"))
+    return declarations_page(t, editable=actor.can(Perm.DECLARATION_EDIT))
 
 
 @callback(
@@ -44,5 +45,5 @@ def search(direction, statuses, date_from, date_to, texts, active_page):
     actor = current_actor()
     with session_scope() as s:
         page = list_declarations(s, actor, f, page_index, PAGE_SIZE)
-    return (declaration_rows(t, page, editable=actor.can("declaration.edit")), page.page_count,
+    return (declaration_rows(t, page, editable=actor.can(Perm.DECLARATION_EDIT)), page.page_count,
             page_number(t, page), page.page + 1)

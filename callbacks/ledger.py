@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from auth.login import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
@@ -64,7 +65,7 @@ PAGE_SIZE = 25
 COUNT_CAP = 100_000
 INLINE_ROWS = 2_000  # more rows than this export as a background job (app config LEDGER_INLINE_ROWS)
 INLINE_PDF_ROWS = 300  # a PDF takes longer a row (reportlab lays out every cell): jobs start sooner
-JOB_PURPOSE = "ledger.export"
+JOB_PURPOSE = Perm.LEDGER_EXPORT
 log = logging.getLogger(__name__)
 
 

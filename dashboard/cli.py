@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from auth.passwords import hash_password
-from auth.permissions import seed_roles
+from data.accounts.roles import seed_roles
 from dashboard.store import current_store
 from data.core.db import StoreError, check_store, describe_url, transaction, upgrade
 from data.models import Certificate, CustomsDistrict, User

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from auth.permissions import Perm
 from data.certificates.sps import certificate_files, certificate_numbers
 from data.core.db import transaction
 from data.core.files import safe_filename
@@ -21,7 +22,7 @@ from data.core.scope import Actor, NotFound
 
 SYSTEM_ACTOR = Actor(user_id=0, account="system", real_name="command line", role=Role.ADMIN.value, language="en",
                      enterprise_id=None, district_code=None, district_codes=frozenset(),
-                     permissions=frozenset({"stats.view"}))
+                     permissions=frozenset({Perm.STATS_VIEW}))
 STATUSES = tuple(s.value for s in CertStatus)
 
 

@@ -1705,7 +1705,7 @@ class DemoSummary:
 
 def _ensure_roles(conn: Connection) -> None:
     # the role tree and its default grants belong to auth; seed them where missing
-    from auth.permissions import seed_roles
+    from data.accounts.roles import seed_roles
 
     with Session(bind=conn) as s:
         seed_roles(s)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import (
     AppStatus,
     Certificate,
@@ -49,7 +50,7 @@ class HomeSummary:
 
 def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeSummary:
     """Count the actor's records by status and list the notifications addressed to them."""
-    actor.require("home.view")
+    actor.require(Perm.HOME_VIEW)
     now = now or datetime.now(timezone.utc)
     apps = dict(
         s.execute(

@@ -32,6 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from auth.permissions import Role  # noqa: F401  (named with the permissions; the models store it)
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -46,15 +48,6 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
-
-
-class Role(str, enum.Enum):
-    ENTERPRISE = "enterprise"
-    ENTERPRISE_ADMIN = "enterprise_admin"
-    OFFICER = "officer"
-    MANAGER = "manager"
-    ADMIN = "admin"
-    OVERSEAS = "overseas"
 
 
 class AppStatus(str, enum.Enum):

@@ -160,7 +160,7 @@ HOME_SCOPE = {  # account -> application ids (by world key) counted on their hom
 
 @pytest.mark.parametrize("account", list(HOME_SCOPE))
 def test_home_counts_only_the_actors_scope(app, users, account):
-    from auth.permissions import role_permissions
+    from data.accounts.roles import role_permissions
     from data.core.db import transaction
     from data.models import User
     from data.core.scope import actor_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from auth.permissions import role_permissions
+from data.accounts.roles import role_permissions
 from data.admin.roles import (
     RoleForm,
     assign_users,

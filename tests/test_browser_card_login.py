@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from auth.card_agent import read_public_key
-from auth.permissions import role_permissions
+from data.accounts.roles import role_permissions
 from data.accounts.cards import bind_card
 from data.core.db import transaction
 from data.models import User

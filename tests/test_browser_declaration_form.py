@@ -10,7 +10,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from auth.permissions import role_permissions
+from data.accounts.roles import role_permissions
 from data.core.db import transaction
 from data.declarations.form import inspection_prefix
 from data.declarations.defaults import save_defaults

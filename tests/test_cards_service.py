@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from sqlalchemy import select
 
 from auth.card_protocol import login_digest
-from auth.permissions import role_permissions, seed_roles
+from data.accounts.roles import role_permissions, seed_roles
 from data.accounts.cards import (
     CardAdminError,
     CardLoginOutcome,

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import Engine, func, insert, select, text
 
-from auth.permissions import seed_roles
+from data.accounts.roles import seed_roles
 from data.accounts.signin import ACCOUNT_RE
 from data.reference.codes import credit_code_problem, org_code_problem
 from data.core.db import make_engine, make_session_factory, upgrade

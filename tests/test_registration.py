@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from auth.passwords import verify_password
-from auth.permissions import seed_roles
+from data.accounts.roles import seed_roles
 from data.accounts.signin import LoginOutcome, authenticate
 from data.core.files import Upload
 from data.models import Blob, CustomsDistrict, Enterprise, Event, OutgoingMail, User

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from auth.passwords import hash_password
-from auth.permissions import role_permissions, seed_roles
+from data.accounts.roles import role_permissions, seed_roles
 from data.core.db import transaction
 from data.core.scope import actor_for
 from data.models import (

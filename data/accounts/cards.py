@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from auth.card_protocol import login_digest
 from data.models import Enterprise, Event, IcCard, LoginChallenge, User, as_utc
 from data.core.scope import Actor
@@ -179,7 +180,7 @@ def _card(s: Session, card_no: str) -> IcCard:
 def bind_card(s: Session, actor: Actor, *, user_id: int, card_no: str, public_key_pem: str,
               now: datetime | None = None) -> IcCard:
     """Register a card with its public key (or re-key it) for a user; refuse a card bound to someone else."""
-    actor.require("admin.users")
+    actor.require(Perm.ADMIN_USERS)
     now = _utc(now)
     card_no = (card_no or "").strip()
     if not CARD_NO_RE.fullmatch(card_no):
@@ -210,7 +211,7 @@ def bind_card(s: Session, actor: Actor, *, user_id: int, card_no: str, public_ke
 
 def unbind_card(s: Session, actor: Actor, *, card_no: str, now: datetime | None = None) -> IcCard:
     """Detach a card from its user; it can no longer sign in until bound again."""
-    actor.require("admin.users")
+    actor.require(Perm.ADMIN_USERS)
     card = _card(s, (card_no or "").strip())
     if card.user_id is None:
         raise CardAdminError("card_not_bound", f"Card {card.card_no} is not bound to any user.", card=card.card_no)
@@ -223,7 +224,7 @@ def unbind_card(s: Session, actor: Actor, *, card_no: str, now: datetime | None 
 
 def block_card(s: Session, actor: Actor, *, card_no: str, now: datetime | None = None) -> IcCard:
     """Block a card (lost, stolen): it can no longer sign in and cannot be bound again."""
-    actor.require("admin.users")
+    actor.require(Perm.ADMIN_USERS)
     card = _card(s, (card_no or "").strip())
     card.status = CARD_BLOCKED
     user = s.get(User, card.user_id) if card.user_id is not None else None
@@ -253,7 +254,7 @@ class CardRow:
 
 def list_cards(s: Session, actor: Actor) -> list[CardRow]:
     """Return every registered card with the user it is bound to, by card number."""
-    actor.require("admin.users")
+    actor.require(Perm.ADMIN_USERS)
     rows = s.execute(select(IcCard.card_no, IcCard.status, User.account, User.real_name, IcCard.bound_at)
                      .outerjoin(User, User.id == IcCard.user_id).order_by(IcCard.card_no))
     return [CardRow(*r) for r in rows]
@@ -261,7 +262,7 @@ def list_cards(s: Session, actor: Actor) -> list[CardRow]:
 
 def user_id_for_account(s: Session, actor: Actor, account: str) -> int:
     """Return the id of the active user with this account, for binding a card to it."""
-    actor.require("admin.users")
+    actor.require(Perm.ADMIN_USERS)
     user_id = s.scalar(select(User.id).where(func.lower(User.account) == (account or "").strip().lower(),
                                              User.deleted_at.is_(None)))
     if user_id is None:

@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import CommAccount, Event, User
 from data.core.scope import Actor
 
@@ -39,7 +40,7 @@ def comm_account(s: Session, actor: Actor) -> CommAccountView | None:
     row = s.execute(
         select(CommAccount.account, CommAccount.bound_at, User.real_name)
         .outerjoin(User, User.id == CommAccount.bound_by)
-        .where(CommAccount.enterprise_id == actor.own_enterprise("enterprise.manage"))
+        .where(CommAccount.enterprise_id == actor.own_enterprise(Perm.ENTERPRISE_MANAGE))
     ).first()
     return CommAccountView(*row) if row else None
 
@@ -47,7 +48,7 @@ def comm_account(s: Session, actor: Actor) -> CommAccountView | None:
 def bind_comm_account(s: Session, actor: Actor, account: str, password: str, cipher: Fernet, *,
                       now: datetime | None = None) -> None:
     """Bind (or re-bind) the enterprise's communication account, storing the password encrypted."""
-    enterprise_id = actor.own_enterprise("enterprise.manage")
+    enterprise_id = actor.own_enterprise(Perm.ENTERPRISE_MANAGE)
     account = (account or "").strip()
     if not ACCOUNT_RE.match(account):
         raise CommAccountError("comm_account_format")
@@ -67,7 +68,7 @@ def bind_comm_account(s: Session, actor: Actor, account: str, password: str, cip
 
 def unbind_comm_account(s: Session, actor: Actor, *, now: datetime | None = None) -> None:
     """Remove the enterprise's communication account and its stored password."""
-    enterprise_id = actor.own_enterprise("enterprise.manage")
+    enterprise_id = actor.own_enterprise(Perm.ENTERPRISE_MANAGE)
     row = s.get(CommAccount, enterprise_id)
     if row is None:
         raise CommAccountError("comm_not_bound")

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
+from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
 from data.models import (
     Certificate,
@@ -62,7 +63,7 @@ class OverseasUserRow:
 
 def _own_user(s: Session, actor: Actor, user_id: int) -> User:
     """Return one of the actor's enterprise's overseas users; anything else is 'not found'."""
-    enterprise_id = actor.own_enterprise("enterprise.manage")
+    enterprise_id = actor.own_enterprise(Perm.ENTERPRISE_MANAGE)
     user = s.get(User, user_id, with_for_update=True)
     if (user is None or user.enterprise_id != enterprise_id or user.role != Role.OVERSEAS.value
             or user.deleted_at is not None):
@@ -72,7 +73,7 @@ def _own_user(s: Session, actor: Actor, user_id: int) -> User:
 
 def list_overseas_users(s: Session, actor: Actor) -> list[OverseasUserRow]:
     """Return the enterprise's overseas users, by account."""
-    enterprise_id = actor.own_enterprise("enterprise.manage")
+    enterprise_id = actor.own_enterprise(Perm.ENTERPRISE_MANAGE)
     users = s.scalars(select(User).where(User.enterprise_id == enterprise_id, User.role == Role.OVERSEAS.value,
                                          User.deleted_at.is_(None)).order_by(User.account))
     return [OverseasUserRow(u.id, u.account, u.real_name, u.organisation, u.country, u.language, u.email, u.active,
@@ -114,7 +115,7 @@ def _problems(s: Session, form: OverseasUserForm, *, creating: bool) -> dict[str
 def create_overseas_user(s: Session, actor: Actor, form: OverseasUserForm, *,
                          now: datetime | None = None) -> User:
     """Create an overseas user of the actor's enterprise, or raise OverseasUserInvalid."""
-    enterprise_id = actor.own_enterprise("enterprise.manage")
+    enterprise_id = actor.own_enterprise(Perm.ENTERPRISE_MANAGE)
     errors = _problems(s, form, creating=True)
     if errors:
         raise OverseasUserInvalid(errors)
@@ -218,7 +219,7 @@ def _row(r) -> SharedCertificate:
 
 def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int = 50) -> list[SharedCertificate]:
     """Return the certificates shared with this overseas user, optionally those whose number contains `number`."""
-    actor.require("overseas.portal")
+    actor.require(Perm.OVERSEAS_PORTAL)
     stmt = _shared(actor)
     number = (number or "").strip()[:32]
     if number:
@@ -229,7 +230,7 @@ def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int =
 
 def shared_certificate(s: Session, actor: Actor, certificate_no: str) -> SharedCertificate:
     """Return one certificate shared with this overseas user by its exact number; NotFound otherwise."""
-    actor.require("overseas.portal")
+    actor.require(Perm.OVERSEAS_PORTAL)
     row = s.execute(_shared(actor).where(Certificate.certificate_no == str(certificate_no or "")[:32])).first()
     if row is None:
         raise NotFound(f"certificate {certificate_no}")

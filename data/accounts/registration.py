@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
 from data.reference.codes import credit_code_problem, format_org_code, id_card_problem, normalise_code, org_code_problem
 from data.core.files import Upload, UploadProblem, check_upload, safe_filename, store_blob
@@ -280,7 +281,7 @@ class PendingRegistration:
 
 def pending_registrations(s: Session, actor: Actor, now: datetime | None = None) -> list[PendingRegistration]:
     """Return registrations waiting for review, oldest first, with their age in working days."""
-    actor.require("admin.registrations")
+    actor.require(Perm.ADMIN_REGISTRATIONS)
     now = now or datetime.now(timezone.utc)
     rows = s.execute(
         select(Enterprise, User.account)
@@ -300,7 +301,7 @@ def pending_registrations(s: Session, actor: Actor, now: datetime | None = None)
 
 def registration_detail(s: Session, actor: Actor, enterprise_id: int) -> Enterprise:
     """Return a registration with contacts and attachments for review."""
-    actor.require("admin.registrations")
+    actor.require(Perm.ADMIN_REGISTRATIONS)
     enterprise = s.get(Enterprise, enterprise_id)
     if enterprise is None:
         raise NotFound(f"enterprise {enterprise_id}")
@@ -310,7 +311,7 @@ def registration_detail(s: Session, actor: Actor, enterprise_id: int) -> Enterpr
 def approve_registration(s: Session, actor: Actor, enterprise_id: int, *, district_code: str,
                          now: datetime | None = None) -> Enterprise:
     """Approve a pending registration under its competent customs district and tell the applicant."""
-    actor.require("admin.registrations")
+    actor.require(Perm.ADMIN_REGISTRATIONS)
     now = now or datetime.now(timezone.utc)
     enterprise = _pending(s, enterprise_id)
     district = s.get(CustomsDistrict, district_code) if district_code else None
@@ -332,7 +333,7 @@ def approve_registration(s: Session, actor: Actor, enterprise_id: int, *, distri
 def reject_registration(s: Session, actor: Actor, enterprise_id: int, *, reason: str,
                         now: datetime | None = None) -> Enterprise:
     """Reject a pending registration with a reason the applicant receives by e-mail."""
-    actor.require("admin.registrations")
+    actor.require(Perm.ADMIN_REGISTRATIONS)
     now = now or datetime.now(timezone.utc)
     reason = (reason or "").strip()
     if not reason:
@@ -381,7 +382,7 @@ class StoredFile:
 
 def registration_attachment(s: Session, actor: Actor, attachment_id: int) -> StoredFile:
     """Return a registration scan for the reviewing administrator."""
-    actor.require("admin.registrations")
+    actor.require(Perm.ADMIN_REGISTRATIONS)
     row = s.execute(
         select(EnterpriseAttachment.filename, Blob.media_type, Blob.data)
         .join(Blob, Blob.sha256 == EnterpriseAttachment.blob_sha256)
@@ -394,7 +395,7 @@ def registration_attachment(s: Session, actor: Actor, attachment_id: int) -> Sto
 
 def review_districts(s: Session, actor: Actor) -> list[tuple[str, str, str]]:
     """Return (code, Chinese name, English name) of the active districts an approval can name."""
-    actor.require("admin.registrations")
+    actor.require(Perm.ADMIN_REGISTRATIONS)
     return [tuple(r) for r in s.execute(
         select(CustomsDistrict.code, CustomsDistrict.name_zh, CustomsDistrict.name_en)
         .where(CustomsDistrict.active.is_(True)).order_by(CustomsDistrict.code))]

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.admin.common import (
     AdminInvalid,
     InUse,
@@ -50,7 +51,7 @@ from data.core.paging import Page, clamp_paging
 from data.reference.catalog import DICTIONARIES
 from data.core.scope import Actor, NotFound
 
-PERMISSION = "admin.dictionaries"
+PERMISSION = Perm.ADMIN_DICTIONARIES
 CERTIFICATE_TYPE = "certificate_type"  # kept in its own table (CertificateType), edited here like the others
 ADMIN_DICTIONARIES = DICTIONARIES + (CERTIFICATE_TYPE,)
 STATUSES = ("all", "active", "retired")

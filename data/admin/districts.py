@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.admin.rules import AdminInvalid, AdminRefused, depth_first
 from data.core.audit import record_change
 from data.models import Base, CustomsDistrict, Notification, User
 from data.core.scope import AccessDenied, Actor, NotFound
 
-PERMISSION = "admin.districts"
+PERMISSION = Perm.ADMIN_DISTRICTS
 CODE_RE = re.compile(r"^[0-9]{4}$")
 POSTCODE_RE = re.compile(r"^[0-9]{6}$")
 # columns holding a district code without a foreign key (declaration places, events, roll-ups)
@@ -54,7 +55,7 @@ class DistrictForm:
 
 def district_tree(s: Session, actor: Actor) -> list[DistrictNode]:
     """Return every district, retired ones included, depth first by sort order and code."""
-    if not (actor.can(PERMISSION) or actor.can("admin.users")):
+    if not (actor.can(PERMISSION) or actor.can(Perm.ADMIN_USERS)):
         raise AccessDenied(PERMISSION)
     rows = list(s.scalars(select(CustomsDistrict).order_by(CustomsDistrict.sort, CustomsDistrict.code)))
     return [DistrictNode(d.code, d.parent_code, d.name_zh, d.name_en, d.address, d.postcode, d.sort or 0,

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.admin.common import AdminInvalid, InUse, delete_recorded, exists, snapshot, take_flag, take_text, text_of
 from data.core.audit import record_change
 from data.models import CertificateApplication, CertificateFormat, CertificateTemplate, CertificateType
@@ -31,7 +32,7 @@ from data.reference.catalog import FIELD_KINDS
 from data.core.scope import Actor, NotFound
 from exports.certificate.pdf import LAYOUT_PARAMETERS, layout_problems
 
-PERMISSION = "admin.formats"
+PERMISSION = Perm.ADMIN_FORMATS
 LANGUAGES = ("zh", "en")
 FORMAT_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")  # C3-1, C99-1, E1-1 ... (certificate_format.code)
 FIELD_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")

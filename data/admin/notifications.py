@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.admin.common import AdminInvalid, delete_recorded, snapshot, take_flag, take_text, text_of
 from data.core.audit import record_change
 from data.models import CustomsDistrict, Notification, RoleDef, as_utc
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 
-PERMISSION = "admin.notifications"
+PERMISSION = Perm.ADMIN_NOTIFICATIONS
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # the zone administrators type times in (dashboard.i18n.DISPLAY_ZONE)
 TITLE_LIMITS = {"title_zh": 128, "title_en": 256}
 BODY_LIMIT = 4000

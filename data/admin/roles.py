@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from auth.permissions import PERMISSION_CODES, PERMISSIONS, Permission
+from auth.permissions import PERMISSIONS, PERMISSION_CODES, Perm, Permission
 from data.admin.rules import (
     KIND_FAMILY,
     AdminInvalid,
@@ -32,16 +32,16 @@ from data.core.audit import record_change
 from data.models import Notification, RoleDef, RolePermission, User
 from data.core.scope import Actor, NotFound, role_kind, row_scope
 
-PERMISSION = "admin.roles"
+PERMISSION = Perm.ADMIN_ROLES
 ROLE_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
 # the permission tree: areas in order, each with its permissions; codes not named fall in by prefix
 AREA_CODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("general", ("home.view", "reference.view")),
-    ("enterprise", ("declaration.edit", "application.edit", "ledger.export", "enterprise.manage")),
-    ("customs", ("application.review", "certificate.sign")),
+    ("general", (Perm.HOME_VIEW, Perm.REFERENCE_VIEW)),
+    ("enterprise", (Perm.DECLARATION_EDIT, Perm.APPLICATION_EDIT, Perm.LEDGER_EXPORT, Perm.ENTERPRISE_MANAGE)),
+    ("customs", (Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN)),
     ("statistics", ()),
-    ("overseas", ("overseas.portal",)),
+    ("overseas", (Perm.OVERSEAS_PORTAL,)),
     ("administration", ()),
     ("other", ()),
 )
@@ -269,7 +269,7 @@ def role_users(s: Session, actor: Actor, code: str) -> list[RoleUser]:
 def assign_users(s: Session, actor: Actor, code: str, user_ids, *, now: datetime | None = None) -> int:
     """Give a role to users; each user's district or enterprise must fit it. Return how many changed."""
     actor.require(PERMISSION)
-    actor.require("admin.users")  # changing a user's role is user administration too
+    actor.require(Perm.ADMIN_USERS)  # changing a user's role is user administration too
     now = now or datetime.now(timezone.utc)
     lock_administrators(s)
     _role(s, code)

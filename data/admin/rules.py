@@ -11,11 +11,12 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import CustomsDistrict, Enterprise, Role, RolePermission, User
 from data.core.scope import Actor
 
 # an administrator is an active, unlocked user whose role holds this: it can give back every other one
-ROOT_PERMISSION = "admin.roles"
+ROOT_PERMISSION = Perm.ADMIN_ROLES
 
 # which organisation the users of each kind of role belong to
 ORGANISATION_OF_KIND: dict[str, str | None] = {

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
 from data.accounts.signin import ACCOUNT_RE, request_password_reset
 from data.admin.rules import (
@@ -42,7 +43,7 @@ from data.core.paging import Page, clamp_paging
 from data.accounts.registration import EMAIL_RE, PHONE_RE
 from data.core.scope import Actor, NotFound, district_subtree, role_kind, row_scope
 
-PERMISSION = "admin.users"
+PERMISSION = Perm.ADMIN_USERS
 MAX_PAGE_SIZE = 200
 USER_STATUSES = ("active", "locked", "deactivated", "deleted")
 UI_LANGUAGES = ("zh", "en")  # the whole UI speaks these (dashboard.i18n.LANGUAGES); overseas users more

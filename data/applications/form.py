@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from auth.permissions import Perm
 from data.declarations.goods import known_codes
 from data.declarations.goods import parse_decimal as _decimal
 from data.models import (
@@ -42,7 +43,7 @@ from data.core.prepared import Statements, loaded, scope_condition, scope_parame
 from data.core.scope import Actor, NotFound, row_scope
 from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
 
-PERMISSION = "application.edit"
+PERMISSION = Perm.APPLICATION_EDIT
 ENTRY_METHODS = ("blank", "similar", "template", "smart_import")
 EDITABLE = (AppStatus.DRAFT.value, AppStatus.RETURNED.value)
 ELIGIBLE_DECLARATION_STATUSES = (DeclStatus.SENT.value, DeclStatus.RECEIPTED.value)  # sent: it has its 报检号

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import (
     AppStatus,
     ApplicationGoods,
@@ -66,8 +67,8 @@ def _day_start(day: date) -> datetime:
 def list_applications(s: Session, actor: Actor, f: ApplicationFilter, page: int = 0,
                       page_size: int = 25) -> Window[ApplicationRow]:
     """Return one page of the applications the actor may see, newest first (or oldest first for review)."""
-    if not (actor.can("application.edit") or actor.can("application.review")):
-        raise AccessDenied("application.edit")
+    if not (actor.can(Perm.APPLICATION_EDIT) or actor.can(Perm.APPLICATION_REVIEW)):
+        raise AccessDenied(Perm.APPLICATION_EDIT)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     scope, params = scope_parameters(actor)
     if scope[0] == "none":
@@ -222,8 +223,8 @@ class GoodsShown(NamedTuple):
 
 def application_detail(s: Session, actor: Actor, application_id: int) -> ApplicationDetail:
     """Return an application with its goods, receipts and the steps the actor may take now."""
-    if not (actor.can("application.edit") or actor.can("application.review")):
-        raise AccessDenied("application.edit")
+    if not (actor.can(Perm.APPLICATION_EDIT) or actor.can(Perm.APPLICATION_REVIEW)):
+        raise AccessDenied(Perm.APPLICATION_EDIT)
     app = load_application(s, actor, application_id)
     decl = s.get(Declaration, app.declaration_id)
     ctype = s.get(CertificateType, app.cert_type_code)

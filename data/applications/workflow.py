@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from auth.permissions import Perm
 from data.models import AppStatus, Certificate, CertificateApplication, Event
 from data.core.numbers import next_value
 from data.core.scope import Actor, NotFound, row_scope
 
 S = AppStatus
-ENTERPRISE_PERMISSION = "application.edit"
-OFFICER_PERMISSION = "application.review"
-SIGN_PERMISSION = "certificate.sign"
+ENTERPRISE_PERMISSION = Perm.APPLICATION_EDIT
+OFFICER_PERMISSION = Perm.APPLICATION_REVIEW
+SIGN_PERMISSION = Perm.CERTIFICATE_SIGN
 MAX_REASON = 1000
 
 # receipt texts, shared with the demo data (data/demo.py)

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import (
     AppStatus,
     ApplicationGoods,
@@ -63,7 +64,7 @@ from exports.types import (
 )
 
 # Who may read a certificate's content through `certificate_content` (the scope still applies).
-READ_PERMISSIONS = ("application.edit", "application.review", "certificate.sign")
+READ_PERMISSIONS = (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN)
 
 _CERTIFICATE_STATUS = {CertStatus.VALID.value: ISSUED, CertStatus.REPLACED.value: REPLACED,
                        CertStatus.WITHDRAWN.value: WITHDRAWN}

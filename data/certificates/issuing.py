@@ -37,6 +37,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from auth.permissions import Perm
 from dashboard.config import ConfigError
 from data.certificates.content import content_for_application, verification_url
 from data.demo import CITIES
@@ -73,8 +74,8 @@ from data.certificates.keyring import Keyring, keyring_for
 
 CHINA = ZoneInfo("Asia/Shanghai")  # issue and received dates are China's calendar days
 PDF = "application/pdf"
-VIEW_PERMISSIONS = ("application.edit", "application.review", SIGN_PERMISSION, "stats.view")
-PORTAL_PERMISSION = "overseas.portal"
+VIEW_PERMISSIONS = (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, SIGN_PERMISSION, Perm.STATS_VIEW)
+PORTAL_PERMISSION = Perm.OVERSEAS_PORTAL
 MIN_REASON = 4
 CHANGE_DAYS_PARAMETER = "certificate.change_days"
 DEFAULT_CHANGE_DAYS = 180

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from auth.permissions import Perm
 from data.models import Event, User
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor
@@ -39,7 +40,7 @@ class EventRow:
 
 def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_size: int = 50) -> Page[EventRow]:
     """Return one page of events, newest first, matching the filter."""
-    actor.require("admin.audit")
+    actor.require(Perm.ADMIN_AUDIT)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     who = aliased(User)
     stmt = select(Event, who.account).outerjoin(who, who.id == Event.actor_id)
@@ -64,16 +65,16 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
 
 
 # the history of an administered object is part of the page that administers it (经办详细, 操作历史)
-OBJECT_PERMISSIONS = {"user": "admin.users", "role": "admin.roles", "district": "admin.districts",
-                      "dict_entry": "admin.dictionaries", "certificate_format": "admin.formats",
-                      "notification": "admin.notifications", "parameter": "admin.parameters"}
+OBJECT_PERMISSIONS = {"user": Perm.ADMIN_USERS, "role": Perm.ADMIN_ROLES, "district": Perm.ADMIN_DISTRICTS,
+                      "dict_entry": Perm.ADMIN_DICTIONARIES, "certificate_format": Perm.ADMIN_FORMATS,
+                      "notification": Perm.ADMIN_NOTIFICATIONS, "parameter": Perm.ADMIN_PARAMETERS}
 
 
 def object_history(s: Session, actor: Actor, object_type: str, object_id: str, limit: int = 50) -> list[EventRow]:
     """Return the events about one administered object, newest first, for the page that administers it."""
     permission = OBJECT_PERMISSIONS.get(object_type)
     if permission is None:
-        actor.require("admin.audit")
+        actor.require(Perm.ADMIN_AUDIT)
     else:
         actor.require(permission)
     who = aliased(User)

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.declarations.goods import PURPOSES, PURPOSES_EN, known_codes
 from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
 from data.accounts.registration import PHONE_RE
@@ -20,7 +21,7 @@ from data.core.scope import Actor
 # Defaults are an enterprise-wide convenience, not an authorisation: every operator who may declare
 # for the enterprise may also set what its declarations start with, as in Jiucheng, where the
 # settings page belongs to each declaring user. Nothing set here skips a check of the declaration.
-PERMISSION = "declaration.edit"
+PERMISSION = Perm.DECLARATION_EDIT
 SECTIONS = ("common", "exit", "entry")
 DIRECTIONS = ("exit", "entry")
 DICTIONARY_KINDS = ("transport_mode", "trade_mode", "currency", "package_type", "country")

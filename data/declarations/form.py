@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from auth.permissions import Perm
 from data.declarations import party_book
 from data.reference.codes import normalise_code
 from data.declarations.defaults import GOODS_DEFAULTS, Choice, category_codes, choices, declaration_defaults
@@ -46,7 +47,7 @@ from data.core.numbers import next_value
 from data.accounts.registration import PHONE_RE
 from data.core.scope import Actor, NotFound, row_scope
 
-PERMISSION = "declaration.edit"
+PERMISSION = Perm.DECLARATION_EDIT
 DIRECTIONS = ("exit", "entry")
 EDITABLE = (DeclStatus.DRAFT.value, DeclStatus.SAVED.value)
 MODES = ("draft", "save", "send")  # 暂存, 保存, 保存并发送
@@ -551,7 +552,7 @@ def form_choices(s: Session, actor: Actor, direction: str) -> dict[str, list[Cho
 
 def hs_entry(s: Session, actor: Actor, code: str) -> tuple[str, str, str] | None:
     """An HS code's Chinese and English names and its first legal unit, to fill a goods line from."""
-    actor.require("reference.view")
+    actor.require(Perm.REFERENCE_VIEW)
     entry = s.get(DictEntry, ("hs_code", code)) if isinstance(code, str) and code.isdigit() else None
     if entry is None or not entry.active:
         return None

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import Integer, bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import Container, Declaration, DeclStatus, GoodsLine
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
@@ -48,8 +49,8 @@ class DeclarationRow(NamedTuple):  # a tuple: pages build 25-100 of them per vie
 def list_declarations(s: Session, actor: Actor, f: DeclarationFilter, page: int = 0,
                       page_size: int = 25) -> Window[DeclarationRow]:
     """Return one page of the declarations the actor may see, newest first."""
-    if not (actor.can("declaration.edit") or actor.can("application.review")):
-        raise AccessDenied("declaration.edit")
+    if not (actor.can(Perm.DECLARATION_EDIT) or actor.can(Perm.APPLICATION_REVIEW)):
+        raise AccessDenied(Perm.DECLARATION_EDIT)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     scope, params = scope_parameters(actor)
     if scope[0] == "none":

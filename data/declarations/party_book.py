@@ -12,12 +12,13 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.reference.codes import credit_code_problem, normalise_code
 from data.models import PartyBookEntry
 from data.core.paging import Window, clamp_paging
 from data.core.scope import Actor, NotFound
 
-PERMISSION = "declaration.edit"
+PERMISSION = Perm.DECLARATION_EDIT
 MAX_PAGE_SIZE = 100
 MAX_SUGGESTIONS = 50
 # column -> longest value the store keeps (models.PartyBookEntry)

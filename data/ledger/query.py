@@ -32,6 +32,7 @@ from sqlalchemy import and_, exists, func, literal, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.core.audit import record_change
 from data.declarations.listing import LIKE_ESCAPE, _like_escaped
 from data.models import (
@@ -49,7 +50,7 @@ from data.models import (
 from data.core.paging import Page, clamp_paging
 from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 
-PERMISSION = "ledger.export"
+PERMISSION = Perm.LEDGER_EXPORT
 DIRECTIONS = ("entry", "exit")
 DECL_STATUSES = tuple(s.value for s in DeclStatus)
 CERT_STATUSES = tuple(s.value for s in CertStatus)

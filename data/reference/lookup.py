@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import CertificateType, CustomsDistrict, DictEntry
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor
@@ -31,7 +32,7 @@ class LookupRow:
 def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page: int = 0,
                       page_size: int = 25) -> Page[LookupRow]:
     """Return one page of a dictionary's active entries whose code starts with, or names contain, `text`."""
-    actor.require("reference.view")
+    actor.require(Perm.REFERENCE_VIEW)
     if name not in LOOKUP_NAMES:
         raise UnknownDictionary(name)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)

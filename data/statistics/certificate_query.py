@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.selectable import Join
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from auth.permissions import Perm
 from data.models import (
     AppStatus,
     Certificate,
@@ -70,7 +71,7 @@ from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, one_of, parameter_names
 from data.core.scope import AccessDenied, Actor
 
-PERMISSION = "stats.view"
+PERMISSION = Perm.STATS_VIEW
 MAX_PAGE_SIZE = 100
 MAX_ROWS = 10_000  # the deepest row reachable by paging; the count is capped there too
 COUNT_CAP = MAX_ROWS

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
+from auth.permissions import Perm
 from data.models import CertificateType, CustomsDistrict, DictEntry
 from data.statistics.rollup import (
     ALL,
@@ -50,7 +51,7 @@ from data.statistics.rollup import (
 )
 from data.core.scope import AccessDenied, Actor
 
-PERMISSION = "stats.view"
+PERMISSION = Perm.STATS_VIEW
 OTHERS = "*"  # the series of the destinations after the top ones
 AGE_BUCKETS = ((0, 0), (1, 2), (3, 6), (7, 13), (14, None))  # days waiting since submission (China dates)
 SIGNING_METHODS = ("cloud", "paper")
