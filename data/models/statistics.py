@@ -1,0 +1,100 @@
+"""Statistics rollups: kept exact by data/statistics/rollup.py in the transaction of every change."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+from data.models.base import Base
+
+class StatsCertificate(Base):
+    """Certificates counted per day or month, district and one grouping of dimensions (data/statistics/rollup.py).
+
+    A dimension the grouping does not keep holds "*" (received_date: 0001-01-01); `period` is the
+    issue date, or the received date for the groupings counted by received date.
+    """
+
+    __tablename__ = "stats_certificate"
+    grouping: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # d(ay) | m(onth: period is its first day)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    cert_type_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    entry_method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    signing_method: Mapped[str] = mapped_column(String(8), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    dest_country: Mapped[str] = mapped_column(String(2), primary_key=True)  # "" when the certificate has none
+    received_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+    cloud: Mapped[int] = mapped_column(Integer, default=0)  # of which cloud-signed
+    printed: Mapped[int] = mapped_column(Integer, default=0)  # of which printed on paper at least once
+    copies: Mapped[int] = mapped_column(Integer, default=0)  # paper prints in all (sum of print_count)
+
+    __table_args__ = (
+        # the destination filter reads one country's rows (grouping 4), not every country's of the period
+        Index("ix_stats_certificate_destination", "dest_country", "grain", "period", "district_code",
+              sqlite_where=text("grouping = 4"), postgresql_where=text("grouping = 4")),
+        {"sqlite_with_rowid": False},  # SQLite: rows stored in key order, a range read is one scan
+    )
+
+
+class StatsTrend(Base):
+    """Certificates per month of issue and certificate type or destination, summed over a whole district
+    subtree: one row set per district ("*": all districts), read by the trends page as it is."""
+
+    __tablename__ = "stats_trend"
+    root_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the district whose subtree is summed
+    dimension: Mapped[str] = mapped_column(String(1), primary_key=True)  # t(ype) | d(estination)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)  # m(onth)
+    value: Mapped[str] = mapped_column(String(4), primary_key=True)  # type code, country ("" for none)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+TURNAROUND_BUCKETS = 52  # data/statistics/rollup.py TURNAROUND_EDGES: 51 upper edges, the last bucket is open
+
+
+class StatsTurnaround(Base):
+    """Approvals per approval day or month and district: count, seconds in all, and a histogram of
+    submission-to-approval times (column b00 .. b51 = bucket, edges in data/statistics/rollup.py)."""
+
+    __table__ = Table(
+        "stats_turnaround", Base.metadata,
+        Column("grain", String(1), primary_key=True),
+        Column("period", Date, primary_key=True),
+        Column("district_code", String(4), primary_key=True),
+        Column("approvals", Integer, nullable=False, default=0),
+        Column("seconds", BigInteger, nullable=False, default=0),
+        *(Column(f"b{k:02d}", Integer, nullable=False, default=0) for k in range(TURNAROUND_BUCKETS)),
+        sqlite_with_rowid=False,
+    )
+
+
+class StatsBacklog(Base):
+    """Applications waiting, per district and day of submission, one column per waiting status."""
+
+    __tablename__ = "stats_backlog"
+    district_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    submitted_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    submitted: Mapped[int] = mapped_column(Integer, default=0)
+    under_review: Mapped[int] = mapped_column(Integer, default=0)
+    suspended: Mapped[int] = mapped_column(Integer, default=0)
+    awaiting_confirmation: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    approved: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = {"sqlite_with_rowid": False}
