@@ -16,7 +16,7 @@ from data.demo import (
     DEMO_ACCOUNTS,
     ENTERPRISES,
     StartIds,
-    _ContainerNumbers,
+    ContainerNumbers,
     container_check,
     generate,
     iter_batches,
@@ -308,7 +308,7 @@ def test_codes_carry_valid_check_characters(demo_engine):
 
 def test_container_check_digit_matches_the_iso_6346_example():
     assert container_check("CSQU305438") == "3"
-    assert _ContainerNumbers(["CSQU"]).number(0, 305438) == "CSQU3054383"
+    assert ContainerNumbers(["CSQU"]).number(0, 305438) == "CSQU3054383"
 
 
 def test_demo_accounts_follow_the_account_rule(demo_engine):

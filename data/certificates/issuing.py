@@ -40,7 +40,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.permissions import Perm
 from dashboard.config import ConfigError
 from data.certificates.content import content_for_application, verification_url
-from data.demo import CITIES
+from data.reference.places import CITIES
 from data.core.files import store_blob
 from data.models import (
     AppStatus,

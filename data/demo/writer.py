@@ -1,0 +1,259 @@
+"""Writing the row stream into a store: compiled INSERTs, batches bound in a child process, rollups rebuilt."""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from queue import Empty
+
+from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from data.models import (
+    Certificate,
+    CertificateApplication,
+    Declaration,
+    NumberSequence,
+    User,
+)
+from data.core.prepared import bind_columns
+from data.statistics.rollup import rebuild as rebuild_rollups
+from data.demo.cast import (
+    BATCH_SIZE,
+    DEFAULT_END,
+    DEMO_ACCOUNTS,
+    PARALLEL_MIN_CERTIFICATES,
+    UTC,
+)
+from data.demo.snapshot import (
+    reference_snapshot,
+)
+from data.demo.setup import (
+    ID_TABLES,
+    StartIds,
+)
+from data.demo.stream import (
+    RowStream,
+)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+class InsertStatement:
+    """The INSERT Core compiles for one table, dialect and set of row keys, and the binding of rows to it."""
+
+    def __init__(self, table: Table, dialect, keys: Sequence[str]) -> None:
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        self.positional = bool(compiled.positiontup)
+        self.keys = list(compiled.positiontup) if self.positional else list(compiled.binds)
+        # columns the rows leave out but the model gives a Python-side default, as Core would fill them
+        self.defaults = {c.key: c.default.arg(None) if c.default.is_callable else c.default.arg
+                         for c in compiled.insert_prefetch if c.key not in keys}
+        columns = {c.key: c for c in table.columns}
+        impls = [(i, columns[k].type.dialect_impl(dialect)) for i, k in enumerate(self.keys)]
+        self.processors = [(i, _quick(impl, p)) for i, impl in impls if (p := impl.bind_processor(dialect)) is not None]
+
+    def bind(self, rows: list[dict]) -> list:
+        """Return DBAPI parameters for `rows`: tuples for positional paramstyles, dicts otherwise."""
+        if self.defaults:
+            rows = [self.defaults | row for row in rows]
+        return bind_columns(rows, self.keys, self.processors, self.positional)
+
+
+_PROBE_TIMES = (datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC), datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+                datetime(2024, 2, 29, tzinfo=UTC))
+
+
+def _quick_datetime(process: Callable) -> Callable:
+    """Return a faster equivalent of a datetime processor for whole-second UTC values, if one fits."""
+    day = lru_cache(maxsize=4096)(lambda ordinal: process(datetime.fromordinal(ordinal).replace(tzinfo=UTC))[:-15])
+    minutes = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
+    seconds = [f"{s:02d}.000000" for s in range(60)]
+
+    def text(value):
+        if value is None or value.microsecond or value.tzinfo is not UTC:
+            return process(value)
+        return day(value.toordinal()) + minutes[value.hour * 60 + value.minute] + seconds[value.second]
+
+    return text if all(text(v) == process(v) for v in _PROBE_TIMES) else process
+
+
+def _quick(impl, process: Callable) -> Callable:
+    """Return a faster function that gives exactly what the dialect's bind processor `process` gives.
+
+    Dates repeat (two years of days), so their processor is memoised, and so is the day part of
+    datetimes where the dialect writes them as text; most receipts carry empty details, whose JSON
+    is computed once.
+    """
+    if isinstance(impl, DateTime):
+        return _quick_datetime(process)
+    if isinstance(impl, Date):
+        return lru_cache(maxsize=4096)(process)
+    if isinstance(impl, JSON):
+        empty = process({})
+
+        def json_or_empty(value):
+            return empty if type(value) is dict and not value else process(value)
+
+        return json_or_empty
+    return process
+
+
+def bound_batches(batches: Iterator[tuple[Table, list[dict]]], dialect) -> Iterator[tuple[str, str, list]]:
+    """Turn (table, rows) batches into (table name, INSERT statement, DBAPI parameters) batches for `dialect`."""
+    statements: dict[str, InsertStatement] = {}
+    for table, rows in batches:
+        if not rows:
+            continue
+        statement = statements.get(table.name)
+        if statement is None:
+            statement = statements[table.name] = InsertStatement(table, dialect, list(rows[0]))
+        yield str(table.name), statement.sql, statement.bind(rows)
+
+
+_DONE = "done"
+_FAILED = "failed"
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the duration."""
+    # the rows hold no reference cycles, and collecting while millions of short-lived dicts pass
+    # through costs more than building them
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _produce(queue, make: Callable[[], Iterator[tuple[str, str, list]]]) -> None:
+    """Child process: put every bound batch on the queue, then a done or failed marker."""
+    gc.disable()
+    try:
+        for item in make():
+            queue.put(item)
+        queue.put((_DONE, None, None))
+    except BaseException:
+        queue.put((_FAILED, None, traceback.format_exc()))
+
+
+def _in_child(make: Callable[[], Iterator[tuple[str, str, list]]]) -> Iterator[tuple[str, str, list]]:
+    """Start `make` in a forked child process; return an iterator over what it produces."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue(maxsize=8)
+    child = ctx.Process(target=_produce, args=(queue, make), daemon=True)
+    child.start()
+    return _drain(queue, child)
+
+
+def _drain(queue, child) -> Iterator[tuple[str, str, list]]:
+    """Yield the child's batches until its done marker; stop the child if the consumer gives up."""
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=1.0)
+            except Empty:
+                if child.is_alive():
+                    continue
+                try:
+                    item = queue.get(timeout=1.0)
+                except Empty:
+                    raise RuntimeError(f"demo data producer exited with code {child.exitcode}") from None
+            if item[0] == _DONE:
+                break
+            if item[0] == _FAILED:
+                raise RuntimeError(f"demo data producer failed:\n{item[2]}")
+            yield item
+        child.join()
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What `generate` wrote: rows per table and the accounts created."""
+
+    rows: dict[str, int]
+    accounts: tuple[str, ...]
+    seed: int
+
+    @property
+    def certificates(self) -> int:
+        return self.rows.get("certificate", 0)
+
+
+def _ensure_roles(conn: Connection) -> None:
+    # the role tree and its default grants belong to auth; seed them where missing
+    from data.accounts.roles import seed_roles
+
+    with Session(bind=conn) as s:
+        seed_roles(s)
+        s.commit()
+
+
+def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str,
+             progress: Callable[[int, int], None] | None = None, end: date = DEFAULT_END,
+             batch_size: int = BATCH_SIZE, parallel: bool | None = None, rollups: bool = True) -> DemoSummary:
+    """Write the demo data set into a store that holds reference data but no declarations or applications yet.
+
+    The rows go in as Core batches, which the statistics rollups' session events do not see: the
+    rollups are recomputed at the end (`rollups=False` leaves that to the caller).
+    """
+    with engine.connect() as conn:
+        ref = reference_snapshot(conn)
+        busy = [t.name for t in (Declaration.__table__, CertificateApplication.__table__, Certificate.__table__,
+                                 NumberSequence.__table__) if conn.scalar(select(func.count()).select_from(t))]
+        if busy:
+            raise ValueError(f"the store already holds {', '.join(busy)} rows; generate demo data into a fresh store")
+        accounts = [a.account.lower() for a in DEMO_ACCOUNTS]
+        taken = list(conn.scalars(select(User.account).where(func.lower(User.account).in_(accounts))))
+        if taken:
+            raise ValueError(f"demo accounts already exist: {', '.join(sorted(taken))}")
+        _ensure_roles(conn)
+        start = StartIds.after_existing(conn)
+        conn.commit()
+    stream = RowStream(ref, certificates, seed, password_hash, start, end, batch_size)
+
+    def make() -> Iterator[tuple[str, str, list]]:
+        return bound_batches(stream.batches(), engine.dialect)
+
+    use_child = parallel if parallel is not None else certificates >= PARALLEL_MIN_CERTIFICATES
+    # a forked producer needs the fork start method, and daemonic processes may not have children
+    use_child = (use_child and "fork" in multiprocessing.get_all_start_methods()
+                 and not multiprocessing.current_process().daemon)
+    source = _in_child(make) if use_child else make()
+    counts: dict[str, int] = {}
+    with _collector_paused(), closing(source), engine.connect() as conn:
+        for name, sql, params in source:
+            conn.exec_driver_sql(sql, params)
+            conn.commit()
+            counts[name] = counts.get(name, 0) + len(params)
+            if progress is not None and name == "certificate":
+                progress(counts[name], certificates)
+        _continue_id_sequences(conn)
+        if rollups:
+            rebuild_rollups(conn)
+            conn.commit()
+    return DemoSummary(counts, tuple(a.account.lower() for a in stream.accounts), seed)
+
+
+def _continue_id_sequences(conn: Connection) -> None:
+    """Rows inserted with their ids leave PostgreSQL's id sequences behind: move them past the highest id."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite gives the next rowid after the highest one
+    for table in ID_TABLES:
+        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                             f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)")
+    conn.commit()
