@@ -31,7 +31,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 import data.statistics.certificate_query as cq
-from data.statistics.certificate_query import CertificateQuery, certificate_page
+from data.statistics.certificate_query import certificate_page
+from data.statistics.certificate_filters import PENDING_STATUSES, CertificateQuery
+from data.statistics.certificate_sql import PAGES
 from data.models import Certificate, User
 from data.core.scope import Actor, district_subtree
 
@@ -102,7 +104,7 @@ def plain_sql(q: CertificateQuery, scope: list[str] | None, sort: str, descendin
         return "(" + ", ".join(one(v) for v in values) + ")"
 
     cert_where = ["a.status = 'issued'"]
-    app_where = [f"a.status IN {many(cq.PENDING_STATUSES)}"]
+    app_where = [f"a.status IN {many(PENDING_STATUSES)}"]
     if scope is not None:
         cert_where += [f"c.district_code IN {many(scope)}", f"a.district_code IN {many(scope)}"]
         app_where.append(f"a.district_code IN {many(scope)}")
@@ -112,7 +114,7 @@ def plain_sql(q: CertificateQuery, scope: list[str] | None, sort: str, descendin
         cert_where.append(f"d.inspection_no >= {one(q.inspection_no)} AND d.inspection_no < {one(q.inspection_no + chr(0xffff))}")
         app_where.append(f"d.inspection_no >= {one(q.inspection_no)} AND d.inspection_no < {one(q.inspection_no + chr(0xffff))}")
     if q.review_statuses:
-        pending = sorted(set(q.review_statuses) & set(cq.PENDING_STATUSES))
+        pending = sorted(set(q.review_statuses) & set(PENDING_STATUSES))
         app_where = [f"a.status IN {many(pending)}" if pending else "1 = 0", *app_where[1:]]
         if "issued" not in q.review_statuses:
             cert_where.append("1 = 0")
@@ -194,8 +196,8 @@ def main(argv: list[str] | None = None) -> None:
                 s.execute(text("SET LOCAL jit = off"))
             service, same, plain = [], [], []
             page = certificate_page(s, who, case.query, case.sort, case.descending, 0, PAGE)  # warm
-            plan = cq._plan(s, who, case.query, case.sort, case.descending, PAGE)
-            prepared = cq._PAGES.get(s, (plan.shape,))
+            plan = cq.plan_page(s, who, case.query, case.sort, case.descending, PAGE)
+            prepared = PAGES.get(s, (plan.shape,))
             values = prepared.parameters({**plan.values, "offset": 0, "window": PAGE + 1})
             plain_text, plain_params = plain_sql(case.query, scope, case.sort, case.descending, postgres)
             got_plain = run(s, plain_text, plain_params)

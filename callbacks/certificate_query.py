@@ -8,16 +8,14 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.statistics.certificate_query import (
+from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from data.statistics.certificate_filters import (
     DATE_RANGES,
     MAX_ROWS,
     CertificateQuery,
     QueryInvalid,
-    certificate_page,
     check_codes,
-    count_rows,
     fields_of_url,
-    filter_options,
     parse_query,
     parse_sort,
     read_query,

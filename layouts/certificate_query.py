@@ -11,14 +11,14 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.statistics.certificate_query import (
+from data.statistics.certificate_query import FilterOptions
+from data.statistics.certificate_filters import (
     CERT_STATUSES,
     DATE_RANGES,
     REVIEW_STATUSES,
     SORTS,
     CertificateQuery,
     Count,
-    FilterOptions,
     QueryRow,
 )
 from layouts.applications import ENTRY_LABELS

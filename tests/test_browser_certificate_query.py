@@ -7,7 +7,9 @@ from datetime import date
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from data.statistics.certificate_query import CertificateQuery, certificate_page, count_rows
+from data.statistics.certificate_query import certificate_page, count_rows
+
+from data.statistics.certificate_filters import CertificateQuery
 from tests import browser
 from tests.certificate_query_data import fill
 from tests.conftest import TEST_PASSWORD

@@ -12,15 +12,13 @@ import pytest
 from sqlalchemy import select
 
 import data.statistics.certificate_query as cq
-from data.statistics.certificate_query import (
+from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from data.statistics.certificate_filters import (
     SORTS,
     CertificateQuery,
     Count,
     QueryInvalid,
-    certificate_page,
     check_codes,
-    count_rows,
-    filter_options,
     parse_query,
     query_from_url,
     read_query,

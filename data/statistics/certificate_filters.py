@@ -1,0 +1,313 @@
+"""The certificate query's terms: filters read from a form or a URL, the rows a page holds, the sort keys."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from auth.permissions import Perm
+from data.models import (
+    AppStatus,
+    Certificate,
+    CertificateApplication,
+    CertificateType,
+    CertStatus,
+    CustomsDistrict,
+    Declaration,
+    DictEntry,
+    EntryMethod,
+    SigningMethod,
+)
+from data.core.scope import Actor
+
+
+PERMISSION = Perm.STATS_VIEW
+MAX_PAGE_SIZE = 100
+MAX_ROWS = 10_000  # the deepest row reachable by paging; the count is capped there too
+COUNT_CAP = MAX_ROWS
+MAX_RUNS = 128  # ordered index runs merged for one page; beyond, one scan of the filtered rows is sorted
+MAX_REVIEWERS = 50  # officers a reviewer text may name
+FEW_DISTRICTS = 16  # up to this many districts in scope, each gets its run without asking whether it has rows
+SELECTIVE_PREFIX = 10  # an inspection or certificate no. this long finds few rows: they are sorted, not run
+CHINA = ZoneInfo("Asia/Shanghai")  # declaration and review days are China Standard Time days
+
+ISSUED, DRAFT = AppStatus.ISSUED.value, AppStatus.DRAFT.value
+REVIEW_STATUSES = tuple(s.value for s in AppStatus if s.value != DRAFT)
+PENDING_STATUSES = tuple(sorted(s for s in REVIEW_STATUSES if s != ISSUED))  # rows of not-issued applications
+ENTRY_METHODS = tuple(m.value for m in EntryMethod)
+SIGNING_METHODS = tuple(m.value for m in SigningMethod)
+CERT_STATUSES = tuple(c.value for c in CertStatus)
+
+
+class QueryInvalid(ValueError):
+    """The filters cannot be used: filter key -> reason code (bad_date, date_order, unknown, format, too_long)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CertificateQuery:
+    """The filters of the certificate query; empty means "any"."""
+
+    inspection_no: str = ""  # 报检号, prefix
+    district: str = ""  # issuing district (签发关区) and its subtree: certificates only
+    declared_district: str = ""  # 申报关区 (the application's district) and its subtree
+    certificate_no: str = ""  # 证书编号, prefix
+    cert_type: str = ""  # 证单代码
+    review_statuses: tuple[str, ...] = ()  # 审核状态 (the application's status)
+    production_unit: str = ""  # 生产单位, part of the name
+    dest_country: str = ""  # 输往国家/地区
+    reviewer: str = ""  # 审核人员: account or part of the name
+    entry_method: str = ""  # 录入方式
+    signing_method: str = ""  # certificates only
+    cert_status: str = ""  # valid / replaced / withdrawn: certificates only
+    declared_from: date | None = None  # 申报时间
+    declared_to: date | None = None
+    reviewed_from: date | None = None  # 审核时间
+    reviewed_to: date | None = None
+    issued_from: date | None = None  # issue date: certificates only
+    issued_to: date | None = None
+    received_from: date | None = None  # 收单日期: certificates only
+    received_to: date | None = None
+
+    @property
+    def certificates_only(self) -> bool:
+        return bool(self.district or self.signing_method or self.cert_status or self.issued_from or self.issued_to
+                    or self.received_from or self.received_to)
+
+
+# --- reading filters from a URL or a form ------------------------------------------------------
+
+# URL parameter -> field; the drill-down of the issuance statistics links with the first ten
+URL_PARAMETERS = {
+    "district": "district", "issue_from": "issued_from", "issue_to": "issued_to",
+    "received_from": "received_from", "received_to": "received_to", "type": "cert_type", "dest": "dest_country",
+    "entry_method": "entry_method", "signing_method": "signing_method", "status": "cert_status",
+    "inspection_no": "inspection_no", "declared_district": "declared_district", "certificate_no": "certificate_no",
+    "review_status": "review_statuses", "production_unit": "production_unit", "reviewer": "reviewer",
+    "declared_from": "declared_from", "declared_to": "declared_to", "reviewed_from": "reviewed_from",
+    "reviewed_to": "reviewed_to",
+}
+DATE_RANGES = {"declared": ("declared_from", "declared_to"), "reviewed": ("reviewed_from", "reviewed_to"),
+               "issued": ("issued_from", "issued_to"), "received": ("received_from", "received_to")}
+TEXT_LIMITS = {"inspection_no": 15, "certificate_no": 32, "production_unit": 128, "reviewer": 64}
+_NUMBER = re.compile(r"[0-9A-Za-z]*")
+_DISTRICT = re.compile(r"[0-9]{4}")
+_TYPE = re.compile(r"[0-9A-Za-z]{1,4}")
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+def parse_query(values: Mapping[str, object]) -> CertificateQuery:
+    """Read the filters from untrusted values keyed by field name; raise QueryInvalid naming each bad one.
+
+    Dates are ISO (YYYY-MM-DD, a time after it is ignored); a range whose start is after its end is refused.
+    """
+    query, errors = read_query(values)
+    if errors:
+        raise QueryInvalid(errors)
+    return query
+
+
+def read_query(values: Mapping[str, object]) -> tuple[CertificateQuery, dict[str, str]]:
+    """The filters read, and field -> reason for those that cannot be used (left out, but for a date range
+    the wrong way round: its two dates are kept for the panel to show)."""
+    errors: dict[str, str] = {}
+    found: dict[str, object] = {}
+    for f in fields(CertificateQuery):
+        raw = values.get(f.name)
+        if raw is None or raw == "" or raw == []:
+            continue
+        if f.name == "review_statuses":
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+            statuses = {str(x).strip() for x in items if str(x).strip()}
+            if statuses - set(REVIEW_STATUSES):
+                errors[f.name] = "unknown"
+            found[f.name] = tuple(sorted(statuses & set(REVIEW_STATUSES)))
+            continue
+        if not isinstance(raw, str):
+            errors[f.name] = "format"
+            continue
+        text = raw.strip()
+        if not text:
+            continue
+        if f.name.endswith(("_from", "_to")):
+            try:
+                found[f.name] = date.fromisoformat(text[:10])
+            except ValueError:
+                errors[f.name] = "bad_date"
+            continue
+        if f.name == "dest_country":
+            text = text.upper()
+        reason = _text_problem(f.name, text)
+        if reason:
+            errors[f.name] = reason
+        else:
+            found[f.name] = text
+    for start, end in DATE_RANGES.values():
+        low, high = found.get(start), found.get(end)
+        if isinstance(low, date) and isinstance(high, date) and low > high:
+            errors[end] = "date_order"  # both kept: the panel shows the pair to put right
+    return CertificateQuery(**found), errors
+
+
+def _text_problem(name: str, text: str) -> str | None:
+    if len(text) > TEXT_LIMITS.get(name, 32):
+        return "too_long"
+    pattern = {"inspection_no": _NUMBER, "certificate_no": _NUMBER, "district": _DISTRICT,
+               "declared_district": _DISTRICT, "cert_type": _TYPE, "dest_country": _COUNTRY}.get(name)
+    if pattern is not None and not pattern.fullmatch(text):
+        return "format"
+    allowed = {"entry_method": ENTRY_METHODS, "signing_method": SIGNING_METHODS, "cert_status": CERT_STATUSES}.get(name)
+    if allowed is not None and text not in allowed:
+        return "unknown"
+    return None
+
+
+def query_from_url(params: Mapping[str, object]) -> tuple[CertificateQuery, str, bool]:
+    """Read filters and sort from URL parameters (`sort=-issue_date` sorts descending).
+
+    Unknown parameters are ignored; bad values raise QueryInvalid keyed by field name.
+    """
+    query = parse_query(fields_of_url(params))
+    sort, descending = parse_sort(params.get("sort"))
+    return query, sort, descending
+
+
+def fields_of_url(params: Mapping[str, object]) -> dict[str, object]:
+    """URL parameters renamed to filter fields (the unknown ones dropped)."""
+    return {field: params[name] for name, field in URL_PARAMETERS.items() if name in params}
+
+
+def parse_sort(raw: object) -> tuple[str, bool]:
+    """`issue_date` or `-issue_date` -> (key, descending); anything else is the default sort."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    key = text.lstrip("-")
+    if key not in SORTS:
+        return DEFAULT_SORT, True
+    return key, text.startswith("-")
+
+
+def url_parameters(q: CertificateQuery, sort: str = "", descending: bool = True) -> dict[str, str]:
+    """The URL parameters that give back `q` (and the sort) through `query_from_url`."""
+    names = {field: name for name, field in URL_PARAMETERS.items()}
+    out: dict[str, str] = {}
+    for f in fields(CertificateQuery):
+        value = getattr(q, f.name)
+        if value:
+            out[names[f.name]] = (",".join(value) if isinstance(value, tuple)
+                                  else value.isoformat() if isinstance(value, date) else str(value))
+    if sort in SORTS:
+        out["sort"] = f"-{sort}" if descending else sort
+    return out
+
+
+def check_codes(s: Session, actor: Actor, q: CertificateQuery) -> None:
+    """Refuse codes that exist nowhere (a district, certificate type or country): QueryInvalid.
+
+    A district that exists but lies outside the actor's subtree is not an error: it matches nothing.
+    """
+    actor.require(PERMISSION)
+    errors: dict[str, str] = {}
+    for name in ("district", "declared_district"):
+        code = getattr(q, name)
+        if code and s.get(CustomsDistrict, code) is None:
+            errors[name] = "unknown"
+    if q.cert_type and s.get(CertificateType, q.cert_type) is None:
+        errors["cert_type"] = "unknown"
+    if q.dest_country and s.get(DictEntry, ("country", q.dest_country)) is None:
+        errors["dest_country"] = "unknown"
+    if errors:
+        raise QueryInvalid(errors)
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+class QueryRow(NamedTuple):  # a tuple: a page builds up to 100 of them
+    application_id: int
+    certificate_id: int | None  # None: an application not issued (yet)
+    inspection_no: str | None
+    serial: str  # 分证序号
+    district_code: str  # 申报关区
+    district_zh: str
+    district_en: str
+    issuing_district: str | None
+    cert_type: str  # 证单代码
+    cert_type_zh: str
+    cert_type_en: str
+    format_zh: str  # 格式名称
+    format_en: str
+    production_unit: str | None
+    dest_country: str | None
+    dest_zh: str | None
+    dest_en: str | None
+    submitted_at: datetime | None  # 申报时间
+    reviewed_at: datetime | None  # 审核时间
+    review_status: str
+    entry_method: str
+    reviewer: str | None
+    certificate_no: str | None
+    issue_date: date | None
+    received_date: date | None
+    signing_method: str | None
+    cert_status: str | None
+
+    @property
+    def key(self) -> str:
+        """A stable id of the row: the certificate's, or the application's when none is issued."""
+        return f"c{self.certificate_id}" if self.certificate_id is not None else f"a{self.application_id}"
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    exact: bool  # False: there are at least `value` rows ("10,000+")
+
+
+# --- sorting ------------------------------------------------------------------------------------
+
+A, C, D = CertificateApplication, Certificate, Declaration
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """How a sortable column reads in each kind of row, and which index reads it in order."""
+
+    certificate: object  # column of a certificate row
+    application: object | None  # column of an application row (None: empty there)
+    certificate_first: bool = False  # ties broken by certificate id first (the issue-date index's own order)
+    certificate_lead: str = ""  # "issuing" | "declared": runs per district of that column
+    application_lead: bool = False  # runs per declared district and status
+    drive: str = "certificate"  # the table certificate rows are read from: certificate, application, declaration
+    own_index: bool = False  # an index of the column itself reads the rows in order
+
+    @property
+    def type(self):
+        return self.certificate.type
+
+
+def nullable(column) -> bool:
+    return bool(column.expression.nullable)
+
+
+SORTS: dict[str, SortKey] = {
+    "issue_date": SortKey(C.issue_date, None, certificate_first=True, certificate_lead="issuing"),
+    "received_date": SortKey(C.received_date, None, certificate_first=True),
+    "certificate_no": SortKey(C.certificate_no, A.certificate_no, own_index=True),
+    "inspection_no": SortKey(D.inspection_no, D.inspection_no, drive="declaration", own_index=True),
+    "submitted_at": SortKey(A.submitted_at, A.submitted_at, certificate_lead="declared", application_lead=True,
+                            drive="application"),
+    "reviewed_at": SortKey(A.reviewed_at, A.reviewed_at, drive="application", own_index=True),
+    "district": SortKey(A.district_code, A.district_code, drive="application"),
+    "cert_type": SortKey(C.cert_type_code, A.cert_type_code),
+    "production_unit": SortKey(A.production_unit, A.production_unit, drive="application"),
+    "dest_country": SortKey(C.dest_country, A.dest_country),
+}
+DEFAULT_SORT = "issue_date"

@@ -1,0 +1,337 @@
+"""The certificate query's SQL: the shape of a page (the key of its prepared statement) and the statement it compiles to."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import ColumnElement, and_, bindparam, cast, func, literal_column, null, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Join
+from sqlalchemy.sql.visitors import InternalTraversal
+
+from data.models import (
+    CertificateFormat,
+    CertificateType,
+    CustomsDistrict,
+    DictEntry,
+    User,
+)
+from data.core.prepared import Statements, one_of, parameter_names
+from data.statistics.certificate_filters import (
+    A,
+    C,
+    CHINA,
+    D,
+    ISSUED,
+    SORTS,
+    nullable,
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Everything that changes the SQL of a page (not its values): the key of a prepared statement."""
+
+    scoped: int  # districts in the actor's scope (0: administrator, no scope condition)
+    certificates: bool
+    pending: int  # statuses of not-issued applications listed (0: none)
+    inspection_no: bool
+    certificate_no: bool
+    issuing: int  # districts of the issuing-district filter
+    declared: int  # districts of the declared-district filter
+    cert_type: bool
+    dest_country: bool
+    production_unit: bool
+    reviewers: int
+    entry_method: bool
+    signing_method: bool
+    cert_status: bool
+    dates: tuple[str, ...]  # names of the date bounds given
+    sort: str
+    descending: bool
+    certificate_runs: int  # ordered index runs for the certificates (0: one sorted scan)
+    pending_runs: int  # districts with one run per pending status (0: one sorted scan)
+    limit: int
+    part: str = "values"  # the rows with the sorted column's value, or those without ("empty")
+
+
+def china_day_start(day: date) -> datetime:
+    """The moment a China day starts, in UTC (SQLite compares the stored UTC wall-clock text)."""
+    return datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- writing the statement ----------------------------------------------------------------------
+
+
+def _value(name: str, column):
+    return bindparam(name, type_=column.type)
+
+
+class _Unindexed(ColumnElement):
+    """A column SQLite must not pick an index by (`+column`); other databases see the column itself.
+
+    SQLite's planner, without value statistics, takes (district, status) for selective and starts
+    there, then sorts: for a sort that has its own index, the scope and status terms are marked so
+    that it reads that index in order and stops after the page.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column):
+        self.column = column
+        self.type = column.type
+
+
+class _InOrder(Join):
+    """A join SQLite runs in the order written (CROSS JOIN ... ON); other databases plan it freely.
+
+    Sorted by inspection no., the rows are read from the declaration's unique index in order; SQLite
+    would rather scan the certificates and sort them all.
+    """
+
+    inherit_cache = True
+
+
+@compiles(_InOrder, "sqlite")
+def _compile_in_order(join, compiler, asfrom=False, from_linter=None, **kw):
+    if from_linter:  # as visit_join does: the two sides are joined, not a cartesian product
+        from_linter.edges.update(itertools.product(join.left._from_objects, join.right._from_objects))
+    return (join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw) + " CROSS JOIN "
+            + join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw) + " ON "
+            + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
+
+
+@compiles(_Unindexed)
+def _compile_plain(element, compiler, **kw):
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _compile_unindexed(element, compiler, **kw):
+    return "+" + compiler.process(element.column, **kw)
+
+
+def _in(column, prefix: str, count: int):
+    return one_of(column, prefix, count)
+
+
+def _application_side(shape: Shape, loose: bool, led: bool = False) -> list:
+    """Conditions on the application (and its declaration) that both kinds of rows share.
+
+    `led`: the run reads one declared district already chosen inside scope and filter; PostgreSQL
+    would no longer read the index in order if the district lists were repeated (`= ANY(...)`).
+    """
+    out = []
+    district = _Unindexed(A.district_code) if loose else A.district_code
+    if shape.scoped and not led:
+        out.append(_in(district, "scope", shape.scoped))
+    if shape.declared and not led:
+        out.append(_in(district, "declared", shape.declared))
+    if shape.inspection_no:  # a range, not LIKE: the unique index serves it
+        out += [D.inspection_no >= _value("inspection_lo", D.inspection_no),
+                D.inspection_no < _value("inspection_hi", D.inspection_no)]
+    if shape.production_unit:
+        out.append(A.production_unit.like(_value("production_unit", A.production_unit), escape="\\"))
+    if shape.reviewers:
+        out.append(_in(A.reviewer_id, "reviewer", shape.reviewers))
+    for name, column in (("declared_from", A.submitted_at), ("reviewed_from", A.reviewed_at)):
+        if name in shape.dates:
+            out.append(column >= _value(name, column))
+    for name, column in (("declared_to", A.submitted_at), ("reviewed_to", A.reviewed_at)):
+        if name in shape.dates:
+            out.append(column < _value(name, column))
+    return out
+
+
+def _copied(shape: Shape, table) -> list:
+    """Conditions on what a certificate copies from its application (type, destination, entry method)."""
+    out = []
+    for name in ("cert_type", "dest_country", "entry_method"):
+        if getattr(shape, name):
+            column = getattr(table, "cert_type_code" if name == "cert_type" else name)
+            out.append(column == _value(name, column))
+    if shape.certificate_no:
+        out += [table.certificate_no >= _value("number_lo", table.certificate_no),
+                table.certificate_no < _value("number_hi", table.certificate_no)]
+    return out
+
+
+def _certificate_side(shape: Shape, loose: bool, led: bool = False) -> list:
+    """Conditions on the certificate; `led`: as for `_application_side`, the issuing district's run."""
+    out = _copied(shape, C)
+    district = _Unindexed(C.district_code) if loose else C.district_code
+    if shape.scoped and not led:
+        out.append(_in(district, "scope", shape.scoped))
+    if shape.issuing and not led:
+        out.append(_in(district, "issuing", shape.issuing))
+    if shape.signing_method:
+        out.append(C.signing_method == _value("signing_method", C.signing_method))
+    if shape.cert_status:
+        out.append(C.status == _value("cert_status", C.status))
+    for name, column, low in (("issued_from", C.issue_date, True), ("issued_to", C.issue_date, False),
+                              ("received_from", C.received_date, True), ("received_to", C.received_date, False)):
+        if name in shape.dates:
+            out.append(column >= _value(name, column) if low else column <= _value(name, column))
+    return out
+
+
+def _needs_declaration(shape: Shape) -> bool:
+    return shape.inspection_no or shape.sort == "inspection_no"
+
+
+def certificate_rows(shape: Shape, counting: bool = False, column=None):
+    """The certificate rows: selects of (application id, certificate id, sort value, empty flag).
+
+    Sorted by a certificate column, the rows are read from the certificate alone (its index in order)
+    and the application's conditions checked per row (EXISTS): SQLite would otherwise start from the
+    application's (district, status) index and sort everything.
+    """
+    if not shape.certificates:
+        return None
+    key = SORTS[shape.sort]
+    loose = key.own_index
+    issued = (_Unindexed(A.status) if loose else A.status) == literal_column(f"'{ISSUED}'")
+    by_issuing = key.certificate_lead == "issuing"
+
+    def conditions_of(led: bool) -> list:
+        on_application = [issued, *_application_side(shape, loose, led and not by_issuing)]
+        on_certificate = _certificate_side(shape, loose, led and by_issuing)
+        if key.drive != "certificate":
+            return [*on_application, *on_certificate]
+        application = select(literal_column("1")).select_from(A)
+        if _needs_declaration(shape):
+            application = application.join(D, D.id == A.declaration_id)
+        return [*on_certificate, application.where(A.id == C.application_id, *on_application).exists()]
+
+    conditions = conditions_of(False)
+    if key.drive == "certificate":
+        def base(*columns):
+            return select(*columns).select_from(C)
+        app_id = C.application_id
+    else:
+
+        def base(*columns):
+            stmt = select(*columns)
+            if key.drive == "declaration":
+                return stmt.select_from(_InOrder(_InOrder(D, A, A.declaration_id == D.id), C,
+                                                 C.application_id == A.id))
+            stmt = stmt.select_from(A)
+            if _needs_declaration(shape):
+                stmt = stmt.join(D, D.id == A.declaration_id)
+            return stmt.join(C, C.application_id == A.id)
+        app_id = A.id
+    if counting:  # `column`: only the rows that have its value
+        having = [column.isnot(None)] if column is not None and nullable(column) else []
+        return base(literal_column("1").label("one")).where(*conditions, *having)
+    lead = C.district_code if by_issuing else A.district_code
+    led = conditions_of(True)
+    leads = [[*led, lead == _value(n, CustomsDistrict.code)] for n in parameter_names("crun", shape.certificate_runs)]
+    return _runs(shape, base, conditions, key.certificate, leads, app_id, C.id)
+
+
+def pending_rows(shape: Shape, counting: bool = False, column=False):
+    """The rows of applications not issued: selects of (application id, 0, sort value, empty flag)."""
+    if not shape.pending:
+        return None
+    key = SORTS[shape.sort]
+    loose = key.own_index or key.application is None  # the latter read in the order of application ids
+    conditions = [_in(_Unindexed(A.status) if loose else A.status, "pending", shape.pending),
+                  *_application_side(shape, loose), *_copied(shape, A)]
+    led = [*_application_side(shape, loose, led=True), *_copied(shape, A)]  # district and status: the lead's
+
+    def base(*columns):
+        if key.drive == "declaration":
+            return select(*columns).select_from(_InOrder(D, A, A.declaration_id == D.id))
+        stmt = select(*columns).select_from(A)
+        return stmt.join(D, D.id == A.declaration_id) if _needs_declaration(shape) else stmt
+
+    if counting:  # `column`: only the rows that have its value (None: no row has it)
+        if column is None:
+            return None
+        having = [column.isnot(None)] if column is not False and nullable(column) else []
+        return base(literal_column("1").label("one")).where(*conditions, *having)
+    leads = [[*led, A.district_code == _value(district, A.district_code), A.status == _value(status, A.status)]
+             for district in parameter_names("prun", shape.pending_runs)
+             for status in parameter_names("pending", shape.pending)]
+    return _runs(shape, base, conditions, key.application, leads, A.id, None)
+
+
+def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_id, certificate_id) -> list:
+    """Ordered runs of one kind of rows, each cut at the page's depth: the rows with a value (one run per
+    lead, each lead its whole condition, or one run), or, for the "empty" part, one run of the rows
+    without (they sort after the others in both directions).
+
+    `column` None: the column is empty for this kind of row.
+    """
+    key = SORTS[shape.sort]
+    # ties broken as the merge breaks them, down to the first unique id (an index's own order beyond it)
+    ties = ([certificate_id] if key.certificate_first and certificate_id is not None
+            else [app_id, certificate_id] if certificate_id is not None else [app_id])
+    empty_value = cast(null(), key.type)
+    cert = certificate_id if certificate_id is not None else literal_column("0")
+
+    def run(where: list, value, empty: int, rare: bool = False):
+        # rows rarely without the value (`rare`): sorting the few found beats walking the primary key in
+        # order, which PostgreSQL would choose and then read to the end when none are there
+        by = [value, *ties] if empty == 0 else [t + literal_column("0") for t in ties] if rare else ties
+        order = [c.desc() if shape.descending else c.asc() for c in by]
+        inner = (base(app_id.label("app_id"), cert.label("cert_id"), value.label("v"),
+                      literal_column(str(empty)).label("empty"))
+                 .where(*where).order_by(*order).limit(bindparam("window", type_=A.id.type)).subquery())
+        return select(inner.c.app_id, inner.c.cert_id, inner.c.v, inner.c.empty)
+
+    if shape.part == "empty":
+        if column is None:
+            return [run(conditions, empty_value, 1)]
+        return [run([*conditions, column.is_(None)], empty_value, 1, rare=True)] if nullable(column) else []
+    if column is None:
+        return []
+    having = [column.isnot(None)] if nullable(column) else []
+    return [run([*lead, *having], column, 0) for lead in leads] or [run([*conditions, *having], column, 0)]
+
+
+def _page_statement(shape: Shape):
+    """The page: the merged runs cut to one page, then the shown columns of those rows."""
+    runs = [*(certificate_rows(shape) or []), *(pending_rows(shape) or [])]  # `_parts` says there are some
+    rows = union_all(*runs).subquery("candidates") if len(runs) > 1 else runs[0].subquery("candidates")
+    ties = ("cert_id", "app_id") if SORTS[shape.sort].certificate_first else ("app_id", "cert_id")
+
+    def ordered(source):
+        return [source.c.empty.asc(), *[c.desc() if shape.descending else c.asc()
+                                        for c in (source.c.v, *[source.c[t] for t in ties])]]
+
+    page = (select(rows.c.app_id, rows.c.cert_id, rows.c.v, rows.c.empty).order_by(*ordered(rows))
+            .limit(literal_column(str(int(shape.limit)))).offset(bindparam("offset", type_=A.id.type))
+            .subquery("page"))
+    district = aliased(CustomsDistrict)
+    country = aliased(DictEntry)
+    reviewer = aliased(User)
+    shown = (
+        A.id, C.id, D.inspection_no, func.coalesce(C.serial, A.serial), A.district_code, district.name_zh,
+        district.name_en, C.district_code, A.cert_type_code, CertificateType.name_zh, CertificateType.name_en,
+        CertificateFormat.name_zh, CertificateFormat.name_en, A.production_unit, A.dest_country, country.name_zh,
+        country.name_en, A.submitted_at, A.reviewed_at, A.status, A.entry_method, reviewer.real_name,
+        func.coalesce(C.certificate_no, A.certificate_no), C.issue_date, C.received_date, C.signing_method,
+        C.status,
+    )
+    return (select(*shown).select_from(page)
+            .join(A, A.id == page.c.app_id)
+            .outerjoin(C, C.id == page.c.cert_id)
+            .join(D, D.id == A.declaration_id)
+            .join(district, district.code == A.district_code)
+            .join(CertificateType, CertificateType.code == A.cert_type_code)
+            .join(CertificateFormat, CertificateFormat.code == A.format_code)
+            .outerjoin(country, and_(country.dictionary == literal_column("'country'"),
+                                     country.code == A.dest_country))
+            .outerjoin(reviewer, reviewer.id == A.reviewer_id)
+            .order_by(*ordered(page)))
+
+
+PAGES = Statements(_page_statement)
