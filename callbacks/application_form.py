@@ -13,20 +13,21 @@ from data.applications.form import (
     GOODS_COLUMNS,
     ApplicationInput,
     ApplicationInvalid,
-    application_form,
     apply_application,
-    certificate_choices,
     copy_application,
     delete_draft,
+    new_application,
+    save_application,
+)
+from data.applications.choices import (
+    application_form,
+    certificate_choices,
     eligible_declarations,
     form_choices,
     format_spec,
-    list_templates,
-    new_application,
-    save_application,
-    save_as_template,
     template_form,
 )
+from data.applications.templates import list_templates, save_as_template
 from data.core.scope import Actor, NotFound
 from data.applications.workflow import WorkflowError
 from layouts.application_form import (

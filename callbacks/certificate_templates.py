@@ -10,14 +10,9 @@ from dashboard import ids
 from dashboard.i18n import Translator
 from dashboard.request import request_translator
 from dashboard.store import session_scope
-from data.applications.form import (
-    ApplicationInvalid,
-    delete_templates,
-    form_choices,
-    template_form,
-    template_rows,
-    update_template,
-)
+from data.applications.form import ApplicationInvalid
+from data.applications.choices import form_choices, template_form, template_rows
+from data.applications.templates import delete_templates, update_template
 from data.core.scope import Actor, NotFound
 from layouts.application_form import goods_error_list, goods_rows, reason
 from layouts.certificate_templates import (

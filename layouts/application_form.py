@@ -13,13 +13,8 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.applications.form import (
-    GOODS_COLUMNS,
-    ApplicationForm,
-    DeclarationChoice,
-    FormSpec,
-    TypeChoice,
-)
+from data.applications.form import GOODS_COLUMNS
+from data.applications.choices import ApplicationForm, DeclarationChoice, FormSpec, TypeChoice
 from data.models import CertificateTemplate
 from layouts.applications import ENTRY_LABELS, preview_link
 from layouts.common import grid_locale, page_header, status_badge

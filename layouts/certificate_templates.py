@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import N_, Translator
-from data.applications.form import TemplateForm, TemplateRow
+from data.applications.choices import TemplateForm, TemplateRow
 from layouts.application_form import (
     TMPL_IDS,
     Choices,

@@ -14,13 +14,8 @@ from data.admin.formats import (
     set_format_active,
     update_format,
 )
-from data.applications.form import (
-    ApplicationInput,
-    ApplicationInvalid,
-    certificate_choices,
-    format_spec,
-    save_application,
-)
+from data.applications.form import ApplicationInput, ApplicationInvalid, save_application
+from data.applications.choices import certificate_choices, format_spec
 from data.models import AppStatus, CertificateApplication, CertificateFormat, CertificateTemplate, Event
 from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied

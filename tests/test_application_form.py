@@ -7,15 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from data.applications.form import (
-    ApplicationInput,
-    ApplicationInvalid,
-    delete_templates,
-    list_templates,
-    new_application,
-    save_application,
-    save_as_template,
-)
+from data.applications.form import ApplicationInput, ApplicationInvalid, new_application, save_application
+
+from data.applications.templates import delete_templates, list_templates, save_as_template
 from data.models import ApplicationGoods, CertificateApplication, Container, Declaration, GoodsLine
 from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied, NotFound
@@ -162,18 +156,25 @@ def test_scope_status_and_version(s, users):
 
 # --- copy, apply, delete a draft, template editing, the form's choices ---------------------------
 
-from data.applications.form import (  # noqa: E402 - the functions of the form pages, tested below
+from data.applications.form import apply_application, copy_application, delete_draft
+
+from data.applications.choices import (
+
     application_form,
-    apply_application,
+
     certificate_choices,
-    copy_application,
-    delete_draft,
+
     eligible_declarations,
+
     form_choices,
+
     template_form,
+
     template_rows,
-    update_template,
+
 )
+
+from data.applications.templates import update_template
 from data.models import CertificateTemplate, Event  # noqa: E402
 
 

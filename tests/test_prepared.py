@@ -99,7 +99,7 @@ def test_listeners_see_the_statements_and_database_errors_are_sqlalchemys(s, use
         event.remove(engine, "before_cursor_execute", listener)
     assert any("FROM declaration" in sql and "container" in sql for sql in seen)
     with pytest.raises(IntegrityError):  # a goods line of no application: the foreign key refuses it
-        form._INSERT_GOODS.get(s).execute_columns(s, [[10**9], [1], [HS], ["冻鱼"], [None], [None], [Decimal(1)], [None],
+        form.INSERT_GOODS.get(s).execute_columns(s, [[10**9], [1], [HS], ["冻鱼"], [None], [None], [Decimal(1)], [None],
                                                        [None], [None], [None], [None]])
     s.rollback()
 
@@ -172,7 +172,7 @@ def test_every_wrong_cell_is_named_line_by_line(s, users, draft):
 
 
 def test_a_change_between_reading_and_writing_is_a_stale_version(s, users, draft, app, monkeypatch):
-    checked = form._clean
+    checked = form.clean_input
 
     def clean_then_someone_saves(*args, **kwargs):
         result = checked(*args, **kwargs)
@@ -182,7 +182,7 @@ def test_a_change_between_reading_and_writing_is_a_stale_version(s, users, draft
             other.commit()
         return result
 
-    monkeypatch.setattr(form, "_clean", clean_then_someone_saves)
+    monkeypatch.setattr(form, "clean_input", clean_then_someone_saves)
     version = s.get(CertificateApplication, draft).version
     with pytest.raises(WorkflowError, match="stale_version"):
         save_application(s, actor(s, "ent_a_oper"), draft, ApplicationInput({}, goods(2)), version=version,

@@ -29,11 +29,9 @@ from data.models import (
     CertificateApplication,
     CertificateFormat,
     CertificateTemplate,
-    CertificateType,
     Container,
     Declaration,
     DeclStatus,
-    DictEntry,
     EntryMethod,
     Event,
     GoodsLine,
@@ -42,6 +40,7 @@ from data.core.numbers import next_value
 from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
 from data.core.scope import Actor, NotFound, row_scope
 from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
+
 
 PERMISSION = Perm.APPLICATION_EDIT
 ENTRY_METHODS = ("blank", "similar", "template", "smart_import")
@@ -121,7 +120,7 @@ def _create_draft(s: Session, actor: Actor, decl: Declaration, fmt: CertificateF
     )
     s.add(app)
     s.flush()
-    _store(s, app, _clean(s, fmt, data, draft=True))
+    _store(s, app, clean_input(s, fmt, data, draft=True))
     s.add(Event(code="app.created", actor_id=actor.user_id, object_type="application", object_id=str(app.id),
                 enterprise_id=app.enterprise_id, district_code=app.district_code, at=now,
                 message=EVENT_MESSAGES["app.created"], details=details))
@@ -154,9 +153,9 @@ def from_declaration(s: Session, decl: Declaration, fmt: CertificateFormat) -> A
     }
     keys = {f["key"] for f in fmt.fields}
     goods = [{"hs_code": line.hs_code, "name_zh": line.name_zh, "name_en": line.name_en or "",
-              "origin": line.origin_place or "", "quantity": _text(line.quantity),
-              "quantity_unit": line.quantity_unit or "", "weight": _text(line.weight),
-              "weight_unit": line.weight_unit or "", "packages": _text(line.packages),
+              "origin": line.origin_place or "", "quantity": value_text(line.quantity),
+              "quantity_unit": line.quantity_unit or "", "weight": value_text(line.weight),
+              "weight_unit": line.weight_unit or "", "packages": value_text(line.packages),
               "package_type": line.package_type or ""} for line in lines]
     return ApplicationInput({k: v for k, v in values.items() if k in keys and v}, goods)
 
@@ -166,14 +165,14 @@ def _fit(text: str, limit: int = TEXT_LIMITS["text"]) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
-def _text(value) -> str:
+def value_text(value) -> str:
     if value is None:
         return ""
     return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
 
 
-def _goods_of(app_goods: list[ApplicationGoods]) -> list[dict[str, str]]:
-    return [{c: _text(getattr(g, c)) for c in GOODS_COLUMNS} for g in app_goods]
+def goods_rows_of(app_goods: list[ApplicationGoods]) -> list[dict[str, str]]:
+    return [{c: value_text(getattr(g, c)) for c in GOODS_COLUMNS} for g in app_goods]
 
 
 def _from_similar(s: Session, actor: Actor, inspection_no: str, fmt: CertificateFormat) -> ApplicationInput:
@@ -191,7 +190,7 @@ def _from_similar(s: Session, actor: Actor, inspection_no: str, fmt: Certificate
     if source is None:
         raise ApplicationInvalid({"similar_inspection_no": "similar_not_found"})
     keys = {f["key"] for f in fmt.fields}
-    return ApplicationInput({k: v for k, v in (source.fields or {}).items() if k in keys}, _goods_of(source.goods),
+    return ApplicationInput({k: v for k, v in (source.fields or {}).items() if k in keys}, goods_rows_of(source.goods),
                             source.needs_confirmation)
 
 
@@ -216,7 +215,7 @@ def save_application(s: Session, actor: Actor, application_id: int, data: Applic
         raise WorkflowError("stale_version")
     if app.status not in EDITABLE:
         raise WorkflowError("bad_transition", action="save", status=app.status)
-    cleaned = _clean(s, fmt, data, draft=draft)
+    cleaned = clean_input(s, fmt, data, draft=draft)
     try:
         _store(s, app, cleaned, now or datetime.now(timezone.utc))
     except StaleDataError:
@@ -225,7 +224,7 @@ def save_application(s: Session, actor: Actor, application_id: int, data: Applic
 
 
 class _FormatFields(NamedTuple):
-    fields: list[dict]  # what `_clean` reads of a CertificateFormat
+    fields: list[dict]  # what `clean_input` reads of a CertificateFormat
 
 
 def _application_to_save(s: Session, actor: Actor, application_id: int
@@ -276,7 +275,7 @@ class _Clean:
         return [dict(zip(GOODS_COLUMNS, line)) for line in zip(*self.columns)]
 
 
-def _clean(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
+def clean_input(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
     errors: dict[str, str] = {}
     fields: dict[str, str] = {}
     known = {f["key"]: f for f in fmt.fields}
@@ -439,7 +438,7 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime
     _DELETE_GOODS.execute(s, (), {"application_id": app.id})
     lines = len(clean.columns[0]) if clean.columns else 0
     if lines:
-        _INSERT_GOODS.get(s).execute_columns(s, [[app.id] * lines, range(1, lines + 1), *clean.columns])
+        INSERT_GOODS.get(s).execute_columns(s, [[app.id] * lines, range(1, lines + 1), *clean.columns])
     s.expire(app, ["goods"])
 
 
@@ -460,79 +459,9 @@ def _delete_goods():
 
 _UPDATE_APPLICATION = Statements(_update_application)
 _DELETE_GOODS = Statements(_delete_goods)
-_INSERT_GOODS = Statements(lambda: insert(ApplicationGoods.__table__).inline(),
+INSERT_GOODS = Statements(lambda: insert(ApplicationGoods.__table__).inline(),
                            column_keys=("application_id", "seq", "hs_code", "name_zh", "name_en", "origin", "quantity",
                                         "quantity_unit", "weight", "weight_unit", "packages", "package_type"))
-
-
-# --- templates (证稿模板) -------------------------------------------------------------------------
-
-
-def save_as_template(s: Session, actor: Actor, application_id: int, name: str) -> CertificateTemplate:
-    """存为模板: keep an application's fields and goods under a name unique in the enterprise."""
-    enterprise_id = actor.own_enterprise(PERMISSION)
-    name = _template_name(s, enterprise_id, name)
-    app = load_application(s, actor, application_id)
-    template = CertificateTemplate(enterprise_id=enterprise_id, name=name, format_code=app.format_code,
-                                   fields=dict(app.fields or {}), goods=_goods_of(app.goods),
-                                   needs_confirmation=app.needs_confirmation, created_by=actor.user_id)
-    s.add(template)
-    s.flush()
-    return template
-
-
-def _template_name(s: Session, enterprise_id: int, name: str, template_id: int | None = None) -> str:
-    """Return the name stripped, if it is given, short enough and not another template's of the enterprise."""
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ApplicationInvalid({"template_name": "required" if not name else "too_long"})
-    if s.scalar(select(CertificateTemplate.id).where(CertificateTemplate.enterprise_id == enterprise_id,
-                                                     CertificateTemplate.name == name,
-                                                     CertificateTemplate.id != (template_id or 0))):
-        raise ApplicationInvalid({"template_name": "template_name_taken"})
-    return name
-
-
-def list_templates(s: Session, actor: Actor, name: str = "", format_code: str = "") -> list[CertificateTemplate]:
-    """Return the enterprise's templates by name: those whose name contains `name`, of one format if given."""
-    enterprise_id = actor.own_enterprise(PERMISSION)
-    stmt = select(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id)
-    if format_code:
-        stmt = stmt.where(CertificateTemplate.format_code == format_code)
-    if name.strip():
-        stmt = stmt.where(CertificateTemplate.name.contains(name.strip()[:64], autoescape=True))
-    return list(s.scalars(stmt.order_by(CertificateTemplate.name)))
-
-
-def delete_templates(s: Session, actor: Actor, template_ids: list[int]) -> int:
-    """Delete several of the enterprise's templates at once (批量删除); others' ids are ignored."""
-    enterprise_id = actor.own_enterprise(PERMISSION)
-    return s.execute(delete(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id,
-                                                       CertificateTemplate.id.in_(list(template_ids)))).rowcount
-
-
-def update_template(s: Session, actor: Actor, template_id: int, name: str, data: ApplicationInput,
-                    now: datetime | None = None) -> CertificateTemplate:
-    """Edit a template's name, fields and goods, checked as a draft is (formats, not completeness)."""
-    template = _own_template(s, actor, template_id)
-    name = _template_name(s, template.enterprise_id, name, template.id)
-    cleaned = _clean(s, s.get(CertificateFormat, template.format_code), data, draft=True)
-    template.name = name
-    template.fields = cleaned.fields
-    template.goods = [{c: _text(g[c]) for c in GOODS_COLUMNS} for g in cleaned.goods]
-    template.needs_confirmation = cleaned.needs_confirmation
-    template.updated_at = now or datetime.now(timezone.utc)
-    s.flush()
-    return template
-
-
-def _own_template(s: Session, actor: Actor, template_id: int) -> CertificateTemplate:
-    enterprise_id = actor.own_enterprise(PERMISSION)
-    template = s.scalar(select(CertificateTemplate).where(CertificateTemplate.id == template_id,
-                                                          CertificateTemplate.enterprise_id == enterprise_id))
-    if template is None:
-        raise NotFound(f"template {template_id}")
-    return template
 
 
 # --- copying, applying, deleting a draft --------------------------------------------------------
@@ -546,7 +475,7 @@ def copy_application(s: Session, actor: Actor, application_id: int, now: datetim
     actor.own_enterprise(PERMISSION)
     source = load_application(s, actor, application_id)
     decl = s.get(Declaration, source.declaration_id)
-    data = ApplicationInput(dict(source.fields or {}), _goods_of(source.goods), source.needs_confirmation)
+    data = ApplicationInput(dict(source.fields or {}), goods_rows_of(source.goods), source.needs_confirmation)
     return _create_draft(s, actor, decl, s.get(CertificateFormat, source.format_code), EntryMethod.SIMILAR.value,
                          data, now or datetime.now(timezone.utc),
                          {"entry_method": EntryMethod.SIMILAR.value, "copied_from": source.id})
@@ -578,167 +507,3 @@ def delete_draft(s: Session, actor: Actor, application_id: int, *, version: int,
         s.flush()  # DELETE ... WHERE version = <seen>: a concurrent save makes it match nothing
     except StaleDataError:
         raise WorkflowError("stale_version") from None
-
-
-# --- what the pages show and offer --------------------------------------------------------------
-
-MAX_CHOICES = 20
-
-
-@dataclass(frozen=True)
-class DeclarationChoice:
-    id: int
-    inspection_no: str | None
-    consignee: str
-    dest_country: str | None
-    inspection_date: date | None
-
-
-def eligible_declarations(s: Session, actor: Actor, inspection_no: str = "", limit: int = MAX_CHOICES
-                          ) -> list[DeclarationChoice]:
-    """Return the enterprise's exit declarations sent to customs, newest first, whose 报检号 starts so."""
-    enterprise_id = actor.own_enterprise(PERMISSION)
-    D = Declaration
-    conditions = [D.enterprise_id == enterprise_id, D.direction == "exit",
-                  D.status.in_(ELIGIBLE_DECLARATION_STATUSES)]
-    prefix = "".join(ch for ch in (inspection_no or "").strip()[:15] if ch.isalnum())
-    if prefix:  # a range, not LIKE: the unique index on inspection_no serves it
-        conditions += [D.inspection_no >= prefix, D.inspection_no < prefix + "\uffff"]
-    rows = s.execute(select(D.id, D.inspection_no, D.consignee_zh, D.consignee_en, D.dest_country, D.inspection_date)
-                     .where(*conditions).order_by(D.created_at.desc(), D.id.desc())
-                     .limit(max(1, min(limit, 100)))).all()
-    return [DeclarationChoice(r[0], r[1], " / ".join(x for x in (r[2], r[3]) if x), r[4], r[5]) for r in rows]
-
-
-@dataclass(frozen=True)
-class FormatChoice:
-    code: str
-    name_zh: str
-    name_en: str
-    languages: str
-
-
-@dataclass(frozen=True)
-class TypeChoice:
-    code: str
-    name_zh: str
-    name_en: str
-    category: str
-    formats: tuple[FormatChoice, ...]
-
-
-def certificate_choices(s: Session, actor: Actor) -> list[TypeChoice]:
-    """Return the active certificate types in menu order, each with its active formats."""
-    actor.require(PERMISSION)
-    formats: dict[str, list[FormatChoice]] = {}
-    for f in s.scalars(select(CertificateFormat).where(CertificateFormat.active.is_(True))
-                       .order_by(CertificateFormat.code)):
-        formats.setdefault(f.cert_type_code, []).append(FormatChoice(f.code, f.name_zh, f.name_en, f.languages))
-    return [TypeChoice(t.code, t.name_zh, t.name_en, t.category, tuple(formats.get(t.code, ())))
-            for t in s.scalars(select(CertificateType).where(CertificateType.active.is_(True))
-                               .order_by(CertificateType.sort, CertificateType.code))]
-
-
-FORM_DICTIONARIES = ("country", "transport_mode", "unit", "package_type")
-
-
-def form_choices(s: Session) -> dict[str, list[tuple[str, str, str]]]:
-    """Return (code, Chinese name, English name) of the active entries of each dictionary the form offers."""
-    choices: dict[str, list[tuple[str, str, str]]] = {name: [] for name in FORM_DICTIONARIES}
-    for name, code, zh, en in s.execute(
-            select(DictEntry.dictionary, DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
-            .where(DictEntry.dictionary.in_(FORM_DICTIONARIES), DictEntry.active.is_(True))
-            .order_by(DictEntry.dictionary, DictEntry.sort, DictEntry.code)):
-        choices[name].append((code, zh, en))
-    return choices
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    """A format as the form renders it: its names, languages and field list."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    languages: str
-    cert_type_zh: str
-    cert_type_en: str
-    fields: tuple[dict, ...]
-
-    @property
-    def bilingual(self) -> bool:
-        return {"zh", "en"} <= set(self.languages.split(","))
-
-
-def format_spec(s: Session, format_code: str) -> FormSpec:
-    """Return a format as the form renders it."""
-    fmt = s.get(CertificateFormat, format_code)
-    ctype = s.get(CertificateType, fmt.cert_type_code)
-    return FormSpec(fmt.code, fmt.name_zh, fmt.name_en, fmt.languages or "zh", ctype.name_zh, ctype.name_en,
-                    tuple(dict(f) for f in fmt.fields or ()))
-
-
-@dataclass(frozen=True)
-class ApplicationForm:
-    id: int
-    version: int
-    status: str
-    inspection_no: str | None
-    serial: str
-    spec: FormSpec
-    fields: dict[str, str]
-    goods: list[dict[str, str]]
-    needs_confirmation: bool
-
-    @property
-    def editable(self) -> bool:
-        return self.status in EDITABLE
-
-    @property
-    def deletable(self) -> bool:
-        return self.status == AppStatus.DRAFT.value
-
-
-def application_form(s: Session, actor: Actor, application_id: int) -> ApplicationForm:
-    """Return one of the enterprise's applications as the form shows it."""
-    actor.own_enterprise(PERMISSION)
-    app = load_application(s, actor, application_id)
-    inspection_no = s.scalar(select(Declaration.inspection_no).where(Declaration.id == app.declaration_id))
-    return ApplicationForm(app.id, app.version, app.status, inspection_no, app.serial, format_spec(s, app.format_code),
-                           dict(app.fields or {}), _goods_of(app.goods), app.needs_confirmation)
-
-
-@dataclass(frozen=True)
-class TemplateForm:
-    id: int
-    name: str
-    spec: FormSpec
-    fields: dict[str, str]
-    goods: list[dict[str, str]]
-    needs_confirmation: bool
-
-
-def template_form(s: Session, actor: Actor, template_id: int) -> TemplateForm:
-    """Return one of the enterprise's templates as the form shows it."""
-    template = _own_template(s, actor, template_id)
-    return TemplateForm(template.id, template.name, format_spec(s, template.format_code), dict(template.fields or {}),
-                        [{c: str(g.get(c) or "") for c in GOODS_COLUMNS} for g in template.goods or []],
-                        template.needs_confirmation)
-
-
-@dataclass(frozen=True)
-class TemplateRow:
-    id: int
-    name: str
-    format_code: str
-    format_zh: str
-    format_en: str
-    goods: int
-    updated_at: datetime
-
-
-def template_rows(s: Session, actor: Actor, name: str = "") -> list[TemplateRow]:
-    """Return the enterprise's templates for the template list, by name."""
-    names = {f.code: (f.name_zh, f.name_en) for f in s.scalars(select(CertificateFormat))}
-    return [TemplateRow(t.id, t.name, t.format_code, *names.get(t.format_code, (t.format_code, t.format_code)),
-                        len(t.goods or []), t.updated_at) for t in list_templates(s, actor, name)]
