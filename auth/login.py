@@ -106,7 +106,7 @@ def init_auth(server: Flask) -> None:
 
     @server.post("/auth/login")
     def login():
-        _check_csrf()
+        check_form_csrf()
         account = request.form.get("account", "")
         password = request.form.get("password", "")
         target = safe_next(request.form.get("next"))
@@ -166,7 +166,7 @@ def init_auth(server: Flask) -> None:
 
     @server.post("/auth/logout")
     def logout():
-        _check_csrf()
+        check_form_csrf()
         actor = current_actor()
         if actor is not None:
             with session_scope() as s:
@@ -194,7 +194,7 @@ def _check_csrf_header() -> None:
         abort(400, "the page has expired; reload it and try again")
 
 
-def _check_csrf() -> None:
+def check_form_csrf() -> None:
     if not _same(request.form.get("csrf", ""), session.get(CSRF_KEY, "")):
         abort(400, "the form has expired; reload the page and try again")
 

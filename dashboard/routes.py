@@ -10,7 +10,7 @@ from flask import send_file
 from flask import request
 from sqlalchemy.orm import Session
 
-from auth.login import _check_csrf, current_actor
+from auth.login import check_form_csrf, current_actor
 from dashboard.request import request_translator
 from dashboard.store import session_scope
 from data.certificates.content import certificate_content
@@ -108,7 +108,7 @@ def init_routes(server: Flask) -> None:
     @server.post("/files/certificate/<certificate_no>/print", endpoint="certificate_print")
     def certificate_print(certificate_no: str):
         """The ECIQ print of a paper certificate (a form POST with the session's token): counted, then shown."""
-        _check_csrf()
+        check_form_csrf()
         try:
             with session_scope() as s:
                 pdf = print_certificate(s, current_actor(), certificate_no, issuer=_issuer(server))

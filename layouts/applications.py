@@ -88,7 +88,7 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
 
 def list_rows(t: Translator, page: Window[ApplicationRow]) -> list[dict]:
     return [{
-        "inspection_no": f"[{_plain(r.inspection_no) or t('(none yet)')}](/applications/view?id={int(r.id)})",
+        "inspection_no": f"[{markdown_safe(r.inspection_no) or t('(none yet)')}](/applications/view?id={int(r.id)})",
         "consignor": r.consignor, "consignee": r.consignee, "cert_type": t.pick(r.cert_type_zh, r.cert_type_en),
         "dest_country": r.dest_country or "", "inspection_date": t.date(r.inspection_date),
         "district": f"[{r.district_code}] {t.pick(r.district_zh, r.district_en)}",
@@ -97,7 +97,7 @@ def list_rows(t: Translator, page: Window[ApplicationRow]) -> list[dict]:
     } for r in page.rows]
 
 
-def _plain(text: str | None) -> str:
+def markdown_safe(text: str | None) -> str:
     """Keep only letters and digits: the cell is rendered as Markdown."""
     return re.sub(r"[^0-9A-Za-z]", "", text or "")
 

@@ -8,7 +8,7 @@ from dashboard import ids
 from dashboard.i18n import N_, Translator
 from data.declarations.listing import DeclarationRow
 from data.core.paging import Window
-from layouts.applications import _plain
+from layouts.applications import markdown_safe
 from layouts.common import date_range, page_header, paged_grid
 
 DECL_STATUS_LABELS = {"draft": N_("Temporarily saved"), "saved": N_("Saved"), "sent": N_("Sent"),
@@ -67,7 +67,7 @@ def declaration_rows(t: Translator, page: Window[DeclarationRow], editable: bool
     def cell(r: DeclarationRow, number: str | None, empty: str) -> str:
         if not editable:
             return number or ""
-        return f"[{_plain(number) or empty}](/declarations/edit?id={int(r.id)})"  # Markdown: digits and letters only
+        return f"[{markdown_safe(number) or empty}](/declarations/edit?id={int(r.id)})"  # Markdown: digits and letters only
 
     return [{"entry_no": cell(r, r.entry_no, t("(open)")), "inspection_no": cell(r, r.inspection_no, "—"),
              "status": t(DECL_STATUS_LABELS.get(r.status, r.status)), "consignee": r.consignee,

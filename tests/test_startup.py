@@ -104,7 +104,7 @@ def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path
             try:
                 login = requests.get(f"http://127.0.0.1:{port}/login", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # the master listens before a worker is up
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
                 time.sleep(0.2)
         assert login.status_code == 200 and "_dash-renderer" in login.text or "dash_renderer" in login.text

@@ -312,14 +312,14 @@ def test_stats_rebuild_command_repairs_what_a_core_write_bypassed(app, s):
 def test_trend_sums_from_the_subtree_rows_equal_those_summed_per_district(s):
     from dataclasses import replace
 
-    from data.statistics.reports import _trend_sums, district_tree
+    from data.statistics.reports import trend_sums, district_tree
 
     tree = district_tree(s, actor(s, "sysadmin"))
     several_tops = replace(tree, everything=False)  # as for a scope with more than one district at its top
     lo, hi = date(2026, 1, 1), date(2026, 4, 30)
     for dim in ("cert_type_code", "dest_country"):
         for group in (("value",), ("period", "value")):
-            assert sorted(_trend_sums(s, tree, None, dim, lo, hi, group)) == \
-                sorted(_trend_sums(s, several_tops, None, dim, lo, hi, group))
-        assert sorted(_trend_sums(s, tree, None, dim, lo, hi, ("value",), ("JP", "14"))) == \
-            sorted(_trend_sums(s, several_tops, None, dim, lo, hi, ("value",), ("JP", "14")))
+            assert sorted(trend_sums(s, tree, None, dim, lo, hi, group)) == \
+                sorted(trend_sums(s, several_tops, None, dim, lo, hi, group))
+        assert sorted(trend_sums(s, tree, None, dim, lo, hi, ("value",), ("JP", "14"))) == \
+            sorted(trend_sums(s, several_tops, None, dim, lo, hi, ("value",), ("JP", "14")))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.like import contains_pattern
 from data.admin.common import (
     AdminInvalid,
     InUse,
@@ -263,8 +264,6 @@ def _model(dictionary: str):
     return CertificateType if dictionary == CERTIFICATE_TYPE else DictEntry
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_entries(s: Session, actor: Actor, dictionary: str, text: str = "", status: str = "all", page: int = 0,
@@ -286,7 +285,7 @@ def list_entries(s: Session, actor: Actor, dictionary: str, text: str = "", stat
         stmt = stmt.where(model.active.is_(False))
     text = (text or "").strip()[:64]
     if text:
-        pattern = f"%{_escape_like(text.lower())}%"
+        pattern = contains_pattern(text.lower())
         stmt = stmt.where(or_(model.code.startswith(text.upper() if CODE_RULES[dictionary].upper else text,
                                                     autoescape=True),
                               func.lower(model.name_zh).like(pattern, escape="\\"),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
+from data.core.like import contains_pattern
 from data.accounts.signin import ACCOUNT_RE, request_password_reset
 from data.admin.rules import (
     AdminInvalid,
@@ -167,7 +168,7 @@ def search_users(s: Session, actor: Actor, f: UserFilter, page: int = 0, page_si
             .where(row_scope(actor, User)))
     text = f.text.strip()[:64].lower()
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = contains_pattern(text)
         stmt = stmt.where(or_(func.lower(User.account).like(pattern, escape="\\"),
                               func.lower(User.real_name).like(pattern, escape="\\")))
     clause = _status_clause(f.status, now)
@@ -191,8 +192,6 @@ def search_users(s: Session, actor: Actor, f: UserFilter, page: int = 0, page_si
                  for u, rzh, ren, dzh, den, ezh, een in rows], total, page, page_size)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _load(s: Session, actor: Actor, user_id: int, *, for_update: bool = True) -> User:
@@ -457,7 +456,7 @@ def enterprise_choices(s: Session, actor: Actor, text: str = "", *, keep: int | 
     stmt = select(Enterprise.id, Enterprise.name_zh, Enterprise.name_en, Enterprise.credit_code).where(
         Enterprise.status == "approved", row_scope(actor, Enterprise))
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = contains_pattern(text)
         stmt = stmt.where(or_(func.lower(Enterprise.name_zh).like(pattern, escape="\\"),
                               func.lower(Enterprise.name_en).like(pattern, escape="\\"),
                               func.lower(Enterprise.credit_code).like(pattern, escape="\\")))

@@ -9,6 +9,7 @@ from sqlalchemy import Integer, bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.like import SLASH as LIKE_ESCAPE, contains_pattern, like_literal
 from data.models import Container, Declaration, DeclStatus, GoodsLine
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
@@ -67,10 +68,10 @@ def list_declarations(s: Session, actor: Actor, f: DeclarationFilter, page: int 
         params["prefix_hi"] = params["prefix_lo"] + "\uffff"
     for name, value in (("contract_no", f.contract_no), ("bl_no", f.bl_no)):
         if text(value):
-            params[name] = _like_escaped(text(value)) + "%"
+            params[name] = like_literal(text(value), LIKE_ESCAPE) + "%"
     for name, value in (("consignee", f.consignee), ("goods_name", f.goods_name)):
         if text(value):
-            params[name] = f"%{_like_escaped(text(value))}%"
+            params[name] = contains_pattern(text(value), LIKE_ESCAPE)
     if text(f.destination):
         params["destination"] = text(f.destination, 2).upper()
     if text(f.container_no):
@@ -87,12 +88,6 @@ def list_declarations(s: Session, actor: Actor, f: DeclarationFilter, page: int 
 
 OPTIONAL_FILTERS = ("prefix_lo", "contract_no", "bl_no", "consignee", "destination", "goods_name", "container_no",
                     "date_from", "date_to")
-LIKE_ESCAPE = "/"
-
-
-def _like_escaped(value: str) -> str:
-    """The value as a LIKE pattern that matches it literally (as SQLAlchemy's autoescape does)."""
-    return value.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
 
 
 def _page_statement(kind: str, scopes: int, statuses: int, filters: tuple[str, ...], limit: int):

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.core.audit import record_change
-from data.declarations.listing import LIKE_ESCAPE, _like_escaped
+from data.core.like import SLASH as LIKE_ESCAPE, contains_pattern
 from data.models import (
     Certificate,
     CertificateApplication,
@@ -218,14 +218,14 @@ def _conditions(actor: Actor, q: LedgerQuery, enterprise_id: int) -> list:
     conditions = [row_scope(actor, Declaration), _D.enterprise_id == enterprise_id,
                   _D.direction == ("exit" if q.direction == "exit" else "entry"), _D.inspection_date.isnot(None)]
     if q.party:
-        pattern = f"%{_like_escaped(q.party.lower())}%"
+        pattern = contains_pattern(q.party.lower(), LIKE_ESCAPE)
         conditions.append(func.lower(_D.consignor_zh).like(pattern, escape=LIKE_ESCAPE)
                           | func.lower(_D.consignor_en).like(pattern, escape=LIKE_ESCAPE)
                           | func.lower(_D.consignee_zh).like(pattern, escape=LIKE_ESCAPE)
                           | func.lower(_D.consignee_en).like(pattern, escape=LIKE_ESCAPE)
                           | (_D.consignor_code == q.party) | (_D.consignee_code == q.party))
     if q.declarant:
-        pattern = f"%{_like_escaped(q.declarant.lower())}%"
+        pattern = contains_pattern(q.declarant.lower(), LIKE_ESCAPE)
         conditions.append(func.lower(_D.declarant_name).like(pattern, escape=LIKE_ESCAPE)
                           | (_D.declarant_code == q.declarant))
     if q.legal_inspection in ("Y", "N"):

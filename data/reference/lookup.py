@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.like import contains_pattern
 from data.models import CertificateType, CustomsDistrict, DictEntry
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor
@@ -49,7 +50,7 @@ def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page:
             model.dictionary == name, model.active.is_(True)
         )
     if text:
-        pattern = f"%{_escape_like(text.lower())}%"
+        pattern = contains_pattern(text.lower())
         base = base.where(or_(
             model.code.startswith(text, autoescape=True),
             func.lower(model.name_zh).like(pattern, escape="\\"),
@@ -60,5 +61,3 @@ def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page:
     return Page([LookupRow(r[0], r[1], r[2], r[3] or "") for r in rows], total, page, page_size)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -45,6 +45,7 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
+from data.core.like import contains_pattern
 from data.models import (
     CertificateType,
     CustomsDistrict,
@@ -79,7 +80,6 @@ from data.statistics.certificate_sql import (
     Shape,
     certificate_rows,
     china_day_start,
-    escape_like,
     pending_rows,
 )
 
@@ -221,7 +221,7 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
         if getattr(q, name):
             values[name] = getattr(q, name)
     if q.production_unit:
-        values["production_unit"] = f"%{escape_like(q.production_unit)}%"
+        values["production_unit"] = contains_pattern(q.production_unit)
     dates = []
     for name in ("declared_from", "declared_to", "reviewed_from", "reviewed_to",
                  "issued_from", "issued_to", "received_from", "received_to"):
@@ -295,7 +295,7 @@ def _district_tree(s: Session) -> dict[str, list[str]]:
 
 def _reviewer_ids(s: Session, text: str) -> list[int]:
     """Users a reviewer filter names: the account exactly, or part of the real name."""
-    pattern = f"%{escape_like(text)}%"
+    pattern = contains_pattern(text)
     return list(s.scalars(select(User.id).where(or_(func.lower(User.account) == text.lower(),
                                                     User.real_name.like(pattern, escape="\\")))
                           .order_by(User.id).limit(MAX_REVIEWERS)))

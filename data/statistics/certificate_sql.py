@@ -62,8 +62,6 @@ def china_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # --- writing the statement ----------------------------------------------------------------------

@@ -454,7 +454,7 @@ def _months(lo: date, hi: date) -> tuple[date, ...]:
     return tuple(months)
 
 
-def _trend_sums(s: Session, tree: Tree, root: str | None, dim: str, lo: date | None, hi: date | None,
+def trend_sums(s: Session, tree: Tree, root: str | None, dim: str, lo: date | None, hi: date | None,
                 group: tuple[str, ...], values: tuple[str, ...] | None = None) -> list[tuple]:
     """Certificates of `root`'s subtree summed by `group` ("period", "value"), for type or destination.
 
@@ -487,14 +487,14 @@ def issuance_by_month(s: Session, actor: Actor, f: TrendFilter, by: str, top: in
     lo, hi = f.days()
     month_totals: list[tuple] = []
     if dim == "dest_country":  # rank the countries first, then read the months of the top ones only
-        totals = {key: int(n or 0) for key, n in _trend_sums(s, tree, root, dim, lo, hi, ("value",))}
+        totals = {key: int(n or 0) for key, n in trend_sums(s, tree, root, dim, lo, hi, ("value",))}
         ranked = sorted((k for k, n in totals.items() if n), key=lambda k: (-totals[k], k))
         shown = tuple(ranked if len(ranked) <= top + 1 else ranked[:top])
-        rows = _trend_sums(s, tree, root, dim, lo, hi, ("period", "value"), shown) if shown else []
+        rows = trend_sums(s, tree, root, dim, lo, hi, ("period", "value"), shown) if shown else []
         if len(shown) < len(ranked):  # every certificate once: the months' totals over the types
-            month_totals = _trend_sums(s, tree, root, "cert_type_code", lo, hi, ("period",))
+            month_totals = trend_sums(s, tree, root, "cert_type_code", lo, hi, ("period",))
     else:
-        rows = _trend_sums(s, tree, root, dim, lo, hi, ("period", "value"))
+        rows = trend_sums(s, tree, root, dim, lo, hi, ("period", "value"))
     by_key: dict[str, dict[date, int]] = {}
     for period, key, n in rows:
         months = by_key.setdefault(key, {})

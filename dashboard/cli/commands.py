@@ -8,34 +8,16 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import func, select
 
 from auth.passwords import hash_password
 from data.accounts.roles import seed_roles
-from dashboard.store import current_store
-from data.core.db import StoreError, check_store, describe_url, transaction, upgrade
+from dashboard.cli.common import app_settings, fail, ready_store
+from data.core.db import describe_url, transaction, upgrade
 from data.models import Certificate, CustomsDistrict, User
 
 DEMO_PASSWORD_FILE = "demo-password"
-
-
-def _settings():
-    return current_app.config["CERTDASH_SETTINGS"]
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def _ready_store():
-    store = current_store()
-    try:
-        check_store(store.engine)
-    except StoreError as exc:
-        _fail(str(exc))
-    return store
 
 
 def load_reference_data(store, overwrite: bool = False) -> dict[str, int]:
@@ -95,17 +77,17 @@ def register_cli(server: Flask) -> None:
     @db_group.command("upgrade")
     def db_upgrade():
         """Migrate the store to the newest schema."""
-        url = _settings().database_url
+        url = app_settings().database_url
         try:
             upgrade(url)
         except Exception as exc:  # the operator gets one line, not a traceback
-            _fail(f"cannot migrate {describe_url(url)}: {str(exc).splitlines()[0]}")
+            fail(f"cannot migrate {describe_url(url)}: {str(exc).splitlines()[0]}")
         click.echo(f"store at head: {describe_url(url)}")
 
     @db_group.command("check")
     def db_check():
         """Exit non-zero unless the store is reachable and at the newest migration."""
-        _ready_store()
+        ready_store()
         click.echo("store ready")
 
     @server.cli.group("reference")
@@ -116,7 +98,7 @@ def register_cli(server: Flask) -> None:
     @click.option("--overwrite", is_flag=True, help="Replace names edited since the last load.")
     def reference_load(overwrite: bool):
         """Load districts, dictionaries, certificate types and formats (idempotent)."""
-        counts = load_reference_data(_ready_store(), overwrite=overwrite)
+        counts = load_reference_data(ready_store(), overwrite=overwrite)
         click.echo("loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
     @server.cli.group("mail")
@@ -128,7 +110,7 @@ def register_cli(server: Flask) -> None:
         """Deliver the messages waiting in the outbox (SMTP when configured, else instance/outbox)."""
         from dashboard.mail import deliver_pending
 
-        sent, failed = deliver_pending(_ready_store().sessions, _settings())
+        sent, failed = deliver_pending(ready_store().sessions, app_settings())
         click.echo(f"sent {sent}, failed {failed}")
         if failed:
             sys.exit(1)
@@ -142,7 +124,7 @@ def register_cli(server: Flask) -> None:
         """Recompute the statistics rollups from the certificates and applications, in one transaction."""
         from data.statistics.rollup import rebuild
 
-        store = _ready_store()
+        store = ready_store()
         started = time.perf_counter()
         with store.engine.begin() as conn:
             counts = rebuild(conn)
@@ -154,28 +136,28 @@ def register_cli(server: Flask) -> None:
     @click.option("--seed", "seed_value", type=int, default=1, show_default=True)
     def seed(certificates: int, seed_value: int):
         """Generate deterministic demo data (reference data is loaded first if missing)."""
-        store = _ready_store()
+        store = ready_store()
         with transaction(store.sessions) as s:
             has_reference = s.scalar(select(func.count()).select_from(CustomsDistrict)) > 0
         if not has_reference:
             load_reference_data(store)
-        password = demo_password(_settings().instance_path)
+        password = demo_password(app_settings().instance_path)
         try:
             generate_demo(store, certificates, seed_value, password)
         except ValueError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         print_demo_accounts(password)
 
     @server.cli.command("demo")
     @click.option("--certificates", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
     def demo(certificates: int):
         """Prepare the demo store: migrate, load reference data and demo data if empty, list accounts."""
-        settings = _settings()
+        settings = app_settings()
         try:
             upgrade(settings.database_url)
         except Exception as exc:
-            _fail(f"cannot migrate {describe_url(settings.database_url)}: {str(exc).splitlines()[0]}")
-        store = _ready_store()
+            fail(f"cannot migrate {describe_url(settings.database_url)}: {str(exc).splitlines()[0]}")
+        store = ready_store()
         with transaction(store.sessions) as s:
             has_reference = s.scalar(select(func.count()).select_from(CustomsDistrict)) > 0
             has_data = s.scalar(select(func.count()).select_from(Certificate)) > 0
@@ -187,6 +169,6 @@ def register_cli(server: Flask) -> None:
             generate_demo(store, certificates, 1, password)
         print_demo_accounts(password)
 
-    from dashboard.cli_certificates import register_certificate_cli
+    from dashboard.cli.certificates import register_certificate_cli
 
     register_certificate_cli(server)

@@ -14,6 +14,7 @@ from flask import Flask
 
 from auth.permissions import Perm
 from data.certificates.sps import certificate_files, certificate_numbers
+from dashboard.cli.common import app_settings, fail, ready_store
 from data.core.db import transaction
 from data.core.files import safe_filename
 from data.certificates.issuing import Issuer
@@ -34,8 +35,6 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def register_certificate_cli(server: Flask) -> None:
-    from dashboard.cli import _fail, _ready_store, _settings
-
     @server.cli.group("certificates")
     def certificates_group():
         """Issued certificates: list their numbers, export one as signed PDF and SPS XML."""
@@ -45,7 +44,7 @@ def register_certificate_cli(server: Flask) -> None:
     @click.option("--limit", type=click.IntRange(min=1), help="At most this many numbers.")
     def list_certificates(status: str | None, limit: int | None):
         """Print certificate numbers, one per line, in number order (streamed from the store)."""
-        store = _ready_store()
+        store = ready_store()
         with transaction(store.sessions) as s:
             for number in certificate_numbers(s, SYSTEM_ACTOR, status=status, limit=limit):
                 click.echo(number)
@@ -56,13 +55,13 @@ def register_certificate_cli(server: Flask) -> None:
                   help="Folder to write <no>.pdf and <no>.sps.xml into (created if missing).")
     def export_certificate(certificate_no: str, out: Path):
         """Write a certificate's signed PDF and its UN/CEFACT SPS XML into a folder."""
-        store = _ready_store()
-        settings = _settings()
+        store = ready_store()
+        settings = app_settings()
         try:
             with transaction(store.sessions) as s:
                 files = certificate_files(s, SYSTEM_ACTOR, certificate_no, issuer=Issuer.from_settings(settings))
         except NotFound:
-            _fail(f"no certificate numbered {certificate_no!r}")
+            fail(f"no certificate numbered {certificate_no!r}")
         try:
             out.mkdir(parents=True, exist_ok=True)
             name = safe_filename(files.certificate_no)
@@ -70,6 +69,6 @@ def register_certificate_cli(server: Flask) -> None:
             _write(pdf_path, files.pdf)
             _write(xml_path, files.sps_xml)
         except OSError as exc:
-            _fail(f"cannot write into {out}: {exc.strerror or exc}")
+            fail(f"cannot write into {out}: {exc.strerror or exc}")
         click.echo(str(pdf_path))
         click.echo(str(xml_path))
