@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 import sys
 
-from dashboard.config import ConfigError
+from dashboard.core.errors import ConfigError
 from data.core.db import StoreError
 
 
 def _build():
-    from dashboard.factory import create_app
+    from dashboard.web.factory import create_app
 
     try:
         return create_app()
@@ -34,7 +34,7 @@ celery_app = _celery_app(app)
 
 
 def main() -> None:
-    from dashboard.factory import check_ready
+    from dashboard.web.factory import check_ready
 
     try:
         check_ready(app)

@@ -218,7 +218,7 @@ class Clock:
 def spool_cells(engine: Engine, actor, request: ExportRequest, path: Path) -> tuple[list, int]:
     """Write the export's converted rows, chunk by chunk, to a pickle file; return the columns and row count."""
     from callbacks.ledger import _columns
-    from dashboard.i18n import translator
+    from dashboard.core.i18n import translator
     from exports.tables.ledger import LedgerCells
 
     t = translator(request.language)

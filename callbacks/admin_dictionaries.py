@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.admin_lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import N_, Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.admin.dictionaries import (
     ADMIN_DICTIONARIES,
     STATUSES,

@@ -6,10 +6,10 @@ from typing import Callable
 
 from dash import ctx, no_update
 
-from auth.login import current_actor
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from auth.session import current_actor
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.admin.rules import AdminInvalid, AdminRefused
 from data.core.scope import AccessDenied, NotFound
 from layouts.admin_texts import failed, field_reason, refusal

@@ -7,9 +7,9 @@ from typing import Callable
 from dash import ctx, no_update
 from sqlalchemy.orm import Session
 
-from auth.login import current_actor
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from auth.session import current_actor
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.admin.common import AdminInvalid, InUse
 from data.core.paging import Page
 from data.core.scope import Actor, NotFound

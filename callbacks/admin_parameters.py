@@ -6,13 +6,13 @@ from datetime import datetime, timezone
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.admin_lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import N_, Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.admin.parameters import (
     KNOWN,
     all_parameters,

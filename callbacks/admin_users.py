@@ -4,12 +4,12 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.admin.districts import district_tree
 from callbacks.admin_forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
 from data.admin.users import (

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.core.audit import EVENT_GROUPS, EventFilter, search_events
 from data.core.scope import Actor
 from layouts.audit import PAGE_SIZE, audit_page, audit_rows, audit_total, event_detail

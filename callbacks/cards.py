@@ -4,12 +4,12 @@ from __future__ import annotations
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 from flask import current_app
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.accounts.cards import CardAdminError, bind_card, block_card, list_cards, unbind_card, user_id_for_account
 from data.core.scope import Actor
 from layouts.cards import card_message, cards_page, cards_table

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.certificates import current_issuer
 from dashboard import ids
-from dashboard.background import JobRefused, job_ticket, job_scope
-from dashboard.i18n import Translator, translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.jobs import JobRefused, job_ticket, job_scope
+from dashboard.core.i18n import Translator, translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
 from data.core.scope import Actor
 from layouts.certificate_issue import (

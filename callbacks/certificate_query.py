@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.statistics.certificate_query import certificate_page, count_rows, filter_options
 from data.statistics.certificate_filters import (
     DATE_RANGES,

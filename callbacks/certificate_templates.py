@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.application_form import changed_rows, field_errors, marked_rows, read_form
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.applications.form import ApplicationInvalid
 from data.applications.choices import form_choices, template_form, template_rows
 from data.applications.templates import delete_templates, update_template

@@ -4,12 +4,12 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
-from auth.login import csrf_token, current_actor
+from auth.session import csrf_token, current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.certificates.issuing import IssueRefused, Issuer, certificate_view, change_days, replace_certificate, \
     withdraw_certificate
 from data.core.scope import AccessDenied, Actor, NotFound

@@ -5,12 +5,12 @@ from cryptography.fernet import Fernet
 from dash import Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.accounts.comm import CommAccountError, bind_comm_account, comm_account, unbind_comm_account
 from data.core.scope import Actor
 from layouts.comm import comm_message, comm_page, status_card

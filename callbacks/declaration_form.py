@@ -7,12 +7,12 @@ import importlib.util
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.declarations.form import (
     DeclarationInput,
     DeclarationInvalid,

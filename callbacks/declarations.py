@@ -4,12 +4,12 @@ from __future__ import annotations
 from dash import ALL, Input, Output, callback, ctx
 
 from auth.permissions import Perm
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.declarations.listing import DeclarationFilter, list_declarations
 from data.core.scope import Actor
 from layouts.declarations import declaration_rows, declarations_page

@@ -1,8 +1,8 @@
 """Home page glue: one service call, one layout call."""
 from __future__ import annotations
 
-from dashboard.i18n import Translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from dashboard.runtime.store import session_scope
 from data.home import home_summary
 from data.core.scope import Actor
 from layouts.home import home_page

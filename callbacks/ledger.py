@@ -12,13 +12,13 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.background import JobRefused, job_scope, job_ticket
-from dashboard.i18n import Translator, translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.jobs import JobRefused, job_scope, job_ticket
+from dashboard.core.i18n import Translator, translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.ledger.query import (
     ALL_KEYS,
     DEFAULT_COLUMNS,

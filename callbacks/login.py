@@ -9,9 +9,9 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
 from flask import current_app
 
-from auth.login import csrf_token, pop_login_error, safe_next
+from auth.session import csrf_token, pop_login_error, safe_next
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.core.i18n import Translator
 from data.core.scope import Actor
 from layouts.login import login_page
 

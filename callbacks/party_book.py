@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.declarations.party_book import PartyInvalid, delete_parties, get_party, list_parties, save_party
 from data.core.scope import Actor, NotFound
-from dashboard.i18n import Translator
+from dashboard.core.i18n import Translator
 from layouts.common import page_number
 from layouts.party_book import deleted_message, form_values, message, parties_page, party_rows, reason
 

@@ -5,13 +5,13 @@ from dash import Input, Output, State, callback
 from flask import current_app, request
 from flask_login import login_user
 
-from auth.login import current_actor, signed_in_user
+from auth.session import current_actor, signed_in_user
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.mail import deliver_in_background
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from dashboard.runtime.mail import deliver_in_background
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.accounts.signin import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
 from data.core.scope import Actor
 from layouts.common import ROLE_LABELS

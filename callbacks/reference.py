@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, ctx
 
-from auth.login import current_actor
+from auth.session import current_actor
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.reference.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
 from data.core.scope import Actor
 from layouts.reference import PAGE_SIZE, reference_page, table_rows, total_text

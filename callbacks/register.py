@@ -6,10 +6,10 @@ from flask import request
 
 from callbacks.inputs import as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.mail import deliver_in_background
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from dashboard.runtime.mail import deliver_in_background
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.core.files import Upload, UploadProblem, decode_data_url
 from data.accounts.registration import RegistrationInput, RegistrationInvalid, submit_registration, validate_registration
 from data.core.scope import Actor

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from dashboard import ids
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.core.files import UploadProblem, decode_data_url
 from data.applications.scans import SUPPLEMENT, ScanRefused, add_scan, delete_scan, list_scans, replace_scan
 from data.core.scope import AccessDenied, Actor, NotFound

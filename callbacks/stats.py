@@ -6,12 +6,12 @@ from datetime import date, datetime, timezone
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.statistics.rollup import CHINA, month_of
 from data.core.scope import Actor
 from data.statistics.reports import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dash import Input, Output, State, callback
 
 from dashboard import ids
-from dashboard.certificate_routes import client_address, trust_roots, verify
-from dashboard.i18n import Translator
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from dashboard.web.certificate_routes import client_address, trust_roots, verify
+from dashboard.core.i18n import Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.core.files import UploadProblem, decode_data_url
 from data.core.scope import Actor
 from data.certificates.verification import OK, UploadOutcome, check_uploaded_pdf

@@ -15,7 +15,8 @@ accesslog = "-"
 
 
 def on_starting(server):
-    from dashboard.config import ConfigError, Settings
+    from dashboard.core.config import Settings
+    from dashboard.core.errors import ConfigError
     from data.core.db import StoreError, check_store, make_engine
 
     try:

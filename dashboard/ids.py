@@ -1,7 +1,7 @@
 """Every component id, in one place, prefixed by its page ("<page>-<thing>").
 
 The prefix is what the access guard maps to a page's permission (auth/guard.py), so a new page's
-ids must use the prefix registered for it in dashboard/pages.py.
+ids must use the prefix registered for it in dashboard/web/pages.py.
 """
 
 # shell (any signed-in user)

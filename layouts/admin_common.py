@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from layouts.common import paged_grid
 from layouts.register import REASONS, UNKNOWN_REASON
 

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.admin.dictionaries import ADMIN_DICTIONARIES, CERTIFICATE_TYPE, EXTRA_FIELDS, NAME_LIMITS, EntryRow
 from data.core.paging import Page
 from layouts.admin_common import picking_grid, toolbar

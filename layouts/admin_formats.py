@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.admin.formats import LANGUAGES, NAME_LIMITS, FormatRow
 from data.core.paging import Page
 from data.reference.catalog import FIELD_KINDS

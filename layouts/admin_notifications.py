@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.admin.notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, TargetChoices, local_text
 from data.core.paging import Page
 from layouts.admin_common import picking_grid, toolbar

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import DISPLAY_ZONE, N_, Translator
+from dashboard.core.i18n import DISPLAY_ZONE, N_, Translator
 from data.admin.parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, KnownParameter, ParameterRow
 from data.core.audit import EventRow, changes_of
 from data.models import as_utc

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.admin.roles import RoleNode, RoleUser
 from data.admin.rules import KIND_FAMILY
 from data.core.audit import EventRow

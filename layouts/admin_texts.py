@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.admin.rules import AdminRefused
 from layouts.overseas_users import OVERSEAS_REASONS
 from layouts.register import REASONS, UNKNOWN_REASON

@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.admin.districts import DistrictNode
 from data.admin.rules import KIND_FAMILY
 from data.admin.users import LOCK_HOURS, USER_STATUSES, TimelineEntry, UserDetail, UserForm, UserRow

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.applications.form import GOODS_COLUMNS
 from data.applications.choices import ApplicationForm, DeclarationChoice, FormSpec, TypeChoice
 from data.models import CertificateTemplate

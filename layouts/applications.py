@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.applications.listing import ApplicationDetail, ApplicationRow, Named
 from data.core.paging import Window
 from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.core.audit import EventRow, changes_of
 from data.core.paging import Page
 from layouts.common import date_range, page_header, paged_grid

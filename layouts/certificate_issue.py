@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.core.i18n import Translator
 from data.certificates.issuing import BatchResult, IssuableRow
 from data.core.paging import Page
 from layouts.applications import ACTION_FAILED, WORKFLOW_ERRORS

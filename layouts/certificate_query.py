@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.statistics.certificate_query import FilterOptions
 from data.statistics.certificate_filters import (
     CERT_STATUSES,

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.certificates.issuing import CertificateView, ChainLink
 from layouts.applications import ENTRY_LABELS
 from layouts.common import CERT_STATUS_LABELS, page_header

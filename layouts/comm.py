@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.accounts.comm import CommAccountView
 from layouts.common import page_header
 

@@ -5,7 +5,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 
 APP_STATUS_LABELS = {
     "draft": N_("Draft"),

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.declarations.form import FIELDS, DeclarationForm, DeclarationReceipt, column_limit
 from data.declarations.defaults import INSPECTION_CATEGORIES, Choice
 from data.declarations.goods import (

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.declarations.imports import MAX_HEADER_LENGTH, ImportProblem, ImportResult
 from exports.tables.import_layout import DEFAULT_GOODS_HEADERS
 from layouts.common import page_header

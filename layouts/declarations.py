@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.declarations.listing import DeclarationRow
 from data.core.paging import Window
 from layouts.applications import markdown_safe

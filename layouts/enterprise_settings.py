@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.declarations.defaults import DEFAULT_FIELDS, INSPECTION_CATEGORIES, SECTIONS, Choice, DefaultField
 from layouts.common import page_header
 from layouts.register import reason_text

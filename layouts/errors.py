@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from dashboard.i18n import Translator
+from dashboard.core.i18n import Translator
 
 
 def _error(title: str, text: str, home: str) -> html.Div:

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, FIELDS, TemplateRow
 from data.core.paging import Page
 from exports.tables.ledger import ExportColumn, LedgerCells, display

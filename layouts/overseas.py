@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import ids
-from dashboard.i18n import DISPLAY_ZONE, Translator
+from dashboard.core.i18n import DISPLAY_ZONE, Translator
 from data.reference.certificate_names import certificate_type_name
 from data.accounts.overseas import SharedCertificate
 from layouts.certificates import cert_status_badge, pdf_url

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import N_, Translator
+from dashboard.core.i18n import N_, Translator
 from data.accounts.registration import ATTACHMENT_KINDS, CONTACT_POSITIONS, ENTITY_TYPES, REQUIRED_ATTACHMENTS, required_fields
 from layouts.common import page_header
 

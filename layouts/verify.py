@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import DISPLAY_ZONE, N_, Translator
+from dashboard.core.i18n import DISPLAY_ZONE, N_, Translator
 from exports.types import Coded, Unit
 from data.reference.certificate_names import certificate_type_name
 from data.core.files import MAX_UPLOAD_BYTES

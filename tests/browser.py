@@ -21,8 +21,8 @@ def by_dict_id(dash_duo, **parts):
 
 def live_app(sqlite_template, tmp_path, world_password: str | None = None):
     """Create an app on a copy of the migrated template store (with the test world when asked)."""
-    from dashboard.config import Settings
-    from dashboard.factory import create_app
+    from dashboard.core.config import Settings
+    from dashboard.web.factory import create_app
 
     path = tmp_path / "browser.sqlite3"
     shutil.copyfile(sqlite_template, path)

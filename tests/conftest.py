@@ -87,7 +87,7 @@ TEST_PASSWORD = "Test-pass-2026"
 
 @pytest.fixture
 def settings(store_url, tmp_path):
-    from dashboard.config import Settings
+    from dashboard.core.config import Settings
 
     from cryptography.fernet import Fernet
 
@@ -97,7 +97,7 @@ def settings(store_url, tmp_path):
 
 @pytest.fixture
 def app(settings):
-    from dashboard.factory import create_app
+    from dashboard.web.factory import create_app
 
     dash_app = create_app(settings)
     yield dash_app

@@ -69,7 +69,7 @@ def expected_page_status(account, path):
 
 
 def test_the_matrix_covers_every_registered_page():
-    from dashboard.pages import PAGES
+    from dashboard.web.pages import PAGES
 
     assert {p.path for p in PAGES} == set(PAGE_ACCESS) | set(PUBLIC_PAGES) | set(OPEN_PAGES)
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from dashboard.i18n import translator
+from dashboard.core.i18n import translator
 from data.admin.common import AdminInvalid
 from data.admin.parameters import (
     KNOWN_PARAMETERS,

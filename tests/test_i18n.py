@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from dashboard.i18n import TRANSLATIONS_DIR, translator
+from dashboard.core.i18n import TRANSLATIONS_DIR, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ["auth", "callbacks", "dashboard", "data", "layouts", "exports"]
@@ -57,7 +57,7 @@ def portal_message_ids() -> set[str]:
 
     from auth.guard import PUBLIC, SIGNED_IN
     from auth.permissions import DEFAULT_GRANTS
-    from dashboard.pages import PAGES
+    from dashboard.web.pages import PAGES
     from layouts.common import CERT_STATUS_LABELS, ROLE_LABELS
 
     ids = set(CERT_STATUS_LABELS.values()) | {ROLE_LABELS["overseas"]}

@@ -73,8 +73,8 @@ def celery_app_and_worker(sqlite_template, tmp_path, redis_url):
     """The web app and one worker, both on the same store, secret, instance folder and broker."""
     from cryptography.fernet import Fernet
 
-    from dashboard.config import Settings
-    from dashboard.factory import create_app
+    from dashboard.core.config import Settings
+    from dashboard.web.factory import create_app
 
     store = tmp_path / "celery.sqlite3"
     shutil.copyfile(sqlite_template, store)

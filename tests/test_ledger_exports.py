@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from callbacks.ledger import _columns, write_export
-from dashboard.i18n import translator
+from dashboard.core.i18n import translator
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, ledger_page
 from exports.tables.ledger import (
     ExportColumn,

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from callbacks.ledger import JOB_PURPOSE, export_job, moved
-from dashboard.background import job_ticket
+from dashboard.jobs import job_ticket
 from data.ledger.query import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
 from tests.test_ledger import add_ledger_records
 from tests.world import actor
@@ -242,7 +242,7 @@ def test_every_app_made_in_a_process_can_cancel_its_jobs(app, settings, tmp_path
     """Dash takes a background callback's cancel inputs out of its spec when it sets up an app."""
     from dataclasses import replace
 
-    from dashboard.factory import create_app
+    from dashboard.web.factory import create_app
 
     app.server.test_client().get("/login")  # Dash finishes setting an app up on its first request
     later = create_app(replace(settings, instance_path=tmp_path / "later"))

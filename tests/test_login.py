@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from auth.login import safe_next
+from auth.session import safe_next
 from data.models import Event, User
 from tests.conftest import TEST_PASSWORD
 from tests.world import csrf_from, page_text, sign_in
@@ -141,7 +141,7 @@ def test_language_switch_is_remembered_for_the_user(app, users):
 def test_cookies_are_secure_when_served_over_https(settings, users, app):
     from dataclasses import replace
 
-    from dashboard.factory import create_app
+    from dashboard.web.factory import create_app
 
     secure_app = create_app(replace(settings, session_cookie_secure=True))
     client = secure_app.server.test_client()

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from dashboard.i18n import translator
+from dashboard.core.i18n import translator
 from data.reference.certificate_names import PORTAL_TYPE_NAMES, certificate_type_name
 from data.models import Certificate, CertificateShare
 from data.accounts.overseas import shared_certificate, shared_certificates

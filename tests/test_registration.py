@@ -184,8 +184,8 @@ def test_mail_reaches_a_real_smtp_server(s, tmp_path):
     """The outbox is delivered over SMTP to a server on loopback, which receives the message."""
     from aiosmtpd.controller import Controller
 
-    from dashboard.config import Settings, SmtpSettings
-    from dashboard.mail import deliver_pending
+    from dashboard.core.config import Settings, SmtpSettings
+    from dashboard.runtime.mail import deliver_pending
     from data.core.db import make_session_factory
 
     received = []
@@ -216,8 +216,8 @@ def test_mail_reaches_a_real_smtp_server(s, tmp_path):
 
 
 def test_undeliverable_mail_is_kept_for_later(s, tmp_path):
-    from dashboard.config import Settings, SmtpSettings
-    from dashboard.mail import deliver_pending
+    from dashboard.core.config import Settings, SmtpSettings
+    from dashboard.runtime.mail import deliver_pending
     from data.core.db import make_session_factory
 
     submit_registration(s, valid_form())

@@ -16,7 +16,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from reportlab.pdfgen import canvas
 
-from dashboard.config import ConfigError, Settings
+from dashboard.core.config import Settings
+
+from dashboard.core.errors import ConfigError
 from exports.certificate.signing import SigningDistrict
 from data.certificates.keyring import DEMO_ROOT_NAME, Keyring, keyring_for
 

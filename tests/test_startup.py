@@ -12,7 +12,9 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from dashboard.config import ConfigError, Settings
+from dashboard.core.config import Settings
+
+from dashboard.core.errors import ConfigError
 from data.core.db import StoreError, check_store, make_engine
 
 ROOT = Path(__file__).resolve().parent.parent

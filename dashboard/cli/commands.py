@@ -108,7 +108,7 @@ def register_cli(server: Flask) -> None:
     @mail_group.command("send")
     def mail_send():
         """Deliver the messages waiting in the outbox (SMTP when configured, else instance/outbox)."""
-        from dashboard.mail import deliver_pending
+        from dashboard.runtime.mail import deliver_pending
 
         sent, failed = deliver_pending(ready_store().sessions, app_settings())
         click.echo(f"sent {sent}, failed {failed}")

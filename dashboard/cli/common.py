@@ -6,7 +6,7 @@ import sys
 import click
 from flask import current_app
 
-from dashboard.store import current_store
+from dashboard.runtime.store import current_store
 from data.core.db import StoreError, check_store
 
 

@@ -24,7 +24,7 @@ from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 
 PERMISSION = Perm.ADMIN_NOTIFICATIONS
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # the zone administrators type times in (dashboard.i18n.DISPLAY_ZONE)
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # the zone administrators type times in (dashboard.core.i18n.DISPLAY_ZONE)
 TITLE_LIMITS = {"title_zh": 128, "title_en": 256}
 BODY_LIMIT = 4000
 MAX_PAGE_SIZE = 100

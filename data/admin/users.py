@@ -47,7 +47,7 @@ from data.core.scope import Actor, NotFound, district_subtree, role_kind, row_sc
 PERMISSION = Perm.ADMIN_USERS
 MAX_PAGE_SIZE = 200
 USER_STATUSES = ("active", "locked", "deactivated", "deleted")
-UI_LANGUAGES = ("zh", "en")  # the whole UI speaks these (dashboard.i18n.LANGUAGES); overseas users more
+UI_LANGUAGES = ("zh", "en")  # the whole UI speaks these (dashboard.core.i18n.LANGUAGES); overseas users more
 LOCK_HOURS = (1, 24, 24 * 7, 24 * 30)  # the lock durations an administrator may choose
 TIMELINE_LIMIT = 200
 # the fields of a user shown in the audit trail (never the password hash)

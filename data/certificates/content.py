@@ -80,7 +80,7 @@ def verification_url(public_url: str, certificate_no: str, token: str) -> str:
 
 def default_public_url() -> str:
     """The site's public address when the caller has no settings at hand (CERTDASH_PUBLIC_URL, else the default)."""
-    from dashboard.config import Settings
+    from dashboard.core.config import Settings
 
     return os.environ.get("CERTDASH_PUBLIC_URL", Settings.public_url).rstrip("/")
 

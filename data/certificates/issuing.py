@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
-from dashboard.config import ConfigError
+from dashboard.core.errors import ConfigError
 from data.certificates.content import content_for_application, verification_url
 from data.reference.places import CITIES
 from data.core.files import store_blob

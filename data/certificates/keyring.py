@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from dashboard.config import ConfigError
+from dashboard.core.errors import ConfigError
 from exports.certificate.signing import DistrictSigner, SigningDistrict, asn1_cert, district_signer, self_signed
 
 DEMO_ROOT_NAME = "certdash Demo Root CA"

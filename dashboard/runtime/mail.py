@@ -10,8 +10,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
-from dashboard.config import Settings
-from dashboard.store import current_store
+from dashboard.core.config import Settings
+from dashboard.runtime.store import current_store
 from data.core.db import transaction
 from data.core.mail import pending_mail, record_delivery
 from data.models import OutgoingMail

@@ -8,7 +8,7 @@
 - `GET /api/v1/certificates/<number>/sps.xml`: the UN/CEFACT SPS XML of a certificate the signed-in
   user may see (data.certificates.issuing's scope: their enterprise or district, or shared with them).
 
-Each endpoint is listed in dashboard/pages.py ROUTE_PERMISSIONS.
+Each endpoint is listed in dashboard/web/pages.py ROUTE_PERMISSIONS.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app, jsonify, request
 
-from auth.login import current_actor
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from auth.session import current_actor
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.certificates.sps import certificate_sps_xml
 from data.certificates.issuing import Issuer, stored_pdf
 from data.core.scope import AccessDenied, NotFound

@@ -12,17 +12,19 @@ import flask_bootstrap
 from flask import Flask, send_file
 
 from auth.guard import install_guard
-from auth.login import current_actor, init_auth
-from dashboard.background import background_manager, bind
-from dashboard.config import Settings
-from dashboard.pages import access_map, register_pages
-from dashboard.certificate_routes import init_certificate_routes
-from dashboard.routes import init_routes
-from dashboard.shell import frame
-from dashboard.store import EXTENSION, Store
+from auth.login import init_auth
+from auth.session import current_actor
+from dashboard.jobs import background_manager, bind
+from dashboard.core.config import Settings
+from dashboard.web.pages import access_map, register_pages
+from dashboard.web.certificate_routes import init_certificate_routes
+from dashboard.web.routes import init_routes
+from dashboard.web.shell import frame
+from dashboard.runtime.store import EXTENSION, Store
 from data.core.db import check_store, make_engine, make_session_factory
 
 
+ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"  # dashboard/assets: scripts and styles Dash serves
 BOOTSTRAP_CSS_PATH = "/vendor/bootstrap.min.css"
 BOOTSTRAP_CSS_FILE = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css" / "bootstrap.min.css"
 
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app = Dash(
         __name__,
         server=server,
+        assets_folder=str(ASSETS_DIR),
         use_pages=True,
         pages_folder="",
         title="certdash",

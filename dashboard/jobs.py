@@ -21,8 +21,10 @@ from flask import Flask, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from dashboard.config import ConfigError, Settings
-from dashboard.store import EXTENSION, session_scope
+from dashboard.core.config import Settings
+
+from dashboard.core.errors import ConfigError
+from dashboard.runtime.store import EXTENSION, session_scope
 from data.models import User
 from data.core.scope import Actor
 
@@ -86,7 +88,7 @@ def job_scope(ticket: str | None, purpose: str, *, max_age: int = TICKET_MAX_AGE
     Raises JobRefused before touching anything when the ticket does not hold. The session commits
     when the block ends normally and rolls back on an error, like `session_scope`.
     """
-    from auth.login import signed_in_user
+    from auth.session import signed_in_user
 
     if not ticket:
         raise JobRefused("no ticket")

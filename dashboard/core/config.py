@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from dashboard.core.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 SUPPORTED_LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -24,10 +26,6 @@ class SmtpSettings:
     password: str | None = None
     starttls: bool = False
     timeout: float = 20.0
-
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one line for the operator."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Server routes that are not Dash pages: file downloads. Each is listed in dashboard/pages.py
+"""Server routes that are not Dash pages: file downloads. Each is listed in dashboard/web/pages.py
 ROUTE_PERMISSIONS (checked by the guard) and scopes its data through a data/ service."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from flask import send_file
 from flask import request
 from sqlalchemy.orm import Session
 
-from auth.login import check_form_csrf, current_actor
-from dashboard.request import request_translator
-from dashboard.store import session_scope
+from auth.session import check_form_csrf, current_actor
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
 from data.certificates.content import certificate_content
 from data.ledger.query import export_file
 from data.accounts.registration import StoredFile, registration_attachment

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import has_request_context
 
-from auth.login import csrf_token, current_actor
-from dashboard.i18n import translator
-from dashboard.pages import menu_for
-from dashboard.request import request_translator
+from auth.session import csrf_token, current_actor
+from dashboard.core.i18n import translator
+from dashboard.web.pages import menu_for
+from auth.session import request_translator
 from layouts.shell import public_frame, signed_in_frame
 
 

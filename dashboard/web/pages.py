@@ -12,7 +12,7 @@ import dash
 
 from auth.permissions import Perm
 from auth.guard import PUBLIC, SIGNED_IN, AccessMap, allowed
-from auth.login import current_actor
+from auth.session import current_actor
 from callbacks import applications, audit, cards, declarations, comm, home, login, overseas, overseas_users, password, reference, register, registrations
 from callbacks import enterprise_settings, party_book
 from callbacks import declaration_imports
@@ -25,8 +25,8 @@ from callbacks import admin_dictionaries, admin_formats, admin_notifications, ad
 from callbacks import admin_districts, admin_roles, admin_users
 from callbacks import certificate_query
 from callbacks import stats
-from dashboard.i18n import N_, Translator
-from dashboard.request import request_translator
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
 from data.core.scope import Actor
 from layouts.errors import forbidden, not_found
 from layouts.shell import MenuItem
@@ -126,14 +126,14 @@ PAGES: tuple[PageSpec, ...] = (
 # ids outside any page: the navbar (any signed-in user) and Dash's page router, whose page
 # layouts check their own permission (see `_guarded`)
 SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
-# server (non-Dash) routes by Flask endpoint: auth/login.py and dashboard/routes.py
+# server (non-Dash) routes by Flask endpoint: auth/login.py and dashboard/web/routes.py
 ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "logout": SIGNED_IN,
     "registration_attachment": Perm.ADMIN_REGISTRATIONS,
     "import_template": Perm.DECLARATION_EDIT,
     "application_scan": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW),
     "ledger_export": Perm.LEDGER_EXPORT,  # a finished ledger export, for its owner only (data.ledger.query.export_file)
-    "verify_page": PUBLIC,  # /verify/<number>: the QR code's address (dashboard/certificate_routes.py)
+    "verify_page": PUBLIC,  # /verify/<number>: the QR code's address (dashboard/web/certificate_routes.py)
     "verify_api": PUBLIC,
     "certificate_sps_xml": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN, Perm.STATS_VIEW,
                             Perm.OVERSEAS_PORTAL),  # data.certificates.issuing scopes the certificate

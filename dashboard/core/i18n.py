@@ -20,7 +20,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # every user of the system works in China Standard Time, or reads it
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}  # the whole UI
 # the overseas portal, the sign-in page and the account page also speak the main destination markets'
 # languages; elsewhere a missing message falls back to its English id

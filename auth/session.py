@@ -1,0 +1,113 @@
+"""The signed-in session: the current Actor, the request's language, CSRF tokens, safe redirects."""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import abort, g, request, session
+from flask_login import UserMixin, current_user
+
+from dashboard.core.i18n import ALL_LANGUAGES, Translator, translator
+from dashboard.runtime.store import session_scope
+from data.accounts.roles import role_permissions
+from data.core.scope import Actor, actor_for
+from data.models import User
+
+LOGIN_ERROR_KEY = "login_error"
+CSRF_KEY = "csrf"
+LANG_COOKIE = "lang"
+CARD_NONCE_KEY = "card_nonce"
+
+
+class SignedInUser(UserMixin):
+    """The flask-login user: an Actor plus the session version it was issued for."""
+
+    def __init__(self, actor: Actor, session_version: int):
+        self.actor = actor
+        self.session_version = session_version
+
+    def get_id(self) -> str:
+        return f"{self.actor.user_id}:{self.session_version}"
+
+
+def signed_in_user(s, user: User) -> SignedInUser:
+    """Build the session's user from a stored user, with its role's permissions and district subtree."""
+    return SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+
+
+def current_actor() -> Actor | None:
+    """Return the signed-in user's Actor, or None for an anonymous request."""
+    if "actor" not in g:
+        g.actor = current_user.actor if current_user.is_authenticated else None
+    return g.actor
+
+
+def request_language() -> str:
+    """Return the UI language: the user's own, else the language cookie, else Chinese."""
+    actor = current_actor()
+    if actor is not None and actor.language in ALL_LANGUAGES:
+        return actor.language
+    lang = request.cookies.get(LANG_COOKIE, "")
+    return lang if lang in ALL_LANGUAGES else "zh"
+
+
+def request_translator() -> Translator:
+    """Return the translator of this request's language."""
+    return translator(request_language())
+
+
+def csrf_token() -> str:
+    """Return this browser session's token for the plain HTML forms (login, logout)."""
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
+def pop_login_error() -> dict | None:
+    return session.pop(LOGIN_ERROR_KEY, None)
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else '/' (no open redirects)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def referrer_path() -> str | None:
+    """Return the path (and query) of the page that linked here, if it is on this site."""
+    parts = urlsplit(request.referrer or "")
+    if not parts.path or (parts.netloc and parts.netloc != request.host):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def load_user(user_id: str):
+    try:
+        uid, version = (int(x) for x in user_id.split(":"))
+    except ValueError:
+        return None
+    with session_scope() as s:
+        user = s.get(User, uid)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return signed_in_user(s, user)
+
+
+def check_csrf_header() -> None:
+    if not same_token(request.headers.get("X-CSRF-Token", ""), session.get(CSRF_KEY, "")):
+        abort(400, "the page has expired; reload it and try again")
+
+
+def check_form_csrf() -> None:
+    if not same_token(request.form.get("csrf", ""), session.get(CSRF_KEY, "")):
+        abort(400, "the form has expired; reload the page and try again")
+
+
+def same_token(sent: str, expected: str) -> bool:
+    """Compare a client-sent token with the expected one in constant time (any text is safe)."""
+    return bool(expected) and secrets.compare_digest(sent.encode(), expected.encode())
