@@ -5,7 +5,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor
-from callbacks.certificates import current_issuer
+from dashboard.runtime.certificates import current_issuer
 from callbacks.inputs import as_date, as_text
 from dashboard import ids
 from dashboard.core.i18n import Translator

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 
 from auth.session import current_actor
-from callbacks.certificates import current_issuer
+from dashboard.runtime.certificates import current_issuer
 from dashboard import ids
 from dashboard.jobs import JobRefused, job_ticket, job_scope
 from dashboard.core.i18n import Translator, translator

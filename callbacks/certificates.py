@@ -9,15 +9,12 @@ from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.core.i18n import Translator
 from auth.session import request_translator
+from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
-from data.certificates.issuing import IssueRefused, Issuer, certificate_view, change_days, replace_certificate, \
+from data.certificates.issuing import IssueRefused, certificate_view, change_days, replace_certificate, \
     withdraw_certificate
 from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.certificates import change_message, view_body, view_page
-
-
-def current_issuer() -> Issuer:
-    return Issuer.from_settings(current_app.config["CERTDASH_SETTINGS"])
 
 
 def _view(s, actor: Actor, number: str):

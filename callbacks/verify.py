@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback
 
 from dashboard import ids
-from dashboard.web.certificate_routes import client_address, trust_roots, verify
+from dashboard.runtime.certificates import client_address, trust_roots, verify
 from dashboard.core.i18n import Translator
 from auth.session import request_translator
 from dashboard.runtime.store import session_scope

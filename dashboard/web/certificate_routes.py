@@ -18,39 +18,15 @@ from flask import Flask, Response, abort, current_app, jsonify, request
 
 from auth.session import current_actor
 from auth.session import request_translator
+from dashboard.runtime.certificates import current_issuer, verify
 from dashboard.runtime.store import session_scope
 from data.certificates.sps import certificate_sps_xml
-from data.certificates.issuing import Issuer, stored_pdf
 from data.core.scope import AccessDenied, NotFound
-from data.certificates.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate, verify_certificate
+from data.certificates.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate
 
 PAGE_SHELL_ENDPOINT = "/"  # Dash's index view (the same page shell as every Dash page)
 # the token is in the address: never sent to another site (this site gets it: the language switch returns here)
 REFERRER_POLICY = "same-origin"
-
-
-def issuer() -> Issuer:
-    """The deployment's signing keys and public address, from the app's settings."""
-    return Issuer.from_settings(current_app.config["CERTDASH_SETTINGS"])
-
-
-def trust_roots() -> list:
-    """The roots the deployment's certificate signatures chain to."""
-    return issuer().keyring.trust_roots()
-
-
-def client_address() -> str:
-    """The requesting client's address (behind a proxy: configure ProxyFix so this is the real one)."""
-    return request.remote_addr or "unknown"
-
-
-def verify(number: str, token: str, channel: str):
-    """Run one verification attempt for the current request; committed even when refused."""
-    source = issuer()
-    with session_scope() as s:
-        return verify_certificate(s, number, token, client=client_address(), channel=channel,
-                                  trust_roots=source.keyring.trust_roots(),
-                                  pdf_source=lambda s_, cert: stored_pdf(s_, cert, source))
 
 
 def public_json(c: PublicCertificate) -> dict:
@@ -122,7 +98,7 @@ def init_certificate_routes(server: Flask) -> None:
     def sps_xml(certificate_no: str):
         try:
             with session_scope() as s:
-                xml = certificate_sps_xml(s, current_actor(), certificate_no, issuer=issuer())
+                xml = certificate_sps_xml(s, current_actor(), certificate_no, issuer=current_issuer())
         except (NotFound, AccessDenied):
             abort(404)
         response = Response(xml, mimetype="application/xml")

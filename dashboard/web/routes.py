@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from auth.session import check_form_csrf, current_actor
 from auth.session import request_translator
+from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
 from data.certificates.content import certificate_content
 from data.ledger.query import export_file
 from data.accounts.registration import StoredFile, registration_attachment
-from data.certificates.issuing import IssueRefused, Issuer, certificate_pdf, print_certificate
+from data.certificates.issuing import IssueRefused, certificate_pdf, print_certificate
 from data.applications.scans import scan_file
 from data.core.scope import AccessDenied, Actor, NotFound
 from exports.certificate.pdf import render_certificate
@@ -97,7 +98,7 @@ def init_routes(server: Flask) -> None:
         """An issued certificate's PDF as stored: signed (cloud) or unsigned (paper); ?download=1 to save it."""
         try:
             with session_scope() as s:
-                pdf = certificate_pdf(s, current_actor(), certificate_no, issuer=_issuer(server))
+                pdf = certificate_pdf(s, current_actor(), certificate_no, issuer=current_issuer())
         except (NotFound, AccessDenied):
             abort(404)
         response = file_response(f"{certificate_no}.pdf", "application/pdf", pdf)
@@ -111,13 +112,9 @@ def init_routes(server: Flask) -> None:
         check_form_csrf()
         try:
             with session_scope() as s:
-                pdf = print_certificate(s, current_actor(), certificate_no, issuer=_issuer(server))
+                pdf = print_certificate(s, current_actor(), certificate_no, issuer=current_issuer())
         except (NotFound, AccessDenied):
             abort(404)
         except IssueRefused as exc:
             return Response(issue_error(request_translator(), exc.code), status=409, mimetype="text/plain")
         return file_response(f"{certificate_no}.pdf", "application/pdf", pdf)
-
-
-def _issuer(server: Flask) -> Issuer:
-    return Issuer.from_settings(server.config["CERTDASH_SETTINGS"])
