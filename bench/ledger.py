@@ -10,7 +10,7 @@ executemany per batch, so the benchmark process's own peak memory is the export'
 
 Two sides, in one run:
 
-* export: what a background export job does once it has its ticket: callbacks.ledger.write_export
+* export: what a background export job does once it has its ticket: data.ledger.export.write_export
   (the scoped query streamed from the store, codes turned into labels, xlsxwriter in constant-memory
   mode, one write_row per row, formula guard, totals row, file closed). The rows were counted when
   the export was asked for (the request that issues the ticket), so the job does not count them;
@@ -217,14 +217,14 @@ class Clock:
 
 def spool_cells(engine: Engine, actor, request: ExportRequest, path: Path) -> tuple[list, int]:
     """Write the export's converted rows, chunk by chunk, to a pickle file; return the columns and row count."""
-    from callbacks.ledger import _columns
+    from data.ledger.export import ledger_columns
     from dashboard.core.i18n import translator
     from exports.tables.ledger import LedgerCells
 
     t = translator(request.language)
     count = 0
     with transaction(make_session_factory(engine)) as s, path.open("wb") as out:
-        columns = _columns(s, actor, t, request.query, request.columns)
+        columns = ledger_columns(s, actor, t, request.query, request.columns)
         chunk: list = []
         for row in LedgerCells(columns).rows(stream_ledger(s, actor, request.query, request.columns)):
             chunk.append(row)
@@ -289,7 +289,7 @@ class BareWriter:
 
 def interleaved(engine: Engine, actor, request: ExportRequest, tmp: Path) -> tuple[int, Clock, Clock, float]:
     """Run the export and the bare loop side by side; return the rows, both clocks and the export's peak MB."""
-    from callbacks.ledger import write_export
+    from data.ledger.export import write_export
 
     columns, spooled = spool_cells(engine, actor, request, tmp / "cells.pickle")
     bare = BareWriter(columns, tmp / "cells.pickle", tmp / "bare.xlsx")

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, make_url
 
 from bench.applications import actor_named, prepare_store
-from callbacks.stats import last_twelve_months, months_back
+from data.statistics.periods import last_twelve_months, months_back
 from data.core.db import make_session_factory, transaction
 from data.demo import DEFAULT_END
 from data.models import Certificate, StatsCertificate

@@ -9,14 +9,13 @@ from pathlib import Path
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from auth.session import current_actor
 from callbacks.inputs import as_text
 from dashboard import ids
 from dashboard.jobs import JobRefused, job_scope, job_ticket
-from dashboard.core.i18n import Translator, translator
+from dashboard.core.i18n import Translator
 from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.ledger.query import (
@@ -32,26 +31,22 @@ from data.ledger.query import (
     enterprise_choices,
     enterprise_name,
     get_template,
-    ledger_enterprise,
     ledger_page,
     list_templates,
     lookup_tables,
-    new_export,
     rename_template,
     save_template,
-    stream_ledger,
     update_template,
 )
 from data.core.scope import Actor, NotFound
-from exports.tables.ledger import PDF_MAX_ROWS, PROGRESS_EVERY, TooManyRows, write_ledger
+from data.ledger.export import download_name, ledger_columns, run_export, write_export
+from exports.tables.ledger import PDF_MAX_ROWS, TooManyRows
 from layouts.ledger import (
-    DIRECTION_LABELS,
     EXPORT_MESSAGES,
     TEMPLATE_MESSAGES,
     addable,
     chosen_list,
     download_link,
-    export_columns,
     grid_columns,
     grid_rows,
     ledger_page as ledger_layout,
@@ -121,17 +116,11 @@ def show_ledger(_query, direction, enterprise, active_page, texts, legal, date_f
     try:
         with session_scope() as s:
             page = ledger_page(s, actor, query, page_index, PAGE_SIZE, COUNT_CAP)
-            columns = _columns(s, actor, t, query, ALL_KEYS)
+            columns = ledger_columns(s, actor, t, query, ALL_KEYS)
     except LedgerInvalid as exc:
         return [], 1, 1, reasons(t, exc.errors), query.as_json()
     pages = max(1, -(-min(page.total, COUNT_CAP) // PAGE_SIZE))
     return grid_rows(columns, page), pages, page.page + 1, total_text(t, page.total, COUNT_CAP), query.as_json()
-
-
-def _columns(s: Session, actor: Actor, t: Translator, query: LedgerQuery, keys):
-    enterprise_id = ledger_enterprise(actor, query)
-    tables = lookup_tables(s, t.lang, keys, [enterprise_id] if enterprise_id is not None else [])
-    return export_columns(t, keys, tables)
 
 
 # --- the column chooser ---------------------------------------------------------------------------
@@ -266,31 +255,6 @@ def use_template(template_id, enterprise):
 
 # --- exports --------------------------------------------------------------------------------------
 
-def write_export(s: Session, actor: Actor, request: ExportRequest, target, *, created: datetime,
-                 progress=None, progress_every: int = PROGRESS_EVERY, max_rows: int | None = None) -> int:
-    """Write the requested ledger export to a path or binary file; return the number of rows.
-
-    The one export path: the page's small exports, the background jobs and bench/ledger.py use it.
-    """
-    t = translator(request.language)
-    query = request.query
-    columns = _columns(s, actor, t, query, request.columns)
-    whose = enterprise_name(s, actor, query.enterprise_id)
-    dates = " – ".join(d.isoformat() if d else "…" for d in (query.date_from, query.date_to)) \
-        if (query.date_from or query.date_to) else t("all dates")
-    return write_ledger(
-        request.fmt, target, columns, stream_ledger(s, actor, query, request.columns),
-        total_label=t("Total"), title=t("Enterprise ledger: {enterprise}", enterprise=whose),
-        subtitle=t("{direction}; inspection dates: {dates}", direction=t(DIRECTION_LABELS[query.direction]),
-                   dates=dates),
-        sheet_name=t("Enterprise ledger"), page_label=t("Page {n}"), created=created, progress=progress,
-        progress_every=progress_every, max_rows=max_rows)
-
-
-def download_name(t: Translator, request: ExportRequest) -> str:
-    return f"{request.file_name or t('Enterprise ledger')}.{request.fmt}"
-
-
 @callback(
     Output(ids.LEDGER_DOWNLOAD, "data"),
     Output(ids.LEDGER_JOB, "data"),
@@ -356,22 +320,10 @@ def export_job(job, set_progress) -> dict:
     ticket = job.get("ticket") if isinstance(job, dict) else None
     try:
         with job_scope(ticket, JOB_PURPOSE) as (s, actor, payload):
-            request = ExportRequest.from_json(payload)
-            settings = current_app.config["CERTDASH_SETTINGS"]
             expected = payload.get("rows") if isinstance(payload, dict) else None
-            total = max(1, expected if isinstance(expected, int) else count_ledger(s, actor, request.query))
-            set_progress((0, total, "0%"))
-            pending = new_export(Path(settings.instance_path), actor, request.fmt,
-                                 download_name(translator(request.language), request))
-
-            def progress(n: int) -> None:  # the ledger may have grown since it was counted
-                set_progress((min(n, total), total, f"{min(100, n * 100 // total)}%"))
-
-            rows = write_export(s, actor, request, pending.partial, created=datetime.now(timezone.utc)
-                                .replace(tzinfo=None), progress=progress,
-                                progress_every=max(500, min(PROGRESS_EVERY, total // 100)))
-            set_progress((total, total, "100%"))
-            return {"token": pending.publish(rows), "filename": pending.filename, "rows": rows}
+            return run_export(s, actor, ExportRequest.from_json(payload),
+                              Path(current_app.config["CERTDASH_SETTINGS"].instance_path),
+                              expected_rows=expected, set_progress=set_progress)
     except JobRefused:
         return {"error": "refused"}
     except LedgerInvalid as exc:

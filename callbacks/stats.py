@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 
@@ -12,7 +12,7 @@ from dashboard import ids
 from dashboard.core.i18n import Translator
 from auth.session import request_translator
 from dashboard.runtime.store import session_scope
-from data.statistics.rollup import CHINA, month_of
+from data.statistics.rollup import month_of
 from data.core.scope import Actor
 from data.statistics.reports import (
     CloudFilter,
@@ -27,25 +27,12 @@ from data.statistics.reports import (
     turnaround,
 )
 from exports.tables.list_export import XLSX
+from dashboard.core.clock import china_today
+from data.statistics.periods import last_twelve_months, months_back
 from exports.tables.statistics import CSV, stats_csv, stats_xlsx
 from layouts import stats as views
 
 MONTHS_OFFERED = 36
-
-
-def china_today() -> date:
-    return datetime.now(CHINA).date()
-
-
-def months_back(day: date, n: int) -> date:
-    """The first day of the month `n` months before `day`'s."""
-    index = day.year * 12 + day.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def last_twelve_months(today: date) -> tuple[date, date]:
-    """The default period: the eleven whole months before this one, and this month up to today."""
-    return months_back(today, 11), today
 
 
 # --- issuance by district -------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from data.statistics.certificate_filters import (
 )
 from layouts.applications import ENTRY_LABELS
 from layouts.certificates import SIGNING_LABELS
-from layouts.common import APP_STATUS_LABELS, CERT_STATUS_LABELS, grid_locale, page_header
+from layouts.common import APP_STATUS_LABELS, grid_locale, page_header
+from data.core.labels import CERT_STATUS_LABELS
 
 PAGE_SIZE = 25
 # filter field -> label (also names the field in error messages)

@@ -11,7 +11,8 @@ from dashboard import ids
 from dashboard.core.i18n import N_, Translator
 from data.certificates.issuing import CertificateView, ChainLink
 from layouts.applications import ENTRY_LABELS
-from layouts.common import CERT_STATUS_LABELS, page_header
+from layouts.common import page_header
+from data.core.labels import CERT_STATUS_LABELS
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
 SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("Paper (ECIQ print)")}

@@ -24,7 +24,6 @@ APP_STATUS_COLORS = {
     "suspended": "dark", "awaiting_confirmation": "warning", "confirmed": "info", "approved": "success",
     "issued": "success", "revoked": "secondary",
 }
-CERT_STATUS_LABELS = {"valid": N_("Valid"), "replaced": N_("Replaced"), "withdrawn": N_("Withdrawn")}
 ROLE_LABELS = {
     "admin": N_("System administrator"),
     "manager": N_("District manager"),

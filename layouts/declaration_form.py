@@ -22,7 +22,7 @@ from data.declarations.goods import (
 )
 from data.models import GoodsLine
 from layouts.common import grid_locale
-from layouts.declarations import DECL_STATUS_LABELS
+from data.core.labels import DECL_STATUS_LABELS
 from layouts.enterprise_settings import reason as settings_reason
 from layouts.party_book import PARTY_REASONS
 

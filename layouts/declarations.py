@@ -6,13 +6,12 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.core.i18n import N_, Translator
+from data.core.labels import DECL_STATUS_LABELS
 from data.declarations.listing import DeclarationRow
 from data.core.paging import Window
 from layouts.applications import markdown_safe
 from layouts.common import date_range, page_header, paged_grid
 
-DECL_STATUS_LABELS = {"draft": N_("Temporarily saved"), "saved": N_("Saved"), "sent": N_("Sent"),
-                      "receipted": N_("Receipt received")}
 TEXT_FILTERS = (
     ("inspection_no", N_("Inspection no.")), ("goods_name", N_("Goods name")), ("consignee", N_("Consignee")),
     ("contract_no", N_("Contract no.")), ("bl_no", N_("B/L no.")), ("destination", N_("Destination (country code)")),

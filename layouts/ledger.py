@@ -8,63 +8,15 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.core.i18n import N_, Translator
-from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, FIELDS, TemplateRow
+from data.ledger.export import DIRECTION_LABELS, WIDTHS, header
+from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, TemplateRow
 from data.core.paging import Page
 from exports.tables.ledger import ExportColumn, LedgerCells, display
-from layouts.common import CERT_STATUS_LABELS, date_range, grid_locale, page_header
-from layouts.declarations import DECL_STATUS_LABELS
+from layouts.common import date_range, grid_locale, page_header
+from data.core.labels import CERT_STATUS_LABELS
+from data.core.labels import DECL_STATUS_LABELS
 
-HEADERS = {
-    "seq": N_("No."),
-    "legal_inspection": N_("Legal inspection"),
-    "enterprise": N_("Declaring enterprise"),
-    "registration_no": N_("Declaration registration no."),
-    "consignee": N_("Consignee"),
-    "consignor": N_("Consignor"),
-    "inspection_no": N_("Inspection no."),
-    "contract_no": N_("Contract no."),
-    "inspection_date": N_("Inspection date"),
-    "bl_no": N_("B/L no."),
-    "entry_no": N_("Entry no."),
-    "declaration_status": N_("Declaration status"),
-    "declarant": N_("Declarant name"),
-    "declarant_code": N_("Declarant code"),
-    "district": N_("Declaration district"),
-    "trade_mode": N_("Trade mode"),
-    "transport_mode": N_("Transport mode"),
-    "transport_means": N_("Means of transport"),
-    "dest_country": N_("Destination country"),
-    "origin_country": N_("Country of departure"),
-    "departure_port": N_("Port of departure"),
-    "arrival_port": N_("Port of arrival"),
-    "despatch_date": N_("Date of despatch"),
-    "arrival_date": N_("Date of arrival"),
-    "total_value": N_("Total value"),
-    "currency": N_("Currency"),
-    "certificate_no": N_("Certificate no."),
-    "cert_type": N_("Certificate type"),
-    "cert_status": N_("Certificate status"),
-    "issue_date": N_("Date of issue"),
-    "signing_method": N_("Signing method"),
-    "issue_place": N_("Place of issue"),
-    "print_count": N_("Print count"),
-}
-# Excel column widths (characters); the PDF shares them out in proportion
-WIDTHS = {"seq": 8, "legal_inspection": 9, "enterprise": 28, "registration_no": 13, "consignee": 30, "consignor": 30,
-          "inspection_no": 18, "contract_no": 16, "inspection_date": 12, "bl_no": 18, "entry_no": 20,
-          "declaration_status": 11, "declarant": 11, "declarant_code": 12, "district": 16, "trade_mode": 12,
-          "transport_mode": 12, "transport_means": 22, "dest_country": 12, "origin_country": 12,
-          "departure_port": 16, "arrival_port": 16, "despatch_date": 12, "arrival_date": 12, "total_value": 16,
-          "currency": 8, "certificate_no": 18, "cert_type": 18, "cert_status": 10, "issue_date": 12,
-          "signing_method": 11, "issue_place": 12, "print_count": 9}
-KINDS = {"seq": "seq", "text": "text", "flag": "text", "code": "text", "date": "date", "decimal": "number",
-         "int": "int"}
-FLAG_LABELS = {True: "Y", False: "N"}  # as in the manual: 是否法检 Y/N
-SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("ECIQ print")}
-ENUM_LABELS = {"declaration_status": DECL_STATUS_LABELS, "cert_status": CERT_STATUS_LABELS,
-               "signing_method": SIGNING_LABELS}
 FORMATS = (("xlsx", "Excel (xlsx)"), ("csv", "CSV"), ("pdf", "PDF"))
-DIRECTION_LABELS = {"entry": N_("Entry declarations"), "exit": N_("Exit declarations")}
 TEMPLATE_MESSAGES = {
     "saved": N_("Template \u201c{name}\u201d saved."),
     "updated": N_("Template \u201c{name}\u201d now keeps the chosen columns."),
@@ -93,28 +45,6 @@ EXPORT_MESSAGES = {
     "done": N_("Export finished: {n} rows."),
     "cancelled": N_("Export cancelled."),
 }
-
-
-def header(t: Translator, key: str) -> str:
-    return t(HEADERS[key])
-
-
-def enum_labels(t: Translator, key: str) -> Mapping | None:
-    if FIELDS[key].kind == "flag":
-        return FLAG_LABELS
-    table = ENUM_LABELS.get(key)
-    return {code: t(label) for code, label in table.items()} if table else None
-
-
-def export_columns(t: Translator, keys: Sequence[str], tables: Mapping[str, Mapping]) -> list[ExportColumn]:
-    """The columns of an export (and of the grid), in the user's language, codes shown by their labels."""
-    columns = []
-    for key in keys:
-        f = FIELDS[key]
-        labels = tables.get(f.lookup, {}) if f.lookup else enum_labels(t, key)
-        columns.append(ExportColumn(key, header(t, key), KINDS[f.kind], labels, WIDTHS.get(key, 14), f.user_text,
-                                    f.total))
-    return columns
 
 
 # --- the page -------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ from data.statistics.reports import (
 from exports.tables.statistics import COUNT, SHARE, TEXT, Column
 from layouts.applications import ENTRY_LABELS
 from layouts.certificates import SIGNING_LABELS
-from layouts.common import APP_STATUS_LABELS, CERT_STATUS_LABELS, date_range, page_header
+from layouts.common import APP_STATUS_LABELS, date_range, page_header
+from data.core.labels import CERT_STATUS_LABELS
 
 # fonts with Chinese glyphs on Windows, macOS, Linux (the app's own machines install WenQuanYi)
 CJK_FONT = ('"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", '

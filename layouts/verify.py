@@ -16,7 +16,8 @@ from data.core.files import MAX_UPLOAD_BYTES
 from data.certificates.verification import OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
 from exports.certificate.signature_check import SignatureReport
 from layouts.certificates import cert_status_badge
-from layouts.common import CERT_STATUS_LABELS, page_header
+from layouts.common import page_header
+from data.core.labels import CERT_STATUS_LABELS
 
 UPLOAD_PROBLEMS = {
     "empty": N_("The file is empty."),

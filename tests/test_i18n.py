@@ -58,7 +58,8 @@ def portal_message_ids() -> set[str]:
     from auth.guard import PUBLIC, SIGNED_IN
     from auth.permissions import DEFAULT_GRANTS
     from dashboard.web.pages import PAGES
-    from layouts.common import CERT_STATUS_LABELS, ROLE_LABELS
+    from layouts.common import ROLE_LABELS
+    from data.core.labels import CERT_STATUS_LABELS
 
     ids = set(CERT_STATUS_LABELS.values()) | {ROLE_LABELS["overseas"]}
     for source in PORTAL_SOURCES:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from callbacks.ledger import _columns, write_export
+from data.ledger.export import ledger_columns, write_export
 from dashboard.core.i18n import translator
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, ledger_page
 from exports.tables.ledger import (
@@ -49,7 +49,7 @@ def export(s, fmt: str, keys=ALL_KEYS, account="ent_a_oper", language="zh", **op
 def grid(s, keys=ALL_KEYS, account="ent_a_oper", language="zh") -> tuple[list, list[dict]]:
     """The chosen columns and the rows as the preview grid shows them (it reads every column, shows the chosen)."""
     who = actor(s, account)
-    every = {c.key: c for c in _columns(s, who, translator(language), EXIT, ALL_KEYS)}
+    every = {c.key: c for c in ledger_columns(s, who, translator(language), EXIT, ALL_KEYS)}
     return [every[k] for k in keys], grid_rows(list(every.values()), ledger_page(s, who, EXIT, 0, 100))
 
 
@@ -175,7 +175,7 @@ def test_the_same_rows_give_the_same_bytes(s):
 
 def test_pdf_embeds_its_cjk_font_and_repeats_the_header_on_every_page(s):
     keys = DEFAULT_COLUMNS["exit"]
-    columns = _columns(s, actor(s, "ent_a_oper"), translator("zh"), EXIT, keys)
+    columns = ledger_columns(s, actor(s, "ent_a_oper"), translator("zh"), EXIT, keys)
     raw = [(n // 2, "USD", None, "Y", "企业A", "", f"大连甲公司 {n}", f"2092600000{n:05d}", *(None,) * (len(keys) - 6))
            for n in range(150)]
     out = io.BytesIO()

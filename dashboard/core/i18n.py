@@ -9,7 +9,6 @@ import functools
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from babel import Locale
@@ -19,7 +18,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # every user of the system works in China Standard Time, or reads it
+from dashboard.core.clock import CHINA
+
+DISPLAY_ZONE = CHINA  # every user of the system works in China Standard Time, or reads it
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}  # the whole UI
 # the overseas portal, the sign-in page and the account page also speak the main destination markets'

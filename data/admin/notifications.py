@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from dashboard.core.clock import CHINA
 from auth.permissions import Perm
 from data.admin.common import AdminInvalid, delete_recorded, snapshot, take_flag, take_text, text_of
 from data.core.audit import record_change
@@ -24,7 +24,7 @@ from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 
 PERMISSION = Perm.ADMIN_NOTIFICATIONS
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # the zone administrators type times in (dashboard.core.i18n.DISPLAY_ZONE)
+LOCAL_ZONE = CHINA  # the zone administrators type times in
 TITLE_LIMITS = {"title_zh": 128, "title_en": 256}
 BODY_LIMIT = 4000
 MAX_PAGE_SIZE = 100

@@ -31,12 +31,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from dashboard.core.clock import CHINA  # issue and received dates are China's calendar days
 from auth.permissions import Perm
 from dashboard.core.errors import ConfigError
 from data.certificates.content import content_for_application, verification_url
@@ -72,7 +72,6 @@ from exports.certificate.pdf import render_certificate
 from exports.certificate.signing import SigningDistrict, SigningFailed
 from data.certificates.keyring import Keyring, keyring_for
 
-CHINA = ZoneInfo("Asia/Shanghai")  # issue and received dates are China's calendar days
 PDF = "application/pdf"
 VIEW_PERMISSIONS = (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, SIGN_PERMISSION, Perm.STATS_VIEW)
 PORTAL_PERMISSION = Perm.OVERSEAS_PORTAL

@@ -10,13 +10,14 @@ enterprise; other enterprises' ids behave as unknown ones. Text is stored as typ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from dashboard.core.clock import CHINA_FIXED as CHINA
 from auth.permissions import Perm
 from data.declarations import party_book
 from data.reference.codes import normalise_code
@@ -53,7 +54,6 @@ EDITABLE = (DeclStatus.DRAFT.value, DeclStatus.SAVED.value)
 MODES = ("draft", "save", "send")  # 暂存, 保存, 保存并发送
 MAX_DOCUMENTS = 99
 TEXT_LIMIT = 4000  # Text columns (marks, special requirements)
-CHINA = timezone(timedelta(hours=8))
 EVENT_MESSAGES = {"decl.sent": "报检单已发送，报检号 {inspection_no}，等待海关接收"}
 BOTH = frozenset(DIRECTIONS)
 EXIT = frozenset({"exit"})

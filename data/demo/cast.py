@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timezone
 
 
+from dashboard.core.clock import CHINA_OFFSET
 from data.models import (
     AppStatus,
     CertStatus,
@@ -26,7 +27,7 @@ REPLACED_SHARE = 0.02
 WITHDRAWN_SHARE = 0.01
 ENTRY_DECLARATION_SHARE = 0.06
 OPEN_WINDOW_DAYS = 14  # applications still in the officers' queues were created this recently
-CST = 8 * 3600  # China Standard Time offset, seconds
+CST = int(CHINA_OFFSET.total_seconds())  # China Standard Time offset, seconds
 UTC = timezone.utc
 # plain string values of the enums the row loops use (enum attribute access is slow there)
 DRAFT, SUBMITTED, UNDER_REVIEW, RETURNED, SUSPENDED = (AppStatus.DRAFT.value, AppStatus.SUBMITTED.value,

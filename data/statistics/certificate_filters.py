@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -34,7 +33,6 @@ MAX_RUNS = 128  # ordered index runs merged for one page; beyond, one scan of th
 MAX_REVIEWERS = 50  # officers a reviewer text may name
 FEW_DISTRICTS = 16  # up to this many districts in scope, each gets its run without asking whether it has rows
 SELECTIVE_PREFIX = 10  # an inspection or certificate no. this long finds few rows: they are sorted, not run
-CHINA = ZoneInfo("Asia/Shanghai")  # declaration and review days are China Standard Time days
 
 ISSUED, DRAFT = AppStatus.ISSUED.value, AppStatus.DRAFT.value
 REVIEW_STATUSES = tuple(s.value for s in AppStatus if s.value != DRAFT)

@@ -19,15 +19,8 @@ from data.models import (
     User,
 )
 from data.core.prepared import Statements, one_of, parameter_names
-from data.statistics.certificate_filters import (
-    A,
-    C,
-    CHINA,
-    D,
-    ISSUED,
-    SORTS,
-    nullable,
-)
+from data.statistics.certificate_filters import A, C, D, ISSUED, SORTS, nullable
+from dashboard.core.clock import CHINA
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from dashboard.core.clock import CHINA_FIXED as CHINA  # issue and received dates are China dates
 from data.models import (
     TURNAROUND_BUCKETS,
     AppStatus,
@@ -128,7 +129,6 @@ NO_DAY = date(1, 1, 1)  # received date not kept, or unknown
 DAY, MONTH = "d", "m"
 ISSUE, RECEIVED = "issue", "received"
 CLOUD = SigningMethod.CLOUD.value
-CHINA = timezone(timedelta(hours=8))  # issue and received dates are China dates (no daylight saving since 1991)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 DIMENSIONS = ("cert_type_code", "entry_method", "signing_method", "status", "dest_country", "received_date")
 MEASURES = ("certificates", "cloud", "printed", "copies")

@@ -1,0 +1,8 @@
+"""Names of stored status codes, as message ids: pages and exported files translate them."""
+from __future__ import annotations
+
+from dashboard.core.i18n import N_
+
+CERT_STATUS_LABELS = {"valid": N_("Valid"), "replaced": N_("Replaced"), "withdrawn": N_("Withdrawn")}
+DECL_STATUS_LABELS = {"draft": N_("Temporarily saved"), "saved": N_("Saved"), "sent": N_("Sent"),
+                      "receipted": N_("Receipt received")}
