@@ -2,7 +2,7 @@
 
 Anonymous visitors reach only public routes and public pages (sign-in, registration ...). A
 signed-in user reaches a page or a callback only if the page's permission is granted to their
-role. Callback outputs are matched to pages by their component-id prefix (`dashboard/ids.py`),
+role. Callback outputs are matched to pages by their component-id prefix (`layouts/page_ids.py`),
 so a callback whose outputs belong to no known page is refused.
 """
 from __future__ import annotations

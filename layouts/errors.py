@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import ids
+from layouts import ids
 from dashboard.core.i18n import Translator
 
 

@@ -7,7 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import ids
+from layouts import ids
 from dashboard.core.i18n import ALL_LANGUAGES, LANGUAGES, Translator
 from layouts.common import ROLE_LABELS
 

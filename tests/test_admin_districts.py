@@ -102,7 +102,7 @@ def test_names_address_and_postcode_are_edited_with_before_and_after(app, store)
 
 def test_refusals_name_what_refers_to_a_district(app):
     from dashboard.core.i18n import translator
-    from layouts.admin_texts import refusal
+    from layouts.admin.texts import refusal
 
     text = str(refusal(translator("en"), AdminRefused("district_in_use", tables=[
         "sub_district", "app_user", "stats_certificate", "stats_backlog", "new_table"])))

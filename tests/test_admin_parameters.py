@@ -27,7 +27,7 @@ from data.models import SystemParameter
 from data.core.rate_limit import parameter_int
 from data.core.scope import AccessDenied, NotFound
 from data.certificates.verification import DEFAULT_PER_MINUTE, PER_MINUTE_PARAMETER
-from layouts.admin_parameters import export_file
+from layouts.admin.parameters import export_file
 from tests.world import actor
 
 MOMENT = datetime(2026, 3, 10, 4, 5, tzinfo=timezone.utc)

@@ -48,8 +48,8 @@ def test_numbers_and_names_follow_the_language():
 
 
 # what an overseas user sees: the sign-in page, the frame, the portal, the account and error pages
-PORTAL_SOURCES = ["layouts/login.py", "layouts/shell.py", "layouts/overseas.py", "layouts/errors.py",
-                  "layouts/password.py", "layouts/verify.py"]
+PORTAL_SOURCES = ["layouts/accounts/login.py", "layouts/shell.py", "layouts/certificates/overseas.py", "layouts/errors.py",
+                  "layouts/accounts/password.py", "layouts/certificates/verify.py"]
 
 
 def portal_message_ids() -> set[str]:
@@ -57,7 +57,7 @@ def portal_message_ids() -> set[str]:
 
     from auth.guard import PUBLIC, SIGNED_IN
     from auth.permissions import DEFAULT_GRANTS
-    from dashboard.web.pages import PAGES
+    from dashboard.web.pages import page_specs
     from layouts.common import ROLE_LABELS
     from data.core.labels import CERT_STATUS_LABELS
 
@@ -65,7 +65,7 @@ def portal_message_ids() -> set[str]:
     for source in PORTAL_SOURCES:
         ids |= {m for _l, m, _c, _x in extract_from_file("python", ROOT / source, keywords={"t": None, "N_": None})}
     overseas = DEFAULT_GRANTS["overseas"] | {PUBLIC, SIGNED_IN}
-    ids |= {p.title for p in PAGES if p.permission in overseas}
+    ids |= {p.title for p in page_specs() if p.permission in overseas}
     return ids
 
 

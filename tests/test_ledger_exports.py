@@ -22,7 +22,7 @@ from exports.tables.ledger import (
     write_ledger,
     write_xlsx,
 )
-from layouts.ledger import grid_rows
+from layouts.ledger.ledger import grid_rows
 from tests.test_ledger import add_ledger_records
 from tests.world import actor
 

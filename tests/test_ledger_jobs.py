@@ -8,7 +8,7 @@ import time
 import openpyxl
 import pytest
 
-from callbacks.ledger import JOB_PURPOSE, export_job, moved
+from callbacks.ledger.ledger import JOB_PURPOSE, export_job, moved
 from dashboard.jobs import job_ticket
 from data.ledger.query import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
 from tests.test_ledger import add_ledger_records
@@ -143,7 +143,7 @@ def test_the_grid_callback_keeps_to_the_users_enterprise(client_as, ledger, user
 
 
 def test_the_grid_numbers_rows_through_the_pages(client_as, ledger, monkeypatch):
-    monkeypatch.setattr("callbacks.ledger.PAGE_SIZE", 2)
+    monkeypatch.setattr("callbacks.ledger.ledger.PAGE_SIZE", 2)
     client = client_as("ent_a_oper")
     rows = grid_rows_of(client.post("/_dash-update-component", json=show_ledger_payload({"direction": "exit"}, 2)))
     assert [r["seq"] for r in rows] == ["3", "4"]

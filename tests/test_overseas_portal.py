@@ -14,7 +14,7 @@ from data.models import Certificate, CertificateShare
 from data.accounts.overseas import shared_certificate, shared_certificates
 from data.reference.catalog import CERTIFICATE_TYPES
 from data.core.scope import AccessDenied, NotFound
-from layouts.overseas import certificate_detail, results_table
+from layouts.certificates.overseas import certificate_detail, results_table
 from tests.world import actor
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 
 from exports.tables.statistics import COUNT, SHARE, TEXT, Column, stats_csv, stats_xlsx
-from layouts.stats import records_href
+from layouts.statistics.issuance import records_href
 from data.statistics.reports import IssuanceFilter
 from tests.world import page_text
 

@@ -1,7 +1,7 @@
 """Server routes of public verification and the SPS XML export.
 
 - `GET /verify/<number>?t=<token>`: the address in a certificate's QR code. Anyone may open it: the
-  route serves the Dash page shell, and the page (layouts/verify.py, registered with a path
+  route serves the Dash page shell, and the page (layouts/certificates/verify.py, registered with a path
   template) asks the verification service. The shell is the same for every number.
 - `GET /api/v1/verify/<number>?t=<token>`: the same answer as JSON; 404 for a wrong number or token
   (the same body either way), 429 when the address made too many attempts.

@@ -22,7 +22,7 @@ from data.applications.scans import scan_file
 from data.core.scope import AccessDenied, Actor, NotFound
 from exports.certificate.pdf import render_certificate
 from exports.tables.import_templates import TEMPLATES, XLSX
-from layouts.certificates import issue_error
+from layouts.certificates.view import issue_error
 
 
 def file_response(filename: str, media_type: str, content: bytes) -> Response:

@@ -72,7 +72,7 @@ class RegistrationInput:
 
 
 class RegistrationInvalid(ValueError):
-    """The form has errors: field name -> reason code (see layouts/register.py for the messages)."""
+    """The form has errors: field name -> reason code (see layouts/accounts/register.py for the messages)."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))

@@ -1,0 +1,264 @@
+"""Users page glue: search, open a user, save, reset, lock, unlock, deactivate, reactivate."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+from flask import current_app
+
+from callbacks.page import MENU_ADMIN, PageSpec
+from auth.permissions import Perm
+from auth.session import current_actor
+from callbacks.inputs import as_date, as_text
+from layouts.admin import ids
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
+from data.admin.districts import district_tree
+from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
+from data.admin.users import (
+    USER_STATUSES,
+    UserFilter,
+    UserForm,
+    country_choices,
+    create_user,
+    enterprise_choices,
+    lock_user,
+    role_choices,
+    search_users,
+    send_password_reset,
+    set_user_active,
+    unlock_user,
+    update_user,
+    user_detail,
+    user_timeline,
+)
+from data.core.scope import Actor, NotFound
+from layouts.admin.texts import done, failed
+from layouts.admin.users import (
+    ANY,
+    HIDDEN,
+    NOT_FOUND,
+    PAGE_SIZE,
+    action_done,
+    enterprise_options,
+    user_panel,
+    user_rows,
+    users_page,
+    users_total,
+)
+
+FIELD = {"type": ids.USR_FIELD, "name": ALL}
+ERROR = {"type": ids.USR_ERROR, "name": ALL}
+SHOWN = {}
+
+
+def _panel(s, t: Translator, actor: Actor, user_id: int | None):
+    """Render the form of a new user, or of a stored one with its actions and timeline."""
+    detail = user_detail(s, actor, user_id) if user_id is not None else None
+    keep = detail.form.enterprise_id if detail else None
+    return user_panel(t, detail, roles=role_choices(s, actor), districts=district_tree(s, actor),
+                      enterprises=enterprise_choices(s, actor, keep=keep), countries=country_choices(s, actor),
+                      timeline=user_timeline(s, actor, user_id) if detail else None)
+
+
+def _user_id(value) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def render(actor: Actor, t: Translator, id: str | None = None, **_query):  # noqa: A002 (the query's name)
+    with session_scope() as s:
+        panel, user_id = shown_or_new(s, t, actor, _panel, _user_id(id))
+        return users_page(t, role_choices(s, actor), district_tree(s, actor), panel, editing=user_id)
+
+
+PAGE = PageSpec(
+    "admin_users", "/admin/users", N_("User management"), Perm.ADMIN_USERS, ids.USR, render, menu_group=MENU_ADMIN,
+    order=290)
+
+
+@callback(
+    Output(ids.USR_TABLE, "rowData"),
+    Output(ids.USR_PAGER, "max_value"),
+    Output(ids.USR_TOTAL, "children"),
+    Output(ids.USR_PAGER, "active_page"),
+    Input(ids.USR_F_TEXT, "value"),
+    Input(ids.USR_F_STATUS, "value"),
+    Input(ids.USR_F_ROLE, "value"),
+    Input(ids.USR_F_DISTRICT, "value"),
+    Input(ids.USR_F_ENTERPRISE, "value"),
+    Input(ids.USR_F_CREATED, "start_date"),
+    Input(ids.USR_F_CREATED, "end_date"),
+    Input(ids.USR_PAGER, "active_page"),
+    Input(ids.USR_REFRESH, "data"),
+)
+def search(text, status, role, district, enterprise, start, end, active_page, _refresh):
+    t = request_translator()
+    page_index = (active_page or 1) - 1 if ctx.triggered_id in (ids.USR_PAGER, ids.USR_REFRESH) else 0
+    f = UserFilter(text=as_text(text), status=status if status in USER_STATUSES else "",
+                   role="" if role == ANY else as_text(role),
+                   district_code=as_text(district), enterprise_id=_user_id(enterprise), created_from=as_date(start),
+                   created_to=as_date(end))
+    with session_scope() as s:
+        page = search_users(s, current_actor(), f, page_index, PAGE_SIZE)
+    return user_rows(t, page), page.page_count, users_total(t, page), page.page + 1
+
+
+@callback(
+    Output(ids.USR_F_TEXT, "value"),
+    Output(ids.USR_F_STATUS, "value"),
+    Output(ids.USR_F_ROLE, "value"),
+    Output(ids.USR_F_DISTRICT, "value"),
+    Output(ids.USR_F_ENTERPRISE, "value"),
+    Output(ids.USR_F_CREATED, "start_date"),
+    Output(ids.USR_F_CREATED, "end_date"),
+    Input(ids.USR_F_RESET, "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset_filters(_clicks):
+    return "", ANY, ANY, None, None, None, None
+
+
+@callback(
+    Output(ids.USR_F_ENTERPRISE, "options"),
+    Input(ids.USR_F_ENTERPRISE, "search_value"),
+    State(ids.USR_F_ENTERPRISE, "value"),
+)
+def filter_enterprises(text, chosen):
+    return _enterprise_options(text, chosen)
+
+
+@callback(
+    Output({"type": ids.USR_FIELD, "name": "enterprise_id"}, "options"),
+    Input({"type": ids.USR_FIELD, "name": "enterprise_id"}, "search_value"),
+    State({"type": ids.USR_FIELD, "name": "enterprise_id"}, "value"),
+    prevent_initial_call=True,
+)
+def form_enterprises(text, chosen):
+    if not text:
+        return no_update  # keep the options the form was drawn with
+    return _enterprise_options(text, chosen)
+
+
+def _enterprise_options(text, chosen) -> list[dict]:
+    with session_scope() as s:
+        rows = enterprise_choices(s, current_actor(), as_text(text), keep=_user_id(chosen))
+    return enterprise_options(request_translator(), rows)
+
+
+@callback(
+    Output(ids.USR_DISTRICT_BOX, "style"),
+    Output(ids.USR_ENTERPRISE_BOX, "style"),
+    Output(ids.USR_OVERSEAS_BOX, "style"),
+    Input({"type": ids.USR_FIELD, "name": "role"}, "value"),
+    State(ids.USR_ROLE_KINDS, "data"),
+)
+def organisation_fields(role, kinds):
+    """Show the district for customs roles, the enterprise for enterprise and overseas roles."""
+    family = (kinds or {}).get(role, "") if isinstance(role, str) else ""
+    return (SHOWN if family in ("customs", "") else HIDDEN,
+            SHOWN if family in ("enterprise", "overseas") else HIDDEN,
+            SHOWN if family == "overseas" else HIDDEN)
+
+
+@callback(
+    Output(ids.USR_PANEL, "children"),
+    Output(ids.USR_EDITING, "data"),
+    Output(ids.USR_MESSAGE, "children"),
+    Input(ids.USR_TABLE, "cellClicked"),
+    Input(ids.USR_NEW, "n_clicks"),
+    prevent_initial_call=True,
+)
+def open_user(clicked, _new):
+    t = request_translator()
+    actor = current_actor()
+    user_id = None
+    if ctx.triggered_id == ids.USR_TABLE:
+        user_id = _user_id(clicked.get("rowId") if isinstance(clicked, dict) else None)
+        if user_id is None:
+            return no_update, no_update, no_update
+    with session_scope() as s:
+        try:
+            return _panel(s, t, actor, user_id), user_id, None
+        except NotFound:
+            return _panel(s, t, actor, None), None, failed(t(NOT_FOUND))
+
+
+def _form(values: list, names: list[str], kinds) -> UserForm:
+    """The form as shown: what the chosen role's kind hides (a district, an enterprise) is not sent on."""
+    raw = dict(zip(names, values))
+    text = {k: as_text(v) for k, v in raw.items()}
+    enterprise = raw.get("enterprise_id")
+    family = (kinds or {}).get(text.get("role", ""), "") if isinstance(kinds, dict) else ""
+    if family in ("admin", "enterprise", "overseas"):
+        text["district_code"] = ""
+    if family != "overseas":
+        text["organisation"] = text["country"] = ""
+    if family in ("admin", "customs") or not isinstance(enterprise, int) or isinstance(enterprise, bool):
+        enterprise = None
+    return UserForm(**{k: text.get(k, "") for k in UserForm.__dataclass_fields__ if k != "enterprise_id"},
+                    enterprise_id=enterprise)
+
+
+@callback(
+    Output(ids.USR_MESSAGE, "children", allow_duplicate=True),
+    Output(ERROR, "children"),
+    Output(ids.USR_PANEL, "children", allow_duplicate=True),
+    Output(ids.USR_EDITING, "data", allow_duplicate=True),
+    Output(ids.USR_REFRESH, "data"),
+    Input(ids.USR_SAVE, "n_clicks"),
+    Input({"type": ids.USR_ACTION, "action": ALL}, "n_clicks"),
+    Input({"type": ids.USR_CONFIRM, "action": ALL}, "submit_n_clicks"),
+    State(FIELD, "value"),
+    State(ids.USR_EDITING, "data"),
+    State({"type": ids.USR_LOCK_HOURS, "name": ALL}, "value"),
+    State(ids.USR_REFRESH, "data"),
+    State(ids.USR_ROLE_KINDS, "data"),
+    prevent_initial_call=True,
+)
+def act(_save, _actions, _confirms, values, editing, lock_hours, refresh, kinds):
+    t = request_translator()
+    actor = current_actor()
+    names = error_names(1)
+    user_id = editing if isinstance(editing, int) else None
+    action = clicked_action(ids.USR_SAVE)
+    unchanged = (no_update, [no_update] * len(names), no_update, no_update, no_update)
+    if action is None or (action != "save" and user_id is None):
+        return unchanged
+    base_url = current_app.config["CERTDASH_SETTINGS"].public_url
+    try:
+        with session_scope() as s:
+            if action == "save":
+                form = _form(values, [item["id"]["name"] for item in ctx.states_list[0]], kinds)
+                if user_id is None:
+                    user_id = create_user(s, actor, form, base_url=base_url).id
+                    action = "created" if form.password else "created_link"
+                else:
+                    update_user(s, actor, user_id, form)
+                    action = "updated"
+            elif action == "reset":
+                send_password_reset(s, actor, user_id, base_url=base_url)
+            elif action == "lock":
+                lock_user(s, actor, user_id, _hours(lock_hours))
+            elif action == "unlock":
+                unlock_user(s, actor, user_id)
+            elif action in ("deactivate", "reactivate"):
+                set_user_active(s, actor, user_id, action == "reactivate")
+            else:
+                return unchanged
+            account = user_detail(s, actor, user_id).form.account
+    except ADMIN_ERRORS as exc:
+        message, errors = failure(t, exc, names, NOT_FOUND)
+        return message, errors, no_update, no_update, no_update
+    with session_scope() as s:
+        panel = _panel(s, t, actor, user_id)
+    return done(action_done(t, action, account)), [""] * len(names), panel, user_id, (refresh or 0) + 1
+
+
+def _hours(chosen: list) -> int:
+    """The lock time chosen beside the Lock button; anything else is refused by the service."""
+    try:
+        return int(chosen[0])
+    except (TypeError, ValueError, IndexError):
+        return -1

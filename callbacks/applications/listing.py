@@ -1,0 +1,111 @@
+"""Applications glue: the filtered, paged list; one application and its workflow steps."""
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+
+from callbacks.page import PageSpec
+from auth.permissions import Perm
+from auth.session import current_actor
+from dashboard.runtime.certificates import current_issuer
+from callbacks.inputs import as_date, as_text
+from layouts.applications import ids
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
+from data.applications.listing import ApplicationFilter, application_detail, list_applications
+from data.core.scope import Actor, NotFound
+from data.certificates.issuing import IssueRefused, issue
+from data.core.scope import AccessDenied
+from data.applications.workflow import WorkflowError, transition
+from layouts.applications.listing import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
+from layouts.certificates.view import ISSUE_ERRORS, change_message
+from layouts.common import page_number
+
+
+def render_list(actor: Actor, t: Translator, **_query):
+    return list_page(t, review=actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT))
+
+
+APPLICATIONS_PAGE = PageSpec(
+    "applications", "/applications", N_("Certificate applications"),
+    (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW), ids.APPS, render_list, order=120)
+
+
+def render_detail(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A002 - the query's name
+    try:
+        with session_scope() as s:
+            return detail_page(t, application_detail(s, actor, int(id)))
+    except (ValueError, NotFound):
+        return detail_page(t, None)
+
+
+APPLICATION_PAGE = PageSpec(
+    "application", "/applications/view", N_("Application"), (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW),
+    ids.APPV, render_detail, in_menu=False, order=130)
+
+
+@callback(
+    Output(ids.APPS_TABLE, "rowData"),
+    Output(ids.APPS_PAGER, "max_value"),
+    Output(ids.APPS_TOTAL, "children"),
+    Output(ids.APPS_PAGER, "active_page"),
+    Input(ids.APPS_INSPECTION_NO, "value"),
+    Input(ids.APPS_STATUS, "value"),
+    Input(ids.APPS_INSPECTION_DATES, "start_date"),
+    Input(ids.APPS_INSPECTION_DATES, "end_date"),
+    Input(ids.APPS_APPLIED_DATES, "start_date"),
+    Input(ids.APPS_APPLIED_DATES, "end_date"),
+    Input(ids.APPS_PAGER, "active_page"),
+)
+def search(inspection_no, statuses, insp_from, insp_to, applied_from, applied_to, active_page):
+    t = request_translator()
+    actor = current_actor()
+    page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.APPS_PAGER else 0
+    review = actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT)
+    f = ApplicationFilter(as_text(inspection_no), tuple(x for x in (statuses or []) if isinstance(x, str)),
+                          as_date(insp_from), as_date(insp_to), as_date(applied_from), as_date(applied_to),
+                          oldest_first=review)
+    with session_scope() as s:
+        page = list_applications(s, actor, f, page_index, PAGE_SIZE)
+    return list_rows(t, page), page.page_count, page_number(t, page), page.page + 1
+
+
+@callback(
+    Output(ids.APPV_CONTENT, "children"),
+    Output(ids.APPV_MESSAGE, "children"),
+    Output(ids.APPV_STATE, "data"),
+    Input({"type": ids.APPV_ACTION, "action": ALL}, "n_clicks"),
+    State(ids.APPV_STATE, "data"),
+    State(ids.APPV_REASON, "value"),
+    prevent_initial_call=True,
+)
+def take_step(clicks, state, reason):
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks or []) or not isinstance(state, dict):
+        return no_update, no_update, no_update
+    t = request_translator()
+    actor = current_actor()
+    try:
+        app_id, version = int(state["id"]), int(state["version"])
+    except (KeyError, TypeError, ValueError):
+        return no_update, workflow_message(t, "not_found"), no_update
+    action = str(ctx.triggered_id.get("action", ""))
+    code = None
+    try:
+        with session_scope() as s:
+            if action in ("issue", "issue_paper"):  # render, sign and store: data/certificates/issuing.py
+                issue(s, actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
+            else:
+                transition(s, actor, app_id, action, version=version, reason=as_text(reason))
+    except (WorkflowError, IssueRefused) as exc:
+        code = exc.code
+    except AccessDenied:
+        code = "not_allowed"
+    except NotFound:
+        code = "not_found"
+    try:
+        with session_scope() as s:
+            detail = application_detail(s, actor, app_id)
+    except NotFound:
+        return detail_body(t, None), workflow_message(t, "not_found"), None
+    message = change_message(t, code) if code in ISSUE_ERRORS else workflow_message(t, code, None if code else action)
+    return detail_body(t, detail), message, {"id": detail.id, "version": detail.version}

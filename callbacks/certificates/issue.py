@@ -1,0 +1,114 @@
+"""Batch issuing glue: the list of approved applications, the job ticket, and the background job that
+issues them one by one with a progress bar (cancel stops it; what it issued stays issued)."""
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, ctx, no_update
+
+from callbacks.page import PageSpec
+from auth.permissions import Perm
+from auth.session import current_actor
+from dashboard.runtime.certificates import current_issuer
+from layouts.certificates import ids
+from dashboard.jobs import JobRefused, job_ticket, job_scope
+from dashboard.core.i18n import N_, Translator, translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
+from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
+from data.core.scope import Actor
+from layouts.certificates.issue import (
+    PAGE_SIZE,
+    batch_result,
+    issuable_rows,
+    issue_page,
+    nothing_selected,
+    progress_label,
+    total_text,
+)
+
+JOB_PURPOSE = "certificate.batch_issue"
+
+
+def render_issue(_actor: Actor, t: Translator, **_query):
+    return issue_page(t)
+
+
+PAGE = PageSpec(
+    "certificate_issue", "/certificates/issue", N_("Issue certificates"), Perm.CERTIFICATE_SIGN, ids.CERTI,
+    render_issue, order=180)
+
+
+@callback(
+    Output(ids.CERTI_TABLE, "rowData"),
+    Output(ids.CERTI_PAGER, "max_value"),
+    Output(ids.CERTI_TOTAL, "children"),
+    Output(ids.CERTI_PAGER, "active_page"),
+    Input(ids.CERTI_PAGER, "active_page"),
+    Input(ids.CERTI_DONE, "data"),
+    Input(ids.CERTI_CANCEL, "n_clicks"),  # a stopped job keeps what it issued: show what is left
+)
+def show_list(active_page, _done, _cancelled):
+    t = request_translator()
+    page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.CERTI_PAGER else 0
+    with session_scope() as s:
+        page = issuable_applications(s, current_actor(), page_index, PAGE_SIZE)
+    return issuable_rows(t, page), page.page_count, total_text(t, page.total), page.page + 1
+
+
+@callback(
+    Output(ids.CERTI_JOB, "data"),
+    Output(ids.CERTI_MESSAGE, "children"),
+    Input(ids.CERTI_SIGN_SELECTED, "n_clicks"),
+    Input(ids.CERTI_SIGN_ALL, "submit_n_clicks"),
+    State(ids.CERTI_TABLE, "selectedRows"),
+    State(ids.CERTI_METHOD, "value"),
+    prevent_initial_call=True,
+)
+def start(selected_clicks, all_clicks, selected, method):
+    """Hand the job a signed ticket naming what to issue: the rows picked (id and version seen) or all."""
+    if not (selected_clicks or all_clicks):
+        return no_update, no_update
+    actor = current_actor()
+    targets = None
+    if ctx.triggered_id == ids.CERTI_SIGN_SELECTED:
+        targets = [[row["id"], row["version"]] for row in (selected or [])[:MAX_BATCH]
+                   if isinstance(row, dict) and isinstance(row.get("id"), int) and isinstance(row.get("version"), int)]
+        if not targets:
+            return no_update, nothing_selected(request_translator())
+    payload = {"targets": targets, "paper": method == "paper"}
+    return job_ticket(actor, JOB_PURPOSE, payload), None
+
+
+@callback(
+    Output(ids.CERTI_RESULT, "children"),
+    Output(ids.CERTI_DONE, "data"),
+    Input(ids.CERTI_JOB, "data"),
+    State(ids.CERTI_DONE, "data"),
+    background=True,
+    progress=[Output(ids.CERTI_PROGRESS, "value"), Output(ids.CERTI_PROGRESS, "label")],
+    running=[
+        (Output(ids.CERTI_SIGN_SELECTED, "disabled"), True, False),
+        (Output(ids.CERTI_CANCEL, "disabled"), False, True),
+    ],
+    cancel=[Input(ids.CERTI_CANCEL, "n_clicks")],
+    prevent_initial_call=True,
+)
+def run_batch(set_progress, ticket, done):
+    """Issue what the ticket names, in a job process with the requesting officer's scope."""
+    if not ticket:
+        return no_update, no_update
+    try:
+        with job_scope(ticket, JOB_PURPOSE) as (s, actor, payload):
+            t = translator(actor.language)
+            issuer = current_issuer()
+            targets = payload.get("targets") or all_issuable(s, actor)
+
+            def report(finished: int, total: int) -> None:
+                set_progress((round(100 * finished / max(total, 1)), progress_label(t, finished, total)))
+
+            set_progress((0, progress_label(t, 0, len(targets))))
+            result = issue_batch(s, actor, targets, issuer=issuer, paper=bool(payload.get("paper")),
+                                 progress=report)
+    except JobRefused:
+        return batch_result(translator("zh"), None, refused=True), (done or 0) + 1
+    return batch_result(t, result), (done or 0) + 1
+

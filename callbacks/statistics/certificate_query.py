@@ -1,0 +1,176 @@
+"""Certificate query glue: filters from the URL or the panel, pages and sorts from the grid."""
+from __future__ import annotations
+
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
+
+from callbacks.page import MENU_STATS, PageSpec
+from auth.permissions import Perm
+from auth.session import current_actor
+from layouts.statistics import ids
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
+from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from data.statistics.certificate_filters import (
+    DATE_RANGES,
+    MAX_ROWS,
+    CertificateQuery,
+    QueryInvalid,
+    check_codes,
+    fields_of_url,
+    parse_query,
+    parse_sort,
+    read_query,
+    url_parameters,
+)
+from data.core.scope import Actor
+from layouts.statistics.certificate_query import PAGE_SIZE, count_text, grid_rows, problems, query_page
+
+
+def render(actor: Actor, t: Translator, **query):
+    """The page; filters given in the URL (the statistics' drill-down links here) are set and run."""
+    q, errors = read_query(fields_of_url(query))
+    sort, descending = parse_sort(query.get("sort"))
+    count = None
+    with session_scope() as s:
+        options = filter_options(s, actor)
+        if not errors:
+            try:
+                check_codes(s, actor, q)
+            except QueryInvalid as exc:
+                errors = exc.errors
+        if not errors:
+            count = count_rows(s, actor, q)
+    if errors:  # nothing is listed until the filters are right
+        return query_page(t, options, q, sort, descending, None, problems(t, errors))
+    return query_page(t, options, q, sort, descending, {"filters": url_parameters(q)}, count=count)
+
+
+PAGE = PageSpec(
+    "certificate_query", "/stats/certificates", N_("Certificate query"), Perm.STATS_VIEW, ids.CERTQ, render,
+    menu_group=MENU_STATS, order=210)
+
+
+def _filters_of(fields: list[dict], ranges_start: list[dict], ranges_end: list[dict]) -> dict[str, object]:
+    """What the panel holds, by filter field (pattern-matching states carry their names in their ids)."""
+    values: dict[str, object] = {}
+    for state in fields:
+        values[state["id"]["name"]] = state.get("value")
+    for states, side in ((ranges_start, 0), (ranges_end, 1)):
+        for state in states:
+            pair = DATE_RANGES.get(state["id"]["name"])
+            if pair:
+                values[pair[side]] = state.get("value")
+    return values
+
+
+@callback(
+    Output(ids.CERTQ_QUERY, "data"),
+    Output(ids.CERTQ_MESSAGE, "children"),
+    Output(ids.CERTQ_COUNT, "children"),
+    Input(ids.CERTQ_SEARCH, "n_clicks"),
+    State({"type": ids.CERTQ_FIELD, "name": ALL}, "value"),
+    State({"type": ids.CERTQ_RANGE, "name": ALL}, "start_date"),
+    State({"type": ids.CERTQ_RANGE, "name": ALL}, "end_date"),
+    prevent_initial_call=True,
+)
+def search(_clicks, _fields, _starts, _ends):
+    t = request_translator()
+    actor = current_actor()
+    states = ctx.states_list if isinstance(ctx.states_list, list) and len(ctx.states_list) == 3 else [[], [], []]
+    try:
+        q = parse_query(_filters_of(*(s if isinstance(s, list) else [] for s in states)))
+        with session_scope() as s:
+            check_codes(s, actor, q)
+            count = count_rows(s, actor, q)
+    except QueryInvalid as exc:
+        return no_update, problems(t, exc.errors), ""
+    return {"filters": url_parameters(q)}, None, count_text(t, count)
+
+
+@callback(
+    Output({"type": ids.CERTQ_FIELD, "name": ALL}, "value"),
+    Output({"type": ids.CERTQ_RANGE, "name": ALL}, "start_date"),
+    Output({"type": ids.CERTQ_RANGE, "name": ALL}, "end_date"),
+    Output(ids.CERTQ_MESSAGE, "children", allow_duplicate=True),
+    Input(ids.CERTQ_RESET, "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset(_clicks):
+    """Empty every filter (重置); the rows shown stay until the next search."""
+    outputs = ctx.outputs_list if isinstance(ctx.outputs_list, list) and len(ctx.outputs_list) == 4 else None
+    if outputs is None:
+        return no_update, no_update, no_update, no_update
+    return [None] * len(outputs[0]), [None] * len(outputs[1]), [None] * len(outputs[2]), None
+
+
+@callback(
+    Output(ids.CERTQ_GRID, "getRowsResponse"),
+    Input(ids.CERTQ_GRID, "getRowsRequest"),
+    State(ids.CERTQ_QUERY, "data"),
+)
+def rows(request, data):
+    """One page of rows for the grid, in the order of the column it is sorted by."""
+    if not isinstance(request, dict):
+        return no_update
+    q = _stored_query(data)
+    try:
+        start = max(0, int(request.get("startRow") or 0))
+    except (TypeError, ValueError):
+        start = 0
+    if q is None or start >= MAX_ROWS:
+        return {"rowData": [], "rowCount": min(start, MAX_ROWS) if q is not None else 0}
+    sort, descending = _sort_of(request.get("sortModel"))
+    page = start // PAGE_SIZE
+    t = request_translator()
+    with session_scope() as s:
+        window = certificate_page(s, current_actor(), q, sort, descending, page, PAGE_SIZE)
+    response = {"rowData": grid_rows(t, window.rows)}
+    if not window.has_more:  # the last page: the grid learns how many rows there are
+        response["rowCount"] = page * PAGE_SIZE + len(window.rows)
+    return response
+
+
+@callback(
+    Output(ids.CERTQ_COUNT, "children", allow_duplicate=True),
+    Input(ids.CERTQ_EXACT, "n_clicks"),
+    State(ids.CERTQ_QUERY, "data"),
+    prevent_initial_call=True,
+)
+def exact_count(clicks, data):
+    """Count every row of the present filters (a full count: only when asked)."""
+    q = _stored_query(data)
+    if not clicks or q is None:
+        return no_update
+    with session_scope() as s:
+        count = count_rows(s, current_actor(), q, cap=None)
+    return count_text(request_translator(), count)
+
+
+# new filters: the grid drops the pages it holds and asks again from the first (dashboard/assets/certificate_query.js)
+clientside_callback(
+    ClientsideFunction(namespace="certq", function_name="refresh"),
+    Output(ids.CERTQ_REFRESHED, "data"),
+    Input(ids.CERTQ_QUERY, "data"),
+    State(ids.CERTQ_GRID, "id"),
+    prevent_initial_call=True,
+)
+
+
+def _stored_query(data) -> CertificateQuery | None:
+    """The filters the page stored (the browser may send anything: they are read again)."""
+    if not isinstance(data, dict) or not isinstance(data.get("filters"), dict):
+        return None
+    try:
+        return parse_query(fields_of_url(data["filters"]))
+    except QueryInvalid:
+        return None
+
+
+def _sort_of(model) -> tuple[str, bool]:
+    """AG Grid's sort model ([{"colId": ..., "sort": "asc"|"desc"}]) -> a sort the service knows."""
+    if isinstance(model, list) and model and isinstance(model[0], dict):
+        first = model[0]
+        column = first.get("colId") if isinstance(first.get("colId"), str) else ""
+        return parse_sort(column if first.get("sort") == "asc" else f"-{column}")
+    return parse_sort(None)

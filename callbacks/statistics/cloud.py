@@ -1,0 +1,105 @@
+"""Cloud-signing usage glue: the report as a table or chart, reset, and xlsx / csv downloads."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from dash import Input, Output, State, callback, ctx, dcc, no_update
+
+from callbacks.page import MENU_STATS, PageSpec
+from auth.permissions import Perm
+from auth.session import current_actor
+from callbacks.inputs import as_date, as_text
+from layouts.statistics import ids
+from dashboard.core.i18n import N_, Translator
+from auth.session import request_translator
+from dashboard.runtime.store import session_scope
+from data.core.scope import Actor
+from data.statistics.reports import (
+    CloudFilter,
+    cloud_signing_usage,
+    district_tree,
+    stats_choices,
+)
+from exports.tables.list_export import XLSX
+from dashboard.core.clock import china_today
+from data.statistics.periods import last_twelve_months
+from exports.tables.statistics import CSV, stats_csv, stats_xlsx
+from layouts.statistics import cloud as views
+
+
+# --- cloud-signing usage ---------------------------------------------------------------------------
+
+
+def render_cloud(actor: Actor, t: Translator, **_query):
+    with session_scope() as s:
+        choices = stats_choices(s, actor)
+    return views.cloud_page(t, choices, last_twelve_months(china_today()))
+
+
+PAGE = PageSpec(
+    "stats_cloud", "/stats/cloud-signing", N_("Cloud-signing usage"), Perm.STATS_VIEW, ids.CLOUD, render_cloud,
+    menu_group=MENU_STATS, order=220)
+
+
+def _cloud_filter(start, end, entry, district) -> CloudFilter:
+    return CloudFilter(as_date(start), as_date(end), as_text(entry) or None, as_text(district) or None)
+
+
+@callback(
+    Output(ids.CLOUD_TABLE, "children"),
+    Output(ids.CLOUD_CHART, "figure"),
+    Input(ids.CLOUD_RECEIVED_DATES, "start_date"),
+    Input(ids.CLOUD_RECEIVED_DATES, "end_date"),
+    Input(ids.CLOUD_ENTRY, "value"),
+    Input(ids.CLOUD_DISTRICT, "value"),
+)
+def show_cloud(start, end, entry, district):
+    t = request_translator()
+    with session_scope() as s:
+        report = cloud_signing_usage(s, current_actor(), _cloud_filter(start, end, entry, district))
+    return views.cloud_table(t, report), views.cloud_figure(t, report)
+
+
+@callback(
+    Output(ids.CLOUD_RECEIVED_DATES, "start_date"),
+    Output(ids.CLOUD_RECEIVED_DATES, "end_date"),
+    Output(ids.CLOUD_ENTRY, "value"),
+    Output(ids.CLOUD_DISTRICT, "value"),
+    Input(ids.CLOUD_RESET, "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset_cloud(_clicks):
+    with session_scope() as s:
+        district = district_tree(s, current_actor()).default_root()
+    start, end = last_twelve_months(china_today())
+    return start.isoformat(), end.isoformat(), None, district
+
+
+@callback(
+    Output(ids.CLOUD_DOWNLOAD, "data"),
+    Input(ids.CLOUD_XLSX, "n_clicks"),
+    Input(ids.CLOUD_CSV, "n_clicks"),
+    State(ids.CLOUD_RECEIVED_DATES, "start_date"),
+    State(ids.CLOUD_RECEIVED_DATES, "end_date"),
+    State(ids.CLOUD_ENTRY, "value"),
+    State(ids.CLOUD_DISTRICT, "value"),
+    prevent_initial_call=True,
+)
+def download_cloud(xlsx_clicks, csv_clicks, start, end, entry, district):
+    """The table as shown, as xlsx (formatted, totals row) or csv (UTF-8 with BOM)."""
+    if ctx.triggered_id not in (ids.CLOUD_XLSX, ids.CLOUD_CSV) or not (xlsx_clicks or csv_clicks):
+        return no_update
+    t = request_translator()
+    f = _cloud_filter(start, end, entry, district)
+    with session_scope() as s:
+        report = cloud_signing_usage(s, current_actor(), f)
+    columns = views.cloud_columns(t)
+    rows, totals = views.cloud_values(t, report)
+    now = datetime.now(timezone.utc)
+    period = f"{f.received_from or ''}..{f.received_to or ''}"
+    stem = t("Cloud-signing usage {period}", period=period)
+    if ctx.triggered_id == ids.CLOUD_CSV:
+        return dcc.send_bytes(stats_csv(columns, rows, totals), f"{stem}.csv", type=CSV)
+    note = t("Received {period}; generated {moment}", period=period, moment=t.datetime(now))
+    return dcc.send_bytes(stats_xlsx(t("Cloud-signing usage"), note, columns, rows, totals, now), f"{stem}.xlsx",
+                          type=XLSX)

@@ -1,0 +1,74 @@
+"""The home page: counts in the user's scope, their tasks, their notifications."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from layouts.accounts import ids
+from dashboard.core.i18n import N_, Translator
+from data.home import HomeSummary
+from layouts.common import APP_STATUS_LABELS, count_card, page_header, status_badge
+
+TASK_TEXT = {
+    "returned": N_("Returned applications to correct and resubmit"),
+    "awaiting_confirmation": N_("Certificate drafts waiting for your confirmation"),
+    "draft": N_("Applications saved as drafts"),
+    "submitted": N_("New applications to review"),
+    "under_review": N_("Applications under review"),
+    "confirmed": N_("Drafts confirmed by the enterprise, ready to approve"),
+    "approved": N_("Approved applications waiting to be issued"),
+    "suspended": N_("Suspended applications"),
+}
+
+
+def home_page(t: Translator, summary: HomeSummary, user_name: str) -> html.Div:
+    cards = [
+        (t("Declarations"), summary.declarations),
+        (t("Applications"), sum(summary.applications_by_status.values())),
+        (t("Valid certificates"), summary.certificates_by_status.get("valid", 0)),
+        (t("Certificates replaced or withdrawn"),
+         summary.certificates_by_status.get("replaced", 0) + summary.certificates_by_status.get("withdrawn", 0)),
+    ]
+    if summary.pending_registrations is not None:
+        cards.append((t("Registrations waiting for review"), summary.pending_registrations))
+    counts = dbc.Row(
+        [dbc.Col(count_card(label, t.number(value)), md=3, className="mb-3") for label, value in cards],
+        id=ids.HOME_COUNTS,
+    )
+    by_status = html.Div(
+        [html.Span([status_badge(t, status), t.number(n)], className="me-3")
+         for status, n in sorted(summary.applications_by_status.items(),
+                                 key=lambda kv: list(APP_STATUS_LABELS).index(kv[0])
+                                 if kv[0] in APP_STATUS_LABELS else 99)],
+        className="mb-3",
+    )
+    tasks = dbc.ListGroup(
+        [dbc.ListGroupItem([html.Span(t(TASK_TEXT.get(status, status))),
+                            dbc.Badge(t.number(n), color="primary" if n else "light", className="float-end")])
+         for status, n in summary.tasks]
+        or [dbc.ListGroupItem(t("Nothing is waiting for you."), className="text-muted")],
+        id=ids.HOME_TASKS,
+    )
+    notes = dbc.ListGroup(
+        [dbc.ListGroupItem([html.Div(t.pick(n.title_zh, n.title_en), className="fw-semibold"),
+                            html.Div(t.pick(n.body_zh, n.body_en), className="small",
+                                     style={"whiteSpace": "pre-line"}),
+                            html.Div(t.datetime(n.starts_at), className="small text-muted")])
+         for n in summary.notifications]
+        or [dbc.ListGroupItem(t("No notifications."), className="text-muted")],
+        id=ids.HOME_NOTIFICATIONS,
+    )
+    return html.Div(
+        [
+            page_header(t("Welcome, {name}", name=user_name), t("Figures cover the records you are allowed to see.")),
+            counts,
+            html.H5(t("Applications by status")),
+            by_status,
+            dbc.Row(
+                [
+                    dbc.Col([html.H5(t("My tasks")), tasks], md=6, className="mb-3"),
+                    dbc.Col([html.H5(t("Notifications")), notes], md=6, className="mb-3"),
+                ]
+            ),
+        ]
+    )
