@@ -1,7 +1,7 @@
 """The certdash card application: AID, APDUs, status words and the login digest.
 
 Shared by the card agent (auth/card_agent.py) and the virtual card the tests run
-(tests/smartcard/certdash_card.py), so both sides build and read the same bytes.
+(tests/support/smartcard/certdash_card.py), so both sides build and read the same bytes.
 
 Commands (all CLA 00, short APDUs):
   SELECT             00 A4 04 0C Lc AID                 -> 9000 | 6A82 (not this application)

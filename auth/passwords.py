@@ -4,7 +4,17 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+PRODUCTION_HASHER = PasswordHasher()  # argon2-cffi's defaults: RFC 9106's low-memory profile (t=3, m=64 MiB, p=4)
+_hasher = PRODUCTION_HASHER
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Hash new passwords with minimal Argon2 costs: for the test suite only, which signs in thousands of times.
+
+    Hashes keep their parameters, so a stored hash verifies under either hasher; production code never calls this.
+    """
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def hash_password(password: str) -> str:

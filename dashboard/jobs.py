@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -30,7 +31,8 @@ from data.core.scope import Actor
 
 TICKET_SALT = "certdash-background-job"
 TICKET_MAX_AGE = 300  # seconds between the click and the job's start
-_APPS: dict[str, Flask] = {}  # app key -> server, inherited by forked job processes
+# app key -> server, inherited by forked job processes; weak, so that an app let go (tests build thousands) is freed
+_APPS: weakref.WeakValueDictionary[str, Flask] = weakref.WeakValueDictionary()
 _DISPOSED_IN: set[int] = set()  # process ids whose inherited connection pool was let go
 
 

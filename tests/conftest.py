@@ -1,8 +1,17 @@
-"""Shared fixtures: a migrated store on SQLite and on a real PostgreSQL the suite starts itself."""
+"""Shared fixtures: a migrated store on SQLite and on a real PostgreSQL the suite starts itself.
+
+The suite comes in tiers, one folder each, each with its marker (`pytest -m unit`, `pytest tests/web`):
+unit (no store), service (the data layer on both stores), web (guard, pages and callbacks through the
+Flask client), browser (dash_duo in headless Chromium), ops (processes: CLI, gunicorn, Celery, PC/SC).
+Under pytest-xdist the tests that share a fixed system resource (the PC/SC daemon's port) run on one
+worker (`xdist_group`); everything else is independent: free ports, a database per test.
+"""
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -14,8 +23,50 @@ STORE_BACKENDS = os.environ.get("CERTDASH_TEST_BACKENDS", "sqlite,postgresql").s
 TEMPLATE_DB = "certdash_template"
 
 
+TIERS = ("unit", "service", "web", "browser", "ops")
+TESTS_DIR = Path(__file__).resolve().parent
+PCSC_MODULES = ("tests/ops/test_card_agent.py", "tests/browser/test_card_login.py", "tests/browser/test_cards.py")
+
+
 def pytest_report_header(config):
     return f"certdash store backends: {', '.join(STORE_BACKENDS)}"
+
+
+def pytest_configure(config):
+    from auth.passwords import use_cheap_hashing_for_tests
+
+    use_cheap_hashing_for_tests()  # the production parameters have their own test (tests/unit/test_passwords.py)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its tier (its folder), and keep the PC/SC tests on one xdist worker."""
+    for item in items:
+        relative = Path(str(item.fspath)).resolve().relative_to(TESTS_DIR.parent)
+        tier = relative.parts[1] if len(relative.parts) > 2 else ""
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
+        if relative.as_posix() in PCSC_MODULES:
+            item.add_marker(pytest.mark.xdist_group("pcsc"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dash_thread_server():
+    """dash_duo's server, on a free port (Dash counts ports up from 8050 in each process: xdist workers collide)."""
+    from dash.testing.application_runners import ThreadedRunner
+
+    class FreePortRunner(ThreadedRunner):
+        def start(self, app, start_timeout=3, **kwargs):
+            kwargs.setdefault("port", free_port())
+            super().start(app, start_timeout, **kwargs)
+
+    with FreePortRunner() as starter:
+        yield starter
 
 
 def pytest_setup_options():
@@ -34,7 +85,7 @@ def pytest_setup_options():
 
 @pytest.fixture(scope="session")
 def pg_server():
-    from tests.pgserver import start_postgres
+    from tests.support.pgserver import start_postgres
 
     server = start_postgres()
     admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
@@ -57,13 +108,17 @@ def sqlite_template(tmp_path_factory):
 
 
 @pytest.fixture(params=STORE_BACKENDS)
-def store_url(request, tmp_path) -> str:
+def store_url(request, tmp_path):
     """Return the URL of an empty store at the head migration, on each backend."""
     if request.param == "sqlite":
         path = tmp_path / "store.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    return request.getfixturevalue("pg_server").create_database(template=TEMPLATE_DB)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.create_database(template=TEMPLATE_DB)
+    yield url
+    server.drop_database(url)  # thousands of databases left behind made the server's teardown take minutes
 
 
 @pytest.fixture
@@ -107,7 +162,7 @@ def app(settings):
 @pytest.fixture
 def users(app):
     """Create a small world: two enterprises, the Dalian district pair, one user of every role."""
-    from tests.world import build_world
+    from tests.support.world import build_world
 
     return build_world(app.server.extensions["certdash"].sessions, TEST_PASSWORD)
 
@@ -119,7 +174,7 @@ def client_as(app, users):
     def make(account: str | None):
         client = app.server.test_client()
         if account is not None:
-            from tests.world import sign_in
+            from tests.support.world import sign_in
 
             response = sign_in(client, account, TEST_PASSWORD)
             assert response.status_code == 302 and "/login" not in response.headers["Location"], account

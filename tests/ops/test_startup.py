@@ -1,0 +1,126 @@
+"""Start-up with bad settings or an unready store: one clear line, non-zero exit, nothing created."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from dashboard.core.config import Settings
+
+from dashboard.core.errors import ConfigError
+from data.core.db import StoreError, check_store, make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_app(env_extra: dict, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env.update({"CERTDASH_INSTANCE": str(tmp_path / "instance"), "CERTDASH_PORT": "1"}, **env_extra)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("url,fragment", [
+    ("mysql://u:p@localhost/db", "supports sqlite and postgresql"),
+    ("postgresql://u:p@localhost/db", "must use the psycopg driver"),
+    ("not a url", "not a valid database URL"),
+])
+def test_wrong_database_url_is_one_line_and_creates_nothing(tmp_path, url, fragment):
+    result = run_app({"DATABASE_URL": url}, tmp_path, "app.py")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert not (tmp_path / "instance").exists()
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once the socket closes
+    result = run_app({"DATABASE_URL": f"postgresql+psycopg://app:secret@127.0.0.1:{port}/appdb",
+                      "SECRET_KEY": "x"}, tmp_path, "app.py")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot reach the database" in lines[0], result.stderr
+    assert "secret" not in lines[0]  # the password is never printed
+
+
+def test_missing_sqlite_store_is_reported_not_created(tmp_path):
+    target = tmp_path / "nowhere.sqlite3"
+    result = run_app({"DATABASE_URL": f"sqlite:///{target}", "SECRET_KEY": "x"}, tmp_path, "app.py")
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr and "db upgrade" in result.stderr
+    assert not target.exists()
+
+
+def test_store_at_an_older_migration_is_refused(engine):
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0000_older'"))
+    with pytest.raises(StoreError, match="is at migration 0000_older, the code needs"):
+        check_store(engine)
+
+
+def test_empty_store_is_refused(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    create_engine(f"sqlite:///{path}").connect().close()
+    with pytest.raises(StoreError, match="has no certdash tables"):
+        check_store(make_engine(f"sqlite:///{path}"))
+
+
+def test_settings_from_env_generate_a_private_secret(tmp_path):
+    instance = tmp_path / "inst"
+    first = Settings.from_env({"CERTDASH_INSTANCE": str(instance)})
+    second = Settings.from_env({"CERTDASH_INSTANCE": str(instance)})
+    assert first.secret_key == second.secret_key and len(first.secret_key) >= 48
+    assert (instance / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.database_url == f"sqlite:///{instance / 'certdash.sqlite3'}"
+    assert Settings.from_env({"CERTDASH_INSTANCE": str(instance), "SECRET_KEY": "given"}).secret_key == "given"
+    with pytest.raises(ConfigError):
+        Settings.from_env({"CERTDASH_INSTANCE": str(instance), "CERTDASH_LANGUAGE": "fr"})
+    assert not first.session_cookie_secure
+    https = Settings.from_env({"CERTDASH_INSTANCE": str(instance), "CERTDASH_PUBLIC_URL": "https://c.example"})
+    assert https.session_cookie_secure and https.public_url == "https://c.example"
+    assert len(first.data_key) == 44 and (instance / "data_key").stat().st_mode & 0o077 == 0
+
+
+def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path):
+    url = pg_server.create_database()
+    env = {"DATABASE_URL": url, "SECRET_KEY": "gunicorn-test"}
+    upgraded = run_app(env, tmp_path, "-m", "flask", "--app", "app:server", "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    full_env = {**os.environ, **env, "CERTDASH_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:dashboard.gunicorn_conf", "app:server"],
+                            cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                login = requests.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except (requests.ConnectionError, requests.Timeout):  # the master listens before a worker is up
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
+                time.sleep(0.2)
+        assert login.status_code == 200 and "_dash-renderer" in login.text or "dash_renderer" in login.text
+        home = requests.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=5)
+        assert home.status_code == 302 and home.headers["Location"].startswith("/login")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_gunicorn_refuses_an_unmigrated_store(pg_server, tmp_path):
+    url = pg_server.create_database()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x", "CERTDASH_BIND": "127.0.0.1:0"}
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "python:dashboard.gunicorn_conf", "app:server"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "has no certdash tables" in result.stderr

@@ -1,0 +1,423 @@
+"""证书查询: every filter, both sort directions, pages without gaps or repeats, and the district scope.
+
+Each query is checked against a plain Python reading of the same rows (`expected`), page after page.
+"""
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+import data.statistics.certificate_query as cq
+from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from data.statistics.certificate_filters import (
+    SORTS,
+    CertificateQuery,
+    Count,
+    QueryInvalid,
+    check_codes,
+    parse_query,
+    query_from_url,
+    read_query,
+    url_parameters,
+)
+from data.core.db import make_engine, make_session_factory
+from data.models import Certificate, CertificateApplication, Declaration, User
+from data.core.scope import AccessDenied, district_subtree
+from tests.support.certificate_query_data import fill
+from tests.conftest import STORE_BACKENDS, TEMPLATE_DB, TEST_PASSWORD
+from tests.support.world import actor, build_world
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def filled(request, tmp_path_factory):
+    """One store per backend for the module: the world and the query's rows, read by every test."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("certq") / "store.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database(template=TEMPLATE_DB)
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    build_world(sessions, TEST_PASSWORD)
+    fill(sessions)
+    yield sessions
+    engine.dispose()
+
+
+@pytest.fixture
+def s(filled):
+    with filled() as session:
+        yield session
+        session.rollback()  # tests that change a row leave the store as they found it
+
+
+# --- the reference: the same rows read and filtered in Python -----------------------------------
+
+
+def _rows(s):
+    """(kind, application, declaration, certificate) of every row a query may list."""
+    out = []
+    certificates: dict[int, list] = {}
+    for c in s.scalars(select(Certificate)):
+        certificates.setdefault(c.application_id, []).append(c)
+    for app, decl in s.execute(select(CertificateApplication, Declaration)
+                               .join(Declaration, Declaration.id == CertificateApplication.declaration_id)):
+        if app.status == "draft":
+            continue
+        if app.status == "issued":
+            out += [("c", app, decl, c) for c in certificates.get(app.id, [])]
+        else:
+            out.append(("a", app, decl, None))
+    return out
+
+
+def _day(moment):
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(CHINA).date()
+
+
+def _between(value, low, high):
+    return value is not None and (low is None or value >= low) and (high is None or value <= high)
+
+
+def _keeps(s, who, q: CertificateQuery, kind, app, decl, c, trees: dict) -> bool:
+    scope = None if who.is_admin else who.district_codes
+    if scope is not None and (app.district_code not in scope or (c is not None and c.district_code not in scope)):
+        return False
+    row = c if c is not None else app
+    if q.inspection_no and not (decl.inspection_no or "").startswith(q.inspection_no):
+        return False
+    if q.district and (c is None or c.district_code not in trees.setdefault(q.district,
+                                                                          district_subtree(s, q.district))):
+        return False
+    if q.declared_district and app.district_code not in trees.setdefault(q.declared_district, district_subtree(
+            s, q.declared_district)):
+        return False
+    if q.certificate_no and not (row.certificate_no or "").startswith(q.certificate_no):
+        return False
+    if q.cert_type and row.cert_type_code != q.cert_type:
+        return False
+    if q.review_statuses and app.status not in q.review_statuses:
+        return False
+    if q.production_unit and q.production_unit not in (app.production_unit or ""):
+        return False
+    if q.dest_country and row.dest_country != q.dest_country:
+        return False
+    if q.entry_method and row.entry_method != q.entry_method:
+        return False
+    if q.reviewer:
+        user = s.get(User, app.reviewer_id) if app.reviewer_id else None
+        if user is None or not (user.account == q.reviewer.lower() or q.reviewer in user.real_name):
+            return False
+    if (q.signing_method or q.cert_status or q.issued_from or q.issued_to or q.received_from or q.received_to) \
+            and c is None:
+        return False
+    if q.signing_method and c.signing_method != q.signing_method:
+        return False
+    if q.cert_status and c.status != q.cert_status:
+        return False
+    if (q.issued_from or q.issued_to) and not _between(c.issue_date, q.issued_from, q.issued_to):
+        return False
+    if (q.received_from or q.received_to) and not _between(c.received_date, q.received_from, q.received_to):
+        return False
+    if (q.declared_from or q.declared_to) and not _between(_day(app.submitted_at), q.declared_from, q.declared_to):
+        return False
+    if (q.reviewed_from or q.reviewed_to) and not _between(_day(app.reviewed_at), q.reviewed_from, q.reviewed_to):
+        return False
+    return True
+
+
+SORT_VALUES = {
+    "issue_date": lambda app, decl, c: c.issue_date if c else None,
+    "received_date": lambda app, decl, c: c.received_date if c else None,
+    "certificate_no": lambda app, decl, c: (c or app).certificate_no,
+    "inspection_no": lambda app, decl, c: decl.inspection_no,
+    "submitted_at": lambda app, decl, c: app.submitted_at,
+    "reviewed_at": lambda app, decl, c: app.reviewed_at,
+    "district": lambda app, decl, c: app.district_code,
+    "cert_type": lambda app, decl, c: (c or app).cert_type_code,
+    "production_unit": lambda app, decl, c: app.production_unit,
+    "dest_country": lambda app, decl, c: (c or app).dest_country,
+}
+CERTIFICATE_FIRST = {"issue_date", "received_date"}
+
+
+def expected(s, who, q: CertificateQuery, sort: str, descending: bool) -> list[tuple[int, int | None]]:
+    """The rows in the order the query must give them: rows with the value sorted by it, ties by ids;
+    rows without it after them, by ids; the direction applies to value and ids alike."""
+    trees: dict = {}
+    kept = [(app, decl, c) for kind, app, decl, c in _rows(s) if _keeps(s, who, q, kind, app, decl, c, trees)]
+
+    def ids(app, c):
+        cert = c.id if c else 0
+        return (cert, app.id) if sort in CERTIFICATE_FIRST else (app.id, cert)
+
+    with_value = [(SORT_VALUES[sort](a, d, c), ids(a, c), a, c) for a, d, c in kept
+                  if SORT_VALUES[sort](a, d, c) is not None]
+    without = [(ids(a, c), a, c) for a, d, c in kept if SORT_VALUES[sort](a, d, c) is None]
+    with_value.sort(key=lambda r: (r[0], r[1]), reverse=descending)
+    without.sort(key=lambda r: r[0], reverse=descending)
+    return [(a.id, c.id if c else None) for _v, _i, a, c in with_value] + [(a.id, c.id if c else None)
+                                                                            for _i, a, c in without]
+
+
+def listed(s, who, q: CertificateQuery, sort: str, descending: bool, page_size: int = 7):
+    """Every row, page after page, and the has_more flags seen on the way."""
+    rows, flags = [], []
+    for page in range(200):
+        window = certificate_page(s, who, q, sort, descending, page, page_size)
+        rows += [(r.application_id, r.certificate_id) for r in window.rows]
+        flags.append(window.has_more)
+        assert len(window.rows) == page_size or not window.has_more
+        if not window.has_more:
+            return rows, flags
+    raise AssertionError("no last page")
+
+
+# --- sorting and paging -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("descending", [True, False], ids=["desc", "asc"])
+@pytest.mark.parametrize("sort", sorted(SORTS))
+def test_every_sort_pages_through_all_rows_in_order_without_repeats(s, sort, descending):
+    for account in ("manager0900", "sysadmin"):
+        who = actor(s, account)
+        rows, flags = listed(s, who, CertificateQuery(), sort, descending)
+        assert rows == expected(s, who, CertificateQuery(), sort, descending), (account, sort)
+        assert len(set(rows)) == len(rows) and flags[-1] is False and all(flags[:-1])
+
+
+@pytest.mark.parametrize("sort", ["issue_date", "submitted_at"])
+def test_merged_index_runs_and_one_sorted_scan_give_the_same_pages(s, sort, monkeypatch):
+    who = actor(s, "manager0900")
+    q = CertificateQuery(review_statuses=("issued", "submitted", "under_review", "approved"))
+    with_runs = listed(s, who, q, sort, True, page_size=5)[0]
+    monkeypatch.setattr(cq, "MAX_RUNS", 0)
+    assert listed(s, who, q, sort, True, page_size=5)[0] == with_runs == expected(s, who, q, sort, True)
+
+
+def test_rows_carry_what_the_columns_show(s):
+    who = actor(s, "manager0900")
+    rows = certificate_page(s, who, CertificateQuery(), "issue_date", True, 0, 100).rows
+    issued = next(r for r in rows if r.certificate_id is not None)
+    cert = s.get(Certificate, issued.certificate_id)
+    app = s.get(CertificateApplication, issued.application_id)
+    assert (issued.certificate_no, issued.issue_date, issued.signing_method, issued.cert_status) == (
+        cert.certificate_no, cert.issue_date, cert.signing_method, cert.status)
+    assert (issued.district_code, issued.cert_type, issued.review_status, issued.serial) == (
+        app.district_code, app.cert_type_code, "issued", cert.serial)
+    assert issued.key == f"c{cert.id}" and issued.district_zh and issued.format_zh
+    pending = next(r for r in rows if r.certificate_id is None)
+    assert pending.key == f"a{pending.application_id}" and pending.issue_date is None
+    named = [r for r in rows if r.dest_country == "JP"]
+    assert named and all(r.dest_zh == "日本" and r.dest_en == "Japan" for r in named)
+    reviewed = [r for r in rows if r.reviewer]
+    assert reviewed and {r.reviewer for r in reviewed} == {"officer0901"}
+
+
+def test_pages_end_at_the_row_limit(s, monkeypatch):
+    monkeypatch.setattr(cq, "MAX_ROWS", 10)
+    who = actor(s, "sysadmin")
+    assert certificate_page(s, who, CertificateQuery(), page=0, page_size=5).has_more
+    last = certificate_page(s, who, CertificateQuery(), page=1, page_size=5)
+    assert len(last.rows) == 5 and not last.has_more
+    assert certificate_page(s, who, CertificateQuery(), page=9, page_size=5).page == 1  # no deeper than the limit
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+FILTERS = {
+    "inspection_no": CertificateQuery(inspection_no="22100000000"),
+    "inspection_no_exact": CertificateQuery(inspection_no="221000000000005"),
+    "issuing_district": CertificateQuery(district="0903"),
+    "issuing_district_tree": CertificateQuery(district="0900"),
+    "declared_district": CertificateQuery(declared_district="0901"),
+    "certificate_no": CertificateQuery(certificate_no="090126"),
+    "approved_number": CertificateQuery(certificate_no="09032618"),
+    "cert_type": CertificateQuery(cert_type="18"),
+    "review_status_issued": CertificateQuery(review_statuses=("issued",)),
+    "review_status_pending": CertificateQuery(review_statuses=("submitted", "returned", "approved")),
+    "review_status_mixed": CertificateQuery(review_statuses=("issued", "revoked")),
+    "production_unit": CertificateQuery(production_unit="瑞丰"),
+    "production_unit_like_chars": CertificateQuery(production_unit="100%"),
+    "production_unit_underscore": CertificateQuery(production_unit="食品_A"),
+    "dest_country": CertificateQuery(dest_country="JP"),
+    "reviewer_account": CertificateQuery(reviewer="OFFICER0901"),
+    "reviewer_name_part": CertificateQuery(reviewer="cer09"),
+    "entry_method": CertificateQuery(entry_method="template"),
+    "signing_method": CertificateQuery(signing_method="paper"),
+    "cert_status_replaced": CertificateQuery(cert_status="replaced"),
+    "cert_status_withdrawn": CertificateQuery(cert_status="withdrawn"),
+    "declared_time": CertificateQuery(declared_from=date(2026, 2, 28), declared_to=date(2026, 2, 28)),
+    "reviewed_time": CertificateQuery(reviewed_from=date(2026, 3, 1)),
+    "issue_dates": CertificateQuery(issued_from=date(2026, 3, 2), issued_to=date(2026, 3, 3)),
+    "received_dates": CertificateQuery(received_to=date(2026, 2, 28)),
+    "drill_down": CertificateQuery(district="0901", issued_from=date(2026, 3, 1), issued_to=date(2026, 3, 31),
+                                   cert_type="14", signing_method="cloud", cert_status="valid"),
+}
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_each_filter_lists_exactly_its_rows(s, name):
+    q = FILTERS[name]
+    for account in ("manager0900", "sysadmin"):
+        who = actor(s, account)
+        want = expected(s, who, q, "issue_date", True)
+        assert listed(s, who, q, "issue_date", True)[0] == want, account
+        assert listed(s, who, q, "submitted_at", False)[0] == expected(s, who, q, "submitted_at", False)
+        assert count_rows(s, who, q, cap=None) == Count(len(want), True)
+    assert want or name in ("inspection_no_exact",), "the test data should give this filter something to find"
+
+
+def test_the_test_data_has_what_the_filters_look_for(s):
+    who = actor(s, "sysadmin")
+    for name in ("production_unit_like_chars", "production_unit_underscore", "cert_status_replaced",
+                 "approved_number", "declared_time", "reviewer_account"):
+        assert expected(s, who, FILTERS[name], "issue_date", True), name
+    like = {r[0] for r in expected(s, who, FILTERS["production_unit_like_chars"], "issue_date", True)}
+    units = {s.get(CertificateApplication, a).production_unit for a in like}
+    assert units == {"金普 100% 食品_A"}  # '%' and '_' are letters here, not wildcards
+
+
+def test_declaration_days_are_china_days(s):
+    who = actor(s, "sysadmin")
+    app = s.scalars(select(CertificateApplication).where(CertificateApplication.status == "submitted")).first()
+    app.submitted_at = datetime(2026, 4, 1, 16, 30, tzinfo=timezone.utc)  # 00:30 on 2 April in China
+    s.flush()  # seen by the query in this transaction; rolled back after the test
+    found = {r.application_id for r in certificate_page(
+        s, who, CertificateQuery(declared_from=date(2026, 4, 2), declared_to=date(2026, 4, 2)), page_size=100).rows}
+    assert app.id in found
+    assert app.id not in {r.application_id for r in certificate_page(
+        s, who, CertificateQuery(declared_to=date(2026, 4, 1), declared_from=date(2026, 4, 1)), page_size=100).rows}
+
+
+def test_the_capped_count_says_there_are_more(s):
+    who = actor(s, "sysadmin")
+    total = count_rows(s, who, CertificateQuery(), cap=None)
+    assert total.exact and total.value == len(expected(s, who, CertificateQuery(), "issue_date", True))
+    assert count_rows(s, who, CertificateQuery(), cap=10) == Count(10, False)
+    assert count_rows(s, who, CertificateQuery(), cap=total.value) == total
+
+
+# --- scope ----------------------------------------------------------------------------------------
+
+
+def _districts(rows, s):
+    return {s.get(CertificateApplication, a).district_code for a, _c in rows} | {
+        s.get(Certificate, c).district_code for _a, c in rows if c}
+
+
+def test_managers_see_their_subtree_and_administrators_everything(s):
+    seen = {account: listed(s, actor(s, account), CertificateQuery(), "issue_date", True)[0]
+            for account in ("manager0900", "manager0903", "sysadmin")}
+    assert _districts(seen["manager0900"], s) == {"0900", "0901", "0903"}
+    assert _districts(seen["manager0903"], s) == {"0903"}
+    assert _districts(seen["sysadmin"], s) == {"0900", "0901", "0903", "0200"}
+    assert set(seen["manager0903"]) < set(seen["manager0900"]) < set(seen["sysadmin"])
+
+
+def test_drafts_are_never_listed(s):
+    drafts = set(s.scalars(select(CertificateApplication.id).where(CertificateApplication.status == "draft")))
+    assert drafts
+    rows = listed(s, actor(s, "sysadmin"), CertificateQuery(), "submitted_at", True)[0]
+    assert not drafts & {a for a, _c in rows}
+    assert certificate_page(s, actor(s, "sysadmin"), CertificateQuery(review_statuses=("draft",))).rows == []
+
+
+@pytest.mark.parametrize("account", ["officer0901", "ent_a_admin", "ent_a_oper", "overseas_ru"])
+def test_other_roles_are_refused(s, account):
+    who = actor(s, account)
+    for call in (lambda: certificate_page(s, who, CertificateQuery()), lambda: count_rows(s, who, CertificateQuery()),
+                 lambda: filter_options(s, who), lambda: check_codes(s, who, CertificateQuery())):
+        with pytest.raises(AccessDenied):
+            call()
+
+
+@pytest.mark.parametrize("forged", [CertificateQuery(district="0200"), CertificateQuery(declared_district="0200"),
+                                    CertificateQuery(district="0901"), CertificateQuery(declared_district="0901")])
+def test_a_district_outside_the_subtree_gives_nothing(s, forged):
+    who = actor(s, "manager0903")
+    check_codes(s, who, forged)  # a real district: not an error, simply nothing to see
+    for sort in ("issue_date", "submitted_at", "reviewed_at"):
+        assert certificate_page(s, who, forged, sort).rows == []
+    assert count_rows(s, who, forged) == Count(0, True)
+
+
+def test_the_district_picker_offers_only_the_subtree(s):
+    assert [d.code for d in filter_options(s, actor(s, "manager0900")).districts] == ["0900", "0901", "0903"]
+    assert [d.code for d in filter_options(s, actor(s, "manager0903")).districts] == ["0903"]
+    assert {d.code for d in filter_options(s, actor(s, "sysadmin")).districts} >= {"0200", "0900", "0901", "0903"}
+    options = filter_options(s, actor(s, "manager0900"))
+    assert {t.code for t in options.cert_types} >= {"14", "18"} and "JP" in {c.code for c in options.countries}
+
+
+# --- reading filters --------------------------------------------------------------------------------
+
+
+def test_unknown_codes_are_named(s):
+    who = actor(s, "manager0900")
+    with pytest.raises(QueryInvalid) as caught:
+        check_codes(s, who, CertificateQuery(district="0999", declared_district="0998", cert_type="77",
+                                             dest_country="ZZ"))
+    assert caught.value.errors == {"district": "unknown", "declared_district": "unknown", "cert_type": "unknown",
+                                   "dest_country": "unknown"}
+
+
+def test_the_drill_down_link_reads_as_its_query():
+    q, sort, descending = query_from_url({
+        "district": "0903", "issue_from": "2026-03-01", "issue_to": "2026-03-31", "received_from": "2026-02-01",
+        "received_to": "2026-03-31", "type": "18", "dest": "jp", "entry_method": "template",
+        "signing_method": "cloud", "status": "valid", "utm_source": "ignored"})
+    assert q == CertificateQuery(district="0903", issued_from=date(2026, 3, 1), issued_to=date(2026, 3, 31),
+                                 received_from=date(2026, 2, 1), received_to=date(2026, 3, 31), cert_type="18",
+                                 dest_country="JP", entry_method="template", signing_method="cloud",
+                                 cert_status="valid")
+    assert (sort, descending) == ("issue_date", True)
+    assert query_from_url({"sort": "submitted_at"})[1:] == ("submitted_at", False)
+    assert query_from_url({"sort": "-reviewed_at"})[1:] == ("reviewed_at", True)
+    assert query_from_url({"sort": "password"})[1:] == ("issue_date", True)  # only the listed columns sort
+
+
+def test_url_parameters_give_back_the_query():
+    q = CertificateQuery(inspection_no="2210", district="0903", declared_district="0900", certificate_no="0903",
+                         cert_type="14", review_statuses=("approved", "issued"), production_unit="瑞丰",
+                         dest_country="KR", reviewer="officer0901", entry_method="blank", signing_method="paper",
+                         cert_status="withdrawn", declared_from=date(2026, 1, 1), declared_to=date(2026, 1, 31),
+                         reviewed_from=date(2026, 2, 1), reviewed_to=date(2026, 2, 2), issued_from=date(2026, 3, 1),
+                         issued_to=date(2026, 3, 2), received_from=date(2026, 4, 1), received_to=date(2026, 4, 2))
+    assert query_from_url(url_parameters(q, "reviewed_at", False)) == (q, "reviewed_at", False)
+
+
+@pytest.mark.parametrize("values,errors", [
+    ({"issued_from": "2026-02-30"}, {"issued_from": "bad_date"}),
+    ({"declared_from": "yesterday"}, {"declared_from": "bad_date"}),
+    ({"received_from": "2026-03-02", "received_to": "2026-03-01"}, {"received_to": "date_order"}),
+    ({"district": "09031"}, {"district": "format"}),
+    ({"declared_district": "09A3"}, {"declared_district": "format"}),
+    ({"dest_country": "J1"}, {"dest_country": "format"}),
+    ({"inspection_no": "2210%"}, {"inspection_no": "format"}),
+    ({"review_statuses": ["issued", "lost"]}, {"review_statuses": "unknown"}),
+    ({"signing_method": "fax"}, {"signing_method": "unknown"}),
+    ({"cert_status": "VALID"}, {"cert_status": "unknown"}),
+    ({"production_unit": "x" * 129}, {"production_unit": "too_long"}),
+    ({"reviewer": ["a"]}, {"reviewer": "format"}),
+])
+def test_bad_filters_are_named_not_raised_as_crashes(values, errors):
+    with pytest.raises(QueryInvalid) as caught:
+        parse_query(values)
+    assert caught.value.errors == errors
+    usable, found = read_query({**values, "cert_type": "14"})
+    assert found == errors and usable.cert_type == "14"  # the good ones are kept
+
+
+def test_a_time_after_the_date_is_ignored_and_blanks_are_no_filter():
+    assert parse_query({"issued_from": "2026-03-01T00:00:00", "district": "  ", "review_statuses": []}) == \
+        CertificateQuery(issued_from=date(2026, 3, 1))

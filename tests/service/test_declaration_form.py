@@ -1,0 +1,321 @@
+"""The declaration form service: scoped, checked per direction, all or nothing, versioned, sent with a number."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from data.declarations.form import (
+    DeclarationInput,
+    DeclarationInvalid,
+    DeclarationRefused,
+    copy_declaration,
+    copy_form,
+    declaration_receipts,
+    delete_declaration,
+    new_declaration,
+    open_declaration,
+    save_declaration,
+)
+from data.declarations.defaults import save_defaults
+from data.models import (
+    Container,
+    Declaration,
+    DeclarationDocument,
+    Enterprise,
+    Event,
+    GoodsLine,
+    PartyBookEntry,
+)
+from data.reference.catalog import load_reference
+from data.core.scope import AccessDenied, NotFound
+from tests.support.world import actor
+
+HS = "0303630000"  # frozen cod, from the shipped HS list
+NOW = datetime(2026, 5, 4, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def sessions(app, users):
+    factory = app.server.extensions["certdash"].sessions
+    with factory() as session:
+        load_reference(session)
+        session.commit()
+    return factory
+
+
+@pytest.fixture
+def s(sessions):
+    with sessions() as session:
+        yield session
+
+
+def exit_fields(**changes) -> dict:
+    fields = {
+        "inspection_date": "2026-05-04", "category": "21", "contact_name": "王力", "contact_phone": "0411-8888 1234",
+        "consignor_code": "2100600123", "consignor_zh": "大连海盛水产有限公司",
+        "consignor_en": "DALIAN HAISHENG AQUATIC CO., LTD.", "consignor_address": "大连市中山区港湾街1号",
+        "consignee_en": "KOREA SEAFOOD INC.", "consignee_address": "BUSAN, KOREA",
+        "district_code": "0901", "inspection_place_code": "0901", "issue_district_code": "0901",
+        "port_authority_code": "0901", "customs_declaration_district": "0900", "trade_mode": "0110",
+        "transport_mode": "1", "transport_means": "COSCO STAR", "transport_no": "V.123E", "departure_port": "大连",
+        "arrival_port": "BUSAN", "dest_country": "kr", "despatch_date": "20260510", "storage_place": "大连港冷库",
+        "marks": "N/M", "required_documents": ["14"],
+    }
+    fields.update(changes)
+    return fields
+
+
+def goods_row(**changes) -> dict:
+    row = {"hs_code": HS, "name_zh": "冻鳕鱼", "name_en": "FROZEN COD", "purpose": "12", "origin_country": "CN",
+           "quantity": "1000", "quantity_unit": "035", "weight": "1", "weight_unit": "070", "packages": "100",
+           "package_type": "CT", "unit_price": "3.5", "currency": "USD"}
+    row.update(changes)
+    return row
+
+
+def exit_input(**field_changes) -> DeclarationInput:
+    return DeclarationInput(exit_fields(**field_changes), [goods_row()],
+                            [{"number": "CSQU3054383", "spec": "40RF", "count": "1", "lcl": False, "seal_no": "S1"}],
+                            [{"doc_code": "102001", "doc_no": "HS-2026-01"}, {"doc_code": "102002"}])
+
+
+def entry_input(**field_changes) -> DeclarationInput:
+    fields = {
+        "inspection_date": "2026-05-04", "category": "11", "contact_name": "王力", "contact_phone": "0411-88881234",
+        "consignor_en": "NORWAY FISH AS", "consignee_code": "2100600123", "consignee_zh": "大连海盛水产有限公司",
+        "consignee_address": "大连市", "district_code": "0901", "issue_district_code": "0901",
+        "port_authority_code": "0901", "customs_declaration_district": "0900", "trade_mode": "0110",
+        "transport_mode": "1", "transport_means": "MAERSK", "transport_no": "V.9", "bl_no": "MAEU123456",
+        "origin_country": "NO", "departure_port": "OSLO", "arrival_port": "大连", "arrival_date": "2026-05-01",
+        "storage_place": "大连港冷库", "marks": "N/M",
+    }
+    fields.update(field_changes)
+    return DeclarationInput(fields, [goods_row(origin_country="NO")], [], [{"doc_code": "101001"}])
+
+
+def save(s, account, data, *, mode="save", decl_id=None, version=None, direction="exit"):
+    decl = save_declaration(s, actor(s, account), decl_id, data, version=version, mode=mode, direction=direction,
+                            now=NOW)
+    s.commit()
+    return decl
+
+
+def test_save_keeps_every_part_of_the_declaration(s, users):
+    decl = save(s, "ent_a_oper", exit_input())
+    assert decl.status == "saved" and decl.entry_no.startswith("WE260504") and decl.inspection_no is None
+    assert decl.dest_country == "KR" and decl.despatch_date.isoformat() == "2026-05-10"
+    assert decl.total_value == 3500 and decl.currency == "USD" and decl.required_documents == ["14"]
+    form = open_declaration(s, actor(s, "ent_a_oper"), decl.id)
+    assert form.data.goods[0]["value"] == "3500" and form.data.containers[0]["number"] == "CSQU3054383"
+    assert [d["doc_code"] for d in form.data.documents] == ["102001", "102002"]
+    assert form.data.documents[0]["doc_no"] == "HS-2026-01" and not form.read_only
+
+
+def test_entry_declaration_needs_its_own_fields(s, users):
+    decl = save(s, "ent_a_oper", entry_input(), direction="entry")
+    assert decl.status == "saved" and decl.origin_country == "NO"
+    with pytest.raises(DeclarationInvalid) as caught:
+        save(s, "ent_a_oper", entry_input(bl_no="", consignee_code="", arrival_date=""), direction="entry")
+    assert {k: caught.value.errors[k] for k in ("bl_no", "consignee_code", "arrival_date")} == {
+        "bl_no": "required", "consignee_code": "required", "arrival_date": "required"}
+    with pytest.raises(DeclarationInvalid) as caught:  # an exit field on an entry form
+        save(s, "ent_a_oper", entry_input(dest_country="KR"), direction="entry")
+    assert caught.value.errors == {"dest_country": "unknown_field"}
+    with pytest.raises(DeclarationInvalid) as caught:  # an exit document and an exit category on an entry form
+        data = entry_input(category="21")
+        data.documents = [{"doc_code": "102001"}]
+        save(s, "ent_a_oper", data, direction="entry")
+    assert caught.value.errors == {"category": "choose_category", "documents.1.doc_code": "choose_document"}
+
+
+def test_save_names_every_missing_or_wrong_field_and_a_draft_skips_only_required(s, users):
+    data = exit_input(consignor_zh="", transport_mode="X", despatch_date="2026-02-30", dest_country="XX",
+                      contact_phone="call me", district_code="9999", related_inspection_no="123")
+    data.goods.append({"hs_code": "12"})
+    data.documents = []
+    with pytest.raises(DeclarationInvalid) as caught:
+        save(s, "ent_a_oper", data)
+    errors = caught.value.errors
+    assert errors["consignor_zh"] == "required" and errors["transport_mode"] == "choose_transport_mode"
+    assert errors["despatch_date"] == "date_format" and errors["dest_country"] == "choose_country"
+    assert errors["contact_phone"] == "phone_format" and errors["district_code"] == "choose_district"
+    assert errors["related_inspection_no"] == "inspection_no_format" and errors["goods.2.hs_code"] == "hs_format"
+    assert errors["goods.2.name_zh"] == "required" and errors["documents"] == "documents_required"
+    with pytest.raises(DeclarationInvalid) as caught:
+        save(s, "ent_a_oper", data, mode="draft")
+    assert "consignor_zh" not in caught.value.errors and "documents" not in caught.value.errors
+    assert caught.value.errors["goods.2.hs_code"] == "hs_format"
+    assert s.scalar(select(func.count()).select_from(Declaration)) == 3  # the world's only
+
+    draft = save(s, "ent_a_oper", DeclarationInput({"consignor_zh": "半成品"}), mode="draft")
+    assert draft.status == "draft" and draft.district_code == "0901"  # the enterprise's district
+    with pytest.raises(DeclarationInvalid) as caught:
+        save(s, "ent_a_oper", DeclarationInput({}), mode="save")
+    assert caught.value.errors["goods"] == "goods_required" and caught.value.errors["category"] == "required"
+
+
+def test_a_failed_save_changes_nothing(s, users):
+    decl = save(s, "ent_a_oper", exit_input())
+    bad = exit_input(consignor_zh="新名字")
+    bad.goods = [goods_row(name_zh="新货物"), goods_row(weight_unit="001")]
+    bad.containers = []
+    with pytest.raises(DeclarationInvalid):
+        save(s, "ent_a_oper", bad, decl_id=decl.id, version=decl.version)
+    s.rollback()
+    s.expire_all()
+    again = s.get(Declaration, decl.id)
+    assert again.consignor_zh == "大连海盛水产有限公司" and again.version == decl.version
+    assert [g.name_zh for g in again.goods] == ["冻鳕鱼"] and len(again.containers) == 1
+
+
+def test_html_is_kept_as_text(s, users):
+    decl = save(s, "ent_a_oper", exit_input(consignor_zh="<script>alert(1)</script>",
+                                            marks="<b>N/M</b>"))
+    form = open_declaration(s, actor(s, "ent_a_oper"), decl.id)
+    assert form.data.fields["consignor_zh"] == "<script>alert(1)</script>" and form.data.fields["marks"] == "<b>N/M</b>"
+
+
+def test_another_enterprise_cannot_open_save_copy_or_delete(s, users):
+    decl = save(s, "ent_a_oper", exit_input())
+    b = actor(s, "ent_b_oper")
+    for call in (lambda: open_declaration(s, b, decl.id), lambda: copy_form(s, b, decl.id),
+                 lambda: delete_declaration(s, b, decl.id), lambda: declaration_receipts(s, b, decl.id),
+                 lambda: save_declaration(s, b, decl.id, exit_input(), version=decl.version, mode="draft")):
+        with pytest.raises(NotFound):
+            call()
+    with pytest.raises(AccessDenied):
+        open_declaration(s, actor(s, "officer0901"), decl.id)
+    with pytest.raises(NotFound):
+        open_declaration(s, actor(s, "ent_a_oper"), 10**9)
+
+
+def test_two_tabs_saving_one_wins_the_other_is_told(s, users):
+    decl = save(s, "ent_a_oper", exit_input(), mode="draft")
+    seen = decl.version
+    save(s, "ent_a_oper", exit_input(consignor_en="FIRST TAB"), decl_id=decl.id, version=seen)
+    with pytest.raises(DeclarationRefused) as caught:
+        save(s, "ent_a_oper", exit_input(consignor_en="SECOND TAB"), decl_id=decl.id, version=seen)
+    assert caught.value.code == "stale_version"
+    s.rollback()
+    assert s.get(Declaration, decl.id).consignor_en == "FIRST TAB"
+
+
+def test_concurrent_saves_at_the_same_version_exactly_one_wins(sessions, users):
+    with sessions() as s:
+        decl = save(s, "ent_a_oper", exit_input(), mode="draft")
+        decl_id, version = decl.id, decl.version
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def tab(name: str) -> None:
+        with sessions() as s:
+            a = actor(s, "ent_a_oper")
+            try:
+                barrier.wait()
+                save_declaration(s, a, decl_id, exit_input(consignor_en=name), version=version, mode="save",
+                                 now=NOW)
+                s.commit()
+                outcomes.append("won")
+            except DeclarationRefused as exc:
+                s.rollback()
+                outcomes.append(exc.code)
+            except Exception as exc:  # noqa: BLE001 - SQLite's single writer may refuse outright
+                s.rollback()
+                outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=tab, args=(n,)) for n in ("TAB ONE", "TAB TWO")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert outcomes.count("won") == 1, outcomes
+    with sessions() as s:
+        assert s.get(Declaration, decl_id).version == version + 1
+
+
+def test_send_allocates_unique_inspection_numbers_and_a_receipt(s, users):
+    numbers = []
+    for _ in range(3):
+        decl = save(s, "ent_a_oper", exit_input(), mode="send")
+        assert decl.status == "sent" and decl.sent_at is not None
+        numbers.append(decl.inspection_no)
+    entry = save(s, "ent_a_oper", entry_input(), mode="send", direction="entry")
+    assert numbers == ["209260000000001", "209260000000002", "209260000000003"]
+    assert entry.inspection_no == "109260000000001"
+    receipts = declaration_receipts(s, actor(s, "ent_a_oper"), decl.id)
+    assert [r.code for r in receipts] == ["decl.sent"] and "209260000000003" in receipts[0].message
+    event = s.scalar(select(Event).where(Event.code == "decl.sent", Event.object_id == str(decl.id)))
+    assert event.enterprise_id == users.enterprise_ids["A"]
+
+
+def test_numbers_continue_after_those_already_in_the_store(s, users):
+    s.add(Declaration(direction="exit", inspection_no="209260000000041", enterprise_id=users.enterprise_ids["A"],
+                      district_code="0901"))
+    s.commit()
+    assert save(s, "ent_a_oper", exit_input(), mode="send").inspection_no == "209260000000042"
+
+
+def test_a_sent_declaration_is_read_only(s, users):
+    decl = save(s, "ent_a_oper", exit_input(), mode="send")
+    assert open_declaration(s, actor(s, "ent_a_oper"), decl.id).read_only
+    for mode in ("draft", "save", "send"):
+        with pytest.raises(DeclarationRefused) as caught:
+            save(s, "ent_a_oper", exit_input(), decl_id=decl.id, version=decl.version, mode=mode)
+        assert caught.value.code == "read_only"
+    with pytest.raises(DeclarationRefused) as caught:
+        delete_declaration(s, actor(s, "ent_a_oper"), decl.id)
+    assert caught.value.code == "not_deletable"
+
+
+def test_copy_is_a_new_draft_with_the_same_content_and_no_numbers(s, users):
+    source = save(s, "ent_a_oper", exit_input(), mode="send")
+    copy = copy_declaration(s, actor(s, "ent_a_oper"), source.id, now=NOW)
+    s.commit()
+    assert copy.id != source.id and copy.status == "draft" and copy.inspection_no is None
+    assert copy.entry_no and copy.entry_no != source.entry_no and copy.sent_at is None
+    assert copy.consignor_zh == source.consignor_zh and [g.hs_code for g in copy.goods] == [HS]
+    assert [c.number for c in copy.containers] == ["CSQU3054383"] and len(copy.documents) == 2
+
+
+def test_delete_removes_a_draft_with_its_lines(s, users):
+    decl = save(s, "ent_a_oper", exit_input(), mode="draft")
+    delete_declaration(s, actor(s, "ent_a_oper"), decl.id)
+    s.commit()
+    assert s.get(Declaration, decl.id) is None
+    for model in (GoodsLine, Container, DeclarationDocument):
+        assert s.scalar(select(func.count()).select_from(model).where(model.declaration_id == decl.id)) == 0
+
+
+def test_a_declaration_with_applications_is_not_deleted(s, users):
+    decl = s.scalar(select(Declaration).where(Declaration.enterprise_id == users.enterprise_ids["A"]))
+    decl.status = "saved"  # deletable by status, but certificate applications were made against it
+    s.commit()
+    decl_id = decl.id
+    with pytest.raises(DeclarationRefused) as caught:
+        delete_declaration(s, actor(s, "ent_a_oper"), decl_id)
+    assert caught.value.code == "has_applications"
+
+
+def test_a_new_declaration_starts_with_the_enterprise_defaults(s, users):
+    a = actor(s, "ent_a_oper")
+    s.get(Enterprise, users.enterprise_ids["A"]).name_en = "ENTERPRISE A LTD."
+    save_defaults(s, a, "common", {"contact_name": "李默认", "currency": "USD", "purpose": "12"})
+    save_defaults(s, a, "exit", {"dest_country": "KR", "district_code": "0903"})
+    s.commit()
+    form = new_declaration(s, a, "exit")
+    assert form.id is None and form.status == "draft" and not form.read_only
+    f = form.data.fields
+    assert f["contact_name"] == "李默认" and f["dest_country"] == "KR" and f["district_code"] == "0903"
+    assert f["consignor_en"] == "ENTERPRISE A LTD." and f["marks"] == "N/M" and f["inspection_date"]
+    assert form.goods_defaults == {"currency": "USD", "purpose": "12"}
+    assert "origin_country" not in f and "origin_country" in new_declaration(s, a, "entry").data.fields
+
+
+def test_saving_remembers_the_parties(s, users):
+    save(s, "ent_a_oper", exit_input())
+    names = set(s.scalars(select(PartyBookEntry.name_en).where(
+        PartyBookEntry.enterprise_id == users.enterprise_ids["A"])))
+    assert {"DALIAN HAISHENG AQUATIC CO., LTD.", "KOREA SEAFOOD INC."} <= names

@@ -1,0 +1,307 @@
+"""The statistics rollups stay equal to a full recount whatever sequence of changes the store goes through."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+from data.models import AppStatus, Certificate, CertificateApplication, Declaration
+from data.statistics.rollup import (
+    CERTIFICATES,
+    TABLES,
+    TURNAROUND_EDGES,
+    RollupError,
+    choose_grouping,
+    rebuild,
+    turnaround_bucket,
+)
+from data.core.scope import NotFound
+from data.applications.workflow import WorkflowError, allowed_actions, transition
+from tests.support.world import actor
+
+START = datetime(2026, 1, 25, 1, 0, tzinfo=timezone.utc)
+STATUSES = [s.value for s in AppStatus]
+COUNTRIES = ["JP", "KR", "US", None]
+
+
+def snapshot(conn) -> dict[str, dict[tuple, tuple]]:
+    """Every rollup row with a non-zero measure, keyed by table and key."""
+    found = {}
+    for spec in TABLES:
+        cols = [spec.table.c[n] for n in spec.keys + spec.measures]
+        rows = conn.execute(select(*cols)).all()
+        n = len(spec.keys)
+        found[spec.table.name] = {tuple(r[:n]): tuple(r[n:]) for r in rows if any(r[n:])}
+    return found
+
+
+def recount(session) -> dict:
+    """Rebuild the rollups from scratch inside a savepoint, read them, and undo the rebuild."""
+    conn = session.connection()
+    nested = conn.begin_nested()
+    rebuild(conn)
+    fresh = snapshot(conn)
+    nested.rollback()
+    return fresh
+
+
+def assert_rollup_exact(session) -> None:
+    maintained = snapshot(session.connection())
+    fresh = recount(session)
+    for name in fresh:
+        assert maintained[name] == fresh[name], name
+    # and the plain totals agree with the source tables
+    certificates = session.scalar(select(func.count()).select_from(Certificate))
+    by_day = sum(v[0] for k, v in maintained["stats_certificate"].items() if k[0] == 1 and k[1] == "d")
+    by_month = sum(v[0] for k, v in maintained["stats_certificate"].items() if k[0] == 5 and k[1] == "m")
+    assert by_day == by_month == certificates
+
+
+def test_turnaround_buckets_follow_their_edges():
+    assert turnaround_bucket(0) == 0 and turnaround_bucket(59) == 0 and turnaround_bucket(60) == 1
+    assert turnaround_bucket(TURNAROUND_EDGES[-1] - 1) == len(TURNAROUND_EDGES) - 1
+    assert turnaround_bucket(10 ** 9) == len(TURNAROUND_EDGES)
+    assert list(TURNAROUND_EDGES) == sorted(set(TURNAROUND_EDGES))
+
+
+def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
+    assert choose_grouping("issue", []).id == 1
+    assert choose_grouping("issue", ["cert_type_code"]).id == 2
+    assert choose_grouping("issue", ["cert_type_code", "status"]).id == 5
+    assert choose_grouping("issue", ["dest_country", "entry_method"]).id == 9
+    assert choose_grouping("received", ["entry_method"]).id == 7
+    assert choose_grouping("received", ["cert_type_code"]).id == 9
+
+
+class Undone(Exception):
+    """Rolls a savepoint back."""
+
+
+class Story:
+    """Random steps of the certificate life cycle, through the workflow and plain ORM writes."""
+
+    def __init__(self, s, users, seed: int):
+        self.s, self.rng = s, random.Random(seed)
+        self.users = users
+        decls = {d.district_code: d for d in s.scalars(select(Declaration))}
+        self.cases = [("A", "0901", decls["0901"].id), ("B", "0903", decls["0903"].id), ("C", "0200", decls["0200"].id)]
+        self.enterprise = actor(s, "ent_a_oper")
+        self.officer = actor(s, "officer0901")
+        self.serial = 0
+
+    def moment(self) -> datetime:
+        return START + timedelta(seconds=self.rng.randrange(0, 120 * 86400))
+
+    def day(self) -> date:
+        return self.moment().date()
+
+    def new_application(self):
+        key, district, decl = self.rng.choice(self.cases)
+        self.s.add(CertificateApplication(declaration_id=decl, enterprise_id=self.users.enterprise_ids[key],
+                                          district_code=district, cert_type_code="14", format_code="C3-1"))
+
+    def workflow_step(self):
+        apps = self.s.scalars(select(CertificateApplication).where(CertificateApplication.district_code == "0901")
+                              .order_by(CertificateApplication.id)).all()
+        app = self.rng.choice(apps)
+        who = self.rng.choice([self.enterprise, self.officer])
+        actions = allowed_actions(who, app)
+        if not actions:
+            return
+        try:
+            transition(self.s, who, app.id, self.rng.choice(actions), version=app.version, reason="理由",
+                       now=self.moment())
+        except (WorkflowError, NotFound):
+            pass  # refused before writing (an enterprise's step on another's application)
+
+    def jump(self):
+        """Any status and times, set directly (as other services and fixes might)."""
+        app = self.rng.choice(self.s.scalars(select(CertificateApplication).order_by(CertificateApplication.id)).all())
+        app.status = self.rng.choice(STATUSES + [AppStatus.APPROVED.value] * 4)  # more to issue
+        app.submitted_at = self.moment() if self.rng.random() < 0.8 else None
+        app.approved_at = self.moment() if self.rng.random() < 0.5 else None
+        if app.submitted_at and app.approved_at and self.rng.random() < 0.7:  # on a bucket edge, or near one
+            app.approved_at = app.submitted_at + timedelta(seconds=self.rng.choice(TURNAROUND_EDGES)
+                                                           + self.rng.choice([-1, 0, 0, 1]))
+        if self.rng.random() < 0.1:
+            app.district_code = self.rng.choice(["0901", "0903", "0200"])
+
+    def issue(self, replaces: Certificate | None = None):
+        if replaces is None:
+            approved = self.s.scalars(select(CertificateApplication).where(
+                CertificateApplication.status == AppStatus.APPROVED.value).order_by(CertificateApplication.id)).all()
+            if not approved:
+                return
+            app = self.rng.choice(approved)
+            app.status = AppStatus.ISSUED.value
+        else:
+            app = self.s.get(CertificateApplication, replaces.application_id)
+        self.serial += 1
+        cert = Certificate(
+            certificate_no=f"R{self.serial:06d}", application_id=app.id, enterprise_id=app.enterprise_id,
+            district_code=app.district_code, cert_type_code="14", entry_method=self.rng.choice(["blank", "template"]),
+            dest_country=self.rng.choice(COUNTRIES), issue_place="大连", issue_date=self.day(),
+            issued_at=self.moment(), received_date=self.day() if self.rng.random() < 0.9 else None,
+            signing_method=self.rng.choice(["cloud", "paper"]), verify_token=f"t{self.serial}",
+            replaces_id=replaces.id if replaces else None)
+        if self.rng.random() < 0.5:
+            cert.print_count = self.rng.randrange(0, 3)
+        self.s.add(cert)
+
+    def valid_certificate(self) -> Certificate | None:
+        valid = self.s.scalars(select(Certificate).where(Certificate.status == "valid").order_by(Certificate.id)).all()
+        return self.rng.choice(valid) if valid else None
+
+    def replace(self):
+        old = self.valid_certificate()
+        if old is not None:
+            old.status = "replaced"
+            self.s.flush()
+            self.issue(replaces=old)
+
+    def withdraw(self):
+        cert = self.valid_certificate()
+        if cert is not None:  # an ORM-enabled UPDATE statement, as data/certificates/issuing.py writes it
+            self.s.execute(update(Certificate).where(Certificate.id == cert.id, Certificate.status == "valid")
+                           .values(status="withdrawn"))
+
+    def print_once(self):
+        cert = self.rng.choice(self.s.scalars(select(Certificate).order_by(Certificate.id)).all())
+        how = self.rng.randrange(3)
+        if how == 0:
+            cert.print_count = (cert.print_count or 0) + 1
+        elif how == 1:
+            self.s.scalar(update(Certificate).where(Certificate.id == cert.id)
+                          .values(print_count=Certificate.print_count + 1).returning(Certificate.print_count))
+        else:  # a Core statement run through the Session
+            t = Certificate.__table__
+            self.s.execute(update(t).where(t.c.id == cert.id).values(print_count=t.c.print_count + 2))
+
+    def change_signing(self):
+        cert = self.rng.choice(self.s.scalars(select(Certificate).order_by(Certificate.id)).all())
+        cert.signing_method = "paper" if cert.signing_method == "cloud" else "cloud"
+        cert.dest_country = self.rng.choice(COUNTRIES)
+
+    def remove(self):
+        if self.rng.random() < 0.5:
+            drafts = self.s.scalars(select(CertificateApplication).where(
+                CertificateApplication.status == "draft", ~CertificateApplication.id.in_(
+                    select(Certificate.application_id))).order_by(CertificateApplication.id)).all()
+            if drafts:
+                self.s.delete(self.rng.choice(drafts))
+        else:
+            loose = self.s.scalars(select(Certificate).where(
+                ~Certificate.id.in_(select(Certificate.replaces_id).where(Certificate.replaces_id.is_not(None))))
+                .order_by(Certificate.id)).all()
+            if loose:
+                self.s.execute(delete(Certificate).where(Certificate.id == self.rng.choice(loose).id))
+
+    def step(self):
+        """One operation; now and then inside a savepoint that is released or rolled back."""
+        if self.rng.random() < 0.1:
+            keep = self.rng.random() < 0.5
+            try:
+                with self.s.begin_nested():
+                    self.operation()
+                    self.s.flush()
+                    if not keep:
+                        raise Undone()
+            except Undone:
+                pass
+        else:
+            self.operation()
+
+    def operation(self):
+        ops = [(self.new_application, 3), (self.workflow_step, 10), (self.jump, 4), (self.issue, 6),
+               (self.replace, 1), (self.withdraw, 1), (self.print_once, 2), (self.change_signing, 1),
+               (self.remove, 1)]
+        op = self.rng.choices([o for o, _ in ops], weights=[w for _, w in ops])[0]
+        op()
+
+
+@pytest.mark.parametrize("seed", [11, 29])
+def test_the_rollup_equals_a_full_recount_after_random_transitions(app, users, seed):
+    with app.server.extensions["certdash"].sessions() as s:
+        assert_rollup_exact(s)  # the world, written through the ORM
+        story = Story(s, users, seed)
+        for n in range(1, 241):
+            story.step()
+            if n % 7 == 0:
+                if story.rng.random() < 0.15:
+                    s.rollback()  # the rollup's changes go with the transaction's
+                else:
+                    s.commit()
+            if n % 80 == 0:
+                s.commit()
+                assert_rollup_exact(s)
+        s.commit()
+        assert_rollup_exact(s)
+        grown = snapshot(s.connection())  # the story went through issues, approvals and queues
+        assert story.serial > 10  # certificates issued (some rolled back or deleted again)
+        assert len(grown["stats_turnaround"]) > 4 and grown["stats_backlog"]
+
+
+def test_a_bulk_insert_without_ids_is_refused_rather_than_miscounted(app, users):
+    from sqlalchemy import insert
+
+    with app.server.extensions["certdash"].sessions() as s:
+        app_id = users.application_ids["A-0901"]
+        with pytest.raises(RollupError):
+            s.execute(insert(Certificate).values(
+                certificate_no="X1", application_id=app_id, enterprise_id=users.enterprise_ids["A"],
+                district_code="0901", cert_type_code="14", entry_method="blank", issue_place="大连",
+                issue_date=date(2026, 2, 1), issued_at=START, signing_method="cloud", verify_token="x"))
+        s.rollback()
+
+
+def test_rollup_rows_are_written_at_commit_and_follow_savepoints(app, users):
+    sessions = app.server.extensions["certdash"].sessions
+    with sessions() as s, sessions() as reader:
+        app_row = s.get(CertificateApplication, users.application_ids["A-0901"])
+
+        def certificate(n: int) -> Certificate:
+            return Certificate(certificate_no=f"W{n}", application_id=app_row.id, enterprise_id=app_row.enterprise_id,
+                               district_code="0901", cert_type_code="14", entry_method="blank", issue_place="大连",
+                               issue_date=date(2026, 5, 4), issued_at=START, signing_method="cloud",
+                               verify_token=f"w{n}")
+
+        def may_day() -> int:  # as another transaction sees it
+            reader.rollback()
+            return reader.scalar(select(func.coalesce(func.sum(CERTIFICATES.table.c.certificates), 0)).where(
+                CERTIFICATES.table.c.grouping == 1, CERTIFICATES.table.c.period == date(2026, 5, 4)))
+
+        s.add(certificate(1))
+        s.flush()
+        assert may_day() == 0 and snapshot(s.connection()) == snapshot(reader.connection())  # nothing locked yet
+        with s.begin_nested():
+            s.add(certificate(2))
+        try:
+            with s.begin_nested():
+                s.add(certificate(3))
+                s.flush()
+                raise Undone()
+        except Undone:
+            pass
+        s.commit()
+        assert may_day() == 2
+        assert_rollup_exact(s)
+        s.add(certificate(4))
+        s.flush()
+        s.rollback()  # the deferred difference goes with the transaction
+        s.add(certificate(5))
+        s.commit()
+        assert may_day() == 3
+        assert_rollup_exact(s)
+
+
+def test_moving_a_district_to_another_parent_moves_its_trend_rows(app, users):
+    from data.models import CustomsDistrict
+
+    with app.server.extensions["certdash"].sessions() as s:
+        s.get(CustomsDistrict, "0903").parent_code = "0200"
+        s.commit()
+        assert_rollup_exact(s)
+        fresh = snapshot(s.connection())["stats_trend"]
+        assert any(key[0] == "0200" and key[1] == "t" and values == (2,) for key, values in fresh.items())
