@@ -20,7 +20,8 @@ SIGNED_IN = "@signed_in"  # any signed-in user
 
 DASH_INDEX_ENDPOINTS = frozenset({"/", "/<path:path>"})
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
-PUBLIC_PATHS = frozenset({"/auth/login", "/auth/card/challenge", "/auth/card/login", "/_favicon.ico", "/_dash-layout", "/_dash-dependencies", "/_reload-hash"})
+PUBLIC_PATHS = frozenset({"/auth/login", "/auth/card/challenge", "/auth/card/login", "/_favicon.ico", "/_dash-layout",
+                          "/_dash-dependencies", "/_reload-hash"})
 PUBLIC_PREFIXES = ("/lang/",)
 
 

@@ -7,23 +7,23 @@ from datetime import datetime, timezone
 from flask import Flask, abort, jsonify, redirect, request, session
 from flask_login import LoginManager, login_user, logout_user
 
-from dashboard.core.i18n import ALL_LANGUAGES
-from dashboard.runtime.store import session_scope
-from data.accounts.signin import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
-from data.accounts.cards import CardLoginOutcome, card_sign_in, issue_challenge, purge_challenges
 from auth.session import (
     CARD_NONCE_KEY,
     LANG_COOKIE,
     LOGIN_ERROR_KEY,
     check_csrf_header,
     check_form_csrf,
-    same_token,
     current_actor,
     load_user,
     referrer_path,
     safe_next,
+    same_token,
     signed_in_user,
 )
+from dashboard.core.i18n import ALL_LANGUAGES
+from dashboard.runtime.store import session_scope
+from data.accounts.cards import CardLoginOutcome, card_sign_in, issue_challenge, purge_challenges
+from data.accounts.signin import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
 
 
 def init_auth(server: Flask) -> None:

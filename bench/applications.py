@@ -46,11 +46,12 @@ from data.accounts.roles import role_permissions, seed_roles
 from data.applications.form import ApplicationInput, new_application, save_application
 from data.applications.listing import ApplicationFilter, list_applications
 from data.core.db import make_engine, make_session_factory, transaction, upgrade
+from data.core.scope import Actor, actor_for
 from data.declarations.listing import DeclarationFilter, list_declarations
 from data.demo import generate
 from data.models import (
-    AppStatus,
     ApplicationGoods,
+    AppStatus,
     CertificateApplication,
     Container,
     Declaration,
@@ -58,7 +59,6 @@ from data.models import (
     User,
 )
 from data.reference.catalog import load_reference
-from data.core.scope import Actor, actor_for
 
 PAGE = 25
 GOODS = 50

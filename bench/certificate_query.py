@@ -24,18 +24,19 @@ import argparse
 import statistics
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 import data.statistics.certificate_query as cq
-from data.statistics.certificate_query import certificate_page
-from data.statistics.certificate_filters import PENDING_STATUSES, CertificateQuery
-from data.statistics.certificate_sql import PAGES
-from data.models import Certificate, User
 from data.core.scope import Actor, district_subtree
+from data.models import Certificate, User
+from data.statistics.certificate_filters import PENDING_STATUSES, CertificateQuery
+from data.statistics.certificate_query import certificate_page
+from data.statistics.certificate_sql import PAGES
 
 PAGE = 25
 CHINA = ZoneInfo("Asia/Shanghai")

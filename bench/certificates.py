@@ -42,22 +42,22 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from bench.applications import prepare_store
+from data.accounts.roles import role_permissions
 from data.certificates.content import content_for_application
-from data.core.db import make_session_factory
 from data.certificates.issuing import Issuer, issue, signing_district
+from data.certificates.keyring import Keyring
+from data.core.db import make_session_factory
+from data.core.scope import Actor, actor_for
 from data.models import (
-    AppStatus,
     ApplicationGoods,
+    AppStatus,
     Certificate,
     CertificateApplication,
     CustomsDistrict,
     Role,
     User,
 )
-from data.accounts.roles import role_permissions
-from data.core.scope import Actor, actor_for
 from exports.fonts import register_font
-from data.certificates.keyring import Keyring
 
 PUBLIC_URL = "https://certdash.example"
 

@@ -46,11 +46,11 @@ from sqlalchemy.engine import make_url
 
 from data.accounts.roles import role_permissions, seed_roles
 from data.core.db import make_engine, make_session_factory, transaction, upgrade
+from data.core.scope import actor_for
 from data.demo import bound_batches
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, stream_ledger
 from data.models import Certificate, CertificateApplication, CertificateFormat, Declaration, Enterprise, User
 from data.reference.catalog import load_reference
-from data.core.scope import actor_for
 
 ACCOUNT = "ledgerbench"
 ENTERPRISE_NAME = "大连台账测评食品有限公司"
@@ -217,8 +217,8 @@ class Clock:
 
 def spool_cells(engine: Engine, actor, request: ExportRequest, path: Path) -> tuple[list, int]:
     """Write the export's converted rows, chunk by chunk, to a pickle file; return the columns and row count."""
-    from data.ledger.export import ledger_columns
     from dashboard.core.i18n import translator
+    from data.ledger.export import ledger_columns
     from exports.tables.ledger import LedgerCells
 
     t = translator(request.language)

@@ -23,11 +23,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from dashboard.core.config import Settings
-
 from dashboard.core.errors import ConfigError
 from dashboard.runtime.store import EXTENSION, session_scope
-from data.models import User
 from data.core.scope import Actor
+from data.models import User
 
 TICKET_SALT = "certdash-background-job"
 TICKET_MAX_AGE = 300  # seconds between the click and the job's start

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.scope import Actor, row_scope
 from data.models import (
     AppStatus,
     Certificate,
@@ -17,7 +18,6 @@ from data.models import (
     Enterprise,
     Notification,
 )
-from data.core.scope import Actor, row_scope
 
 # statuses that ask something of the actor, by role
 TASK_STATUSES: dict[str, tuple[str, ...]] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts import ids
 from dashboard.core.i18n import Translator
+from layouts import ids
 
 
 def _error(title: str, text: str, home: str) -> html.Div:

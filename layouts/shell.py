@@ -7,8 +7,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts import ids
 from dashboard.core.i18n import ALL_LANGUAGES, LANGUAGES, Translator
+from layouts import ids
 from layouts.common import ROLE_LABELS
 
 

@@ -142,9 +142,9 @@ TEST_PASSWORD = "Test-pass-2026"
 
 @pytest.fixture
 def settings(store_url, tmp_path):
-    from dashboard.core.config import Settings
-
     from cryptography.fernet import Fernet
+
+    from dashboard.core.config import Settings
 
     return Settings(database_url=store_url, secret_key="test-" + tmp_path.name, instance_path=tmp_path / "instance",
                     data_key=Fernet.generate_key().decode())

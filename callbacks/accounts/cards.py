@@ -4,16 +4,15 @@ from __future__ import annotations
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 from flask import current_app
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.accounts import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.accounts.cards import CardAdminError, bind_card, block_card, list_cards, unbind_card, user_id_for_account
 from data.core.scope import Actor
+from layouts.accounts import ids
 from layouts.accounts.cards import card_message, cards_page, cards_table
 
 

@@ -5,16 +5,15 @@ from cryptography.fernet import Fernet
 from dash import Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
-from callbacks.page import MENU_SETTINGS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.accounts import ids
+from callbacks.page import MENU_SETTINGS, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.accounts.comm import CommAccountError, bind_comm_account, comm_account, unbind_comm_account
 from data.core.scope import Actor
+from layouts.accounts import ids
 from layouts.accounts.comm import comm_message, comm_page, status_card
 
 

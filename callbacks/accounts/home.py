@@ -1,13 +1,13 @@
 """Home page glue: one service call, one layout call."""
 from __future__ import annotations
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from layouts.accounts import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
-from data.home import home_summary
 from data.core.scope import Actor
+from data.home import home_summary
+from layouts.accounts import ids
 from layouts.accounts.home import home_page
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
 from flask import current_app
 
-from callbacks.page import PageSpec
 from auth.guard import PUBLIC
 from auth.session import csrf_token, pop_login_error, safe_next
-from layouts.accounts import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
 from data.core.scope import Actor
+from layouts.accounts import ids
 from layouts.accounts.login import login_page
 
 

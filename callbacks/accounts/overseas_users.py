@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_SETTINGS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.accounts import ids
+from callbacks.page import MENU_SETTINGS, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.accounts.overseas import (
     OverseasUserForm,
@@ -22,6 +20,7 @@ from data.accounts.overseas import (
     update_overseas_user,
 )
 from data.core.scope import Actor, NotFound
+from layouts.accounts import ids
 from layouts.accounts.overseas_users import overseas_users_page, reason, saved_message, users_table
 
 FIELD = {"type": ids.OVU_FIELD, "name": ALL}

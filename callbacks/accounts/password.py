@@ -5,19 +5,18 @@ from dash import Input, Output, State, callback
 from flask import current_app, request
 from flask_login import login_user
 
-from callbacks.page import PageSpec
 from auth.guard import PUBLIC, SIGNED_IN
-from auth.session import current_actor, signed_in_user
+from auth.session import current_actor, request_translator, signed_in_user
 from callbacks.inputs import as_text
-from layouts.accounts import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.accounts.signin import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
 from data.core.scope import Actor
-from layouts.common import ROLE_LABELS
+from layouts.accounts import ids
 from layouts.accounts.password import account_page, changed, forgot_page, forgot_sent, refused, reset_done, reset_page
+from layouts.common import ROLE_LABELS
 
 
 def render_forgot(actor: Actor | None, t: Translator, **_query):

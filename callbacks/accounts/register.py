@@ -4,17 +4,22 @@ from __future__ import annotations
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 from flask import request
 
-from callbacks.page import PageSpec
 from auth.guard import PUBLIC
+from auth.session import request_translator
 from callbacks.inputs import as_text
-from layouts.accounts import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
+from data.accounts.registration import (
+    RegistrationInput,
+    RegistrationInvalid,
+    submit_registration,
+    validate_registration,
+)
 from data.core.files import Upload, UploadProblem, decode_data_url
-from data.accounts.registration import RegistrationInput, RegistrationInvalid, submit_registration, validate_registration
 from data.core.scope import Actor
+from layouts.accounts import ids
 from layouts.accounts.register import reason_text, registration_page, submitted_panel, summary_alert
 
 HIDDEN = {"display": "none"}

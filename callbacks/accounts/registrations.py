@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.accounts import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.accounts.registration import (
     ReviewError,
@@ -21,6 +19,7 @@ from data.accounts.registration import (
     review_districts,
 )
 from data.core.scope import Actor, NotFound
+from layouts.accounts import ids
 from layouts.accounts.registrations import decision_message, detail_panel, queue_table, review_page
 
 

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.core.audit import EVENT_GROUPS, EventFilter, search_events
 from data.core.scope import Actor
+from layouts.admin import ids
 from layouts.admin.audit import PAGE_SIZE, audit_page, audit_rows, audit_total, event_detail
 
 

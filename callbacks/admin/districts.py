@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
+from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
 from callbacks.inputs import as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.districts import (
     DistrictForm,
@@ -19,9 +18,9 @@ from data.admin.districts import (
     set_district_active,
     update_district,
 )
-from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
 from data.core.audit import object_history
 from data.core.scope import Actor, NotFound
+from layouts.admin import ids
 from layouts.admin.districts import NOT_FOUND, action_done, district_panel, district_tree_list, districts_page
 from layouts.admin.texts import done
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.admin.lists import bump, page_index, picked, run_action, shown_page
 from callbacks.inputs import as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.common import AdminInvalid
 from data.admin.formats import (
@@ -26,6 +24,7 @@ from data.admin.formats import (
     update_format,
 )
 from data.core.scope import Actor, NotFound
+from layouts.admin import ids
 from layouts.admin.common import alert, reason
 from layouts.admin.formats import (
     PAGE_SIZE,

@@ -6,9 +6,8 @@ from typing import Callable
 
 from dash import ctx, no_update
 
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from dashboard.core.i18n import Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.rules import AdminInvalid, AdminRefused
 from data.core.scope import AccessDenied, NotFound

@@ -7,8 +7,7 @@ from typing import Callable
 from dash import ctx, no_update
 from sqlalchemy.orm import Session
 
-from auth.session import current_actor
-from auth.session import request_translator
+from auth.session import current_actor, request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.common import AdminInvalid, InUse
 from data.core.paging import Page

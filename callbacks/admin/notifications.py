@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.notifications import (
     delete_notification,
@@ -21,6 +19,7 @@ from data.admin.notifications import (
     target_choices,
 )
 from data.core.scope import Actor, NotFound
+from layouts.admin import ids
 from layouts.admin.common import alert
 from layouts.admin.notifications import PAGE_SIZE, form_values, notification_rows, notifications_page, total_text
 

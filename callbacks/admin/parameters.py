@@ -6,14 +6,12 @@ from datetime import datetime, timezone
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.parameters import (
     KNOWN,
@@ -26,6 +24,7 @@ from data.admin.parameters import (
     update_parameter,
 )
 from data.core.scope import Actor, NotFound
+from layouts.admin import ids
 from layouts.admin.common import alert
 from layouts.admin.parameters import (
     PAGE_SIZE,

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
+from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
 from callbacks.inputs import as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.roles import (
     RoleForm,
@@ -23,10 +22,10 @@ from data.admin.roles import (
     set_role_permissions,
     update_role,
 )
-from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
 from data.admin.users import UserFilter, search_users
 from data.core.audit import object_history
 from data.core.scope import AccessDenied, Actor, NotFound
+from layouts.admin import ids
 from layouts.admin.roles import NOT_FOUND, action_done, role_panel, role_tree_list, roles_page, user_options
 from layouts.admin.texts import done
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
-from callbacks.page import MENU_ADMIN, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
+from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
 from callbacks.inputs import as_date, as_text
-from layouts.admin import ids
+from callbacks.page import MENU_ADMIN, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.admin.districts import district_tree
-from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
 from data.admin.users import (
     USER_STATUSES,
     UserFilter,
@@ -32,6 +30,7 @@ from data.admin.users import (
     user_timeline,
 )
 from data.core.scope import Actor, NotFound
+from layouts.admin import ids
 from layouts.admin.texts import done, failed
 from layouts.admin.users import (
     ANY,

@@ -3,14 +3,20 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.applications import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
+from data.applications.choices import (
+    application_form,
+    certificate_choices,
+    eligible_declarations,
+    form_choices,
+    format_spec,
+    template_form,
+)
 from data.applications.form import (
     GOODS_COLUMNS,
     ApplicationInput,
@@ -21,17 +27,10 @@ from data.applications.form import (
     new_application,
     save_application,
 )
-from data.applications.choices import (
-    application_form,
-    certificate_choices,
-    eligible_declarations,
-    form_choices,
-    format_spec,
-    template_form,
-)
 from data.applications.templates import list_templates, save_as_template
-from data.core.scope import Actor, NotFound
 from data.applications.workflow import WorkflowError
+from data.core.scope import Actor, NotFound
+from layouts.applications import ids
 from layouts.applications.form import (
     NewChoice,
     copied_value_problems,

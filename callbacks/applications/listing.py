@@ -3,20 +3,18 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
-from dashboard.runtime.certificates import current_issuer
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from layouts.applications import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
+from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
 from data.applications.listing import ApplicationFilter, application_detail, list_applications
-from data.core.scope import Actor, NotFound
-from data.certificates.issuing import IssueRefused, issue
-from data.core.scope import AccessDenied
 from data.applications.workflow import WorkflowError, transition
+from data.certificates.issuing import IssueRefused, issue
+from data.core.scope import AccessDenied, Actor, NotFound
+from layouts.applications import ids
 from layouts.applications.listing import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
 from layouts.certificates.view import ISSUE_ERRORS, change_message
 from layouts.common import page_number

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
-from auth.session import current_actor
-from layouts.applications import ids
-from auth.session import request_translator
+from auth.session import current_actor, request_translator
 from dashboard.runtime.store import session_scope
-from data.core.files import UploadProblem, decode_data_url
 from data.applications.scans import SUPPLEMENT, ScanRefused, add_scan, delete_scan, list_scans, replace_scan
+from data.core.files import UploadProblem, decode_data_url
 from data.core.scope import AccessDenied, Actor, NotFound
+from layouts.applications import ids
 from layouts.applications.scans import NEW, scan_message, scans_panel
 
 # size and real type checked in the browser before anything is sent (dashboard/assets/certdash.js);

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.applications.form import changed_rows, field_errors, marked_rows, read_form
 from callbacks.inputs import as_text
-from layouts.applications import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
-from data.applications.form import ApplicationInvalid
 from data.applications.choices import form_choices, template_form, template_rows
+from data.applications.form import ApplicationInvalid
 from data.applications.templates import delete_templates, update_template
 from data.core.scope import Actor, NotFound
+from layouts.applications import ids
 from layouts.applications.form import goods_error_list, goods_rows, reason
 from layouts.applications.templates import (
     deleted_message,

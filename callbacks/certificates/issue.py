@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
-from dashboard.runtime.certificates import current_issuer
-from layouts.certificates import ids
-from dashboard.jobs import JobRefused, job_ticket, job_scope
+from auth.session import current_actor, request_translator
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator, translator
-from auth.session import request_translator
+from dashboard.jobs import JobRefused, job_scope, job_ticket
+from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
 from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
 from data.core.scope import Actor
+from layouts.certificates import ids
 from layouts.certificates.issue import (
     PAGE_SIZE,
     batch_result,

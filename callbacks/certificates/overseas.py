@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, callback, ctx, no_update
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.certificates import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.accounts.overseas import shared_certificate, shared_certificates
 from data.core.scope import Actor, NotFound
+from layouts.certificates import ids
 from layouts.certificates.overseas import certificate_detail, portal_page, results_table
 
 

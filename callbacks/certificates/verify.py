@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback
 
-from callbacks.page import PageSpec
 from auth.guard import PUBLIC
-from layouts.certificates import ids
-from dashboard.runtime.certificates import client_address, trust_roots, verify
-from dashboard.core.i18n import N_, Translator
 from auth.session import request_translator
+from callbacks.page import PageSpec
+from dashboard.core.i18n import N_, Translator
+from dashboard.runtime.certificates import client_address, trust_roots, verify
 from dashboard.runtime.store import session_scope
+from data.certificates.verification import OK, UploadOutcome, check_uploaded_pdf
 from data.core.files import UploadProblem, decode_data_url
 from data.core.scope import Actor
-from data.certificates.verification import OK, UploadOutcome, check_uploaded_pdf
+from layouts.certificates import ids
 from layouts.certificates.verify import upload_view, verify_page
 
 

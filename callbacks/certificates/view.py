@@ -4,18 +4,16 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import csrf_token, current_actor
+from auth.session import csrf_token, current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.certificates import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
-from data.certificates.issuing import IssueRefused, certificate_view, change_days, replace_certificate, \
-    withdraw_certificate
+from data.certificates.issuing import IssueRefused, certificate_view, change_days, replace_certificate, withdraw_certificate
 from data.core.scope import AccessDenied, Actor, NotFound
+from layouts.certificates import ids
 from layouts.certificates.view import change_message, view_body, view_page
 
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_SETTINGS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.declarations import ids
+from callbacks.page import MENU_SETTINGS, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
+from data.core.scope import Actor
 from data.declarations.defaults import (
     SECTIONS,
     DefaultsInvalid,
@@ -19,7 +18,7 @@ from data.declarations.defaults import (
     save_defaults,
     section_values,
 )
-from data.core.scope import Actor
+from layouts.declarations import ids
 from layouts.declarations.defaults import defaults_page, failed_message, reason, saved_message
 
 

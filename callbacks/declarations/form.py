@@ -7,14 +7,13 @@ import importlib.util
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.declarations import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
+from data.core.scope import Actor, NotFound
 from data.declarations.form import (
     DeclarationInput,
     DeclarationInvalid,
@@ -29,9 +28,9 @@ from data.declarations.form import (
     save_declaration,
 )
 from data.declarations.goods import GOODS_COLUMNS, clean_goods_lines
-from data.reference.lookup import search_dictionary
 from data.declarations.party_book import get_party, search_parties
-from data.core.scope import Actor, NotFound
+from data.reference.lookup import search_dictionary
+from layouts.declarations import ids
 from layouts.declarations.form import (
     container_row_data,
     declaration_form_page,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_SETTINGS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.declarations import ids
+from callbacks.page import MENU_SETTINGS, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.core.files import UploadProblem, decode_data_url
+from data.core.scope import AccessDenied, Actor, NotFound
+from data.declarations.import_declaration import import_declaration
 from data.declarations.imports import (
     ImportProblem,
     ImportRefused,
@@ -22,8 +22,7 @@ from data.declarations.imports import (
     import_goods,
     save_goods_import_mapping,
 )
-from data.declarations.import_declaration import import_declaration
-from data.core.scope import AccessDenied, Actor, NotFound
+from layouts.declarations import ids
 from layouts.declarations.imports import (
     declaration_imported,
     imported,

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, callback, ctx
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from layouts.declarations import ids
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
-from data.declarations.listing import DeclarationFilter, list_declarations
 from data.core.scope import Actor
-from layouts.declarations.listing import declaration_rows, declarations_page
+from data.declarations.listing import DeclarationFilter, list_declarations
 from layouts.common import page_number
+from layouts.declarations import ids
+from layouts.declarations.listing import declaration_rows, declarations_page
 
 PAGE_SIZE = 25
 

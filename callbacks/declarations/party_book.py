@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from callbacks.page import MENU_SETTINGS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.declarations import ids
-from auth.session import request_translator
-from dashboard.runtime.store import session_scope
-from data.declarations.party_book import PartyInvalid, delete_parties, get_party, list_parties, save_party
-from data.core.scope import Actor, NotFound
+from callbacks.page import MENU_SETTINGS, PageSpec
 from dashboard.core.i18n import N_, Translator
+from dashboard.runtime.store import session_scope
+from data.core.scope import Actor, NotFound
+from data.declarations.party_book import PartyInvalid, delete_parties, get_party, list_parties, save_party
 from layouts.common import page_number
+from layouts.declarations import ids
 from layouts.declarations.party_book import deleted_message, form_values, message, parties_page, party_rows, reason
 
 PAGE_SIZE = 20

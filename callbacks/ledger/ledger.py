@@ -10,15 +10,15 @@ from pathlib import Path
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from flask import current_app
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from layouts.ledger import ids
-from dashboard.jobs import JobRefused, job_scope, job_ticket
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
+from dashboard.jobs import JobRefused, job_scope, job_ticket
 from dashboard.runtime.store import session_scope
+from data.core.scope import Actor, NotFound
+from data.ledger.export import download_name, ledger_columns, run_export, write_export
 from data.ledger.query import (
     ALL_KEYS,
     DEFAULT_COLUMNS,
@@ -39,9 +39,8 @@ from data.ledger.query import (
     save_template,
     update_template,
 )
-from data.core.scope import Actor, NotFound
-from data.ledger.export import download_name, ledger_columns, run_export, write_export
 from exports.tables.ledger import PDF_MAX_ROWS, TooManyRows
+from layouts.ledger import ids
 from layouts.ledger.ledger import (
     EXPORT_MESSAGES,
     TEMPLATE_MESSAGES,
@@ -50,11 +49,13 @@ from layouts.ledger.ledger import (
     download_link,
     grid_columns,
     grid_rows,
-    ledger_page as ledger_layout,
     message,
     reasons,
     template_options,
     total_text,
+)
+from layouts.ledger.ledger import (
+    ledger_page as ledger_layout,
 )
 
 PAGE_SIZE = 25

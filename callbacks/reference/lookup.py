@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, ctx
 
-from callbacks.page import PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
-from layouts.reference import ids
+from auth.session import current_actor, request_translator
+from callbacks.page import PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
-from data.reference.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
 from data.core.scope import Actor
+from data.reference.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
+from layouts.reference import ids
 from layouts.reference.lookup import PAGE_SIZE, reference_page, table_rows, total_text
 
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
-from callbacks.page import MENU_STATS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
-from layouts.statistics import ids
+from auth.session import current_actor, request_translator
+from callbacks.page import MENU_STATS, PageSpec
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
-from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from data.core.scope import Actor
 from data.statistics.certificate_filters import (
     DATE_RANGES,
     MAX_ROWS,
@@ -23,7 +21,8 @@ from data.statistics.certificate_filters import (
     read_query,
     url_parameters,
 )
-from data.core.scope import Actor
+from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from layouts.statistics import ids
 from layouts.statistics.certificate_query import PAGE_SIZE, count_text, grid_rows, problems, query_page
 
 

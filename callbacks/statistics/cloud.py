@@ -5,15 +5,15 @@ from datetime import datetime, timezone
 
 from dash import Input, Output, State, callback, ctx, dcc, no_update
 
-from callbacks.page import MENU_STATS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from layouts.statistics import ids
+from callbacks.page import MENU_STATS, PageSpec
+from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
+from data.statistics.periods import last_twelve_months
 from data.statistics.reports import (
     CloudFilter,
     cloud_signing_usage,
@@ -21,11 +21,9 @@ from data.statistics.reports import (
     stats_choices,
 )
 from exports.tables.list_export import XLSX
-from dashboard.core.clock import china_today
-from data.statistics.periods import last_twelve_months
 from exports.tables.statistics import CSV, stats_csv, stats_xlsx
 from layouts.statistics import cloud as views
-
+from layouts.statistics import ids
 
 # --- cloud-signing usage ---------------------------------------------------------------------------
 

@@ -5,25 +5,23 @@ from dataclasses import replace
 
 from dash import ALL, Input, Output, callback, ctx, no_update
 
-from callbacks.page import MENU_STATS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from layouts.statistics import ids
+from callbacks.page import MENU_STATS, PageSpec
+from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
+from data.statistics.periods import last_twelve_months
 from data.statistics.reports import (
     IssuanceFilter,
     district_tree,
     issuance_by_district,
     stats_choices,
 )
-from dashboard.core.clock import china_today
-from data.statistics.periods import last_twelve_months
+from layouts.statistics import ids
 from layouts.statistics import issuance as views
-
 
 # --- issuance by district -------------------------------------------------------------------------
 

@@ -1,19 +1,17 @@
 """Trends glue: issuance per month by type and destination, turnaround and backlog for the chosen district."""
 from __future__ import annotations
 
-
 from dash import Input, Output, callback
 
-from callbacks.page import MENU_STATS, PageSpec
 from auth.permissions import Perm
-from auth.session import current_actor
+from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from layouts.statistics import ids
+from callbacks.page import MENU_STATS, PageSpec
+from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
-from auth.session import request_translator
 from dashboard.runtime.store import session_scope
-from data.statistics.rollup import month_of
 from data.core.scope import Actor
+from data.statistics.periods import months_back
 from data.statistics.reports import (
     TrendFilter,
     backlog,
@@ -21,10 +19,9 @@ from data.statistics.reports import (
     stats_choices,
     turnaround,
 )
-from dashboard.core.clock import china_today
-from data.statistics.periods import months_back
+from data.statistics.rollup import month_of
+from layouts.statistics import ids
 from layouts.statistics import trends as views
-
 
 MONTHS_OFFERED = 36
 

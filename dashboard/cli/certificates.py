@@ -13,13 +13,13 @@ import click
 from flask import Flask
 
 from auth.permissions import Perm
-from data.certificates.sps import certificate_files, certificate_numbers
 from dashboard.cli.common import app_settings, fail, ready_store
+from data.certificates.issuing import Issuer
+from data.certificates.sps import certificate_files, certificate_numbers
 from data.core.db import transaction
 from data.core.files import safe_filename
-from data.certificates.issuing import Issuer
-from data.models import CertStatus, Role
 from data.core.scope import Actor, NotFound
+from data.models import CertStatus, Role
 
 SYSTEM_ACTOR = Actor(user_id=0, account="system", real_name="command line", role=Role.ADMIN.value, language="en",
                      enterprise_id=None, district_code=None, district_codes=frozenset(),

@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from auth.passwords import hash_password
-from data.accounts.roles import seed_roles
 from dashboard.cli.common import app_settings, fail, ready_store
+from data.accounts.roles import seed_roles
 from data.core.db import describe_url, transaction, upgrade
 from data.models import Certificate, CustomsDistrict, User
 

@@ -16,13 +16,12 @@ from urllib.parse import quote
 
 from flask import Flask, Response, abort, current_app, jsonify, request
 
-from auth.session import current_actor
-from auth.session import request_translator
+from auth.session import current_actor, request_translator
 from dashboard.runtime.certificates import current_issuer, verify
 from dashboard.runtime.store import session_scope
 from data.certificates.sps import certificate_sps_xml
-from data.core.scope import AccessDenied, NotFound
 from data.certificates.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate
+from data.core.scope import AccessDenied, NotFound
 
 PAGE_SHELL_ENDPOINT = "/"  # Dash's index view (the same page shell as every Dash page)
 # the token is in the address: never sent to another site (this site gets it: the language switch returns here)

@@ -5,23 +5,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import dash
-from dash import Dash
 import flask_bootstrap
+from dash import Dash
 from flask import Flask, send_file
 
 from auth.guard import install_guard
 from auth.login import init_auth
 from auth.session import current_actor
-from dashboard.jobs import background_manager, bind
 from dashboard.core.config import Settings
+from dashboard.jobs import background_manager, bind
+from dashboard.runtime.store import EXTENSION, Store
+from dashboard.web.certificate_routes import init_certificate_routes
 from dashboard.web.dash_callbacks import install_callbacks
 from dashboard.web.pages import access_map, register_pages
-from dashboard.web.certificate_routes import init_certificate_routes
 from dashboard.web.routes import init_routes
 from dashboard.web.shell import frame
-from dashboard.runtime.store import EXTENSION, Store
 from data.core.db import check_store, make_engine, make_session_factory
-
 
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"  # dashboard/assets: scripts and styles Dash serves
 BOOTSTRAP_CSS_PATH = "/vendor/bootstrap.min.css"

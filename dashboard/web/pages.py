@@ -59,7 +59,8 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "certificate_sps_xml": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN, Perm.STATS_VIEW,
                             Perm.OVERSEAS_PORTAL),  # data.certificates.issuing scopes the certificate
     # certificate PDFs (data.certificates.issuing scopes them: enterprise own, customs their districts, overseas users shared)
-    "certificate_pdf": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN, Perm.STATS_VIEW, Perm.OVERSEAS_PORTAL),
+    "certificate_pdf": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN, Perm.STATS_VIEW,
+                        Perm.OVERSEAS_PORTAL),
     "certificate_print": Perm.CERTIFICATE_SIGN,  # a counted ECIQ print of a paper certificate
     "application_preview": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW),
 }

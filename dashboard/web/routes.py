@@ -5,21 +5,18 @@ from __future__ import annotations
 from typing import Callable
 from urllib.parse import quote
 
-from flask import Flask, Response, abort, current_app
-from flask import send_file
-from flask import request
+from flask import Flask, Response, abort, current_app, request, send_file
 from sqlalchemy.orm import Session
 
-from auth.session import check_form_csrf, current_actor
-from auth.session import request_translator
+from auth.session import check_form_csrf, current_actor, request_translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
-from data.certificates.content import certificate_content
-from data.ledger.query import export_file
 from data.accounts.registration import StoredFile, registration_attachment
-from data.certificates.issuing import IssueRefused, certificate_pdf, print_certificate
 from data.applications.scans import scan_file
+from data.certificates.content import certificate_content
+from data.certificates.issuing import IssueRefused, certificate_pdf, print_certificate
 from data.core.scope import AccessDenied, Actor, NotFound
+from data.ledger.query import export_file
 from exports.certificate.pdf import render_certificate
 from exports.tables.import_templates import TEMPLATES, XLSX
 from layouts.certificates.view import issue_error

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import has_request_context
 
-from auth.session import csrf_token, current_actor
+from auth.session import csrf_token, current_actor, request_translator
 from dashboard.core.i18n import translator
 from dashboard.web.pages import menu_for
-from auth.session import request_translator
 from layouts.shell import public_frame, signed_in_frame
 
 

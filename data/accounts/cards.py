@@ -21,10 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from auth.permissions import Perm
 from auth.card_protocol import login_digest
-from data.models import Enterprise, Event, IcCard, LoginChallenge, User, as_utc
+from auth.permissions import Perm
 from data.core.scope import Actor
+from data.models import Enterprise, Event, IcCard, LoginChallenge, User, as_utc
 
 CHALLENGE_TTL = timedelta(minutes=2)
 CARD_NO_RE = re.compile(r"[0-9A-Za-z]{1,32}", re.ASCII)

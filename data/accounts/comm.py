@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.models import CommAccount, Event, User
 from data.core.scope import Actor
+from data.models import CommAccount, Event, User
 
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 

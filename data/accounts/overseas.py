@@ -8,8 +8,10 @@ from datetime import date, datetime, timezone
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
+from auth.permissions import Perm
+from data.accounts.registration import ACCOUNT_RE, EMAIL_RE
+from data.core.scope import Actor, NotFound
 from data.models import (
     Certificate,
     CertificateShare,
@@ -21,8 +23,6 @@ from data.models import (
     User,
     as_utc,
 )
-from data.accounts.registration import ACCOUNT_RE, EMAIL_RE
-from data.core.scope import Actor, NotFound
 
 OVERSEAS_LANGUAGES = ("en", "ru", "ja", "ko", "vi", "zh")
 

@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
-from data.reference.codes import credit_code_problem, format_org_code, id_card_problem, normalise_code, org_code_problem
+from auth.permissions import Perm
 from data.core.files import Upload, UploadProblem, check_upload, safe_filename, store_blob
 from data.core.mail import queue_mail
+from data.core.scope import Actor, NotFound
 from data.models import (
     Blob,
     CustomsDistrict,
@@ -29,7 +29,7 @@ from data.models import (
     User,
     as_utc,
 )
-from data.core.scope import Actor, NotFound
+from data.reference.codes import credit_code_problem, format_org_code, id_card_problem, normalise_code, org_code_problem
 
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_]{6,12}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$")
@@ -241,7 +241,8 @@ def submit_registration(s: Session, form: RegistrationInput, *, now: datetime | 
                 object_id=str(enterprise.id), enterprise_id=enterprise.id, at=now,
                 message=f"registration of {enterprise.name_zh}", details={"addr": remote_addr, "kind": form.kind}))
     queue_mail(s, admin.email, "注册申请已收到 / Registration received",
-               f"{enterprise.name_zh}：\n\n您的单一窗口注册申请已收到，我们将在 {REVIEW_PROMISE_WORKING_DAYS} 个工作日内完成审核，"
+               f"{enterprise.name_zh}：\n\n您的单一窗口注册申请已收到，"
+               f"我们将在 {REVIEW_PROMISE_WORKING_DAYS} 个工作日内完成审核，"
                f"结果将发送到此邮箱。\n账号：{admin.account}\n\n"
                f"Your registration has been received. It will be reviewed within {REVIEW_PROMISE_WORKING_DAYS} "
                f"working days and the result sent to this address.\nAccount: {admin.account}\n")

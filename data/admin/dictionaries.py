@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.core.like import contains_pattern
 from data.admin.common import (
     AdminInvalid,
     InUse,
@@ -32,6 +31,9 @@ from data.admin.common import (
     text_of,
 )
 from data.core.audit import record_change
+from data.core.like import contains_pattern
+from data.core.paging import Page, clamp_paging
+from data.core.scope import Actor, NotFound
 from data.declarations.defaults import DEFAULT_FIELDS
 from data.models import (
     ApplicationGoods,
@@ -48,9 +50,7 @@ from data.models import (
     GoodsLine,
     User,
 )
-from data.core.paging import Page, clamp_paging
 from data.reference.catalog import DICTIONARIES
-from data.core.scope import Actor, NotFound
 
 PERMISSION = Perm.ADMIN_DICTIONARIES
 CERTIFICATE_TYPE = "certificate_type"  # kept in its own table (CertificateType), edited here like the others

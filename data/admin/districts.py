@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from auth.permissions import Perm
 from data.admin.rules import AdminInvalid, AdminRefused, depth_first
 from data.core.audit import record_change
-from data.models import Base, CustomsDistrict, Notification, User
 from data.core.scope import AccessDenied, Actor, NotFound
+from data.models import Base, CustomsDistrict, Notification, User
 
 PERMISSION = Perm.ADMIN_DISTRICTS
 CODE_RE = re.compile(r"^[0-9]{4}$")

@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from auth.permissions import Perm
 from data.admin.common import AdminInvalid, InUse, delete_recorded, exists, snapshot, take_flag, take_text, text_of
 from data.core.audit import record_change
-from data.models import CertificateApplication, CertificateFormat, CertificateTemplate, CertificateType
 from data.core.paging import Page, clamp_paging
-from data.reference.catalog import FIELD_KINDS
 from data.core.scope import Actor, NotFound
+from data.models import CertificateApplication, CertificateFormat, CertificateTemplate, CertificateType
+from data.reference.catalog import FIELD_KINDS
 from exports.certificate.pdf import LAYOUT_PARAMETERS, layout_problems
 
 PERMISSION = Perm.ADMIN_FORMATS

@@ -15,13 +15,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.core.clock import CHINA
 from auth.permissions import Perm
+from dashboard.core.clock import CHINA
 from data.admin.common import AdminInvalid, delete_recorded, snapshot, take_flag, take_text, text_of
 from data.core.audit import record_change
-from data.models import CustomsDistrict, Notification, RoleDef, as_utc
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
+from data.models import CustomsDistrict, Notification, RoleDef, as_utc
 
 PERMISSION = Perm.ADMIN_NOTIFICATIONS
 LOCAL_ZONE = CHINA  # the zone administrators type times in

@@ -19,12 +19,17 @@ from sqlalchemy.orm import Session, aliased
 
 from auth.permissions import Perm
 from data.admin.common import AdminInvalid, delete_recorded, take_text, text_of
-from data.core.audit import EventRow, object_history, record_change
 from data.certificates.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
-from data.models import SystemParameter, User, as_utc
+from data.certificates.verification import (
+    DEFAULT_PER_HOUR,
+    DEFAULT_PER_MINUTE,
+    PER_HOUR_PARAMETER,
+    PER_MINUTE_PARAMETER,
+)
+from data.core.audit import EventRow, object_history, record_change
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
-from data.certificates.verification import DEFAULT_PER_HOUR, DEFAULT_PER_MINUTE, PER_HOUR_PARAMETER, PER_MINUTE_PARAMETER
+from data.models import SystemParameter, User, as_utc
 
 PERMISSION = Perm.ADMIN_PARAMETERS
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from auth.permissions import PERMISSIONS, PERMISSION_CODES, Perm, Permission
+from auth.permissions import PERMISSION_CODES, PERMISSIONS, Perm, Permission
 from data.admin.rules import (
     KIND_FAMILY,
     AdminInvalid,
@@ -29,8 +29,8 @@ from data.admin.rules import (
     organisation_problems,
 )
 from data.core.audit import record_change
-from data.models import Notification, RoleDef, RolePermission, User
 from data.core.scope import Actor, NotFound, role_kind, row_scope
+from data.models import Notification, RoleDef, RolePermission, User
 
 PERMISSION = Perm.ADMIN_ROLES
 ROLE_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")

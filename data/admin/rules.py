@@ -12,8 +12,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.models import CustomsDistrict, Enterprise, Role, RolePermission, User
 from data.core.scope import Actor
+from data.models import CustomsDistrict, Enterprise, Role, RolePermission, User
 
 # an administrator is an active, unlocked user whose role holds this: it can give back every other one
 ROOT_PERMISSION = Perm.ADMIN_ROLES

@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from auth.permissions import Perm
 from auth.passwords import hash_password, password_problem
-from data.core.like import contains_pattern
+from auth.permissions import Perm
+from data.accounts.overseas import OVERSEAS_LANGUAGES
+from data.accounts.registration import EMAIL_RE, PHONE_RE
 from data.accounts.signin import ACCOUNT_RE, request_password_reset
 from data.admin.rules import (
     AdminInvalid,
@@ -28,6 +29,9 @@ from data.admin.rules import (
     organisation_problems,
 )
 from data.core.audit import record_change
+from data.core.like import contains_pattern
+from data.core.paging import Page, clamp_paging
+from data.core.scope import Actor, NotFound, district_subtree, role_kind, row_scope
 from data.models import (
     CustomsDistrict,
     DictEntry,
@@ -39,10 +43,6 @@ from data.models import (
     User,
     as_utc,
 )
-from data.accounts.overseas import OVERSEAS_LANGUAGES
-from data.core.paging import Page, clamp_paging
-from data.accounts.registration import EMAIL_RE, PHONE_RE
-from data.core.scope import Actor, NotFound, district_subtree, role_kind, row_scope
 
 PERMISSION = Perm.ADMIN_USERS
 MAX_PAGE_SIZE = 200

@@ -1,4 +1,5 @@
-"""What the application pages offer: eligible declarations, certificate types and formats, dictionary choices, a format's fields."""
+"""What the application pages offer: eligible declarations, certificate types and formats, dictionary choices,
+a format's fields."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,15 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.models import (
-    AppStatus,
-    CertificateFormat,
-    CertificateType,
-    Declaration,
-    DictEntry,
-)
-from data.core.scope import Actor
-from data.applications.workflow import load_application
 from data.applications.form import (
     EDITABLE,
     ELIGIBLE_DECLARATION_STATUSES,
@@ -27,7 +19,15 @@ from data.applications.templates import (
     list_templates,
     own_template,
 )
-
+from data.applications.workflow import load_application
+from data.core.scope import Actor
+from data.models import (
+    AppStatus,
+    CertificateFormat,
+    CertificateType,
+    Declaration,
+    DictEntry,
+)
 
 # --- what the pages show and offer --------------------------------------------------------------
 

@@ -20,12 +20,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
+from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
+from data.core.numbers import next_value
+from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
+from data.core.scope import Actor, NotFound, row_scope
 from data.declarations.goods import known_codes
 from data.declarations.goods import parse_decimal as _decimal
 from data.models import (
-    AppStatus,
     ApplicationGoods,
     ApplicationScan,
+    AppStatus,
     CertificateApplication,
     CertificateFormat,
     CertificateTemplate,
@@ -36,11 +40,6 @@ from data.models import (
     Event,
     GoodsLine,
 )
-from data.core.numbers import next_value
-from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
-from data.core.scope import Actor, NotFound, row_scope
-from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
-
 
 PERMISSION = Perm.APPLICATION_EDIT
 ENTRY_METHODS = ("blank", "similar", "template", "smart_import")

@@ -9,21 +9,21 @@ from sqlalchemy import bindparam, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.applications.workflow import Receipt, allowed_actions, load_application, receipts
+from data.core.paging import Window, clamp_paging
+from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
+from data.core.scope import AccessDenied, Actor
 from data.models import (
-    AppStatus,
     ApplicationGoods,
-    Container,
+    AppStatus,
     CertificateApplication,
     CertificateFormat,
     CertificateType,
+    Container,
     CustomsDistrict,
     Declaration,
     DictEntry,
 )
-from data.core.paging import Window, clamp_paging
-from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
-from data.core.scope import AccessDenied, Actor
-from data.applications.workflow import Receipt, allowed_actions, load_application, receipts
 
 MAX_PAGE_SIZE = 100
 REVIEW_QUEUE = (AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.SUSPENDED.value,

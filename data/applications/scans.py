@@ -28,11 +28,11 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data.core.files import MAX_UPLOAD_BYTES, Upload, UploadProblem, check_upload, safe_filename, store_blob
-from data.models import AppStatus, ApplicationScan, Blob, CertificateApplication, Declaration, DictEntry, Event
 from data.accounts.registration import StoredFile
-from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 from data.applications.workflow import ENTERPRISE_PERMISSION, EVENT_MESSAGES, OFFICER_PERMISSION, load_application
+from data.core.files import MAX_UPLOAD_BYTES, Upload, UploadProblem, check_upload, safe_filename, store_blob
+from data.core.scope import AccessDenied, Actor, NotFound, row_scope
+from data.models import ApplicationScan, AppStatus, Blob, CertificateApplication, Declaration, DictEntry, Event
 
 MAX_SCAN_BYTES = MAX_UPLOAD_BYTES  # 10 MB
 MAX_SCANS = 20

@@ -6,22 +6,21 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from data.models import (
-    CertificateFormat,
-    CertificateTemplate,
-)
-from data.core.scope import Actor, NotFound
-from data.applications.workflow import load_application
 from data.applications.form import (
-    ApplicationInput,
-    ApplicationInvalid,
     GOODS_COLUMNS,
     PERMISSION,
+    ApplicationInput,
+    ApplicationInvalid,
     clean_input,
     goods_rows_of,
     value_text,
 )
-
+from data.applications.workflow import load_application
+from data.core.scope import Actor, NotFound
+from data.models import (
+    CertificateFormat,
+    CertificateTemplate,
+)
 
 # --- templates (证稿模板) -------------------------------------------------------------------------
 

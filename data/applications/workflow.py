@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
-from data.models import AppStatus, Certificate, CertificateApplication, Event
 from data.core.numbers import next_value
 from data.core.scope import Actor, NotFound, row_scope
+from data.models import AppStatus, Certificate, CertificateApplication, Event
 
 S = AppStatus
 ENTERPRISE_PERMISSION = Perm.APPLICATION_EDIT

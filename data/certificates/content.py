@@ -23,9 +23,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.applications.workflow import load_application
+from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 from data.models import (
-    AppStatus,
     ApplicationGoods,
+    AppStatus,
     Certificate,
     CertificateApplication,
     CertificateFormat,
@@ -39,28 +41,26 @@ from data.models import (
     User,
     as_utc,
 )
-from data.core.scope import AccessDenied, Actor, NotFound, row_scope
-from data.applications.workflow import load_application
 from exports.types import (
     APPROVED,
+    DRAFT,
+    EXPORT_COUNTRY,
+    ISSUED,
+    REPLACED,
+    WITHDRAWN,
     Authority,
     CertificateContent,
     CertificateTypeInfo,
     Coded,
     ContainerInfo,
-    DRAFT,
     DeclarationFacts,
-    EXPORT_COUNTRY,
     FieldValue,
     FormatInfo,
     GoodsItem,
-    ISSUED,
     Party,
-    REPLACED,
     Signatory,
     Transport,
     Unit,
-    WITHDRAWN,
 )
 
 # Who may read a certificate's content through `certificate_content` (the scope still applies).

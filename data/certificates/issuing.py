@@ -12,15 +12,18 @@ enterprise role given the permission is still refused: these are acts of the iss
 
 Replacement and withdrawal rules (CHANGE_RULES below is the table the page and the report show):
 
-| # | rule | refusal code |
-|---|------|--------------|
-| 1 | the actor holds certificate.sign and is customs staff | AccessDenied |
-| 2 | the certificate's issuing district is in the actor's district subtree; outside it the certificate does not exist for them | NotFound |
-| 3 | only a valid certificate: a replaced or withdrawn one cannot be replaced or withdrawn again (withdrawal is final, a replaced certificate's successor is the one to change) | not_valid |
-| 4 | a reason is required, 4 to 1000 characters | reason_required, reason_too_short, reason_too_long |
-| 5 | only within N days of the issue date: system parameter `certificate.change_days` (default 180, 1–3650); later, a new application is needed | too_late |
-| 6 | a replacement is a NEW certificate of the same application, with a new number, naming the old one (replaces_id, printed on the PDF); the old one becomes `replaced` with reason and time; signed the same way as the old one unless the officer picks the other way | — |
-| 7 | of two officers changing the same certificate at once exactly one wins; the other gets not_valid | not_valid |
+1. The actor holds certificate.sign and is customs staff (else AccessDenied).
+2. The certificate's issuing district is in the actor's district subtree; outside it the certificate
+   does not exist for them (NotFound).
+3. Only a valid certificate: a replaced or withdrawn one cannot be replaced or withdrawn again
+   (withdrawal is final, a replaced certificate's successor is the one to change) (not_valid).
+4. A reason is required, 4 to 1000 characters (reason_required, reason_too_short, reason_too_long).
+5. Only within N days of the issue date: system parameter `certificate.change_days` (default 180,
+   1–3650); later, a new application is needed (too_late).
+6. A replacement is a NEW certificate of the same application, with a new number, naming the old one
+   (replaces_id, printed on the PDF); the old one becomes `replaced` with reason and time; signed the
+   same way as the old one unless the officer picks the other way.
+7. Of two officers changing the same certificate at once exactly one wins; the other gets not_valid.
 
 Demo certificates have no stored PDF (pdf_sha256 NULL): `certificate_pdf` renders and signs one on
 its first request and stores it, so its signing time is that first request, not the issue date.
@@ -36,12 +39,22 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashboard.core.clock import CHINA  # issue and received dates are China's calendar days
 from auth.permissions import Perm
+from dashboard.core.clock import CHINA  # issue and received dates are China's calendar days
 from dashboard.core.errors import ConfigError
+from data.applications.workflow import (
+    EVENT_MESSAGES,
+    MAX_REASON,
+    SIGN_PERMISSION,
+    allowed_actions,
+    load_application,
+    next_certificate_no,
+)
 from data.certificates.content import content_for_application, verification_url
-from data.reference.places import CITIES
+from data.certificates.keyring import Keyring, keyring_for
 from data.core.files import store_blob
+from data.core.paging import Page, clamp_paging
+from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 from data.models import (
     AppStatus,
     Blob,
@@ -58,19 +71,9 @@ from data.models import (
     User,
     as_utc,
 )
-from data.core.paging import Page, clamp_paging
-from data.core.scope import AccessDenied, Actor, NotFound, row_scope
-from data.applications.workflow import (
-    EVENT_MESSAGES,
-    MAX_REASON,
-    SIGN_PERMISSION,
-    allowed_actions,
-    load_application,
-    next_certificate_no,
-)
+from data.reference.places import CITIES
 from exports.certificate.pdf import render_certificate
 from exports.certificate.signing import SigningDistrict, SigningFailed
-from data.certificates.keyring import Keyring, keyring_for
 
 PDF = "application/pdf"
 VIEW_PERMISSIONS = (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, SIGN_PERMISSION, Perm.STATS_VIEW)

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from data.certificates.content import content_for_application
 from data.certificates.issuing import VIEW_PERMISSIONS, Issuer, certificate_pdf
-from data.models import Certificate, CertificateApplication, CertStatus, as_utc
-from data.core.scope import AccessDenied, Actor, row_scope
 from data.certificates.verification import replaced_by
+from data.core.scope import AccessDenied, Actor, row_scope
+from data.models import Certificate, CertificateApplication, CertStatus, as_utc
 from exports.certificate.sps_xml import PdfAttachment, sps_certificate_xml
 
 

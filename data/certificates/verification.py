@@ -29,12 +29,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.certificates.content import content_for_application
-
-from exports.types import Coded, Unit
 from data.core.files import MAX_UPLOAD_BYTES, Upload, UploadProblem, check_upload
-from data.models import Certificate, CertificateApplication, CertStatus, Event, SigningMethod
 from data.core.rate_limit import Limit, hit, parameter_int
+from data.models import Certificate, CertificateApplication, CertStatus, Event, SigningMethod
 from exports.certificate.signature_check import SignatureReport, check_pdf_signature
+from exports.types import Coded, Unit
 
 OK, NOT_FOUND, RATE_LIMITED = "ok", "not_found", "rate_limited"
 PER_MINUTE_PARAMETER, PER_HOUR_PARAMETER = "verify.per_minute", "verify.per_hour"

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from auth.permissions import Perm
-from data.models import Event, User
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor
+from data.models import Event, User
 
 MAX_PAGE_SIZE = 200
 EVENT_GROUPS = ("auth.", "registration.", "app.", "cert.", "admin.")

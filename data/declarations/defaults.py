@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.declarations.goods import PURPOSES, PURPOSES_EN, known_codes
-from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
 from data.accounts.registration import PHONE_RE
 from data.core.scope import Actor
+from data.declarations.goods import PURPOSES, PURPOSES_EN, known_codes
+from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
 
 # Defaults are an enterprise-wide convenience, not an authorisation: every operator who may declare
 # for the enterprise may also set what its declarations start with, as in Jiucheng, where the

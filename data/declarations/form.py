@@ -17,10 +17,12 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashboard.core.clock import CHINA_FIXED as CHINA
 from auth.permissions import Perm
+from dashboard.core.clock import CHINA_FIXED as CHINA
+from data.accounts.registration import PHONE_RE
+from data.core.numbers import next_value
+from data.core.scope import Actor, NotFound, row_scope
 from data.declarations import party_book
-from data.reference.codes import normalise_code
 from data.declarations.defaults import GOODS_DEFAULTS, Choice, category_codes, choices, declaration_defaults
 from data.declarations.goods import (
     CONTAINER_COLUMNS,
@@ -44,9 +46,7 @@ from data.models import (
     Event,
     GoodsLine,
 )
-from data.core.numbers import next_value
-from data.accounts.registration import PHONE_RE
-from data.core.scope import Actor, NotFound, row_scope
+from data.reference.codes import normalise_code
 
 PERMISSION = Perm.DECLARATION_EDIT
 DIRECTIONS = ("exit", "entry")

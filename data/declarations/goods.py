@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from data.models import Container, DictEntry, GoodsLine
 from data.core.prepared import Statements, one_of, parameter_names
+from data.models import Container, DictEntry, GoodsLine
 
 MAX_GOODS = 999
 MAX_CONTAINERS = 999

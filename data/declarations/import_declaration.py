@@ -3,9 +3,13 @@ then the goods and container tables, checked and saved all or nothing like the o
 from __future__ import annotations
 
 import re
-from sqlalchemy.orm import Session
+from dataclasses import (
+    dataclass,
+)
 from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from data.core.scope import (
     Actor,
@@ -20,12 +24,12 @@ from data.declarations.form import (
     new_declaration,
 )
 from data.declarations.imports import (
+    MAX_CONTAINER_ROWS,
+    MAX_GOODS_ROWS,
     CodeBook,
     ImportProblem,
     ImportRefused,
     ImportResult,
-    MAX_CONTAINER_ROWS,
-    MAX_GOODS_ROWS,
     Row,
     cell_text,
     cell_value,
@@ -48,9 +52,6 @@ from data.models import (
     CertificateType,
     CustomsDistrict,
     DictEntry,
-)
-from dataclasses import (
-    dataclass,
 )
 from exports.tables.import_layout import (
     DECLARATION_LABELS,

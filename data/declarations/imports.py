@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.core.scope import Actor
 from data.declarations.form import (
     PERMISSION,
     DeclarationForm,
@@ -32,7 +33,6 @@ from data.declarations.form import (
 )
 from data.declarations.goods import GOODS_COLUMNS, PURPOSES
 from data.models import Declaration, DeclStatus, DictEntry, EnterpriseSetting
-from data.core.scope import Actor
 from exports.tables.import_layout import (
     CONTAINER_HEADERS,
     DEFAULT_GOODS_HEADERS,

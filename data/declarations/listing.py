@@ -9,11 +9,12 @@ from sqlalchemy import Integer, bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.core.like import SLASH as LIKE_ESCAPE, contains_pattern, like_literal
-from data.models import Container, Declaration, DeclStatus, GoodsLine
+from data.core.like import SLASH as LIKE_ESCAPE
+from data.core.like import contains_pattern, like_literal
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
 from data.core.scope import AccessDenied, Actor
+from data.models import Container, Declaration, DeclStatus, GoodsLine
 
 MAX_PAGE_SIZE = 100
 STATUSES = frozenset(s.value for s in DeclStatus)

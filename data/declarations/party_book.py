@@ -13,10 +13,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.reference.codes import credit_code_problem, normalise_code
-from data.models import PartyBookEntry
 from data.core.paging import Window, clamp_paging
 from data.core.scope import Actor, NotFound
+from data.models import PartyBookEntry
+from data.reference.codes import credit_code_problem, normalise_code
 
 PERMISSION = Perm.DECLARATION_EDIT
 MAX_PAGE_SIZE = 100

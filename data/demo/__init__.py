@@ -22,8 +22,8 @@ always gives the same rows. Approved applications carry their certificate number
 from __future__ import annotations
 
 from data.demo.cast import BATCH_SIZE, DEFAULT_END, DEMO_ACCOUNTS, ENTERPRISES, DemoAccount, EnterpriseProfile
-from data.demo.snapshot import ContainerNumbers, ReferenceSnapshot, container_check, reference_snapshot
 from data.demo.setup import StartIds
+from data.demo.snapshot import ContainerNumbers, ReferenceSnapshot, container_check, reference_snapshot
 from data.demo.stream import iter_batches
 from data.demo.writer import DemoSummary, bound_batches, generate
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timezone
 
-
 from dashboard.core.clock import CHINA_OFFSET
+from data.applications.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
 from data.models import (
     AppStatus,
     CertStatus,
@@ -14,9 +14,6 @@ from data.models import (
     Role,
     SigningMethod,
 )
-from data.applications.workflow import EVENT_MESSAGES as WORKFLOW_MESSAGES
-
-
 
 DEFAULT_END = date(2026, 10, 31)
 DAYS = 730

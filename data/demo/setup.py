@@ -7,23 +7,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, Table, func, select
 
-from data.reference.codes import CREDIT_ALPHABET, credit_code_check, org_code_check
-from data.models import (
-    ApplicationGoods,
-    Certificate,
-    CertificateApplication,
-    CertificateShare,
-    Container,
-    Declaration,
-    DeclarationDocument,
-    Enterprise,
-    Event,
-    GoodsLine,
-    Notification,
-    Role,
-    User,
-)
-from data.reference.places import CITIES, PORTS
 from data.demo.cast import (
     AREA_CODES,
     ARRIVAL_PORTS,
@@ -42,7 +25,6 @@ from data.demo.cast import (
     DEFAULT_TYPE_WEIGHT,
     DELAYS,
     DEMO_ACCOUNTS,
-    DemoAccount,
     ENTERPRISES,
     ENTRY_DECLARATION_SHARE,
     ENTRY_METHOD_WEIGHTS,
@@ -58,9 +40,9 @@ from data.demo.cast import (
     NOTIFICATIONS,
     OPEN_STATUSES,
     OPEN_WINDOW_DAYS,
+    OTHER_DISTRICT_CLOUD_SHARE,
     OTHER_DISTRICTS_PREFERRED,
     OTHER_DISTRICTS_SHARE,
-    OTHER_DISTRICT_CLOUD_SHARE,
     OTHER_STATUS_SHARE,
     PERSON_NAMES,
     PIECES_PER_PACKAGE,
@@ -69,6 +51,7 @@ from data.demo.cast import (
     UTC,
     WEEKDAY_FACTORS,
     WITHDRAWN_SHARE,
+    DemoAccount,
 )
 from data.demo.snapshot import (
     ContainerNumbers,
@@ -80,7 +63,23 @@ from data.demo.snapshot import (
     find,
     spread,
 )
-
+from data.models import (
+    ApplicationGoods,
+    Certificate,
+    CertificateApplication,
+    CertificateShare,
+    Container,
+    Declaration,
+    DeclarationDocument,
+    Enterprise,
+    Event,
+    GoodsLine,
+    Notification,
+    Role,
+    User,
+)
+from data.reference.codes import CREDIT_ALPHABET, credit_code_check, org_code_check
+from data.reference.places import CITIES, PORTS
 
 # --- the row stream -----------------------------------------------------------------------------
 

@@ -12,18 +12,17 @@ from typing import NamedTuple
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from data.demo.cast import (
+    DEMO_ACCOUNTS,
+    ENTERPRISES,
+    REQUIRED_DICTIONARIES,
+)
 from data.models import (
     CertificateFormat,
     CertificateType,
     CustomsDistrict,
     DictEntry,
 )
-from data.demo.cast import (
-    DEMO_ACCOUNTS,
-    ENTERPRISES,
-    REQUIRED_DICTIONARIES,
-)
-
 
 # --- container numbers --------------------------------------------------------------------------
 

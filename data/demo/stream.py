@@ -8,13 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import Table
 
 from data.applications.workflow import certificate_prefix
-from data.models import (
-    Enterprise,
-    Notification,
-    NumberSequence,
-    User,
-)
-from data.reference.places import AIRPORT
 from data.demo.cast import (
     ANIMAL_CHAPTERS,
     APPROVED,
@@ -23,8 +16,8 @@ from data.demo.cast import (
     BATCH_SIZE,
     CARRIERS,
     CLOUD,
-    CONFIRMED,
     CONFIRM_NOTES,
+    CONFIRMED,
     CONTAINER_SPECS,
     CST,
     DECLARATION_STATUSES,
@@ -38,30 +31,37 @@ from data.demo.cast import (
     PLANT_CHAPTERS,
     PRINT_COUNTS,
     RECEIPTED,
-    REPLACED,
     REPLACE_REASONS,
-    RETURNED,
+    REPLACED,
     RETURN_REASONS,
-    REVOKED,
+    RETURNED,
     REVOKE_REASONS,
+    REVOKED,
     SENT,
     SUBMITTED,
-    SUSPENDED,
     SUSPEND_REASONS,
+    SUSPENDED,
     UTC,
     VALID,
     VESSELS,
-    WITHDRAWN,
     WITHDRAW_REASONS,
-)
-from data.demo.snapshot import (
-    ReferenceSnapshot,
+    WITHDRAWN,
 )
 from data.demo.setup import (
     CHUNK_ORDER,
     StartIds,
     StreamSetup,
 )
+from data.demo.snapshot import (
+    ReferenceSnapshot,
+)
+from data.models import (
+    Enterprise,
+    Notification,
+    NumberSequence,
+    User,
+)
+from data.reference.places import AIRPORT
 
 
 class RowStream(StreamSetup):

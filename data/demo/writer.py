@@ -14,15 +14,7 @@ from queue import Empty
 from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from data.models import (
-    Certificate,
-    CertificateApplication,
-    Declaration,
-    NumberSequence,
-    User,
-)
 from data.core.prepared import bind_columns
-from data.statistics.rollup import rebuild as rebuild_rollups
 from data.demo.cast import (
     BATCH_SIZE,
     DEFAULT_END,
@@ -30,17 +22,24 @@ from data.demo.cast import (
     PARALLEL_MIN_CERTIFICATES,
     UTC,
 )
-from data.demo.snapshot import (
-    reference_snapshot,
-)
 from data.demo.setup import (
     ID_TABLES,
     StartIds,
 )
+from data.demo.snapshot import (
+    reference_snapshot,
+)
 from data.demo.stream import (
     RowStream,
 )
-
+from data.models import (
+    Certificate,
+    CertificateApplication,
+    Declaration,
+    NumberSequence,
+    User,
+)
+from data.statistics.rollup import rebuild as rebuild_rollups
 
 # --- writing ------------------------------------------------------------------------------------
 

@@ -34,21 +34,22 @@ from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.core.audit import record_change
-from data.core.like import SLASH as LIKE_ESCAPE, contains_pattern
+from data.core.like import SLASH as LIKE_ESCAPE
+from data.core.like import contains_pattern
+from data.core.paging import Page, clamp_paging
+from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 from data.models import (
     Certificate,
     CertificateApplication,
     CertificateType,
+    CertStatus,
     CustomsDistrict,
     Declaration,
     DeclStatus,
     DictEntry,
     Enterprise,
     LedgerTemplate,
-    CertStatus,
 )
-from data.core.paging import Page, clamp_paging
-from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 
 PERMISSION = Perm.LEDGER_EXPORT
 DIRECTIONS = ("entry", "exit")

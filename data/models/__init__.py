@@ -1,67 +1,67 @@
 """The store's models, split by domain (one module each); import them from here: `from data.models import User`."""
 from __future__ import annotations
 
-from data.models.base import (
-    utcnow,
-    as_utc,
-    Base,
-    AppStatus,
-    CertStatus,
-    EntryMethod,
-    SigningMethod,
-    DeclStatus,
-    Role,
-)
-from data.models.reference import (
-    CustomsDistrict,
-    DictEntry,
-    CertificateType,
-    CertificateFormat,
-)
 from data.models.accounts import (
+    CertificateShare,
+    CommAccount,
     Enterprise,
-    EnterpriseContact,
     EnterpriseAttachment,
+    EnterpriseContact,
+    IcCard,
+    OutgoingMail,
+    PasswordResetToken,
     RoleDef,
     RolePermission,
     User,
-    PasswordResetToken,
-    CommAccount,
-    CertificateShare,
-    OutgoingMail,
-    IcCard,
-)
-from data.models.declarations import (
-    Declaration,
-    GoodsLine,
-    Container,
-    DeclarationDocument,
-    PartyBookEntry,
-    EnterpriseSetting,
 )
 from data.models.applications import (
-    CertificateApplication,
-    ApplicationScan,
-    CertificateTemplate,
     ApplicationGoods,
-    Certificate,
+    ApplicationScan,
     Blob,
+    Certificate,
+    CertificateApplication,
+    CertificateTemplate,
+)
+from data.models.base import (
+    AppStatus,
+    Base,
+    CertStatus,
+    DeclStatus,
+    EntryMethod,
+    Role,
+    SigningMethod,
+    as_utc,
+    utcnow,
+)
+from data.models.declarations import (
+    Container,
+    Declaration,
+    DeclarationDocument,
+    EnterpriseSetting,
+    GoodsLine,
+    PartyBookEntry,
+)
+from data.models.reference import (
+    CertificateFormat,
+    CertificateType,
+    CustomsDistrict,
+    DictEntry,
+)
+from data.models.statistics import (
+    TURNAROUND_BUCKETS,
+    StatsBacklog,
+    StatsCertificate,
+    StatsTrend,
+    StatsTurnaround,
 )
 from data.models.system import (
     Event,
-    Notification,
-    SystemParameter,
-    RateLimitHit,
     LedgerTemplate,
-    NumberSequence,
     LoginChallenge,
-)
-from data.models.statistics import (
-    StatsCertificate,
-    StatsTrend,
-    TURNAROUND_BUCKETS,
-    StatsTurnaround,
-    StatsBacklog,
+    Notification,
+    NumberSequence,
+    RateLimitHit,
+    SystemParameter,
 )
 
 __all__ = [

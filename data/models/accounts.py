@@ -13,9 +13,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
 from data.models.base import Base, utcnow
 from data.models.reference import CustomsDistrict
+
 
 class Enterprise(Base):
     __tablename__ = "enterprise"

@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from data.models.base import AppStatus, Base, CertStatus, EntryMethod, utcnow
 
-from data.models.base import Base, utcnow, AppStatus, CertStatus, EntryMethod
 
 class CertificateApplication(Base):
     """证书申领: one certificate of one type requested against a declaration."""
@@ -144,7 +144,8 @@ class Certificate(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column()
-    issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_certificate_issued_by"))  # the officer who issued it
+    # the officer who issued it
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_certificate_issued_by"))
     signed_at: Mapped[datetime | None] = mapped_column()  # when the cloud signature was applied
 
     __table_args__ = (

@@ -17,8 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from data.models.base import Base, DeclStatus, utcnow
 
-from data.models.base import Base, utcnow, DeclStatus
 
 class Declaration(Base):
     """报检单 (Jiucheng 3.4.3): exit or entry declaration of goods."""

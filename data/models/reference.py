@@ -1,7 +1,6 @@
 """Reference data: customs districts, code dictionaries, certificate types and formats."""
 from __future__ import annotations
 
-
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -11,8 +10,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
 from data.models.base import Base
+
 
 class CustomsDistrict(Base):
     """A customs house: 直属海关 (no parent) or 隶属海关 under one."""

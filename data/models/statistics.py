@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-
 from data.models.base import Base
+
 
 class StatsCertificate(Base):
     """Certificates counted per day or month, district and one grouping of dimensions (data/statistics/rollup.py).

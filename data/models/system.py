@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-
 from data.models.base import Base, utcnow
+
 
 class Event(Base):
     """A receipt (回执) or audit record: every state change and sensitive read."""

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.core.like import contains_pattern
-from data.models import CertificateType, CustomsDistrict, DictEntry
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor
+from data.models import CertificateType, CustomsDistrict, DictEntry
 
 DICT_ENTRY_NAMES = ("hs_code", "country", "currency", "unit", "package_type", "transport_mode", "trade_mode",
                     "attached_document")

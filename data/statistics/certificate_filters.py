@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.scope import Actor
 from data.models import (
     AppStatus,
     Certificate,
@@ -22,8 +23,6 @@ from data.models import (
     EntryMethod,
     SigningMethod,
 )
-from data.core.scope import Actor
-
 
 PERMISSION = Perm.STATS_VIEW
 MAX_PAGE_SIZE = 100

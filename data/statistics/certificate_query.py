@@ -46,21 +46,17 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from data.core.like import contains_pattern
+from data.core.paging import Window, clamp_paging
+from data.core.prepared import Statements, parameter_names
+from data.core.scope import AccessDenied, Actor
 from data.models import (
     CertificateType,
     CustomsDistrict,
     DictEntry,
     User,
 )
-from data.core.paging import Window, clamp_paging
-from data.core.prepared import Statements, parameter_names
-from data.core.scope import AccessDenied, Actor
 from data.statistics.certificate_filters import (
-    A,
-    C,
     COUNT_CAP,
-    CertificateQuery,
-    Count,
     DEFAULT_SORT,
     FEW_DISTRICTS,
     ISSUED,
@@ -70,9 +66,13 @@ from data.statistics.certificate_filters import (
     MAX_RUNS,
     PENDING_STATUSES,
     PERMISSION,
-    QueryRow,
     SELECTIVE_PREFIX,
     SORTS,
+    A,
+    C,
+    CertificateQuery,
+    Count,
+    QueryRow,
     nullable,
 )
 from data.statistics.certificate_sql import (

@@ -11,6 +11,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Join
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from dashboard.core.clock import CHINA
+from data.core.prepared import Statements, one_of, parameter_names
 from data.models import (
     CertificateFormat,
     CertificateType,
@@ -18,9 +20,7 @@ from data.models import (
     DictEntry,
     User,
 )
-from data.core.prepared import Statements, one_of, parameter_names
-from data.statistics.certificate_filters import A, C, D, ISSUED, SORTS, nullable
-from dashboard.core.clock import CHINA
+from data.statistics.certificate_filters import ISSUED, SORTS, A, C, D, nullable
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column,
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.scope import AccessDenied, Actor
 from data.models import CertificateType, CustomsDistrict, DictEntry
 from data.statistics.rollup import (
     ALL,
@@ -42,14 +43,13 @@ from data.statistics.rollup import (
     RECEIVED,
     TREND,
     TURNAROUND,
-    TYPE,
     TURNAROUND_EDGES,
+    TYPE,
     WAITING,
     Grouping,
     choose_grouping,
     month_of,
 )
-from data.core.scope import AccessDenied, Actor
 
 PERMISSION = Perm.STATS_VIEW
 OTHERS = "*"  # the series of the destinations after the top ones

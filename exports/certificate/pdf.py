@@ -45,10 +45,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports.types import CertificateContent, Coded, FieldValue, GoodsItem, Unit
-
 from exports.fonts import FONT_NAME, register_font
-
+from exports.types import CertificateContent, Coded, FieldValue, GoodsItem, Unit
 
 # --- layout parameters --------------------------------------------------------------------------
 

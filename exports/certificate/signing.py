@@ -30,7 +30,6 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-
 FIELD_NAME = "Signature1"
 DIGEST = "sha256"
 EC_SLACK = 8  # an ECDSA signature's length varies by a few bytes: reserve a little more
@@ -107,7 +106,8 @@ def _measure(signer: _KeySigner) -> int:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     out = io.BytesIO()
-    signers.PdfSigner(_metadata("", "", ""), signer=signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(_blank_pdf())), output=out)
+    blank = IncrementalPdfFileWriter(io.BytesIO(_blank_pdf()))
+    signers.PdfSigner(_metadata("", "", ""), signer=signer).sign_pdf(blank, output=out)
     contents = bytes(PdfFileReader(out).embedded_signatures[0].sig_object["/Contents"])
     used = der_length(contents) or len(contents)
     exact = isinstance(signer._private_key, rsa.RSAPrivateKey)  # RSA signatures have one fixed length

@@ -4,11 +4,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
 from data.accounts.cards import CardRow
-from layouts.common import page_header
+from layouts.accounts import ids
 from layouts.accounts.login import CARD_MESSAGES
+from layouts.common import page_header
 
 CARD_REASONS = {
     "bad_key": N_("The public key must be an EC P-256 key in PEM form. Read it from the card."),

@@ -4,9 +4,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
 from data.accounts.comm import CommAccountView
+from layouts.accounts import ids
 from layouts.common import page_header
 
 COMM_REASONS = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
 from data.home import HomeSummary
+from layouts.accounts import ids
 from layouts.common import APP_STATUS_LABELS, count_card, page_header, status_badge
 
 TASK_TEXT = {

@@ -1,4 +1,5 @@
-"""Component ids of sign-in, registration and its review, passwords and the account page, IC cards, the communication account, overseas users, home."""
+"""Component ids of sign-in, registration and its review, passwords and the account page, IC cards, the
+communication account, overseas users, home."""
 from __future__ import annotations
 
 from layouts.page_ids import PageIds

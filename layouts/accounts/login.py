@@ -4,8 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
+from layouts.accounts import ids
 
 # what the card agent and the server can answer, in words a clerk understands
 CARD_MESSAGES = {

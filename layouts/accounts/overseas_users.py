@@ -4,11 +4,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
 from data.accounts.overseas import OVERSEAS_LANGUAGES, OverseasUserRow
-from layouts.common import page_header
+from layouts.accounts import ids
 from layouts.accounts.register import reason_text
+from layouts.common import page_header
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ja": "日本語", "ko": "한국어", "vi": "Tiếng Việt", "zh": "中文"}
 FORM_FIELDS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
+from layouts.accounts import ids
 from layouts.common import page_header
 
 PASSWORD_REASONS = {

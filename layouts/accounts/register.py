@@ -6,9 +6,15 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
-from data.accounts.registration import ATTACHMENT_KINDS, CONTACT_POSITIONS, ENTITY_TYPES, REQUIRED_ATTACHMENTS, required_fields
+from data.accounts.registration import (
+    ATTACHMENT_KINDS,
+    CONTACT_POSITIONS,
+    ENTITY_TYPES,
+    REQUIRED_ATTACHMENTS,
+    required_fields,
+)
+from layouts.accounts import ids
 from layouts.common import page_header
 
 ACCEPT = ".jpg,.jpeg,.gif,.bmp,.png,.pdf,image/jpeg,image/gif,image/bmp,image/png,application/pdf"

@@ -4,12 +4,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.accounts import ids
 from dashboard.core.i18n import N_, Translator
-from data.models import Enterprise
 from data.accounts.registration import REVIEW_PROMISE_WORKING_DAYS, PendingRegistration
-from layouts.common import page_header
+from data.models import Enterprise
+from layouts.accounts import ids
 from layouts.accounts.register import ATTACHMENT_LABELS, ENTITY_LABELS, ID_TYPE_LABELS, POSITION_LABELS
+from layouts.common import page_header
 
 KIND_LABELS = {"uscc": N_("Unified social credit code"), "org_code": N_("Organisation code")}
 REVIEW_ERRORS = {

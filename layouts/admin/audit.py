@@ -6,10 +6,10 @@ import json
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.admin import ids
 from dashboard.core.i18n import N_, Translator
 from data.core.audit import EventRow, changes_of
 from data.core.paging import Page
+from layouts.admin import ids
 from layouts.common import date_range, page_header, paged_grid
 
 GROUP_LABELS = {  # "*": all (a select shows an empty value as blank)

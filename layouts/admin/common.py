@@ -6,8 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.core.i18n import N_, Translator
-from layouts.common import paged_grid
 from layouts.accounts.register import REASONS, UNKNOWN_REASON
+from layouts.common import paged_grid
 
 ADMIN_REASONS = {
     "format": N_("This value does not have the expected form."),

@@ -4,10 +4,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.admin import ids
 from dashboard.core.i18n import N_, Translator
 from data.admin.districts import DistrictNode
 from data.core.audit import EventRow
+from layouts.admin import ids
 from layouts.admin.audit import history_card
 from layouts.common import page_header
 

@@ -10,12 +10,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.admin import ids
 from dashboard.core.i18n import N_, Translator
 from data.admin.formats import LANGUAGES, NAME_LIMITS, FormatRow
 from data.core.paging import Page
 from data.reference.catalog import FIELD_KINDS
 from exports.certificate.pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS
+from layouts.admin import ids
 from layouts.admin.common import picking_grid, reason, toolbar
 from layouts.common import grid_locale, page_header
 

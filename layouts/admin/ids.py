@@ -1,4 +1,5 @@
-"""Component ids of the administration pages (dictionaries, formats, notifications, parameters, districts, roles, users, audit)."""
+"""Component ids of the administration pages (dictionaries, formats, notifications, parameters, districts, roles,
+users, audit)."""
 from __future__ import annotations
 
 from layouts.page_ids import PageIds

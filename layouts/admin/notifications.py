@@ -4,10 +4,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.admin import ids
 from dashboard.core.i18n import N_, Translator
 from data.admin.notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, TargetChoices, local_text
 from data.core.paging import Page
+from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
 from layouts.common import page_header
 

@@ -7,13 +7,13 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.admin import ids
 from dashboard.core.i18n import DISPLAY_ZONE, N_, Translator
 from data.admin.parameters import DESCRIPTION_LIMIT, KEY_LIMIT, VALUE_LIMIT, KnownParameter, ParameterRow
 from data.core.audit import EventRow, changes_of
-from data.models import as_utc
 from data.core.paging import Page
+from data.models import as_utc
 from exports.tables.list_export import PDF, XLSX, list_pdf, list_xlsx
+from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
 from layouts.common import page_header
 

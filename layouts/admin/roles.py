@@ -5,11 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.admin import ids
 from dashboard.core.i18n import N_, Translator
 from data.admin.roles import RoleNode, RoleUser
 from data.admin.rules import KIND_FAMILY
 from data.core.audit import EventRow
+from layouts.admin import ids
 from layouts.admin.audit import history_card
 from layouts.common import page_header
 

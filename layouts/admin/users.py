@@ -4,16 +4,16 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.admin import ids
 from dashboard.core.i18n import N_, Translator
+from data.accounts.overseas import OVERSEAS_LANGUAGES
 from data.admin.districts import DistrictNode
 from data.admin.rules import KIND_FAMILY
 from data.admin.users import LOCK_HOURS, USER_STATUSES, TimelineEntry, UserDetail, UserForm, UserRow
-from data.accounts.overseas import OVERSEAS_LANGUAGES
 from data.core.paging import Page
+from layouts.accounts.overseas_users import LANGUAGE_NAMES
+from layouts.admin import ids
 from layouts.admin.audit import change_list
 from layouts.common import date_range, page_header, paged_grid
-from layouts.accounts.overseas_users import LANGUAGE_NAMES
 
 PAGE_SIZE = 25
 STATUS_LABELS = {"active": N_("Active"), "locked": N_("Locked"), "deactivated": N_("Deactivated"),

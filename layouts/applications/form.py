@@ -11,14 +11,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.applications import ids
 from dashboard.core.i18n import N_, Translator
-from data.applications.form import GOODS_COLUMNS
 from data.applications.choices import ApplicationForm, DeclarationChoice, FormSpec, TypeChoice
+from data.applications.form import GOODS_COLUMNS
 from data.models import CertificateTemplate
+from layouts.accounts.register import reason_text
+from layouts.applications import ids
 from layouts.applications.listing import ENTRY_LABELS, preview_link
 from layouts.common import grid_locale, page_header, status_badge
-from layouts.accounts.register import reason_text
 
 Choices = dict[str, list[tuple[str, str, str]]]  # dictionary -> (code, Chinese name, English name)
 

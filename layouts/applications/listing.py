@@ -7,12 +7,12 @@ from urllib.parse import quote
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.applications import ids
 from dashboard.core.i18n import N_, Translator
 from data.applications.listing import ApplicationDetail, ApplicationRow, Named
 from data.core.paging import Window
-from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
+from layouts.applications import ids
 from layouts.applications.scans import scans_section
+from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
 
 PAGE_SIZE = 25
 ACTION_LABELS = {

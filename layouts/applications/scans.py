@@ -4,9 +4,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.applications import ids
 from dashboard.core.i18n import N_, Translator
 from data.applications.scans import EDIT, SUPPLEMENT, ScanList, ScanRow
+from layouts.applications import ids
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 NEW = "new"  # the index of the upload that adds a scan (the others carry the scan id they replace)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.applications import ids
 from dashboard.core.i18n import N_, Translator
 from data.applications.choices import TemplateForm, TemplateRow
+from layouts.applications import ids
 from layouts.applications.form import (
     TMPL_IDS,
     Choices,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.certificates import ids
 from dashboard.core.i18n import Translator
 from data.certificates.issuing import BatchResult, IssuableRow
 from data.core.paging import Page
 from layouts.applications.listing import ACTION_FAILED, WORKFLOW_ERRORS
+from layouts.certificates import ids
 from layouts.certificates.view import ISSUE_ERRORS, SIGNING_LABELS, certificate_link
 from layouts.common import page_header, paged_grid
 

@@ -7,10 +7,10 @@ from urllib.parse import quote
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.certificates import ids
 from dashboard.core.i18n import DISPLAY_ZONE, Translator
-from data.reference.certificate_names import certificate_type_name
 from data.accounts.overseas import SharedCertificate
+from data.reference.certificate_names import certificate_type_name
+from layouts.certificates import ids
 from layouts.certificates.view import cert_status_badge, pdf_url
 from layouts.common import page_header
 

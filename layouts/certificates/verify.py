@@ -8,16 +8,16 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.certificates import ids
 from dashboard.core.i18n import DISPLAY_ZONE, N_, Translator
-from exports.types import Coded, Unit
-from data.reference.certificate_names import certificate_type_name
-from data.core.files import MAX_UPLOAD_BYTES
 from data.certificates.verification import OK, RATE_LIMITED, PublicCertificate, UploadOutcome, VerifyOutcome
+from data.core.files import MAX_UPLOAD_BYTES
+from data.core.labels import CERT_STATUS_LABELS
+from data.reference.certificate_names import certificate_type_name
 from exports.certificate.signature_check import SignatureReport
+from exports.types import Coded, Unit
+from layouts.certificates import ids
 from layouts.certificates.view import cert_status_badge
 from layouts.common import page_header
-from data.core.labels import CERT_STATUS_LABELS
 
 UPLOAD_PROBLEMS = {
     "empty": N_("The file is empty."),

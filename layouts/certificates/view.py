@@ -7,12 +7,12 @@ from urllib.parse import quote
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.certificates import ids
 from dashboard.core.i18n import N_, Translator
 from data.certificates.issuing import CertificateView, ChainLink
-from layouts.applications.listing import ENTRY_LABELS
-from layouts.common import page_header
 from data.core.labels import CERT_STATUS_LABELS
+from layouts.applications.listing import ENTRY_LABELS
+from layouts.certificates import ids
+from layouts.common import page_header
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
 SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("Paper (ECIQ print)")}

@@ -4,11 +4,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.declarations import ids
 from dashboard.core.i18n import N_, Translator
 from data.declarations.defaults import DEFAULT_FIELDS, INSPECTION_CATEGORIES, SECTIONS, Choice, DefaultField
-from layouts.common import page_header
 from layouts.accounts.register import reason_text
+from layouts.common import page_header
+from layouts.declarations import ids
 
 SECTION_TITLES = {"common": N_("Basic defaults"), "exit": N_("Exit defaults"), "entry": N_("Entry defaults")}
 FIELD_LABELS = {

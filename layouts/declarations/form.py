@@ -6,10 +6,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.declarations import ids
 from dashboard.core.i18n import N_, Translator
-from data.declarations.form import FIELDS, DeclarationForm, DeclarationReceipt, column_limit
+from data.core.labels import DECL_STATUS_LABELS
 from data.declarations.defaults import INSPECTION_CATEGORIES, Choice
+from data.declarations.form import FIELDS, DeclarationForm, DeclarationReceipt, column_limit
 from data.declarations.goods import (
     CONTAINER_SPECS,
     GOODS_CODES,
@@ -22,7 +22,7 @@ from data.declarations.goods import (
 )
 from data.models import GoodsLine
 from layouts.common import grid_locale
-from data.core.labels import DECL_STATUS_LABELS
+from layouts.declarations import ids
 from layouts.declarations.defaults import reason as settings_reason
 from layouts.declarations.party_book import PARTY_REASONS
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.declarations import ids
 from dashboard.core.i18n import N_, Translator
 from data.declarations.imports import MAX_HEADER_LENGTH, ImportProblem, ImportResult
 from exports.tables.import_layout import DEFAULT_GOODS_HEADERS
 from layouts.common import page_header
-from layouts.declarations.form import GOODS_LABELS, reason as form_reason
+from layouts.declarations import ids
+from layouts.declarations.form import GOODS_LABELS
+from layouts.declarations.form import reason as form_reason
 
 IMPORT_REASONS = {
     "file_empty": N_("The file is empty."),

@@ -4,13 +4,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.declarations import ids
 from dashboard.core.i18n import N_, Translator
 from data.core.labels import DECL_STATUS_LABELS
-from data.declarations.listing import DeclarationRow
 from data.core.paging import Window
+from data.declarations.listing import DeclarationRow
 from layouts.applications.listing import markdown_safe
 from layouts.common import date_range, page_header, paged_grid
+from layouts.declarations import ids
 
 TEXT_FILTERS = (
     ("inspection_no", N_("Inspection no.")), ("goods_name", N_("Goods name")), ("consignee", N_("Consignee")),

@@ -4,13 +4,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.declarations import ids
 from dashboard.core.i18n import N_, Translator
-from data.models import PartyBookEntry
 from data.core.paging import Window
 from data.declarations.party_book import LIMITS
-from layouts.common import page_header, paged_grid
+from data.models import PartyBookEntry
 from layouts.accounts.register import reason_text
+from layouts.common import page_header, paged_grid
+from layouts.declarations import ids
 
 FORM_FIELDS = (
     ("code", N_("Consignor/consignee code")),

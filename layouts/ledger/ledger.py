@@ -6,15 +6,14 @@ from collections.abc import Mapping, Sequence
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.ledger import ids
 from dashboard.core.i18n import N_, Translator
+from data.core.labels import CERT_STATUS_LABELS, DECL_STATUS_LABELS
+from data.core.paging import Page
 from data.ledger.export import DIRECTION_LABELS, WIDTHS, header
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, TemplateRow
-from data.core.paging import Page
 from exports.tables.ledger import ExportColumn, LedgerCells, display
 from layouts.common import date_range, grid_locale, page_header
-from data.core.labels import CERT_STATUS_LABELS
-from data.core.labels import DECL_STATUS_LABELS
+from layouts.ledger import ids
 
 FORMATS = (("xlsx", "Excel (xlsx)"), ("csv", "CSV"), ("pdf", "PDF"))
 TEMPLATE_MESSAGES = {
@@ -202,21 +201,22 @@ def _export_panel(t: Translator, templates: list[TemplateRow], direction: str):
             html.Hr(), export, progress, html.Div(id=ids.LEDGER_MESSAGE, className="mt-2")]
 
 
+def _move_button(t: Translator, key: str, move: str, symbol: str, label: str, disabled: bool = False) -> dbc.Button:
+    return dbc.Button(symbol, id={"type": ids.LEDGER_COLUMN_MOVE, "key": key, "move": move}, size="sm",
+                      color="link", className="py-0 px-1", title=t(label), disabled=disabled)
+
+
 def chosen_list(t: Translator, keys: Sequence[str]):
     """The chosen columns, each with buttons to move it up or down or take it out."""
     if not keys:
         return dbc.Alert(t("No columns chosen: add at least one."), color="warning", className="py-1 mb-0")
     items = []
     for n, key in enumerate(keys):
-        def button(move: str, symbol: str, label: str, disabled: bool = False):
-            return dbc.Button(symbol, id={"type": ids.LEDGER_COLUMN_MOVE, "key": key, "move": move}, size="sm",
-                              color="link", className="py-0 px-1", title=t(label), disabled=disabled)
-
         items.append(dbc.ListGroupItem(html.Div([
             html.Span(f"{n + 1}. {header(t, key)}", className="me-auto"),
-            button("up", "\u2191", N_("Move up"), n == 0),
-            button("down", "\u2193", N_("Move down"), n == len(keys) - 1),
-            button("remove", "\u2715", N_("Remove")),
+            _move_button(t, key, "up", "\u2191", N_("Move up"), n == 0),
+            _move_button(t, key, "down", "\u2193", N_("Move down"), n == len(keys) - 1),
+            _move_button(t, key, "remove", "\u2715", N_("Remove")),
         ], className="d-flex align-items-center"), className="py-1"))
     return dbc.ListGroup(items, style={"maxHeight": "22rem", "overflowY": "auto"})
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.reference import ids
 from dashboard.core.i18n import N_, Translator
-from data.reference.lookup import LookupRow
 from data.core.paging import Page
+from data.reference.lookup import LookupRow
 from layouts.common import page_header, paged_grid
+from layouts.reference import ids
 
 DICTIONARY_LABELS = {
     "hs_code": N_("HS codes"),

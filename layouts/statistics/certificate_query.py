@@ -9,9 +9,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.statistics import ids
 from dashboard.core.i18n import N_, Translator
-from data.statistics.certificate_query import FilterOptions
+from data.core.labels import CERT_STATUS_LABELS
 from data.statistics.certificate_filters import (
     CERT_STATUSES,
     DATE_RANGES,
@@ -21,10 +20,11 @@ from data.statistics.certificate_filters import (
     Count,
     QueryRow,
 )
+from data.statistics.certificate_query import FilterOptions
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates.view import SIGNING_LABELS
 from layouts.common import APP_STATUS_LABELS, grid_locale, page_header
-from data.core.labels import CERT_STATUS_LABELS
+from layouts.statistics import ids
 
 PAGE_SIZE = 25
 # filter field -> label (also names the field in error messages)

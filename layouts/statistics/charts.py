@@ -13,7 +13,6 @@ from data.statistics.reports import (
     Choices,
 )
 
-
 # fonts with Chinese glyphs on Windows, macOS, Linux (the app's own machines install WenQuanYi)
 CJK_FONT = ('"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", '
             '"WenQuanYi Micro Hei", "WenQuanYi Zen Hei", sans-serif')

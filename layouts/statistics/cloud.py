@@ -7,7 +7,6 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from layouts.statistics import ids
 from dashboard.core.i18n import Translator
 from data.statistics.reports import (
     ENTRY_METHODS,
@@ -17,23 +16,23 @@ from data.statistics.reports import (
 from exports.tables.statistics import COUNT, SHARE, TEXT, Column
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.common import page_header
+from layouts.statistics import ids
 from layouts.statistics.charts import (
+    code_options,
     district_options,
-    filter_dropdown,
     empty_figure,
+    filter_dropdown,
     graph,
     labelled_control,
     number_text,
-    code_options,
     plain,
     share_text,
-    styled_figure,
     stats_table,
+    styled_figure,
 )
 from layouts.statistics.issuance import (
     date_picker,
 )
-
 
 # --- cloud-signing usage (云签发应用情况) -----------------------------------------------------------
 

@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from layouts.statistics import ids
 from dashboard.core.i18n import Translator
+from data.core.labels import CERT_STATUS_LABELS
 from data.statistics.reports import (
     CERT_STATUSES,
     ENTRY_METHODS,
@@ -21,22 +21,21 @@ from data.statistics.reports import (
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates.view import SIGNING_LABELS
 from layouts.common import date_range, page_header
-from data.core.labels import CERT_STATUS_LABELS
+from layouts.statistics import ids
 from layouts.statistics.charts import (
     RECORDS_PATH,
+    code_options,
     district_label,
     district_options,
-    filter_dropdown,
     empty_figure,
+    filter_dropdown,
     graph,
     labelled_control,
-    code_options,
     plain,
     share_text,
-    styled_figure,
     stats_table,
+    styled_figure,
 )
-
 
 # --- issuance by district (发证信息查询) -------------------------------------------------------------
 
@@ -55,8 +54,9 @@ def issuance_page(t: Translator, choices: Choices, f: IssuanceFilter) -> html.Di
             t("All destinations"), f.dest_country)),
         labelled_control(t("Entry method"), filter_dropdown(ids.ISSUANCE_ENTRY, code_options(t, ENTRY_LABELS, ENTRY_METHODS),
                                                t("All entry methods"), f.entry_method)),
-        labelled_control(t("Signing method"), filter_dropdown(ids.ISSUANCE_SIGNING, code_options(t, SIGNING_LABELS, SIGNING_METHODS),
-                                                 t("All signing methods"), f.signing_method)),
+        labelled_control(t("Signing method"),
+                         filter_dropdown(ids.ISSUANCE_SIGNING, code_options(t, SIGNING_LABELS, SIGNING_METHODS),
+                                         t("All signing methods"), f.signing_method)),
         labelled_control(t("Certificate status"), filter_dropdown(ids.ISSUANCE_STATUS,
                                                      code_options(t, CERT_STATUS_LABELS, CERT_STATUSES),
                                                      t("All statuses"), f.status), md=2),

@@ -8,9 +8,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import html
 
-from layouts.statistics import ids
 from dashboard.core.i18n import N_, Translator
-from data.statistics.rollup import WAITING
 from data.statistics.reports import (
     OTHERS,
     BacklogReport,
@@ -18,20 +16,21 @@ from data.statistics.reports import (
     MonthlySeries,
     TurnaroundReport,
 )
+from data.statistics.rollup import WAITING
 from layouts.common import APP_STATUS_LABELS, page_header
+from layouts.statistics import ids
 from layouts.statistics.charts import (
     AGE_LABELS,
     COLORS,
     district_options,
-    filter_dropdown,
     empty_figure,
+    filter_dropdown,
     graph,
     labelled_control,
     plain,
-    styled_figure,
     stats_table,
+    styled_figure,
 )
-
 
 # --- trends ---------------------------------------------------------------------------------------
 

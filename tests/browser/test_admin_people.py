@@ -6,9 +6,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.support import browser
-from tests.conftest import TEST_PASSWORD
 from tests.browser.test_admin_reference import choose  # a searchable dcc.Dropdown, picked by typing
+from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 NEW_PASSWORD = "Journey-pass-42"
 

@@ -3,8 +3,8 @@ a certificate format, publishes a notification that the officer it targets then 
 and edits a system parameter, whose history shows the change."""
 from __future__ import annotations
 
-from selenium.webdriver.common.by import By
 from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -12,8 +12,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from data.core.db import transaction
 from data.models import CertificateFormat, DictEntry, Notification, SystemParameter
 from data.reference.catalog import load_reference
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 
 def open_page(dash_duo, path: str) -> None:

@@ -10,19 +10,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from dash.testing.wait import until
-
 from data.core.db import transaction
 from data.models import CertificateApplication, CertificateTemplate, Container, Declaration, GoodsLine
 from data.reference.catalog import CERTIFICATE_FORMATS, CERTIFICATE_TYPES, load_reference
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
 INSPECTION_NO = "209000000000000"  # ent_a's declaration in the test world

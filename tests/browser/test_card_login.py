@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 
 from auth.card_agent import read_public_key
-from data.accounts.roles import role_permissions
 from data.accounts.cards import bind_card
+from data.accounts.roles import role_permissions
 from data.core.db import transaction
-from data.models import User
 from data.core.scope import actor_for
-from tests.support import browser
+from data.models import User
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 PORT = 8063
 ORIGIN = f"http://localhost:{PORT}"

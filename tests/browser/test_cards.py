@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 PORT = 8065
 ORIGIN = f"http://localhost:{PORT}"

@@ -10,13 +10,13 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
-from data.core.db import transaction
 from data.certificates.issuing import Issuer, issue
+from data.core.db import transaction
 from data.models import Blob, Certificate, CertificateApplication, CertificateShare, Event
-from tests.support import browser
-from tests.conftest import TEST_PASSWORD
 from tests.browser.test_review import step
+from tests.conftest import TEST_PASSWORD
 from tests.service.test_issuing import approved_application, version_of
+from tests.support import browser
 from tests.support.world import ACCOUNTS, actor, page_text, render_page
 
 ROLES = [None, *ACCOUNTS]
@@ -115,7 +115,7 @@ PAGE_SEES = {"sysadmin": True, "manager0900": True, "manager0903": False, "offic
 @pytest.mark.parametrize("account,sees", PAGE_SEES.items())
 def test_the_certificate_page_shows_only_certificates_in_scope(client_as, issued, account, sees):
     text = page_text(client_as(account), "/certificates/view", f"?no={issued['cloud']}")
-    assert (f'"certv-preview"' in text) == sees
+    assert ('"certv-preview"' in text) == sees
     assert (issued["cloud"] in text) == sees
     assert ('"certv-replace"' in text) == (account == "officer0901")  # the change forms: the district's officers
 

@@ -7,8 +7,8 @@ from urllib.parse import quote
 from data.core.db import transaction
 from data.models import CertificateApplication
 from data.reference.catalog import load_reference
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 FETCH = """
 const done = arguments[arguments.length - 1];

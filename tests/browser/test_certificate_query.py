@@ -7,12 +7,11 @@ from datetime import date
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
-from data.statistics.certificate_query import certificate_page, count_rows
-
 from data.statistics.certificate_filters import CertificateQuery
+from data.statistics.certificate_query import certificate_page, count_rows
+from tests.conftest import TEST_PASSWORD
 from tests.support import browser
 from tests.support.certificate_query_data import fill
-from tests.conftest import TEST_PASSWORD
 from tests.support.world import actor
 
 GRID = "#certq-grid"

@@ -12,13 +12,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from data.accounts.roles import role_permissions
 from data.core.db import transaction
-from data.declarations.form import inspection_prefix
+from data.core.scope import actor_for
 from data.declarations.defaults import save_defaults
+from data.declarations.form import inspection_prefix
 from data.models import Declaration, Enterprise, PartyBookEntry, User
 from data.reference.catalog import load_reference
-from data.core.scope import actor_for
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 CREDIT = "91210200MA0QC4RW05"
 HS = "0303630000"

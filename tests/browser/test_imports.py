@@ -13,8 +13,8 @@ from data.core.db import transaction
 from data.models import Declaration, GoodsLine, User
 from data.reference.catalog import load_reference
 from exports.tables.import_templates import declaration_template
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
 

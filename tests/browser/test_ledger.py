@@ -7,16 +7,16 @@ import re
 import urllib.request
 
 import openpyxl
-from sqlalchemy import select
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
 
 from bench.ledger import seed_ledger
 from data.models import Enterprise
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
 from tests.service.test_ledger import add_ledger_records
+from tests.support import browser
 
 SEEDED_DECLARATIONS = 30_000  # 42,000 ledger rows, a third of them declared by 王静: a job of a few seconds
 ROWS = 14_003  # 王静's: 14,000 seeded and the three certificates of a hand-made declaration

@@ -5,8 +5,8 @@ from selenium.webdriver.support.ui import Select
 
 from data.core.db import transaction
 from data.models import DictEntry
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 
 def field(dash_duo, name):

@@ -10,8 +10,8 @@ from sqlalchemy import update
 
 from data.core.db import transaction
 from data.models import User
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 PORT = 8064
 

@@ -6,8 +6,8 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 from tests.support.registration_data import credit_code, png_bytes
 
 FIELDS = {

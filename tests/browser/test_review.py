@@ -5,8 +5,8 @@ from selenium.webdriver.common.by import By
 
 from data.core.db import transaction
 from data.models import CertificateApplication
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 
 def step(dash_duo, action):

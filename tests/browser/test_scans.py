@@ -10,9 +10,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from data.core.db import transaction
 from data.models import CertificateApplication
 from data.reference.catalog import load_reference
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
 from tests.service.test_scans import JPEG, PDF
+from tests.support import browser
 
 PANEL = "#appv-scan-panel"
 

@@ -7,8 +7,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from data.core.db import transaction
 from data.reference.catalog import load_reference
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 CREDIT = "91210200MA0QC4RW05"
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 from tests.support.world import ACCOUNTS
 
 # the menu each role sees, in the user's language (Chinese by default)
 EXPECTED_MENUS = {
-    "admin": ["首页", "企业台账", "参考数据", ("统计查询", ["发证信息查询", "证书查询", "云签发应用情况", "趋势分析"]), ("系统管理", ["注册审核", "用户管理", "角色与权限", "组织机构", "IC 卡管理", "审计日志", "字典管理", "单证格式", "通知管理", "系统参数"])],
+    "admin": ["首页", "企业台账", "参考数据", ("统计查询", ["发证信息查询", "证书查询", "云签发应用情况", "趋势分析"]),
+              ("系统管理", ["注册审核", "用户管理", "角色与权限", "组织机构", "IC 卡管理", "审计日志", "字典管理", "单证格式",
+                        "通知管理", "系统参数"])],
     "manager": ["首页", "参考数据", ("统计查询", ["发证信息查询", "证书查询", "云签发应用情况", "趋势分析"])],
     "officer": ["首页", "报检单", "证书申请", "证书签发", "参考数据"],
     "enterprise_admin": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",
                          ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置", "通信账号", "海外用户"])],
-    "enterprise": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据", ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置"])],
+    "enterprise": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",
+                   ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置"])],
     "overseas": ["Overseas portal"],  # the test overseas user reads English
 }
 ONE_ACCOUNT_PER_ROLE = {role: account for account, (role, _e, _d) in reversed(list(ACCOUNTS.items()))}

@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
 from data.models import Certificate, CertificateApplication
-from tests.support import browser
 from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 YEAR = "issue_from=2026-01-01&issue_to=2026-12-31"
 # (district, signing method, paper prints) of the certificates added to the world's one per district

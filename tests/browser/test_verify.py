@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from data.core.db import transaction
 from data.models import Certificate, CertificateShare, User
-from tests.support import browser
-from tests.conftest import TEST_PASSWORD
 from tests.browser.test_certificate_preview import fetched
+from tests.conftest import TEST_PASSWORD
+from tests.support import browser
 
 
 def test_anyone_verifies_from_the_qr_code_address_in_their_language(dash_duo, sqlite_template, tmp_path):

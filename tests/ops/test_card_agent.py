@@ -11,10 +11,10 @@ import urllib.request
 import pytest
 
 from auth.card_agent import AgentError, AgentServer, list_readers, read_status, sign_login
-from data.accounts.roles import role_permissions, seed_roles
 from data.accounts.cards import CardLoginOutcome, bind_card, card_sign_in, issue_challenge
-from data.models import User
+from data.accounts.roles import role_permissions, seed_roles
 from data.core.scope import actor_for
+from data.models import User
 from tests.support.smartcard.certdash_card import CardState
 from tests.support.smartcard.harness import VIRTUAL_READER, Pcscd, VirtualCard
 

@@ -13,7 +13,6 @@ import requests
 from sqlalchemy import create_engine, text
 
 from dashboard.core.config import Settings
-
 from dashboard.core.errors import ConfigError
 from data.core.db import StoreError, check_store, make_engine
 

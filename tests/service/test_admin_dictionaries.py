@@ -19,8 +19,8 @@ from data.admin.dictionaries import (
     set_entry_active,
     update_entry,
 )
+from data.core.scope import AccessDenied
 from data.declarations.goods import known_codes
-from data.reference.lookup import search_dictionary
 from data.models import (
     ApplicationGoods,
     CertificateApplication,
@@ -32,7 +32,7 @@ from data.models import (
     GoodsLine,
 )
 from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied
+from data.reference.lookup import search_dictionary
 from tests.support.world import actor
 
 

@@ -15,9 +15,9 @@ from data.admin.districts import (
 )
 from data.admin.rules import AdminInvalid, AdminRefused
 from data.core.db import transaction
-from data.reference.lookup import search_dictionary
-from data.models import CustomsDistrict, Event, User
 from data.core.scope import AccessDenied
+from data.models import CustomsDistrict, Event, User
+from data.reference.lookup import search_dictionary
 from tests.support.world import actor
 
 

@@ -14,11 +14,11 @@ from data.admin.formats import (
     set_format_active,
     update_format,
 )
-from data.applications.form import ApplicationInput, ApplicationInvalid, save_application
 from data.applications.choices import certificate_choices, format_spec
+from data.applications.form import ApplicationInput, ApplicationInvalid, save_application
+from data.core.scope import AccessDenied
 from data.models import AppStatus, CertificateApplication, CertificateFormat, CertificateTemplate, Event
 from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied
 from exports.certificate.pdf import clean_layout, layout_problems
 from tests.support.world import actor
 

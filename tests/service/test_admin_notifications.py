@@ -17,9 +17,9 @@ from data.admin.notifications import (
     save_notification,
     set_published,
 )
+from data.core.scope import AccessDenied
 from data.home import home_summary, notifications_for
 from data.models import Event, Notification
-from data.core.scope import AccessDenied
 from tests.support.world import ACCOUNTS, actor
 
 NOW = datetime(2026, 3, 10, 4, 0, tzinfo=timezone.utc)  # 12:00 in China

@@ -23,10 +23,10 @@ from data.admin.parameters import (
     parameter_history,
     update_parameter,
 )
-from data.models import SystemParameter
+from data.certificates.verification import DEFAULT_PER_MINUTE, PER_MINUTE_PARAMETER
 from data.core.rate_limit import parameter_int
 from data.core.scope import AccessDenied, NotFound
-from data.certificates.verification import DEFAULT_PER_MINUTE, PER_MINUTE_PARAMETER
+from data.models import SystemParameter
 from layouts.admin.parameters import export_file
 from tests.support.world import actor
 

@@ -20,10 +20,10 @@ from data.admin.roles import (
 )
 from data.admin.rules import AdminInvalid, AdminRefused
 from data.core.db import transaction
-from data.models import Event, Notification, RoleDef, RolePermission, User
 from data.core.scope import AccessDenied, NotFound, row_scope
-from tests.web.test_access import REF_CALLBACK
+from data.models import Event, Notification, RoleDef, RolePermission, User
 from tests.support.world import actor
+from tests.web.test_access import REF_CALLBACK
 
 
 @pytest.fixture

@@ -7,13 +7,28 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from data.applications.form import ApplicationInput, ApplicationInvalid, new_application, save_application
-
-from data.applications.templates import delete_templates, list_templates, save_as_template
-from data.models import ApplicationGoods, CertificateApplication, Container, Declaration, GoodsLine
-from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied, NotFound
+from data.applications.choices import (
+    application_form,
+    certificate_choices,
+    eligible_declarations,
+    form_choices,
+    template_form,
+    template_rows,
+)
+from data.applications.form import (
+    ApplicationInput,
+    ApplicationInvalid,
+    apply_application,
+    copy_application,
+    delete_draft,
+    new_application,
+    save_application,
+)
+from data.applications.templates import delete_templates, list_templates, save_as_template, update_template
 from data.applications.workflow import WorkflowError
+from data.core.scope import AccessDenied, NotFound
+from data.models import ApplicationGoods, CertificateApplication, CertificateTemplate, Container, Declaration, Event, GoodsLine
+from data.reference.catalog import load_reference
 from tests.support.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list
@@ -156,26 +171,6 @@ def test_scope_status_and_version(s, users):
 
 # --- copy, apply, delete a draft, template editing, the form's choices ---------------------------
 
-from data.applications.form import apply_application, copy_application, delete_draft
-
-from data.applications.choices import (
-
-    application_form,
-
-    certificate_choices,
-
-    eligible_declarations,
-
-    form_choices,
-
-    template_form,
-
-    template_rows,
-
-)
-
-from data.applications.templates import update_template
-from data.models import CertificateTemplate, Event  # noqa: E402
 
 
 def smart_draft(s, users, account="ent_a_oper", format_code="C3-1"):

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from data.applications.listing import ApplicationFilter, application_detail, list_applications
-from data.models import CertificateApplication, Declaration
 from data.core.scope import AccessDenied, NotFound
+from data.models import CertificateApplication, Declaration
 from tests.support.world import actor
 
 

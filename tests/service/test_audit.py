@@ -63,11 +63,12 @@ def test_changes_are_found_by_object_and_show_their_values_before_and_after(app,
 
 
 def test_the_audit_page_shows_a_clicked_change_key_by_key(app, users):
-    from layouts.admin.audit import audit_rows, event_detail
-    from dashboard.core.i18n import translator
-    from data.core.paging import Page
-    from data.core.audit import EventRow
     from datetime import datetime, timezone
+
+    from dashboard.core.i18n import translator
+    from data.core.audit import EventRow
+    from data.core.paging import Page
+    from layouts.admin.audit import audit_rows, event_detail
 
     row = EventRow(1, datetime(2026, 1, 2, tzinfo=timezone.utc), "sysadmin", "admin.role_permissions", "role",
                    "manager", "", {"before": {"permissions": ["home.view"]},

@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from sqlalchemy import select
 
 from auth.card_protocol import login_digest
-from data.accounts.roles import role_permissions, seed_roles
 from data.accounts.cards import (
     CardAdminError,
     CardLoginOutcome,
@@ -23,9 +22,10 @@ from data.accounts.cards import (
     purge_challenges,
     unbind_card,
 )
+from data.accounts.roles import role_permissions, seed_roles
 from data.core.db import make_session_factory
-from data.models import Enterprise, Event, IcCard, LoginChallenge, User
 from data.core.scope import AccessDenied, actor_for
+from data.models import Enterprise, Event, IcCard, LoginChallenge, User
 
 ORIGIN = "https://certdash.example"
 CARD_NO = "CD20260001"

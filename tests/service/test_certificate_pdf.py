@@ -19,12 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from data.applications.form import new_application
+from data.applications.workflow import transition
 from data.certificates.content import certificate_content, content_for_application, verification_url
 from data.core.db import transaction
+from data.core.scope import AccessDenied, NotFound
 from data.models import Certificate, CertificateApplication, Container, Declaration, GoodsLine
 from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied, NotFound
-from data.applications.workflow import transition
 from exports.certificate.pdf import (
     LAYOUT_PARAMETERS,
     VerificationQr,

@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 
 import data.statistics.certificate_query as cq
-from data.statistics.certificate_query import certificate_page, count_rows, filter_options
+from data.core.db import make_engine, make_session_factory
+from data.core.scope import AccessDenied, district_subtree
+from data.models import Certificate, CertificateApplication, Declaration, User
 from data.statistics.certificate_filters import (
     SORTS,
     CertificateQuery,
@@ -24,11 +26,9 @@ from data.statistics.certificate_filters import (
     read_query,
     url_parameters,
 )
-from data.core.db import make_engine, make_session_factory
-from data.models import Certificate, CertificateApplication, Declaration, User
-from data.core.scope import AccessDenied, district_subtree
-from tests.support.certificate_query_data import fill
+from data.statistics.certificate_query import certificate_page, count_rows, filter_options
 from tests.conftest import STORE_BACKENDS, TEMPLATE_DB, TEST_PASSWORD
+from tests.support.certificate_query_data import fill
 from tests.support.world import actor, build_world
 
 CHINA = ZoneInfo("Asia/Shanghai")

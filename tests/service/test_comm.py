@@ -6,8 +6,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 
 from data.accounts.comm import CommAccountError, bind_comm_account, comm_account, comm_password, unbind_comm_account
-from data.models import CommAccount, Event
 from data.core.scope import AccessDenied
+from data.models import CommAccount, Event
 from tests.conftest import TEST_PASSWORD
 from tests.support.world import actor, page_text, sign_in
 

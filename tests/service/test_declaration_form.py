@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
+from data.core.scope import AccessDenied, NotFound
+from data.declarations.defaults import save_defaults
 from data.declarations.form import (
     DeclarationInput,
     DeclarationInvalid,
@@ -19,7 +21,6 @@ from data.declarations.form import (
     open_declaration,
     save_declaration,
 )
-from data.declarations.defaults import save_defaults
 from data.models import (
     Container,
     Declaration,
@@ -30,7 +31,6 @@ from data.models import (
     PartyBookEntry,
 )
 from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied, NotFound
 from tests.support.world import actor
 
 HS = "0303630000"  # frozen cod, from the shipped HS list

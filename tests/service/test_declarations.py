@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from data.core.scope import AccessDenied
 from data.declarations.listing import DeclarationFilter, list_declarations
 from data.models import Container, Declaration, GoodsLine
-from data.core.scope import AccessDenied
 from tests.support.world import actor
 
 

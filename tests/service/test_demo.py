@@ -10,21 +10,21 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from data.accounts.roles import seed_roles
 from data.accounts.signin import ACCOUNT_RE
-from data.reference.codes import credit_code_problem, org_code_problem
+from data.applications.workflow import next_certificate_no
 from data.core.db import make_engine, make_session_factory, upgrade
 from data.demo import (
     DEMO_ACCOUNTS,
     ENTERPRISES,
-    StartIds,
     ContainerNumbers,
+    StartIds,
     container_check,
     generate,
     iter_batches,
     reference_snapshot,
 )
 from data.models import (
-    AppStatus,
     ApplicationGoods,
+    AppStatus,
     Certificate,
     CertificateApplication,
     CertificateShare,
@@ -34,8 +34,8 @@ from data.models import (
     Declaration,
     DeclarationDocument,
     DictEntry,
-    EntryMethod,
     Enterprise,
+    EntryMethod,
     Event,
     GoodsLine,
     Notification,
@@ -45,7 +45,7 @@ from data.models import (
     User,
 )
 from data.reference.catalog import load_reference
-from data.applications.workflow import next_certificate_no
+from data.reference.codes import credit_code_problem, org_code_problem
 
 N = 400
 SEED = 7

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from data.core.scope import AccessDenied
 from data.declarations.defaults import (
     DEFAULT_FIELDS,
     DefaultsInvalid,
@@ -14,7 +15,6 @@ from data.declarations.defaults import (
 )
 from data.models import CustomsDistrict, Declaration, Enterprise, EnterpriseSetting, GoodsLine
 from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied
 from tests.support.world import actor
 
 COMMON = {"contact_name": "王经理", "contact_phone": "+86 (411) 8888-0000", "transport_mode": "1",

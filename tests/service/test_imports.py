@@ -10,8 +10,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from data.core.scope import AccessDenied, NotFound
 from data.declarations.form import FIELD_SPECS
 from data.declarations.goods import GOODS_COLUMNS
+from data.declarations.import_declaration import import_declaration
 from data.declarations.imports import (
     MAX_GOODS_ROWS,
     MAX_IMPORT_BYTES,
@@ -23,11 +25,9 @@ from data.declarations.imports import (
     import_goods,
     save_goods_import_mapping,
 )
-from data.declarations.import_declaration import import_declaration
-from exports.tables.import_layout import DECLARATION_LABELS, DEFAULT_GOODS_HEADERS
 from data.models import Container, Declaration, GoodsLine
 from data.reference.catalog import load_reference
-from data.core.scope import AccessDenied, NotFound
+from exports.tables.import_layout import DECLARATION_LABELS, DEFAULT_GOODS_HEADERS
 from exports.tables.import_templates import TEMPLATES, containers_template, declaration_template, goods_template
 from tests.support.world import actor
 

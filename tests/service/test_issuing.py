@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from data.certificates.issuing import (
-    IssueRefused,
     Issuer,
+    IssueRefused,
     all_issuable,
     certificate_pdf,
     certificate_view,
@@ -25,6 +25,8 @@ from data.certificates.issuing import (
     replace_certificate,
     withdraw_certificate,
 )
+from data.certificates.keyring import Keyring
+from data.core.scope import AccessDenied, NotFound
 from data.models import (
     ApplicationGoods,
     Blob,
@@ -36,9 +38,7 @@ from data.models import (
     NumberSequence,
     SystemParameter,
 )
-from data.core.scope import AccessDenied, NotFound
 from exports.certificate.signing import SigningFailed
-from data.certificates.keyring import Keyring
 from tests.support.world import actor
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from data.core.db import transaction
+from data.core.scope import AccessDenied, NotFound
 from data.ledger.query import (
     DEFAULT_COLUMNS,
     LedgerInvalid,
@@ -36,7 +37,6 @@ from data.models import (
     Declaration,
     Event,
 )
-from data.core.scope import AccessDenied, NotFound
 from tests.support.world import actor
 
 

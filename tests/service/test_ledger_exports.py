@@ -10,8 +10,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from data.ledger.export import ledger_columns, write_export
 from dashboard.core.i18n import translator
+from data.ledger.export import ledger_columns, write_export
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, ledger_page
 from exports.tables.ledger import (
     ExportColumn,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from data.reference.lookup import MAX_PAGE_SIZE, UnknownDictionary, search_dictionary
-from data.reference.catalog import load_reference
 from data.core.scope import AccessDenied, Actor
+from data.reference.catalog import load_reference
+from data.reference.lookup import MAX_PAGE_SIZE, UnknownDictionary, search_dictionary
 
 
 def actor(permissions=frozenset({"reference.view"})) -> Actor:

@@ -6,8 +6,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from data.accounts.signin import LoginOutcome, authenticate
-from data.models import Certificate, CustomsDistrict, DictEntry, User
 from data.accounts.overseas import (
     OverseasUserForm,
     OverseasUserInvalid,
@@ -19,7 +17,9 @@ from data.accounts.overseas import (
     shared_certificates,
     update_overseas_user,
 )
+from data.accounts.signin import LoginOutcome, authenticate
 from data.core.scope import AccessDenied, NotFound
+from data.models import Certificate, CustomsDistrict, DictEntry, User
 from tests.conftest import TEST_PASSWORD
 from tests.support.world import actor, sign_in
 

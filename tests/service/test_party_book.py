@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data.models import PartyBookEntry
+from data.core.scope import AccessDenied, NotFound
 from data.declarations.party_book import (
     PartyInvalid,
     delete_parties,
@@ -14,7 +14,7 @@ from data.declarations.party_book import (
     save_party,
     search_parties,
 )
-from data.core.scope import AccessDenied, NotFound
+from data.models import PartyBookEntry
 from tests.support.world import actor
 
 CREDIT = "91210200MA0QC4RW05"  # a valid unified social credit code (GB 32100 check characters hold)

@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 import data.applications.form as form
 from data.applications.form import ApplicationInput, new_application, save_application
 from data.applications.listing import ApplicationFilter, list_applications
+from data.applications.workflow import WorkflowError
+from data.core.prepared import loaded
+from data.core.scope import NotFound
 from data.declarations.listing import DeclarationFilter, list_declarations
 from data.models import ApplicationGoods, CertificateApplication, Container, Declaration
-from data.core.prepared import loaded
 from data.reference.catalog import load_reference
-from data.core.scope import NotFound
-from data.applications.workflow import WorkflowError
 from tests.service.test_applications import actor, s  # noqa: F401 - the same helper and session fixture
 
 HS = "0303630000"

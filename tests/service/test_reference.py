@@ -6,8 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from data.models import CertificateFormat, CertificateType, CustomsDistrict, DictEntry
 from data.core.scope import district_subtree
+from data.models import CertificateFormat, CertificateType, CustomsDistrict, DictEntry
 from data.reference.catalog import (
     DICTIONARIES,
     FIELD_KINDS,

@@ -8,10 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from auth.passwords import verify_password
-from data.accounts.roles import seed_roles
-from data.accounts.signin import LoginOutcome, authenticate
-from data.core.files import Upload
-from data.models import Blob, CustomsDistrict, Enterprise, Event, OutgoingMail, User
 from data.accounts.registration import (
     RegistrationInvalid,
     ReviewError,
@@ -21,7 +17,11 @@ from data.accounts.registration import (
     submit_registration,
     working_days_between,
 )
+from data.accounts.roles import seed_roles
+from data.accounts.signin import LoginOutcome, authenticate
+from data.core.files import Upload
 from data.core.scope import AccessDenied, Actor
+from data.models import Blob, CustomsDistrict, Enterprise, Event, OutgoingMail, User
 from tests.support.registration_data import credit_code, pdf_bytes, png_bytes, valid_form
 
 ADMIN_ID = 1000

@@ -7,8 +7,6 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from data.models import ApplicationScan, Blob, CertificateApplication, Event
-from data.reference.catalog import load_reference
 from data.applications.scans import (
     MAX_SCANS,
     ScanRefused,
@@ -18,8 +16,10 @@ from data.applications.scans import (
     replace_scan,
     scan_file,
 )
-from data.core.scope import AccessDenied, NotFound
 from data.applications.workflow import receipts
+from data.core.scope import AccessDenied, NotFound
+from data.models import ApplicationScan, Blob, CertificateApplication, Event
+from data.reference.catalog import load_reference
 from tests.service.test_workflow import actor
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from exports.types import Coded, Unit
 from exports.certificate.sps_xml import RAM, RSM, UDT, PdfAttachment, printed_texts, sps_certificate_xml
+from exports.types import Coded, Unit
 from tests.support.certificate_samples import FORMAT_CODES, sample_content
 
 NS = {"rsm": RSM, "ram": RAM, "udt": UDT}

@@ -8,9 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import and_, func, insert, select
 
-from data.models import Certificate, CertificateApplication, CertificateType, Declaration, DictEntry
-from data.statistics.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
 from data.core.scope import AccessDenied
+from data.models import Certificate, CertificateApplication, CertificateType, Declaration, DictEntry
 from data.statistics.reports import (
     AGE_BUCKETS,
     OTHERS,
@@ -26,6 +25,7 @@ from data.statistics.reports import (
     stats_choices,
     turnaround,
 )
+from data.statistics.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
 from tests.support.world import actor
 
 UTC = timezone.utc
@@ -312,7 +312,7 @@ def test_stats_rebuild_command_repairs_what_a_core_write_bypassed(app, s):
 def test_trend_sums_from_the_subtree_rows_equal_those_summed_per_district(s):
     from dataclasses import replace
 
-    from data.statistics.reports import trend_sums, district_tree
+    from data.statistics.reports import district_tree, trend_sums
 
     tree = district_tree(s, actor(s, "sysadmin"))
     several_tops = replace(tree, everything=False)  # as for a scope with more than one district at its top

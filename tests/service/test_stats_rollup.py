@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from data.applications.workflow import WorkflowError, allowed_actions, transition
+from data.core.scope import NotFound
 from data.models import AppStatus, Certificate, CertificateApplication, Declaration
 from data.statistics.rollup import (
     CERTIFICATES,
@@ -17,8 +19,6 @@ from data.statistics.rollup import (
     rebuild,
     turnaround_bucket,
 )
-from data.core.scope import NotFound
-from data.applications.workflow import WorkflowError, allowed_actions, transition
 from tests.support.world import actor
 
 START = datetime(2026, 1, 25, 1, 0, tzinfo=timezone.utc)

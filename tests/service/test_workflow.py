@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from data.core.db import make_session_factory, transaction
-from data.models import Certificate, CertificateApplication, Event, User
-from data.core.scope import NotFound
 from data.applications.workflow import TRANSITIONS, WorkflowError, allowed_actions, receipts, transition
+from data.core.db import make_session_factory, transaction
+from data.core.scope import NotFound
+from data.models import Certificate, CertificateApplication, Event, User
 from tests.support.world import actor
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)

@@ -4,36 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from exports.types import (
-
-    Authority,
-
-    CertificateContent,
-
-    CertificateTypeInfo,
-
-    Coded,
-
-    ContainerInfo,
-
-    DeclarationFacts,
-
-    FieldValue,
-
-    FormatInfo,
-
-    GoodsItem,
-
-    Party,
-
-    Signatory,
-
-    Transport,
-
-    Unit,
-
-)
 from data.reference.catalog import CERTIFICATE_FORMATS, CERTIFICATE_TYPES
+from exports.types import (
+    Authority,
+    CertificateContent,
+    CertificateTypeInfo,
+    Coded,
+    ContainerInfo,
+    DeclarationFacts,
+    FieldValue,
+    FormatInfo,
+    GoodsItem,
+    Party,
+    Signatory,
+    Transport,
+    Unit,
+)
 
 FORMAT_CODES = tuple(f.code for f in CERTIFICATE_FORMATS)
 NUMBER = "0901261400000123"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import struct
 import zlib
 
-from data.reference.codes import credit_code_check, org_code_check
-from data.core.files import Upload
 from data.accounts.registration import RegistrationInput
+from data.core.files import Upload
+from data.reference.codes import credit_code_check, org_code_check
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -58,8 +57,8 @@ def portal_message_ids() -> set[str]:
     from auth.guard import PUBLIC, SIGNED_IN
     from auth.permissions import DEFAULT_GRANTS
     from dashboard.web.pages import page_specs
-    from layouts.common import ROLE_LABELS
     from data.core.labels import CERT_STATUS_LABELS
+    from layouts.common import ROLE_LABELS
 
     ids = set(CERT_STATUS_LABELS.values()) | {ROLE_LABELS["overseas"]}
     for source in PORTAL_SOURCES:

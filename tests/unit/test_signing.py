@@ -17,10 +17,9 @@ from cryptography.x509.oid import NameOID
 from reportlab.pdfgen import canvas
 
 from dashboard.core.config import Settings
-
 from dashboard.core.errors import ConfigError
-from exports.certificate.signing import SigningDistrict
 from data.certificates.keyring import DEMO_ROOT_NAME, Keyring, keyring_for
+from exports.certificate.signing import SigningDistrict
 
 GANGWAN = SigningDistrict("0901", "大连港湾海关", "Dalian Gangwan Customs", ("0900",))
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.home import home_summary
 from data.core.scope import AccessDenied
+from data.home import home_summary
 from tests.support.world import ACCOUNTS, page_text
 
 ROLES = [None, *ACCOUNTS]  # None: anonymous
@@ -162,8 +162,8 @@ HOME_SCOPE = {  # account -> application ids (by world key) counted on their hom
 def test_home_counts_only_the_actors_scope(app, users, account):
     from data.accounts.roles import role_permissions
     from data.core.db import transaction
-    from data.models import User
     from data.core.scope import actor_for
+    from data.models import User
 
     with transaction(app.server.extensions["certdash"].sessions) as s:
         user = s.get(User, users.user_ids[account])

@@ -22,8 +22,8 @@ from data.admin.users import (
     user_timeline,
 )
 from data.core.db import transaction
-from data.models import CustomsDistrict, DictEntry, Enterprise, Event, OutgoingMail, PasswordResetToken, User
 from data.core.scope import AccessDenied, NotFound
+from data.models import CustomsDistrict, DictEntry, Enterprise, Event, OutgoingMail, PasswordResetToken, User
 from tests.conftest import TEST_PASSWORD
 from tests.support.world import actor, sign_in
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.core.i18n import translator
-from data.reference.certificate_names import PORTAL_TYPE_NAMES, certificate_type_name
-from data.models import Certificate, CertificateShare
 from data.accounts.overseas import shared_certificate, shared_certificates
-from data.reference.catalog import CERTIFICATE_TYPES
 from data.core.scope import AccessDenied, NotFound
+from data.models import Certificate, CertificateShare
+from data.reference.catalog import CERTIFICATE_TYPES
+from data.reference.certificate_names import PORTAL_TYPE_NAMES, certificate_type_name
 from layouts.certificates.overseas import certificate_detail, results_table
 from tests.support.world import actor
 

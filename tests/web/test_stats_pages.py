@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
+from data.statistics.reports import IssuanceFilter
 from exports.tables.statistics import COUNT, SHARE, TEXT, Column, stats_csv, stats_xlsx
 from layouts.statistics.issuance import records_href
-from data.statistics.reports import IssuanceFilter
 from tests.support.world import page_text
 
 ISSUANCE_OUTPUTS = [("issuance-chart", "figure"), ("issuance-table", "children"), ("issuance-crumbs", "children"),

@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from data.certificates.issuing import Issuer, issue, replace_certificate, stored_pdf, withdraw_certificate
-from data.models import Certificate, Event, RateLimitHit, SystemParameter
-from data.core.rate_limit import Limit, hit, window_start
 from data.certificates.verification import (
     NOT_FOUND,
     OK,
@@ -20,6 +18,8 @@ from data.certificates.verification import (
     check_uploaded_pdf,
     verify_certificate,
 )
+from data.core.rate_limit import Limit, hit, window_start
+from data.models import Certificate, Event, RateLimitHit, SystemParameter
 from tests.service.test_issuing import approved_application, version_of
 from tests.support.world import actor, page_text
 

@@ -8,9 +8,8 @@ SQLite keeps them WITHOUT ROWID (stored in key order: a range of periods is read
 The tables start empty; `flask --app app:server stats rebuild` (or the demo and seed commands)
 fills them from the certificates and applications already stored.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0009'
 down_revision = '0008'
