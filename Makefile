@@ -12,14 +12,20 @@ APT_RUN := fonts-wqy-microhei
 APT_TEST := $(APT_RUN) poppler-utils libnss3-tools chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
 	libpcsclite-dev gcc redis-server
 
-.PHONY: run test install install-dev system-run system-test messages bench-seed clean
+.PHONY: run test lint install install-dev system-run system-test messages bench-seed clean
 
 run: system-run install
 	$(PY) -m flask --app app:server demo --certificates $(CERTIFICATES)
 	$(PY) app.py
 
-test: system-test install-dev
-	$(PY) -m pytest
+test: system-test install-dev lint
+	$(PY) -m pytest -n auto --dist loadgroup
+
+# ruff (style and errors), import-linter (the layers of pyproject.toml), mypy (data/ and exports/)
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -183,18 +183,18 @@ class Command:
         """Parse a short APDU; raise ValueError if its length fields do not add up."""
         if len(raw) < 4:
             raise ValueError("APDU shorter than its header")
-        header, body = raw[:4], raw[4:]
+        (cla, ins, p1, p2), body = raw[:4], raw[4:]
         if not body:
-            return cls(*header)
+            return cls(cla, ins, p1, p2)
         if len(body) == 1:
-            return cls(*header, le=body[0] or 256)
+            return cls(cla, ins, p1, p2, le=body[0] or 256)
         lc = body[0]
         if lc == 0:
             raise ValueError("extended length APDUs are not supported")
         if len(body) == 1 + lc:
-            return cls(*header, data=bytes(body[1:]))
+            return cls(cla, ins, p1, p2, data=bytes(body[1:]))
         if len(body) == 2 + lc:
-            return cls(*header, data=bytes(body[1:-1]), le=body[-1] or 256)
+            return cls(cla, ins, p1, p2, data=bytes(body[1:-1]), le=body[-1] or 256)
         raise ValueError("APDU length does not match Lc")
 
 

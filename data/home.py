@@ -52,17 +52,17 @@ def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeS
     """Count the actor's records by status and list the notifications addressed to them."""
     actor.require(Perm.HOME_VIEW)
     now = now or datetime.now(timezone.utc)
-    apps = dict(
+    apps: dict[str, int] = dict(
         s.execute(
             select(CertificateApplication.status, func.count())
             .where(row_scope(actor, CertificateApplication))
             .group_by(CertificateApplication.status)
-        ).all()
+        ).tuples().all()
     )
-    certs = dict(
+    certs: dict[str, int] = dict(
         s.execute(
             select(Certificate.status, func.count()).where(row_scope(actor, Certificate)).group_by(Certificate.status)
-        ).all()
+        ).tuples().all()
     )
     declarations = s.scalar(select(func.count()).select_from(Declaration).where(row_scope(actor, Declaration)))
     pending = None

@@ -99,7 +99,7 @@ def role_tree(s: Session, actor: Actor) -> list[RoleNode]:
     """Return every role, depth first (children after their parent, by code)."""
     actor.require(PERMISSION)
     roles = list(s.scalars(select(RoleDef).order_by(RoleDef.code)))
-    counts = dict(s.execute(select(User.role, func.count()).group_by(User.role)).all())
+    counts: dict[str, int] = {role: n for role, n in s.execute(select(User.role, func.count()).group_by(User.role))}
     grants: dict[str, set[str]] = {}
     for role_code, permission in s.execute(select(RolePermission.role_code, RolePermission.permission)):
         grants.setdefault(role_code, set()).add(permission)
@@ -116,7 +116,7 @@ def _role(s: Session, code: str) -> RoleDef:
 
 def _subtree(s: Session, code: str) -> set[str]:
     """Return the role and every role below it."""
-    parents = dict(s.execute(select(RoleDef.code, RoleDef.parent_code)).all())
+    parents: dict[str, str | None] = {code: parent for code, parent in s.execute(select(RoleDef.code, RoleDef.parent_code))}
     found = {code}
     grew = True
     while grew:

@@ -6,7 +6,9 @@ caller's transaction commits, so nothing is half-written.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -134,14 +136,17 @@ def ensure_an_administrator_remains(s: Session, now: datetime) -> None:
         raise AdminRefused("last_administrator")
 
 
-def depth_first(rows: list) -> list[tuple[object, int]]:
+TreeRow = TypeVar("TreeRow", bound=Any)  # a stored row with `code` and `parent_code` (district, role)
+
+
+def depth_first(rows: Sequence[TreeRow]) -> list[tuple[TreeRow, int]]:
     """Order rows with `code` and `parent_code` as a tree, each after its parent: (row, depth), siblings in
     the order given; a row whose parent is unknown stands at the top."""
     known = {r.code for r in rows}
-    children: dict[str | None, list] = {}
+    children: dict[str | None, list[TreeRow]] = {}
     for r in rows:
         children.setdefault(r.parent_code if r.parent_code in known else None, []).append(r)
-    out: list[tuple[object, int]] = []
+    out: list[tuple[TreeRow, int]] = []
     seen: set[str] = set()
 
     def walk(parent: str | None, depth: int) -> None:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
+from typing import overload
 
-from sqlalchemy import (
-    DateTime,
-)
+from sqlalchemy import DateTime
 from sqlalchemy.orm import DeclarativeBase
 
 from auth.permissions import Role  # noqa: F401  (named with the permissions; the models store it)
@@ -14,6 +13,14 @@ from auth.permissions import Role  # noqa: F401  (named with the permissions; th
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

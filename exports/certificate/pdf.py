@@ -23,7 +23,7 @@ import io
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCode
@@ -62,7 +62,7 @@ class LayoutParameter(NamedTuple):
 
     key: str
     kind: str
-    default: object
+    default: Any  # of the kind's type: str, float, bool, {side: mm} or a tuple of column keys
     caption_zh: str
     caption_en: str
     minimum: float | None = None
@@ -113,7 +113,14 @@ _PARAMETERS = {p.key: p for p in LAYOUT_PARAMETERS}
 _SIDES = ("top", "right", "bottom", "left")
 
 
-def _checked(p: LayoutParameter, value) -> tuple[object, str | None]:
+def _bounds(p: LayoutParameter) -> tuple[float, float]:
+    """The inclusive range of a number, margin or text-length parameter (declared for those kinds)."""
+    if p.minimum is None and p.maximum is None:
+        raise ValueError(f"layout parameter {p.key} has no bounds")
+    return (p.minimum or 0.0, p.maximum if p.maximum is not None else float("inf"))
+
+
+def _checked(p: LayoutParameter, value) -> tuple[Any, str | None]:
     """(the value as the renderer uses it, None) or (the default, reason code) for one parameter."""
     if p.kind == "choice":
         return (value, None) if value in p.choices else (p.default, "not_a_choice")
@@ -122,18 +129,20 @@ def _checked(p: LayoutParameter, value) -> tuple[object, str | None]:
     if p.kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return p.default, "not_a_number"
-        return (float(value), None) if p.minimum <= value <= p.maximum else (p.default, "out_of_range")
+        low, high = _bounds(p)
+        return (float(value), None) if low <= value <= high else (p.default, "out_of_range")
     if p.kind == "text":
         if not isinstance(value, str):
             return p.default, "not_text"
-        return (value.strip(), None) if len(value) <= p.maximum else (p.default, "too_long")
+        return (value.strip(), None) if len(value) <= _bounds(p)[1] else (p.default, "too_long")
     if p.kind == "margins":
         if not isinstance(value, dict) or set(value) != set(_SIDES):
             return dict(p.default), "bad_margins"
         sides = [value[side] for side in _SIDES]
         if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in sides):
             return dict(p.default), "not_a_number"
-        if not all(p.minimum <= v <= p.maximum for v in sides):
+        low, high = _bounds(p)
+        if not all(low <= v <= high for v in sides):
             return dict(p.default), "out_of_range"
         return {side: float(value[side]) for side in _SIDES}, None
     if p.kind == "columns":
@@ -161,7 +170,7 @@ def layout_problems(layout) -> dict[str, str]:
     return problems
 
 
-def clean_layout(layout) -> dict[str, object]:
+def clean_layout(layout) -> dict[str, Any]:
     """Every parameter of LAYOUT_PARAMETERS with a usable value: the format's, or the default if missing or bad."""
     given = layout if isinstance(layout, dict) else {}
     return {p.key: _checked(p, given[p.key])[0] if p.key in given else

@@ -281,9 +281,9 @@ def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | Non
     t = content.transport
     notes.coded("transport mode", t.mode)
     notes.add(NOTE_TRANSPORT[0], t.departure_port, t.departure_port)
-    for subject, day in ((NOTE_TRANSPORT[1], t.despatch_date), (NOTE_TRANSPORT[2], t.arrival_date)):
-        if day:
-            notes.add(subject, day.isoformat(), day.isoformat())
+    for subject, moment in ((NOTE_TRANSPORT[1], t.despatch_date), (NOTE_TRANSPORT[2], t.arrival_date)):
+        if moment:
+            notes.add(subject, moment.isoformat(), moment.isoformat())
     for c in content.containers:
         notes.add("container type", c.spec, c.spec, c.number)
     loose_seals = [x for x in content.seals if not any(x in c.seal_no.split() for c in content.containers)]

@@ -59,6 +59,10 @@ class ExportColumn:
     total: str | None = None
 
 
+def _no_columns(_raw) -> object:
+    raise ValueError("a ledger row was given to an export with no columns")
+
+
 class LedgerCells:
     """Turn raw ledger rows into typed cell values (one list per row), counting the totals on the way."""
 
@@ -72,10 +76,11 @@ class LedgerCells:
         self._last_declaration = object()
         self._counts = {i: 0 for i, c in enumerate(columns) if c.total in ("count", "declarations")}
         self._sums = {i: 0 for i, c in enumerate(columns) if c.total == "sum"}
-        self._values = {i: {} for i, c in enumerate(columns) if c.total == "value"}
+        self._values: dict[int, dict[str, Decimal]] = {i: {} for i, c in enumerate(columns) if c.total == "value"}
 
     def rows(self, raw_rows: Iterable[Sequence]) -> Iterator[list]:
-        pick, seq, labels = self._pick, self._seq, self._labels
+        pick: Callable = self._pick or _no_columns
+        seq, labels = self._seq, self._labels
         counts, sums, values = self._counts, self._sums, self._values
         count_only = [i for i in counts if self.columns[i].total == "count"]
         per_declaration = [i for i in counts if self.columns[i].total == "declarations"]
