@@ -1,13 +1,25 @@
-"""What a page module declares: its spec. The registry (dashboard/web/pages.py) finds every spec in
-the callbacks package, so a page's path, permission, ids, menu entry and render function are found
-from the page's own module, next to its callbacks."""
+"""What a page module declares and uses: its spec, and the page-callback helper.
+
+The registry (dashboard/web/pages.py) finds every spec in the callbacks package, so a page's path,
+permission, ids, menu entry and render function are found from the page's own module, next to its
+callbacks. `page_callback` gives a callback's body the actor, a transaction and the translator.
+"""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
+
+import dash
+from dash import Input, Output, State, no_update
+from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from dashboard.core.i18n import N_
+from auth.session import current_actor, request_translator
+from dashboard.core.i18n import N_, Translator
+from dashboard.runtime.store import session_scope
+from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.page_ids import PageIds
 
 Permission = Perm | str | tuple[Perm, ...]  # a code, any of several, or auth.guard's PUBLIC / SIGNED_IN
@@ -34,3 +46,53 @@ class PageSpec:
     @property
     def id_prefix(self) -> str:
         return self.ids.prefix
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a page callback's body is given: who acts, an open transaction, and the request's translator."""
+
+    actor: Actor | None
+    s: Session
+    t: Translator
+
+
+Refusal = Callable[[Translator, Exception], Any]
+
+
+def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input | State],
+                  refused: Refusal | None = None, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a page callback with named outputs and inputs (Dash's dict signature), with the ceremony done once.
+
+    The body is called as `body(request, **inputs)` inside one transaction (committed when it returns,
+    rolled back when it raises) and returns a dict of the outputs it sets; outputs it leaves out, or a
+    bare `no_update`, keep their value. With a single `Output` the body returns that output's value.
+    NotFound and AccessDenied from the data layer become the page's answer through `refused(t, exc)`
+    (what the body would have returned); without `refused` they propagate as before.
+    The guard and the data layer still decide who may do what: this only saves the repetition.
+    """
+
+    def register(body: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(body)
+        def run(**values: Any) -> Any:
+            t = request_translator()
+            try:
+                with session_scope() as s:
+                    result = body(PageRequest(current_actor(), s, t), **values)
+            except (NotFound, AccessDenied) as exc:
+                if refused is None:
+                    raise
+                result = refused(t, exc)
+            if not isinstance(output, dict):
+                return result
+            if result is no_update:
+                return {key: no_update for key in output}
+            unknown = set(result) - set(output)
+            if unknown:
+                raise KeyError(f"{body.__name__} set outputs it does not declare: {sorted(unknown)}")
+            return {key: result.get(key, no_update) for key in output}
+
+        dash.callback(output=output, inputs=inputs, **options)(run)
+        return run
+
+    return register

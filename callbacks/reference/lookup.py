@@ -1,13 +1,11 @@
 """Reference lookup glue: the page render and the paged search callback."""
 from __future__ import annotations
 
-from dash import Input, Output, callback, ctx
+from dash import Input, Output, ctx
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
-from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
 from data.reference.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
 from layouts.reference import ids
@@ -21,23 +19,17 @@ def render(actor: Actor, t: Translator, **_query):
 PAGE = PageSpec("reference", "/reference", N_("Reference data"), Perm.REFERENCE_VIEW, ids.REF, render, order=240)
 
 
-@callback(
-    Output(ids.REF_TABLE, "rowData"),
-    Output(ids.REF_PAGER, "max_value"),
-    Output(ids.REF_TOTAL, "children"),
-    Output(ids.REF_PAGER, "active_page"),
-    Input(ids.REF_DICTIONARY, "value"),
-    Input(ids.REF_SEARCH, "value"),
-    Input(ids.REF_PAGER, "active_page"),
+@page_callback(
+    output={"rows": Output(ids.REF_TABLE, "rowData"), "pages": Output(ids.REF_PAGER, "max_value"),
+            "total": Output(ids.REF_TOTAL, "children"), "page": Output(ids.REF_PAGER, "active_page")},
+    inputs={"name": Input(ids.REF_DICTIONARY, "value"), "text": Input(ids.REF_SEARCH, "value"),
+            "active_page": Input(ids.REF_PAGER, "active_page")},
 )
-def search(name, text, active_page):
-    t = request_translator()
-    page_index = (active_page or 1) - 1
-    if ctx.triggered_id != ids.REF_PAGER:  # a new dictionary or search starts at the first page
-        page_index = 0
+def search(r: PageRequest, name, text, active_page):
+    # a new dictionary or search starts at the first page
+    page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.REF_PAGER else 0
     try:
-        with session_scope() as s:
-            page = search_dictionary(s, current_actor(), name or "", text or "", page_index, PAGE_SIZE)
+        page = search_dictionary(r.s, r.actor, name or "", text or "", page_index, PAGE_SIZE)
     except UnknownDictionary:
-        return [], 1, t("Unknown dictionary."), 1
-    return table_rows(page), page.page_count, total_text(t, page), page.page + 1
+        return {"rows": [], "pages": 1, "total": r.t("Unknown dictionary."), "page": 1}
+    return {"rows": table_rows(page), "pages": page.page_count, "total": total_text(r.t, page), "page": page.page + 1}

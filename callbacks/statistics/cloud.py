@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, ctx, dcc, no_update
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from callbacks.page import MENU_STATS, PageSpec
+from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback
 from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -43,34 +43,23 @@ def _cloud_filter(start, end, entry, district) -> CloudFilter:
     return CloudFilter(as_date(start), as_date(end), as_text(entry) or None, as_text(district) or None)
 
 
-@callback(
-    Output(ids.CLOUD_TABLE, "children"),
-    Output(ids.CLOUD_CHART, "figure"),
-    Input(ids.CLOUD_RECEIVED_DATES, "start_date"),
-    Input(ids.CLOUD_RECEIVED_DATES, "end_date"),
-    Input(ids.CLOUD_ENTRY, "value"),
-    Input(ids.CLOUD_DISTRICT, "value"),
-)
-def show_cloud(start, end, entry, district):
-    t = request_translator()
-    with session_scope() as s:
-        report = cloud_signing_usage(s, current_actor(), _cloud_filter(start, end, entry, district))
-    return views.cloud_table(t, report), views.cloud_figure(t, report)
+CLOUD_FILTERS = {"start": (ids.CLOUD_RECEIVED_DATES, "start_date"), "end": (ids.CLOUD_RECEIVED_DATES, "end_date"),
+                 "entry": (ids.CLOUD_ENTRY, "value"), "district": (ids.CLOUD_DISTRICT, "value")}
 
 
-@callback(
-    Output(ids.CLOUD_RECEIVED_DATES, "start_date"),
-    Output(ids.CLOUD_RECEIVED_DATES, "end_date"),
-    Output(ids.CLOUD_ENTRY, "value"),
-    Output(ids.CLOUD_DISTRICT, "value"),
-    Input(ids.CLOUD_RESET, "n_clicks"),
-    prevent_initial_call=True,
-)
-def reset_cloud(_clicks):
-    with session_scope() as s:
-        district = district_tree(s, current_actor()).default_root()
+@page_callback(output={"table": Output(ids.CLOUD_TABLE, "children"), "chart": Output(ids.CLOUD_CHART, "figure")},
+               inputs={name: Input(*target) for name, target in CLOUD_FILTERS.items()})
+def show_cloud(r: PageRequest, start, end, entry, district):
+    report = cloud_signing_usage(r.s, r.actor, _cloud_filter(start, end, entry, district))
+    return {"table": views.cloud_table(r.t, report), "chart": views.cloud_figure(r.t, report)}
+
+
+@page_callback(output={name: Output(*target) for name, target in CLOUD_FILTERS.items()},
+               inputs={"reset": Input(ids.CLOUD_RESET, "n_clicks")}, prevent_initial_call=True)
+def reset_cloud(r: PageRequest, reset):
     start, end = last_twelve_months(china_today())
-    return start.isoformat(), end.isoformat(), None, district
+    return {"start": start.isoformat(), "end": end.isoformat(), "entry": None,
+            "district": district_tree(r.s, r.actor).default_root()}
 
 
 @callback(

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import ALL, Input, Output, callback, ctx, no_update
+from dash import ALL, Input, Output, ctx, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from callbacks.page import MENU_STATS, PageSpec
+from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback
 from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -54,65 +53,50 @@ PAGE = PageSpec(
     menu_group=MENU_STATS, order=200)
 
 
-@callback(
-    Output(ids.ISSUANCE_CHART, "figure"),
-    Output(ids.ISSUANCE_TABLE, "children"),
-    Output(ids.ISSUANCE_CRUMBS, "children"),
-    Output(ids.ISSUANCE_TOTAL, "children"),
-    Output(ids.ISSUANCE_RECORDS, "children"),
-    Input(ids.ISSUANCE_ISSUE_DATES, "start_date"),
-    Input(ids.ISSUANCE_ISSUE_DATES, "end_date"),
-    Input(ids.ISSUANCE_RECEIVED_DATES, "start_date"),
-    Input(ids.ISSUANCE_RECEIVED_DATES, "end_date"),
-    Input(ids.ISSUANCE_DISTRICT, "value"),
-    Input(ids.ISSUANCE_TYPE, "value"),
-    Input(ids.ISSUANCE_DEST, "value"),
-    Input(ids.ISSUANCE_ENTRY, "value"),
-    Input(ids.ISSUANCE_SIGNING, "value"),
-    Input(ids.ISSUANCE_STATUS, "value"),
+FILTERS = {  # the panel's filters, in the order IssuanceFilter takes them
+    "issue_from": (ids.ISSUANCE_ISSUE_DATES, "start_date"), "issue_to": (ids.ISSUANCE_ISSUE_DATES, "end_date"),
+    "received_from": (ids.ISSUANCE_RECEIVED_DATES, "start_date"),
+    "received_to": (ids.ISSUANCE_RECEIVED_DATES, "end_date"),
+    "district": (ids.ISSUANCE_DISTRICT, "value"), "cert_type": (ids.ISSUANCE_TYPE, "value"),
+    "dest": (ids.ISSUANCE_DEST, "value"), "entry": (ids.ISSUANCE_ENTRY, "value"),
+    "signing": (ids.ISSUANCE_SIGNING, "value"), "status": (ids.ISSUANCE_STATUS, "value"),
+}
+
+
+@page_callback(
+    output={"chart": Output(ids.ISSUANCE_CHART, "figure"), "table": Output(ids.ISSUANCE_TABLE, "children"),
+            "crumbs": Output(ids.ISSUANCE_CRUMBS, "children"), "total": Output(ids.ISSUANCE_TOTAL, "children"),
+            "records": Output(ids.ISSUANCE_RECORDS, "children")},
+    inputs={name: Input(*target) for name, target in FILTERS.items()},
 )
-def show_issuance(*values):
-    t = request_translator()
-    actor = current_actor()
-    f = _issuance_filter(*values)
-    with session_scope() as s:
-        report = issuance_by_district(s, actor, f)
-    return (views.issuance_figure(t, report), views.issuance_table(t, report, f),
-            views.issuance_crumbs(t, report, actor.is_admin), views.issuance_total(t, report),
-            views.issuance_records(t, report, f))
+def show_issuance(r: PageRequest, **filters):
+    f = _issuance_filter(*(filters[name] for name in FILTERS))
+    report = issuance_by_district(r.s, r.actor, f)
+    return {"chart": views.issuance_figure(r.t, report), "table": views.issuance_table(r.t, report, f),
+            "crumbs": views.issuance_crumbs(r.t, report, r.actor.is_admin), "total": views.issuance_total(r.t, report),
+            "records": views.issuance_records(r.t, report, f)}
 
 
-@callback(
-    Output(ids.ISSUANCE_DISTRICT, "value"),
-    Output(ids.ISSUANCE_ISSUE_DATES, "start_date"),
-    Output(ids.ISSUANCE_ISSUE_DATES, "end_date"),
-    Output(ids.ISSUANCE_RECEIVED_DATES, "start_date"),
-    Output(ids.ISSUANCE_RECEIVED_DATES, "end_date"),
-    Output(ids.ISSUANCE_TYPE, "value"),
-    Output(ids.ISSUANCE_DEST, "value"),
-    Output(ids.ISSUANCE_ENTRY, "value"),
-    Output(ids.ISSUANCE_SIGNING, "value"),
-    Output(ids.ISSUANCE_STATUS, "value"),
-    Input(ids.ISSUANCE_CHART, "clickData"),
-    Input({"type": ids.ISSUANCE_CRUMB, "district": ALL}, "n_clicks"),
-    Input({"type": ids.ISSUANCE_DRILL, "district": ALL}, "n_clicks"),
-    Input(ids.ISSUANCE_RESET, "n_clicks"),
+@page_callback(
+    output={name: Output(*FILTERS[name]) for name in ("district", *(k for k in FILTERS if k != "district"))},
+    inputs={"click": Input(ids.ISSUANCE_CHART, "clickData"),
+            "crumbs": Input({"type": ids.ISSUANCE_CRUMB, "district": ALL}, "n_clicks"),
+            "drills": Input({"type": ids.ISSUANCE_DRILL, "district": ALL}, "n_clicks"),
+            "reset": Input(ids.ISSUANCE_RESET, "n_clicks")},
     prevent_initial_call=True,
 )
-def drill(click, _crumbs, _drills, _reset):
+def drill(r: PageRequest, click, crumbs, drills, reset):
     """A bar, a breadcrumb or a table row's button sets the district shown; Reset restores every filter."""
-    keep = (no_update,) * 9
     trigger = ctx.triggered_id
     if trigger == ids.ISSUANCE_RESET:
-        with session_scope() as s:
-            district = district_tree(s, current_actor()).default_root()
         start, end = last_twelve_months(china_today())
-        return district, start.isoformat(), end.isoformat(), None, None, None, None, None, None, None
+        return {**dict.fromkeys(FILTERS), "district": district_tree(r.s, r.actor).default_root(),
+                "issue_from": start.isoformat(), "issue_to": end.isoformat()}
     if trigger == ids.ISSUANCE_CHART:
         points = (click or {}).get("points") or [{}]
         custom = points[0].get("customdata") if isinstance(points[0], dict) else None
         code = custom[0] if isinstance(custom, list) and custom and isinstance(custom[0], str) else None
-        return (code or no_update, *keep)
+        return {"district": code} if code else no_update
     if isinstance(trigger, dict) and any(item.get("value") for item in ctx.triggered):
-        return (as_text(trigger.get("district")) or None, *keep)
-    return (no_update, *keep)
+        return {"district": as_text(trigger.get("district")) or None}
+    return no_update

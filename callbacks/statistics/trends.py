@@ -1,12 +1,11 @@
 """Trends glue: issuance per month by type and destination, turnaround and backlog for the chosen district."""
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import Input, Output
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from callbacks.page import MENU_STATS, PageSpec
+from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback
 from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -46,55 +45,38 @@ def _trend_filter(first, last, district) -> TrendFilter:
     return TrendFilter(as_date(first), as_date(last), as_text(district) or None)
 
 
-@callback(
-    Output(ids.TRENDS_BY_TYPE, "figure"),
-    Input(ids.TRENDS_FROM, "value"),
-    Input(ids.TRENDS_TO, "value"),
-    Input(ids.TRENDS_DISTRICT, "value"),
-    Input(ids.TRENDS_STYLE, "value"),
-)
-def show_by_type(first, last, district, style):
-    t = request_translator()
-    with session_scope() as s:
-        data = issuance_by_month(s, current_actor(), _trend_filter(first, last, district), "type")
-    return views.monthly_figure(t, data, t("Certificates issued per month, by type"), as_text(style))
+PERIOD = {"first": Input(ids.TRENDS_FROM, "value"), "last": Input(ids.TRENDS_TO, "value"),
+          "district": Input(ids.TRENDS_DISTRICT, "value")}
+MONTHLY_INPUTS = {**PERIOD, "style": Input(ids.TRENDS_STYLE, "value")}
 
 
-@callback(
-    Output(ids.TRENDS_BY_DEST, "figure"),
-    Input(ids.TRENDS_FROM, "value"),
-    Input(ids.TRENDS_TO, "value"),
-    Input(ids.TRENDS_DISTRICT, "value"),
-    Input(ids.TRENDS_STYLE, "value"),
-)
-def show_by_destination(first, last, district, style):
-    t = request_translator()
-    with session_scope() as s:
-        data = issuance_by_month(s, current_actor(), _trend_filter(first, last, district), "destination")
-    return views.monthly_figure(t, data, t("Certificates issued per month, by destination"), as_text(style))
+def _monthly(r: PageRequest, first, last, district, style, dimension: str, title: str):
+    data = issuance_by_month(r.s, r.actor, _trend_filter(first, last, district), dimension)
+    return views.monthly_figure(r.t, data, title, as_text(style))
 
 
-@callback(
-    Output(ids.TRENDS_TURNAROUND, "figure"),
-    Output(ids.TRENDS_TURNAROUND_TABLE, "children"),
-    Input(ids.TRENDS_FROM, "value"),
-    Input(ids.TRENDS_TO, "value"),
-    Input(ids.TRENDS_DISTRICT, "value"),
-)
-def show_turnaround(first, last, district):
-    t = request_translator()
-    with session_scope() as s:
-        report = turnaround(s, current_actor(), _trend_filter(first, last, district))
-    return views.turnaround_figure(t, report), views.turnaround_table(t, report)
+@page_callback(output=Output(ids.TRENDS_BY_TYPE, "figure"), inputs=MONTHLY_INPUTS)
+def show_by_type(r: PageRequest, first, last, district, style):
+    return _monthly(r, first, last, district, style, "type", r.t("Certificates issued per month, by type"))
 
 
-@callback(
-    Output(ids.TRENDS_BACKLOG, "figure"),
-    Output(ids.TRENDS_BACKLOG_TABLE, "children"),
-    Input(ids.TRENDS_DISTRICT, "value"),
-)
-def show_backlog(district):
-    t = request_translator()
-    with session_scope() as s:
-        report = backlog(s, current_actor(), TrendFilter(district=as_text(district) or None), china_today())
-    return views.backlog_figure(t, report), views.backlog_table(t, report)
+@page_callback(output=Output(ids.TRENDS_BY_DEST, "figure"), inputs=MONTHLY_INPUTS)
+def show_by_destination(r: PageRequest, first, last, district, style):
+    return _monthly(r, first, last, district, style, "destination",
+                    r.t("Certificates issued per month, by destination"))
+
+
+@page_callback(output={"figure": Output(ids.TRENDS_TURNAROUND, "figure"),
+                       "table": Output(ids.TRENDS_TURNAROUND_TABLE, "children")},
+               inputs=PERIOD)
+def show_turnaround(r: PageRequest, first, last, district):
+    report = turnaround(r.s, r.actor, _trend_filter(first, last, district))
+    return {"figure": views.turnaround_figure(r.t, report), "table": views.turnaround_table(r.t, report)}
+
+
+@page_callback(output={"figure": Output(ids.TRENDS_BACKLOG, "figure"),
+                       "table": Output(ids.TRENDS_BACKLOG_TABLE, "children")},
+               inputs={"district": Input(ids.TRENDS_DISTRICT, "value")})
+def show_backlog(r: PageRequest, district):
+    report = backlog(r.s, r.actor, TrendFilter(district=as_text(district) or None), china_today())
+    return {"figure": views.backlog_figure(r.t, report), "table": views.backlog_table(r.t, report)}
