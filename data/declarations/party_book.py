@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Annotated
 
+from pydantic import ValidationError, field_validator
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.forms import AnyText, Form, Invalid, limit, problem, reasons, text_of
 from data.core.paging import Window, clamp_paging
 from data.core.scope import Actor, NotFound
 from data.models import PartyBookEntry
@@ -27,12 +30,30 @@ FIELDS = tuple(LIMITS)
 CODE_RE = re.compile(r"^[0-9A-Z]{1,17}$")
 
 
-class PartyInvalid(ValueError):
+class PartyInvalid(Invalid):
     """The entry has errors: field name -> reason code."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+
+class PartyForm(Form):
+    """An entry as typed: a code (credit code or a shorter one), the names, address and contact."""
+
+    code: Annotated[AnyText, limit(LIMITS["code"])] = ""
+    name_zh: Annotated[AnyText, limit(LIMITS["name_zh"])] = ""
+    name_en: Annotated[AnyText, limit(LIMITS["name_en"])] = ""
+    address: Annotated[AnyText, limit(LIMITS["address"])] = ""
+    contact: Annotated[AnyText, limit(LIMITS["contact"])] = ""
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _normalised_code(cls, value: object) -> str:
+        return normalise_code(value.strip()) if isinstance(value, str) else ""
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str) -> str:
+        if code and (reason := code_problem(code)):
+            raise problem(reason)
+        return code
 
 
 def _matching(enterprise_id: int, text: str):
@@ -92,26 +113,17 @@ def code_problem(code: str) -> str | None:
 
 def clean_party(values: dict) -> dict[str, str | None]:
     """Check an entry as typed; return its stored form or raise PartyInvalid with every problem."""
-    cleaned: dict[str, str | None] = {}
     errors: dict[str, str] = {}
-    for name, limit in LIMITS.items():
-        raw = values.get(name)
-        text = raw.strip() if isinstance(raw, str) else ""
-        if name == "code":
-            text = normalise_code(text)
-        if len(text) > limit:
-            errors[name] = "too_long"
-        elif name == "code" and text and (problem := code_problem(text)):
-            errors[name] = problem
-        cleaned[name] = text or None
-    unknown = set(values) - set(LIMITS)
-    for name in sorted(unknown):
-        errors[name] = "unknown_field"
-    if not cleaned["name_zh"] and not cleaned["name_en"] and "name_zh" not in errors and "name_en" not in errors:
+    try:
+        form: PartyForm | None = PartyForm.model_validate(dict(values))
+    except ValidationError as exc:
+        errors, form = reasons(exc), None
+    named = any(text_of(values, name) for name in ("name_zh", "name_en"))
+    if not named and "name_zh" not in errors and "name_en" not in errors:
         errors["name_zh"] = "party_name_required"
-    if errors:
+    if errors or form is None:
         raise PartyInvalid(errors)
-    return cleaned
+    return {name: getattr(form, name) or None for name in LIMITS}
 
 
 def save_party(s: Session, actor: Actor, entry_id: int | None, values: dict[str, str]) -> PartyBookEntry:
