@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -49,16 +48,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("pcsc"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def dash_thread_server():
     """dash_duo's server, on a free port (Dash counts ports up from 8050 in each process: xdist workers collide)."""
     from dash.testing.application_runners import ThreadedRunner
+
+    from tests.support.ports import free_port
 
     class FreePortRunner(ThreadedRunner):
         def start(self, app, start_timeout=3, **kwargs):

@@ -214,7 +214,9 @@ def _shared(actor: Actor):
 
 
 def _row(r) -> SharedCertificate:
-    return SharedCertificate(*r[:11], as_utc(r[11]))
+    number, type_zh, type_en, issued, status, district_zh, district_en, dest, type_code, replaces, replaced_by, changed = r
+    return SharedCertificate(number, type_zh, type_en, issued, status, district_zh, district_en, dest, type_code, replaces,
+                             replaced_by, as_utc(changed))
 
 
 def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int = 50) -> list[SharedCertificate]:

@@ -240,7 +240,7 @@ def submit_registration(s: Session, form: RegistrationInput, *, now: datetime | 
     s.add(Event(code="registration.submitted", actor_id=admin.id, object_type="enterprise",
                 object_id=str(enterprise.id), enterprise_id=enterprise.id, at=now,
                 message=f"registration of {enterprise.name_zh}", details={"addr": remote_addr, "kind": form.kind}))
-    queue_mail(s, admin.email, "注册申请已收到 / Registration received",
+    queue_mail(s, admin.email or "", "注册申请已收到 / Registration received",
                f"{enterprise.name_zh}：\n\n您的单一窗口注册申请已收到，"
                f"我们将在 {REVIEW_PROMISE_WORKING_DAYS} 个工作日内完成审核，"
                f"结果将发送到此邮箱。\n账号：{admin.account}\n\n"
@@ -325,7 +325,7 @@ def approve_registration(s: Session, actor: Actor, enterprise_id: int, *, distri
     enterprise.review_comment = None
     _log_review(s, actor, enterprise, "registration.approved", "", now)
     for admin in _enterprise_admins(s, enterprise.id):
-        queue_mail(s, admin.email, "注册审核通过 / Registration approved",
+        queue_mail(s, admin.email or "", "注册审核通过 / Registration approved",
                    f"{enterprise.name_zh}：\n\n您的注册申请已审核通过，现在可以使用账号 {admin.account} 登录。\n\n"
                    f"Your registration has been approved. You can now sign in with the account {admin.account}.\n")
     return enterprise
@@ -348,7 +348,7 @@ def reject_registration(s: Session, actor: Actor, enterprise_id: int, *, reason:
     enterprise.review_comment = reason
     _log_review(s, actor, enterprise, "registration.rejected", reason, now)
     for admin in _enterprise_admins(s, enterprise.id):
-        queue_mail(s, admin.email, "注册审核未通过 / Registration not approved",
+        queue_mail(s, admin.email or "", "注册审核未通过 / Registration not approved",
                    f"{enterprise.name_zh}：\n\n您的注册申请未通过审核，原因：{reason}\n请修改后重新注册。\n\n"
                    f"Your registration was not approved. Reason: {reason}\nPlease correct it and register again.\n")
     return enterprise

@@ -143,7 +143,7 @@ def _column(model, name: str, indexed: bool = False) -> Use:
 
 def _format_keys(s: Session, kind: str) -> list[str]:
     """The field keys that hold codes of this kind in any certificate format (a small table)."""
-    keys = set()
+    keys: set[str] = set()
     for fields in s.scalars(select(CertificateFormat.fields)):
         keys.update(f["key"] for f in fields or () if isinstance(f, dict) and f.get("kind") == kind and f.get("key"))
     return sorted(keys)

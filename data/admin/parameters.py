@@ -203,10 +203,11 @@ def update_parameter(s: Session, actor: Actor, key: str, values: dict, now: date
     if "key" in values and text_of(values, "key") not in ("", key):
         errors["key"] = "key_fixed"
     value, description = _clean(key, values, errors)
-    if errors:
+    if errors or value is None:
         raise AdminInvalid(errors)
     before = _audit(parameter)
-    parameter.value, parameter.description = value, description or None
+    parameter.value = value
+    parameter.description = description or None
     if _audit(parameter) != before:
         parameter.updated_at = now or datetime.now(timezone.utc)
         parameter.updated_by = actor.user_id

@@ -206,9 +206,10 @@ def delete_scan(s: Session, actor: Actor, scan_id: int, *, now: datetime | None 
     details = {"application_id": app.id, "scan_id": scan.id, "doc_code": scan.doc_code, "filename": scan.filename,
                "sha256": scan.blob_sha256, "size": scan.size}
     _audit(s, actor, app, scan, "app.scan_deleted", now, details)
+    filename = scan.filename
     s.delete(scan)
     s.flush()
-    return details["filename"]
+    return filename
 
 
 def scan_file(s: Session, actor: Actor, scan_id: int) -> StoredFile:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from data.applications.form import (
@@ -64,8 +65,9 @@ def list_templates(s: Session, actor: Actor, name: str = "", format_code: str = 
 def delete_templates(s: Session, actor: Actor, template_ids: list[int]) -> int:
     """Delete several of the enterprise's templates at once (批量删除); others' ids are ignored."""
     enterprise_id = actor.own_enterprise(PERMISSION)
-    return s.execute(delete(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id,
-                                                       CertificateTemplate.id.in_(list(template_ids)))).rowcount
+    deleted = s.execute(delete(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id,
+                                                          CertificateTemplate.id.in_(list(template_ids))))
+    return cast(CursorResult, deleted).rowcount
 
 
 def update_template(s: Session, actor: Actor, template_id: int, name: str, data: ApplicationInput,
@@ -73,7 +75,7 @@ def update_template(s: Session, actor: Actor, template_id: int, name: str, data:
     """Edit a template's name, fields and goods, checked as a draft is (formats, not completeness)."""
     template = own_template(s, actor, template_id)
     name = _template_name(s, template.enterprise_id, name, template.id)
-    cleaned = clean_input(s, s.get(CertificateFormat, template.format_code), data, draft=True)
+    cleaned = clean_input(s, s.get_one(CertificateFormat, template.format_code), data, draft=True)
     template.name = name
     template.fields = cleaned.fields
     template.goods = [{c: value_text(g[c]) for c in GOODS_COLUMNS} for g in cleaned.goods]

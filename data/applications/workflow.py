@@ -131,7 +131,7 @@ def transition(s: Session, actor: Actor, application_id: int, action: str, *, ve
         raise WorkflowError("reason_too_long")
     try:
         if step.target is not None:
-            _apply(s, actor, app, step, reason, now)
+            _apply(s, actor, app, step, step.target, reason, now)
         s.flush()  # the UPDATE carries "WHERE version = <seen>": a concurrent step makes it match nothing
     except StaleDataError:
         raise WorkflowError("stale_version") from None  # the caller's transaction rolls back
@@ -143,9 +143,9 @@ def transition(s: Session, actor: Actor, application_id: int, action: str, *, ve
     return app
 
 
-def _apply(s: Session, actor: Actor, app: CertificateApplication, step: Transition, reason: str,
+def _apply(s: Session, actor: Actor, app: CertificateApplication, step: Transition, target: str, reason: str,
            now: datetime) -> None:
-    app.status = step.target
+    app.status = target
     if step.name == "submit":
         app.submitted_at = now
     if step.permission == OFFICER_PERMISSION:

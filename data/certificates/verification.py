@@ -166,7 +166,7 @@ def replaced_by(s: Session, cert: Certificate) -> str | None:
 def public_certificate(s: Session, cert: Certificate, *, trust_roots: list,
                        pdf_source: PdfSource | None = None) -> PublicCertificate:
     """The public view of a certificate already found by number and token."""
-    content = content_for_application(s, s.get(CertificateApplication, cert.application_id), cert, verify_url="-")
+    content = content_for_application(s, s.get_one(CertificateApplication, cert.application_id), cert, verify_url="-")
     cloud = cert.signing_method == SigningMethod.CLOUD.value
     pdf = pdf_source(s, cert) if cloud and pdf_source is not None else None  # paper: nothing signed to check
     signature = check_pdf_signature(pdf, trust_roots) if pdf else None
@@ -215,4 +215,4 @@ def check_uploaded_pdf(s: Session, filename: str, content: bytes, *, client: str
     issued = cert is not None and cert.pdf_sha256 == digest
     _log(s, "cert.verify_upload", cert if issued else None, client, "upload", now,
          {"sha256": digest, "claimed_no": report.claimed_no, "issued": issued, "signature_ok": report.ok})
-    return UploadOutcome(OK, digest, report.claimed_no, issued, cert.status if issued else None, report)
+    return UploadOutcome(OK, digest, report.claimed_no, issued, cert.status if cert is not None and issued else None, report)

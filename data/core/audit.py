@@ -96,8 +96,9 @@ def changes_of(details: dict | None) -> list[Change]:
     """Return the (key, before, after) lines of a change event's details, by key; [] for other events."""
     if not isinstance(details, dict) or not ({"before", "after"} & set(details)):
         return []
-    before = details.get("before") if isinstance(details.get("before"), dict) else {}
-    after = details.get("after") if isinstance(details.get("after"), dict) else {}
+    stored_before, stored_after = details.get("before"), details.get("after")
+    before: dict = stored_before if isinstance(stored_before, dict) else {}
+    after: dict = stored_after if isinstance(stored_after, dict) else {}
     return [Change(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]
 
 

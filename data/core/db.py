@@ -67,7 +67,10 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if head is None:
+        raise StoreError("the migrations folder holds no revision")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -25,6 +25,8 @@ def next_value(s: Session, key: str, highest_in_store: Callable[[], int]) -> int
         s.execute(insert_row.values(prefix=key, last_value=highest_in_store())
                   .on_conflict_do_nothing(index_elements=["prefix"]))  # a concurrent first caller may win
         value = _bump(s, key)
+        if value is None:  # the row was just inserted (by this call or a concurrent one)
+            raise RuntimeError(f"number series {key!r} is missing")
     return value
 
 

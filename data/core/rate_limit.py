@@ -41,9 +41,9 @@ def _count(s: Session, key: str, start: datetime) -> int:
     dialect = s.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(RateLimitHit).values(key=key, window_start=start, hits=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[RateLimitHit.key, RateLimitHit.window_start],
-                                      set_={"hits": RateLimitHit.hits + 1}).returning(RateLimitHit.hits)
-    return int(s.execute(stmt).scalar_one())
+    upsert = stmt.on_conflict_do_update(index_elements=[RateLimitHit.key, RateLimitHit.window_start],
+                                        set_={"hits": RateLimitHit.hits + 1}).returning(RateLimitHit.hits)
+    return int(s.execute(upsert).scalar_one())
 
 
 def hit(s: Session, key: str, limits: tuple[Limit, ...], now: datetime | None = None) -> RateDecision:

@@ -178,7 +178,7 @@ def _text(value) -> str:
 
 
 def _enterprise(s: Session, enterprise_id: int) -> Enterprise:
-    return s.get(Enterprise, enterprise_id)
+    return s.get_one(Enterprise, enterprise_id)
 
 
 def _goods_defaults(s: Session, actor: Actor, direction: str) -> dict[str, str]:
@@ -195,8 +195,8 @@ def load_declaration(s: Session, actor: Actor, declaration_id: int) -> Declarati
 
 
 def _input_of(decl: Declaration) -> DeclarationInput:
-    fields = {f.key: _text(getattr(decl, f.key)) for f in FIELDS
-              if decl.direction in f.directions and f.kind != "certificate_types"}
+    fields: dict[str, str | list[str]] = {f.key: _text(getattr(decl, f.key)) for f in FIELDS
+                                          if decl.direction in f.directions and f.kind != "certificate_types"}
     fields["required_documents"] = [str(c) for c in decl.required_documents or []]
     goods = [{c: _text(getattr(g, c)) for c in GOODS_COLUMNS} for g in decl.goods]
     containers = [{c: (bool(ct.lcl) if c == "lcl" else _text(getattr(ct, c))) for c in CONTAINER_COLUMNS}
@@ -221,8 +221,8 @@ def new_declaration(s: Session, actor: Actor, direction: str, today: date | None
         raise DeclarationInvalid({"direction": "unknown_direction"})
     ent = _enterprise(s, enterprise_id)
     defaults = declaration_defaults(s, actor, direction)
-    fields = {f.key: defaults.get(f.key, "") for f in FIELDS
-              if direction in f.directions and f.kind != "certificate_types"}
+    fields: dict[str, str | list[str]] = {f.key: defaults.get(f.key, "") for f in FIELDS
+                                          if direction in f.directions and f.kind != "certificate_types"}
     fields["required_documents"] = []
     fields["inspection_date"] = (today or datetime.now(CHINA).date()).isoformat()
     fields["district_code"] = fields["district_code"] or ent.district_code or ""

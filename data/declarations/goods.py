@@ -305,7 +305,8 @@ def clean_containers(rows: list[dict], *, draft: bool) -> tuple[list[dict], dict
         lcl = _flag(row.get("lcl") if isinstance(row, Mapping) else None)
         if lcl is None:
             errors[where + "lcl"] = "yes_or_no"
-        if len(value["seal_no"]) > _length(Container, "seal_no"):
+        seal_limit = _length(Container, "seal_no")
+        if seal_limit is not None and len(value["seal_no"]) > seal_limit:
             errors[where + "seal_no"] = "too_long"
         cleaned.append({"number": number, "spec": spec or None, "count": count, "lcl": bool(lcl),
                         "seal_no": value["seal_no"] or None})

@@ -227,7 +227,7 @@ def import_declaration(s: Session, actor: Actor, content: bytes, *, direction: s
         if not text:
             continue
         if name == "documents":
-            form.data.documents = text
+            form.data.documents = list(text) if isinstance(text, (list, tuple)) else [text]
         else:
             form.data.fields[name] = text
     goods = read_goods_table(s, goods_header, goods_rows, headers, problems, cell_problems) if goods_header \

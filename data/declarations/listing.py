@@ -65,8 +65,8 @@ def list_declarations(s: Session, actor: Actor, f: DeclarationFilter, page: int 
         return value.strip()[:limit]
 
     if text(f.inspection_no, 15):  # a range, not LIKE: the unique index on inspection_no serves it
-        params["prefix_lo"] = text(f.inspection_no, 15)
-        params["prefix_hi"] = params["prefix_lo"] + "\uffff"
+        prefix = text(f.inspection_no, 15)
+        params["prefix_lo"], params["prefix_hi"] = prefix, prefix + "\uffff"
     for name, value in (("contract_no", f.contract_no), ("bl_no", f.bl_no)):
         if text(value):
             params[name] = like_literal(text(value), LIKE_ESCAPE) + "%"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Annotated, cast
 
 from pydantic import ValidationError, field_validator
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -153,8 +153,9 @@ def delete_parties(s: Session, actor: Actor, ids: list[int]) -> int:
     wanted = sorted({int(i) for i in ids})
     if not wanted:
         return 0
-    return s.execute(delete(PartyBookEntry).where(PartyBookEntry.enterprise_id == enterprise_id,
-                                                  PartyBookEntry.id.in_(wanted))).rowcount
+    deleted = s.execute(delete(PartyBookEntry).where(PartyBookEntry.enterprise_id == enterprise_id,
+                                                     PartyBookEntry.id.in_(wanted)))
+    return cast(CursorResult, deleted).rowcount
 
 
 def remember_party(s: Session, enterprise_id: int, *, code: str | None, name_zh: str | None,

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import and_, exists, func, literal, null, select
 from sqlalchemy.exc import IntegrityError
@@ -269,7 +270,7 @@ def _statement(actor: Actor, q: LedgerQuery, keys: Sequence[str]):
     enterprise_id = ledger_enterprise(actor, q)
     if enterprise_id is None:
         return None
-    columns = [_D.id, _D.currency, *(FIELDS[k].source if FIELDS[k].source is not None else null() for k in keys)]
+    columns: list[Any] = [_D.id, _D.currency, *(FIELDS[k].source if FIELDS[k].source is not None else null() for k in keys)]
     return select(*columns).select_from(_ROWS_FROM).where(and_(*_conditions(actor, q, enterprise_id)))
 
 
@@ -319,7 +320,7 @@ def stream_ledger(s: Session, actor: Actor, q: LedgerQuery, keys: Sequence[str],
 def lookup_tables(s: Session, language: str, keys: Sequence[str], enterprise_ids: Sequence[int] = ()
                   ) -> dict[str, dict]:
     """Return the names the chosen columns show codes by: lookup name -> {code: name} in the language."""
-    wanted = {FIELDS[k].lookup for k in keys if k in FIELDS and FIELDS[k].lookup}
+    wanted: set[str] = {lookup for k in keys if k in FIELDS and (lookup := FIELDS[k].lookup)}
     zh = language == "zh"
 
     def pick(a: str | None, b: str | None) -> str:

@@ -50,6 +50,8 @@ from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, parameter_names
 from data.core.scope import AccessDenied, Actor
 from data.models import (
+    Certificate,
+    CertificateApplication,
     CertificateType,
     CustomsDistrict,
     DictEntry,
@@ -271,7 +273,8 @@ def _with_rows(s: Session, table, districts: list[str] | None) -> list[str]:
 def _present_statement(table_name: str):
     """A loose scan of a table's district index, one probe per district that has rows (a recursive
     query: neither SQLite nor PostgreSQL skips through an index for DISTINCT by itself)."""
-    column = {C.__tablename__: C, A.__tablename__: A}[table_name].district_code
+    tables: dict[str, type[Certificate] | type[CertificateApplication]] = {C.__tablename__: C, A.__tablename__: A}
+    column = tables[table_name].district_code
     first = select(func.min(column).label("code")).cte("present", recursive=True)
     following = select(select(func.min(column)).where(column > first.c.code).scalar_subquery()) \
         .where(first.c.code.isnot(None))

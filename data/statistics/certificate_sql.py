@@ -4,8 +4,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, cast, func, literal_column, null, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, bindparam, cast, func, literal_column, null, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Join
@@ -196,7 +197,7 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
         on_certificate = _certificate_side(shape, loose, led and by_issuing)
         if key.drive != "certificate":
             return [*on_application, *on_certificate]
-        application = select(literal_column("1")).select_from(A)
+        application: Select[Any] = select(literal_column("1")).select_from(A)
         if _needs_declaration(shape):
             application = application.join(D, D.id == A.declaration_id)
         return [*on_certificate, application.where(A.id == C.application_id, *on_application).exists()]

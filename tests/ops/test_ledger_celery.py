@@ -17,15 +17,10 @@ import pytest
 
 from tests.conftest import TEST_PASSWORD
 from tests.service.test_ledger import add_ledger_records
+from tests.support.ports import free_port
 from tests.web.test_ledger_jobs import job_payload, request_for, run_background, ticket_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 10) -> None:
@@ -57,7 +52,7 @@ def redis_url(tmp_path):
     if server is None:
         pytest.skip("redis-server is not installed (apt package redis-server, in the Makefile's APT_TEST)")
     pytest.importorskip("celery")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no", "--dir", str(tmp_path)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

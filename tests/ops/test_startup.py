@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from sqlalchemy import create_engine, text
 from dashboard.core.config import Settings
 from dashboard.core.errors import ConfigError
 from data.core.db import StoreError, check_store, make_engine
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,9 +39,7 @@ def test_wrong_database_url_is_one_line_and_creates_nothing(tmp_path, url, fragm
 
 
 def test_unreachable_database_is_one_line(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens here once the socket closes
+    port = free_port()  # nothing listens here once the socket closes
     result = run_app({"DATABASE_URL": f"postgresql+psycopg://app:secret@127.0.0.1:{port}/appdb",
                       "SECRET_KEY": "x"}, tmp_path, "app.py")
     assert result.returncode != 0
@@ -93,9 +91,7 @@ def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path
     env = {"DATABASE_URL": url, "SECRET_KEY": "gunicorn-test"}
     upgraded = run_app(env, tmp_path, "-m", "flask", "--app", "app:server", "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     full_env = {**os.environ, **env, "CERTDASH_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:dashboard.gunicorn_conf", "app:server"],
                             cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

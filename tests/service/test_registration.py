@@ -1,7 +1,6 @@
 """Registration: every field checked on the server, all or nothing, reviewed by an administrator."""
 from __future__ import annotations
 
-import socket
 from datetime import date, datetime, timezone
 
 import pytest
@@ -22,6 +21,7 @@ from data.accounts.signin import LoginOutcome, authenticate
 from data.core.files import Upload
 from data.core.scope import AccessDenied, Actor
 from data.models import Blob, CustomsDistrict, Enterprise, Event, OutgoingMail, User
+from tests.support.ports import free_port
 from tests.support.registration_data import credit_code, pdf_bytes, png_bytes, valid_form
 
 ADMIN_ID = 1000
@@ -195,9 +195,7 @@ def test_mail_reaches_a_real_smtp_server(s, tmp_path):
             received.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
             return "250 OK"
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from tests.support.ports import free_port
 
 
 class PostgresUnavailable(RuntimeError):
@@ -51,12 +52,6 @@ class PgServer:
         eng.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _run_as_owner(cmd: list[str]) -> subprocess.CompletedProcess:
     # initdb refuses to run as root: as root, run the server as the `postgres` system user
     if os.geteuid() == 0:
@@ -75,7 +70,7 @@ def start_postgres() -> PgServer:
     data_dir = Path(tempfile.mkdtemp(prefix="certdash-pg-"))
     if os.geteuid() == 0:
         shutil.chown(data_dir, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()
     try:
         _run_as_owner([str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust",
                        "-E", "UTF8", "--locale=C.UTF-8"])
