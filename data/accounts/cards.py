@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from auth.card_protocol import login_digest
 from auth.permissions import Perm
+from data.core.db import rowcount
 from data.core.scope import Actor
 from data.models import Enterprise, Event, IcCard, LoginChallenge, User, as_utc
 
@@ -86,12 +87,12 @@ def card_sign_in(s: Session, *, card_no: str, nonce: str, signature: bytes, orig
     card_no = (card_no or "").strip()
     details = {"card_no": card_no[:32], "addr": remote_addr}
     # One statement consumes the challenge: of two concurrent uses exactly one updates the row.
-    consumed = s.execute(
+    consumed = rowcount(s.execute(
         update(LoginChallenge)
         .where(LoginChallenge.nonce == nonce, LoginChallenge.used_at.is_(None), LoginChallenge.expires_at > now)
         .values(used_at=now, card_no=card_no[:32])
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if consumed != 1:
         return _refuse(s, _challenge_failure(s, nonce), details, now)
     card = s.scalar(select(IcCard).where(IcCard.card_no == card_no))
@@ -150,10 +151,10 @@ def _refuse(s: Session, outcome: CardLoginOutcome, details: dict, now: datetime,
 
 def purge_challenges(s: Session, now: datetime | None = None) -> int:
     """Delete expired challenges (used or not); return how many were deleted."""
-    return s.execute(
+    return rowcount(s.execute(
         delete(LoginChallenge).where(LoginChallenge.expires_at <= _utc(now))
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
 
 
 # --- administration -----------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def bind_card(s: Session, actor: Actor, *, user_id: int, card_no: str, public_ke
         card = IcCard(card_no=card_no, status=CARD_ACTIVE)
         s.add(card)
     elif card.user_id is not None and card.user_id != user_id:
-        owner = s.get(User, card.user_id)
+        owner = s.get_one(User, card.user_id)
         raise CardAdminError("bound_to_other", f"Card {card_no} is already bound to user {owner.account}; unbind it first.",
                              card=card_no, account=owner.account)
     elif card.status != CARD_ACTIVE:
@@ -215,7 +216,7 @@ def unbind_card(s: Session, actor: Actor, *, card_no: str, now: datetime | None 
     card = _card(s, (card_no or "").strip())
     if card.user_id is None:
         raise CardAdminError("card_not_bound", f"Card {card.card_no} is not bound to any user.", card=card.card_no)
-    user = s.get(User, card.user_id)
+    user = s.get_one(User, card.user_id)
     card.user_id, card.bound_at = None, None
     _log(s, "auth.card_unbound", f"card {card.card_no} unbound from {user.account}", card_no=card.card_no,
          details={"user_id": user.id}, now=_utc(now), user=user, actor=actor)

@@ -137,7 +137,7 @@ def request_password_reset(s: Session, account: str, *, base_url: str, now: date
         return
     recent = s.scalar(select(func.count()).select_from(PasswordResetToken).where(
         PasswordResetToken.user_id == user.id, PasswordResetToken.created_at > now - timedelta(hours=1)))
-    if recent >= RESETS_PER_HOUR:
+    if (recent or 0) >= RESETS_PER_HOUR:
         _log(s, user, "auth.reset_throttled", "too many reset requests", details, now)
         return
     token = secrets.token_urlsafe(32)
@@ -160,7 +160,7 @@ def reset_password(s: Session, token: str, new_password: str, confirm: str, *,
     row = s.get(PasswordResetToken, _token_hash(token or ""), with_for_update=True)
     if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
         raise PasswordChangeError("reset_link_invalid")
-    user = s.get(User, row.user_id)
+    user = s.get_one(User, row.user_id)
     _set_password(user, new_password, confirm)
     row.used_at = now
     for other in s.scalars(select(PasswordResetToken).where(PasswordResetToken.user_id == user.id,

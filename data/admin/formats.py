@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -113,7 +114,7 @@ def get_format(s: Session, actor: Actor, code: str) -> FormatDetail:
     actor.require(PERMISSION)
     fmt = _load(s, code)
     fields = tuple({c: f.get(c) for c in FIELD_COLUMNS} for f in fmt.fields or () if isinstance(f, dict))
-    keys = [f["key"] for f in fields if f.get("key")]
+    keys = [str(f["key"]) for f in fields if f.get("key")]
     return FormatDetail(fmt.code, fmt.cert_type_code, fmt.name_zh, fmt.name_en, _languages(fmt.languages),
                         fields, stored_layout(fmt.layout), bool(fmt.active),
                         frozenset(keys_in_use(s, fmt, keys)), fingerprint(fmt))
@@ -258,9 +259,9 @@ def _number(value, default):
     return value
 
 
-def _clean(s: Session, values: dict, errors: dict[str, str]) -> dict:
+def _clean(s: Session, values: dict, errors: dict[str, str]) -> dict[str, Any]:
     type_code = text_of(values, "cert_type_code")
-    cleaned = {
+    cleaned: dict[str, Any] = {
         "cert_type_code": type_code,
         "name_zh": take_text(values, "name_zh", NAME_LIMITS["name_zh"], errors, required=True),
         "name_en": take_text(values, "name_en", NAME_LIMITS["name_en"], errors, required=True),
@@ -300,7 +301,7 @@ def create_format(s: Session, actor: Actor, values: dict) -> FormatDetail:
         errors["code"] = "code_taken"
     cleaned = _clean(s, values, errors)
     if cleaned["cert_type_code"] and "cert_type_code" not in errors:
-        if not s.get(CertificateType, cleaned["cert_type_code"]).active:
+        if not s.get_one(CertificateType, cleaned["cert_type_code"]).active:
             errors["cert_type_code"] = "certificate_type_retired"
     if errors:
         raise AdminInvalid(errors)
@@ -327,7 +328,7 @@ def update_format(s: Session, actor: Actor, code: str, values: dict, seen: str |
     errors: dict[str, str] = {}
     cleaned = _clean(s, values, errors)
     before = _audit(fmt)
-    old_fields = {f.get("key"): f for f in fmt.fields or () if isinstance(f, dict) and f.get("key")}
+    old_fields = {str(f["key"]): f for f in fmt.fields or () if isinstance(f, dict) and f.get("key")}
     new_fields = {f["key"]: f for f in cleaned["fields"] if f["key"]}
     if not errors:
         changed = [k for k, f in old_fields.items() if k not in new_fields or new_fields[k]["kind"] != f.get("kind")]
@@ -354,7 +355,7 @@ def set_format_active(s: Session, actor: Actor, code: str, active: bool) -> Form
     actor.require(PERMISSION)
     fmt = _load(s, code)
     if bool(fmt.active) != bool(active):
-        if active and not s.get(CertificateType, fmt.cert_type_code).active:
+        if active and not s.get_one(CertificateType, fmt.cert_type_code).active:
             raise AdminInvalid({"cert_type_code": "certificate_type_retired"})
         fmt.active = bool(active)
         s.flush()

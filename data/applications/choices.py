@@ -121,8 +121,8 @@ class FormSpec:
 
 def format_spec(s: Session, format_code: str) -> FormSpec:
     """Return a format as the form renders it."""
-    fmt = s.get(CertificateFormat, format_code)
-    ctype = s.get(CertificateType, fmt.cert_type_code)
+    fmt = s.get_one(CertificateFormat, format_code)
+    ctype = s.get_one(CertificateType, fmt.cert_type_code)
     return FormSpec(fmt.code, fmt.name_zh, fmt.name_en, fmt.languages or "zh", ctype.name_zh, ctype.name_en,
                     tuple(dict(f) for f in fmt.fields or ()))
 

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from data.applications.form import (
@@ -17,6 +16,7 @@ from data.applications.form import (
     value_text,
 )
 from data.applications.workflow import load_application
+from data.core.db import rowcount
 from data.core.scope import Actor, NotFound
 from data.models import (
     CertificateFormat,
@@ -67,7 +67,7 @@ def delete_templates(s: Session, actor: Actor, template_ids: list[int]) -> int:
     enterprise_id = actor.own_enterprise(PERMISSION)
     deleted = s.execute(delete(CertificateTemplate).where(CertificateTemplate.enterprise_id == enterprise_id,
                                                           CertificateTemplate.id.in_(list(template_ids))))
-    return cast(CursorResult, deleted).rowcount
+    return rowcount(deleted)
 
 
 def update_template(s: Session, actor: Actor, template_id: int, name: str, data: ApplicationInput,

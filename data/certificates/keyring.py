@@ -17,7 +17,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -78,8 +78,18 @@ class Keyring:
 
     # demo: a CA of our own in the instance folder
 
-    def _demo_root(self) -> tuple[object, x509.Certificate]:
-        folder = self.demo_folder
+    def _folder(self) -> Path:
+        if self.demo_folder is None:
+            raise ValueError("a keyring of PKCS#12 files has no demo folder")
+        return self.demo_folder
+
+    def _p12_folder(self) -> Path:
+        if self.p12_dir is None:
+            raise ValueError("a demo keyring has no PKCS#12 folder")
+        return self.p12_dir
+
+    def _demo_root(self) -> tuple[Any, x509.Certificate]:
+        folder = self._folder()
         with _folder_lock(folder):
             cert_path, key_path = folder / ROOT_FILES[0], folder / ROOT_FILES[1]
             if cert_path.exists() and key_path.exists():
@@ -102,7 +112,7 @@ class Keyring:
 
     def _demo_signer(self, district: SigningDistrict) -> DistrictSigner:
         root_key, root = self._demo_root()
-        folder = self.demo_folder
+        folder = self._folder()
         code = district.code
         with _folder_lock(folder):
             cert_path, key_path = folder / f"district-{code}.pem", folder / f"district-{code}.key"
@@ -138,13 +148,13 @@ class Keyring:
 
     def _p12_signer(self, district: SigningDistrict) -> DistrictSigner:
         for code in district.lineage:
-            path = self.p12_dir / f"{code}.p12"
+            path = self._p12_folder() / f"{code}.p12"
             if path.exists():
                 key, cert, chain = self._read_p12(path)
                 return district_signer(code, key, cert, chain)
         raise ConfigError(f"no signing key for district {district.code} (nor for "
                           f"{', '.join(district.parents) or 'a parent district'}): expected "
-                          f"{self.p12_dir / (district.code + '.p12')} (CERTDASH_SIGNING_P12_DIR)")
+                          f"{self._p12_folder() / (district.code + '.p12')} (CERTDASH_SIGNING_P12_DIR)")
 
     def _read_p12(self, path: Path):
         try:
@@ -160,7 +170,7 @@ class Keyring:
 
     def _p12_roots(self) -> list[x509.Certificate]:
         roots: dict[bytes, x509.Certificate] = {}
-        for path in sorted(self.p12_dir.glob("*.p12")):
+        for path in sorted(self._p12_folder().glob("*.p12")):
             _key, cert, chain = self._read_p12(path)
             for c in (cert, *chain):
                 if self_signed(c):
@@ -223,14 +233,16 @@ _KEYRINGS_LOCK = threading.Lock()
 def keyring_for(settings) -> Keyring:
     """Return the process's keyring for these settings (PKCS#12 folder if configured, else the demo CA)."""
     p12_dir = getattr(settings, "signing_p12_dir", None)
+    password = getattr(settings, "signing_p12_password", None)
+    key: tuple[str, str, str | None]
     if p12_dir is not None:
-        key = ("p12", str(p12_dir), getattr(settings, "signing_p12_password", None))
+        key = ("p12", str(p12_dir), password)
     else:
-        key = ("demo", str(Path(settings.instance_path) / DEMO_FOLDER))
+        key = ("demo", str(Path(settings.instance_path) / DEMO_FOLDER), None)
     with _KEYRINGS_LOCK:
         ring = _KEYRINGS.get(key)
         if ring is None:
-            ring = (Keyring(p12_dir=Path(p12_dir), p12_password=key[2]) if key[0] == "p12"
+            ring = (Keyring(p12_dir=Path(key[1]), p12_password=key[2]) if key[0] == "p12"
                     else Keyring(demo_folder=Path(key[1])))
             _KEYRINGS[key] = ring
         return ring

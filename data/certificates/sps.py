@@ -29,8 +29,8 @@ class CertificateFiles:
 def certificate_files(s: Session, actor: Actor, certificate_no: str, *, issuer: Issuer) -> CertificateFiles:
     """The certificate's PDF (signed for cloud) and its SPS XML; NotFound outside the actor's sight."""
     pdf = certificate_pdf(s, actor, certificate_no, issuer=issuer)  # checks permission and scope
-    cert = s.scalar(select(Certificate).where(Certificate.certificate_no == str(certificate_no)[:32]))
-    app = s.get(CertificateApplication, cert.application_id)
+    cert = s.scalars(select(Certificate).where(Certificate.certificate_no == str(certificate_no)[:32])).one()
+    app = s.get_one(CertificateApplication, cert.application_id)
     content = content_for_application(s, app, cert, public_url=issuer.public_url)
     xml = sps_certificate_xml(content, pdf=PdfAttachment(f"{cert.certificate_no}.pdf", pdf),
                               replaced_by=replaced_by(s, cert), status_changed_at=as_utc(cert.status_changed_at))

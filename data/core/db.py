@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, cast
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -111,3 +111,8 @@ def check_store(engine: Engine) -> None:
             f"the database {where} is at migration {current}, the code needs {head}; "
             "run: flask --app app:server db upgrade"
         )
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE statement matched (Session.execute types its result as the general Result)."""
+    return cast(CursorResult, result).rowcount

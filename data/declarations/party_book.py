@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Annotated, cast
+from typing import Annotated
 
 from pydantic import ValidationError, field_validator
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.db import rowcount
 from data.core.forms import AnyText, Form, Invalid, limit, problem, reasons, text_of
 from data.core.paging import Window, clamp_paging
 from data.core.scope import Actor, NotFound
@@ -155,7 +156,7 @@ def delete_parties(s: Session, actor: Actor, ids: list[int]) -> int:
         return 0
     deleted = s.execute(delete(PartyBookEntry).where(PartyBookEntry.enterprise_id == enterprise_id,
                                                      PartyBookEntry.id.in_(wanted)))
-    return cast(CursorResult, deleted).rowcount
+    return rowcount(deleted)
 
 
 def remember_party(s: Session, enterprise_id: int, *, code: str | None, name_zh: str | None,

@@ -4,12 +4,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from queue import Empty
+from typing import Any, cast
 
 from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -44,6 +45,11 @@ from data.statistics.rollup import rebuild as rebuild_rollups
 # --- writing ------------------------------------------------------------------------------------
 
 
+def _default_value(default: Any) -> Any:
+    """A column's Python-side default as Core computes it for a row that leaves the column out."""
+    return default.arg(None) if default.is_callable else default.arg
+
+
 class InsertStatement:
     """The INSERT Core compiles for one table, dialect and set of row keys, and the binding of rows to it."""
 
@@ -51,10 +57,9 @@ class InsertStatement:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
         self.positional = bool(compiled.positiontup)
-        self.keys = list(compiled.positiontup) if self.positional else list(compiled.binds)
+        self.keys = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
         # columns the rows leave out but the model gives a Python-side default, as Core would fill them
-        self.defaults = {c.key: c.default.arg(None) if c.default.is_callable else c.default.arg
-                         for c in compiled.insert_prefetch if c.key not in keys}
+        self.defaults = {c.key: _default_value(c.default) for c in compiled.insert_prefetch if c.key not in keys}
         columns = {c.key: c for c in table.columns}
         impls = [(i, columns[k].type.dialect_impl(dialect)) for i, k in enumerate(self.keys)]
         self.processors = [(i, _quick(impl, p)) for i, impl in impls if (p := impl.bind_processor(dialect)) is not None]
@@ -105,7 +110,7 @@ def _quick(impl, process: Callable) -> Callable:
     return process
 
 
-def bound_batches(batches: Iterator[tuple[Table, list[dict]]], dialect) -> Iterator[tuple[str, str, list]]:
+def bound_batches(batches: Iterator[tuple[Table, list[dict]]], dialect) -> Generator[tuple[str, str, list], None, None]:
     """Turn (table, rows) batches into (table name, INSERT statement, DBAPI parameters) batches for `dialect`."""
     statements: dict[str, InsertStatement] = {}
     for table, rows in batches:
@@ -135,7 +140,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _produce(queue, make: Callable[[], Iterator[tuple[str, str, list]]]) -> None:
+def _produce(queue, make: Callable[[], Generator[tuple[str, str, list], None, None]]) -> None:
     """Child process: put every bound batch on the queue, then a done or failed marker."""
     gc.disable()
     try:
@@ -146,7 +151,8 @@ def _produce(queue, make: Callable[[], Iterator[tuple[str, str, list]]]) -> None
         queue.put((_FAILED, None, traceback.format_exc()))
 
 
-def _in_child(make: Callable[[], Iterator[tuple[str, str, list]]]) -> Iterator[tuple[str, str, list]]:
+def _in_child(make: Callable[[], Generator[tuple[str, str, list], None, None]]
+              ) -> Generator[tuple[str, str, list], None, None]:
     """Start `make` in a forked child process; return an iterator over what it produces."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue(maxsize=8)
@@ -155,7 +161,7 @@ def _in_child(make: Callable[[], Iterator[tuple[str, str, list]]]) -> Iterator[t
     return _drain(queue, child)
 
 
-def _drain(queue, child) -> Iterator[tuple[str, str, list]]:
+def _drain(queue, child) -> Generator[tuple[str, str, list], None, None]:
     """Yield the child's batches until its done marker; stop the child if the consumer gives up."""
     try:
         while True:
@@ -212,8 +218,9 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
     """
     with engine.connect() as conn:
         ref = reference_snapshot(conn)
-        busy = [t.name for t in (Declaration.__table__, CertificateApplication.__table__, Certificate.__table__,
-                                 NumberSequence.__table__) if conn.scalar(select(func.count()).select_from(t))]
+        tables = cast("tuple[Table, ...]", (Declaration.__table__, CertificateApplication.__table__,
+                                            Certificate.__table__, NumberSequence.__table__))
+        busy = [t.name for t in tables if conn.scalar(select(func.count()).select_from(t))]
         if busy:
             raise ValueError(f"the store already holds {', '.join(busy)} rows; generate demo data into a fresh store")
         accounts = [a.account.lower() for a in DEMO_ACCOUNTS]
@@ -225,7 +232,7 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
         conn.commit()
     stream = RowStream(ref, certificates, seed, password_hash, start, end, batch_size)
 
-    def make() -> Iterator[tuple[str, str, list]]:
+    def make() -> Generator[tuple[str, str, list], None, None]:
         return bound_batches(stream.batches(), engine.dialect)
 
     use_child = parallel if parallel is not None else certificates >= PARALLEL_MIN_CERTIFICATES

@@ -11,13 +11,13 @@ import gettext
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.models import Base, CertificateFormat, CertificateType, CustomsDistrict, DictEntry
+from data.models import CertificateFormat, CertificateType, CustomsDistrict, DictEntry
 
 DATA_DIR = Path(__file__).resolve().parent / "reference_data"
 
@@ -510,7 +510,7 @@ def _dictionary_rows() -> list[dict]:
 
 def _district_rows() -> list[dict]:
     """Return the district rows, parents before children so foreign keys hold at every insert."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "code": r["code"],
             "parent_code": r["parent_code"] or None,
@@ -522,10 +522,11 @@ def _district_rows() -> list[dict]:
         }
         for r in _read_csv("districts.csv")
     ]
-    parents = {r["code"]: r["parent_code"] for r in rows}
+    parents: dict[str, str | None] = {r["code"]: r["parent_code"] for r in rows}
 
     def depth(code: str | None) -> int:
-        return 0 if parents.get(code) is None else 1 + depth(parents[code])
+        parent = parents.get(code) if code is not None else None
+        return 0 if parent is None else 1 + depth(parent)
 
     return sorted(rows, key=lambda r: depth(r["code"]))
 
@@ -564,12 +565,12 @@ def _format_rows() -> list[dict]:
 
 def _merge(
     s: Session,
-    model: type[Base],
+    model: type[Any],
     key: Callable[[dict], tuple],
     rows: Iterable[dict],
-    existing: dict[tuple, Base],
+    existing: dict[Any, Any],
     overwrite: bool,
-) -> list[Base]:
+) -> list[Any]:
     """Add the rows whose key is not in `existing`, update the others if overwriting; return the added objects."""
     added = []
     for row in rows:
@@ -598,11 +599,12 @@ def load_reference(s: Session, *, overwrite: bool = False) -> dict[str, int]:
     them to the shipped values (their `active` flag is never touched). The caller commits.
     """
     counts: dict[str, int] = {}
-    for table, model, rows in (
+    models: tuple[tuple[str, Any, list[dict]], ...] = (
         ("customs_district", CustomsDistrict, _district_rows()),
         ("certificate_type", CertificateType, _type_rows()),
         ("certificate_format", CertificateFormat, _format_rows()),
-    ):
+    )
+    for table, model, rows in models:
         existing = {(obj.code,): obj for obj in s.scalars(select(model))}
         counts[table] = len(_merge(s, model, _code_key, rows, existing, overwrite))
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -38,12 +39,14 @@ def search_dictionary(s: Session, actor: Actor, name: str, text: str = "", page:
         raise UnknownDictionary(name)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     text = (text or "").strip()[:64]
+    model: Any
+    base: Select[Any]
     if name == "district":
-        model, parent = CustomsDistrict, CustomsDistrict.parent_code
-        base = select(model.code, model.name_zh, model.name_en, parent).where(model.active.is_(True))
+        model = CustomsDistrict
+        base = select(model.code, model.name_zh, model.name_en, model.parent_code).where(model.active.is_(True))
     elif name == "certificate_type":
-        model, parent = CertificateType, CertificateType.category
-        base = select(model.code, model.name_zh, model.name_en, parent).where(model.active.is_(True))
+        model = CertificateType
+        base = select(model.code, model.name_zh, model.name_en, model.category).where(model.active.is_(True))
     else:
         model = DictEntry
         base = select(model.code, model.name_zh, model.name_en, model.dictionary).where(

@@ -5,7 +5,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -151,7 +151,7 @@ def read_query(values: Mapping[str, object]) -> tuple[CertificateQuery, dict[str
         low, high = found.get(start), found.get(end)
         if isinstance(low, date) and isinstance(high, date) and low > high:
             errors[end] = "date_order"  # both kept: the panel shows the pair to put right
-    return CertificateQuery(**found), errors
+    return CertificateQuery(**found), errors  # type: ignore[arg-type]  # each value checked above for its field
 
 
 def _text_problem(name: str, text: str) -> str | None:
@@ -277,8 +277,8 @@ A, C, D = CertificateApplication, Certificate, Declaration
 class SortKey:
     """How a sortable column reads in each kind of row, and which index reads it in order."""
 
-    certificate: object  # column of a certificate row
-    application: object | None  # column of an application row (None: empty there)
+    certificate: Any  # column of a certificate row
+    application: Any  # column of an application row (None: empty there)
     certificate_first: bool = False  # ties broken by certificate id first (the issue-date index's own order)
     certificate_lead: str = ""  # "issuing" | "declared": runs per district of that column
     application_lead: bool = False  # runs per declared district and status

@@ -184,11 +184,11 @@ def period_spans(lo: date | None, hi: date | None, grains: Sequence[str]) -> lis
     last = hi if hi is None or hi == month_end(hi) else hi.replace(day=1) - timedelta(days=1)  # end of last one
     if first is not None and last is not None and first > last:  # no whole month inside
         return [(DAY, lo, hi)]
-    spans = []
-    if lo is not None and first != lo:
+    spans: list[tuple[str, date | None, date | None]] = []
+    if lo is not None and first is not None and first != lo:
         spans.append((DAY, lo, first - timedelta(days=1)))
     spans.append((MONTH, first, None if last is None else last.replace(day=1)))
-    if hi is not None and last != hi:
+    if hi is not None and last is not None and last != hi:
         spans.append((DAY, last + timedelta(days=1), hi))
     return spans
 
@@ -502,17 +502,17 @@ def issuance_by_month(s: Session, actor: Actor, f: TrendFilter, by: str, top: in
     seen = [m for counts in by_key.values() for m in counts]
     if not seen:
         return MonthlySeries(True, _months(lo, hi) if lo and hi else (), ())
-    months = _months(lo or min(seen), hi or max(seen))
+    shown = _months(lo or min(seen), hi or max(seen))
     keys = sorted(by_key, key=lambda k: (-sum(by_key[k].values()), k))
     names = _names(s, dim, keys)
-    series = [Series(k, *names.get(k, (k, k)), tuple(by_key[k].get(m, 0) for m in months)) for k in keys]
+    series = [Series(k, *names.get(k, (k, k)), tuple(by_key[k].get(m, 0) for m in shown)) for k in keys]
     if month_totals:
         everything: dict[date, int] = {}
         for period, n in month_totals:
             everything[month_of(period)] = everything.get(month_of(period), 0) + int(n or 0)
         series.append(Series(OTHERS, "其他", "Others", tuple(everything.get(m, 0) - sum(x.values[i] for x in series)
-                                                            for i, m in enumerate(months))))
-    return MonthlySeries(True, months, tuple(series))
+                                                            for i, m in enumerate(shown))))
+    return MonthlySeries(True, shown, tuple(series))
 
 
 def _names(s: Session, dim: str, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
