@@ -226,22 +226,23 @@ def application_detail(s: Session, actor: Actor, application_id: int) -> Applica
     if not (actor.can(Perm.APPLICATION_EDIT) or actor.can(Perm.APPLICATION_REVIEW)):
         raise AccessDenied(Perm.APPLICATION_EDIT)
     app = load_application(s, actor, application_id)
-    decl = s.get(Declaration, app.declaration_id)
-    ctype = s.get(CertificateType, app.cert_type_code)
-    fmt = s.get(CertificateFormat, app.format_code)
+    decl = s.get_one(Declaration, app.declaration_id)
+    ctype = s.get_one(CertificateType, app.cert_type_code)
+    fmt = s.get_one(CertificateFormat, app.format_code)
     lines = list(s.scalars(select(ApplicationGoods).where(ApplicationGoods.application_id == app.id)
                            .order_by(ApplicationGoods.seq)))
     names = _names(s, {"unit": {c for g in lines for c in (g.quantity_unit, g.weight_unit) if c},
-                       "trade_mode": {decl.trade_mode} - {None}, "transport_mode": {decl.transport_mode} - {None},
-                       "country": {app.dest_country} - {None}})
+                       "trade_mode": {c for c in (decl.trade_mode,) if c},
+                       "transport_mode": {c for c in (decl.transport_mode,) if c},
+                       "country": {c for c in (app.dest_country,) if c}})
     units = names["unit"]
-    goods = [GoodsShown(g.seq, g.hs_code, g.name_zh, g.name_en, _number(g.quantity), units.get(g.quantity_unit),
-                        _number(g.weight), units.get(g.weight_unit)) for g in lines]
+    goods = [GoodsShown(g.seq, g.hs_code, g.name_zh, g.name_en, _number(g.quantity), units.get(g.quantity_unit or ""),
+                        _number(g.weight), units.get(g.weight_unit or "")) for g in lines]
     return ApplicationDetail(
         app.id, app.version, app.status, app.certificate_no, ctype.name_zh, ctype.name_en, app.format_code,
         app.entry_method, app.needs_confirmation, app.district_code, decl.inspection_no,
         _both(decl.consignor_zh, decl.consignor_en), _both(decl.consignee_zh, decl.consignee_en),
-        names["country"].get(app.dest_country) or app.dest_country,
+        names["country"].get(app.dest_country or "") or app.dest_country,
         dict(app.fields or {}), goods, app.review_comment, receipts(s, actor, app.id), allowed_actions(actor, app),
         _declaration_facts(s, decl, names), tuple(dict(f) for f in (fmt.fields or ()) if isinstance(f, dict)),
     )

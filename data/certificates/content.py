@@ -102,8 +102,9 @@ def certificate_content(s: Session, actor: Actor, *, application_id: int | None 
                                                   row_scope(actor, Certificate)))
         if cert is None:
             raise NotFound(f"certificate {certificate_no}")
-        app = s.get(CertificateApplication, cert.application_id)
+        app = s.get_one(CertificateApplication, cert.application_id)
     else:
+        assert application_id is not None  # exactly one of the two, checked above
         app = load_application(s, actor, application_id)
         cert = _current_certificate(s, app)
     return content_for_application(s, app, cert, public_url=public_url or default_public_url())
@@ -123,9 +124,9 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
     The verification URL is `verify_url` if given, else built from `public_url` (default: the
     configured public address) and the certificate's token; there is none without a certificate.
     """
-    decl = s.get(Declaration, app.declaration_id)
-    ctype = s.get(CertificateType, app.cert_type_code)
-    fmt = s.get(CertificateFormat, app.format_code)
+    decl = s.get_one(Declaration, app.declaration_id)
+    ctype = s.get_one(CertificateType, app.cert_type_code)
+    fmt = s.get_one(CertificateFormat, app.format_code)
     cert = certificate
     district = s.get(CustomsDistrict, cert.district_code if cert else app.district_code)
     parent = s.get(CustomsDistrict, district.parent_code) if district and district.parent_code else None
@@ -138,14 +139,14 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
     specs = [dict(f) for f in (fmt.fields or ()) if isinstance(f, dict) and f.get("key")]
     values = dict(app.fields or {})
 
-    wanted: dict[str, set[str]] = {"unit": set(), "package_type": set(), "country": {EXPORT_COUNTRY},
+    wanted: dict[str, set[str | None]] = {"unit": set(), "package_type": set(), "country": {EXPORT_COUNTRY},
                                    "transport_mode": set(), "trade_mode": set(), "currency": set()}
     for g in lines:
         wanted["unit"].update((g.quantity_unit, g.weight_unit))
         wanted["package_type"].add(g.package_type)
-    for d in declared.values():
-        wanted["country"].add(d.origin_country)
-        wanted["currency"].add(d.currency)
+    for line in declared.values():
+        wanted["country"].add(line.origin_country)
+        wanted["currency"].add(line.currency)
     wanted["country"].update((app.dest_country, decl.dest_country))
     wanted["transport_mode"].add(decl.transport_mode)
     wanted["trade_mode"].add(decl.trade_mode)
@@ -156,11 +157,12 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
             wanted[dictionary].add(_code_in(spec.get("kind", ""), values[spec["key"]]))
     names = _dictionary_names(s, wanted)
 
-    def coded(dictionary: str, code: str | None) -> Coded | None:
-        if not code:
-            return None
+    def named(dictionary: str, code: str) -> Coded:
         entry = names[dictionary].get(code)
         return Coded(code, entry[0], entry[1]) if entry else Coded(code, code, code)
+
+    def coded(dictionary: str, code: str | None) -> Coded | None:
+        return named(dictionary, code) if code else None
 
     def unit(code: str | None) -> Unit | None:
         if not code:
@@ -206,7 +208,7 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
         transport=Transport(coded("transport_mode", decl.transport_mode), decl.transport_means or "",
                             decl.transport_no or "", decl.departure_port or "", decl.arrival_port or "",
                             decl.despatch_date, decl.arrival_date),
-        export_country=coded("country", EXPORT_COUNTRY),
+        export_country=named("country", EXPORT_COUNTRY),
         dest_country=coded("country", (cert.dest_country if cert else None) or app.dest_country or decl.dest_country),
         marks=(values.get("marks") or decl.marks or "").strip(),
         seals=seals,

@@ -52,6 +52,7 @@ from data.applications.workflow import (
 )
 from data.certificates.content import content_for_application, verification_url
 from data.certificates.keyring import Keyring, keyring_for
+from data.core.db import rowcount
 from data.core.files import store_blob
 from data.core.paging import Page, clamp_paging
 from data.core.scope import AccessDenied, Actor, NotFound, row_scope
@@ -285,10 +286,10 @@ def stored_pdf(s: Session, cert: Certificate, issuer: Issuer, *, now: datetime |
         blob = s.get(Blob, cert.pdf_sha256)
         if blob is not None:
             return blob.data
-    locked = s.get(Certificate, cert.id, with_for_update=True, populate_existing=True)
+    locked = s.get_one(Certificate, cert.id, with_for_update=True, populate_existing=True)
     if locked.pdf_sha256:  # another request stored it meanwhile
-        return s.get(Blob, locked.pdf_sha256).data
-    app = s.get(CertificateApplication, locked.application_id)
+        return s.get_one(Blob, locked.pdf_sha256).data
+    app = s.get_one(CertificateApplication, locked.application_id)
     return _store_pdf(s, app, locked, issuer, _now(now))
 
 
@@ -362,10 +363,10 @@ def _checked_change(s: Session, actor: Actor, certificate_no: str, reason: str |
 
 def _retire(s: Session, cert: Certificate, status: str, reason: str, now: datetime) -> None:
     """Move a valid certificate to `status`; of two officers doing so at once exactly one wins."""
-    changed = s.execute(update(Certificate).where(Certificate.id == cert.id,
-                                                  Certificate.status == CertStatus.VALID.value)
-                        .values(status=status, status_reason=reason, status_changed_at=now)
-                        .execution_options(synchronize_session=False)).rowcount
+    changed = rowcount(s.execute(update(Certificate).where(Certificate.id == cert.id,
+                                                           Certificate.status == CertStatus.VALID.value)
+                                 .values(status=status, status_reason=reason, status_changed_at=now)
+                                 .execution_options(synchronize_session=False)))
     if changed != 1:
         raise IssueRefused("not_valid")
     s.refresh(cert)
@@ -388,7 +389,7 @@ def replace_certificate(s: Session, actor: Actor, certificate_no: str, *, reason
     now = _now(now)
     old, reason = _checked_change(s, actor, certificate_no, reason, now)
     _retire(s, old, CertStatus.REPLACED.value, reason, now)
-    app = s.get(CertificateApplication, old.application_id, with_for_update=True)
+    app = s.get_one(CertificateApplication, old.application_id, with_for_update=True)
     method = old.signing_method if paper is None else (SigningMethod.PAPER.value if paper
                                                        else SigningMethod.CLOUD.value)
     number = next_certificate_no(s, old.district_code, old.cert_type_code, now)
@@ -460,9 +461,9 @@ def certificate_view(s: Session, actor: Actor, certificate_no: str, *, public_ur
                      now: datetime | None = None) -> CertificateView:
     """Return one certificate with its chain, history and what the actor may do with it."""
     cert = _load_certificate(s, actor, certificate_no)
-    app = s.get(CertificateApplication, cert.application_id)
+    app = s.get_one(CertificateApplication, cert.application_id)
     decl = s.get(Declaration, app.declaration_id)
-    ctype = s.get(CertificateType, cert.cert_type_code)
+    ctype = s.get_one(CertificateType, cert.cert_type_code)
     district = s.get(CustomsDistrict, cert.district_code)
     officer = s.get(User, cert.issued_by) if cert.issued_by else None
 
@@ -472,10 +473,10 @@ def certificate_view(s: Session, actor: Actor, certificate_no: str, *, public_ur
     replaces = s.get(Certificate, cert.replaces_id) if cert.replaces_id else None
     successors = tuple(link(c) for c in s.scalars(select(Certificate).where(Certificate.replaces_id == cert.id)
                                                   .order_by(Certificate.id)))
-    names = dict(s.execute(select(User.id, User.real_name).join(
+    names: dict[int, str] = dict(s.execute(select(User.id, User.real_name).join(
         Event, Event.actor_id == User.id).where(Event.object_type == "certificate",
-                                                Event.object_id == str(cert.id))).all())
-    history = tuple(HistoryEntry(as_utc(e.at), e.code, e.message, names.get(e.actor_id, ""),
+                                                Event.object_id == str(cert.id))).tuples().all())
+    history = tuple(HistoryEntry(as_utc(e.at), e.code, e.message, names.get(e.actor_id, "") if e.actor_id else "",
                                  (e.details or {}).get("reason") or None)
                     for e in s.scalars(select(Event).where(Event.object_type == "certificate",
                                                            Event.object_id == str(cert.id))
@@ -527,7 +528,7 @@ def issuable_applications(s: Session, actor: Actor, page: int = 0, page_size: in
     _require_signer(actor)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     A, D = CertificateApplication, Declaration
-    total = s.scalar(select(func.count()).select_from(A).where(*_issuable(actor)))
+    total = s.scalar(select(func.count()).select_from(A).where(*_issuable(actor))) or 0
     rows = s.execute(
         select(A.id, A.version, A.certificate_no, D.inspection_no, D.consignor_zh, D.consignor_en,
                CertificateType.name_zh, CertificateType.name_en, A.district_code, A.approved_at)
