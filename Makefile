@@ -19,7 +19,7 @@ run: system-run install
 	$(PY) app.py
 
 test: system-test install-dev lint
-	$(PY) -m pytest -n auto --dist loadgroup
+	$(PY) -m pytest -n auto
 
 # ruff (style and errors), import-linter (the layers of pyproject.toml), mypy (data/ and exports/)
 lint: install-dev

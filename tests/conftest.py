@@ -3,8 +3,8 @@
 The suite comes in tiers, one folder each, each with its marker (`pytest -m unit`, `pytest tests/web`):
 unit (no store), service (the data layer on both stores), web (guard, pages and callbacks through the
 Flask client), browser (dash_duo in headless Chromium), ops (processes: CLI, gunicorn, Celery, PC/SC).
-Under pytest-xdist the tests that share a fixed system resource (the PC/SC daemon's port) run on one
-worker (`xdist_group`); everything else is independent: free ports, a database per test.
+Under pytest-xdist, tests are independent (free ports, a database per test); the one machine-wide
+resource, the PC/SC daemon and its virtual reader, is taken in turns (tests/support/smartcard/harness.py).
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ TEMPLATE_DB = "certdash_template"
 
 TIERS = ("unit", "service", "web", "browser", "ops")
 TESTS_DIR = Path(__file__).resolve().parent
-PCSC_MODULES = ("tests/ops/test_card_agent.py", "tests/browser/test_card_login.py", "tests/browser/test_cards.py")
 
 
 def pytest_report_header(config):
@@ -38,14 +37,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark each test with its tier (its folder), and keep the PC/SC tests on one xdist worker."""
+    """Mark each test with its tier (its folder)."""
     for item in items:
         relative = Path(str(item.fspath)).resolve().relative_to(TESTS_DIR.parent)
         tier = relative.parts[1] if len(relative.parts) > 2 else ""
         if tier in TIERS:
             item.add_marker(getattr(pytest.mark, tier))
-        if relative.as_posix() in PCSC_MODULES:
-            item.add_marker(pytest.mark.xdist_group("pcsc"))
 
 
 @pytest.fixture

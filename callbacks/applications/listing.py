@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
@@ -42,30 +42,25 @@ APPLICATION_PAGE = PageSpec(
     ids.APPV, render_detail, in_menu=False, order=130)
 
 
-@callback(
-    Output(ids.APPS_TABLE, "rowData"),
-    Output(ids.APPS_PAGER, "max_value"),
-    Output(ids.APPS_TOTAL, "children"),
-    Output(ids.APPS_PAGER, "active_page"),
-    Input(ids.APPS_INSPECTION_NO, "value"),
-    Input(ids.APPS_STATUS, "value"),
-    Input(ids.APPS_INSPECTION_DATES, "start_date"),
-    Input(ids.APPS_INSPECTION_DATES, "end_date"),
-    Input(ids.APPS_APPLIED_DATES, "start_date"),
-    Input(ids.APPS_APPLIED_DATES, "end_date"),
-    Input(ids.APPS_PAGER, "active_page"),
+@page_callback(
+    output={"rows": Output(ids.APPS_TABLE, "rowData"), "pages": Output(ids.APPS_PAGER, "max_value"),
+            "total": Output(ids.APPS_TOTAL, "children"), "page": Output(ids.APPS_PAGER, "active_page")},
+    inputs={"inspection_no": Input(ids.APPS_INSPECTION_NO, "value"), "statuses": Input(ids.APPS_STATUS, "value"),
+            "insp_from": Input(ids.APPS_INSPECTION_DATES, "start_date"),
+            "insp_to": Input(ids.APPS_INSPECTION_DATES, "end_date"),
+            "applied_from": Input(ids.APPS_APPLIED_DATES, "start_date"),
+            "applied_to": Input(ids.APPS_APPLIED_DATES, "end_date"),
+            "active_page": Input(ids.APPS_PAGER, "active_page")},
 )
-def search(inspection_no, statuses, insp_from, insp_to, applied_from, applied_to, active_page):
-    t = request_translator()
-    actor = current_actor()
+def search(r: PageRequest, inspection_no, statuses, insp_from, insp_to, applied_from, applied_to, active_page):
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.APPS_PAGER else 0
-    review = actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT)
+    review = r.actor.can(Perm.APPLICATION_REVIEW) and not r.actor.can(Perm.APPLICATION_EDIT)
     f = ApplicationFilter(as_text(inspection_no), tuple(x for x in (statuses or []) if isinstance(x, str)),
                           as_date(insp_from), as_date(insp_to), as_date(applied_from), as_date(applied_to),
                           oldest_first=review)
-    with session_scope() as s:
-        page = list_applications(s, actor, f, page_index, PAGE_SIZE)
-    return list_rows(t, page), page.page_count, page_number(t, page), page.page + 1
+    page = list_applications(r.s, r.actor, f, page_index, PAGE_SIZE)
+    return {"rows": list_rows(r.t, page), "pages": page.page_count, "total": page_number(r.t, page),
+            "page": page.page + 1}
 
 
 @callback(

@@ -5,7 +5,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
-from callbacks.page import MENU_STATS, PageSpec
+from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
@@ -103,12 +103,10 @@ def reset(_clicks):
     return [None] * len(outputs[0]), [None] * len(outputs[1]), [None] * len(outputs[2]), None
 
 
-@callback(
-    Output(ids.CERTQ_GRID, "getRowsResponse"),
-    Input(ids.CERTQ_GRID, "getRowsRequest"),
-    State(ids.CERTQ_QUERY, "data"),
-)
-def rows(request, data):
+@page_callback(output=Output(ids.CERTQ_GRID, "getRowsResponse"),
+               inputs={"request": Input(ids.CERTQ_GRID, "getRowsRequest")},
+               state={"data": State(ids.CERTQ_QUERY, "data")})
+def rows(r: PageRequest, request, data):
     """One page of rows for the grid, in the order of the column it is sorted by."""
     if not isinstance(request, dict):
         return no_update
@@ -121,29 +119,22 @@ def rows(request, data):
         return {"rowData": [], "rowCount": min(start, MAX_ROWS) if q is not None else 0}
     sort, descending = _sort_of(request.get("sortModel"))
     page = start // PAGE_SIZE
-    t = request_translator()
-    with session_scope() as s:
-        window = certificate_page(s, current_actor(), q, sort, descending, page, PAGE_SIZE)
-    response = {"rowData": grid_rows(t, window.rows)}
+    window = certificate_page(r.s, r.actor, q, sort, descending, page, PAGE_SIZE)
+    response = {"rowData": grid_rows(r.t, window.rows)}
     if not window.has_more:  # the last page: the grid learns how many rows there are
         response["rowCount"] = page * PAGE_SIZE + len(window.rows)
     return response
 
 
-@callback(
-    Output(ids.CERTQ_COUNT, "children", allow_duplicate=True),
-    Input(ids.CERTQ_EXACT, "n_clicks"),
-    State(ids.CERTQ_QUERY, "data"),
-    prevent_initial_call=True,
-)
-def exact_count(clicks, data):
+@page_callback(output=Output(ids.CERTQ_COUNT, "children", allow_duplicate=True),
+               inputs={"clicks": Input(ids.CERTQ_EXACT, "n_clicks")},
+               state={"data": State(ids.CERTQ_QUERY, "data")}, prevent_initial_call=True)
+def exact_count(r: PageRequest, clicks, data):
     """Count every row of the present filters (a full count: only when asked)."""
     q = _stored_query(data)
     if not clicks or q is None:
         return no_update
-    with session_scope() as s:
-        count = count_rows(s, current_actor(), q, cap=None)
-    return count_text(request_translator(), count)
+    return count_text(r.t, count_rows(r.s, r.actor, q, cap=None))
 
 
 # new filters: the grid drops the pages it holds and asks again from the first (dashboard/assets/certificate_query.js)

@@ -1,6 +1,6 @@
 """Roles and permissions (Liaoning manual 5.2.2 功能权限, 5.2.6 角色管理): the role tree, its users, its grants.
 
-The `role_permission` rows written here are what the access checks read: auth/login.py builds
+The `role_permission` rows written here are what the access checks read: auth/session.py builds
 the signed-in user's Actor on every request from `role_permissions(s, user.role)`, so a grant or
 a revocation takes effect at each user's next request, without signing anyone out.
 

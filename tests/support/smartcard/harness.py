@@ -8,6 +8,7 @@ stopped here by its PID. A missing package fails the test.
 """
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import shutil
@@ -139,18 +140,54 @@ class _Process:
         self.proc = None
 
 
+MACHINE_LOCK = Path("/tmp/certdash-pcscd.lock")  # one pcscd and one virtual reader port per machine
+LOCK_TIMEOUT = 900.0  # seconds a test waits while another test process holds the PC/SC stack
+
+
 class Pcscd(_Process):
-    """pcscd in the foreground, with the vpcd reader (or with no reader at all)."""
+    """pcscd in the foreground, with the vpcd reader (or with no reader at all).
+
+    pcscd's socket and the reader's port are the machine's: a test process holds a lock file while
+    its pcscd runs, so that parallel test processes (pytest-xdist) take turns instead of failing.
+    """
 
     def __init__(self, workdir: Path, *, with_reader: bool = True):
         super().__init__("pcscd", workdir / "pcscd.log")
         self.workdir = workdir
         self.with_reader = with_reader
+        self._lock: int | None = None
+
+    def _take_machine(self) -> None:
+        if self._lock is not None:
+            return
+        handle = os.open(MACHINE_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(handle)
+                    pytest.fail(f"another test process held the PC/SC stack for {LOCK_TIMEOUT:.0f} s", pytrace=False)
+                time.sleep(0.2)
+        self._lock = handle
+
+    def _release_machine(self) -> None:
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            os.close(self._lock)
+            self._lock = None
+
+    def stop(self) -> None:
+        super().stop()
+        self._release_machine()
 
     def start(self) -> None:
         pcscd = check_installed()
         if self.running:
             return
+        self._take_machine()
         if pcscd_answers() or port_listening(VPCD_PORT):
             pytest.fail("another pcscd (or something on port 35963) is running; stop it before the smart card "
                         "tests", pytrace=False)
