@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import Text, bindparam, case, delete, insert, select, type_coerce, update
+from sqlalchemy import Table, Text, bindparam, case, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -226,6 +226,13 @@ class _FormatFields(NamedTuple):
     fields: list[dict]  # what `clean_input` reads of a CertificateFormat
 
 
+class FormatFields(Protocol):
+    """What checking an application needs of its format: the field list (a CertificateFormat has it)."""
+
+    @property
+    def fields(self) -> Any: ...
+
+
 def _application_to_save(s: Session, actor: Actor, application_id: int
                          ) -> tuple[CertificateApplication, _FormatFields]:
     """The application in the actor's scope (what `load_application` returns) and its format's field list.
@@ -274,7 +281,7 @@ class _Clean:
         return [dict(zip(GOODS_COLUMNS, line)) for line in zip(*self.columns)]
 
 
-def clean_input(s: Session, fmt: CertificateFormat, data: ApplicationInput, *, draft: bool) -> _Clean:
+def clean_input(s: Session, fmt: FormatFields, data: ApplicationInput, *, draft: bool) -> _Clean:
     errors: dict[str, str] = {}
     fields: dict[str, str] = {}
     known = {f["key"]: f for f in fmt.fields}
@@ -384,18 +391,21 @@ def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> t
     units, package_types = codes["unit"], codes["package_type"]
     hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type = (
         columns[c] for c in GOODS_COLUMNS)
-    quantity, weight, packages = list(map(_amount, quantity)), list(map(_amount, weight)), list(map(_packages, packages))
+    amounts: tuple[list[Any], list[Any], list[Any]] = (list(map(_amount, quantity)), list(map(_amount, weight)),
+                                                       list(map(_packages, packages)))
+    quantity_typed, weight_typed, packages_typed = amounts
     errors: dict[str, str] = {}
     if not (known_hs.issuperset(hs) and all(name_zh) and max(map(len, name_zh), default=0) <= 256  # all good?
             and max(map(len, name_en), default=0) <= 256 and max(map(len, origin), default=0) <= 64
-            and BAD not in quantity and BAD not in weight and BAD not in packages
+            and BAD not in quantity_typed and BAD not in weight_typed and BAD not in packages_typed
             and units.issuperset(set(quantity_unit).union(weight_unit) - {""})
             and package_types.issuperset(set(package_type) - {""})):
-        errors = _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages,
-                               package_type, known_hs, units, package_types)
-    typed = [hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity,
-             [v or None for v in quantity_unit], weight, [v or None for v in weight_unit], packages,
-             [v or None for v in package_type]]
+        errors = _goods_errors(hs, name_zh, name_en, origin, quantity_typed, quantity_unit, weight_typed, weight_unit,
+                               packages_typed, package_type, known_hs, units, package_types)
+    typed: list[list[Any]] = [
+        hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity_typed,
+        [v or None for v in quantity_unit], weight_typed, [v or None for v in weight_unit], packages_typed,
+        [v or None for v in package_type]]
     return typed, errors
 
 
@@ -442,8 +452,9 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime
 
 
 def _update_application():
-    A = CertificateApplication.__table__.c
-    return (update(CertificateApplication.__table__)
+    table = cast(Table, CertificateApplication.__table__)
+    A = table.c
+    return (update(table)
             .where(A.id == bindparam("id", type_=A.id.type), A.version == bindparam("seen", type_=A.version.type))
             .values(version=A.version + 1, fields=bindparam("fields", type_=A.fields.type),
                     needs_confirmation=bindparam("needs_confirmation", type_=A.needs_confirmation.type),
@@ -452,13 +463,13 @@ def _update_application():
 
 
 def _delete_goods():
-    return delete(ApplicationGoods.__table__).where(
+    return delete(cast(Table, ApplicationGoods.__table__)).where(
         ApplicationGoods.application_id == bindparam("application_id", type_=ApplicationGoods.application_id.type))
 
 
 _UPDATE_APPLICATION = Statements(_update_application)
 _DELETE_GOODS = Statements(_delete_goods)
-INSERT_GOODS = Statements(lambda: insert(ApplicationGoods.__table__).inline(),
+INSERT_GOODS = Statements(lambda: insert(cast(Table, ApplicationGoods.__table__)).inline(),
                            column_keys=("application_id", "seq", "hs_code", "name_zh", "name_en", "origin", "quantity",
                                         "quantity_unit", "weight", "weight_unit", "packages", "package_type"))
 
@@ -473,9 +484,9 @@ def copy_application(s: Session, actor: Actor, application_id: int, now: datetim
     """复制: start a new draft for the same declaration and format with the application's fields and goods."""
     actor.own_enterprise(PERMISSION)
     source = load_application(s, actor, application_id)
-    decl = s.get(Declaration, source.declaration_id)
+    decl = s.get_one(Declaration, source.declaration_id)
     data = ApplicationInput(dict(source.fields or {}), goods_rows_of(source.goods), source.needs_confirmation)
-    return _create_draft(s, actor, decl, s.get(CertificateFormat, source.format_code), EntryMethod.SIMILAR.value,
+    return _create_draft(s, actor, decl, s.get_one(CertificateFormat, source.format_code), EntryMethod.SIMILAR.value,
                          data, now or datetime.now(timezone.utc),
                          {"entry_method": EntryMethod.SIMILAR.value, "copied_from": source.id})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -28,6 +29,7 @@ from data.demo.cast import (
     ENTERPRISES,
     ENTRY_DECLARATION_SHARE,
     ENTRY_METHOD_WEIGHTS,
+    EVENT_MESSAGES,
     FIELD_VALUE_KEYS,
     FOOD_CHAPTERS,
     GENERIC_BUYER_SUFFIXES,
@@ -81,12 +83,14 @@ from data.models import (
 from data.reference.codes import CREDIT_ALPHABET, credit_code_check, org_code_check
 from data.reference.places import CITIES, PORTS
 
+Step = tuple[int, int | None, str, str | None]  # a receipt: epoch second, actor, event code, detail
+
 # --- the row stream -----------------------------------------------------------------------------
 
-ID_TABLES: tuple[Table, ...] = tuple(m.__table__ for m in (
+ID_TABLES: tuple[Table, ...] = tuple(cast(Table, m.__table__) for m in (
     Enterprise, User, Notification, Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication,
     ApplicationGoods, Certificate, Event))
-CHUNK_ORDER: tuple[Table, ...] = tuple(m.__table__ for m in (
+CHUNK_ORDER: tuple[Table, ...] = tuple(cast(Table, m.__table__) for m in (
     Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication, ApplicationGoods, Certificate,
     CertificateShare, Event))
 
@@ -216,7 +220,7 @@ class StreamSetup:
         active = [p for p in ENTERPRISES if p.status == "approved"]
         self.enterprises = active
         self.ent_ids = {p.key: self.next_id["enterprise"] + i for i, p in enumerate(ENTERPRISES)}
-        self.ent_rows = []
+        self.ent_rows: list[dict[str, Any]] = []
         self.registered: dict[str, tuple[int, int | None]] = {}  # profile key -> registration, review times
         regs = set()
         for p in ENTERPRISES:
@@ -244,7 +248,7 @@ class StreamSetup:
                 contact_phone=f"{AREA_CODES.get(p.district, '0411')}-8{rng.randrange(10**6, 10**7)}",
                 email=f"trade@{p.key}.example.cn", created_at=self._dt(registered), registration_kind="uscc",
                 short_name=p.short_name, province="辽宁省", city=p.city, postcode=p.postcode, profile={},
-                submitted_at=self._dt(registered), reviewed_at=None if pending else self._dt(reviewed),
+                submitted_at=self._dt(registered), reviewed_at=None if reviewed is None else self._dt(reviewed),
                 reviewed_by=None if pending else self.next_id["app_user"], review_comment=None,
             ))
         row_of = {r["name_zh"]: r for r in self.ent_rows}
@@ -352,7 +356,7 @@ class StreamSetup:
                               for _ in range(4)]
         self.arrival = {c: ARRIVAL_PORTS.get(c, (self.country_names[c][1].upper(),)) for c in self.country_weights}
         # per enterprise, the constant part of its declarations
-        self.ent_templates = []
+        self.ent_templates: list[dict[str, Any]] = []
         for p in self.enterprises:
             row = self.ent_rows[ENTERPRISES.index(p)]
             declarant = next((a.real_name for a in DEMO_ACCOUNTS if a.enterprise == p.key
@@ -419,9 +423,10 @@ class StreamSetup:
         self.officer_of = {a.district: self.user_ids[a.account] for a in self.accounts if a.role == Role.OFFICER.value}
         fallback = self.user_ids["sysadmin"]
         self.officer_of = {c: self.officer_of.get(c, fallback) for c in self.issuing}
-        self.ent_users = []
+        self.ent_users: list[list[int | None]] = []
         for p in self.enterprises:
-            ids = [self.user_ids[a.account] for a in self.accounts if a.enterprise == p.key and a.role in in_enterprise]
+            ids: list[int | None] = [self.user_ids[a.account] for a in self.accounts
+                                     if a.enterprise == p.key and a.role in in_enterprise]
             self.ent_users.append(ids or [None])
         # the overseas users each enterprise shares certificates to, by destination country
         self.viewers: dict[tuple[int, str], list[int]] = {}
@@ -453,7 +458,7 @@ class StreamSetup:
         for p, row in zip(ENTERPRISES, self.ent_rows):
             applicant = next(self.user_ids[a.account] for a in self.accounts if a.enterprise == p.key)
             submitted, reviewed = row["submitted_at"].timestamp(), row["reviewed_at"]
-            steps = [(int(submitted), applicant, "registration.submitted", None)]
+            steps: list[Step] = [(int(submitted), applicant, "registration.submitted", None)]
             if reviewed is not None:
                 steps.append((int(reviewed.timestamp()), admin, "registration.approved", None))
             self._events(steps, "enterprise", row["id"], row["id"], p.district)
@@ -507,3 +512,25 @@ class StreamSetup:
         return [(day, *counts) for day, counts in enumerate(per_day)]
 
     # .. the stream ..........................................................................
+
+    # .. rows shared by every kind of record ..................................................
+
+    def _take(self, table: str, n: int = 1) -> int:
+        """Reserve `n` consecutive ids of `table`; return the first."""
+        first = self.next_id[table]
+        self.next_id[table] = first + n
+        return first
+
+    def _events(self, steps: list[Step], obj_type: str, obj_id: int,
+                ent_id: int, dist: str | None, key: str = "reason") -> None:
+        """Append one receipt per (time, actor, code, detail) step; a detail is kept under `key`."""
+        events = self.buffers["event"]
+        eid = self._take("event", len(steps))
+        oid = str(obj_id)
+        at = datetime.fromtimestamp
+        for k, (ts, actor, code, detail) in enumerate(steps):
+            message = EVENT_MESSAGES[code]
+            events.append({"id": eid + k, "at": at(ts, UTC), "actor_id": actor, "code": code,
+                           "object_type": obj_type, "object_id": oid, "enterprise_id": ent_id,
+                           "district_code": dist, "message": f"{message}：{detail}" if detail else message,
+                           "details": {key: detail} if detail else {}})

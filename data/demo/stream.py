@@ -23,7 +23,6 @@ from data.demo.cast import (
     DECLARATION_STATUSES,
     DEFAULT_END,
     DRAFT,
-    EVENT_MESSAGES,
     FOOD_CHAPTERS,
     ISSUED,
     LINES_PER_DECLARATION,
@@ -114,12 +113,6 @@ class RowStream(StreamSetup):
             for i in range(0, len(rows), size):
                 yield table, rows[i:i + size]
             self.buffers[table.name] = []
-
-    def _take(self, table: str, n: int = 1) -> int:
-        """Reserve `n` consecutive ids of `table`; return the first."""
-        first = self.next_id[table]
-        self.next_id[table] = first + n
-        return first
 
     # .. declarations ........................................................................
 
@@ -351,20 +344,6 @@ class RowStream(StreamSetup):
              "weight_unit": line["weight_unit"], "packages": line["packages"], "package_type": line["package_type"]}
             for k, line in enumerate(lines))
         return row
-
-    def _events(self, steps: list[tuple[int, int | None, str, str | None]], obj_type: str, obj_id: int,
-                ent_id: int, dist: str | None, key: str = "reason") -> None:
-        """Append one receipt per (time, actor, code, detail) step; a detail is kept under `key`."""
-        events = self.buffers["event"]
-        eid = self._take("event", len(steps))
-        oid = str(obj_id)
-        at = datetime.fromtimestamp
-        for k, (ts, actor, code, detail) in enumerate(steps):
-            message = EVENT_MESSAGES[code]
-            events.append({"id": eid + k, "at": at(ts, UTC), "actor_id": actor, "code": code,
-                           "object_type": obj_type, "object_id": oid, "enterprise_id": ent_id,
-                           "district_code": dist, "message": f"{message}：{detail}" if detail else message,
-                           "details": {key: detail} if detail else {}})
 
     def _review_path(self, ts: int, path: str, user: int | None, officer: int) -> tuple[list, int, str | None]:
         """Return the steps from creation to approval along `path`, the approval time and the last comment."""
