@@ -96,3 +96,14 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
         return run
 
     return register
+
+
+def paged_list_outputs(table: str, pager: str, total: str) -> dict[str, Output]:
+    """The outputs of a server-paged list: the grid's rows, the pager's size and page, the total line."""
+    return {"rows": Output(table, "rowData"), "pages": Output(pager, "max_value"),
+            "total": Output(total, "children"), "page": Output(pager, "active_page")}
+
+
+def paged_list(rows: Any, page: Any, total: Any) -> dict[str, Any]:
+    """The answer for `paged_list_outputs`: the rows shown, and the page count and number of `page` (a Window)."""
+    return {"rows": rows, "pages": page.page_count, "total": total, "page": page.page + 1}

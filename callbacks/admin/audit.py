@@ -4,11 +4,10 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
+from auth.session import request_translator
 from callbacks.inputs import as_date, as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
-from dashboard.runtime.store import session_scope
 from data.core.audit import EVENT_GROUPS, EventFilter, search_events
 from data.core.scope import Actor
 from layouts.admin import ids
@@ -23,28 +22,20 @@ PAGE = PageSpec(
     "audit", "/admin/audit", N_("Audit log"), Perm.ADMIN_AUDIT, ids.AUDIT, render, menu_group=MENU_ADMIN, order=330)
 
 
-@callback(
-    Output(ids.AUDIT_TABLE, "rowData"),
-    Output(ids.AUDIT_PAGER, "max_value"),
-    Output(ids.AUDIT_TOTAL, "children"),
-    Output(ids.AUDIT_PAGER, "active_page"),
-    Input(ids.AUDIT_ACCOUNT, "value"),
-    Input(ids.AUDIT_GROUP, "value"),
-    Input(ids.AUDIT_OBJECT_TYPE, "value"),
-    Input(ids.AUDIT_OBJECT, "value"),
-    Input(ids.AUDIT_DATES, "start_date"),
-    Input(ids.AUDIT_DATES, "end_date"),
-    Input(ids.AUDIT_PAGER, "active_page"),
+@page_callback(
+    output=paged_list_outputs(ids.AUDIT_TABLE, ids.AUDIT_PAGER, ids.AUDIT_TOTAL),
+    inputs={"account": Input(ids.AUDIT_ACCOUNT, "value"), "group": Input(ids.AUDIT_GROUP, "value"),
+            "object_type": Input(ids.AUDIT_OBJECT_TYPE, "value"), "object_id": Input(ids.AUDIT_OBJECT, "value"),
+            "start": Input(ids.AUDIT_DATES, "start_date"), "end": Input(ids.AUDIT_DATES, "end_date"),
+            "active_page": Input(ids.AUDIT_PAGER, "active_page")},
 )
-def search(account, group, object_type, object_id, start, end, active_page):
-    t = request_translator()
+def search(r: PageRequest, account, group, object_type, object_id, start, end, active_page):
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.AUDIT_PAGER else 0
     prefix = group if group in EVENT_GROUPS else ""
     f = EventFilter(as_text(account), prefix, as_text(object_id), as_date(start), as_date(end),
                     object_type=as_text(object_type))
-    with session_scope() as s:
-        page = search_events(s, current_actor(), f, page_index, PAGE_SIZE)
-    return audit_rows(t, page), page.page_count, audit_total(t, page), page.page + 1
+    page = search_events(r.s, r.actor, f, page_index, PAGE_SIZE)
+    return paged_list(audit_rows(r.t, page), page, audit_total(r.t, page))
 
 
 @callback(

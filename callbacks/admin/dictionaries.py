@@ -7,7 +7,7 @@ from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.dictionaries import (
@@ -44,25 +44,18 @@ def _dictionary(name) -> str:
     return name if name in ADMIN_DICTIONARIES else ADMIN_DICTIONARIES[0]
 
 
-@callback(
-    Output(ids.ADICT_TABLE, "rowData"),
-    Output(ids.ADICT_PAGER, "max_value"),
-    Output(ids.ADICT_TOTAL, "children"),
-    Output(ids.ADICT_PAGER, "active_page"),
-    Input(ids.ADICT_NAME, "value"),
-    Input(ids.ADICT_SEARCH, "value"),
-    Input(ids.ADICT_STATUS, "value"),
-    Input(ids.ADICT_PAGER, "active_page"),
-    Input(ids.ADICT_RELOAD, "data"),
+@page_callback(
+    output=paged_list_outputs(ids.ADICT_TABLE, ids.ADICT_PAGER, ids.ADICT_TOTAL),
+    inputs={"name": Input(ids.ADICT_NAME, "value"), "text": Input(ids.ADICT_SEARCH, "value"),
+            "status": Input(ids.ADICT_STATUS, "value"), "active_page": Input(ids.ADICT_PAGER, "active_page"),
+            "reload": Input(ids.ADICT_RELOAD, "data")},
 )
-def show_page(name, text, status, active_page, _reload):
-    t = request_translator()
+def show_page(r: PageRequest, name, text, status, active_page, reload):
     first = page_index(active_page, ids.ADICT_PAGER, ids.ADICT_RELOAD)
     status = status if status in STATUSES else "all"
-    with session_scope() as s:
-        page = shown_page(lambda n: list_entries(s, current_actor(), _dictionary(name), as_text(text), status, n,
-                                                 PAGE_SIZE), first)
-    return entry_rows(t, page), page.page_count, total_text(t, page), page.page + 1
+    page = shown_page(lambda n: list_entries(r.s, r.actor, _dictionary(name), as_text(text), status, n, PAGE_SIZE),
+                      first)
+    return paged_list(entry_rows(r.t, page), page, total_text(r.t, page))
 
 
 @callback(

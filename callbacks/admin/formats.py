@@ -8,7 +8,7 @@ from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.admin.lists import bump, page_index, picked, run_action, shown_page
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.common import AdminInvalid
@@ -56,23 +56,15 @@ PAGE = PageSpec(
     menu_group=MENU_ADMIN, order=350)
 
 
-@callback(
-    Output(ids.AFMT_TABLE, "rowData"),
-    Output(ids.AFMT_PAGER, "max_value"),
-    Output(ids.AFMT_TOTAL, "children"),
-    Output(ids.AFMT_PAGER, "active_page"),
-    Input(ids.AFMT_CODE_SEARCH, "value"),
-    Input(ids.AFMT_TYPE_SEARCH, "value"),
-    Input(ids.AFMT_PAGER, "active_page"),
-    Input(ids.AFMT_RELOAD, "data"),
+@page_callback(
+    output=paged_list_outputs(ids.AFMT_TABLE, ids.AFMT_PAGER, ids.AFMT_TOTAL),
+    inputs={"code": Input(ids.AFMT_CODE_SEARCH, "value"), "type_code": Input(ids.AFMT_TYPE_SEARCH, "value"),
+            "active_page": Input(ids.AFMT_PAGER, "active_page"), "reload": Input(ids.AFMT_RELOAD, "data")},
 )
-def show_page(code, type_code, active_page, _reload):
-    t = request_translator()
+def show_page(r: PageRequest, code, type_code, active_page, reload):
     first = page_index(active_page, ids.AFMT_PAGER, ids.AFMT_RELOAD)
-    with session_scope() as s:
-        page = shown_page(lambda n: search_formats(s, current_actor(), as_text(code), as_text(type_code), n,
-                                                   PAGE_SIZE), first)
-    return format_rows(t, page), page.page_count, total_text(t, page), page.page + 1
+    page = shown_page(lambda n: search_formats(r.s, r.actor, as_text(code), as_text(type_code), n, PAGE_SIZE), first)
+    return paged_list(format_rows(r.t, page), page, total_text(r.t, page))
 
 
 @callback(

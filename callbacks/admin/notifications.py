@@ -7,7 +7,7 @@ from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.notifications import (
@@ -39,23 +39,15 @@ PAGE = PageSpec(
     render, menu_group=MENU_ADMIN, order=360)
 
 
-@callback(
-    Output(ids.ANOTE_TABLE, "rowData"),
-    Output(ids.ANOTE_PAGER, "max_value"),
-    Output(ids.ANOTE_TOTAL, "children"),
-    Output(ids.ANOTE_PAGER, "active_page"),
-    Input(ids.ANOTE_SEARCH, "value"),
-    Input(ids.ANOTE_PAGER, "active_page"),
-    Input(ids.ANOTE_RELOAD, "data"),
+@page_callback(
+    output=paged_list_outputs(ids.ANOTE_TABLE, ids.ANOTE_PAGER, ids.ANOTE_TOTAL),
+    inputs={"text": Input(ids.ANOTE_SEARCH, "value"), "active_page": Input(ids.ANOTE_PAGER, "active_page"),
+            "reload": Input(ids.ANOTE_RELOAD, "data")},
 )
-def show_page(text, active_page, _reload):
-    t = request_translator()
+def show_page(r: PageRequest, text, active_page, reload):
     first = page_index(active_page, ids.ANOTE_PAGER, ids.ANOTE_RELOAD)
-    with session_scope() as s:
-        actor = current_actor()
-        page = shown_page(lambda n: list_notifications(s, actor, as_text(text), n, PAGE_SIZE), first)
-        rows = notification_rows(t, page, target_choices(s, actor))
-    return rows, page.page_count, total_text(t, page), page.page + 1
+    page = shown_page(lambda n: list_notifications(r.s, r.actor, as_text(text), n, PAGE_SIZE), first)
+    return paged_list(notification_rows(r.t, page, target_choices(r.s, r.actor)), page, total_text(r.t, page))
 
 
 @callback(

@@ -10,7 +10,7 @@ from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.parameters import (
@@ -55,23 +55,16 @@ def _page_index(active_page) -> int:
     return max(0, active_page - 1) if isinstance(active_page, int) and not isinstance(active_page, bool) else 0
 
 
-@callback(
-    Output(ids.APARAM_TABLE, "rowData"),
-    Output(ids.APARAM_PAGER, "max_value"),
-    Output(ids.APARAM_TOTAL, "children"),
-    Output(ids.APARAM_PAGER, "active_page"),
-    Input(ids.APARAM_KEY_SEARCH, "value"),
-    Input(ids.APARAM_VALUE_SEARCH, "value"),
-    Input(ids.APARAM_PAGER, "active_page"),
-    Input(ids.APARAM_RELOAD, "data"),
+@page_callback(
+    output=paged_list_outputs(ids.APARAM_TABLE, ids.APARAM_PAGER, ids.APARAM_TOTAL),
+    inputs={"key_text": Input(ids.APARAM_KEY_SEARCH, "value"), "value_text": Input(ids.APARAM_VALUE_SEARCH, "value"),
+            "active_page": Input(ids.APARAM_PAGER, "active_page"), "reload": Input(ids.APARAM_RELOAD, "data")},
 )
-def show_page(key_text, value_text, active_page, _reload):
-    t = request_translator()
+def show_page(r: PageRequest, key_text, value_text, active_page, reload):
     first = page_index(active_page, ids.APARAM_PAGER, ids.APARAM_RELOAD)
-    with session_scope() as s:
-        page = shown_page(lambda n: list_parameters(s, current_actor(), as_text(key_text), as_text(value_text), n,
-                                                    PAGE_SIZE), first)
-    return parameter_rows(t, page.rows), page.page_count, total_text(t, page), page.page + 1
+    page = shown_page(lambda n: list_parameters(r.s, r.actor, as_text(key_text), as_text(value_text), n, PAGE_SIZE),
+                      first)
+    return paged_list(parameter_rows(r.t, page.rows), page, total_text(r.t, page))
 
 
 @callback(

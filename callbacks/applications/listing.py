@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
-from callbacks.page import PageRequest, PageSpec, page_callback
+from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
@@ -43,8 +43,7 @@ APPLICATION_PAGE = PageSpec(
 
 
 @page_callback(
-    output={"rows": Output(ids.APPS_TABLE, "rowData"), "pages": Output(ids.APPS_PAGER, "max_value"),
-            "total": Output(ids.APPS_TOTAL, "children"), "page": Output(ids.APPS_PAGER, "active_page")},
+    output=paged_list_outputs(ids.APPS_TABLE, ids.APPS_PAGER, ids.APPS_TOTAL),
     inputs={"inspection_no": Input(ids.APPS_INSPECTION_NO, "value"), "statuses": Input(ids.APPS_STATUS, "value"),
             "insp_from": Input(ids.APPS_INSPECTION_DATES, "start_date"),
             "insp_to": Input(ids.APPS_INSPECTION_DATES, "end_date"),
@@ -59,8 +58,7 @@ def search(r: PageRequest, inspection_no, statuses, insp_from, insp_to, applied_
                           as_date(insp_from), as_date(insp_to), as_date(applied_from), as_date(applied_to),
                           oldest_first=review)
     page = list_applications(r.s, r.actor, f, page_index, PAGE_SIZE)
-    return {"rows": list_rows(r.t, page), "pages": page.page_count, "total": page_number(r.t, page),
-            "page": page.page + 1}
+    return paged_list(list_rows(r.t, page), page, page_number(r.t, page))
 
 
 @callback(

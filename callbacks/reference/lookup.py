@@ -1,10 +1,10 @@
 """Reference lookup glue: the page render and the paged search callback."""
 from __future__ import annotations
 
-from dash import Input, Output, ctx
+from dash import Input, ctx
 
 from auth.permissions import Perm
-from callbacks.page import PageRequest, PageSpec, page_callback
+from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from data.core.scope import Actor
 from data.reference.lookup import LOOKUP_NAMES, UnknownDictionary, search_dictionary
@@ -20,8 +20,7 @@ PAGE = PageSpec("reference", "/reference", N_("Reference data"), Perm.REFERENCE_
 
 
 @page_callback(
-    output={"rows": Output(ids.REF_TABLE, "rowData"), "pages": Output(ids.REF_PAGER, "max_value"),
-            "total": Output(ids.REF_TOTAL, "children"), "page": Output(ids.REF_PAGER, "active_page")},
+    output=paged_list_outputs(ids.REF_TABLE, ids.REF_PAGER, ids.REF_TOTAL),
     inputs={"name": Input(ids.REF_DICTIONARY, "value"), "text": Input(ids.REF_SEARCH, "value"),
             "active_page": Input(ids.REF_PAGER, "active_page")},
 )
@@ -32,4 +31,4 @@ def search(r: PageRequest, name, text, active_page):
         page = search_dictionary(r.s, r.actor, name or "", text or "", page_index, PAGE_SIZE)
     except UnknownDictionary:
         return {"rows": [], "pages": 1, "total": r.t("Unknown dictionary."), "page": 1}
-    return {"rows": table_rows(page), "pages": page.page_count, "total": total_text(r.t, page), "page": page.page + 1}
+    return paged_list(table_rows(page), page, total_text(r.t, page))
