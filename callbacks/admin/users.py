@@ -8,7 +8,7 @@ from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
 from callbacks.inputs import as_date, as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.districts import district_tree
@@ -77,31 +77,22 @@ PAGE = PageSpec(
     order=290)
 
 
-@callback(
-    Output(ids.USR_TABLE, "rowData"),
-    Output(ids.USR_PAGER, "max_value"),
-    Output(ids.USR_TOTAL, "children"),
-    Output(ids.USR_PAGER, "active_page"),
-    Input(ids.USR_F_TEXT, "value"),
-    Input(ids.USR_F_STATUS, "value"),
-    Input(ids.USR_F_ROLE, "value"),
-    Input(ids.USR_F_DISTRICT, "value"),
-    Input(ids.USR_F_ENTERPRISE, "value"),
-    Input(ids.USR_F_CREATED, "start_date"),
-    Input(ids.USR_F_CREATED, "end_date"),
-    Input(ids.USR_PAGER, "active_page"),
-    Input(ids.USR_REFRESH, "data"),
+@page_callback(
+    output=paged_list_outputs(ids.USR_TABLE, ids.USR_PAGER, ids.USR_TOTAL),
+    inputs={"text": Input(ids.USR_F_TEXT, "value"), "status": Input(ids.USR_F_STATUS, "value"),
+            "role": Input(ids.USR_F_ROLE, "value"), "district": Input(ids.USR_F_DISTRICT, "value"),
+            "enterprise": Input(ids.USR_F_ENTERPRISE, "value"), "start": Input(ids.USR_F_CREATED, "start_date"),
+            "end": Input(ids.USR_F_CREATED, "end_date"), "active_page": Input(ids.USR_PAGER, "active_page"),
+            "refresh": Input(ids.USR_REFRESH, "data")},
 )
-def search(text, status, role, district, enterprise, start, end, active_page, _refresh):
-    t = request_translator()
+def search(r: PageRequest, text, status, role, district, enterprise, start, end, active_page, refresh):
     page_index = (active_page or 1) - 1 if ctx.triggered_id in (ids.USR_PAGER, ids.USR_REFRESH) else 0
     f = UserFilter(text=as_text(text), status=status if status in USER_STATUSES else "",
                    role="" if role == ANY else as_text(role),
                    district_code=as_text(district), enterprise_id=_user_id(enterprise), created_from=as_date(start),
                    created_to=as_date(end))
-    with session_scope() as s:
-        page = search_users(s, current_actor(), f, page_index, PAGE_SIZE)
-    return user_rows(t, page), page.page_count, users_total(t, page), page.page + 1
+    page = search_users(r.s, r.actor, f, page_index, PAGE_SIZE)
+    return paged_list(user_rows(r.t, page), page, users_total(r.t, page))
 
 
 @callback(

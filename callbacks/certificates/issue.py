@@ -6,11 +6,10 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator, translator
 from dashboard.jobs import JobRefused, job_scope, job_ticket
 from dashboard.runtime.certificates import current_issuer
-from dashboard.runtime.store import session_scope
 from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
 from data.core.scope import Actor
 from layouts.certificates import ids
@@ -36,21 +35,15 @@ PAGE = PageSpec(
     render_issue, order=180)
 
 
-@callback(
-    Output(ids.CERTI_TABLE, "rowData"),
-    Output(ids.CERTI_PAGER, "max_value"),
-    Output(ids.CERTI_TOTAL, "children"),
-    Output(ids.CERTI_PAGER, "active_page"),
-    Input(ids.CERTI_PAGER, "active_page"),
-    Input(ids.CERTI_DONE, "data"),
-    Input(ids.CERTI_CANCEL, "n_clicks"),  # a stopped job keeps what it issued: show what is left
+@page_callback(
+    output=paged_list_outputs(ids.CERTI_TABLE, ids.CERTI_PAGER, ids.CERTI_TOTAL),
+    inputs={"active_page": Input(ids.CERTI_PAGER, "active_page"), "done": Input(ids.CERTI_DONE, "data"),
+            "cancelled": Input(ids.CERTI_CANCEL, "n_clicks")},  # a stopped job keeps what it issued: show what is left
 )
-def show_list(active_page, _done, _cancelled):
-    t = request_translator()
+def show_list(r: PageRequest, active_page, done, cancelled):
     page_index = (active_page or 1) - 1 if ctx.triggered_id == ids.CERTI_PAGER else 0
-    with session_scope() as s:
-        page = issuable_applications(s, current_actor(), page_index, PAGE_SIZE)
-    return issuable_rows(t, page), page.page_count, total_text(t, page.total), page.page + 1
+    page = issuable_applications(r.s, r.actor, page_index, PAGE_SIZE)
+    return paged_list(issuable_rows(r.t, page), page, total_text(r.t, page.total))
 
 
 @callback(

@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import MENU_SETTINGS, PageSpec
+from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor, NotFound
@@ -39,26 +39,19 @@ def checked_ids(rows) -> list[int]:
     return found
 
 
-@callback(
-    Output(ids.PARTY_TABLE, "rowData"),
-    Output(ids.PARTY_PAGER, "max_value"),
-    Output(ids.PARTY_PAGE, "children"),
-    Output(ids.PARTY_PAGER, "active_page"),
-    Input(ids.PARTY_SEARCH, "value"),
-    Input(ids.PARTY_PAGER, "active_page"),
-    Input(ids.PARTY_RELOAD, "data"),
+@page_callback(
+    output=paged_list_outputs(ids.PARTY_TABLE, ids.PARTY_PAGER, ids.PARTY_PAGE),
+    inputs={"text": Input(ids.PARTY_SEARCH, "value"), "active_page": Input(ids.PARTY_PAGER, "active_page"),
+            "reload": Input(ids.PARTY_RELOAD, "data")},
 )
-def show_page(text, active_page, _reload):
-    t = request_translator()
+def show_page(r: PageRequest, text, active_page, reload):
     # a new search starts at the first page; paging and redrawing after a change keep the page
     keep = ctx.triggered_id in (ids.PARTY_PAGER, ids.PARTY_RELOAD) and isinstance(active_page, int)
     page_index = max(0, active_page - 1) if keep else 0
-    with session_scope() as s:
-        page = list_parties(s, current_actor(), as_text(text), page_index, PAGE_SIZE)
-        if not page.rows and page_index:  # the last rows of this page were deleted
-            page = list_parties(s, current_actor(), as_text(text), 0, PAGE_SIZE)
-        rows = party_rows(page)
-    return rows, page.page_count, page_number(t, page), page.page + 1
+    page = list_parties(r.s, r.actor, as_text(text), page_index, PAGE_SIZE)
+    if not page.rows and page_index:  # the last rows of this page were deleted
+        page = list_parties(r.s, r.actor, as_text(text), 0, PAGE_SIZE)
+    return paged_list(party_rows(page), page, page_number(r.t, page))
 
 
 @callback(
