@@ -33,7 +33,7 @@ def pytest_report_header(config):
 def pytest_configure(config):
     from auth.passwords import use_cheap_hashing_for_tests
 
-    use_cheap_hashing_for_tests()  # the production parameters have their own test (tests/unit/test_passwords.py)
+    use_cheap_hashing_for_tests()  # the production parameters have their own test (tests/unit/test_password_hashing.py)
 
 
 def pytest_collection_modifyitems(config, items):
