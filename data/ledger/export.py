@@ -1,7 +1,7 @@
 """Ledger exports (企业台账导出) as a service: the columns in the user's language, the file written from the
 scoped row stream, and a whole export job (count, write into the user's export folder, publish).
 
-The page's small exports, the background job (callbacks/ledger) and bench/ledger.py all go through
+The page's small exports, the background job (callbacks/ledger/ledger.py) and bench/ledger.py all go through
 `write_export`; the job's ticket and its error messages stay with the page.
 """
 from __future__ import annotations
@@ -78,6 +78,8 @@ SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("ECIQ print")}
 ENUM_LABELS = {"declaration_status": DECL_STATUS_LABELS, "cert_status": CERT_STATUS_LABELS,
                "signing_method": SIGNING_LABELS}
 DIRECTION_LABELS = {"entry": N_("Entry declarations"), "exit": N_("Exit declarations")}
+
+
 def header(t: Translator, key: str) -> str:
     return t(HEADERS[key])
 
