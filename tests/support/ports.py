@@ -5,7 +5,7 @@ import socket
 
 from tests.support.smartcard.harness import VPCD_PORT
 
-RESERVED = frozenset({VPCD_PORT})  # vpcd listens there for the virtual card: a long-lived server must not take it
+RESERVED = frozenset({VPCD_PORT})  # vpcd listens there for the virtual card (below the ephemeral range anyway)
 
 
 def free_port() -> int:

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("state", type=Path, help="the card's JSON state file")
     parser.add_argument("--host", default="localhost", help="where vpcd listens (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=35963, help="vpcd's port (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=35963, help="vpcd's port (default: %(default)s, as shipped)")
     args = parser.parse_args(argv)
     card = CertdashCard(args.state)
     from virtualsmartcard.VirtualSmartcard import VirtualICC  # outside sys.path: PYTHONPATH, see above

@@ -1,9 +1,11 @@
 """Start and stop a real PC/SC stack with the certdash virtual card, for pytest fixtures.
 
-pcscd runs in the foreground with a reader.conf.d of its own: a copy of vsmartcard-vpcd's entry
-(readers "Virtual PCD 00 00" and "00 01", vicc connects on port 35963), or none at all to test a PC
-without readers. The virtual card is tests/support/smartcard/certdash_card.py under vicc's VirtualICC (or
-vicc's stock ISO 7816 card, as a card of another application). Every process is started here and
+pcscd runs in the foreground with a reader.conf.d of its own: vsmartcard-vpcd's entry (readers
+"Virtual PCD 00 00" and "00 01") moved to port 32752, below the kernel's ephemeral range (32768 up):
+at vpcd's own 35963, a client connection of a busy parallel test run could hold the port pcscd must
+listen on. Or no reader at all, to test a PC without readers. The virtual card is
+tests/support/smartcard/certdash_card.py under vicc's VirtualICC (or vicc's stock ISO 7816 card, as a
+card of another application). Every process is started here and
 stopped here by its PID. A missing package fails the test.
 """
 from __future__ import annotations
@@ -24,7 +26,8 @@ import pytest
 VICC_MODULE_DIR = Path("/usr/lib/python3/site-packages/virtualsmartcard")
 VICC_SCRIPT = Path("/usr/bin/vicc")
 VPCD_READER_CONF = Path("/etc/reader.conf.d/vpcd")
-VPCD_PORT = 35963
+VPCD_DEFAULT_CHANNEL = "0x8C7B"  # 35963, vsmartcard-vpcd's port as shipped
+VPCD_PORT = 32752  # outside the ephemeral range: no client socket ever takes it
 VIRTUAL_READER = "Virtual PCD 00 00"
 REPO = Path(__file__).resolve().parents[3]
 INSTALL_HINT = ("the smart card tests need Debian's pcscd vsmartcard-vpcd vsmartcard-vpicc "
@@ -189,12 +192,15 @@ class Pcscd(_Process):
             return
         self._take_machine()
         if pcscd_answers() or port_listening(VPCD_PORT):
-            pytest.fail("another pcscd (or something on port 35963) is running; stop it before the smart card "
+            pytest.fail(f"another pcscd (or something on port {VPCD_PORT}) is running; stop it before the smart card "
                         "tests", pytrace=False)
         conf_dir = self.workdir / ("reader.conf.d" if self.with_reader else "no-readers.conf.d")
         conf_dir.mkdir(exist_ok=True)
         if self.with_reader:
-            shutil.copyfile(VPCD_READER_CONF, conf_dir / "vpcd")
+            entry = VPCD_READER_CONF.read_text()
+            if VPCD_DEFAULT_CHANNEL not in entry:
+                pytest.fail(f"{VPCD_READER_CONF} does not name vpcd's port {VPCD_DEFAULT_CHANNEL}", pytrace=False)
+            (conf_dir / "vpcd").write_text(entry.replace(VPCD_DEFAULT_CHANNEL, f"0x{VPCD_PORT:04X}"))
         self.spawn([pcscd, "--foreground", "--config", str(conf_dir)])
         if self.with_reader:
             self.wait_for(lambda: port_listening(VPCD_PORT) and reader_state(VIRTUAL_READER) is not None,
