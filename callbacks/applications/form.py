@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.applications.choices import (
@@ -96,49 +96,32 @@ APPLICATION_EDIT_PAGE = PageSpec(
 # --- the new-application page -------------------------------------------------------------------
 
 
-def _keeping(options: list[dict], chosen) -> tuple[list[dict], str | None]:
+def _keeping(options: list[dict], chosen) -> dict:
     """New options for a select, keeping the choice if it is still offered, else the first option."""
     values = [o["value"] for o in options]
-    return options, chosen if chosen in values else (values[0] if values else None)
+    return {"options": options, "value": chosen if chosen in values else (values[0] if values else None)}
 
 
-@callback(
-    Output(ids.APPN_DECLARATION, "options"),
-    Output(ids.APPN_DECLARATION, "value"),
-    Input(ids.APPN_DECL_SEARCH, "value"),
-    State(ids.APPN_DECLARATION, "value"),
-    prevent_initial_call=True,
-)
-def search_declarations(text, chosen):
-    t = request_translator()
-    with session_scope() as s:
-        return _keeping(declaration_options(t, eligible_declarations(s, current_actor(), as_text(text))), chosen)
+def _select(select_id: str) -> dict[str, Output]:
+    return {"options": Output(select_id, "options"), "value": Output(select_id, "value")}
 
 
-@callback(
-    Output(ids.APPN_FORMAT, "options"),
-    Output(ids.APPN_FORMAT, "value"),
-    Input(ids.APPN_TYPE, "value"),
-    State(ids.APPN_FORMAT, "value"),
-    prevent_initial_call=True,
-)
-def formats_of_type(type_code, chosen):
-    t = request_translator()
-    with session_scope() as s:
-        return _keeping(format_options(t, certificate_choices(s, current_actor()), as_text(type_code)), chosen)
+@page_callback(output=_select(ids.APPN_DECLARATION), inputs={"text": Input(ids.APPN_DECL_SEARCH, "value")},
+               state={"chosen": State(ids.APPN_DECLARATION, "value")}, prevent_initial_call=True)
+def search_declarations(r: PageRequest, text, chosen):
+    return _keeping(declaration_options(r.t, eligible_declarations(r.s, r.actor, as_text(text))), chosen)
 
 
-@callback(
-    Output(ids.APPN_TEMPLATE, "options"),
-    Output(ids.APPN_TEMPLATE, "value"),
-    Input(ids.APPN_FORMAT, "value"),
-    State(ids.APPN_TEMPLATE, "value"),
-    prevent_initial_call=True,
-)
-def templates_of_format(format_code, chosen):
-    with session_scope() as s:
-        return _keeping(template_options(list_templates(s, current_actor(), format_code=as_text(format_code))),
-                        chosen)
+@page_callback(output=_select(ids.APPN_FORMAT), inputs={"type_code": Input(ids.APPN_TYPE, "value")},
+               state={"chosen": State(ids.APPN_FORMAT, "value")}, prevent_initial_call=True)
+def formats_of_type(r: PageRequest, type_code, chosen):
+    return _keeping(format_options(r.t, certificate_choices(r.s, r.actor), as_text(type_code)), chosen)
+
+
+@page_callback(output=_select(ids.APPN_TEMPLATE), inputs={"format_code": Input(ids.APPN_FORMAT, "value")},
+               state={"chosen": State(ids.APPN_TEMPLATE, "value")}, prevent_initial_call=True)
+def templates_of_format(r: PageRequest, format_code, chosen):
+    return _keeping(template_options(list_templates(r.s, r.actor, format_code=as_text(format_code))), chosen)
 
 
 @callback(
