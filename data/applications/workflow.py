@@ -7,7 +7,7 @@ Event — the receipt (回执) the enterprise sees. Approval gives the certifica
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -158,7 +158,7 @@ def _apply(s: Session, actor: Actor, app: CertificateApplication, step: Transiti
         app.certificate_no = next_certificate_no(s, app.district_code, app.cert_type_code, now)
 
 
-def certificate_prefix(district_code: str, cert_type_code: str, moment: datetime) -> str:
+def certificate_prefix(district_code: str, cert_type_code: str, moment: date) -> str:
     """Certificate numbers: issuing district, 2-digit year, certificate type, then a 7-digit sequence."""
     return f"{district_code}{moment.year % 100:02d}{cert_type_code:0>2}"
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from operator import itemgetter
 
 from sqlalchemy import ColumnElement, bindparam, exc, false, inspect, true
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from data.core.scope import Actor, customs_visible, scope_kind
 
@@ -53,7 +54,8 @@ def _scope_of(actor: Actor) -> tuple[tuple[str, int], tuple[tuple[str, object], 
     if kind == "enterprise":
         return (kind, 0), (("scope", value),)
     if kind == "districts":
-        return (kind, len(value)), tuple(zip(parameter_names("scope", len(value)), value))
+        codes: list[str] = list(value)  # type: ignore[call-overload]  # scope_kind gives districts as a list
+        return (kind, len(codes)), tuple(zip(parameter_names("scope", len(codes)), codes))
     return (kind, 0), ()
 
 
@@ -84,7 +86,11 @@ class Prepared:
     """One statement compiled for one dialect: its SQL, how to bind values, how to read rows."""
 
     def __init__(self, statement: Executable, dialect: Dialect, column_keys: Sequence[str] | None = None) -> None:
+        if not isinstance(statement, ClauseElement):
+            raise TypeError(f"a prepared statement is written with Core, not {type(statement).__name__}")
         compiled = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
+        if not isinstance(compiled, SQLCompiler):  # DDL compiles otherwise
+            raise TypeError(f"a prepared statement is a query or a DML statement, not {type(statement).__name__}")
         if compiled.insert_prefetch or compiled.update_prefetch:
             names = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
             raise ValueError(f"a prepared statement must carry every value itself: {', '.join(names)}")
@@ -97,16 +103,17 @@ class Prepared:
         if expanding:  # IN lists of the statement's own values (a scope rule's statuses): written out once
             state = compiled.construct_expanded_state(dict.fromkeys(given))
             self.sql: str = state.statement
-            names = list(state.positiontup) if self.positional else list(state.parameters)
+            names = list(state.positiontup or ()) if self.positional else list(state.parameters)
             constants = state.parameters
-            types = {part: compiled.binds[name].type for name, parts in state.parameter_expansion.items()
-                     for part in parts}
+            expanded = {part: compiled.binds[name].type for name, parts in state.parameter_expansion.items()
+                        for part in parts}
         else:
             self.sql = compiled.string
-            names = list(compiled.positiontup) if self.positional else list(compiled.construct_params(_check=False))
+            names = (list(compiled.positiontup or ()) if self.positional
+                     else list(compiled.construct_params(_check=False) or ()))
             constants = {n: compiled.binds[n].effective_value for n in names if n not in given}
-            types = {}
-        types = [types.get(n) or compiled.binds[n].type for n in names]
+            expanded = {}
+        types = [expanded.get(n) or compiled.binds[n].type for n in names]
         # (name, the caller gives it, constant): literals of the statement (`version + 1`) are constants
         self.slots = tuple((n, n in given, constants.get(n)) for n in names)
         self.names = tuple(names)
@@ -127,14 +134,14 @@ class Prepared:
             params[i] = process(params[i])
         return tuple(params) if self.positional else dict(zip(self.names, params))
 
-    def _read(self, rows: list, description) -> list[tuple]:
+    def _read(self, rows: Sequence[Sequence[object]], description) -> list[tuple]:
         if self.result_processors is None:  # the DBAPI type codes tell some dialects how to read a column
             self.result_processors = [
                 (i, p) for i, (t, d) in enumerate(zip(self.types, description))
                 if (p := t.dialect_impl(self.dialect).result_processor(self.dialect, d[1])) is not None]
         if not self.result_processors or not rows:
-            return [tuple(r) for r in rows] if rows and type(rows[0]) is not tuple else rows
-        columns = list(zip(*rows))
+            return [r if type(r) is tuple else tuple(r) for r in rows]
+        columns: list[Iterable[object]] = list(zip(*rows))
         for i, process in self.result_processors:
             columns[i] = map(process, columns[i])
         return list(zip(*columns))
@@ -153,11 +160,11 @@ class Prepared:
         """Run an INSERT once per row (executemany), the values given column by column in `column_keys` order."""
         if self.row_order is None:
             raise ValueError("values by position need a statement of exactly its column_keys")
-        columns = [columns[i] for i in self.row_order]
+        ordered: list[Iterable[object]] = [columns[i] for i in self.row_order]
         for i, process in self.bind_processors:
-            columns[i] = map(process, columns[i])
-        params = (list(zip(*columns)) if self.positional
-                  else [dict(zip(self.names, values)) for values in zip(*columns)])
+            ordered[i] = map(process, ordered[i])
+        params = (list(zip(*ordered)) if self.positional
+                  else [dict(zip(self.names, values)) for values in zip(*ordered)])
         return self._execute(s, params, many=True, fetch=False) if params else 0
 
     def _execute(self, s: Session, params, *, many: bool, fetch: bool):
@@ -173,6 +180,8 @@ class Prepared:
 
     def _on_cursor(self, conn: Connection, params, *, many: bool, fetch: bool):
         dbapi_conn = conn.connection.dbapi_connection
+        if dbapi_conn is None:
+            raise exc.ResourceClosedError("the session's connection is closed")
         cursor = dbapi_conn.cursor()
         try:
             if many:
@@ -222,9 +231,9 @@ class Statements:
     def __init__(self, build: Callable[..., Executable], column_keys: Sequence[str] | None = None) -> None:
         self.build = build
         self.column_keys = column_keys
-        self._by_dialect: weakref.WeakKeyDictionary[Dialect, dict[Hashable, Prepared]] = weakref.WeakKeyDictionary()
+        self._by_dialect: weakref.WeakKeyDictionary[Dialect, dict[tuple[Hashable, ...], Prepared]] = weakref.WeakKeyDictionary()
 
-    def get(self, s: Session, key: Hashable = ()) -> Prepared:
+    def get(self, s: Session, key: tuple[Hashable, ...] = ()) -> Prepared:
         """Return the statement for the session's dialect and `key` (a tuple of `build`'s arguments)."""
         dialect = s.get_bind().dialect
         cache = self._by_dialect.get(dialect)
@@ -237,8 +246,8 @@ class Statements:
             statement = cache[key] = Prepared(self.build(*key), dialect, self.column_keys)
         return statement
 
-    def rows(self, s: Session, key: Hashable, values: Mapping[str, object]) -> list[tuple]:
+    def rows(self, s: Session, key: tuple[Hashable, ...], values: Mapping[str, object]) -> list[tuple]:
         return self.get(s, key).rows(s, values)
 
-    def execute(self, s: Session, key: Hashable, values: Mapping[str, object]) -> int:
+    def execute(self, s: Session, key: tuple[Hashable, ...], values: Mapping[str, object]) -> int:
         return self.get(s, key).execute(s, values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Table
 
@@ -49,6 +50,7 @@ from data.demo.cast import (
 from data.demo.setup import (
     CHUNK_ORDER,
     StartIds,
+    Step,
     StreamSetup,
 )
 from data.demo.snapshot import (
@@ -59,6 +61,7 @@ from data.models import (
     Notification,
     NumberSequence,
     User,
+    table_of,
 )
 from data.reference.places import AIRPORT
 
@@ -71,10 +74,10 @@ class RowStream(StreamSetup):
         # the system administrator (first account) reviewed the registrations, so it goes in first
         users = self._users()
         self.next_id["enterprise"] += len(self.ent_rows)
-        yield User.__table__, users[:1]
-        yield Enterprise.__table__, self.ent_rows
-        yield User.__table__, users[1:]
-        yield Notification.__table__, self._notifications()
+        yield table_of(User), users[:1]
+        yield table_of(Enterprise), self.ent_rows
+        yield table_of(User), users[1:]
+        yield table_of(Notification), self._notifications()
         self._registration_events()
         times = self.times_of_day
         bits = self.bits
@@ -102,7 +105,7 @@ class RowStream(StreamSetup):
             self._due_change(*heapq.heappop(self.pending))
         yield from self._flush()
         if self.cert_seq:
-            yield NumberSequence.__table__, [{"prefix": prefix, "last_value": last}
+            yield table_of(NumberSequence), [{"prefix": prefix, "last_value": last}
                                              for prefix, last in sorted(self.cert_seq.items())]
 
     def _flush(self) -> Iterator[tuple[Table, list[dict]]]:
@@ -150,7 +153,7 @@ class RowStream(StreamSetup):
         batch = iso[made_index][2:].replace("-", "")
         goods = self.buffers["goods_line"]
         gid = self._take("goods_line", n_lines)
-        lines = []
+        lines: list[dict[str, Any]] = []
         total = 0.0
         total_kg = total_packages = 0
         origin = "CN" if direction == "exit" else country
@@ -216,11 +219,11 @@ class RowStream(StreamSetup):
                    dest_country=country, origin_country=None, arrival_date=None)
         first = lines[0]
         description = "; ".join(line["name_en"] for line in lines).upper()
-        packages = f"{total_packages} {self.package_names.get(first['package_type'], first['package_type'])}"
+        packages_text = f"{total_packages} {self.package_names.get(first['package_type'], first['package_type'])}"
         values = {
             "consignor": self.consignor_text[ei], "consignee": f"{buyer}\n{buyer_address}",
             "description": description, "weight": total_kg, "quantity": total_kg, "quantity_weight": total_kg,
-            "packages": packages, "marks": marks, "origin": self.origin_text[ei],
+            "packages": packages_text, "marks": marks, "origin": self.origin_text[ei],
             "establishment": self.establishment[ei],
             "despatch_place": self.despatch_place[dist], "destination": country, "npp_country": country,
             "destination_port": arrival, "conveyance": mode, "despatch_date": iso[despatch_index],
@@ -243,7 +246,7 @@ class RowStream(StreamSetup):
         chapter = self.goods_templates[goods][0]["hs_code"][:2]
         n = self.contract_seq[ei]
         prefix = self.ent_prefix[ei]
-        docs = [("contract", contract), ("invoice", f"{prefix}-INV{yy}{n:05d}"),
+        docs: list[tuple[str, str | None]] = [("contract", contract), ("invoice", f"{prefix}-INV{yy}{n:05d}"),
                 ("packing", f"{prefix}-PL{yy}{n:05d}")]
         if direction == "exit":
             if bits(3) == 0:
@@ -332,8 +335,9 @@ class RowStream(StreamSetup):
             "submitted_at": at(submitted, UTC) if submitted else None,
             "reviewed_at": at(reviewed, UTC) if reviewed else None, "reviewer_id": reviewer,
             "review_comment": comment, "created_at": at(created, UTC), "updated_at": at(updated, UTC),
-            "approved_at": at(reviewed, UTC) if status == ISSUED or status == APPROVED else None,
-            "certificate_no": self._number(decl["district"], type_code, reviewed) if status == APPROVED else None}
+            "approved_at": at(reviewed, UTC) if reviewed is not None and (status == ISSUED or status == APPROVED) else None,
+            "certificate_no": (self._number(decl["district"], type_code, reviewed)
+                               if reviewed is not None and status == APPROVED else None)}
         self.buffers["certificate_application"].append(row)
         agid = self._take("application_goods", len(lines))
         origin = self.origin_text[ei]
@@ -345,13 +349,13 @@ class RowStream(StreamSetup):
             for k, line in enumerate(lines))
         return row
 
-    def _review_path(self, ts: int, path: str, user: int | None, officer: int) -> tuple[list, int, str | None]:
+    def _review_path(self, ts: int, path: str, user: int | None, officer: int) -> tuple[list[Step], int, str | None]:
         """Return the steps from creation to approval along `path`, the approval time and the last comment."""
         end, delay = self.end_ts, self._delay
         submitted = min(end, ts + delay("submit"))
         opened = min(end, submitted + delay("open"))
-        steps = [(ts, user, "app.created", None), (submitted, user, "app.submitted", None),
-                 (opened, officer, "app.review_started", None)]
+        steps: list[Step] = [(ts, user, "app.created", None), (submitted, user, "app.submitted", None),
+                             (opened, officer, "app.review_started", None)]
         comment = None
         t = min(end, opened + delay("review"))
         if path == "returned":
@@ -477,7 +481,11 @@ class RowStream(StreamSetup):
         users = self.ent_users[ei]
         user = users[bits(2) % len(users)]
         ent_id = self.ent_templates[ei]["enterprise_id"]
-        submitted = reviewed = reviewer = comment = None
+        submitted: int | None = None
+        reviewed: int | None = None
+        reviewer: int | None = None
+        comment: str | None = None
+        steps: list[Step]
         if status == DRAFT:
             steps = [(ts, user, "app.created", None)]
         elif status == APPROVED:

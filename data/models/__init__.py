@@ -31,6 +31,7 @@ from data.models.base import (
     Role,
     SigningMethod,
     as_utc,
+    table_of,
     utcnow,
 )
 from data.models.declarations import (
@@ -67,6 +68,7 @@ from data.models.system import (
 __all__ = [
     "utcnow",
     "as_utc",
+    "table_of",
     "Base",
     "AppStatus",
     "CertStatus",

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime, timezone
 from typing import overload
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from auth.permissions import Role  # noqa: F401  (named with the permissions; the models store it)
@@ -32,6 +32,14 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table, typed as one (the declarative `__table__` is typed as any FromClause)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 class AppStatus(str, enum.Enum):

@@ -79,11 +79,11 @@ The listeners are registered on the Session class when this module is imported (
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from itertools import islice
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -120,6 +120,7 @@ from data.models import (
     StatsTrend,
     StatsTurnaround,
     as_utc,
+    table_of,
 )
 
 ALL = "*"  # a dimension the grouping does not keep; in stats_trend, the subtree of every district
@@ -190,12 +191,12 @@ class RollupTable:
     drop_empty: bool = False  # delete rows whose measures fall to zero
 
 
-CERTIFICATES = RollupTable(StatsCertificate.__table__, ("grouping", "grain", "period", "district_code", *DIMENSIONS),
+CERTIFICATES = RollupTable(table_of(StatsCertificate), ("grouping", "grain", "period", "district_code", *DIMENSIONS),
                            MEASURES)
-TREND = RollupTable(StatsTrend.__table__, ("root_code", "dimension", "grain", "value", "period"), ("certificates",))
-TURNAROUND = RollupTable(StatsTurnaround.__table__, ("grain", "period", "district_code"),
+TREND = RollupTable(table_of(StatsTrend), ("root_code", "dimension", "grain", "value", "period"), ("certificates",))
+TURNAROUND = RollupTable(table_of(StatsTurnaround), ("grain", "period", "district_code"),
                          ("approvals", "seconds", *BUCKET_COLUMNS))
-BACKLOG = RollupTable(StatsBacklog.__table__, ("district_code", "submitted_on"), WAITING, drop_empty=True)
+BACKLOG = RollupTable(table_of(StatsBacklog), ("district_code", "submitted_on"), WAITING, drop_empty=True)
 TABLES = (CERTIFICATES, TREND, TURNAROUND, BACKLOG)
 
 Contribution = tuple[RollupTable, tuple, tuple[int, ...]]
@@ -243,7 +244,8 @@ Chains = dict[str, tuple[str, ...]]  # district -> itself and the districts abov
 
 def district_chains(conn: Connection) -> Chains:
     """Each district with the districts above it (a broken or circular tree stops where it breaks)."""
-    parents = dict(conn.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code)).all())
+    parents: dict[str, str | None] = {code: parent for code, parent in
+                                      conn.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code))}
     chains = {}
     for code in parents:
         chain, current = [code], parents.get(code)
@@ -296,8 +298,8 @@ class Source:
     """A table whose rows feed the rollups: the columns read and what a row contributes."""
 
     table: Table
-    state: type
-    rows: Callable[[tuple, Chains], Iterator[Contribution]]
+    state: type[CertState] | type[AppState]
+    rows: Callable[[Any, Chains], Iterator[Contribution]]  # its state tuple: CertState or AppState
     needs_tree: bool
 
     @property
@@ -306,8 +308,8 @@ class Source:
 
 
 SOURCES: dict[type, Source] = {
-    Certificate: Source(Certificate.__table__, CertState, certificate_rows, True),
-    CertificateApplication: Source(CertificateApplication.__table__, AppState, application_rows, False),
+    Certificate: Source(table_of(Certificate), CertState, certificate_rows, True),
+    CertificateApplication: Source(table_of(CertificateApplication), AppState, application_rows, False),
 }
 SOURCES_BY_TABLE = {src.table.name: src for src in SOURCES.values()}
 
@@ -339,7 +341,7 @@ class Delta:
 
     def merge(self, other: Delta) -> None:
         for spec, rows in other.rows.items():
-            self.add(((spec, key, values) for key, values in rows.items()), +1)
+            self.add(((spec, key, tuple(values)) for key, values in rows.items()), +1)
 
     def apply(self, conn: Connection) -> None:
         for spec in TABLES:  # a fixed table order, keys sorted: concurrent writers lock in one order
@@ -451,7 +453,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     if any(isinstance(obj, CustomsDistrict) and _changed(obj, ("code", "parent_code"))
            for obj in session.dirty) or any(isinstance(obj, CustomsDistrict) for obj in session.deleted):
         session.info[_TREE_CHANGED] = True
-    watched: dict[Source, tuple[list, set[int]]] = {}
+    watched: dict[Source, tuple[list, set[int | None]]] = {}
     for obj in session.new:
         src = SOURCES.get(type(obj))
         if src is not None:
@@ -470,7 +472,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         session.info.pop(_PENDING, None)
         return
     conn = session.connection()
-    session.info[_PENDING] = [(src, objects, _states(conn, src, old - {None})) for src, (objects, old)
+    session.info[_PENDING] = [(src, objects, _states(conn, src, {i for i in old if i is not None})) for src, (objects, old)
                               in watched.items()]
 
 
@@ -496,18 +498,20 @@ def _statement_ids(state: ORMExecuteState, src: Source, conn: Connection) -> lis
             raise RollupError(f"a bulk write of {src.table.name} through the Session must name each row's id; "
                               "add objects with Session.add instead") from None
     stmt = state.statement
+    single = params if isinstance(params, Mapping) else {}
     if state.is_insert:
         values = getattr(stmt, "_values", None) or {}
         key = next((v for k, v in values.items() if getattr(k, "key", k) == "id"), None)
-        value = getattr(key, "value", None) if key is not None else (params or {}).get("id")
+        value = getattr(key, "value", None) if key is not None else single.get("id")
         if value is None:
             raise RollupError(f"an INSERT into {src.table.name} through the Session must give the id; "
                               "add objects with Session.add instead")
         return [int(value)]
     query = select(src.table.c.id)
-    if stmt.whereclause is not None:
-        query = query.where(stmt.whereclause)
-    return list(conn.execute(query, params if isinstance(params, dict) else {}).scalars())
+    where = getattr(stmt, "whereclause", None)  # an UPDATE or DELETE
+    if where is not None:
+        query = query.where(where)
+    return list(conn.execute(query, dict(single)).scalars())
 
 
 def _on_execute(state: ORMExecuteState):
@@ -516,7 +520,7 @@ def _on_execute(state: ORMExecuteState):
     table_name = getattr(getattr(state.statement, "table", None), "name", None)
     if table_name == CustomsDistrict.__tablename__ and not state.is_insert:
         state.session.info[_TREE_CHANGED] = True
-    src = SOURCES_BY_TABLE.get(table_name)
+    src = SOURCES_BY_TABLE.get(table_name) if table_name else None
     if src is None:
         return None
     session = state.session
@@ -592,7 +596,7 @@ def rebuild(conn: Connection) -> dict[str, int]:
     _rebuild_trend(conn, sql)
     _rebuild_turnaround(conn, sql)
     _rebuild_backlog(conn, sql)
-    return {spec.table.name: conn.scalar(select(func.count()).select_from(spec.table)) for spec in TABLES}
+    return {spec.table.name: conn.scalar(select(func.count()).select_from(spec.table)) or 0 for spec in TABLES}
 
 
 def _sums(columns, names: Sequence[str]) -> list[ColumnElement]:
