@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Table, Text, bindparam, case, delete, insert, select, type_coerce, update
+from sqlalchemy import Text, bindparam, case, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +39,7 @@ from data.models import (
     EntryMethod,
     Event,
     GoodsLine,
+    table_of,
 )
 
 PERMISSION = Perm.APPLICATION_EDIT
@@ -452,7 +453,7 @@ def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime
 
 
 def _update_application():
-    table = cast(Table, CertificateApplication.__table__)
+    table = table_of(CertificateApplication)
     A = table.c
     return (update(table)
             .where(A.id == bindparam("id", type_=A.id.type), A.version == bindparam("seen", type_=A.version.type))
@@ -463,13 +464,13 @@ def _update_application():
 
 
 def _delete_goods():
-    return delete(cast(Table, ApplicationGoods.__table__)).where(
+    return delete(table_of(ApplicationGoods)).where(
         ApplicationGoods.application_id == bindparam("application_id", type_=ApplicationGoods.application_id.type))
 
 
 _UPDATE_APPLICATION = Statements(_update_application)
 _DELETE_GOODS = Statements(_delete_goods)
-INSERT_GOODS = Statements(lambda: insert(cast(Table, ApplicationGoods.__table__)).inline(),
+INSERT_GOODS = Statements(lambda: insert(table_of(ApplicationGoods)).inline(),
                            column_keys=("application_id", "seq", "hs_code", "name_zh", "name_en", "origin", "quantity",
                                         "quantity_unit", "weight", "weight_unit", "packages", "package_type"))
 

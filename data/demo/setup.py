@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -79,6 +79,7 @@ from data.models import (
     Notification,
     Role,
     User,
+    table_of,
 )
 from data.reference.codes import CREDIT_ALPHABET, credit_code_check, org_code_check
 from data.reference.places import CITIES, PORTS
@@ -87,10 +88,10 @@ Step = tuple[int, int | None, str, str | None]  # a receipt: epoch second, actor
 
 # --- the row stream -----------------------------------------------------------------------------
 
-ID_TABLES: tuple[Table, ...] = tuple(cast(Table, m.__table__) for m in (
+ID_TABLES: tuple[Table, ...] = tuple(table_of(m) for m in (
     Enterprise, User, Notification, Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication,
     ApplicationGoods, Certificate, Event))
-CHUNK_ORDER: tuple[Table, ...] = tuple(cast(Table, m.__table__) for m in (
+CHUNK_ORDER: tuple[Table, ...] = tuple(table_of(m) for m in (
     Declaration, GoodsLine, Container, DeclarationDocument, CertificateApplication, ApplicationGoods, Certificate,
     CertificateShare, Event))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from queue import Empty
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ from data.models import (
     Declaration,
     NumberSequence,
     User,
+    table_of,
 )
 from data.statistics.rollup import rebuild as rebuild_rollups
 
@@ -218,8 +219,7 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
     """
     with engine.connect() as conn:
         ref = reference_snapshot(conn)
-        tables = cast("tuple[Table, ...]", (Declaration.__table__, CertificateApplication.__table__,
-                                            Certificate.__table__, NumberSequence.__table__))
+        tables = tuple(table_of(m) for m in (Declaration, CertificateApplication, Certificate, NumberSequence))
         busy = [t.name for t in tables if conn.scalar(select(func.count()).select_from(t))]
         if busy:
             raise ValueError(f"the store already holds {', '.join(busy)} rows; generate demo data into a fresh store")
