@@ -90,7 +90,7 @@ def act(_save, _actions, _confirms, values, current):
         with session_scope() as s:
             if action == "save":
                 raw = {item["id"]["name"]: as_text(v) for item, v in zip(ctx.states_list[0], values)}
-                form = DistrictForm(**{k: raw.get(k, "") for k in DistrictForm.__dataclass_fields__})
+                form = {k: raw.get(k, "") for k in DistrictForm.model_fields}
                 district = create_district(s, actor, form) if code is None else update_district(s, actor, code, form)
                 action = "created" if code is None else "updated"
                 code, name = district.code, t.pick(district.name_zh, district.name_en)

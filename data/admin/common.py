@@ -1,10 +1,10 @@
 """What the administration pages for reference data, formats, notifications and parameters share:
-the errors their forms raise, reading typed text, and asking "is this used anywhere?" cheaply.
+the errors their forms raise (the forms themselves are declared: data.core.forms), and asking
+"is this used anywhere?" cheaply.
 """
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import ColumnElement, Text, cast, literal, select
@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from data.admin.rules import AdminInvalid  # the form error of every admin page: {field: reason code}
 from data.core.audit import record_change
+from data.core.forms import text_of
 from data.core.scope import Actor
 
-__all__ = ["AdminInvalid", "InUse", "delete_recorded", "exists", "json_mentions", "snapshot", "take_flag", "take_sort",
-           "take_text", "text_of"]
+__all__ = ["MAX_SORT", "AdminInvalid", "InUse", "delete_recorded", "exists", "json_mentions", "snapshot", "text_of"]
 
 MAX_SORT = 999_999
 
@@ -27,48 +27,6 @@ class InUse(ValueError):
     def __init__(self, places: Iterable[str]):
         self.places = tuple(places)
         super().__init__(", ".join(self.places))
-
-
-def text_of(values: dict, name: str) -> str:
-    """The stripped text typed for `name` ('' for anything that is not text)."""
-    raw = values.get(name)
-    return raw.strip() if isinstance(raw, str) else ""
-
-
-def take_text(values: dict, name: str, limit: int, errors: dict[str, str], *, required: bool = False,
-              pattern: re.Pattern | None = None, reason: str = "format") -> str:
-    """Read one text field into `errors`: required, at most `limit` characters, matching `pattern`."""
-    text = text_of(values, name)
-    if not text:
-        if required:
-            errors[name] = "required"
-    elif len(text) > limit:
-        errors[name] = "too_long"
-    elif pattern is not None and not pattern.match(text):
-        errors[name] = reason
-    return text
-
-
-def take_sort(values: dict, errors: dict[str, str], name: str = "sort") -> int:
-    """Read a sort position: a whole number from 0 to MAX_SORT, 0 when left empty."""
-    raw = values.get(name)
-    text = str(raw).strip() if isinstance(raw, int) and not isinstance(raw, bool) else text_of(values, name)
-    if not text:
-        return 0
-    if not (text.isdecimal() and text.isascii()) or int(text) > MAX_SORT:
-        errors[name] = "sort_number"
-        return 0
-    return int(text)
-
-
-def take_flag(values: dict, name: str) -> bool:
-    """A check box or switch as the page sends it: True, a non-empty list of ticked values, or 'true'."""
-    raw = values.get(name)
-    if isinstance(raw, list):
-        return bool(raw)
-    if isinstance(raw, str):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    return raw is True
 
 
 def exists(s: Session, *conditions: ColumnElement[bool], table) -> bool:

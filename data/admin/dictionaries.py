@@ -9,28 +9,29 @@ seen by the next request of every worker without any invalidation.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Annotated, Any, NamedTuple
 
+from pydantic import BeforeValidator, ConfigDict, create_model
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.admin.common import (
+    MAX_SORT,
     AdminInvalid,
     InUse,
     delete_recorded,
     exists,
     json_mentions,
-    take_flag,
-    take_sort,
-    take_text,
     text_of,
 )
 from data.core.audit import record_change
+from data.core.forms import AnyText, Flag, Form, Required, Upper, limit, matching, one_of, validated, whole_number
 from data.core.like import contains_pattern
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
@@ -317,62 +318,85 @@ def normalise_code(dictionary: str, text: str) -> str:
     return text.upper() if CODE_RULES[dictionary].upper else text
 
 
+class EntryForm(Form):
+    """What every dictionary's form has; `entry_form` adds the code (new entries) and the dictionary's own
+    attributes. The page sends every box it shows (the code too, fixed, when editing): others are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sort: Annotated[int, whole_number(MAX_SORT, "sort_number")] = 0
+
+
+def _code_list(value: Any) -> list[str]:
+    """Certificate type codes as a multi-select sends them (a list) or typed (comma or space separated)."""
+    typed = value if isinstance(value, list) else (value if isinstance(value, str) else "").replace(",", " ").split()
+    return list(dict.fromkeys(c.strip() for c in typed if isinstance(c, str) and c.strip()))
+
+
+def _extra_field(spec: ExtraField) -> tuple[Any, Any]:
+    """The declared type and default of a dictionary's own attribute."""
+    if spec.kind == "flag":
+        return Flag, False
+    if spec.kind == "cert_types":
+        return Annotated[list[str], BeforeValidator(_code_list)], []  # known codes: checked against the store
+    rules: list[Any] = [Required if spec.required else AnyText]
+    if spec.key in UPPER_EXTRAS:
+        rules.append(Upper)
+    if spec.kind == "choice":
+        rules.append(one_of(spec.choices, "choose_one"))
+    elif spec.pattern is not None:
+        rules.append(matching(spec.pattern, "format"))
+    return (Annotated[tuple(rules)] if len(rules) > 1 else rules[0]), ""  # a type built from the spec
+
+
+@functools.cache
+def entry_form(dictionary: str, new: bool) -> type[EntryForm]:
+    """The form of one dictionary's entries: its name limits, code format and attributes, declared."""
+    zh_limit, en_limit = NAME_LIMITS.get(dictionary, DEFAULT_NAME_LIMITS)
+    fields: dict[str, Any] = {
+        "name_zh": (Annotated[Required, limit(zh_limit)], ""),
+        "name_en": (Annotated[Required, limit(en_limit)], ""),
+        **{spec.key: _extra_field(spec) for spec in EXTRA_FIELDS.get(dictionary, ())},
+    }
+    if new:
+        rule = CODE_RULES[dictionary]
+        code_rules = (Required, Upper, matching(rule.pattern, rule.reason)) if rule.upper else (
+            Required, matching(rule.pattern, rule.reason))
+        fields["code"] = (Annotated[code_rules], "")
+    return create_model(f"{dictionary.title().replace('_', '')}Entry{'New' if new else ''}Form",
+                        __base__=EntryForm, **fields)
+
+
 def _clean(s: Session, dictionary: str, values: dict, *, new: bool, kept: dict | None = None) -> tuple[str, dict]:
     """Check a form's values; return the code (new entries) and the values to store, or raise AdminInvalid.
 
     `kept` is the entry's present attributes: a unit it already names stays acceptable after that unit
     is retired; only new choices must be active.
     """
-    errors: dict[str, str] = {}
-    code = ""
-    if new:
-        rule = CODE_RULES[dictionary]
-        code = normalise_code(dictionary, text_of(values, "code"))
-        if not code:
-            errors["code"] = "required"
-        elif not rule.pattern.match(code):
-            errors["code"] = rule.reason
-    zh_limit, en_limit = NAME_LIMITS.get(dictionary, DEFAULT_NAME_LIMITS)
-    cleaned: dict = {
-        "name_zh": take_text(values, "name_zh", zh_limit, errors, required=True),
-        "name_en": take_text(values, "name_en", en_limit, errors, required=True),
-        "sort": take_sort(values, errors),
-    }
-    extra = {}
+    form, errors = validated(entry_form(dictionary, new), values)
     for spec in EXTRA_FIELDS.get(dictionary, ()):
-        extra[spec.key] = _extra_value(s, spec, values, errors, (kept or {}).get(spec.key))
-    cleaned["extra"] = extra
-    if errors:
+        if spec.key not in errors and (reason := _store_problem(s, spec, values, (kept or {}).get(spec.key))):
+            errors[spec.key] = reason
+    if form is None or errors:
         raise AdminInvalid(errors)
-    return code, cleaned
+    typed = form.model_dump()
+    extra = {spec.key: typed[spec.key] if spec.kind in ("flag", "cert_types") else typed[spec.key] or None
+             for spec in EXTRA_FIELDS.get(dictionary, ())}
+    return typed.get("code", ""), {"name_zh": typed["name_zh"], "name_en": typed["name_en"], "sort": typed["sort"],
+                                   "extra": extra}
 
 
-def _extra_value(s: Session, spec: ExtraField, values: dict, errors: dict[str, str], kept=None):
-    raw = values.get(spec.key)
-    if spec.kind == "flag":
-        return take_flag(values, spec.key)
+def _store_problem(s: Session, spec: ExtraField, values: dict, kept=None) -> str | None:
+    """What the store says of an attribute the form accepted: unknown certificate types, a retired unit."""
     if spec.kind == "cert_types":
-        typed = raw if isinstance(raw, list) else text_of(values, spec.key).replace(",", " ").split()
-        codes = list(dict.fromkeys(str(c).strip() for c in typed if isinstance(c, str) and c.strip()))
+        codes = _code_list(values.get(spec.key))
         known = set(s.scalars(select(CertificateType.code).where(CertificateType.code.in_(codes)))) if codes else set()
-        if set(codes) - known:
-            errors[spec.key] = "choose_certificate_types"
-        return codes
+        return "choose_certificate_types" if set(codes) - known else None
     text = text_of(values, spec.key)
-    if spec.key in UPPER_EXTRAS:
-        text = text.upper()
-    if not text:
-        if spec.required:
-            errors[spec.key] = "required"
-        return None
-    if spec.kind == "choice" and text not in spec.choices:
-        errors[spec.key] = "choose_one"
-    elif spec.kind == "unit" and text != kept and not s.scalar(select(DictEntry.code).where(
+    if spec.kind == "unit" and text and text != kept and not s.scalar(select(DictEntry.code).where(
             DictEntry.dictionary == "unit", DictEntry.code == text, DictEntry.active.is_(True))):
-        errors[spec.key] = "choose_unit"
-    elif spec.pattern is not None and not spec.pattern.match(text):
-        errors[spec.key] = "format"
-    return text
+        return "choose_unit"
+    return None
 
 
 def _apply(dictionary: str, obj, cleaned: dict) -> None:

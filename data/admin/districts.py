@@ -9,7 +9,9 @@ and roll-up stores); afterwards the way to a new code is a new district and reti
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Annotated, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from auth.permissions import Perm
 from data.admin.rules import AdminInvalid, AdminRefused, depth_first
 from data.core.audit import record_change
+from data.core.forms import AnyText, Form, Required, limit, matching, text_of, validated, whole_number
 from data.core.scope import AccessDenied, Actor, NotFound
 from data.models import Base, CustomsDistrict, Notification, User
 
@@ -42,15 +45,16 @@ class DistrictNode:
     depth: int
 
 
-@dataclass(frozen=True)
-class DistrictForm:
-    code: str = ""
-    parent_code: str = ""  # empty: a 直属海关
-    name_zh: str = ""
-    name_en: str = ""
-    address: str = ""
-    postcode: str = ""
-    sort: str = "0"
+class DistrictForm(Form):
+    """The district form's rules; the checks against the store (a code or name taken, the parent) follow."""
+
+    code: Annotated[Required, matching(CODE_RE, "district_code_format")] = ""
+    parent_code: AnyText = ""  # empty: a 直属海关
+    name_zh: Annotated[Required, limit(64)] = ""
+    name_en: Annotated[Required, limit(128)] = ""
+    address: Annotated[AnyText, limit(256)] = ""
+    postcode: Annotated[AnyText, matching(POSTCODE_RE, "postcode_format")] = ""
+    sort: Annotated[int, whole_number(9999, "sort_format")] = 0
 
 
 def district_tree(s: Session, actor: Actor) -> list[DistrictNode]:
@@ -96,58 +100,42 @@ def district_references(s: Session, code: str) -> list[str]:
     return found
 
 
-def _problems(s: Session, form: DistrictForm, *, code: str | None) -> dict[str, str]:
-    """Check a district form; `code` is the district being edited (None when adding one)."""
-    errors: dict[str, str] = {}
-    new_code = form.code.strip()
-    if not new_code:
-        errors["code"] = "required"
-    elif not CODE_RE.match(new_code):
-        errors["code"] = "district_code_format"
-    elif new_code != code and s.get(CustomsDistrict, new_code) is not None:
+def _checked(s: Session, values: Mapping[str, Any], *, code: str | None) -> DistrictForm:
+    """Return the cleaned district form or refuse it with every problem; `code` is the district being
+    edited (None when adding one)."""
+    form, errors = validated(DistrictForm, values)
+    new_code = text_of(values, "code")
+    if "code" not in errors and new_code != code and s.get(CustomsDistrict, new_code) is not None:
         errors["code"] = "district_code_taken"
-    for name, limit in (("name_zh", 64), ("name_en", 128)):
-        value = getattr(form, name).strip()
-        if not value:
-            errors[name] = "required"
-        elif len(value) > limit:
-            errors[name] = "too_long"
     if "name_zh" not in errors and s.scalar(select(CustomsDistrict.code).where(
-            CustomsDistrict.name_zh == form.name_zh.strip(), CustomsDistrict.code != (code or ""))):
+            CustomsDistrict.name_zh == text_of(values, "name_zh"), CustomsDistrict.code != (code or ""))):
         errors["name_zh"] = "district_name_taken"
-    if len(form.address.strip()) > 256:
-        errors["address"] = "too_long"
-    if form.postcode.strip() and not POSTCODE_RE.match(form.postcode.strip()):
-        errors["postcode"] = "postcode_format"
-    sort = form.sort.strip() if isinstance(form.sort, str) else str(form.sort)
-    if sort and not (sort.isdigit() and int(sort) <= 9999):
-        errors["sort"] = "sort_format"
-    if code is None and form.parent_code:
-        parent = s.get(CustomsDistrict, form.parent_code)
+    parent_code = text_of(values, "parent_code")
+    if code is None and parent_code:
+        parent = s.get(CustomsDistrict, parent_code)
         if parent is None:
             errors["parent_code"] = "unknown_district"
         elif not parent.active:
             errors["parent_code"] = "district_retired"
         elif parent.parent_code is not None:
             errors["parent_code"] = "district_parent_level"  # 直属海关 → 隶属海关: two levels
-    return errors
+    if form is None or errors:
+        raise AdminInvalid(errors)
+    return form
 
 
 def _apply(d: CustomsDistrict, form: DistrictForm) -> None:
-    d.name_zh, d.name_en = form.name_zh.strip(), form.name_en.strip()
-    d.address = form.address.strip() or None
-    d.postcode = form.postcode.strip() or None
-    sort = form.sort.strip() if isinstance(form.sort, str) else str(form.sort)
-    d.sort = int(sort) if sort else 0
+    d.name_zh, d.name_en = form.name_zh, form.name_en
+    d.address = form.address or None
+    d.postcode = form.postcode or None
+    d.sort = form.sort
 
 
-def create_district(s: Session, actor: Actor, form: DistrictForm) -> CustomsDistrict:
-    """Add a 直属海关 (no parent) or a 隶属海关 under an active 直属海关."""
+def create_district(s: Session, actor: Actor, values: Mapping[str, Any]) -> CustomsDistrict:
+    """Add a 直属海关 (no parent) or a 隶属海关 under an active 直属海关, from the form's values."""
     actor.require(PERMISSION)
-    errors = _problems(s, form, code=None)
-    if errors:
-        raise AdminInvalid(errors)
-    district = CustomsDistrict(code=form.code.strip(), parent_code=form.parent_code or None, active=True)
+    form = _checked(s, values, code=None)
+    district = CustomsDistrict(code=form.code, parent_code=form.parent_code or None, active=True)
     _apply(district, form)
     s.add(district)
     s.flush()
@@ -156,15 +144,13 @@ def create_district(s: Session, actor: Actor, form: DistrictForm) -> CustomsDist
     return district
 
 
-def update_district(s: Session, actor: Actor, code: str, form: DistrictForm) -> CustomsDistrict:
+def update_district(s: Session, actor: Actor, code: str, values: Mapping[str, Any]) -> CustomsDistrict:
     """Edit a district's names, address, postcode and order; its code only while nothing refers to it."""
     actor.require(PERMISSION)
     district = _district(s, code)
-    errors = _problems(s, form, code=code)
-    if errors:
-        raise AdminInvalid(errors)
+    form = _checked(s, values, code=code)
     before = _snapshot(district)
-    new_code = form.code.strip()
+    new_code = form.code
     if new_code != code:
         used = district_references(s, code)
         if used:

@@ -18,15 +18,17 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.admin.common import AdminInvalid, InUse, delete_recorded, exists, snapshot, take_flag, take_text, text_of
+from data.admin.common import AdminInvalid, InUse, delete_recorded, exists, snapshot, text_of
 from data.core.audit import record_change
+from data.core.forms import AnyText, Flag, Form, Required, Upper, limit, matching, one_of, problem, validated
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 from data.models import CertificateApplication, CertificateFormat, CertificateTemplate, CertificateType
@@ -165,6 +167,35 @@ def format_uses(s: Session, fmt: CertificateFormat) -> list[str]:
 # --- checking what the editor sends ---------------------------------------------------------------
 
 
+def _order(value: Any) -> int | None:
+    """A row's printing position: a whole number 0-9999 (typed or from a number box); empty: its row number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and 0 <= value <= 9999:
+        return int(value)
+    if isinstance(value, str) and value.strip().isdecimal() and int(value.strip()) <= 9999:
+        return int(value.strip())
+    raise problem("sort_number")
+
+
+def _kind(value: Any) -> Any:
+    return value if isinstance(value, str) and value.strip() else "text"  # empty: a text field
+
+
+class FieldRow(Form):
+    """One row of the format's field table: a key, its captions, its kind, whether it is required."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    key: Annotated[Required, limit(32), matching(FIELD_KEY_RE, "field_key_format")] = ""
+    label_zh: Annotated[Required, limit(LABEL_LIMITS["label_zh"])] = ""
+    label_en: Annotated[Required, limit(LABEL_LIMITS["label_en"])] = ""
+    kind: Annotated[AnyText, BeforeValidator(_kind), one_of(FIELD_KINDS, "unknown_kind")] = "text"
+    required: Flag = False
+    order: Annotated[int | None, BeforeValidator(_order)] = None
+
+
 def _clean_fields(raw, errors: dict[str, str]) -> list[dict]:
     """Check the field table: keys, captions, kinds; return the fields in printing order.
 
@@ -184,38 +215,17 @@ def _clean_fields(raw, errors: dict[str, str]) -> list[dict]:
         return []
     seen: set[str] = set()
     placed = []
-    for n, row in rows:
-        where = f"fields.{n}."
-        problems: dict[str, str] = {}
-        key = take_text(row, "key", 32, problems, required=True, pattern=FIELD_KEY_RE, reason="field_key_format")
-        if key and "key" not in problems:
+    for n, values in rows:
+        row, problems = validated(FieldRow, values)
+        key = text_of(values, "key")
+        if "key" not in problems:
             if key in seen:
                 problems["key"] = "duplicate_key"
             seen.add(key)
-        label_zh = take_text(row, "label_zh", LABEL_LIMITS["label_zh"], problems, required=True)
-        label_en = take_text(row, "label_en", LABEL_LIMITS["label_en"], problems, required=True)
-        kind = text_of(row, "kind") or "text"
-        if kind not in FIELD_KINDS:
-            problems["kind"] = "unknown_kind"
-        order = _order(row.get("order"), n)
-        if order is None:
-            problems["order"] = "sort_number"
-        errors.update({where + column: reason for column, reason in problems.items()})
-        placed.append((order or n, n, {"key": key, "label_zh": label_zh, "label_en": label_en,
-                                       "required": take_flag(row, "required"), "kind": kind}))
+        errors.update({f"fields.{n}.{column}": reason for column, reason in problems.items()})
+        if row is not None:
+            placed.append((n if row.order is None else row.order, n, row.model_dump(exclude={"order"})))
     return [field for _order_value, _n, field in sorted(placed, key=lambda p: (p[0], p[1]))]
-
-
-def _order(value, default: int) -> int | None:
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)) and float(value).is_integer() and 0 <= value <= 9999:
-        return int(value)
-    if isinstance(value, str) and value.strip().isdecimal() and int(value.strip()) <= 9999:
-        return int(value.strip())
-    return None
 
 
 def _clean_layout(raw, errors: dict[str, str]) -> dict:
@@ -259,23 +269,46 @@ def _number(value, default):
     return value
 
 
+def _chosen_languages(value: Any) -> list[str]:
+    given = value if isinstance(value, list) else (value if isinstance(value, str) else "").split(",")
+    chosen = {x.strip() for x in given if isinstance(x, str)} - {""}
+    if not chosen or chosen - set(LANGUAGES):
+        raise problem("choose_languages")
+    return [lang for lang in LANGUAGES if lang in chosen]
+
+
+class FormatForm(Form):
+    """A format's names, certificate type and languages; its code (new ones), fields and layout are
+    checked beside it (the field table per cell, the layout by the renderer's rules)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    cert_type_code: Required = ""
+    name_zh: Annotated[Required, limit(NAME_LIMITS["name_zh"])] = ""
+    name_en: Annotated[Required, limit(NAME_LIMITS["name_en"])] = ""
+    languages: Annotated[list[str], BeforeValidator(_chosen_languages)] = []
+
+
+class NewFormat(Form):
+    """A new format's code: letters, digits and '-' (taken in capitals)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    code: Annotated[Required, Upper, matching(FORMAT_CODE_RE, "format_code_format")] = ""
+
+
 def _clean(s: Session, values: dict, errors: dict[str, str]) -> dict[str, Any]:
+    form, problems = validated(FormatForm, values)
     type_code = text_of(values, "cert_type_code")
+    if "cert_type_code" not in problems and s.get(CertificateType, type_code) is None:
+        problems["cert_type_code"] = "choose_certificate_type"
+    errors.update(problems)
     cleaned: dict[str, Any] = {
         "cert_type_code": type_code,
-        "name_zh": take_text(values, "name_zh", NAME_LIMITS["name_zh"], errors, required=True),
-        "name_en": take_text(values, "name_en", NAME_LIMITS["name_en"], errors, required=True),
+        "name_zh": form.name_zh if form else "",
+        "name_en": form.name_en if form else "",
+        "languages": ",".join(form.languages) if form else "",
     }
-    if not type_code:
-        errors["cert_type_code"] = "required"
-    elif s.get(CertificateType, type_code) is None:
-        errors["cert_type_code"] = "choose_certificate_type"
-    raw_languages = values.get("languages")
-    given = raw_languages if isinstance(raw_languages, list) else text_of(values, "languages").split(",")
-    chosen = {x.strip() for x in given if isinstance(x, str)}
-    if not chosen or chosen - set(LANGUAGES):
-        errors["languages"] = "choose_languages"
-    cleaned["languages"] = ",".join(lang for lang in LANGUAGES if lang in chosen)
     cleaned["fields"] = _clean_fields(values.get("fields"), errors)
     cleaned["layout"] = _clean_layout(values.get("layout"), errors)
     return cleaned
@@ -291,13 +324,9 @@ def _audit(fmt: CertificateFormat) -> dict:
 def create_format(s: Session, actor: Actor, values: dict) -> FormatDetail:
     """新增单证格式: a new code (letters, digits and '-'), its certificate type, names, fields and layout."""
     actor.require(PERMISSION)
-    errors: dict[str, str] = {}
-    code = text_of(values, "code").upper()
-    if not code:
-        errors["code"] = "required"
-    elif not FORMAT_CODE_RE.match(code):
-        errors["code"] = "format_code_format"
-    elif s.get(CertificateFormat, code) is not None:
+    new, errors = validated(NewFormat, values)
+    code = new.code if new else text_of(values, "code").upper()
+    if "code" not in errors and s.get(CertificateFormat, code) is not None:
         errors["code"] = "code_taken"
     cleaned = _clean(s, values, errors)
     if cleaned["cert_type_code"] and "cert_type_code" not in errors:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated, Any
 
+from pydantic import ConfigDict
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from dashboard.core.clock import CHINA
-from data.admin.common import AdminInvalid, delete_recorded, snapshot, take_flag, take_text, text_of
+from data.admin.common import AdminInvalid, delete_recorded, snapshot, text_of
 from data.core.audit import record_change
+from data.core.forms import AnyText, Flag, Form, Required, limit, validated
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 from data.models import CustomsDistrict, Notification, RoleDef, as_utc
@@ -148,15 +151,22 @@ def _codes(values: dict, name: str) -> list[str]:
     return list(dict.fromkeys(str(c).strip() for c in typed if isinstance(c, str) and c.strip()))
 
 
+class NotificationForm(Form):
+    """A notification's texts and whether it is published; its audience and period are checked beside it
+    (against the roles and districts stored, and as moments)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title_zh: Annotated[Required, limit(TITLE_LIMITS["title_zh"])] = ""
+    title_en: Annotated[AnyText, limit(TITLE_LIMITS["title_en"])] = ""
+    body_zh: Annotated[AnyText, limit(BODY_LIMIT)] = ""
+    body_en: Annotated[AnyText, limit(BODY_LIMIT)] = ""
+    published: Flag = False
+
+
 def _clean(s: Session, values: dict, now: datetime, current: Notification | None) -> dict:
-    errors: dict[str, str] = {}
-    cleaned = {
-        "title_zh": take_text(values, "title_zh", TITLE_LIMITS["title_zh"], errors, required=True),
-        "title_en": take_text(values, "title_en", TITLE_LIMITS["title_en"], errors),
-        "body_zh": take_text(values, "body_zh", BODY_LIMIT, errors),
-        "body_en": take_text(values, "body_en", BODY_LIMIT, errors),
-        "published": take_flag(values, "published"),
-    }
+    form, errors = validated(NotificationForm, values)
+    cleaned: dict[str, Any] = form.model_dump() if form else {}
     roles = _codes(values, "roles")
     known_roles = set(s.scalars(select(RoleDef.code).where(RoleDef.code.in_(roles)))) if roles else set()
     if set(roles) - known_roles:

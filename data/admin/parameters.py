@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from auth.permissions import Perm
-from data.admin.common import AdminInvalid, delete_recorded, take_text, text_of
+from data.admin.common import AdminInvalid, delete_recorded, text_of
 from data.certificates.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
 from data.certificates.verification import (
     DEFAULT_PER_HOUR,
@@ -27,6 +28,7 @@ from data.certificates.verification import (
     PER_MINUTE_PARAMETER,
 )
 from data.core.audit import EventRow, object_history, record_change
+from data.core.forms import AnyText, Form, Required, limit, matching, problem, validated
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 from data.models import SystemParameter, User, as_utc
@@ -129,41 +131,56 @@ def get_parameter(s: Session, actor: Actor, key: str) -> ParameterRow:
 # --- checking -------------------------------------------------------------------------------------
 
 
-def clean_value(key: str, text: str) -> tuple[str | None, str | None]:
-    """(the value as stored, None) or (None, reason code) for a parameter's typed value."""
-    text = (text or "").strip()
-    if not text:
-        return None, "required"
-    if len(text) > VALUE_LIMIT:
-        return None, "too_long"
+def typed_value(key: str, text: str) -> str:
+    """A known parameter's value as stored ('true'/'false', a whole number in its range); others as typed."""
     known = KNOWN.get(key)
     if known is None:
-        return text, None
+        return text
     if known.kind == "int":
         if not (text.lstrip("-").isdecimal() and text.isascii()):
-            return None, "whole_number"
+            raise problem("whole_number")
         number = int(text)
         if (known.minimum is not None and number < known.minimum) or (known.maximum is not None
                                                                        and number > known.maximum):
-            return None, "out_of_range"
-        return str(number), None
+            raise problem("out_of_range")
+        return str(number)
     if known.kind == "flag":
         word = text.lower()
         if word in TRUE_WORDS or word in FALSE_WORDS:
-            return ("true" if word in TRUE_WORDS else "false"), None
-        return None, "true_or_false"
-    return text, None
+            return "true" if word in TRUE_WORDS else "false"
+        raise problem("true_or_false")
+    return text
 
 
-def _clean(key: str, values: dict, errors: dict[str, str]) -> tuple[str | None, str]:
-    value, problem = clean_value(key, text_of(values, "value"))
-    if problem:
-        errors["value"] = problem
-    description = take_text(values, "description", DESCRIPTION_LIMIT, errors)
+class ParameterForm(Form):
+    """A parameter's value (typed by its key, given as the validation context) and description."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    value: Annotated[Required, limit(VALUE_LIMIT)] = ""
+    description: Annotated[AnyText, limit(DESCRIPTION_LIMIT)] = ""
+
+    @field_validator("value")
+    @classmethod
+    def _by_key(cls, text: str, info: ValidationInfo) -> str:
+        return typed_value((info.context or {}).get("key", ""), text)
+
+
+class NewParameterKey(Form):
+    """A new parameter's key: lower-case words joined by dots."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    key: Annotated[Required, limit(KEY_LIMIT), matching(KEY_RE, "parameter_key_format")] = ""
+
+
+def _clean(key: str, values: dict, errors: dict[str, str]) -> tuple[str, str]:
+    form, problems = validated(ParameterForm, values, {"key": key})
+    errors.update(problems)
+    if form is None:
+        return "", ""
     known = KNOWN.get(key)
-    if not description and known is not None:
-        description = known.description_zh
-    return value, description
+    return form.value, form.description or (known.description_zh if known is not None else "")
 
 
 def _audit(parameter: SystemParameter) -> dict:
@@ -176,9 +193,8 @@ def _audit(parameter: SystemParameter) -> dict:
 def create_parameter(s: Session, actor: Actor, values: dict, now: datetime | None = None) -> ParameterRow:
     """新增 a parameter: a new key (lower-case words joined by dots) with its value and description."""
     actor.require(PERMISSION)
-    errors: dict[str, str] = {}
-    key = take_text(values, "key", KEY_LIMIT, errors, required=True, pattern=KEY_RE, reason="parameter_key_format")
-    key = key if "key" not in errors else ""
+    new, errors = validated(NewParameterKey, values)
+    key = new.key if new else ""
     if key and s.get(SystemParameter, key) is not None:
         errors["key"] = "key_taken"
     value, description = _clean(key, values, errors)
@@ -203,7 +219,7 @@ def update_parameter(s: Session, actor: Actor, key: str, values: dict, now: date
     if "key" in values and text_of(values, "key") not in ("", key):
         errors["key"] = "key_fixed"
     value, description = _clean(key, values, errors)
-    if errors or value is None:
+    if errors:
         raise AdminInvalid(errors)
     before = _audit(parameter)
     parameter.value = value

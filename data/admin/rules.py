@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.forms import Invalid
 from data.core.scope import Actor
 from data.models import CustomsDistrict, Enterprise, Role, RolePermission, User
 
@@ -42,12 +43,8 @@ KIND_FAMILY: dict[str, str] = {
 }
 
 
-class AdminInvalid(ValueError):
-    """The form has errors: field name -> reason code."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class AdminInvalid(Invalid):
+    """An administration form has errors: field name -> reason code."""
 
 
 class AdminRefused(Exception):

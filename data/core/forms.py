@@ -12,10 +12,11 @@ and its validators are plain functions the service tests can call.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
 F = TypeVar("F", bound="Form")
@@ -30,9 +31,10 @@ REASONS = {
 
 
 class Form(BaseModel):
-    """A form's fields as typed, stripped text; unknown fields are refused."""
+    """A form's fields as typed, stripped text; unknown fields are refused; a field left out is read
+    as its default and checked as one (a required field left out is "required")."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, validate_default=True)
 
 
 def _text(value: Any) -> Any:
@@ -47,6 +49,65 @@ AnyText = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitesp
 def limit(max_length: int) -> StringConstraints:
     """At most `max_length` characters (after stripping): more is "too_long"."""
     return StringConstraints(max_length=max_length)
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise problem("required")
+    return value
+
+
+# text that must be given: empty (or blank, or not text) is "required". `Annotated[Required, limit(64)] = ""`
+Required = Annotated[AnyText, AfterValidator(_required)]
+
+
+def matching(pattern: re.Pattern[str], reason: str) -> AfterValidator:
+    """Text, when given, matches `pattern` (checked after the length); otherwise `reason`."""
+    def check(value: str) -> str:
+        if value and not pattern.match(value):
+            raise problem(reason)
+        return value
+    return AfterValidator(check)
+
+
+def one_of(choices: tuple[str, ...], reason: str) -> AfterValidator:
+    """Text, when given, is one of `choices`; otherwise `reason`."""
+    def check(value: str) -> str:
+        if value and value not in choices:
+            raise problem(reason)
+        return value
+    return AfterValidator(check)
+
+
+# typed letters taken in capitals (codes); put it before a `matching` that expects them
+Upper = AfterValidator(str.upper)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, list):  # a check list: ticked when any value is
+        return bool(value)
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return value is True
+
+
+# a check box or switch as a page sends it: True, a non-empty list of ticked values, or "true"/"1"/"yes"/"on"
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+def whole_number(high: int, reason: str, low: int = 0) -> BeforeValidator:
+    """A whole number typed as text (or given as an int) from `low` to `high`; empty reads as `low`."""
+    def read(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        else:
+            text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            return low
+        if not (text.isdecimal() and text.isascii()) or not low <= int(text) <= high:
+            raise problem(reason)
+        return int(text)
+    return BeforeValidator(read)
 
 
 def text_of(values: Mapping[str, Any], name: str) -> str:
@@ -76,9 +137,23 @@ def reasons(exc: ValidationError) -> dict[str, str]:
     return found
 
 
-def checked(form: type[F], values: Mapping[str, Any], invalid: type[Invalid] = Invalid) -> F:
-    """Return the form's cleaned values, or raise `invalid` with every field's problem."""
+def validated(form: type[F], values: Mapping[str, Any],
+              context: Mapping[str, Any] | None = None) -> tuple[F | None, dict[str, str]]:
+    """The form's cleaned values and no problems, or None and {field: reason code}.
+
+    For a service that adds checks of its own (against the store) to the form's before it refuses.
+    `context` reaches the form's validators (`info.context`): what a rule depends on beyond the values.
+    """
     try:
-        return form.model_validate(dict(values))
+        return form.model_validate(dict(values), context=dict(context) if context is not None else None), {}
     except ValidationError as exc:
-        raise invalid(reasons(exc)) from None
+        return None, reasons(exc)
+
+
+def checked(form: type[F], values: Mapping[str, Any], invalid: type[Invalid] = Invalid,
+            context: Mapping[str, Any] | None = None) -> F:
+    """Return the form's cleaned values, or raise `invalid` with every field's problem."""
+    clean, errors = validated(form, values, context)
+    if clean is None:
+        raise invalid(errors)
+    return clean

@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import select
 
 from data.admin.districts import (
-    DistrictForm,
     create_district,
     delete_district,
     district_references,
@@ -26,9 +25,9 @@ def store(app, users):
     return app.server.extensions["certdash"].sessions
 
 
-def jinzhou(**changes) -> DistrictForm:
-    return DistrictForm(**{**dict(code="0904", parent_code="0900", name_zh="锦州海关", name_en="Jinzhou Customs",
-                                  address="辽宁省锦州市", postcode="121000", sort="5"), **changes})
+def jinzhou(**changes) -> dict:
+    return {**dict(code="0904", parent_code="0900", name_zh="锦州海关", name_en="Jinzhou Customs",
+                   address="辽宁省锦州市", postcode="121000", sort="5"), **changes}
 
 
 def events(s, code: str) -> list[Event]:
@@ -88,7 +87,7 @@ def test_a_retired_parent_takes_no_new_districts(app, store):
 
 def test_names_address_and_postcode_are_edited_with_before_and_after(app, store):
     with transaction(store) as s:
-        update_district(s, actor(s, "sysadmin"), "0903", DistrictForm(
+        update_district(s, actor(s, "sysadmin"), "0903", dict(
             code="0903", name_zh="金普新区海关", name_en="Jinpu New Area Customs", address="大连市金州区<script>",
             postcode="116100", sort="3"))
     with store() as s:
@@ -119,7 +118,7 @@ def test_a_code_changes_only_while_nothing_refers_to_it(app, store):
         changed = events(s, "admin.district_updated")[0]
         assert changed.details == {"before": {"code": "0904"}, "after": {"code": "0905"}}
     with pytest.raises(AdminRefused) as refused, transaction(store) as s:
-        update_district(s, actor(s, "sysadmin"), "0901", DistrictForm(
+        update_district(s, actor(s, "sysadmin"), "0901", dict(
             code="0902", name_zh="大连港湾海关", name_en="Dalian Gangwan Customs"))
     assert refused.value.code == "district_code_in_use"
     assert {"app_user", "declaration", "certificate_application", "certificate"} <= set(refused.value.values["tables"])

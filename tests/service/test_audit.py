@@ -40,13 +40,13 @@ def test_only_auditors_may_search(app, users):
 
 
 def test_changes_are_found_by_object_and_show_their_values_before_and_after(app, users):
-    from data.admin.districts import DistrictForm, update_district
+    from data.admin.districts import update_district
     from data.core.audit import changes_of, object_history
     from data.core.db import transaction
     from tests.support.world import actor
 
     with transaction(app.server.extensions["certdash"].sessions) as s:
-        update_district(s, actor(s, "sysadmin"), "0903", DistrictForm(
+        update_district(s, actor(s, "sysadmin"), "0903", dict(
             code="0903", name_zh="金普新区海关", name_en="Jinpu Customs", postcode="116100"))
     with app.server.extensions["certdash"].sessions() as s:
         found = search_events(s, AUDITOR, EventFilter(object_type="district", object_id="0903"))

@@ -1,12 +1,28 @@
 """Declared validation (data/core/forms.py): pydantic's findings come back as the project's reason codes."""
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import pytest
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
-from data.core.forms import AnyText, Form, Invalid, checked, limit, problem, text_of
+from data.core.forms import (
+    AnyText,
+    Flag,
+    Form,
+    Invalid,
+    Required,
+    Upper,
+    checked,
+    limit,
+    matching,
+    one_of,
+    problem,
+    text_of,
+    validated,
+    whole_number,
+)
 
 
 class Sample(Form):
@@ -44,3 +60,56 @@ def test_a_domain_error_class_receives_the_problems():
     with pytest.raises(SampleInvalid) as refused:
         checked(Sample, {"code": "abc"}, SampleInvalid)
     assert refused.value.errors == {"code": "code_format"} and "code: code_format" in str(refused.value)
+
+
+class Entry(Form):
+    code: Annotated[Required, limit(4), Upper, matching(re.compile(r"^[A-Z]{2}\d?$"), "code_format")] = ""
+    kind: Annotated[AnyText, one_of(("a", "b"), "choose_one")] = ""
+    sort: Annotated[int, whole_number(99, "sort_number")] = 0
+    shown: Flag = False
+
+
+@pytest.mark.parametrize("values, problems", [
+    ({}, {"code": "required"}),
+    ({"code": "   "}, {"code": "required"}),
+    ({"code": None}, {"code": "required"}),
+    ({"code": "abcde"}, {"code": "too_long"}),  # the length first, then the format
+    ({"code": "a1"}, {"code": "code_format"}),
+    ({"code": "cn", "kind": "c"}, {"kind": "choose_one"}),
+    ({"code": "cn", "sort": "100"}, {"sort": "sort_number"}),
+    ({"code": "cn", "sort": "-1"}, {"sort": "sort_number"}),
+    ({"code": "cn", "sort": "１２"}, {"sort": "sort_number"}),  # full-width digits are not a number typed here
+])
+def test_declared_rules_give_the_reason_a_page_explains(values, problems):
+    clean, found = validated(Entry, values)
+    assert clean is None and found == problems
+
+
+def test_declared_rules_clean_what_they_accept():
+    entry = checked(Entry, {"code": " cn1 ", "kind": "b", "sort": " 7 ", "shown": ["yes"]})
+    assert (entry.code, entry.kind, entry.sort, entry.shown) == ("CN1", "b", 7, True)
+    assert checked(Entry, {"code": "CN", "sort": 12, "shown": "on"}).model_dump() == {
+        "code": "CN", "kind": "", "sort": 12, "shown": True}
+    assert checked(Entry, {"code": "CN", "sort": "", "shown": []}).model_dump() == {
+        "code": "CN", "kind": "", "sort": 0, "shown": False}
+    assert checked(Entry, {"code": "CN", "shown": "false"}).shown is False
+    assert checked(Entry, {"code": "CN", "sort": True}).sort == 0  # neither text nor a number: read as empty
+
+
+class Typed(Form):
+    value: Required = ""
+
+    @field_validator("value")
+    @classmethod
+    def _by_kind(cls, text: str, info: ValidationInfo) -> str:
+        if (info.context or {}).get("kind") == "int" and not text.isdecimal():
+            raise problem("whole_number")
+        return text
+
+
+def test_a_rule_can_depend_on_the_validation_context():
+    assert validated(Typed, {"value": "x"})[1] == {}
+    assert validated(Typed, {"value": "x"}, {"kind": "int"})[1] == {"value": "whole_number"}
+    with pytest.raises(Invalid) as refused:
+        checked(Typed, {"value": "x"}, context={"kind": "int"})
+    assert refused.value.errors == {"value": "whole_number"}
