@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated
 
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -29,6 +31,18 @@ from data.admin.rules import (
     organisation_problems,
 )
 from data.core.audit import record_change
+from data.core.forms import (
+    AnyText,
+    ExactText,
+    Form,
+    Required,
+    exact_text,
+    limit,
+    matching,
+    problem,
+    text_of,
+    validated,
+)
 from data.core.like import contains_pattern
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound, district_subtree, role_kind, row_scope
@@ -223,29 +237,62 @@ def user_detail(s: Session, actor: Actor, user_id: int, *, now: datetime | None 
                       as_utc(user.locked_until), user.created_at, user.last_login_at, user.deleted_at)
 
 
+class UserRules(Form):
+    """The user form's own rules. The validation context gives `kind`, the chosen role's kind (overseas
+    users need an organisation and speak more languages), and `creating`; what depends on the store
+    (the account taken, the role, the organisation, the actor's scope, the country) is checked beside it."""
+
+    model_config = ConfigDict(extra="ignore")  # the organisation fields: checked against the store
+
+    account: AnyText = ""  # fixed once created
+    real_name: Annotated[Required, limit(64)] = ""
+    job_title: Annotated[AnyText, limit(64)] = ""
+    email: Annotated[AnyText, limit(128), matching(EMAIL_RE, "email_format")] = ""
+    phone: Annotated[AnyText, matching(PHONE_RE, "phone_format")] = ""
+    mobile: Annotated[AnyText, matching(PHONE_RE, "phone_format")] = ""
+    language: AnyText = ""
+    organisation: Annotated[AnyText, limit(128)] = ""
+    password: ExactText = ""
+    password_confirm: ExactText = ""
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, language: str, info: ValidationInfo) -> str:
+        overseas = (info.context or {}).get("kind") == Role.OVERSEAS.value
+        if language not in (OVERSEAS_LANGUAGES if overseas else UI_LANGUAGES):
+            raise problem("choose_language")
+        return language
+
+    @field_validator("organisation")
+    @classmethod
+    def _overseas_authority(cls, organisation: str, info: ValidationInfo) -> str:
+        if not organisation and (info.context or {}).get("kind") == Role.OVERSEAS.value:
+            raise problem("required")
+        return organisation
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        password, confirm = exact_text(values, "password"), exact_text(values, "password_confirm")
+        if password or confirm:
+            reason = password_problem(password, text_of(values, "account"))
+            if reason:
+                return {"password": reason}
+            return {"password_confirm": "password_mismatch"} if password != confirm else {}
+        if context.get("creating") and not text_of(values, "email"):
+            return {"email": "email_for_link"}  # no password: the user is mailed a link to choose one
+        return {}
+
+
+class NewUserRules(UserRules):
+    """A new user's form: the account is typed here, once."""
+
+    account: Annotated[Required, matching(ACCOUNT_RE, "account_format")] = ""
+
+
 def _problems(s: Session, actor: Actor, form: UserForm, *, creating: bool,
               kept: tuple[str | None, int | None] = (None, None)) -> tuple[dict[str, str], str | None]:
     """Check a user form; return the errors by field and the kind of the chosen role."""
     errors: dict[str, str] = {}
-    account = form.account.strip()
-    if creating:
-        if not account:
-            errors["account"] = "required"
-        elif not ACCOUNT_RE.match(account):
-            errors["account"] = "account_format"
-        elif s.scalar(select(User.id).where(func.lower(User.account) == account.lower())):
-            errors["account"] = "account_taken"
-    for name, limit, required in (("real_name", 64, True), ("job_title", 64, False), ("email", 128, False)):
-        value = getattr(form, name).strip()
-        if required and not value:
-            errors[name] = "required"
-        elif len(value) > limit:
-            errors[name] = "too_long"
-    if form.email.strip() and "email" not in errors and not EMAIL_RE.match(form.email.strip()):
-        errors["email"] = "email_format"
-    for name in ("phone", "mobile"):
-        if getattr(form, name).strip() and not PHONE_RE.match(getattr(form, name).strip()):
-            errors[name] = "phone_format"
     kind = None
     if not form.role:
         errors["role"] = "required"
@@ -257,26 +304,15 @@ def _problems(s: Session, actor: Actor, form: UserForm, *, creating: bool,
         if "role" not in errors and "district_code" not in errors and "enterprise_id" not in errors \
                 and not in_actor_scope(actor, form.district_code or None, form.enterprise_id):
             errors["role"] = "outside_your_scope"
-    overseas = kind == Role.OVERSEAS.value
-    if form.language not in (OVERSEAS_LANGUAGES if overseas else UI_LANGUAGES):
-        errors["language"] = "choose_language"
-    if overseas:
-        organisation = form.organisation.strip()
-        if not organisation:
-            errors["organisation"] = "required"
-        elif len(organisation) > 128:
-            errors["organisation"] = "too_long"
-        if not s.scalar(select(DictEntry.code).where(DictEntry.dictionary == "country", DictEntry.code == form.country,
-                                                     DictEntry.active.is_(True))):
-            errors["country"] = "choose_country"
-    if form.password or form.password_confirm:
-        problem = password_problem(form.password, account)
-        if problem:
-            errors["password"] = problem
-        elif form.password != form.password_confirm:
-            errors["password_confirm"] = "password_mismatch"
-    elif creating and not form.email.strip():
-        errors["email"] = "email_for_link"
+    _, found = validated(NewUserRules if creating else UserRules, _fields(form), {"kind": kind, "creating": creating})
+    errors.update(found)
+    account = form.account.strip()
+    if creating and "account" not in errors and s.scalar(select(User.id).where(
+            func.lower(User.account) == account.lower())):
+        errors["account"] = "account_taken"
+    if kind == Role.OVERSEAS.value and not s.scalar(select(DictEntry.code).where(
+            DictEntry.dictionary == "country", DictEntry.code == form.country, DictEntry.active.is_(True))):
+        errors["country"] = "choose_country"
     return errors, kind
 
 

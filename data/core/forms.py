@@ -34,7 +34,13 @@ class Form(BaseModel):
     """A form's fields as typed, stripped text; unknown fields are refused; a field left out is read
     as its default and checked as one (a required field left out is "required")."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @classmethod
+    def across(cls, values: Mapping[str, Any], found: Mapping[str, str], context: Mapping[str, Any]) -> dict[str, str]:
+        """Rules across fields (a confirmation matching, one field needed because of another): the
+        problems they find in the raw `values`, given those the fields' own rules `found`."""
+        return {}
 
 
 def _text(value: Any) -> Any:
@@ -44,6 +50,8 @@ def _text(value: Any) -> Any:
 
 # typed text, stripped; '' when empty or not text. Give it a length: `name: Annotated[AnyText, limit(128)] = ""`
 AnyText = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitespace=True)]
+# text taken exactly as typed, spaces included (a password); '' when not text
+ExactText = Annotated[str, BeforeValidator(_text)]
 
 
 def limit(max_length: int) -> StringConstraints:
@@ -115,6 +123,11 @@ def text_of(values: Mapping[str, Any], name: str) -> str:
     return str(_text(values.get(name))).strip()
 
 
+def exact_text(values: Mapping[str, Any], name: str) -> str:
+    """A raw value exactly as typed (a password), '' for anything that is not text."""
+    return str(_text(values.get(name)))
+
+
 def problem(code: str) -> PydanticCustomError:
     """The error a validator raises for one of the project's own rules (the code is shown to no one as is)."""
     return PydanticCustomError(code, code)
@@ -144,10 +157,15 @@ def validated(form: type[F], values: Mapping[str, Any],
     For a service that adds checks of its own (against the store) to the form's before it refuses.
     `context` reaches the form's validators (`info.context`): what a rule depends on beyond the values.
     """
+    given = dict(context) if context is not None else {}
     try:
-        return form.model_validate(dict(values), context=dict(context) if context is not None else None), {}
+        clean: F | None = form.model_validate(dict(values), context=given)
+        found: dict[str, str] = {}
     except ValidationError as exc:
-        return None, reasons(exc)
+        clean, found = None, reasons(exc)
+    for name, reason in form.across(values, found, given).items():
+        found.setdefault(name, reason)
+    return (clean, {}) if not found else (None, found)
 
 
 def checked(form: type[F], values: Mapping[str, Any], invalid: type[Invalid] = Invalid,
