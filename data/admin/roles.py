@@ -11,9 +11,11 @@ Roles that administrators add sit under a role and take the kind of the built-in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import Annotated
 
+from pydantic import ConfigDict
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,7 @@ from data.admin.rules import (
     organisation_problems,
 )
 from data.core.audit import record_change
+from data.core.forms import AnyText, Form, Lower, Required, limit, matching, needed, validated
 from data.core.scope import Actor, NotFound, role_kind, row_scope
 from data.models import Notification, RoleDef, RolePermission, User
 
@@ -130,15 +133,20 @@ def _snapshot(role: RoleDef) -> dict:
     return {"code": role.code, "name_zh": role.name_zh, "name_en": role.name_en, "parent_code": role.parent_code}
 
 
-def _name_problems(form: RoleForm) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for name in ("name_zh", "name_en"):
-        value = getattr(form, name).strip()
-        if not value:
-            errors[name] = "required"
-        elif len(value) > 64:
-            errors[name] = "too_long"
-    return errors
+class RoleRules(Form):
+    """A role's names; where it stands in the tree and whether a name is taken are checked against the store."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name_zh: Annotated[Required, limit(64)] = ""
+    name_en: Annotated[Required, limit(64)] = ""
+
+
+class NewRoleRules(RoleRules):
+    """A new role: its code (small letters, digits, '_') and the role it goes under."""
+
+    code: Annotated[Required, Lower, matching(ROLE_CODE_RE, "role_code_format")] = ""
+    parent_code: Annotated[AnyText, needed("role_parent_needed")] = ""
 
 
 def _duplicate_name(s: Session, form: RoleForm, code: str) -> dict[str, str]:
@@ -155,16 +163,10 @@ def create_role(s: Session, actor: Actor, form: RoleForm) -> RoleDef:
     """Add a role under an existing one, with no permissions yet."""
     actor.require(PERMISSION)
     code = form.code.strip().lower()
-    errors = _name_problems(form)
-    if not code:
-        errors["code"] = "required"
-    elif not ROLE_CODE_RE.match(code):
-        errors["code"] = "role_code_format"
-    elif s.get(RoleDef, code) is not None:
+    _, errors = validated(NewRoleRules, asdict(form))
+    if "code" not in errors and s.get(RoleDef, code) is not None:
         errors["code"] = "role_code_taken"
-    if not form.parent_code:
-        errors["parent_code"] = "role_parent_needed"
-    elif s.get(RoleDef, form.parent_code) is None:
+    if "parent_code" not in errors and s.get(RoleDef, form.parent_code) is None:
         errors["parent_code"] = "unknown_role"
     if not errors:
         errors.update(_duplicate_name(s, form, code))
@@ -183,7 +185,7 @@ def update_role(s: Session, actor: Actor, code: str, form: RoleForm) -> RoleDef:
     """Rename a role, or move it under another (built-in roles keep their place)."""
     actor.require(PERMISSION)
     role = _role(s, code)
-    errors = _name_problems(form)
+    _, errors = validated(RoleRules, asdict(form))
     parent = form.parent_code or None
     if parent != role.parent_code:
         if role.builtin:

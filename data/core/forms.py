@@ -59,14 +59,17 @@ def limit(max_length: int) -> StringConstraints:
     return StringConstraints(max_length=max_length)
 
 
-def _required(value: str) -> str:
-    if not value:
-        raise problem("required")
-    return value
+def needed(reason: str = "required") -> AfterValidator:
+    """Text must be given: empty (or blank, or not text) is `reason`."""
+    def check(value: str) -> str:
+        if not value:
+            raise problem(reason)
+        return value
+    return AfterValidator(check)
 
 
 # text that must be given: empty (or blank, or not text) is "required". `Annotated[Required, limit(64)] = ""`
-Required = Annotated[AnyText, AfterValidator(_required)]
+Required = Annotated[AnyText, needed()]
 
 
 def matching(pattern: re.Pattern[str], reason: str) -> AfterValidator:
@@ -87,8 +90,9 @@ def one_of(choices: tuple[str, ...], reason: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-# typed letters taken in capitals (codes); put it before a `matching` that expects them
+# typed letters taken in capitals or in small letters (codes); put it before a `matching` that expects them
 Upper = AfterValidator(str.upper)
+Lower = AfterValidator(str.lower)
 
 
 def _flag(value: Any) -> bool:
