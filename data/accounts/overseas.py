@@ -2,15 +2,31 @@
 certificates the enterprise shares with them, in the overseas portal, in their own language."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
+from typing import Annotated
 
+from pydantic import ConfigDict
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from auth.passwords import hash_password, password_problem
 from auth.permissions import Perm
 from data.accounts.registration import ACCOUNT_RE, EMAIL_RE
+from data.core.forms import (
+    AnyText,
+    ExactText,
+    Form,
+    Invalid,
+    Required,
+    exact_text,
+    limit,
+    matching,
+    needed,
+    one_of,
+    text_of,
+    validated,
+)
 from data.core.scope import Actor, NotFound
 from data.models import (
     Certificate,
@@ -27,12 +43,8 @@ from data.models import (
 OVERSEAS_LANGUAGES = ("en", "ru", "ja", "ko", "vi", "zh")
 
 
-class OverseasUserInvalid(ValueError):
-    """The form has errors: field name -> reason code."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class OverseasUserInvalid(Invalid):
+    """The overseas user form has errors: field name -> reason code."""
 
 
 @dataclass(frozen=True)
@@ -80,35 +92,45 @@ def list_overseas_users(s: Session, actor: Actor) -> list[OverseasUserRow]:
                             u.created_at, u.last_login_at) for u in users]
 
 
+class OverseasUserRules(Form):
+    """An overseas user's own rules (the context says whether it is being created: then a password is
+    needed); the account taken and the country are checked against the store."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    account: AnyText = ""  # fixed once created
+    real_name: Annotated[Required, limit(64)] = ""
+    organisation: Annotated[Required, limit(128)] = ""
+    language: Annotated[AnyText, one_of(OVERSEAS_LANGUAGES, "choose_language"), needed("choose_language")] = ""
+    email: Annotated[AnyText, limit(128), matching(EMAIL_RE, "email_format")] = ""
+    password: ExactText = ""
+    password_confirm: ExactText = ""
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        password = exact_text(values, "password")
+        if not (context.get("creating") or password):
+            return {}
+        reason = password_problem(password, text_of(values, "account"))
+        if reason:
+            return {"password": reason}
+        return {"password_confirm": "password_mismatch"} if password != exact_text(values, "password_confirm") else {}
+
+
+class NewOverseasUserRules(OverseasUserRules):
+    account: Annotated[Required, matching(ACCOUNT_RE, "account_format")] = ""
+
+
 def _problems(s: Session, form: OverseasUserForm, *, creating: bool) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if creating:
-        account = form.account.strip()
-        if not account:
-            errors["account"] = "required"
-        elif not ACCOUNT_RE.match(account):
-            errors["account"] = "account_format"
-        elif s.scalar(select(User.id).where(func.lower(User.account) == account.lower())):
-            errors["account"] = "account_taken"
-    for name, limit in (("real_name", 64), ("organisation", 128)):
-        value = getattr(form, name).strip()
-        if not value:
-            errors[name] = "required"
-        elif len(value) > limit:
-            errors[name] = "too_long"
+    _, errors = validated(NewOverseasUserRules if creating else OverseasUserRules, asdict(form),
+                          {"creating": creating})
+    account = form.account.strip()
+    if creating and "account" not in errors and s.scalar(select(User.id).where(
+            func.lower(User.account) == account.lower())):
+        errors["account"] = "account_taken"
     if not s.scalar(select(DictEntry.code).where(DictEntry.dictionary == "country",
                                                  DictEntry.code == form.country, DictEntry.active.is_(True))):
         errors["country"] = "choose_country"
-    if form.language not in OVERSEAS_LANGUAGES:
-        errors["language"] = "choose_language"
-    if form.email.strip() and not EMAIL_RE.match(form.email.strip()):
-        errors["email"] = "email_format"
-    if creating or form.password:
-        problem = password_problem(form.password, form.account.strip())
-        if problem:
-            errors["password"] = problem
-        elif form.password != form.password_confirm:
-            errors["password_confirm"] = "password_mismatch"
     return errors
 
 
