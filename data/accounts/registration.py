@@ -6,16 +6,35 @@ administrator account, the acknowledgement e-mail) or not at all.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auth.passwords import hash_password, password_problem
 from auth.permissions import Perm
 from data.core.files import Upload, UploadProblem, check_upload, safe_filename, store_blob
+from data.core.forms import (
+    AnyText,
+    ExactText,
+    Form,
+    Invalid,
+    Required,
+    checked_by,
+    exact_text,
+    limit,
+    matching,
+    needed,
+    one_of,
+    problem,
+    text_of,
+    validated,
+)
 from data.core.mail import queue_mail
 from data.core.scope import Actor, NotFound
 from data.models import (
@@ -51,9 +70,6 @@ REQUIRED_ATTACHMENTS = {
 PROFILE_FIELDS = ("tax_registration_no", "business_registration_no", "bank", "bank_account", "eport_card_no",
                   "registered_capital", "foreign_trade_code", "border_code", "port_code", "forex_code",
                   "enterprise_kind", "business_scope")
-LIMITS = {"name_zh": 128, "name_en": 256, "short_name": 64, "address_zh": 256, "province": 32, "city": 32,
-          "real_name": 64, "job_title": 64, "customs_declarant_no": 32, "inspection_declarant_no": 32,
-          "business_scope": 1000}
 REVIEW_PROMISE_WORKING_DAYS = 2
 
 
@@ -71,12 +87,8 @@ class RegistrationInput:
         return (self.fields.get(name) or "").strip()
 
 
-class RegistrationInvalid(ValueError):
+class RegistrationInvalid(Invalid):
     """The form has errors: field name -> reason code (see layouts/accounts/register.py for the messages)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class ReviewError(ValueError):
@@ -87,95 +99,138 @@ class ReviewError(ValueError):
         self.code = code
 
 
+def _ten_characters(code: str) -> str | None:
+    return None if TEN_CHARS_RE.match(normalise_code(code)) else "ten_characters"
+
+
+def _entity_types(value: Any) -> list[str]:
+    chosen = value if isinstance(value, list) else []
+    if not chosen or set(chosen) - set(ENTITY_TYPES):
+        raise problem("choose_entity_type")
+    return chosen
+
+
+Phone = Annotated[AnyText, matching(PHONE_RE, "phone_format")]
+Email = Annotated[AnyText, limit(128), matching(EMAIL_RE, "email_format")]
+Profile = Annotated[AnyText, limit(256)]  # kept in the enterprise's profile (JSON)
+
+
+class RegistrationFields(Form):
+    """The registration form's own rules; its identifier by kind (UsccFields, OrgCodeFields), the contacts
+    (ContactRow) and the attachments beside it; an identifier or account already registered is checked
+    against the store."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    province: Annotated[Required, limit(32)] = ""
+    city: Annotated[Required, limit(32)] = ""
+    name_zh: Annotated[Required, limit(128)] = ""
+    name_en: Annotated[AnyText, limit(256)] = ""
+    short_name: Annotated[AnyText, limit(64)] = ""
+    address_zh: Annotated[Required, limit(256)] = ""
+    postcode: Annotated[AnyText, matching(POSTCODE_RE, "postcode_format")] = ""
+    customs_code: Annotated[AnyText, checked_by(_ten_characters)] = ""
+    ciq_code: Annotated[AnyText, checked_by(_ten_characters)] = ""
+    entity_types: Annotated[list[str], BeforeValidator(_entity_types)] = []
+    tax_registration_no: Profile = ""
+    business_registration_no: Profile = ""
+    bank: Profile = ""
+    bank_account: Profile = ""
+    eport_card_no: Profile = ""
+    registered_capital: Profile = ""
+    foreign_trade_code: Profile = ""
+    border_code: Profile = ""
+    port_code: Profile = ""
+    forex_code: Profile = ""
+    enterprise_kind: Profile = ""
+    business_scope: Annotated[AnyText, limit(1000)] = ""  # the page offers 1,000 characters
+    # the enterprise administrator's account
+    account: Annotated[Required, matching(ACCOUNT_RE, "account_format")] = ""
+    password: Annotated[ExactText, needed()] = ""
+    password_confirm: Annotated[ExactText, needed()] = ""
+    real_name: Annotated[Required, limit(64)] = ""
+    job_title: Annotated[AnyText, limit(64)] = ""
+    email: Annotated[Required, limit(128), matching(EMAIL_RE, "email_format")] = ""
+    phone: Annotated[Required, matching(PHONE_RE, "phone_format")] = ""
+    mobile: Annotated[Required, matching(PHONE_RE, "phone_format")] = ""
+    fax: Annotated[Required, matching(PHONE_RE, "phone_format")] = ""
+    customs_declarant_no: Annotated[AnyText, limit(32)] = ""
+    inspection_declarant_no: Annotated[AnyText, limit(32)] = ""
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        password = exact_text(values, "password")
+        if not password or "password" in found:
+            return {}
+        reason = password_problem(password, text_of(values, "account"))
+        if reason:
+            return {"password": reason}
+        return {"password_confirm": "password_mismatch"} if password != exact_text(values, "password_confirm") else {}
+
+
+class UsccFields(RegistrationFields):
+    """三证合一: the unified social credit code."""
+
+    credit_code: Annotated[Required, checked_by(credit_code_problem)] = ""
+
+
+class OrgCodeFields(RegistrationFields):
+    """非三证合一: the organisation code."""
+
+    org_code: Annotated[Required, checked_by(org_code_problem)] = ""
+
+
+class ContactRow(Form):
+    """One of the enterprise's contacts (legal representative, general manager, finance)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: Annotated[AnyText, limit(64)] = ""
+    id_type: Annotated[AnyText, one_of(ID_TYPES, "choose_id_type")] = ""
+    id_number: Annotated[AnyText, limit(32)] = ""
+    phone: Phone = ""
+    fax: Phone = ""
+    mobile: Phone = ""
+    email: Email = ""
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        number = text_of(values, "id_number")
+        if number and "id_number" not in found and text_of(values, "id_type") in ("", "id_card"):
+            reason = id_card_problem(number)  # a Chinese identity card number has its check digit
+            return {"id_number": reason} if reason else {}
+        return {}
+
+
+FIELDS_OF_KIND: dict[str, type[RegistrationFields]] = {"uscc": UsccFields, "org_code": OrgCodeFields}
+
+
+@functools.cache
 def required_fields(kind: str) -> tuple[str, ...]:
-    identifier = "credit_code" if kind == "uscc" else "org_code"
-    return ("province", "city", "name_zh", "address_zh", identifier, "account", "password", "password_confirm",
-            "real_name", "email", "phone", "mobile", "fax")
+    """The fields a registration of this kind must fill (the page marks them), as its form declares them."""
+    _, found = validated(FIELDS_OF_KIND[kind], {})
+    return tuple(name for name, reason in found.items() if reason == "required")
 
 
 def validate_registration(s: Session, form: RegistrationInput) -> dict[str, str]:
     """Return every problem of the form, keyed by field name (empty when it can be submitted)."""
-    errors: dict[str, str] = {}
     kind = form.kind if form.kind in KINDS else None
     if kind is None:
         return {"kind": "choose_kind"}
-    for name in required_fields(kind):
-        if not form.value(name):
-            errors[name] = "required"
-    for name, limit in LIMITS.items():
-        if len(form.value(name)) > limit:
-            errors[name] = "too_long"
-    for name in PROFILE_FIELDS:
-        if len(form.value(name)) > 256:
-            errors[name] = "too_long"
-    if kind == "uscc" and "credit_code" not in errors:
-        problem = credit_code_problem(form.value("credit_code"))
-        if problem:
-            errors["credit_code"] = problem
-        elif s.scalar(select(Enterprise.id).where(Enterprise.credit_code == normalise_code(form.value("credit_code")),
-                                                  Enterprise.status != "rejected")):
-            errors["credit_code"] = "credit_registered"
-    if kind == "org_code" and "org_code" not in errors:
-        problem = org_code_problem(form.value("org_code"))
-        if problem:
-            errors["org_code"] = problem
-        elif s.scalar(select(Enterprise.id).where(Enterprise.org_code == format_org_code(form.value("org_code")),
-                                                  Enterprise.status != "rejected")):
-            errors["org_code"] = "org_registered"
-    if form.value("postcode") and not POSTCODE_RE.match(form.value("postcode")):
-        errors["postcode"] = "postcode_format"
-    for name in ("customs_code", "ciq_code"):
-        if form.value(name) and not TEN_CHARS_RE.match(normalise_code(form.value(name))):
-            errors[name] = "ten_characters"
-    if not form.entity_types or set(form.entity_types) - set(ENTITY_TYPES):
-        errors["entity_types"] = "choose_entity_type"
-    errors.update(_account_problems(s, form))
-    errors.update(_contact_problems(form))
-    errors.update(_attachment_problems(kind, form))
-    return errors
-
-
-def _account_problems(s: Session, form: RegistrationInput) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    _, errors = validated(FIELDS_OF_KIND[kind], {**form.fields, "entity_types": form.entity_types})
+    if kind == "uscc" and "credit_code" not in errors and s.scalar(select(Enterprise.id).where(
+            Enterprise.credit_code == normalise_code(form.value("credit_code")), Enterprise.status != "rejected")):
+        errors["credit_code"] = "credit_registered"
+    if kind == "org_code" and "org_code" not in errors and s.scalar(select(Enterprise.id).where(
+            Enterprise.org_code == format_org_code(form.value("org_code")), Enterprise.status != "rejected")):
+        errors["org_code"] = "org_registered"
     account = form.value("account")
-    if account and not ACCOUNT_RE.match(account):
-        errors["account"] = "account_format"
-    elif account and s.scalar(select(User.id).where(func.lower(User.account) == account.lower())):
+    if "account" not in errors and s.scalar(select(User.id).where(func.lower(User.account) == account.lower())):
         errors["account"] = "account_taken"
-    password = form.fields.get("password") or ""
-    if password:
-        problem = password_problem(password, account)
-        if problem:
-            errors["password"] = problem
-        elif password != (form.fields.get("password_confirm") or ""):
-            errors["password_confirm"] = "password_mismatch"
-    if form.value("email") and not EMAIL_RE.match(form.value("email")):
-        errors["email"] = "email_format"
-    for name in ("phone", "mobile", "fax"):
-        if form.value(name) and not PHONE_RE.match(form.value(name)):
-            errors[name] = "phone_format"
-    return errors
-
-
-def _contact_problems(form: RegistrationInput) -> dict[str, str]:
-    errors: dict[str, str] = {}
     for position in CONTACT_POSITIONS:
-        row = {k: (v or "").strip() for k, v in form.contacts.get(position, {}).items()}
-        prefix = f"contacts.{position}."
-        for name, value in row.items():
-            if name in CONTACT_FIELDS and len(value) > 128:
-                errors[prefix + name] = "too_long"
-        if row.get("email") and not EMAIL_RE.match(row["email"]):
-            errors[prefix + "email"] = "email_format"
-        for name in ("phone", "fax", "mobile"):
-            if row.get(name) and not PHONE_RE.match(row[name]):
-                errors[prefix + name] = "phone_format"
-        if row.get("id_type") and row["id_type"] not in ID_TYPES:
-            errors[prefix + "id_type"] = "choose_id_type"
-        if row.get("id_number") and row.get("id_type", "id_card") == "id_card":
-            problem = id_card_problem(row["id_number"])
-            if problem:
-                errors[prefix + "id_number"] = problem
+        _, found = validated(ContactRow, form.contacts.get(position, {}))
+        errors.update({f"contacts.{position}.{name}": reason for name, reason in found.items()})
+    errors.update(_attachment_problems(kind, form))
     return errors
 
 

@@ -13,7 +13,7 @@ and its validators are plain functions the service tests can call.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
@@ -79,6 +79,15 @@ def matching(pattern: re.Pattern[str], reason: str) -> AfterValidator:
             raise problem(reason)
         return value
     return AfterValidator(check)
+
+
+def checked_by(check: Callable[[str], str | None]) -> AfterValidator:
+    """Text, when given, passes `check`, which returns the reason it does not (a check digit's rule)."""
+    def run(value: str) -> str:
+        if value and (reason := check(value)):
+            raise problem(reason)
+        return value
+    return AfterValidator(run)
 
 
 def one_of(choices: tuple[str, ...], reason: str) -> AfterValidator:

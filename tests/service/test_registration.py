@@ -13,6 +13,7 @@ from data.accounts.registration import (
     approve_registration,
     pending_registrations,
     reject_registration,
+    required_fields,
     submit_registration,
     working_days_between,
 )
@@ -84,6 +85,15 @@ def test_the_older_kind_needs_licence_and_organisation_code_certificate(s):
     (lambda f: f.entity_types.append("pirate"), "entity_types", "choose_entity_type"),
     (lambda f: f.contacts["legal_representative"].update(id_number="110105194912310021"),
      "contacts.legal_representative.id_number", "id_card_check"),
+    # the contacts' columns hold 64, 32 and 128 characters: more is refused, never a database error
+    (lambda f: f.contacts["legal_representative"].update(name="王" * 65), "contacts.legal_representative.name",
+     "too_long"),
+    (lambda f: f.contacts["legal_representative"].update(id_type="passport", id_number="E" * 33),
+     "contacts.legal_representative.id_number", "too_long"),
+    (lambda f: f.contacts["legal_representative"].update(id_type="licence"), "contacts.legal_representative.id_type",
+     "choose_id_type"),
+    (lambda f: f.fields.update(email="a" * 60 + "@" + "b" * 70 + ".com"), "email", "too_long"),
+    (lambda f: f.fields.update(business_scope="鱼" * 1001), "business_scope", "too_long"),
     (lambda f: f.attachments.update(credit_certificate=Upload("scan.png", b"MZ\x90\x00 not an image")),
      "attachment.credit_certificate", "file_bad_type"),
     (lambda f: f.attachments.update(credit_certificate=Upload("scan.png", b"")),
@@ -102,6 +112,21 @@ def test_each_bad_field_is_named_and_nothing_is_written(s, change, field, reason
     s.rollback()
     assert count(s, Enterprise) == count(s, Blob) == count(s, OutgoingMail) == 0
     assert count(s, User) == 1  # only the administrator of the fixture
+
+
+def test_a_passport_number_has_no_check_digit_and_the_business_scope_takes_what_the_page_offers(s):
+    form = valid_form()
+    form.contacts["legal_representative"].update(id_type="passport", id_number="E12345678")
+    form.fields["business_scope"] = "水产品加工、销售；货物进出口。" * 30  # 450 characters
+    enterprise = submit_registration(s, form)
+    assert len(enterprise.profile["business_scope"]) == 450
+
+
+def test_the_page_marks_what_each_kind_must_fill():
+    common = {"province", "city", "name_zh", "address_zh", "account", "password", "password_confirm", "real_name",
+              "email", "phone", "mobile", "fax"}
+    assert set(required_fields("uscc")) == common | {"credit_code"}
+    assert set(required_fields("org_code")) == common | {"org_code"}
 
 
 def test_html_in_text_is_kept_as_text(s):
