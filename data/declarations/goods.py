@@ -12,10 +12,14 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator, ConfigDict, StringConstraints
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from data.core.forms import Form, Upper, checked_by, limit, matching, problem, validated, whole_number
+from data.core.forms import one_of as one_of_choices
 from data.core.prepared import Statements, one_of, parameter_names
 from data.models import Container, DictEntry, GoodsLine
 
@@ -172,6 +176,112 @@ def goods_codes_wanted(rows: list[dict]) -> dict[str, set[str]]:
     return wanted
 
 
+def _cell(value: Any) -> str:
+    """A cell as text: stripped; numbers typed into a sheet as their digits; anything missing ''."""
+    return "" if value is None else (value if isinstance(value, str) else str(value)).strip()
+
+
+Cell = Annotated[str, BeforeValidator(_cell)]
+
+
+def decimal_cell(decimals: int) -> BeforeValidator:
+    """A non-negative number below 10^14 with at most `decimals` places; empty reads as None."""
+    def read(value: Any) -> Decimal | None:
+        text = _cell(value)
+        if not text:
+            return None
+        number, reason = _number(text, decimals)
+        if reason:
+            raise problem(reason)
+        return number
+    return BeforeValidator(read)
+
+
+def _packages(value: Any) -> int | None:
+    text = _cell(value)
+    if not text:
+        return None
+    if not (text.isdecimal() and text.isascii()) or int(text) > 10**9:
+        raise problem("whole_number")
+    return int(text)
+
+
+def _day(value: Any) -> date | None:
+    text = _cell(value)
+    if not text:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise problem("date_format")
+    return day
+
+
+def _column(column: str) -> StringConstraints:
+    """At most what the goods_line column holds."""
+    return limit(_length(GoodsLine, column) or 4000)
+
+
+class GoodsLineForm(Form):
+    """One goods line (货物信息) as typed; the context says whether it is a draft (暂存: nothing required).
+    Its dictionary codes are checked against the store beside it, for all lines at once."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    hs_code: Annotated[Cell, matching(HS_RE, "hs_format")] = ""
+    ciq_code: Annotated[Cell, Upper, matching(CIQ_RE, "ciq_format")] = ""
+    name_zh: Annotated[Cell, _column("name_zh")] = ""
+    name_en: Annotated[Cell, _column("name_en")] = ""
+    spec: Annotated[Cell, _column("spec")] = ""
+    model: Annotated[Cell, _column("model")] = ""
+    brand: Annotated[Cell, _column("brand")] = ""
+    purpose: Annotated[Cell, one_of_choices(tuple(PURPOSES), "choose_purpose")] = ""
+    origin_country: Annotated[Cell, Upper] = ""
+    origin_place: Annotated[Cell, _column("origin_place")] = ""
+    quantity: Annotated[Decimal | None, decimal_cell(GOODS_DECIMALS["quantity"])] = None
+    quantity_unit: Cell = ""
+    weight: Annotated[Decimal | None, decimal_cell(GOODS_DECIMALS["weight"])] = None
+    weight_unit: Cell = ""
+    packages: Annotated[int | None, BeforeValidator(_packages)] = None
+    package_type: Cell = ""
+    unit_price: Annotated[Decimal | None, decimal_cell(GOODS_DECIMALS["unit_price"])] = None
+    value: Annotated[Decimal | None, decimal_cell(GOODS_DECIMALS["value"])] = None
+    currency: Annotated[Cell, Upper] = ""
+    production_unit: Annotated[Cell, _column("production_unit")] = ""
+    production_unit_reg_no: Annotated[Cell, _column("production_unit_reg_no")] = ""
+    production_date: Annotated[date | None, BeforeValidator(_day)] = None
+    batch_no: Annotated[Cell, _column("batch_no")] = ""
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        """The value, when left empty, is quantity × unit price (it must fit its column); a complete line
+        (not a draft) needs every starred cell."""
+        problems: dict[str, str] = {}
+        quantity, price = (None if c in found else parse_decimal(_cell(values.get(c))) for c in ("quantity", "unit_price"))
+        computed = not _cell(values.get("value")) and quantity is not None and price is not None
+        if quantity is not None and price is not None and computed and "value" not in found \
+                and _line_value(quantity, price) >= MAX_NUMBER:
+            problems["value"] = "non_negative_number"
+        if not context.get("draft"):
+            for column in GOODS_REQUIRED:
+                if not _cell(values.get(column)) and column not in found and not (column == "value" and computed):
+                    problems[column] = "required"
+        return problems
+
+    def line(self) -> dict[str, Any]:
+        """The line as stored: empty optional cells None, the value computed when left empty."""
+        line: dict[str, Any] = {c: getattr(self, c) or (None if c not in ("hs_code", "name_zh") else "")
+                                for c in GOODS_COLUMNS}  # NOT NULL text columns: ''
+        for c in ("quantity", "weight", "unit_price", "value", "packages"):
+            line[c] = getattr(self, c)  # 0 is a number, not empty
+        if line["value"] is None and self.quantity is not None and self.unit_price is not None:
+            line["value"] = _line_value(self.quantity, self.unit_price)
+        return line
+
+
+def _line_value(quantity: Decimal, price: Decimal) -> Decimal:
+    return (quantity * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def clean_goods_lines(s: Session, rows: list[dict[str, str]], *, draft: bool) -> tuple[list[dict], dict[str, str]]:
     """Check goods rows; return the typed lines (blank rows left out) and the errors found."""
     rows = list(rows or [])
@@ -182,67 +292,17 @@ def clean_goods_lines(s: Session, rows: list[dict[str, str]], *, draft: bool) ->
     errors: dict[str, str] = {}
     cleaned: list[dict] = []
     for n, row in filled:
-        line, line_errors = _clean_goods_line(row, codes, draft=draft)
-        errors.update({f"goods.{n}.{column}": reason for column, reason in line_errors.items()})
-        cleaned.append(line)
+        values = row if isinstance(row, Mapping) else {}
+        form, found = validated(GoodsLineForm, values, {"draft": draft})
+        for column, dictionary in GOODS_CODES.items():
+            code = _cell(values.get(column))
+            code = code.upper() if column in ("origin_country", "currency") else code
+            if code and column not in found and (
+                    code not in codes[dictionary] or (column == "weight_unit" and code not in KG_PER_UNIT)):
+                found[column] = CODE_REASONS[column]
+        errors.update({f"goods.{n}.{column}": found[column] for column in GOODS_COLUMNS if column in found})
+        cleaned.append(form.line() if form is not None and not found else {})
     return cleaned, errors
-
-
-def _clean_goods_line(row: Mapping, codes: dict[str, set[str]], *, draft: bool) -> tuple[dict, dict[str, str]]:
-    value = _texts(row, GOODS_COLUMNS)
-    for column in ("origin_country", "currency", "ciq_code"):
-        value[column] = value[column].upper()
-    errors: dict[str, str] = {}
-    line: dict = {}
-    for column in GOODS_COLUMNS:
-        text = value[column]
-        if not text:
-            line[column] = "" if column in ("hs_code", "name_zh") else None  # NOT NULL text columns
-            continue
-        problem, typed = _goods_value(column, text, codes)
-        if problem:
-            errors[column] = problem
-        line[column] = typed
-    if line["value"] is None and line["quantity"] is not None and line["unit_price"] is not None \
-            and "value" not in errors:
-        computed = (line["quantity"] * line["unit_price"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if computed < MAX_NUMBER:
-            line["value"] = computed
-        else:
-            errors["value"] = "non_negative_number"
-    if not draft:
-        for column in GOODS_REQUIRED:
-            if line[column] in (None, "") and column not in errors:
-                errors[column] = "required"
-    return line, errors
-
-
-def _goods_value(column: str, text: str, codes: dict[str, set[str]]) -> tuple[str | None, object]:
-    """(reason, typed value) of one filled goods cell."""
-    if column in GOODS_DECIMALS:
-        number, problem = _number(text, GOODS_DECIMALS[column])
-        return problem, number
-    if column == "packages":
-        if not text.isdigit() or int(text) > 10**9:
-            return "whole_number", None
-        return None, int(text)
-    if column == "production_date":
-        day = parse_date(text)
-        return (None, day) if day else ("date_format", None)
-    if column == "hs_code" and not HS_RE.match(text):
-        return "hs_format", None
-    if column == "ciq_code" and not CIQ_RE.match(text):
-        return "ciq_format", None
-    if column == "purpose" and text not in PURPOSES:
-        return "choose_purpose", None
-    if column in GOODS_CODES:
-        if text not in codes[GOODS_CODES[column]] or (column == "weight_unit" and text not in KG_PER_UNIT):
-            return CODE_REASONS[column], None
-        return None, text
-    limit = _length(GoodsLine, column)
-    if limit and len(text) > limit:
-        return "too_long", None
-    return None, text
 
 
 # --- containers --------------------------------------------------------------------------------
@@ -271,46 +331,8 @@ def container_number_problem(number: str) -> str | None:
     return None
 
 
-def clean_containers(rows: list[dict], *, draft: bool) -> tuple[list[dict], dict[str, str]]:
-    """Check container rows; return the typed containers (blank rows left out) and the errors found."""
-    rows = list(rows or [])
-    filled = [(n, row) for n, row in enumerate(rows, start=1)
-              if any(v for k, v in _texts(row, CONTAINER_COLUMNS).items() if k != "lcl")]
-    if len(filled) > MAX_CONTAINERS:
-        return [], {"containers": "too_many_containers"}
-    errors: dict[str, str] = {}
-    cleaned: list[dict] = []
-    seen: set[str] = set()
-    for n, row in filled:
-        value = _texts(row, CONTAINER_COLUMNS)
-        where = f"containers.{n}."
-        number = re.sub(r"\s+", "", value["number"]).upper()
-        if not number:
-            if not draft:
-                errors[where + "number"] = "required"
-        elif problem := container_number_problem(number):
-            errors[where + "number"] = problem
-        elif number in seen:
-            errors[where + "number"] = "duplicate_container"
-        seen.add(number)
-        spec = value["spec"].upper()
-        if spec and spec not in CONTAINER_SPECS:
-            errors[where + "spec"] = "choose_container_spec"
-        count = 1
-        if value["count"]:
-            if not value["count"].isdigit() or not 1 <= int(value["count"]) <= 9999:
-                errors[where + "count"] = "at_least_one"
-            else:
-                count = int(value["count"])
-        lcl = _flag(row.get("lcl") if isinstance(row, Mapping) else None)
-        if lcl is None:
-            errors[where + "lcl"] = "yes_or_no"
-        seal_limit = _length(Container, "seal_no")
-        if seal_limit is not None and len(value["seal_no"]) > seal_limit:
-            errors[where + "seal_no"] = "too_long"
-        cleaned.append({"number": number, "spec": spec or None, "count": count, "lcl": bool(lcl),
-                        "seal_no": value["seal_no"] or None})
-    return cleaned, errors
+def _container_number(value: Any) -> str:
+    return re.sub(r"\s+", "", _cell(value)).upper()
 
 
 def _flag(raw) -> bool | None:
@@ -322,6 +344,56 @@ def _flag(raw) -> bool | None:
     if text in FALSE_WORDS:
         return False
     return None
+
+
+def _lcl(value: Any) -> bool:
+    lcl = _flag(value)
+    if lcl is None:
+        raise problem("yes_or_no")
+    return lcl
+
+
+class ContainerForm(Form):
+    """One container (集装箱信息): an ISO 6346 number (required unless a draft, given as the context),
+    its size and type, how many, whether less than a container load, the seal."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    number: Annotated[str, BeforeValidator(_container_number), checked_by(container_number_problem)] = ""
+    spec: Annotated[Cell, Upper, one_of_choices(CONTAINER_SPECS, "choose_container_spec")] = ""
+    count: Annotated[int, whole_number(9999, "at_least_one", low=1)] = 1
+    lcl: Annotated[bool, BeforeValidator(_lcl)] = False
+    seal_no: Annotated[Cell, limit(_length(Container, "seal_no") or 4000)] = ""
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        if not context.get("draft") and "number" not in found and not _container_number(values.get("number")):
+            return {"number": "required"}
+        return {}
+
+
+def clean_containers(rows: list[dict], *, draft: bool) -> tuple[list[dict], dict[str, str]]:
+    """Check container rows; return the typed containers (blank rows left out) and the errors found."""
+    rows = list(rows or [])
+    filled = [(n, row) for n, row in enumerate(rows, start=1)
+              if any(v for k, v in _texts(row, CONTAINER_COLUMNS).items() if k != "lcl")]
+    if len(filled) > MAX_CONTAINERS:
+        return [], {"containers": "too_many_containers"}
+    errors: dict[str, str] = {}
+    cleaned: list[dict] = []
+    seen: set[str] = set()
+    for n, row in filled:
+        values = row if isinstance(row, Mapping) else {}
+        form, found = validated(ContainerForm, values, {"draft": draft})
+        number = _container_number(values.get("number"))
+        if number and "number" not in found and number in seen:
+            found["number"] = "duplicate_container"
+        seen.add(number)
+        errors.update({f"containers.{n}.{column}": found[column] for column in CONTAINER_COLUMNS if column in found})
+        if form is not None:
+            cleaned.append({"number": form.number, "spec": form.spec or None, "count": form.count, "lcl": form.lcl,
+                            "seal_no": form.seal_no or None})
+    return cleaned, errors
 
 
 # --- totals (货物总值信息) ------------------------------------------------------------------------
