@@ -9,10 +9,13 @@ enterprise; other enterprises' ids behave as unknown ones. Text is stored as typ
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from typing import Annotated, Any, ClassVar
 
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, create_model
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +23,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.permissions import Perm
 from dashboard.core.clock import CHINA_FIXED as CHINA
 from data.accounts.registration import PHONE_RE
+from data.core.forms import (
+    AnyText,
+    Form,
+    checked_by,
+    limit,
+    matching,
+    needed,
+    one_of,
+    problem,
+    text_of,
+    validated,
+)
 from data.core.numbers import next_value
 from data.core.scope import Actor, NotFound, row_scope
 from data.declarations import party_book
@@ -27,6 +42,7 @@ from data.declarations.defaults import GOODS_DEFAULTS, Choice, category_codes, c
 from data.declarations.goods import (
     CONTAINER_COLUMNS,
     GOODS_COLUMNS,
+    Cell,
     clean_containers,
     clean_goods_lines,
     known_codes,
@@ -271,42 +287,95 @@ def _as_list(raw) -> list[str]:
     return [str(x).strip() for x in raw if isinstance(x, (str, int)) and str(x).strip()]
 
 
+def _party_code_problem(code: str) -> str | None:
+    reason = party_book.code_problem(code)
+    return ("credit_code_format" if len(code) == 18 else reason) if reason else None
+
+
+def _inspection_no_problem(number: str) -> str | None:
+    return None if len(number) == 15 and number.isdigit() else "inspection_no_format"
+
+
+def _day(value: Any) -> date | None:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise problem("date_format")
+    return day
+
+
+NORMALISED_KINDS = ("country", "category", "district", "party_code")  # codes typed in any case and spacing
+
+
+def _field_type(spec: FieldSpec, direction: str) -> Any:
+    """The declared type of one main field of a declaration of this direction."""
+    if spec.kind == "date":
+        return Annotated[date | None, BeforeValidator(_day)]
+    rules: list[Any] = [AnyText]
+    if spec.kind in NORMALISED_KINDS:
+        rules.append(AfterValidator(normalise_code))
+    rules.append(limit(column_limit(spec.key)))
+    if spec.kind == "phone":
+        rules.append(matching(PHONE_RE, "phone_format"))
+    elif spec.kind == "party_code":
+        rules.append(checked_by(_party_code_problem))
+    elif spec.kind == "inspection_no":
+        rules.append(checked_by(_inspection_no_problem))
+    elif spec.kind == "category":
+        rules.append(one_of(tuple(category_codes(direction)), "choose_category"))
+    return Annotated[tuple(rules)]
+
+
+class DeclarationFields(Form):
+    """A declaration's main fields (单证信息) as one direction's form has them; `fields_form` declares them
+    from FIELDS. The codes of districts and dictionaries are checked against the store beside it."""
+
+    required_keys: ClassVar[tuple[str, ...]] = ()
+    required_documents: Any = None  # certificate types: checked against the store
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        return {key: "required" for key in cls.required_keys if key not in found and not text_of(values, key)}
+
+
+@functools.cache
+def fields_form(direction: str, draft: bool) -> type[DeclarationFields]:
+    """The main fields of a declaration of `direction`; a draft (暂存) needs none of them."""
+    specs = [f for f in FIELDS if direction in f.directions and f.kind != "certificate_types"]
+    fields: dict[str, Any] = {f.key: (_field_type(f, direction), None if f.kind == "date" else "") for f in specs}
+    form = create_model(f"{direction.title()}Declaration{'Draft' if draft else ''}Fields", __base__=DeclarationFields,
+                        **fields)
+    form.required_keys = () if draft else tuple(f.key for f in specs if direction in f.required)
+    return form
+
+
 def _clean_fields(s: Session, direction: str, raw_fields: dict, *, draft: bool
                   ) -> tuple[dict[str, object], dict[str, str]]:
-    errors: dict[str, str] = {}
-    specs = {f.key: f for f in FIELDS if direction in f.directions}
     raw_fields = raw_fields if isinstance(raw_fields, dict) else {}
-    for key in raw_fields:
-        if key not in specs:
-            errors[str(key)[:64]] = "unknown_field"
-    texts: dict[str, str] = {}
-    for key, spec in specs.items():
-        if spec.kind == "certificate_types":
-            continue
-        raw = raw_fields.get(key)
-        text = raw.strip() if isinstance(raw, str) else ""
-        if spec.kind in ("country", "category", "district", "party_code"):
-            text = normalise_code(text)
-        texts[key] = text
+    form, found = validated(fields_form(direction, draft), raw_fields)
+    errors = {key[:64]: reason for key, reason in found.items()}
+    specs = {f.key: f for f in FIELDS if direction in f.directions}
+    texts = {key: normalise_code(text_of(raw_fields, key)) for key, spec in specs.items()
+             if key not in errors and (spec.kind == "district" or spec.kind in DICTIONARY_KINDS)}
     wanted = {dictionary: {texts[k] for k, spec in specs.items() if spec.kind == kind and texts.get(k)}
               for kind, dictionary in DICTIONARY_KINDS.items()}
     codes = known_codes(s, wanted)
-    district_wanted = sorted({texts[k] for k, spec in specs.items() if spec.kind == "district" and texts[k]})
+    district_wanted = sorted({texts[k] for k, spec in specs.items() if spec.kind == "district" and texts.get(k)})
     districts = set(s.scalars(select(CustomsDistrict.code).where(CustomsDistrict.code.in_(district_wanted),
                                                                  CustomsDistrict.active.is_(True)))) \
         if district_wanted else set()
-    cleaned: dict[str, object] = {}
     for key, text in texts.items():
-        spec = specs[key]
-        if not text:
-            cleaned[key] = None
-            if direction in spec.required and not draft:
-                errors[key] = "required"
-            continue
-        problem, value = _field_value(spec, text, direction, codes, districts)
-        if problem:
-            errors[key] = problem
-        cleaned[key] = value
+        kind = specs[key].kind
+        if text and kind == "district" and text not in districts:
+            errors[key] = "choose_district"
+        elif text and kind in DICTIONARY_KINDS and text not in codes[DICTIONARY_KINDS[kind]]:
+            errors[key] = f"choose_{kind}"
+    cleaned: dict[str, object] = {}
+    if form is not None:
+        typed = form.model_dump(exclude={"required_documents"})
+        cleaned = {key: value if value != "" else None for key, value in typed.items()}
     if "required_documents" in specs:
         wanted_types = _as_list(raw_fields.get("required_documents"))
         known_types = set(s.scalars(select(CertificateType.code).where(
@@ -317,59 +386,37 @@ def _clean_fields(s: Session, direction: str, raw_fields: dict, *, draft: bool
     return cleaned, errors
 
 
-def _field_value(spec: FieldSpec, text: str, direction: str, codes: dict[str, set[str]],
-                 districts: set[str]) -> tuple[str | None, object]:
-    """(reason, typed value) of one filled main field."""
-    kind = spec.kind
-    if kind == "date":
-        day = parse_date(text)
-        return (None, day) if day else ("date_format", None)
-    if len(text) > column_limit(spec.key):
-        return "too_long", None
-    if kind == "phone" and not PHONE_RE.match(text):
-        return "phone_format", None
-    if kind == "party_code" and (problem := party_book.code_problem(text)):
-        return ("credit_code_format" if len(text) == 18 else problem), None
-    if kind == "inspection_no" and not (len(text) == 15 and text.isdigit()):
-        return "inspection_no_format", None
-    if kind == "category" and text not in category_codes(direction):
-        return "choose_category", None
-    if kind == "district" and text not in districts:
-        return "choose_district", None
-    if kind in DICTIONARY_KINDS and text not in codes[DICTIONARY_KINDS[kind]]:
-        return f"choose_{kind}", None
-    return None, text
+class DocumentRow(Form):
+    """One attached document (随附单据): its kind (a code of the direction's documents) and number."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    doc_code: Annotated[Cell, needed()] = ""
+    doc_no: Annotated[Cell, limit(64)] = ""
 
 
 def _clean_documents(s: Session, direction: str, rows, *, draft: bool) -> tuple[list[dict], dict[str, str]]:
     rows = rows if isinstance(rows, list) else []
-    filled = []
-    for n, row in enumerate(rows, start=1):
-        row = row if isinstance(row, dict) else {}
-        code = str(row.get("doc_code") or "").strip()
-        number = str(row.get("doc_no") or "").strip()
-        if code or number:
-            filled.append((n, code, number))
+    filled = [(n, row) for n, row in enumerate(rows, start=1)
+              if isinstance(row, dict) and any(str(row.get(c) or "").strip() for c in ("doc_code", "doc_no"))]
     if len(filled) > MAX_DOCUMENTS:
         return [], {"documents": "too_many_documents"}
-    wanted = sorted({code for _, code, _ in filled if code})
+    checked = [(n, *validated(DocumentRow, row)) for n, row in filled]
+    wanted = sorted({form.doc_code for _, form, _ in checked if form is not None})
     allowed = set(s.scalars(select(DictEntry.code).where(
         DictEntry.dictionary == "attached_document", DictEntry.active.is_(True), DictEntry.code.in_(wanted),
         func.coalesce(DictEntry.extra["direction"].as_string(), "") == direction))) if wanted else set()
     errors: dict[str, str] = {}
     cleaned, seen = [], set()
-    for n, code, number in filled:
-        where = f"documents.{n}."
-        if not code:
-            errors[where + "doc_code"] = "required"
-        elif code not in allowed:
-            errors[where + "doc_code"] = "choose_document"
-        elif (code, number) in seen:
-            errors[where + "doc_code"] = "duplicate_document"
-        seen.add((code, number))
-        if len(number) > 64:
-            errors[where + "doc_no"] = "too_long"
-        cleaned.append({"doc_code": code, "doc_no": number or None})
+    for n, form, found in checked:
+        if form is not None:
+            if form.doc_code not in allowed:
+                found["doc_code"] = "choose_document"
+            elif (form.doc_code, form.doc_no) in seen:
+                found["doc_code"] = "duplicate_document"
+            seen.add((form.doc_code, form.doc_no))
+            cleaned.append({"doc_code": form.doc_code, "doc_no": form.doc_no or None})
+        errors.update({f"documents.{n}.{column}": reason for column, reason in found.items()})
     if not draft and not filled:
         errors["documents"] = "documents_required"
     return cleaned, errors
