@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol
+from typing import Annotated, Any, NamedTuple, Protocol
 
+from pydantic import Field, PlainValidator, StringConstraints, ValidationError, create_model
 from sqlalchemy import Text, bindparam, case, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
 from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
+from data.core.forms import AnyText, Form, checked_by, limit, needed, problem, text_of, validated
 from data.core.numbers import next_value
 from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
 from data.core.scope import Actor, NotFound, row_scope
@@ -283,53 +285,64 @@ class _Clean:
 
 
 def clean_input(s: Session, fmt: FormatFields, data: ApplicationInput, *, draft: bool) -> _Clean:
-    errors: dict[str, str] = {}
-    fields: dict[str, str] = {}
     known = {f["key"]: f for f in fmt.fields}
+    raw_fields = data.fields if isinstance(data.fields, dict) else {}
     columns = _goods_columns(data.goods) if len(data.goods) <= MAX_GOODS else None
     codes = known_codes(s, _codes_named(known, data, columns))
-    countries, modes = codes["country"], codes["transport_mode"]
-    for key in data.fields:
-        if key not in known:
-            errors[f"fields.{key}"] = "unknown_field"
+    form, found = validated(fields_form(_shape(fmt.fields), draft), raw_fields)
     for key, spec in known.items():
-        raw = data.fields.get(key)
-        value = raw.strip() if isinstance(raw, str) else ""
-        if not value:
-            if spec.get("required") and not draft:
-                errors[f"fields.{key}"] = "required"
-            continue
-        problem = _field_problem(spec.get("kind", "text"), value, countries, modes)
-        if problem:
-            errors[f"fields.{key}"] = problem
-        else:
-            fields[key] = value
+        kind = spec.get("kind")
+        value = text_of(raw_fields, key)
+        if value and key not in found and kind in CODE_KINDS and value not in codes[CODE_KINDS[kind]]:
+            found[key] = f"choose_{kind}"
+    errors = {f"fields.{key}": reason for key, reason in found.items()}
+    fields = {key: value for key, value in form.model_dump(by_alias=True).items() if value} if form else {}
     typed, goods_errors = _clean_goods(columns, codes) if columns is not None else ([], {"goods": "too_many_goods"})
     errors.update(goods_errors)
-    if not draft and not (typed and typed[0]):
+    if not draft and not (columns and columns["hs_code"]):
         errors["goods"] = "goods_required"
     if errors:
         raise ApplicationInvalid(errors)
     return _Clean(fields, typed, bool(data.needs_confirmation))
 
 
-def _field_problem(kind: str, value: str, countries: set[str], modes: set[str]) -> str | None:
-    if kind in TEXT_LIMITS and len(value) > TEXT_LIMITS[kind]:
-        return "too_long"
-    if kind == "date":
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return "date_format"
-    elif kind == "country" and value not in countries:
-        return "choose_country"
-    elif kind == "transport_mode" and value not in modes:
-        return "choose_transport_mode"
-    elif kind == "weight":
-        number = _decimal(value)
-        if number is None or number <= 0:
-            return "positive_number"
+def _shape(fields: list[dict]) -> tuple[tuple[str, str, bool], ...]:
+    """What checking needs of a format's field list: each key with its kind and whether it is required."""
+    return tuple((f["key"], f.get("kind", "text"), bool(f.get("required"))) for f in fields)
+
+
+def _iso_date_problem(value: str) -> str | None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "date_format"
     return None
+
+
+def _weight_problem(value: str) -> str | None:
+    number = _decimal(value)
+    return "positive_number" if number is None or number <= 0 else None
+
+
+FIELD_RULES: dict[str, Any] = {  # the kind of a format's field -> what its text must be (beyond required)
+    **{kind: limit(size) for kind, size in TEXT_LIMITS.items()},
+    "date": checked_by(_iso_date_problem),
+    "weight": checked_by(_weight_problem),
+}  # country, transport_mode: a code of its dictionary, checked against the store
+
+
+@functools.lru_cache(maxsize=128)
+def fields_form(shape: tuple[tuple[str, str, bool], ...], draft: bool) -> type[Form]:
+    """The form of a certificate format's fields (as text, stored as typed); a draft (暂存) needs none.
+
+    The format's keys are the form's aliases: a key may be any name the format editor allows, even one
+    a pydantic model has for itself (`json`, `copy`).
+    """
+    definitions: dict[str, Any] = {}
+    for n, (key, kind, required) in enumerate(shape):
+        rules = [AnyText, *([FIELD_RULES[kind]] if kind in FIELD_RULES else []), *([needed()] if required and not draft else [])]
+        definitions[f"field_{n}"] = (Annotated[tuple(rules)] if len(rules) > 1 else AnyText, Field("", alias=key))
+    return create_model("FormatFieldsForm", __base__=Form, **definitions)
 
 
 CODE_KINDS = {"country": "country", "transport_mode": "transport_mode"}  # field kind -> dictionary
@@ -362,72 +375,82 @@ def _goods_columns(rows: list[dict]) -> dict[str, list[str]]:
     return {c: ["" if (v := row.get(c)) is None else str(v).strip() for row in rows] for c in GOODS_COLUMNS}
 
 
-BAD = object()  # a value that is not what its column takes (compared by identity, unlike False and 0)
-
-
-def _amount(text: str) -> Decimal | None | object:
-    """A quantity or weight as typed: None when empty, BAD when not a number from 0 below 1e14."""
+def _amount(text: str) -> Decimal | None:
+    """A quantity or weight as typed: None when empty; a number from 0 below 1e14."""
     if text.isdigit() and text.isascii() and len(text) <= 14:  # the common case, plainly in range
         return Decimal(text)
     if not text:
         return None
     number = _decimal(text)
-    return number if number is not None and 0 <= number < MAX_NUMBER else BAD
+    if number is None or not 0 <= number < MAX_NUMBER:
+        raise problem("non_negative_number")
+    return number
 
 
-def _packages(text: str) -> int | None | object:
-    """Packages as typed: None when empty, BAD unless a whole number up to 10^9 (what int() reads)."""
+def _packages(text: str) -> int | None:
+    """Packages as typed: None when empty; a whole number up to 10^9."""
     if not text:
         return None
-    return int(text) if text.isdecimal() and len(text) <= 10 and int(text) <= 10**9 else BAD
+    if not (text.isdecimal() and text.isascii() and len(text) <= 10) or int(text) > 10**9:
+        raise problem("whole_number")
+    return int(text)
+
+
+class GoodsColumns(Form):
+    """The application's goods, column by column (stripped text per line, as `_goods_columns` gives them):
+    a form has up to 999 lines and every cell is checked, in pydantic's core where a rule allows it.
+    The codes (HS, units, package types) are checked against the store beside it."""
+
+    hs_code: list[Annotated[str, StringConstraints(pattern=HS_RE.pattern)]]  # a mismatch: "hs_format"
+    name_zh: list[Annotated[str, StringConstraints(min_length=1, max_length=256)]]
+    name_en: list[Annotated[str, StringConstraints(max_length=256)]]
+    origin: list[Annotated[str, StringConstraints(max_length=64)]]
+    quantity: list[Annotated[Decimal | None, PlainValidator(_amount)]]
+    quantity_unit: list[str]
+    weight: list[Annotated[Decimal | None, PlainValidator(_amount)]]
+    weight_unit: list[str]
+    packages: list[Annotated[int | None, PlainValidator(_packages)]]
+    package_type: list[str]
+
+
+CELL_REASONS = {"string_pattern_mismatch": "hs_format", "string_too_short": "required", "string_too_long": "too_long"}
+# the order in which one line's problems are listed
+PROBLEM_ORDER = ("hs_code", "name_zh", "name_en", "origin", "quantity", "weight", "packages", "quantity_unit",
+                 "weight_unit", "package_type")
 
 
 def _clean_goods(columns: dict[str, list[str]], codes: dict[str, set[str]]) -> tuple[list[list], dict[str, str]]:
     """Check the goods (columns from `_goods_columns`); return the columns typed for the store, and the errors.
 
-    Typed: quantity and weight as Decimal, packages as int, empty optional texts as None. Whole columns
-    are checked at once (a form has up to 999 lines); errors are named line by line, as the form shows them.
+    Typed: quantity and weight as Decimal, packages as int, empty optional texts as None. Errors are
+    named line by line, as the form shows them: 'goods.<line>.<column>' -> reason.
     """
-    known_hs = {code for code in codes["hs_code"] if HS_RE.match(code)}
-    units, package_types = codes["unit"], codes["package_type"]
-    hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type = (
-        columns[c] for c in GOODS_COLUMNS)
-    amounts: tuple[list[Any], list[Any], list[Any]] = (list(map(_amount, quantity)), list(map(_amount, weight)),
-                                                       list(map(_packages, packages)))
-    quantity_typed, weight_typed, packages_typed = amounts
-    errors: dict[str, str] = {}
-    if not (known_hs.issuperset(hs) and all(name_zh) and max(map(len, name_zh), default=0) <= 256  # all good?
-            and max(map(len, name_en), default=0) <= 256 and max(map(len, origin), default=0) <= 64
-            and BAD not in quantity_typed and BAD not in weight_typed and BAD not in packages_typed
-            and units.issuperset(set(quantity_unit).union(weight_unit) - {""})
-            and package_types.issuperset(set(package_type) - {""})):
-        errors = _goods_errors(hs, name_zh, name_en, origin, quantity_typed, quantity_unit, weight_typed, weight_unit,
-                               packages_typed, package_type, known_hs, units, package_types)
+    problems: dict[str, dict[int, str]] = {column: {} for column in PROBLEM_ORDER}
+    try:
+        goods = GoodsColumns.model_validate(columns)
+    except ValidationError as exc:
+        goods = None
+        for error in exc.errors():
+            column, line = error["loc"][0], error["loc"][1]
+            problems[str(column)].setdefault(int(line), CELL_REASONS.get(error["type"], error["type"]))
+    known_hs, units, package_types = codes["hs_code"], codes["unit"], codes["package_type"]
+    for column, known, reason in (("hs_code", known_hs, "hs_unknown"), ("quantity_unit", units, "choose_unit"),
+                                  ("weight_unit", units, "choose_unit"), ("package_type", package_types,
+                                                                          "choose_package_type")):
+        if not known.issuperset(set(columns[column]) - {""}):
+            found = problems[column]
+            for i, code in enumerate(columns[column]):
+                if code and code not in known and i not in found:
+                    found[i] = reason
+    if goods is None or any(problems.values()):
+        errors = {f"goods.{i + 1}.{column}": found[i]
+                  for i in sorted(set().union(*problems.values())) for column, found in problems.items() if i in found}
+        return [], errors
     typed: list[list[Any]] = [
-        hs, name_zh, [v or None for v in name_en], [v or None for v in origin], quantity_typed,
-        [v or None for v in quantity_unit], weight_typed, [v or None for v in weight_unit], packages_typed,
-        [v or None for v in package_type]]
-    return typed, errors
-
-
-def _goods_errors(hs, name_zh, name_en, origin, quantity, quantity_unit, weight, weight_unit, packages, package_type,
-                  known_hs, units, package_types) -> dict[str, str]:
-    """Name each wrong cell: 'goods.<line>.<column>' -> reason, line by line as the form lists them."""
-    problems = {  # column -> {line index: reason}, in the order a line's errors are listed
-        "hs_code": {i: "hs_unknown" if HS_RE.match(v) else "hs_format" for i, v in enumerate(hs) if v not in known_hs},
-        "name_zh": {i: "too_long" if v else "required" for i, v in enumerate(name_zh) if not v or len(v) > 256},
-        "name_en": {i: "too_long" for i, v in enumerate(name_en) if len(v) > 256},
-        "origin": {i: "too_long" for i, v in enumerate(origin) if len(v) > 64},
-        "quantity": {i: "non_negative_number" for i, v in enumerate(quantity) if v is BAD},
-        "weight": {i: "non_negative_number" for i, v in enumerate(weight) if v is BAD},
-        "packages": {i: "whole_number" for i, v in enumerate(packages) if v is BAD},
-        "quantity_unit": {i: "choose_unit" for i, v in enumerate(quantity_unit) if v and v not in units},
-        "weight_unit": {i: "choose_unit" for i, v in enumerate(weight_unit) if v and v not in units},
-        "package_type": {i: "choose_package_type" for i, v in enumerate(package_type)
-                         if v and v not in package_types},
-    }
-    return {f"goods.{i + 1}.{column}": found[i]
-            for i in sorted(set().union(*problems.values())) for column, found in problems.items() if i in found}
+        goods.hs_code, goods.name_zh, [v or None for v in goods.name_en], [v or None for v in goods.origin],
+        goods.quantity, [v or None for v in goods.quantity_unit], goods.weight, [v or None for v in goods.weight_unit],
+        goods.packages, [v or None for v in goods.package_type]]
+    return typed, {}
 
 
 def _store(s: Session, app: CertificateApplication, clean: _Clean, now: datetime | None = None) -> None:

@@ -154,11 +154,17 @@ class Invalid(ValueError):
         self.errors = errors
 
 
-def reasons(exc: ValidationError) -> dict[str, str]:
-    """{field: reason code} of a ValidationError, the first problem of each field (model-wide ones under '')."""
+def reasons(exc: ValidationError, form: type[BaseModel] | None = None) -> dict[str, str]:
+    """{field: reason code} of a ValidationError, the first problem of each field (model-wide ones under '').
+
+    A field with an alias is named by it, also where pydantic names it otherwise (its default checked).
+    """
+    aliases = {name: f.alias for name, f in form.model_fields.items() if f.alias} if form is not None else {}
     found: dict[str, str] = {}
     for error in exc.errors():
-        field = ".".join(str(part) for part in error["loc"]) if error["loc"] else ""
+        loc = [aliases.get(part, part) if i == 0 and isinstance(part, str) else part
+               for i, part in enumerate(error["loc"])]
+        field = ".".join(str(part) for part in loc)
         found.setdefault(field, REASONS.get(error["type"], error["type"]))
     return found
 
@@ -175,7 +181,7 @@ def validated(form: type[F], values: Mapping[str, Any],
         clean: F | None = form.model_validate(dict(values), context=given)
         found: dict[str, str] = {}
     except ValidationError as exc:
-        clean, found = None, reasons(exc)
+        clean, found = None, reasons(exc, form)
     for name, reason in form.across(values, found, given).items():
         found.setdefault(name, reason)
     return (clean, {}) if not found else (None, found)
