@@ -6,14 +6,18 @@ it fills, or, for goods defaults, the GoodsLine column every new goods line star
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Annotated, Any
 
+from pydantic import create_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.accounts.registration import PHONE_RE
+from data.core.forms import AnyText, Form, Invalid, Upper, limit, matching, one_of, text_of, validated
 from data.core.scope import Actor
 from data.declarations.goods import PURPOSES, PURPOSES_EN, known_codes
 from data.models import CustomsDistrict, DictEntry, Enterprise, EnterpriseSetting
@@ -88,12 +92,8 @@ DEFAULT_FIELDS: dict[str, tuple[DefaultField, ...]] = {
 GOODS_DEFAULTS = frozenset(f.key for fields in DEFAULT_FIELDS.values() for f in fields if f.goods)
 
 
-class DefaultsInvalid(ValueError):
+class DefaultsInvalid(Invalid):
     """The section has errors: field key -> reason code."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def setting_name(section: str) -> str:
@@ -153,42 +153,49 @@ def category_codes(direction: str) -> frozenset[str]:
     return frozenset(code for code, _zh, _en in INSPECTION_CATEGORIES.get(direction, ()))
 
 
+CODED_KINDS = ("district", "category", "purpose")  # besides the dictionaries: codes, typed in any case
+
+
+def _default_type(spec: DefaultField, section: str) -> Any:
+    """What a default of this kind must be; a code is one of its list's (each fits its column), however long."""
+    if spec.kind in DICTIONARY_KINDS or spec.kind == "district":
+        return Annotated[AnyText, Upper]  # a code of the store: checked beside the form
+    if spec.kind == "category":
+        return Annotated[AnyText, Upper, one_of(tuple(sorted(category_codes(section))), "choose_category")]
+    if spec.kind == "purpose":
+        return Annotated[AnyText, Upper, one_of(tuple(PURPOSES), "choose_purpose")]
+    if spec.kind == "phone":
+        return Annotated[AnyText, limit(spec.limit), matching(PHONE_RE, "phone_format")]
+    return Annotated[AnyText, limit(spec.limit)]
+
+
+@functools.cache
+def section_form(section: str) -> type[Form]:
+    """The form of one section of the defaults (默认信息设置), declared from DEFAULT_FIELDS."""
+    definitions: dict[str, Any] = {f.key: (_default_type(f, section), "") for f in DEFAULT_FIELDS[section]}
+    return create_model(f"{section.title()}DefaultsForm", __base__=Form, **definitions)
+
+
 def clean_section(s: Session, section: str, values: dict) -> dict[str, str]:
     """Check a section as typed; return the values to store or raise DefaultsInvalid with every problem."""
     fields = {f.key: f for f in DEFAULT_FIELDS[section]}
-    errors = {key: "unknown_field" for key in values if key not in fields}
-    typed: dict[str, str] = {}
-    for key, spec in fields.items():
-        raw = values.get(key)
-        text = raw.strip() if isinstance(raw, str) else ""
-        if spec.kind in DICTIONARY_KINDS or spec.kind in ("district", "category", "purpose"):
-            text = text.upper()
-        if text:
-            typed[key] = text
-    wanted = {kind: {v for k, v in typed.items() if fields[k].kind == kind} for kind in DICTIONARY_KINDS}
-    known = known_codes(s, wanted)
+    form, errors = validated(section_form(section), values if isinstance(values, dict) else {})
+    typed = {key: text_of(values, key).upper() for key, spec in fields.items()
+             if key not in errors and (spec.kind in DICTIONARY_KINDS or spec.kind == "district") and text_of(values, key)}
+    known = known_codes(s, {kind: {v for k, v in typed.items() if fields[k].kind == kind} for kind in DICTIONARY_KINDS})
     districts = {v for k, v in typed.items() if fields[k].kind == "district"}
     if districts:
         districts = set(s.scalars(select(CustomsDistrict.code).where(CustomsDistrict.code.in_(sorted(districts)),
                                                                      CustomsDistrict.active.is_(True))))
     for key, text in typed.items():
-        spec = fields[key]
-        # a coded value is one of the list's codes (each fits its column) or it is wrong, however long
-        if spec.kind in DICTIONARY_KINDS and text not in known[spec.kind]:
-            errors[key] = f"choose_{spec.kind}"
-        elif spec.kind == "district" and text not in districts:
+        kind = fields[key].kind
+        if kind in DICTIONARY_KINDS and text not in known[kind]:
+            errors[key] = f"choose_{kind}"
+        elif kind == "district" and text not in districts:
             errors[key] = "choose_district"
-        elif spec.kind == "category" and text not in category_codes(section):
-            errors[key] = "choose_category"
-        elif spec.kind == "purpose" and text not in PURPOSES:
-            errors[key] = "choose_purpose"
-        elif len(text) > spec.limit:
-            errors[key] = "too_long"
-        elif spec.kind == "phone" and not PHONE_RE.match(text):
-            errors[key] = "phone_format"
-    if errors:
+    if form is None or errors:
         raise DefaultsInvalid(errors)
-    return typed
+    return {key: value for key, value in form.model_dump().items() if value}
 
 
 def save_defaults(s: Session, actor: Actor, section: str, values: dict[str, str]) -> dict[str, str]:

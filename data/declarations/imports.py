@@ -9,6 +9,7 @@ checks of `data.declarations.goods` see them.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -16,11 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
+from typing import Annotated, Any
 
 from openpyxl import load_workbook
+from pydantic import BeforeValidator, create_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.core.forms import Form, Invalid, checked_by, limit, validated
 from data.core.scope import Actor
 from data.declarations.form import (
     PERMISSION,
@@ -228,12 +232,19 @@ _AMOUNT_RE = re.compile(r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*(.*)$")
 _PURPOSE_BY_NAME = {name: code for code, name in PURPOSES.items()}
 
 
-class MappingInvalid(ValueError):
+class MappingInvalid(Invalid):
     """The goods-import mapping has errors: column -> reason code."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+
+def _header_text(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""  # spaces collapsed, as headers compare
+
+
+def _blank_header(text: str) -> str | None:
+    return None if header_key(text) else "header_blank"  # only a required mark or a colon
+
+
+Header = Annotated[str, BeforeValidator(_header_text), limit(MAX_HEADER_LENGTH), checked_by(_blank_header)]
 
 
 def stored_mapping(s: Session, enterprise_id: int) -> dict[str, str]:
@@ -253,23 +264,23 @@ def goods_headers(mapping: dict[str, str]) -> dict[str, str]:
             for column, default in DEFAULT_GOODS_HEADERS.items()}
 
 
+@functools.cache
+def mapping_form() -> type[Form]:
+    """The goods-import mapping (货物导入自定义): a header of at most 64 characters per goods column."""
+    columns: dict[str, Any] = {column: (Header, "") for column in DEFAULT_GOODS_HEADERS}
+    return create_model("GoodsImportMapping", __base__=Form, **columns)
+
+
 def save_goods_import_mapping(s: Session, actor: Actor, mapping: dict[str, str],
                               now: datetime | None = None) -> dict[str, str]:
     """Store the mapping (blank entries fall back to the default header); return what was stored."""
     enterprise_id = actor.own_enterprise(PERMISSION)
-    errors: dict[str, str] = {}
-    cleaned: dict[str, str] = {}
-    for column, raw in (mapping if isinstance(mapping, dict) else {}).items():
-        if column not in DEFAULT_GOODS_HEADERS:
-            errors[str(column)[:32]] = "unknown_column"
-            continue
-        text = " ".join(raw.split()) if isinstance(raw, str) else ""
-        if len(text) > MAX_HEADER_LENGTH:
-            errors[column] = "too_long"
-        elif text and not header_key(text):
-            errors[column] = "header_blank"
-        elif text and text != DEFAULT_GOODS_HEADERS[column]:
-            cleaned[column] = text
+    form, found = validated(mapping_form(), mapping if isinstance(mapping, dict) else {})
+    errors = {str(column)[:32]: "unknown_column" if reason == "unknown_field" else reason
+              for column, reason in found.items()}
+    given = mapping if isinstance(mapping, dict) else {}
+    texts = form.model_dump() if form else {c: _header_text(given.get(c)) for c in DEFAULT_GOODS_HEADERS if c not in found}
+    cleaned = {column: text for column, text in texts.items() if text and text != DEFAULT_GOODS_HEADERS[column]}
     users: dict[str, list[str]] = {}
     for column, header in goods_headers(cleaned).items():
         users.setdefault(header_key(header), []).append(column)

@@ -5,11 +5,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
+from pydantic import BeforeValidator, ConfigDict
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.forms import Form, Invalid, Upper, limit, matching, one_of, problem, validated
 from data.core.scope import Actor
 from data.models import (
     AppStatus,
@@ -41,12 +43,8 @@ SIGNING_METHODS = tuple(m.value for m in SigningMethod)
 CERT_STATUSES = tuple(c.value for c in CertStatus)
 
 
-class QueryInvalid(ValueError):
+class QueryInvalid(Invalid):
     """The filters cannot be used: filter key -> reason code (bad_date, date_order, unknown, format, too_long)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -94,11 +92,86 @@ URL_PARAMETERS = {
 }
 DATE_RANGES = {"declared": ("declared_from", "declared_to"), "reviewed": ("reviewed_from", "reviewed_to"),
                "issued": ("issued_from", "issued_to"), "received": ("received_from", "received_to")}
-TEXT_LIMITS = {"inspection_no": 15, "certificate_no": 32, "production_unit": 128, "reviewer": 64}
-_NUMBER = re.compile(r"[0-9A-Za-z]*")
-_DISTRICT = re.compile(r"[0-9]{4}")
-_TYPE = re.compile(r"[0-9A-Za-z]{1,4}")
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
+TEXT_LIMITS = {"inspection_no": 15, "certificate_no": 32, "production_unit": 128, "reviewer": 64}  # others: 32
+_NUMBER = re.compile(r"[0-9A-Za-z]*\Z")
+_DISTRICT = re.compile(r"[0-9]{4}\Z")
+_TYPE = re.compile(r"[0-9A-Za-z]{1,4}\Z")
+_COUNTRY = re.compile(r"[A-Za-z]{2}\Z")
+
+
+def _filter_text(value: Any) -> str:
+    """A text filter: empty when not given; a value that is not text is refused ("format")."""
+    if value is None or value == [] or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise problem("format")
+    return value.strip()
+
+
+def _filter_day(value: Any) -> date | None:
+    """A date filter, ISO (a time after it is ignored)."""
+    text = _filter_text(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise problem("bad_date") from None
+
+
+def _review_statuses(value: Any) -> tuple[str, ...]:
+    if value is None or value == "" or value == []:
+        return ()
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    statuses = {str(x).strip() for x in items if str(x).strip()}
+    if statuses - set(REVIEW_STATUSES):
+        raise problem("unknown")
+    return tuple(sorted(statuses))
+
+
+Filter = Annotated[str, BeforeValidator(_filter_text)]
+Day = Annotated[date | None, BeforeValidator(_filter_day)]
+Short = limit(32)
+
+
+class QueryFilters(Form):
+    """The certificate query's filters as a form or a URL gives them (empty: any); `CertificateQuery` holds
+    them once read. A code that exists nowhere is refused against the store by `check_codes`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    inspection_no: Annotated[Filter, limit(TEXT_LIMITS["inspection_no"]), matching(_NUMBER, "format")] = ""
+    district: Annotated[Filter, Short, matching(_DISTRICT, "format")] = ""
+    declared_district: Annotated[Filter, Short, matching(_DISTRICT, "format")] = ""
+    certificate_no: Annotated[Filter, limit(TEXT_LIMITS["certificate_no"]), matching(_NUMBER, "format")] = ""
+    cert_type: Annotated[Filter, Short, matching(_TYPE, "format")] = ""
+    review_statuses: Annotated[tuple[str, ...], BeforeValidator(_review_statuses)] = ()
+    production_unit: Annotated[Filter, limit(TEXT_LIMITS["production_unit"])] = ""
+    dest_country: Annotated[Filter, Upper, Short, matching(_COUNTRY, "format")] = ""
+    reviewer: Annotated[Filter, limit(TEXT_LIMITS["reviewer"])] = ""
+    entry_method: Annotated[Filter, Short, one_of(ENTRY_METHODS, "unknown")] = ""
+    signing_method: Annotated[Filter, Short, one_of(SIGNING_METHODS, "unknown")] = ""
+    cert_status: Annotated[Filter, Short, one_of(CERT_STATUSES, "unknown")] = ""
+    declared_from: Day = None
+    declared_to: Day = None
+    reviewed_from: Day = None
+    reviewed_to: Day = None
+    issued_from: Day = None
+    issued_to: Day = None
+    received_from: Day = None
+    received_to: Day = None
+
+    @classmethod
+    def across(cls, values, found, context) -> dict[str, str]:
+        """A range whose start is after its end: its end is named (both are kept for the panel to show)."""
+        problems: dict[str, str] = {}
+        for start, end in DATE_RANGES.values():
+            if start in found or end in found:
+                continue
+            low, high = _filter_day(values.get(start)), _filter_day(values.get(end))
+            if low is not None and high is not None and low > high:
+                problems[end] = "date_order"
+        return problems
 
 
 def parse_query(values: Mapping[str, object]) -> CertificateQuery:
@@ -115,56 +188,11 @@ def parse_query(values: Mapping[str, object]) -> CertificateQuery:
 def read_query(values: Mapping[str, object]) -> tuple[CertificateQuery, dict[str, str]]:
     """The filters read, and field -> reason for those that cannot be used (left out, but for a date range
     the wrong way round: its two dates are kept for the panel to show)."""
-    errors: dict[str, str] = {}
-    found: dict[str, object] = {}
-    for f in fields(CertificateQuery):
-        raw = values.get(f.name)
-        if raw is None or raw == "" or raw == []:
-            continue
-        if f.name == "review_statuses":
-            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
-            statuses = {str(x).strip() for x in items if str(x).strip()}
-            if statuses - set(REVIEW_STATUSES):
-                errors[f.name] = "unknown"
-            found[f.name] = tuple(sorted(statuses & set(REVIEW_STATUSES)))
-            continue
-        if not isinstance(raw, str):
-            errors[f.name] = "format"
-            continue
-        text = raw.strip()
-        if not text:
-            continue
-        if f.name.endswith(("_from", "_to")):
-            try:
-                found[f.name] = date.fromisoformat(text[:10])
-            except ValueError:
-                errors[f.name] = "bad_date"
-            continue
-        if f.name == "dest_country":
-            text = text.upper()
-        reason = _text_problem(f.name, text)
-        if reason:
-            errors[f.name] = reason
-        else:
-            found[f.name] = text
-    for start, end in DATE_RANGES.values():
-        low, high = found.get(start), found.get(end)
-        if isinstance(low, date) and isinstance(high, date) and low > high:
-            errors[end] = "date_order"  # both kept: the panel shows the pair to put right
-    return CertificateQuery(**found), errors  # type: ignore[arg-type]  # each value checked above for its field
-
-
-def _text_problem(name: str, text: str) -> str | None:
-    if len(text) > TEXT_LIMITS.get(name, 32):
-        return "too_long"
-    pattern = {"inspection_no": _NUMBER, "certificate_no": _NUMBER, "district": _DISTRICT,
-               "declared_district": _DISTRICT, "cert_type": _TYPE, "dest_country": _COUNTRY}.get(name)
-    if pattern is not None and not pattern.fullmatch(text):
-        return "format"
-    allowed = {"entry_method": ENTRY_METHODS, "signing_method": SIGNING_METHODS, "cert_status": CERT_STATUSES}.get(name)
-    if allowed is not None and text not in allowed:
-        return "unknown"
-    return None
+    form, errors = validated(QueryFilters, values)
+    if form is None:  # read again without the filters that cannot be used
+        usable = {k: v for k, v in values.items() if errors.get(k, "date_order") == "date_order"}
+        form = QueryFilters.model_validate(usable)
+    return CertificateQuery(**form.model_dump()), errors
 
 
 def query_from_url(params: Mapping[str, object]) -> tuple[CertificateQuery, str, bool]:
