@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
 from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
-from data.core.forms import AnyText, Form, checked_by, limit, needed, problem, text_of, validated
+from data.core.forms import AnyText, Form, Invalid, checked_by, limit, needed, problem, text_of, validated
 from data.core.numbers import next_value
 from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
 from data.core.scope import Actor, NotFound, row_scope
@@ -55,12 +55,8 @@ GOODS_COLUMNS = ("hs_code", "name_zh", "name_en", "origin", "quantity", "quantit
                  "packages", "package_type")
 
 
-class ApplicationInvalid(ValueError):
+class ApplicationInvalid(Invalid):
     """The form has errors: 'fields.<key>' or 'goods.<n>.<column>' -> reason code."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Annotated
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from data.applications.form import (
 )
 from data.applications.workflow import load_application
 from data.core.db import rowcount
+from data.core.forms import Form, Required, checked, limit
 from data.core.scope import Actor, NotFound
 from data.models import (
     CertificateFormat,
@@ -39,11 +41,15 @@ def save_as_template(s: Session, actor: Actor, application_id: int, name: str) -
     return template
 
 
+class TemplateNameForm(Form):
+    """A certificate template's name (证稿模板名称), unique in the enterprise (checked against the store)."""
+
+    template_name: Annotated[Required, limit(64)] = ""
+
+
 def _template_name(s: Session, enterprise_id: int, name: str, template_id: int | None = None) -> str:
     """Return the name stripped, if it is given, short enough and not another template's of the enterprise."""
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ApplicationInvalid({"template_name": "required" if not name else "too_long"})
+    name = checked(TemplateNameForm, {"template_name": name}, ApplicationInvalid).template_name
     if s.scalar(select(CertificateTemplate.id).where(CertificateTemplate.enterprise_id == enterprise_id,
                                                      CertificateTemplate.name == name,
                                                      CertificateTemplate.id != (template_id or 0))):

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
+from data.core.forms import AnyText, Form, problem, validated
 from data.core.numbers import next_value
 from data.core.scope import Actor, NotFound, row_scope
 from data.models import AppStatus, Certificate, CertificateApplication, Event
@@ -83,6 +85,33 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
 )}
 
 
+class ChangeReason(Form):
+    """The reason given for a step (return, suspend, revoke; replace or withdraw a certificate): the context
+    says whether the step needs one and its shortest length; at most MAX_REASON characters."""
+
+    reason: AnyText = ""
+
+    @field_validator("reason")
+    @classmethod
+    def _length(cls, text: str, info: ValidationInfo) -> str:
+        context = info.context or {}
+        if not text:
+            if context.get("required"):
+                raise problem("reason_required")
+            return text
+        if len(text) < context.get("shortest", 0):
+            raise problem("reason_too_short")
+        if len(text) > MAX_REASON:
+            raise problem("reason_too_long")
+        return text
+
+
+def change_reason(reason: str | None, *, required: bool, shortest: int = 0) -> tuple[str, str | None]:
+    """The reason as stored (stripped) and None, or the reason code of why it cannot be taken."""
+    form, errors = validated(ChangeReason, {"reason": reason}, {"required": required, "shortest": shortest})
+    return (form.reason, None) if form is not None else ("", errors["reason"])
+
+
 class WorkflowError(ValueError):
     """A transition was refused; `code` says why (bad_transition, stale_version, reason_required, ...)."""
 
@@ -124,11 +153,9 @@ def transition(s: Session, actor: Actor, application_id: int, action: str, *, ve
         raise WorkflowError("stale_version")
     if app.status not in step.sources or action not in allowed_actions(actor, app):
         raise WorkflowError("bad_transition", action=action, status=app.status)
-    reason = (reason or "").strip()
-    if step.needs_reason and not reason:
-        raise WorkflowError("reason_required")
-    if len(reason) > MAX_REASON:
-        raise WorkflowError("reason_too_long")
+    reason, refusal = change_reason(reason, required=step.needs_reason)
+    if refusal:
+        raise WorkflowError(refusal)
     try:
         if step.target is not None:
             _apply(s, actor, app, step, step.target, reason, now)

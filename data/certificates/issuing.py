@@ -44,9 +44,9 @@ from dashboard.core.clock import CHINA  # issue and received dates are China's c
 from dashboard.core.errors import ConfigError
 from data.applications.workflow import (
     EVENT_MESSAGES,
-    MAX_REASON,
     SIGN_PERMISSION,
     allowed_actions,
+    change_reason,
     load_application,
     next_certificate_no,
 )
@@ -351,13 +351,9 @@ def _checked_change(s: Session, actor: Actor, certificate_no: str, reason: str |
     refusal = change_refusal(s, actor, cert, now=now)
     if refusal:
         raise IssueRefused(refusal, status=cert.status)
-    reason = (reason or "").strip()
-    if not reason:
-        raise IssueRefused("reason_required")
-    if len(reason) < MIN_REASON:
-        raise IssueRefused("reason_too_short")
-    if len(reason) > MAX_REASON:
-        raise IssueRefused("reason_too_long")
+    reason, refusal = change_reason(reason, required=True, shortest=MIN_REASON)
+    if refusal:
+        raise IssueRefused(refusal)
     return cert, reason
 
 

@@ -26,6 +26,7 @@ from data.accounts.registration import PHONE_RE
 from data.core.forms import (
     AnyText,
     Form,
+    Invalid,
     checked_by,
     limit,
     matching,
@@ -130,13 +131,9 @@ DICTIONARY_KINDS = {"country": "country", "trade_mode": "trade_mode", "transport
 DOCUMENT_COLUMNS = ("doc_code", "doc_no")
 
 
-class DeclarationInvalid(ValueError):
+class DeclarationInvalid(Invalid):
     """The form has errors: a field key, 'goods.<n>.<column>', 'containers.<n>.<column>',
     'documents.<n>.<column>' or a section name -> reason code."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class DeclarationRefused(ValueError):

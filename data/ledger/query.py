@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import and_, exists, func, literal, null, select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.core.audit import record_change
+from data.core.forms import AnyText, Form, Invalid, Required, checked, checked_by, limit
 from data.core.like import SLASH as LIKE_ESCAPE
 from data.core.like import contains_pattern
 from data.core.paging import Page, clamp_paging
@@ -136,12 +137,8 @@ DEFAULT_COLUMNS = {d: tuple(k.format(party="consignee" if d == "entry" else "con
                    for d in DIRECTIONS}
 
 
-class LedgerInvalid(ValueError):
+class LedgerInvalid(Invalid):
     """The request has errors: field key -> reason code (nothing was written)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -380,14 +377,25 @@ class TemplateRow:
     updated_at: datetime
 
 
+def _file_name_problem(name: str) -> str | None:
+    return "bad_characters" if _FILE_NAME_BAD.search(name) or name.startswith(".") else None
+
+
+class FileNameForm(Form):
+    """An export's file name, without extension: safe on every system."""
+
+    file_name: Annotated[AnyText, limit(FILE_NAME_MAX), checked_by(_file_name_problem)] = ""
+
+
+class TemplateNameForm(Form):
+    """A ledger template's name (unique in the enterprise: checked against the store)."""
+
+    name: Annotated[Required, limit(TEMPLATE_NAME_MAX)] = ""
+
+
 def clean_file_name(name) -> str:
     """Return a file name without extension that is safe on every system, or raise LedgerInvalid."""
-    name = name.strip() if isinstance(name, str) else ""
-    if len(name) > FILE_NAME_MAX:
-        raise LedgerInvalid({"file_name": "too_long"})
-    if _FILE_NAME_BAD.search(name) or name.startswith("."):
-        raise LedgerInvalid({"file_name": "bad_characters"})
-    return name
+    return checked(FileNameForm, {"file_name": name}, LedgerInvalid).file_name
 
 
 def _template_enterprise(actor: Actor, enterprise_id: int | None) -> int:
@@ -399,11 +407,7 @@ def _template_enterprise(actor: Actor, enterprise_id: int | None) -> int:
 
 
 def _template_name(s: Session, enterprise_id: int, name, template_id: int | None = None) -> str:
-    name = name.strip() if isinstance(name, str) else ""
-    if not name:
-        raise LedgerInvalid({"name": "required"})
-    if len(name) > TEMPLATE_NAME_MAX:
-        raise LedgerInvalid({"name": "too_long"})
+    name = checked(TemplateNameForm, {"name": name}, LedgerInvalid).name
     if s.scalar(select(LedgerTemplate.id).where(LedgerTemplate.enterprise_id == enterprise_id,
                                                 LedgerTemplate.name == name,
                                                 LedgerTemplate.id != (template_id or 0))):
