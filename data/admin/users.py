@@ -245,6 +245,7 @@ class UserRules(Form):
     model_config = ConfigDict(extra="ignore")  # the organisation fields: checked against the store
 
     account: AnyText = ""  # fixed once created
+    role: Required = ""  # a role of the store, in the actor's scope: checked beside the form
     real_name: Annotated[Required, limit(64)] = ""
     job_title: Annotated[AnyText, limit(64)] = ""
     email: Annotated[AnyText, limit(128), matching(EMAIL_RE, "email_format")] = ""
@@ -294,18 +295,16 @@ def _problems(s: Session, actor: Actor, form: UserForm, *, creating: bool,
     """Check a user form; return the errors by field and the kind of the chosen role."""
     errors: dict[str, str] = {}
     kind = None
-    if not form.role:
-        errors["role"] = "required"
-    elif s.get(RoleDef, form.role) is None:
+    if form.role and s.get(RoleDef, form.role) is None:  # none chosen: the form's rules say it is required
         errors["role"] = "unknown_role"
-    else:
+    elif form.role:
         kind = role_kind(s, form.role)
         errors.update(organisation_problems(s, kind, form.district_code or None, form.enterprise_id, kept=kept))
         if "role" not in errors and "district_code" not in errors and "enterprise_id" not in errors \
                 and not in_actor_scope(actor, form.district_code or None, form.enterprise_id):
             errors["role"] = "outside_your_scope"
     _, found = validated(NewUserRules if creating else UserRules, _fields(form), {"kind": kind, "creating": creating})
-    errors.update(found)
+    errors.update({name: reason for name, reason in found.items() if name not in errors})
     account = form.account.strip()
     if creating and "account" not in errors and s.scalar(select(User.id).where(
             func.lower(User.account) == account.lower())):
