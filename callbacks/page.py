@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -57,19 +57,21 @@ class PageRequest:
     t: Translator
 
 
-Refusal = Callable[[Translator, Exception], Any]
+Refusal = Callable[..., Any]  # refused(t, exc, **inputs): the page's answer to a refused request
 
 
 def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input | State],
-                  refused: Refusal | None = None, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+                  refused: Refusal | None = None, refuses: tuple[type[Exception], ...] = (NotFound, AccessDenied),
+                  **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a page callback with named outputs and inputs (Dash's dict signature), with the ceremony done once.
 
     The body is called as `body(request, **inputs)` inside one transaction (committed when it returns,
     rolled back when it raises) and returns a dict of the outputs it sets; outputs it leaves out, or a
     bare `no_update`, keep their value. With a single `Output` the body returns that output's value.
-    NotFound and AccessDenied from the data layer become the page's answer through `refused(t, exc)`
-    (what the body would have returned); without `refused` they propagate as before.
-    The guard and the data layer still decide who may do what: this only saves the repetition.
+    An error of `refuses` (by default NotFound and AccessDenied from the data layer; a page adds its
+    form errors and stale-version refusals) rolls the transaction back, then becomes the page's answer
+    through `refused(t, exc, **inputs)` (what the body would have returned); without `refused` it
+    propagates. The guard and the data layer still decide who may do what: this only saves the repetition.
     """
 
     def register(body: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,10 +81,10 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
             try:
                 with session_scope() as s:
                     result = body(PageRequest(current_actor(), s, t), **values)
-            except (NotFound, AccessDenied) as exc:
+            except refuses as exc:
                 if refused is None:
                     raise
-                result = refused(t, exc)
+                result = refused(t, exc, **values)
             if not isinstance(output, dict):
                 return result
             if result is no_update:
@@ -96,6 +98,15 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
         return run
 
     return register
+
+
+def wildcard(name: str) -> list[dict[str, Any]]:
+    """The items of a pattern-matching (ALL) input or output of the running callback, by its name in the
+    callback's dict: each with its `id` (and `value` for an input), in the page's order."""
+    found = ctx.args_grouping.get(name) if isinstance(ctx.args_grouping, dict) else None
+    if found is None and isinstance(ctx.outputs_grouping, dict):
+        found = ctx.outputs_grouping.get(name)
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 def paged_list_outputs(table: str, pager: str, total: str) -> dict[str, Output]:

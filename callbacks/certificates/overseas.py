@@ -34,7 +34,7 @@ def search(r: PageRequest, number):
 
 @page_callback(output=Output(ids.OVS_DETAIL, "children", allow_duplicate=True),
                inputs={"clicks": Input({"type": ids.OVS_OPEN, "no": ALL}, "n_clicks")}, prevent_initial_call=True,
-               refused=lambda t, _exc: certificate_detail(t, None))
+               refused=lambda t, _exc, **_inputs: certificate_detail(t, None))
 def open_certificate(r: PageRequest, clicks):
     if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
         return no_update

@@ -46,11 +46,11 @@ def test_a_refusal_becomes_the_pages_answer_and_nothing_is_written(helper_app):
         raise NotFound("nothing here")
 
     answered = page_callback(output=Output("zz-a", "children"), inputs={"x": Input("zz-x", "value")},
-                             refused=lambda t, exc: f"refused: {exc}")(write_then_refuse)
+                             refused=lambda t, exc, x: f"refused: {exc} ({x})")(write_then_refuse)
     unanswered = page_callback(output=Output("zz-b", "children"),
                                inputs={"x": Input("zz-y", "value")})(write_then_refuse)
     with helper_app.server.test_request_context():
-        assert answered(x=1) == "refused: nothing here"
+        assert answered(x=1) == "refused: nothing here (1)"
         with pytest.raises(NotFound):
             unanswered(x=1)
     sessions = helper_app.server.extensions["certdash"].sessions
@@ -65,3 +65,24 @@ def test_the_body_gets_the_requests_actor_and_language(helper_app):
 
     with helper_app.server.test_request_context(headers={"Cookie": "lang=en"}):
         assert body(x=None) == (None, "en")
+
+
+def test_a_page_names_the_errors_it_answers_and_others_propagate(helper_app):
+    class StaleVersion(Exception):
+        pass
+
+    def write_then_fail(r: PageRequest, x):
+        r.s.add(SystemParameter(key="zz.stale", value="1"))
+        r.s.flush()
+        raise StaleVersion("someone saved it first") if x == "stale" else NotFound("gone")
+
+    body = page_callback(output={"message": Output("zz-m", "children")}, inputs={"x": Input("zz-s", "value")},
+                         refused=lambda t, exc, x: {"message": f"{type(exc).__name__}: {x}"},
+                         refuses=(StaleVersion,))(write_then_fail)
+    with helper_app.server.test_request_context():
+        assert body(x="stale") == {"message": "StaleVersion: stale"}
+        with pytest.raises(NotFound):  # not among the page's refusals: the request fails as before
+            body(x="gone")
+    sessions = helper_app.server.extensions["certdash"].sessions
+    with sessions() as s:  # rolled back both times
+        assert s.scalar(select(func.count()).select_from(SystemParameter).where(SystemParameter.key == "zz.stale")) == 0
