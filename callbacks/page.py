@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import dash
@@ -55,6 +55,12 @@ class PageRequest:
     actor: Actor | None
     s: Session
     t: Translator
+    committed: list[Callable[[], Any]] = field(default_factory=list)
+
+    def after_commit(self, action: Callable[[], Any]) -> None:
+        """Run `action` once the transaction has committed (deliver the mail it queued, sign the user in
+        again); not at all if the body raises."""
+        self.committed.append(action)
 
 
 Refusal = Callable[..., Any]  # refused(t, exc, **inputs): the page's answer to a refused request
@@ -80,11 +86,15 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
             t = request_translator()
             try:
                 with session_scope() as s:
-                    result = body(PageRequest(current_actor(), s, t), **values)
+                    request = PageRequest(current_actor(), s, t)
+                    result = body(request, **values)
             except refuses as exc:
                 if refused is None:
                     raise
                 result = refused(t, exc, **values)
+            else:
+                for action in request.committed:
+                    action()
             if not isinstance(output, dict):
                 return result
             if result is no_update:

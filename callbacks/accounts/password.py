@@ -1,19 +1,19 @@
 """Password pages glue: request a reset link, set a password from it, change one's own password."""
 from __future__ import annotations
 
-from dash import Input, Output, State, callback
+from dash import Input, Output, State
 from flask import current_app, request
 from flask_login import login_user
 
 from auth.guard import PUBLIC, SIGNED_IN
-from auth.session import current_actor, request_translator, signed_in_user
+from auth.session import signed_in_user
 from callbacks.inputs import as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
 from dashboard.runtime.store import session_scope
 from data.accounts.signin import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
-from data.core.scope import Actor
+from data.core.scope import AccessDenied, Actor
 from layouts.accounts import ids
 from layouts.accounts.password import account_page, changed, forgot_page, forgot_sent, refused, reset_done, reset_page
 from layouts.common import ROLE_LABELS
@@ -47,40 +47,39 @@ ACCOUNT_PAGE = PageSpec(
     "account", "/account", N_("My account"), SIGNED_IN, ids.ACCT, render_account, in_menu=False, order=50)
 
 
-@callback(Output(ids.PWF_MESSAGE, "children"), Input(ids.PWF_SUBMIT, "n_clicks"), State(ids.PWF_ACCOUNT, "value"),
-          prevent_initial_call=True)
-def ask_for_reset(_clicks, account):
-    t = request_translator()
+def _refused(t: Translator, exc: Exception, **_inputs):
+    return refused(t, getattr(exc, "code", ""))  # a PasswordChangeError: its reason
+
+
+@page_callback(output=Output(ids.PWF_MESSAGE, "children"),
+               inputs={"clicks": Input(ids.PWF_SUBMIT, "n_clicks"), "account": State(ids.PWF_ACCOUNT, "value")},
+               prevent_initial_call=True)
+def ask_for_reset(r: PageRequest, clicks, account):
     if not as_text(account).strip():
-        return refused(t, "required")
+        return refused(r.t, "required")
     base_url = current_app.config["CERTDASH_SETTINGS"].public_url
-    with session_scope() as s:
-        request_password_reset(s, as_text(account), base_url=base_url, remote_addr=request.remote_addr)
-    deliver_in_background()
-    return forgot_sent(t)
+    request_password_reset(r.s, as_text(account), base_url=base_url, remote_addr=request.remote_addr)
+    r.after_commit(deliver_in_background)
+    return forgot_sent(r.t)
 
 
-@callback(Output(ids.PWR_MESSAGE, "children"), Input(ids.PWR_SUBMIT, "n_clicks"), State(ids.PWR_TOKEN, "children"),
-          State(ids.PWR_NEW, "value"), State(ids.PWR_CONFIRM, "value"), prevent_initial_call=True)
-def set_new_password(_clicks, token, new_password, confirm):
-    t = request_translator()
-    try:
-        with session_scope() as s:
-            reset_password(s, as_text(token), as_text(new_password), as_text(confirm))
-    except PasswordChangeError as exc:
-        return refused(t, exc.code)
-    return reset_done(t)
+@page_callback(output=Output(ids.PWR_MESSAGE, "children"),
+               inputs={"clicks": Input(ids.PWR_SUBMIT, "n_clicks"), "token": State(ids.PWR_TOKEN, "children"),
+                       "new_password": State(ids.PWR_NEW, "value"), "confirm": State(ids.PWR_CONFIRM, "value")},
+               refused=_refused, refuses=(PasswordChangeError,), prevent_initial_call=True)
+def set_new_password(r: PageRequest, clicks, token, new_password, confirm):
+    reset_password(r.s, as_text(token), as_text(new_password), as_text(confirm))
+    return reset_done(r.t)
 
 
-@callback(Output(ids.ACCT_MESSAGE, "children"), Input(ids.ACCT_SUBMIT, "n_clicks"), State(ids.ACCT_CURRENT, "value"),
-          State(ids.ACCT_NEW, "value"), State(ids.ACCT_CONFIRM, "value"), prevent_initial_call=True)
-def change_own_password(_clicks, current, new_password, confirm):
-    t = request_translator()
-    try:
-        with session_scope() as s:
-            user = change_password(s, current_actor().user_id, as_text(current), as_text(new_password), as_text(confirm))
-            signed_in = signed_in_user(s, user)
-    except PasswordChangeError as exc:
-        return refused(t, exc.code)
-    login_user(signed_in)  # this session carries the new version; the others no longer match
-    return changed(t)
+@page_callback(output=Output(ids.ACCT_MESSAGE, "children"),
+               inputs={"clicks": Input(ids.ACCT_SUBMIT, "n_clicks"), "current": State(ids.ACCT_CURRENT, "value"),
+                       "new_password": State(ids.ACCT_NEW, "value"), "confirm": State(ids.ACCT_CONFIRM, "value")},
+               refused=_refused, refuses=(PasswordChangeError,), prevent_initial_call=True)
+def change_own_password(r: PageRequest, clicks, current, new_password, confirm):
+    if r.actor is None:  # the guard lets only a signed-in user here
+        raise AccessDenied("changing a password needs a signed-in user")
+    user = change_password(r.s, r.actor.user_id, as_text(current), as_text(new_password), as_text(confirm))
+    signed_in = signed_in_user(r.s, user)
+    r.after_commit(lambda: login_user(signed_in))  # this session carries the new version; the others no longer match
+    return changed(r.t)

@@ -86,3 +86,29 @@ def test_a_page_names_the_errors_it_answers_and_others_propagate(helper_app):
     sessions = helper_app.server.extensions["certdash"].sessions
     with sessions() as s:  # rolled back both times
         assert s.scalar(select(func.count()).select_from(SystemParameter).where(SystemParameter.key == "zz.stale")) == 0
+
+
+def test_actions_after_commit_run_once_it_committed_and_never_after_a_refusal(helper_app):
+    sessions = helper_app.server.extensions["certdash"].sessions
+    seen: list[int] = []
+
+    def count_stored() -> None:
+        with sessions() as s:  # another connection: it sees only what was committed
+            seen.append(s.scalar(select(func.count()).select_from(SystemParameter)
+                                 .where(SystemParameter.key == "zz.after")))
+
+    def write(r: PageRequest, x):
+        r.s.add(SystemParameter(key="zz.after", value="1"))
+        r.after_commit(count_stored)
+        if x == "refuse":
+            raise NotFound("no")
+        return "ok"
+
+    body = page_callback(output=Output("zz-after", "children"), inputs={"x": Input("zz-after-x", "value")},
+                         refused=lambda t, exc, x: "refused")(write)
+    with helper_app.server.test_request_context():
+        assert body(x="refuse") == "refused" and seen == []
+        assert body(x="write") == "ok" and seen == [1]
+    with sessions() as s:
+        s.query(SystemParameter).filter_by(key="zz.after").delete()
+        s.commit()
