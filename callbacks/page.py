@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dash
-from dash import Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -98,11 +98,11 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
             if not isinstance(output, dict):
                 return result
             if result is no_update:
-                return {key: no_update for key in output}
+                result = {}
             unknown = set(result) - set(output)
             if unknown:
                 raise KeyError(f"{body.__name__} set outputs it does not declare: {sorted(unknown)}")
-            return {key: result.get(key, no_update) for key in output}
+            return {key: _kept(spec, key, result.get(key, no_update)) for key, spec in output.items()}
 
         dash.callback(output=output, inputs=inputs, **options)(run)
         return run
@@ -110,12 +110,26 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
     return register
 
 
+def _kept(spec: Output, name: str, value: Any) -> Any:
+    """An output left as it is: a pattern-matching (ALL) output takes one no_update per component."""
+    if value is no_update and isinstance(spec.component_id, dict) and any(v is ALL for v in spec.component_id.values()):
+        return [no_update] * len(wildcard_outputs(name))
+    return value
+
+
 def wildcard(name: str) -> list[dict[str, Any]]:
-    """The items of a pattern-matching (ALL) input or output of the running callback, by its name in the
-    callback's dict: each with its `id` (and `value` for an input), in the page's order."""
-    found = ctx.args_grouping.get(name) if isinstance(ctx.args_grouping, dict) else None
-    if found is None and isinstance(ctx.outputs_grouping, dict):
-        found = ctx.outputs_grouping.get(name)
+    """The items of a pattern-matching (ALL) input of the running callback, by its name in the callback's
+    dict: each with its `id` and `value`, in the page's order."""
+    return _items(ctx.args_grouping, name)
+
+
+def wildcard_outputs(name: str) -> list[dict[str, Any]]:
+    """The items of a pattern-matching (ALL) output of the running callback, by its name: each with its `id`."""
+    return _items(ctx.outputs_grouping, name)
+
+
+def _items(grouping: Any, name: str) -> list[dict[str, Any]]:
+    found = grouping.get(name) if isinstance(grouping, dict) else None
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 

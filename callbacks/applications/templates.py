@@ -6,7 +6,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from auth.permissions import Perm
 from callbacks.applications.form import changed_rows, field_errors, marked_rows, read_form
 from callbacks.inputs import as_text
-from callbacks.page import PageRequest, PageSpec, page_callback, wildcard
+from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.applications.choices import form_choices, template_form, template_rows
@@ -85,7 +85,7 @@ SAVE_INPUTS = {
 
 
 def _field_keys() -> list[str]:
-    return [item["id"]["key"] for item in wildcard("errors")]
+    return [item["id"]["key"] for item in wildcard_outputs("errors")]
 
 
 def _not_saved(t: Translator, exc: Exception, *, rows, **_inputs) -> dict:
