@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from cryptography.fernet import Fernet
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx
 from flask import current_app
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import MENU_SETTINGS, PageSpec
+from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.accounts.comm import CommAccountError, bind_comm_account, comm_account, unbind_comm_account
@@ -28,30 +27,21 @@ PAGE = PageSpec(
     menu_group=MENU_SETTINGS, order=250)
 
 
-@callback(
-    Output(ids.COMM_MESSAGE, "children"),
-    Output(ids.COMM_STATUS, "children"),
-    Output(ids.COMM_PASSWORD, "value"),
-    Input(ids.COMM_BIND, "n_clicks"),
-    Input(ids.COMM_UNBIND, "n_clicks"),
-    State(ids.COMM_ACCOUNT, "value"),
-    State(ids.COMM_PASSWORD, "value"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"message": Output(ids.COMM_MESSAGE, "children"), "status": Output(ids.COMM_STATUS, "children"),
+            "password": Output(ids.COMM_PASSWORD, "value")},
+    inputs={"bind": Input(ids.COMM_BIND, "n_clicks"), "unbind": Input(ids.COMM_UNBIND, "n_clicks"),
+            "account": State(ids.COMM_ACCOUNT, "value"), "password": State(ids.COMM_PASSWORD, "value")},
+    refused=lambda t, exc, **_inputs: {"message": comm_message(t, None, exc.code)},
+    refuses=(CommAccountError,), prevent_initial_call=True,
 )
-def bind_or_unbind(_bind, _unbind, account, password):
-    t = request_translator()
-    actor = current_actor()
-    cipher = Fernet(current_app.config["CERTDASH_SETTINGS"].data_key.encode())
-    try:
-        with session_scope() as s:
-            if ctx.triggered_id == ids.COMM_BIND:
-                bind_comm_account(s, actor, as_text(account), as_text(password), cipher)
-                done = "bound"
-            else:
-                unbind_comm_account(s, actor)
-                done = "unbound"
-    except CommAccountError as exc:
-        return comm_message(t, None, exc.code), no_update, no_update
-    with session_scope() as s:
-        view = comm_account(s, actor)
-    return comm_message(t, done, None), status_card(t, view), ""
+def bind_or_unbind(r: PageRequest, bind, unbind, account, password):
+    if ctx.triggered_id == ids.COMM_BIND:
+        cipher = Fernet(current_app.config["CERTDASH_SETTINGS"].data_key.encode())
+        bind_comm_account(r.s, r.actor, as_text(account), as_text(password), cipher)
+        done = "bound"
+    else:
+        unbind_comm_account(r.s, r.actor)
+        done = "unbound"
+    return {"message": comm_message(r.t, done, None), "status": status_card(r.t, comm_account(r.s, r.actor)),
+            "password": ""}
