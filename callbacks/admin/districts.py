@@ -1,13 +1,12 @@
 """Organisation structure glue: open a district, save it, retire or reactivate it, delete it."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, open_node, shown_or_new
+from callbacks.admin.forms import ADMIN_ERRORS, admin_refusal, clicked_action, node_outputs, open_node, shown_or_new
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageSpec
+from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.districts import (
@@ -52,60 +51,42 @@ PAGE = PageSpec(
     menu_group=MENU_ADMIN, order=310)
 
 
-@callback(
-    Output(ids.DIST_PANEL, "children"),
-    Output(ids.DIST_CURRENT, "data"),
-    Output(ids.DIST_TREE, "children"),
-    Output(ids.DIST_MESSAGE, "children"),
-    Input({"type": ids.DIST_NODE, "code": ALL}, "n_clicks"),
-    Input(ids.DIST_NEW, "n_clicks"),
+@page_callback(
+    output=node_outputs(ids.DIST_PANEL, ids.DIST_CURRENT, ids.DIST_TREE, ids.DIST_MESSAGE),
+    inputs={"nodes": Input({"type": ids.DIST_NODE, "code": ALL}, "n_clicks"), "new": Input(ids.DIST_NEW, "n_clicks")},
     prevent_initial_call=True,
 )
-def open_district(_nodes, _new):
-    return open_node(_panel, _tree, NOT_FOUND)
+def open_district(r: PageRequest, nodes, new):
+    return open_node(r, _panel, _tree, NOT_FOUND)
 
 
-@callback(
-    Output(ids.DIST_MESSAGE, "children", allow_duplicate=True),
-    Output(ERROR, "children"),
-    Output(ids.DIST_PANEL, "children", allow_duplicate=True),
-    Output(ids.DIST_CURRENT, "data", allow_duplicate=True),
-    Output(ids.DIST_TREE, "children", allow_duplicate=True),
-    Input(ids.DIST_SAVE, "n_clicks"),
-    Input({"type": ids.DIST_ACTION, "action": ALL}, "n_clicks"),
-    Input({"type": ids.DIST_CONFIRM, "action": ALL}, "submit_n_clicks"),
-    State(FIELD, "value"),
-    State(ids.DIST_CURRENT, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output={**node_outputs(ids.DIST_PANEL, ids.DIST_CURRENT, ids.DIST_TREE, ids.DIST_MESSAGE, again=True),
+            "errors": Output(ERROR, "children")},
+    inputs={"save": Input(ids.DIST_SAVE, "n_clicks"),
+            "actions": Input({"type": ids.DIST_ACTION, "action": ALL}, "n_clicks"),
+            "confirms": Input({"type": ids.DIST_CONFIRM, "action": ALL}, "submit_n_clicks"),
+            "values": State(FIELD, "value"), "current": State(ids.DIST_CURRENT, "data")},
+    refused=admin_refusal(NOT_FOUND), refuses=ADMIN_ERRORS, prevent_initial_call=True,
 )
-def act(_save, _actions, _confirms, values, current):
-    t = request_translator()
-    actor = current_actor()
-    names = error_names(1)
+def act(r: PageRequest, save, actions, confirms, values, current):
     code = current if isinstance(current, str) else None
     action = clicked_action(ids.DIST_SAVE)
     if action is None or (action != "save" and code is None):
-        return no_update, [no_update] * len(names), no_update, no_update, no_update
-    try:
-        with session_scope() as s:
-            if action == "save":
-                raw = {item["id"]["name"]: as_text(v) for item, v in zip(ctx.states_list[0], values)}
-                form = {k: raw.get(k, "") for k in DistrictForm.model_fields}
-                district = create_district(s, actor, form) if code is None else update_district(s, actor, code, form)
-                action = "created" if code is None else "updated"
-                code, name = district.code, t.pick(district.name_zh, district.name_en)
-            elif action in ("retire", "reactivate"):
-                district = set_district_active(s, actor, code, action == "reactivate")
-                name = t.pick(district.name_zh, district.name_en)
-            elif action == "delete":
-                gone = delete_district(s, actor, code)
-                name, code = t.pick(gone["name_zh"], gone["name_en"]), None
-            else:
-                return no_update, [no_update] * len(names), no_update, no_update, no_update
-    except ADMIN_ERRORS as exc:
-        message, errors = failure(t, exc, names, NOT_FOUND)
-        return message, errors, no_update, no_update, no_update
-    with session_scope() as s:
-        panel = _panel(s, t, actor, code)
-        tree = _tree(s, t, actor, code)
-    return done(action_done(t, action, name)), [""] * len(names), panel, code, tree
+        return no_update
+    if action == "save":
+        raw = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")}
+        form = {k: raw.get(k, "") for k in DistrictForm.model_fields}
+        district = create_district(r.s, r.actor, form) if code is None else update_district(r.s, r.actor, code, form)
+        action = "created" if code is None else "updated"
+        code, name = district.code, r.t.pick(district.name_zh, district.name_en)
+    elif action in ("retire", "reactivate"):
+        district = set_district_active(r.s, r.actor, code, action == "reactivate")
+        name = r.t.pick(district.name_zh, district.name_en)
+    elif action == "delete":
+        gone = delete_district(r.s, r.actor, code)
+        name, code = r.t.pick(gone["name_zh"], gone["name_en"]), None
+    else:
+        return no_update
+    return {"message": done(action_done(r.t, action, name)), "errors": [""] * len(wildcard_outputs("errors")),
+            "panel": _panel(r.s, r.t, r.actor, code), "current": code, "tree": _tree(r.s, r.t, r.actor, code)}

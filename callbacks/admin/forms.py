@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from dash import ctx, no_update
+from dash import Output, ctx, no_update
 
-from auth.session import current_actor, request_translator
+from callbacks.page import PageRequest, Refusal, wildcard_outputs
 from dashboard.core.i18n import Translator
-from dashboard.runtime.store import session_scope
 from data.admin.rules import AdminInvalid, AdminRefused
 from data.core.scope import AccessDenied, NotFound
 from layouts.admin.texts import failed, field_reason, refusal
@@ -55,16 +54,33 @@ def shown_or_new(s, t: Translator, actor, panel: PanelFn, key):
         return panel(s, t, actor, None), None
 
 
-def open_node(panel: PanelFn, tree: PanelFn, not_found: str):
-    """Answer a click on a tree node or on New: the node's panel, its key, the tree marking it, a message."""
+def open_node(r: PageRequest, panel: PanelFn, tree: PanelFn, not_found: str):
+    """Answer a click on a tree node or on New: the node's panel, its key, the tree marking it, a message
+    (the outputs of `node_outputs`)."""
     trigger = ctx.triggered_id
     if trigger is None or not ctx.triggered[0]["value"]:
-        return no_update, no_update, no_update, no_update  # the tree was redrawn, nobody clicked
+        return no_update  # the tree was redrawn, nobody clicked
     key = trigger["code"] if isinstance(trigger, dict) else None
-    t = request_translator()
-    actor = current_actor()
-    with session_scope() as s:
-        try:
-            return panel(s, t, actor, key), key, tree(s, t, actor, key), None
-        except NotFound:
-            return panel(s, t, actor, None), None, tree(s, t, actor, None), failed(t(not_found))
+    try:
+        return {"panel": panel(r.s, r.t, r.actor, key), "current": key, "tree": tree(r.s, r.t, r.actor, key),
+                "message": None}
+    except NotFound:
+        return {"panel": panel(r.s, r.t, r.actor, None), "current": None, "tree": tree(r.s, r.t, r.actor, None),
+                "message": failed(r.t(not_found))}
+
+
+def node_outputs(panel: str, current: str, tree: str, message: str, *, again: bool = False) -> dict[str, Output]:
+    """The outputs of a tree page's panel, current key, tree and message (`again`: a second callback writes them)."""
+    return {"panel": Output(panel, "children", allow_duplicate=again),
+            "current": Output(current, "data", allow_duplicate=again),
+            "tree": Output(tree, "children", allow_duplicate=again),
+            "message": Output(message, "children", allow_duplicate=again)}
+
+
+def admin_refusal(not_found: str) -> Refusal:
+    """The answer of an administration page to a refused form or action: a message and each field's reason
+    (outputs "message" and "errors", the pattern-matching error slots of the form)."""
+    def answer(t: Translator, exc: Exception, **_inputs) -> dict:
+        message, errors = failure(t, exc, [item["id"]["name"] for item in wildcard_outputs("errors")], not_found)
+        return {"message": message, "errors": errors}
+    return answer
