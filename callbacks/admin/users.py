@@ -5,10 +5,18 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from flask import current_app
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.admin.forms import ADMIN_ERRORS, clicked_action, error_names, failure, shown_or_new
+from callbacks.admin.forms import ADMIN_ERRORS, admin_refusal, clicked_action, shown_or_new
 from callbacks.inputs import as_date, as_text
-from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import (
+    MENU_ADMIN,
+    PageRequest,
+    PageSpec,
+    page_callback,
+    paged_list,
+    paged_list_outputs,
+    wildcard,
+    wildcard_outputs,
+)
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.districts import district_tree
@@ -110,31 +118,30 @@ def reset_filters(_clicks):
     return "", ANY, ANY, None, None, None, None
 
 
-@callback(
-    Output(ids.USR_F_ENTERPRISE, "options"),
-    Input(ids.USR_F_ENTERPRISE, "search_value"),
-    State(ids.USR_F_ENTERPRISE, "value"),
+@page_callback(
+    output=Output(ids.USR_F_ENTERPRISE, "options"),
+    inputs={"text": Input(ids.USR_F_ENTERPRISE, "search_value"), "chosen": State(ids.USR_F_ENTERPRISE, "value")},
 )
-def filter_enterprises(text, chosen):
-    return _enterprise_options(text, chosen)
+def filter_enterprises(r: PageRequest, text, chosen):
+    return _enterprise_options(r, text, chosen)
 
 
-@callback(
-    Output({"type": ids.USR_FIELD, "name": "enterprise_id"}, "options"),
-    Input({"type": ids.USR_FIELD, "name": "enterprise_id"}, "search_value"),
-    State({"type": ids.USR_FIELD, "name": "enterprise_id"}, "value"),
+FORM_ENTERPRISE = {"type": ids.USR_FIELD, "name": "enterprise_id"}
+
+
+@page_callback(
+    output=Output(FORM_ENTERPRISE, "options"),
+    inputs={"text": Input(FORM_ENTERPRISE, "search_value"), "chosen": State(FORM_ENTERPRISE, "value")},
     prevent_initial_call=True,
 )
-def form_enterprises(text, chosen):
+def form_enterprises(r: PageRequest, text, chosen):
     if not text:
         return no_update  # keep the options the form was drawn with
-    return _enterprise_options(text, chosen)
+    return _enterprise_options(r, text, chosen)
 
 
-def _enterprise_options(text, chosen) -> list[dict]:
-    with session_scope() as s:
-        rows = enterprise_choices(s, current_actor(), as_text(text), keep=_user_id(chosen))
-    return enterprise_options(request_translator(), rows)
+def _enterprise_options(r: PageRequest, text, chosen) -> list[dict]:
+    return enterprise_options(r.t, enterprise_choices(r.s, r.actor, as_text(text), keep=_user_id(chosen)))
 
 
 @callback(
@@ -152,27 +159,22 @@ def organisation_fields(role, kinds):
             SHOWN if family == "overseas" else HIDDEN)
 
 
-@callback(
-    Output(ids.USR_PANEL, "children"),
-    Output(ids.USR_EDITING, "data"),
-    Output(ids.USR_MESSAGE, "children"),
-    Input(ids.USR_TABLE, "cellClicked"),
-    Input(ids.USR_NEW, "n_clicks"),
+@page_callback(
+    output={"panel": Output(ids.USR_PANEL, "children"), "editing": Output(ids.USR_EDITING, "data"),
+            "message": Output(ids.USR_MESSAGE, "children")},
+    inputs={"clicked": Input(ids.USR_TABLE, "cellClicked"), "new": Input(ids.USR_NEW, "n_clicks")},
     prevent_initial_call=True,
 )
-def open_user(clicked, _new):
-    t = request_translator()
-    actor = current_actor()
+def open_user(r: PageRequest, clicked, new):
     user_id = None
     if ctx.triggered_id == ids.USR_TABLE:
         user_id = _user_id(clicked.get("rowId") if isinstance(clicked, dict) else None)
         if user_id is None:
-            return no_update, no_update, no_update
-    with session_scope() as s:
-        try:
-            return _panel(s, t, actor, user_id), user_id, None
-        except NotFound:
-            return _panel(s, t, actor, None), None, failed(t(NOT_FOUND))
+            return no_update
+    try:
+        return {"panel": _panel(r.s, r.t, r.actor, user_id), "editing": user_id, "message": None}
+    except NotFound:
+        return {"panel": _panel(r.s, r.t, r.actor, None), "editing": None, "message": failed(r.t(NOT_FOUND))}
 
 
 def _form(values: list, names: list[str], kinds) -> UserForm:
@@ -191,59 +193,47 @@ def _form(values: list, names: list[str], kinds) -> UserForm:
                     enterprise_id=enterprise)
 
 
-@callback(
-    Output(ids.USR_MESSAGE, "children", allow_duplicate=True),
-    Output(ERROR, "children"),
-    Output(ids.USR_PANEL, "children", allow_duplicate=True),
-    Output(ids.USR_EDITING, "data", allow_duplicate=True),
-    Output(ids.USR_REFRESH, "data"),
-    Input(ids.USR_SAVE, "n_clicks"),
-    Input({"type": ids.USR_ACTION, "action": ALL}, "n_clicks"),
-    Input({"type": ids.USR_CONFIRM, "action": ALL}, "submit_n_clicks"),
-    State(FIELD, "value"),
-    State(ids.USR_EDITING, "data"),
-    State({"type": ids.USR_LOCK_HOURS, "name": ALL}, "value"),
-    State(ids.USR_REFRESH, "data"),
-    State(ids.USR_ROLE_KINDS, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"message": Output(ids.USR_MESSAGE, "children", allow_duplicate=True), "errors": Output(ERROR, "children"),
+            "panel": Output(ids.USR_PANEL, "children", allow_duplicate=True),
+            "editing": Output(ids.USR_EDITING, "data", allow_duplicate=True), "refresh": Output(ids.USR_REFRESH, "data")},
+    inputs={"save": Input(ids.USR_SAVE, "n_clicks"),
+            "actions": Input({"type": ids.USR_ACTION, "action": ALL}, "n_clicks"),
+            "confirms": Input({"type": ids.USR_CONFIRM, "action": ALL}, "submit_n_clicks"),
+            "values": State(FIELD, "value"), "editing": State(ids.USR_EDITING, "data"),
+            "lock_hours": State({"type": ids.USR_LOCK_HOURS, "name": ALL}, "value"),
+            "refresh": State(ids.USR_REFRESH, "data"), "kinds": State(ids.USR_ROLE_KINDS, "data")},
+    refused=admin_refusal(NOT_FOUND), refuses=ADMIN_ERRORS, prevent_initial_call=True,
 )
-def act(_save, _actions, _confirms, values, editing, lock_hours, refresh, kinds):
-    t = request_translator()
-    actor = current_actor()
-    names = error_names(1)
+def act(r: PageRequest, save, actions, confirms, values, editing, lock_hours, refresh, kinds):
     user_id = editing if isinstance(editing, int) else None
     action = clicked_action(ids.USR_SAVE)
-    unchanged = (no_update, [no_update] * len(names), no_update, no_update, no_update)
     if action is None or (action != "save" and user_id is None):
-        return unchanged
+        return no_update
     base_url = current_app.config["CERTDASH_SETTINGS"].public_url
-    try:
-        with session_scope() as s:
-            if action == "save":
-                form = _form(values, [item["id"]["name"] for item in ctx.states_list[0]], kinds)
-                if user_id is None:
-                    user_id = create_user(s, actor, form, base_url=base_url).id
-                    action = "created" if form.password else "created_link"
-                else:
-                    update_user(s, actor, user_id, form)
-                    action = "updated"
-            elif action == "reset":
-                send_password_reset(s, actor, user_id, base_url=base_url)
-            elif action == "lock":
-                lock_user(s, actor, user_id, _hours(lock_hours))
-            elif action == "unlock":
-                unlock_user(s, actor, user_id)
-            elif action in ("deactivate", "reactivate"):
-                set_user_active(s, actor, user_id, action == "reactivate")
-            else:
-                return unchanged
-            account = user_detail(s, actor, user_id).form.account
-    except ADMIN_ERRORS as exc:
-        message, errors = failure(t, exc, names, NOT_FOUND)
-        return message, errors, no_update, no_update, no_update
-    with session_scope() as s:
-        panel = _panel(s, t, actor, user_id)
-    return done(action_done(t, action, account)), [""] * len(names), panel, user_id, (refresh or 0) + 1
+    if action == "save":
+        form = _form([item.get("value") for item in wildcard("values")], [item["id"]["name"] for item in wildcard("values")],
+                     kinds)
+        if user_id is None:
+            user_id = create_user(r.s, r.actor, form, base_url=base_url).id
+            action = "created" if form.password else "created_link"
+        else:
+            update_user(r.s, r.actor, user_id, form)
+            action = "updated"
+    elif action == "reset":
+        send_password_reset(r.s, r.actor, user_id, base_url=base_url)
+    elif action == "lock":
+        lock_user(r.s, r.actor, user_id, _hours(lock_hours))
+    elif action == "unlock":
+        unlock_user(r.s, r.actor, user_id)
+    elif action in ("deactivate", "reactivate"):
+        set_user_active(r.s, r.actor, user_id, action == "reactivate")
+    else:
+        return no_update
+    account = user_detail(r.s, r.actor, user_id).form.account
+    return {"message": done(action_done(r.t, action, account)), "errors": [""] * len(wildcard_outputs("errors")),
+            "panel": _panel(r.s, r.t, r.actor, user_id), "editing": user_id,
+            "refresh": (refresh if isinstance(refresh, int) else 0) + 1}
 
 
 def _hours(chosen: list) -> int:
