@@ -1,15 +1,33 @@
 """Dictionaries page glue: the searched page of entries, the new/edit form, retire/reactivate/delete."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, ctx
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
+from callbacks.admin.lists import (
+    ACTION_REFUSALS,
+    SAVE_REFUSALS,
+    acted,
+    action_outputs,
+    action_refusal,
+    page_index,
+    picked,
+    save_outputs,
+    save_refusal,
+    saved,
+    shown_page,
+)
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import (
+    MENU_ADMIN,
+    PageRequest,
+    PageSpec,
+    page_callback,
+    paged_list,
+    paged_list_outputs,
+    wildcard,
+)
 from dashboard.core.i18n import N_, Translator
-from dashboard.runtime.store import session_scope
 from data.admin.dictionaries import (
     ADMIN_DICTIONARIES,
     STATUSES,
@@ -21,7 +39,7 @@ from data.admin.dictionaries import (
     set_entry_active,
     update_entry,
 )
-from data.core.scope import Actor, NotFound
+from data.core.scope import Actor
 from layouts.admin import ids
 from layouts.admin.common import alert
 from layouts.admin.dictionaries import PAGE_SIZE, dictionaries_page, entry_form, entry_rows, total_text
@@ -58,87 +76,59 @@ def show_page(r: PageRequest, name, text, status, active_page, reload):
     return paged_list(entry_rows(r.t, page), page, total_text(r.t, page))
 
 
-@callback(
-    Output(ids.ADICT_MODAL, "is_open"),
-    Output(ids.ADICT_FORM, "children"),
-    Output(ids.ADICT_EDITING, "data"),
-    Output(ids.ADICT_MODAL_TITLE, "children"),
-    Output(ids.ADICT_MESSAGE, "children"),
-    Input(ids.ADICT_NEW, "n_clicks"),
-    Input(ids.ADICT_EDIT, "n_clicks"),
-    State(ids.ADICT_NAME, "value"),
-    State(ids.ADICT_TABLE, "selectedRows"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"modal": Output(ids.ADICT_MODAL, "is_open"), "form": Output(ids.ADICT_FORM, "children"),
+            "editing": Output(ids.ADICT_EDITING, "data"), "title": Output(ids.ADICT_MODAL_TITLE, "children"),
+            "message": Output(ids.ADICT_MESSAGE, "children")},
+    inputs={"new": Input(ids.ADICT_NEW, "n_clicks"), "edit": Input(ids.ADICT_EDIT, "n_clicks"),
+            "name": State(ids.ADICT_NAME, "value"), "selected": State(ids.ADICT_TABLE, "selectedRows")},
+    refused=lambda t, _exc, **_inputs: {"message": alert(t(GONE), ok=False)}, prevent_initial_call=True,
 )
-def open_form(_new, _edit, name, selected):
-    t = request_translator()
+def open_form(r: PageRequest, new, edit, name, selected):
     dictionary = _dictionary(name)
-    refused = (no_update, no_update, no_update, no_update)
-    with session_scope() as s:
-        choices = form_choices(s, current_actor())
-        if ctx.triggered_id == ids.ADICT_NEW:
-            return (True, entry_form(t, dictionary, None, **choices), {"dictionary": dictionary, "code": None},
-                    t("New dictionary entry"), None)
-        code = picked(selected, "code", str)
-        if code is None:
-            return (*refused, alert(t("Select one entry first."), ok=False))
-        try:
-            entry = get_entry(s, current_actor(), dictionary, code)
-        except NotFound:
-            return (*refused, alert(t(GONE), ok=False))
-    return True, entry_form(t, dictionary, entry, **choices), {"dictionary": dictionary, "code": code}, \
-        t("Edit dictionary entry"), None
+    choices = form_choices(r.s, r.actor)
+    if ctx.triggered_id == ids.ADICT_NEW:
+        return {"modal": True, "form": entry_form(r.t, dictionary, None, **choices),
+                "editing": {"dictionary": dictionary, "code": None}, "title": r.t("New dictionary entry"), "message": None}
+    code = picked(selected, "code", str)
+    if code is None:
+        return {"message": alert(r.t("Select one entry first."), ok=False)}
+    entry = get_entry(r.s, r.actor, dictionary, code)
+    return {"modal": True, "form": entry_form(r.t, dictionary, entry, **choices),
+            "editing": {"dictionary": dictionary, "code": code}, "title": r.t("Edit dictionary entry"), "message": None}
 
 
-@callback(
-    Output(ERROR, "children"),
-    Output(ids.ADICT_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.ADICT_RELOAD, "data", allow_duplicate=True),
-    Output(ids.ADICT_MESSAGE, "children", allow_duplicate=True),
-    Input(ids.ADICT_SAVE, "n_clicks"),
-    State(FIELD, "value"),
-    State(ids.ADICT_EDITING, "data"),
-    State(ids.ADICT_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=save_outputs(ERROR, ids.ADICT_MODAL, ids.ADICT_RELOAD, ids.ADICT_MESSAGE),
+    inputs={"save": Input(ids.ADICT_SAVE, "n_clicks"), "values": State(FIELD, "value"),
+            "editing": State(ids.ADICT_EDITING, "data"), "reloads": State(ids.ADICT_RELOAD, "data")},
+    refused=save_refusal(GONE), refuses=SAVE_REFUSALS, prevent_initial_call=True,
 )
-def save(_n, values, editing, reloads):
-    t = request_translator()
-    typed = dict(zip([item["id"]["name"] for item in ctx.states_list[0]], values or []))
+def save(r: PageRequest, save, values, editing, reloads):
+    typed = {item["id"]["name"]: item.get("value") for item in wildcard("values")}
     editing = editing if isinstance(editing, dict) else {}
     dictionary = _dictionary(editing.get("dictionary"))
     code = editing.get("code") if isinstance(editing.get("code"), str) else None
-
-    def write(s, actor) -> str:
-        if code is None:
-            return t("Entry {code} added.", code=create_entry(s, actor, dictionary, typed).code)
-        return t("Entry {code} saved.", code=update_entry(s, actor, dictionary, code, typed).code)
-
-    return submit(write, GONE, reloads)
+    if code is None:
+        return saved(r.t("Entry {code} added.", code=create_entry(r.s, r.actor, dictionary, typed).code), reloads)
+    return saved(r.t("Entry {code} saved.", code=update_entry(r.s, r.actor, dictionary, code, typed).code), reloads)
 
 
-@callback(
-    Output(ids.ADICT_MESSAGE, "children", allow_duplicate=True),
-    Output(ids.ADICT_RELOAD, "data", allow_duplicate=True),
-    Input(ids.ADICT_RETIRE, "n_clicks"),
-    Input(ids.ADICT_REACTIVATE, "n_clicks"),
-    Input(ids.ADICT_DELETE, "submit_n_clicks"),
-    State(ids.ADICT_NAME, "value"),
-    State(ids.ADICT_TABLE, "selectedRows"),
-    State(ids.ADICT_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=action_outputs(ids.ADICT_MESSAGE, ids.ADICT_RELOAD),
+    inputs={"retire": Input(ids.ADICT_RETIRE, "n_clicks"), "reactivate": Input(ids.ADICT_REACTIVATE, "n_clicks"),
+            "delete": Input(ids.ADICT_DELETE, "submit_n_clicks"), "name": State(ids.ADICT_NAME, "value"),
+            "selected": State(ids.ADICT_TABLE, "selectedRows"), "reloads": State(ids.ADICT_RELOAD, "data")},
+    refused=action_refusal(GONE), refuses=ACTION_REFUSALS, prevent_initial_call=True,
 )
-def act(_retire, _reactivate, _delete, name, selected, reloads):
-    t = request_translator()
+def act(r: PageRequest, retire, reactivate, delete, name, selected, reloads):
     dictionary, code, action = _dictionary(name), picked(selected, "code", str), ctx.triggered_id
     if code is None:
-        return alert(t("Select one entry first."), ok=False), no_update
-
-    def change(s, actor) -> str:
-        if action == ids.ADICT_DELETE:
-            delete_entry(s, actor, dictionary, code)
-            return t("Entry {code} deleted.", code=code)
-        active = action == ids.ADICT_REACTIVATE
-        set_entry_active(s, actor, dictionary, code, active)
-        return t("Entry {code} reactivated.", code=code) if active else t("Entry {code} retired.", code=code)
-
-    return run_action(change, GONE, reloads)
+        return {"message": alert(r.t("Select one entry first."), ok=False)}
+    if action == ids.ADICT_DELETE:
+        delete_entry(r.s, r.actor, dictionary, code)
+        return acted(r.t("Entry {code} deleted.", code=code), reloads)
+    active = action == ids.ADICT_REACTIVATE
+    set_entry_active(r.s, r.actor, dictionary, code, active)
+    return acted(r.t("Entry {code} reactivated.", code=code) if active else r.t("Entry {code} retired.", code=code),
+                 reloads)

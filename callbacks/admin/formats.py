@@ -1,14 +1,34 @@
 """Certificate formats page glue: search, the editor (head, field table, layout), retire/reactivate/delete."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, ctx
 from dash.exceptions import PreventUpdate
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.admin.lists import bump, page_index, picked, run_action, shown_page
+from callbacks.admin.lists import (
+    ACTION_REFUSALS,
+    SAVE_REFUSALS,
+    acted,
+    action_outputs,
+    action_refusal,
+    bump,
+    page_index,
+    picked,
+    save_outputs,
+    saved,
+    shown_page,
+)
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import (
+    MENU_ADMIN,
+    PageRequest,
+    PageSpec,
+    page_callback,
+    paged_list,
+    paged_list_outputs,
+    wildcard,
+    wildcard_outputs,
+)
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.common import AdminInvalid
@@ -23,7 +43,7 @@ from data.admin.formats import (
     stored_layout,
     update_format,
 )
-from data.core.scope import Actor, NotFound
+from data.core.scope import Actor
 from layouts.admin import ids
 from layouts.admin.common import alert, reason
 from layouts.admin.formats import (
@@ -67,49 +87,37 @@ def show_page(r: PageRequest, code, type_code, active_page, reload):
     return paged_list(format_rows(r.t, page), page, total_text(r.t, page))
 
 
-@callback(
-    Output(ids.AFMT_MODAL, "is_open"),
-    Output(ids.AFMT_MODAL_TITLE, "children"),
-    Output(ids.AFMT_FORMAT_CODE, "value"),
-    Output(ids.AFMT_FORMAT_CODE, "disabled"),
-    Output(FIELD, "value"),
-    Output(ids.AFMT_FIELDS_GRID, "rowData"),
-    Output(ids.AFMT_FIELDS_NOTE, "children"),
-    Output(LAYOUT, "value"),
-    Output(ERROR, "children"),
-    Output(ids.AFMT_FIELDS_ERRORS, "children"),
-    Output(ids.AFMT_EDITING, "data"),
-    Output(ids.AFMT_MESSAGE, "children"),
-    Input(ids.AFMT_NEW, "n_clicks"),
-    Input(ids.AFMT_EDIT, "n_clicks"),
-    State(ids.AFMT_TABLE, "selectedRows"),
-    State(ids.AFMT_TYPE_SEARCH, "value"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"modal": Output(ids.AFMT_MODAL, "is_open"), "title": Output(ids.AFMT_MODAL_TITLE, "children"),
+            "code": Output(ids.AFMT_FORMAT_CODE, "value"), "code_fixed": Output(ids.AFMT_FORMAT_CODE, "disabled"),
+            "values": Output(FIELD, "value"), "rows": Output(ids.AFMT_FIELDS_GRID, "rowData"),
+            "note": Output(ids.AFMT_FIELDS_NOTE, "children"), "layout": Output(LAYOUT, "value"),
+            "errors": Output(ERROR, "children"), "field_errors": Output(ids.AFMT_FIELDS_ERRORS, "children"),
+            "editing": Output(ids.AFMT_EDITING, "data"), "message": Output(ids.AFMT_MESSAGE, "children")},
+    inputs={"new": Input(ids.AFMT_NEW, "n_clicks"), "edit": Input(ids.AFMT_EDIT, "n_clicks"),
+            "selected": State(ids.AFMT_TABLE, "selectedRows"), "type_code": State(ids.AFMT_TYPE_SEARCH, "value")},
+    refused=lambda t, _exc, **_inputs: {"message": alert(t(GONE), ok=False)}, prevent_initial_call=True,
 )
-def open_editor(_new, _edit, selected, type_code):
-    t = request_translator()
-    field_names = [item["id"]["name"] for item in ctx.outputs_list[4]]
-    layout_outputs = ctx.outputs_list[7]
-    errors = [""] * len(ctx.outputs_list[8])
+def open_editor(r: PageRequest, new, edit, selected, type_code):
+    field_names = [item["id"]["name"] for item in wildcard_outputs("values")]
+    layout_outputs = wildcard_outputs("layout")
+    errors = [""] * len(wildcard_outputs("errors"))
     if ctx.triggered_id == ids.AFMT_NEW:
         values = {"cert_type_code": as_text(type_code), "languages": list(LANGUAGES), "name_zh": "", "name_en": ""}
-        return (True, t("New format"), "", False, [values[n] for n in field_names],
-                field_rows(t, [{"kind": "text", "required": True}]), fixed_note(t, frozenset()),
-                layout_values(stored_layout({}), layout_outputs), errors, [], None, None)
+        return {"modal": True, "title": r.t("New format"), "code": "", "code_fixed": False,
+                "values": [values[n] for n in field_names], "rows": field_rows(r.t, [{"kind": "text", "required": True}]),
+                "note": fixed_note(r.t, frozenset()), "layout": layout_values(stored_layout({}), layout_outputs),
+                "errors": errors, "field_errors": [], "editing": None, "message": None}
     code = picked(selected, "code", str)
-    refused = [no_update] * 11
     if code is None:
-        return (*refused, alert(t("Select one format first."), ok=False))
-    try:
-        with session_scope() as s:
-            fmt = get_format(s, current_actor(), code)
-    except NotFound:
-        return (*refused, alert(t(GONE), ok=False))
+        return {"message": alert(r.t("Select one format first."), ok=False)}
+    fmt = get_format(r.s, r.actor, code)
     values = {"cert_type_code": fmt.cert_type_code, "languages": list(fmt.languages), "name_zh": fmt.name_zh,
               "name_en": fmt.name_en}
-    return (True, t("Edit format {code}", code=fmt.code), fmt.code, True, [values[n] for n in field_names],
-            field_rows(t, fmt.fields, fmt.fixed_keys), fixed_note(t, fmt.fixed_keys),
-            layout_values(fmt.layout, layout_outputs), errors, [], {"code": fmt.code, "seen": fmt.seen}, None)
+    return {"modal": True, "title": r.t("Edit format {code}", code=fmt.code), "code": fmt.code, "code_fixed": True,
+            "values": [values[n] for n in field_names], "rows": field_rows(r.t, fmt.fields, fmt.fixed_keys),
+            "note": fixed_note(r.t, fmt.fixed_keys), "layout": layout_values(fmt.layout, layout_outputs),
+            "errors": errors, "field_errors": [], "editing": {"code": fmt.code, "seen": fmt.seen}, "message": None}
 
 
 def _grid_rows(rows) -> list[dict]:
@@ -139,69 +147,54 @@ def edit_fields(_add, _remove, rows, selected):
     return [{**r, "no": n} for n, r in enumerate(rows, start=1)]
 
 
-@callback(
-    Output(ERROR, "children", allow_duplicate=True),
-    Output(ids.AFMT_FIELDS_ERRORS, "children", allow_duplicate=True),
-    Output(ids.AFMT_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.AFMT_RELOAD, "data", allow_duplicate=True),
-    Output(ids.AFMT_MESSAGE, "children", allow_duplicate=True),
-    Input(ids.AFMT_SAVE, "n_clicks"),
-    State(ids.AFMT_FORMAT_CODE, "value"),
-    State(FIELD, "value"),
-    State(ids.AFMT_FIELDS_GRID, "rowData"),
-    State(LAYOUT, "value"),
-    State(ids.AFMT_EDITING, "data"),
-    State(ids.AFMT_RELOAD, "data"),
-    prevent_initial_call=True,
+def _not_saved(t: Translator, exc: Exception, *, rows=None, reloads=None, **_inputs) -> dict:
+    """Each field's reason next to it and the field table's per row (the editor stays open), or the format gone."""
+    names = [item["id"]["name"] for item in wildcard_outputs("errors")]
+    if isinstance(exc, AdminInvalid):
+        return {"errors": [reason(t, exc.errors[n]) if n in exc.errors else "" for n in names],
+                "field_errors": field_error_lines(t, exc.errors, _grid_rows(rows))}
+    return {"errors": [""] * len(names), "field_errors": [], "modal": False, "reload": bump(reloads),
+            "message": alert(t(GONE), ok=False)}
+
+
+@page_callback(
+    output={**save_outputs(ERROR, ids.AFMT_MODAL, ids.AFMT_RELOAD, ids.AFMT_MESSAGE),
+            "field_errors": Output(ids.AFMT_FIELDS_ERRORS, "children", allow_duplicate=True)},
+    inputs={"save": Input(ids.AFMT_SAVE, "n_clicks"), "code": State(ids.AFMT_FORMAT_CODE, "value"),
+            "head": State(FIELD, "value"), "rows": State(ids.AFMT_FIELDS_GRID, "rowData"), "layout": State(LAYOUT, "value"),
+            "editing": State(ids.AFMT_EDITING, "data"), "reloads": State(ids.AFMT_RELOAD, "data")},
+    refused=_not_saved, refuses=SAVE_REFUSALS, prevent_initial_call=True,
 )
-def save(_n, code, head, rows, layout, editing, reloads):
-    t = request_translator()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    names = [item["id"]["name"] for item in ctx.states_list[1]]
-    rows = _grid_rows(rows)
-    values = dict(zip(names, head or []))
+def save(r: PageRequest, save, code, head, rows, layout, editing, reloads):
+    values = {item["id"]["name"]: item.get("value") for item in wildcard("head")}
     values["code"] = as_text(code)
-    values["fields"] = [{c: r.get(c) for c in GRID_COLUMNS} for r in rows]
-    values["layout"] = layout_from_controls(ctx.states_list[3], layout or [])
+    values["fields"] = [{c: row.get(c) for c in GRID_COLUMNS} for row in _grid_rows(rows)]
+    layout_items = wildcard("layout")
+    values["layout"] = layout_from_controls(layout_items, [item.get("value") for item in layout_items])
     editing = editing if isinstance(editing, dict) and isinstance(editing.get("code"), str) else None
-    try:
-        with session_scope() as s:
-            if editing is None:
-                saved = create_format(s, current_actor(), values)
-            else:
-                seen = editing.get("seen") if isinstance(editing.get("seen"), str) else None
-                saved = update_format(s, current_actor(), editing["code"], values, seen)
-    except AdminInvalid as exc:
-        shown = [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names]
-        return shown, field_error_lines(t, exc.errors, rows), no_update, no_update, no_update
-    except NotFound:
-        return [""] * len(error_names), [], False, bump(reloads), alert(t(GONE), ok=False)
-    done = t("Format {code} added.", code=saved.code) if editing is None else t("Format {code} saved.", code=saved.code)
-    return [""] * len(error_names), [], False, bump(reloads), alert(done)
+    if editing is None:
+        stored = create_format(r.s, r.actor, values)
+        return {**saved(r.t("Format {code} added.", code=stored.code), reloads), "field_errors": []}
+    seen = editing.get("seen") if isinstance(editing.get("seen"), str) else None
+    stored = update_format(r.s, r.actor, editing["code"], values, seen)
+    return {**saved(r.t("Format {code} saved.", code=stored.code), reloads), "field_errors": []}
 
 
-@callback(
-    Output(ids.AFMT_MESSAGE, "children", allow_duplicate=True),
-    Output(ids.AFMT_RELOAD, "data", allow_duplicate=True),
-    Input(ids.AFMT_RETIRE, "n_clicks"),
-    Input(ids.AFMT_REACTIVATE, "n_clicks"),
-    Input(ids.AFMT_DELETE, "submit_n_clicks"),
-    State(ids.AFMT_TABLE, "selectedRows"),
-    State(ids.AFMT_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=action_outputs(ids.AFMT_MESSAGE, ids.AFMT_RELOAD),
+    inputs={"retire": Input(ids.AFMT_RETIRE, "n_clicks"), "reactivate": Input(ids.AFMT_REACTIVATE, "n_clicks"),
+            "delete": Input(ids.AFMT_DELETE, "submit_n_clicks"), "selected": State(ids.AFMT_TABLE, "selectedRows"),
+            "reloads": State(ids.AFMT_RELOAD, "data")},
+    refused=action_refusal(GONE), refuses=ACTION_REFUSALS, prevent_initial_call=True,
 )
-def act(_retire, _reactivate, _delete, selected, reloads):
-    t = request_translator()
+def act(r: PageRequest, retire, reactivate, delete, selected, reloads):
     code, action = picked(selected, "code", str), ctx.triggered_id
     if code is None:
-        return alert(t("Select one format first."), ok=False), no_update
-
-    def change(s, actor) -> str:
-        if action == ids.AFMT_DELETE:
-            delete_format(s, actor, code)
-            return t("Format {code} deleted.", code=code)
-        active = action == ids.AFMT_REACTIVATE
-        set_format_active(s, actor, code, active)
-        return t("Format {code} reactivated.", code=code) if active else t("Format {code} retired.", code=code)
-
-    return run_action(change, GONE, reloads)
+        return {"message": alert(r.t("Select one format first."), ok=False)}
+    if action == ids.AFMT_DELETE:
+        delete_format(r.s, r.actor, code)
+        return acted(r.t("Format {code} deleted.", code=code), reloads)
+    active = action == ids.AFMT_REACTIVATE
+    set_format_active(r.s, r.actor, code, active)
+    return acted(r.t("Format {code} reactivated.", code=code) if active else r.t("Format {code} retired.", code=code),
+                 reloads)

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from dash import ctx, no_update
-from sqlalchemy.orm import Session
+from dash import Output, ctx
 
-from auth.session import current_actor, request_translator
-from dashboard.runtime.store import session_scope
+from callbacks.page import Refusal, wildcard_outputs
+from dashboard.core.i18n import Translator
 from data.admin.common import AdminInvalid, InUse
 from data.core.paging import Page
-from data.core.scope import Actor, NotFound
+from data.core.scope import NotFound
 from layouts.admin.common import alert, in_use_text, reason
-
-Write = Callable[[Session, Actor], str]  # does the change, returns the translated message telling it is done
 
 
 def bump(reloads) -> int:
@@ -41,33 +38,53 @@ def shown_page(fetch: Callable[[int], Page], first: int) -> Page:
     return fetch(0) if not page.rows and first else page
 
 
-def submit(write: Write, not_found: str, reloads):
-    """Save a modal form: (its fields' errors, whether it stays open, the reload counter, the page's message).
-
-    The errors go to the pattern-matching output listed first; on success the form closes and the list redraws.
-    """
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    try:
-        with session_scope() as s:
-            done = write(s, current_actor())
-    except AdminInvalid as exc:
-        return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in names], no_update, no_update, no_update
-    except NotFound:
-        return [""] * len(names), False, bump(reloads), alert(t(not_found), ok=False)
-    return [""] * len(names), False, bump(reloads), alert(done)
+def save_outputs(errors: dict, modal: str, reload: str, message: str) -> dict[str, Output]:
+    """The outputs of saving a modal form: its fields' errors (a pattern), whether it stays open, the list's
+    reload counter, the page's message."""
+    return {"errors": Output(errors, "children", allow_duplicate=True),
+            "modal": Output(modal, "is_open", allow_duplicate=True),
+            "reload": Output(reload, "data", allow_duplicate=True),
+            "message": Output(message, "children", allow_duplicate=True)}
 
 
-def run_action(act: Write, not_found: str, reloads):
-    """Do a toolbar action on the picked row: (the page's message, the reload counter)."""
-    t = request_translator()
-    try:
-        with session_scope() as s:
-            done = act(s, current_actor())
-    except InUse as exc:
-        return alert(in_use_text(t, exc.places), ok=False), no_update
-    except AdminInvalid as exc:
-        return alert(" ".join(reason(t, code) for code in exc.errors.values()), ok=False), no_update
-    except NotFound:
-        return alert(t(not_found), ok=False), bump(reloads)
-    return alert(done), bump(reloads)
+def saved(message: str, reloads) -> dict:
+    """A modal form saved: it closes, the list redraws, the page says what was done."""
+    return {"errors": [""] * len(wildcard_outputs("errors")), "modal": False, "reload": bump(reloads),
+            "message": alert(message)}
+
+
+SAVE_REFUSALS = (AdminInvalid, NotFound)
+
+
+def save_refusal(not_found: str) -> Refusal:
+    """A modal form refused: each field's reason next to it (the form stays open), or the item gone."""
+    def answer(t: Translator, exc: Exception, *, reloads=None, **_inputs) -> dict:
+        names = [item["id"]["name"] for item in wildcard_outputs("errors")]
+        if isinstance(exc, AdminInvalid):
+            return {"errors": [reason(t, exc.errors[n]) if n in exc.errors else "" for n in names]}
+        return {"errors": [""] * len(names), "modal": False, "reload": bump(reloads), "message": alert(t(not_found), ok=False)}
+    return answer
+
+
+def action_outputs(message: str, reload: str) -> dict[str, Output]:
+    """The outputs of a toolbar action: the page's message and the list's reload counter."""
+    return {"message": Output(message, "children", allow_duplicate=True),
+            "reload": Output(reload, "data", allow_duplicate=True)}
+
+
+def acted(message: str, reloads) -> dict:
+    return {"message": alert(message), "reload": bump(reloads)}
+
+
+ACTION_REFUSALS = (InUse, AdminInvalid, NotFound)
+
+
+def action_refusal(not_found: str) -> Refusal:
+    """A toolbar action refused: the records that use the item, the rule broken, or the item gone."""
+    def answer(t: Translator, exc: Exception, *, reloads=None, **_inputs) -> dict:
+        if isinstance(exc, InUse):
+            return {"message": alert(in_use_text(t, exc.places), ok=False)}
+        if isinstance(exc, AdminInvalid):
+            return {"message": alert(" ".join(reason(t, code) for code in exc.errors.values()), ok=False)}
+        return {"message": alert(t(not_found), ok=False), "reload": bump(reloads)}
+    return answer

@@ -1,13 +1,33 @@
 """Notifications page glue: the list, the new/edit form, publish/withdraw/delete."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, ctx
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
+from callbacks.admin.lists import (
+    ACTION_REFUSALS,
+    SAVE_REFUSALS,
+    acted,
+    action_outputs,
+    action_refusal,
+    page_index,
+    picked,
+    save_outputs,
+    save_refusal,
+    saved,
+    shown_page,
+)
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import (
+    MENU_ADMIN,
+    PageRequest,
+    PageSpec,
+    page_callback,
+    paged_list,
+    paged_list_outputs,
+    wildcard,
+    wildcard_outputs,
+)
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.admin.notifications import (
@@ -18,7 +38,7 @@ from data.admin.notifications import (
     set_published,
     target_choices,
 )
-from data.core.scope import Actor, NotFound
+from data.core.scope import Actor
 from layouts.admin import ids
 from layouts.admin.common import alert
 from layouts.admin.notifications import PAGE_SIZE, form_values, notification_rows, notifications_page, total_text
@@ -50,81 +70,55 @@ def show_page(r: PageRequest, text, active_page, reload):
     return paged_list(notification_rows(r.t, page, target_choices(r.s, r.actor)), page, total_text(r.t, page))
 
 
-@callback(
-    Output(ids.ANOTE_MODAL, "is_open"),
-    Output(FIELD, "value"),
-    Output(ERROR, "children"),
-    Output(ids.ANOTE_EDITING, "data"),
-    Output(ids.ANOTE_MODAL_TITLE, "children"),
-    Output(ids.ANOTE_MESSAGE, "children"),
-    Input(ids.ANOTE_NEW, "n_clicks"),
-    Input(ids.ANOTE_EDIT, "n_clicks"),
-    State(ids.ANOTE_TABLE, "selectedRows"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"modal": Output(ids.ANOTE_MODAL, "is_open"), "values": Output(FIELD, "value"),
+            "errors": Output(ERROR, "children"), "editing": Output(ids.ANOTE_EDITING, "data"),
+            "title": Output(ids.ANOTE_MODAL_TITLE, "children"), "message": Output(ids.ANOTE_MESSAGE, "children")},
+    inputs={"new": Input(ids.ANOTE_NEW, "n_clicks"), "edit": Input(ids.ANOTE_EDIT, "n_clicks"),
+            "selected": State(ids.ANOTE_TABLE, "selectedRows")},
+    refused=lambda t, _exc, **_inputs: {"message": alert(t(GONE), ok=False)}, prevent_initial_call=True,
 )
-def open_form(_new, _edit, selected):
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    errors = [""] * len(ctx.outputs_list[2])
+def open_form(r: PageRequest, new, edit, selected):
+    names = [item["id"]["name"] for item in wildcard_outputs("values")]
+    errors = [""] * len(wildcard_outputs("errors"))
     if ctx.triggered_id == ids.ANOTE_NEW:
-        return True, form_values(None, names), errors, None, t("New notification"), None
-    refused = (no_update, [no_update] * len(names), [no_update] * len(errors), no_update, no_update)
+        return {"modal": True, "values": form_values(None, names), "errors": errors, "editing": None,
+                "title": r.t("New notification"), "message": None}
     chosen = picked(selected, "id", int)
     if chosen is None:
-        return (*refused, alert(t("Select one notification first."), ok=False))
-    try:
-        with session_scope() as s:
-            n = get_notification(s, current_actor(), chosen)
-    except NotFound:
-        return (*refused, alert(t(GONE), ok=False))
-    return True, form_values(n, names), errors, chosen, t("Edit notification"), None
+        return {"message": alert(r.t("Select one notification first."), ok=False)}
+    n = get_notification(r.s, r.actor, chosen)
+    return {"modal": True, "values": form_values(n, names), "errors": errors, "editing": chosen,
+            "title": r.t("Edit notification"), "message": None}
 
 
-@callback(
-    Output(ERROR, "children", allow_duplicate=True),
-    Output(ids.ANOTE_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.ANOTE_RELOAD, "data", allow_duplicate=True),
-    Output(ids.ANOTE_MESSAGE, "children", allow_duplicate=True),
-    Input(ids.ANOTE_SAVE, "n_clicks"),
-    State(FIELD, "value"),
-    State(ids.ANOTE_EDITING, "data"),
-    State(ids.ANOTE_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=save_outputs(ERROR, ids.ANOTE_MODAL, ids.ANOTE_RELOAD, ids.ANOTE_MESSAGE),
+    inputs={"save": Input(ids.ANOTE_SAVE, "n_clicks"), "values": State(FIELD, "value"),
+            "editing": State(ids.ANOTE_EDITING, "data"), "reloads": State(ids.ANOTE_RELOAD, "data")},
+    refused=save_refusal(GONE), refuses=SAVE_REFUSALS, prevent_initial_call=True,
 )
-def save(_n, values, editing, reloads):
-    t = request_translator()
-    typed = dict(zip([item["id"]["name"] for item in ctx.states_list[0]], values or []))
+def save(r: PageRequest, save, values, editing, reloads):
+    typed = {item["id"]["name"]: item.get("value") for item in wildcard("values")}
     chosen = editing if isinstance(editing, int) and not isinstance(editing, bool) else None
-
-    def write(s, actor) -> str:
-        save_notification(s, actor, chosen, typed)
-        return t("Notification added.") if chosen is None else t("Notification saved.")
-
-    return submit(write, GONE, reloads)
+    save_notification(r.s, r.actor, chosen, typed)
+    return saved(r.t("Notification added.") if chosen is None else r.t("Notification saved."), reloads)
 
 
-@callback(
-    Output(ids.ANOTE_MESSAGE, "children", allow_duplicate=True),
-    Output(ids.ANOTE_RELOAD, "data", allow_duplicate=True),
-    Input(ids.ANOTE_PUBLISH, "n_clicks"),
-    Input(ids.ANOTE_UNPUBLISH, "n_clicks"),
-    Input(ids.ANOTE_DELETE, "submit_n_clicks"),
-    State(ids.ANOTE_TABLE, "selectedRows"),
-    State(ids.ANOTE_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=action_outputs(ids.ANOTE_MESSAGE, ids.ANOTE_RELOAD),
+    inputs={"publish": Input(ids.ANOTE_PUBLISH, "n_clicks"), "unpublish": Input(ids.ANOTE_UNPUBLISH, "n_clicks"),
+            "delete": Input(ids.ANOTE_DELETE, "submit_n_clicks"), "selected": State(ids.ANOTE_TABLE, "selectedRows"),
+            "reloads": State(ids.ANOTE_RELOAD, "data")},
+    refused=action_refusal(GONE), refuses=ACTION_REFUSALS, prevent_initial_call=True,
 )
-def act(_publish, _unpublish, _delete, selected, reloads):
-    t = request_translator()
+def act(r: PageRequest, publish, unpublish, delete, selected, reloads):
     chosen, action = picked(selected, "id", int), ctx.triggered_id
     if chosen is None:
-        return alert(t("Select one notification first."), ok=False), no_update
-
-    def change(s, actor) -> str:
-        if action == ids.ANOTE_DELETE:
-            delete_notification(s, actor, chosen)
-            return t("Notification deleted.")
-        published = action == ids.ANOTE_PUBLISH
-        set_published(s, actor, chosen, published)
-        return t("Notification published.") if published else t("Notification withdrawn.")
-
-    return run_action(change, GONE, reloads)
+        return {"message": alert(r.t("Select one notification first."), ok=False)}
+    if action == ids.ANOTE_DELETE:
+        delete_notification(r.s, r.actor, chosen)
+        return acted(r.t("Notification deleted."), reloads)
+    published = action == ids.ANOTE_PUBLISH
+    set_published(r.s, r.actor, chosen, published)
+    return acted(r.t("Notification published.") if published else r.t("Notification withdrawn."), reloads)

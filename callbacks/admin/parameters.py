@@ -3,16 +3,36 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc
 from dash.exceptions import PreventUpdate
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.admin.lists import page_index, picked, run_action, shown_page, submit
+from auth.session import request_translator
+from callbacks.admin.lists import (
+    ACTION_REFUSALS,
+    SAVE_REFUSALS,
+    acted,
+    action_outputs,
+    action_refusal,
+    page_index,
+    picked,
+    save_outputs,
+    save_refusal,
+    saved,
+    shown_page,
+)
 from callbacks.inputs import as_text
-from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import (
+    MENU_ADMIN,
+    PageRequest,
+    PageSpec,
+    page_callback,
+    paged_list,
+    paged_list_outputs,
+    wildcard,
+    wildcard_outputs,
+)
 from dashboard.core.i18n import N_, Translator
-from dashboard.runtime.store import session_scope
 from data.admin.parameters import (
     KNOWN,
     all_parameters,
@@ -23,7 +43,7 @@ from data.admin.parameters import (
     parameter_history,
     update_parameter,
 )
-from data.core.scope import Actor, NotFound
+from data.core.scope import Actor
 from layouts.admin import ids
 from layouts.admin.common import alert
 from layouts.admin.parameters import (
@@ -77,40 +97,29 @@ def reset(_n):
     return "", ""
 
 
-@callback(
-    Output(ids.APARAM_MODAL, "is_open"),
-    Output(FIELD, "value"),
-    Output(ERROR, "children"),
-    Output(ids.APARAM_HISTORY, "children"),
-    Output(KEY_FIELD, "disabled"),
-    Output(ids.APARAM_EDITING, "data"),
-    Output(ids.APARAM_MODAL_TITLE, "children"),
-    Output(ids.APARAM_MESSAGE, "children"),
-    Input(ids.APARAM_NEW, "n_clicks"),
-    Input(ids.APARAM_EDIT, "n_clicks"),
-    State(ids.APARAM_TABLE, "selectedRows"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"modal": Output(ids.APARAM_MODAL, "is_open"), "values": Output(FIELD, "value"),
+            "errors": Output(ERROR, "children"), "history": Output(ids.APARAM_HISTORY, "children"),
+            "key_fixed": Output(KEY_FIELD, "disabled"), "editing": Output(ids.APARAM_EDITING, "data"),
+            "title": Output(ids.APARAM_MODAL_TITLE, "children"), "message": Output(ids.APARAM_MESSAGE, "children")},
+    inputs={"new": Input(ids.APARAM_NEW, "n_clicks"), "edit": Input(ids.APARAM_EDIT, "n_clicks"),
+            "selected": State(ids.APARAM_TABLE, "selectedRows")},
+    refused=lambda t, _exc, **_inputs: {"message": alert(t(GONE), ok=False)}, prevent_initial_call=True,
 )
-def open_form(_new, _edit, selected):
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    errors = [""] * len(ctx.outputs_list[2])
+def open_form(r: PageRequest, new, edit, selected):
+    names = [item["id"]["name"] for item in wildcard_outputs("values")]
+    errors = [""] * len(wildcard_outputs("errors"))
     if ctx.triggered_id == ids.APARAM_NEW:
-        return True, [""] * len(names), errors, history_table(t, []), False, None, t("New parameter"), None
-    refused = (no_update, [no_update] * len(names), [no_update] * len(errors), no_update, no_update, no_update,
-               no_update)
+        return {"modal": True, "values": [""] * len(names), "errors": errors, "history": history_table(r.t, []),
+                "key_fixed": False, "editing": None, "title": r.t("New parameter"), "message": None}
     key = picked(selected, "key", str)
     if key is None:
-        return (*refused, alert(t("Select one parameter first."), ok=False))
-    try:
-        with session_scope() as s:
-            row = get_parameter(s, current_actor(), key)
-            history = parameter_history(s, current_actor(), key)
-    except NotFound:
-        return (*refused, alert(t(GONE), ok=False))
+        return {"message": alert(r.t("Select one parameter first."), ok=False)}
+    row = get_parameter(r.s, r.actor, key)
     values = {"key": row.key, "value": row.value, "description": row.description}
-    return True, [values[n] for n in names], errors, history_table(t, history), True, key, \
-        t("Edit parameter {key}", key=key), None
+    return {"modal": True, "values": [values[n] for n in names], "errors": errors,
+            "history": history_table(r.t, parameter_history(r.s, r.actor, key)), "key_fixed": True, "editing": key,
+            "title": r.t("Edit parameter {key}", key=key), "message": None}
 
 
 @callback(
@@ -121,72 +130,51 @@ def hint(key):
     return known_text(request_translator(), KNOWN.get(as_text(key).strip()))
 
 
-@callback(
-    Output(ERROR, "children", allow_duplicate=True),
-    Output(ids.APARAM_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.APARAM_RELOAD, "data", allow_duplicate=True),
-    Output(ids.APARAM_MESSAGE, "children", allow_duplicate=True),
-    Input(ids.APARAM_SAVE, "n_clicks"),
-    State(FIELD, "value"),
-    State(ids.APARAM_EDITING, "data"),
-    State(ids.APARAM_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=save_outputs(ERROR, ids.APARAM_MODAL, ids.APARAM_RELOAD, ids.APARAM_MESSAGE),
+    inputs={"save": Input(ids.APARAM_SAVE, "n_clicks"), "values": State(FIELD, "value"),
+            "editing": State(ids.APARAM_EDITING, "data"), "reloads": State(ids.APARAM_RELOAD, "data")},
+    refused=save_refusal(GONE), refuses=SAVE_REFUSALS, prevent_initial_call=True,
 )
-def save(_n, values, editing, reloads):
-    t = request_translator()
-    typed = {item["id"]["name"]: as_text(v) for item, v in zip(ctx.states_list[0], values or [])}
-    key = editing if isinstance(editing, str) else None
-
-    def write(s, actor) -> str:
-        if key is None:
-            return t("Parameter {key} added.", key=create_parameter(s, actor, typed).key)
-        typed.pop("key", None)  # the key input is disabled while editing: the stored key stays
-        return t("Parameter {key} saved.", key=update_parameter(s, actor, key, typed).key)
-
-    return submit(write, GONE, reloads)
+def save(r: PageRequest, save, values, editing, reloads):
+    typed = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")}
+    if not isinstance(editing, str):
+        return saved(r.t("Parameter {key} added.", key=create_parameter(r.s, r.actor, typed).key), reloads)
+    typed.pop("key", None)  # the key input is disabled while editing: the stored key stays
+    return saved(r.t("Parameter {key} saved.", key=update_parameter(r.s, r.actor, editing, typed).key), reloads)
 
 
-@callback(
-    Output(ids.APARAM_MESSAGE, "children", allow_duplicate=True),
-    Output(ids.APARAM_RELOAD, "data", allow_duplicate=True),
-    Input(ids.APARAM_DELETE, "submit_n_clicks"),
-    State(ids.APARAM_TABLE, "selectedRows"),
-    State(ids.APARAM_RELOAD, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output=action_outputs(ids.APARAM_MESSAGE, ids.APARAM_RELOAD),
+    inputs={"delete": Input(ids.APARAM_DELETE, "submit_n_clicks"), "selected": State(ids.APARAM_TABLE, "selectedRows"),
+            "reloads": State(ids.APARAM_RELOAD, "data")},
+    refused=action_refusal(GONE), refuses=ACTION_REFUSALS, prevent_initial_call=True,
 )
-def delete(_n, selected, reloads):
-    t = request_translator()
+def delete(r: PageRequest, delete, selected, reloads):
     key = picked(selected, "key", str)
     if key is None:
-        return alert(t("Select one parameter first."), ok=False), no_update
-
-    def change(s, actor) -> str:
-        delete_parameter(s, actor, key)
-        return t("Parameter {key} deleted.", key=key)
-
-    return run_action(change, GONE, reloads)
+        return {"message": alert(r.t("Select one parameter first."), ok=False)}
+    delete_parameter(r.s, r.actor, key)
+    return acted(r.t("Parameter {key} deleted.", key=key), reloads)
 
 
-@callback(
-    Output(ids.APARAM_DOWNLOAD, "data"),
-    Input({"type": ids.APARAM_EXPORT, "rows": ALL, "format": ALL}, "n_clicks"),
-    State(ids.APARAM_KEY_SEARCH, "value"),
-    State(ids.APARAM_VALUE_SEARCH, "value"),
-    State(ids.APARAM_PAGER, "active_page"),
+@page_callback(
+    output=Output(ids.APARAM_DOWNLOAD, "data"),
+    inputs={"clicks": Input({"type": ids.APARAM_EXPORT, "rows": ALL, "format": ALL}, "n_clicks"),
+            "key_text": State(ids.APARAM_KEY_SEARCH, "value"), "value_text": State(ids.APARAM_VALUE_SEARCH, "value"),
+            "active_page": State(ids.APARAM_PAGER, "active_page")},
     prevent_initial_call=True,
 )
-def export(clicks, key_text, value_text, active_page):
+def export(r: PageRequest, clicks, key_text, value_text, active_page):
     chosen = ctx.triggered_id
     if not isinstance(chosen, dict) or not any(clicks or []):
         raise PreventUpdate
     scope = "all" if chosen.get("rows") == "all" else "page"
     kind = "pdf" if chosen.get("format") == "pdf" else "xlsx"
-    t = request_translator()
-    with session_scope() as s:
-        if scope == "all":
-            rows = all_parameters(s, current_actor(), as_text(key_text), as_text(value_text))
-        else:
-            rows = list_parameters(s, current_actor(), as_text(key_text), as_text(value_text),
-                                   _page_index(active_page), PAGE_SIZE).rows
-    name, _media, content = export_file(t, rows, kind, scope, datetime.now(timezone.utc))
+    if scope == "all":
+        rows = all_parameters(r.s, r.actor, as_text(key_text), as_text(value_text))
+    else:
+        rows = list_parameters(r.s, r.actor, as_text(key_text), as_text(value_text), _page_index(active_page),
+                               PAGE_SIZE).rows
+    name, _media, content = export_file(r.t, rows, kind, scope, datetime.now(timezone.utc))
     return dcc.send_bytes(content, name)
