@@ -1,12 +1,11 @@
 """Declaration defaults glue: show the three sections, save one section at a time."""
 from __future__ import annotations
 
-from dash import ALL, MATCH, Input, Output, State, callback, ctx, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import MENU_SETTINGS, PageSpec
+from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
@@ -33,24 +32,22 @@ PAGE = PageSpec(
     menu_group=MENU_SETTINGS, order=100)
 
 
-@callback(
-    Output({"type": ids.DEFAULTS_ERROR, "section": MATCH, "name": ALL}, "children"),
-    Output({"type": ids.DEFAULTS_MESSAGE, "section": MATCH}, "children"),
-    Input({"type": ids.DEFAULTS_SAVE, "section": MATCH}, "n_clicks"),
-    State({"type": ids.DEFAULTS_FIELD, "section": MATCH, "name": ALL}, "value"),
-    prevent_initial_call=True,
+def _not_saved(t: Translator, exc: Exception, **_inputs) -> dict:
+    errors = exc.errors if isinstance(exc, DefaultsInvalid) else {}
+    return {"errors": [reason(t, errors[item["id"]["name"]]) if item["id"]["name"] in errors else ""
+                       for item in wildcard_outputs("errors")], "message": failed_message(t)}
+
+
+@page_callback(
+    output={"errors": Output({"type": ids.DEFAULTS_ERROR, "section": MATCH, "name": ALL}, "children"),
+            "message": Output({"type": ids.DEFAULTS_MESSAGE, "section": MATCH}, "children")},
+    inputs={"save": Input({"type": ids.DEFAULTS_SAVE, "section": MATCH}, "n_clicks"),
+            "values": State({"type": ids.DEFAULTS_FIELD, "section": MATCH, "name": ALL}, "value")},
+    refused=_not_saved, refuses=(DefaultsInvalid,), prevent_initial_call=True,
 )
-def save_section(_n, values):
-    t = request_translator()
+def save_section(r: PageRequest, save, values):
     section = ctx.triggered_id.get("section") if isinstance(ctx.triggered_id, dict) else None
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    names = [item["id"]["name"] for item in ctx.states_list[0]]
-    typed = {n: as_text(v) for n, v in zip(names, values or [])}
     if section not in SECTIONS:
-        return [no_update] * len(error_names), no_update
-    try:
-        with session_scope() as s:
-            save_defaults(s, current_actor(), section, typed)
-    except DefaultsInvalid as exc:
-        return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names], failed_message(t)
-    return [""] * len(error_names), saved_message(t)
+        return no_update
+    save_defaults(r.s, r.actor, section, {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")})
+    return {"errors": [""] * len(wildcard_outputs("errors")), "message": saved_message(r.t)}

@@ -1,14 +1,21 @@
 """Consignor/consignee book glue: the searched page of entries, the new/edit form, deleting the checked rows."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, ctx
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import (
+    MENU_SETTINGS,
+    PageRequest,
+    PageSpec,
+    page_callback,
+    paged_list,
+    paged_list_outputs,
+    wildcard,
+    wildcard_outputs,
+)
 from dashboard.core.i18n import N_, Translator
-from dashboard.runtime.store import session_scope
 from data.core.scope import Actor, NotFound
 from data.declarations.party_book import PartyInvalid, delete_parties, get_party, list_parties, save_party
 from layouts.common import page_number
@@ -54,79 +61,65 @@ def show_page(r: PageRequest, text, active_page, reload):
     return paged_list(party_rows(page), page, page_number(r.t, page))
 
 
-@callback(
-    Output(ids.PARTY_MODAL, "is_open"),
-    Output(FIELD, "value"),
-    Output(ERROR, "children"),
-    Output(ids.PARTY_EDITING, "data"),
-    Output(ids.PARTY_MODAL_TITLE, "children"),
-    Output(ids.PARTY_MESSAGE, "children"),
-    Input(ids.PARTY_NEW, "n_clicks"),
-    Input(ids.PARTY_EDIT, "n_clicks"),
-    State(ids.PARTY_TABLE, "selectedRows"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"modal": Output(ids.PARTY_MODAL, "is_open"), "values": Output(FIELD, "value"),
+            "errors": Output(ERROR, "children"), "editing": Output(ids.PARTY_EDITING, "data"),
+            "title": Output(ids.PARTY_MODAL_TITLE, "children"), "message": Output(ids.PARTY_MESSAGE, "children")},
+    inputs={"new": Input(ids.PARTY_NEW, "n_clicks"), "edit": Input(ids.PARTY_EDIT, "n_clicks"),
+            "selected": State(ids.PARTY_TABLE, "selectedRows")},
+    refused=lambda t, _exc, **_inputs: {"message": message(t, "not_found")}, prevent_initial_call=True,
 )
-def open_form(_new, _edit, selected):
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    errors = [""] * len(ctx.outputs_list[2])
+def open_form(r: PageRequest, new, edit, selected):
+    names = [item["id"]["name"] for item in wildcard_outputs("values")]
+    errors = [""] * len(wildcard_outputs("errors"))
     if ctx.triggered_id == ids.PARTY_NEW:
-        return True, form_values(None, names), errors, None, t("New entry"), None
+        return {"modal": True, "values": form_values(None, names), "errors": errors, "editing": None,
+                "title": r.t("New entry"), "message": None}
     chosen = checked_ids(selected)
-    refused = (no_update, [no_update] * len(names), [no_update] * len(errors), no_update, no_update)
     if len(chosen) != 1:
-        return (*refused, message(t, "choose_one"))
-    try:
-        with session_scope() as s:
-            entry = get_party(s, current_actor(), chosen[0])
-            values = form_values(entry, names)
-    except NotFound:
-        return (*refused, message(t, "not_found"))
-    return True, values, errors, chosen[0], t("Edit entry"), None
+        return {"message": message(r.t, "choose_one")}
+    entry = get_party(r.s, r.actor, chosen[0])
+    return {"modal": True, "values": form_values(entry, names), "errors": errors, "editing": chosen[0],
+            "title": r.t("Edit entry"), "message": None}
 
 
-@callback(
-    Output(ERROR, "children", allow_duplicate=True),
-    Output(ids.PARTY_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.PARTY_RELOAD, "data", allow_duplicate=True),
-    Output(ids.PARTY_MESSAGE, "children", allow_duplicate=True),
-    Input(ids.PARTY_SAVE, "n_clicks"),
-    State(FIELD, "value"),
-    State(ids.PARTY_EDITING, "data"),
-    State(ids.PARTY_RELOAD, "data"),
-    prevent_initial_call=True,
+def _next(reloads) -> int:
+    return (reloads if isinstance(reloads, int) and not isinstance(reloads, bool) else 0) + 1
+
+
+def _not_saved(t: Translator, exc: Exception, *, reloads=None, **_inputs) -> dict:
+    names = [item["id"]["name"] for item in wildcard_outputs("errors")]
+    if isinstance(exc, PartyInvalid):
+        return {"errors": [reason(t, exc.errors[n]) if n in exc.errors else "" for n in names]}
+    return {"errors": [""] * len(names), "modal": False, "reload": _next(reloads), "message": message(t, "not_found")}
+
+
+@page_callback(
+    output={"errors": Output(ERROR, "children", allow_duplicate=True),
+            "modal": Output(ids.PARTY_MODAL, "is_open", allow_duplicate=True),
+            "reload": Output(ids.PARTY_RELOAD, "data", allow_duplicate=True),
+            "message": Output(ids.PARTY_MESSAGE, "children", allow_duplicate=True)},
+    inputs={"save": Input(ids.PARTY_SAVE, "n_clicks"), "values": State(FIELD, "value"),
+            "editing": State(ids.PARTY_EDITING, "data"), "reloads": State(ids.PARTY_RELOAD, "data")},
+    refused=_not_saved, refuses=(PartyInvalid, NotFound), prevent_initial_call=True,
 )
-def save(_n, values, editing, reloads):
-    t = request_translator()
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    names = [item["id"]["name"] for item in ctx.states_list[0]]
-    typed = {n: as_text(v) for n, v in zip(names, values or [])}
+def save(r: PageRequest, save, values, editing, reloads):
+    typed = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")}
     entry_id = editing if isinstance(editing, int) and not isinstance(editing, bool) else None
-    bump = (reloads if isinstance(reloads, int) else 0) + 1
-    try:
-        with session_scope() as s:
-            save_party(s, current_actor(), entry_id, typed)
-    except PartyInvalid as exc:
-        return [reason(t, exc.errors[n]) if n in exc.errors else "" for n in error_names], no_update, no_update, \
-            no_update
-    except NotFound:
-        return [""] * len(error_names), False, bump, message(t, "not_found")
-    return [""] * len(error_names), False, bump, message(t, "updated" if entry_id else "created")
+    save_party(r.s, r.actor, entry_id, typed)
+    return {"errors": [""] * len(wildcard_outputs("errors")), "modal": False, "reload": _next(reloads),
+            "message": message(r.t, "updated" if entry_id else "created")}
 
 
-@callback(
-    Output(ids.PARTY_MESSAGE, "children", allow_duplicate=True),
-    Output(ids.PARTY_RELOAD, "data", allow_duplicate=True),
-    Input(ids.PARTY_DELETE, "submit_n_clicks"),
-    State(ids.PARTY_TABLE, "selectedRows"),
-    State(ids.PARTY_RELOAD, "data"),
+@page_callback(
+    output={"message": Output(ids.PARTY_MESSAGE, "children", allow_duplicate=True),
+            "reload": Output(ids.PARTY_RELOAD, "data", allow_duplicate=True)},
+    inputs={"delete": Input(ids.PARTY_DELETE, "submit_n_clicks"), "selected": State(ids.PARTY_TABLE, "selectedRows"),
+            "reloads": State(ids.PARTY_RELOAD, "data")},
     prevent_initial_call=True,
 )
-def delete_checked(_n, selected, reloads):
-    t = request_translator()
+def delete_checked(r: PageRequest, delete, selected, reloads):
     chosen = checked_ids(selected)
     if not chosen:
-        return message(t, "choose_some"), no_update
-    with session_scope() as s:
-        count = delete_parties(s, current_actor(), chosen)
-    return deleted_message(t, count), (reloads if isinstance(reloads, int) else 0) + 1
+        return {"message": message(r.t, "choose_some")}
+    return {"message": deleted_message(r.t, delete_parties(r.s, r.actor, chosen)), "reload": _next(reloads)}
