@@ -1,14 +1,12 @@
 """Public verification page glue: verify the number and token of the address, check an uploaded PDF."""
 from __future__ import annotations
 
-from dash import Input, Output, State, callback
+from dash import Input, Output, State
 
 from auth.guard import PUBLIC
-from auth.session import request_translator
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import client_address, trust_roots, verify
-from dashboard.runtime.store import session_scope
 from data.certificates.verification import OK, UploadOutcome, check_uploaded_pdf
 from data.core.files import UploadProblem, decode_data_url
 from data.core.scope import Actor
@@ -31,17 +29,17 @@ PAGE = PageSpec(
     path_template="/verify/<certificate_no>", order=380)
 
 
-@callback(Output(ids.VER_UPLOAD_RESULT, "children"), Input(ids.VER_UPLOAD, "contents"),
-          State(ids.VER_UPLOAD, "filename"), State(ids.VER_CONTEXT, "data"), prevent_initial_call=True)
-def check_upload(contents, filename, context):
-    t = request_translator()
-    expected = (context or {}).get("certificate_no") if isinstance(context, dict) else None
+@page_callback(output=Output(ids.VER_UPLOAD_RESULT, "children"),
+               inputs={"contents": Input(ids.VER_UPLOAD, "contents"), "filename": State(ids.VER_UPLOAD, "filename"),
+                       "context": State(ids.VER_CONTEXT, "data")},
+               prevent_initial_call=True)
+def check_upload(r: PageRequest, contents, filename, context):
+    expected = context.get("certificate_no") if isinstance(context, dict) else None
     expected = expected if isinstance(expected, str) and expected else None
     try:
         content = decode_data_url(contents)
     except UploadProblem as problem:
-        return upload_view(t, UploadOutcome(problem.code), expected)
-    with session_scope() as s:
-        outcome = check_uploaded_pdf(s, str(filename or "certificate.pdf"), content, client=client_address(),
-                                     trust_roots=trust_roots(), expected_no=expected)
-    return upload_view(t, outcome, expected)
+        return upload_view(r.t, UploadOutcome(problem.code), expected)
+    outcome = check_uploaded_pdf(r.s, str(filename or "certificate.pdf"), content, client=client_address(),
+                                 trust_roots=trust_roots(), expected_no=expected)
+    return upload_view(r.t, outcome, expected)

@@ -1,13 +1,13 @@
 """Certificate page glue: show one certificate; replace or withdraw it."""
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 from flask import current_app
 
 from auth.permissions import Perm
-from auth.session import csrf_token, current_actor, request_translator
+from auth.session import csrf_token, current_actor
 from callbacks.inputs import as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
@@ -17,7 +17,7 @@ from layouts.certificates import ids
 from layouts.certificates.view import change_message, view_body, view_page
 
 
-def _view(s, actor: Actor, number: str):
+def _view(s, actor: Actor | None, number: str):
     return certificate_view(s, actor, number, public_url=current_app.config["CERTDASH_SETTINGS"].public_url)
 
 
@@ -35,40 +35,39 @@ PAGE = PageSpec(
     in_menu=False, order=190)
 
 
-@callback(
-    Output(ids.CERTV_CONTENT, "children"),
-    Output(ids.CERTV_MESSAGE, "children"),
-    Input(ids.CERTV_REPLACE, "submit_n_clicks"),
-    Input(ids.CERTV_WITHDRAW, "submit_n_clicks"),
-    State(ids.CERTV_STATE, "data"),
-    State(ids.CERTV_REASON, "value"),
-    State(ids.CERTV_METHOD, "value"),
-    prevent_initial_call=True,
-)
-def change(replace_clicks, withdraw_clicks, state, reason, method):
-    if not (replace_clicks or withdraw_clicks) or not isinstance(state, dict) or not isinstance(state.get("no"), str):
-        return no_update, no_update
-    t = request_translator()
-    actor = current_actor()
-    number = state["no"]
-    code, new_number = None, None
+def _shown(s, t: Translator, actor: Actor | None, number: str, code: str | None, new_number: str | None) -> dict:
+    """The certificate as it now is, and what became of the change (`code`: why it was refused)."""
+    days = change_days(s)
     try:
-        with session_scope() as s:
-            if ctx.triggered_id == ids.CERTV_REPLACE:
-                new_number = replace_certificate(s, actor, number, reason=as_text(reason), issuer=current_issuer(),
-                                                 paper=None if method not in ("cloud", "paper")
-                                                 else method == "paper").certificate_no
-            else:
-                withdraw_certificate(s, actor, number, reason=as_text(reason))
-    except IssueRefused as exc:
-        code = exc.code
-    except (NotFound, AccessDenied):
-        code = "not_allowed"
+        body = view_body(t, _view(s, actor, number), csrf=csrf_token(), days=days)
+    except NotFound:
+        body = view_body(t, None, csrf="")
+    return {"content": body, "message": change_message(t, code, days=days, replaced_by=new_number,
+                                                       withdrawn=code is None and new_number is None)}
+
+
+def _refused(t: Translator, exc: Exception, *, state, **_inputs) -> dict:
+    """Nothing of the change was written; the certificate is shown as it is, with the reason."""
+    code = exc.code if isinstance(exc, IssueRefused) else "not_allowed"
     with session_scope() as s:
-        days = change_days(s)
-        try:
-            body = view_body(t, _view(s, actor, number), csrf=csrf_token(), days=days)
-        except NotFound:
-            body = view_body(t, None, csrf="")
-    return body, change_message(t, code, days=days, replaced_by=new_number,
-                                withdrawn=code is None and new_number is None)
+        return _shown(s, t, current_actor(), state["no"], code, None)
+
+
+@page_callback(
+    output={"content": Output(ids.CERTV_CONTENT, "children"), "message": Output(ids.CERTV_MESSAGE, "children")},
+    inputs={"replace": Input(ids.CERTV_REPLACE, "submit_n_clicks"), "withdraw": Input(ids.CERTV_WITHDRAW, "submit_n_clicks"),
+            "state": State(ids.CERTV_STATE, "data"), "reason": State(ids.CERTV_REASON, "value"),
+            "method": State(ids.CERTV_METHOD, "value")},
+    refused=_refused, refuses=(IssueRefused, NotFound, AccessDenied), prevent_initial_call=True,
+)
+def change(r: PageRequest, replace, withdraw, state, reason, method):
+    if not (replace or withdraw) or not isinstance(state, dict) or not isinstance(state.get("no"), str):
+        return no_update
+    number, new_number = state["no"], None
+    if ctx.triggered_id == ids.CERTV_REPLACE:
+        new_number = replace_certificate(r.s, r.actor, number, reason=as_text(reason), issuer=current_issuer(),
+                                         paper=None if method not in ("cloud", "paper") else method == "paper"
+                                         ).certificate_no
+    else:
+        withdraw_certificate(r.s, r.actor, number, reason=as_text(reason))
+    return _shown(r.s, r.t, r.actor, number, None, new_number)
