@@ -1,16 +1,14 @@
 """Registration page glue: kind switch, in-browser file check, submit to the registration service."""
 from __future__ import annotations
 
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from flask import request
 
 from auth.guard import PUBLIC
-from auth.session import request_translator
 from callbacks.inputs import as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
-from dashboard.runtime.store import session_scope
 from data.accounts.registration import (
     RegistrationInput,
     RegistrationInvalid,
@@ -52,36 +50,33 @@ clientside_callback(
 )
 
 
-@callback(
-    Output({"type": ids.REG_ERROR, "name": ALL}, "children"),
-    Output(ids.REG_SUMMARY, "children"),
-    Output(ids.REG_RESULT, "children"),
-    Output(ids.REG_FORM, "style"),
-    Input(ids.REG_SUBMIT, "n_clicks"),
-    State({"type": ids.REG_FIELD, "name": ALL}, "value"),
-    State({"type": ids.REG_UPLOAD, "name": ALL}, "contents"),
-    State({"type": ids.REG_UPLOAD, "name": ALL}, "filename"),
-    prevent_initial_call=True,
+def _invalid(t: Translator, exc: Exception, **_inputs) -> dict:
+    """Each field's reason next to it, and how many there are at the top; nothing was written."""
+    errors = exc.errors if isinstance(exc, RegistrationInvalid) else {}
+    return {"errors": [reason_text(t, errors[item["id"]["name"]]) if item["id"]["name"] in errors else ""
+                       for item in wildcard_outputs("errors")], "summary": summary_alert(t, len(errors))}
+
+
+@page_callback(
+    output={"errors": Output({"type": ids.REG_ERROR, "name": ALL}, "children"),
+            "summary": Output(ids.REG_SUMMARY, "children"), "result": Output(ids.REG_RESULT, "children"),
+            "form_style": Output(ids.REG_FORM, "style")},
+    inputs={"clicks": Input(ids.REG_SUBMIT, "n_clicks"), "values": State({"type": ids.REG_FIELD, "name": ALL}, "value"),
+            "contents": State({"type": ids.REG_UPLOAD, "name": ALL}, "contents"),
+            "filenames": State({"type": ids.REG_UPLOAD, "name": ALL}, "filename")},
+    refused=_invalid, refuses=(RegistrationInvalid,), prevent_initial_call=True,
 )
-def submit(_clicks, values, contents, filenames):
-    t = request_translator()
-    field_ids = [item["id"]["name"] for item in ctx.states_list[0]]
-    upload_ids = [item["id"]["name"] for item in ctx.states_list[1]]
-    form, upload_errors = parse_form(dict(zip(field_ids, values)), dict(zip(upload_ids, zip(contents, filenames))))
-    try:
-        with session_scope() as s:
-            errors = {**validate_registration(s, form), **upload_errors}
-            if errors:
-                raise RegistrationInvalid(errors)
-            enterprise = submit_registration(s, form, remote_addr=request.remote_addr)
-            name, account = enterprise.name_zh, form.value("account").lower()
-    except RegistrationInvalid as exc:
-        errors = exc.errors
-        messages = [reason_text(t, errors[item["id"]["name"]]) if item["id"]["name"] in errors else ""
-                    for item in ctx.outputs_list[0]]
-        return messages, summary_alert(t, len(errors)), no_update, no_update
-    deliver_in_background()
-    return [""] * len(ctx.outputs_list[0]), "", submitted_panel(t, name, account), HIDDEN
+def submit(r: PageRequest, clicks, values, contents, filenames):
+    uploads = {item["id"]["name"]: (item.get("value"), name.get("value"))
+               for item, name in zip(wildcard("contents"), wildcard("filenames"))}
+    form, upload_errors = parse_form({item["id"]["name"]: item.get("value") for item in wildcard("values")}, uploads)
+    errors = {**validate_registration(r.s, form), **upload_errors}
+    if errors:
+        raise RegistrationInvalid(errors)
+    enterprise = submit_registration(r.s, form, remote_addr=request.remote_addr)
+    r.after_commit(deliver_in_background)
+    return {"errors": [""] * len(wildcard_outputs("errors")), "summary": "",
+            "result": submitted_panel(r.t, enterprise.name_zh, form.value("account").lower()), "form_style": HIDDEN}
 
 
 def parse_form(values: dict, uploads: dict) -> tuple[RegistrationInput, dict[str, str]]:
