@@ -2,12 +2,11 @@
 and the goods-import mapping page."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import MENU_SETTINGS, PageSpec
+from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.files import UploadProblem, decode_data_url
@@ -59,84 +58,67 @@ def _refused(t: Translator, code: str):
     return problems_table(t, [ImportProblem(None, "", code)])
 
 
-@callback(
-    Output(ids.DECLF_IMPORT_RESULT, "children"),
-    Output(ids.DECLF_IMPORTED, "data"),
-    Output(ids.DECLF_IMPORT_UPLOAD, "contents"),
-    Input(ids.DECLF_IMPORT_UPLOAD, "contents"),
-    State(ids.DECLF_IMPORT_KIND, "value"),
-    State(ids.DECLF_IMPORT_MODE, "value"),
-    State(ids.DECLF_IMPORT_TARGET, "data"),
-    State(ids.DECLF_STATE, "data"),
-    prevent_initial_call=True,
+def _not_imported(t: Translator, exc: Exception, **_inputs) -> dict:
+    """The file's problems, row by row (nothing of it was written), or the declaration not found."""
+    table = problems_table(t, exc.problems) if isinstance(exc, ImportRefused) else _refused(t, "not_found")
+    return {"result": table, "upload": None}
+
+
+@page_callback(
+    output={"result": Output(ids.DECLF_IMPORT_RESULT, "children"), "done": Output(ids.DECLF_IMPORTED, "data"),
+            "upload": Output(ids.DECLF_IMPORT_UPLOAD, "contents")},
+    inputs={"contents": Input(ids.DECLF_IMPORT_UPLOAD, "contents"), "kind": State(ids.DECLF_IMPORT_KIND, "value"),
+            "mode": State(ids.DECLF_IMPORT_MODE, "value"), "declaration_id": State(ids.DECLF_IMPORT_TARGET, "data"),
+            "form_state": State(ids.DECLF_STATE, "data")},
+    refused=_not_imported, refuses=(ImportRefused, NotFound, AccessDenied), prevent_initial_call=True,
 )
-def import_into_declaration(contents, kind, mode, declaration_id, form_state):
+def import_into_declaration(r: PageRequest, contents, kind, mode, declaration_id, form_state):
     if not contents:
-        return no_update, no_update, no_update
-    t = request_translator()
+        return no_update
     if kind not in IMPORTERS:
-        return _refused(t, "unknown_mode"), no_update, None
+        return {"result": _refused(r.t, "unknown_mode"), "upload": None}
     if not isinstance(declaration_id, int) or isinstance(declaration_id, bool):
-        return _refused(t, "not_found"), no_update, None
+        return {"result": _refused(r.t, "not_found"), "upload": None}
     # the version the form shows: an import into a declaration saved elsewhere since is refused
     version = form_state.get("version") if isinstance(form_state, dict) and form_state.get("id") == declaration_id \
         else None
-    try:
-        content = _content(contents)
-        with session_scope() as s:
-            result = IMPORTERS[kind](s, current_actor(), declaration_id, content, mode=as_text(mode),
-                                     version=version if isinstance(version, int) else None)
-    except ImportRefused as exc:
-        return problems_table(t, exc.problems), no_update, None
-    except (NotFound, AccessDenied):
-        return _refused(t, "not_found"), no_update, None
+    result = IMPORTERS[kind](r.s, r.actor, declaration_id, _content(contents), mode=as_text(mode),
+                             version=version if isinstance(version, int) else None)
     done = {"declaration_id": result.declaration_id, "version": result.version, "kind": kind,
             "imported": result.imported}
-    return imported(t, result, kind), done, None
+    return {"result": imported(r.t, result, kind), "done": done, "upload": None}
 
 
-@callback(
-    Output(ids.DECL_IMPORT_RESULT, "children"),
-    Output(ids.DECL_IMPORT_UPLOAD, "contents"),
-    Input(ids.DECL_IMPORT_UPLOAD, "contents"),
-    State(ids.DECL_DIRECTION, "value"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"result": Output(ids.DECL_IMPORT_RESULT, "children"), "upload": Output(ids.DECL_IMPORT_UPLOAD, "contents")},
+    inputs={"contents": Input(ids.DECL_IMPORT_UPLOAD, "contents"), "direction": State(ids.DECL_DIRECTION, "value")},
+    refused=_not_imported, refuses=(ImportRefused, AccessDenied), prevent_initial_call=True,
 )
-def import_whole_declaration(contents, direction):
+def import_whole_declaration(r: PageRequest, contents, direction):
     if not contents:
-        return no_update, no_update
-    t = request_translator()
-    try:
-        content = _content(contents)
-        with session_scope() as s:
-            result = import_declaration(s, current_actor(), content, direction=as_text(direction))
-    except ImportRefused as exc:
-        return problems_table(t, exc.problems), None
-    except AccessDenied:
-        return _refused(t, "not_found"), None
-    return declaration_imported(t, result, result.entry_no), None
+        return no_update
+    result = import_declaration(r.s, r.actor, _content(contents), direction=as_text(direction))
+    return {"result": declaration_imported(r.t, result, result.entry_no), "upload": None}
 
 
-@callback(
-    Output(ids.GIMAP_MESSAGE, "children"),
-    Output({"type": ids.GIMAP_ERROR, "name": ALL}, "children"),
-    Output({"type": ids.GIMAP_FIELD, "name": ALL}, "invalid"),
-    Output({"type": ids.GIMAP_FIELD, "name": ALL}, "value"),
-    Input(ids.GIMAP_SAVE, "n_clicks"),
-    Input(ids.GIMAP_RESET, "n_clicks"),
-    State({"type": ids.GIMAP_FIELD, "name": ALL}, "value"),
-    prevent_initial_call=True,
+def _mapping_refused(t: Translator, exc: Exception, **_inputs) -> dict:
+    names = [item["id"]["name"] for item in wildcard_outputs("errors")]
+    errors = exc.errors if isinstance(exc, MappingInvalid) else {}
+    return {"message": mapping_message(t, False), "errors": [reason(t, errors[n]) if n in errors else None for n in names],
+            "invalid": [n in errors for n in names]}
+
+
+@page_callback(
+    output={"message": Output(ids.GIMAP_MESSAGE, "children"),
+            "errors": Output({"type": ids.GIMAP_ERROR, "name": ALL}, "children"),
+            "invalid": Output({"type": ids.GIMAP_FIELD, "name": ALL}, "invalid"),
+            "values": Output({"type": ids.GIMAP_FIELD, "name": ALL}, "value")},
+    inputs={"save": Input(ids.GIMAP_SAVE, "n_clicks"), "reset": Input(ids.GIMAP_RESET, "n_clicks"),
+            "values": State({"type": ids.GIMAP_FIELD, "name": ALL}, "value")},
+    refused=_mapping_refused, refuses=(MappingInvalid,), prevent_initial_call=True,
 )
-def save_mapping(_save, _reset, values):
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.states_list[0]]
-    reset = ctx.triggered_id == ids.GIMAP_RESET
-    mapping = {} if reset else {name: as_text(value) for name, value in zip(names, values)}
-    try:
-        with session_scope() as s:
-            stored = save_goods_import_mapping(s, current_actor(), mapping)
-    except MappingInvalid as exc:
-        return (mapping_message(t, False), [reason(t, exc.errors[n]) if n in exc.errors else None for n in names],
-                [n in exc.errors for n in names], [no_update] * len(names))
-    return (mapping_message(t, True), [None] * len(names), [False] * len(names),
-            [stored.get(n, "") for n in names])
+def save_mapping(r: PageRequest, save, reset, values):
+    typed = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")}
+    stored = save_goods_import_mapping(r.s, r.actor, {} if ctx.triggered_id == ids.GIMAP_RESET else typed)
+    return {"message": mapping_message(r.t, True), "errors": [None] * len(typed), "invalid": [False] * len(typed),
+            "values": [stored.get(n, "") for n in typed]}
