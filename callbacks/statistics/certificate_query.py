@@ -4,8 +4,7 @@ from __future__ import annotations
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
-from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback
+from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback, wildcard
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
@@ -63,28 +62,20 @@ def _filters_of(fields: list[dict], ranges_start: list[dict], ranges_end: list[d
     return values
 
 
-@callback(
-    Output(ids.CERTQ_QUERY, "data"),
-    Output(ids.CERTQ_MESSAGE, "children"),
-    Output(ids.CERTQ_COUNT, "children"),
-    Input(ids.CERTQ_SEARCH, "n_clicks"),
-    State({"type": ids.CERTQ_FIELD, "name": ALL}, "value"),
-    State({"type": ids.CERTQ_RANGE, "name": ALL}, "start_date"),
-    State({"type": ids.CERTQ_RANGE, "name": ALL}, "end_date"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"query": Output(ids.CERTQ_QUERY, "data"), "message": Output(ids.CERTQ_MESSAGE, "children"),
+            "count": Output(ids.CERTQ_COUNT, "children")},
+    inputs={"search": Input(ids.CERTQ_SEARCH, "n_clicks"),
+            "fields": State({"type": ids.CERTQ_FIELD, "name": ALL}, "value"),
+            "starts": State({"type": ids.CERTQ_RANGE, "name": ALL}, "start_date"),
+            "ends": State({"type": ids.CERTQ_RANGE, "name": ALL}, "end_date")},
+    refused=lambda t, exc, **_inputs: {"message": problems(t, exc.errors), "count": ""},
+    refuses=(QueryInvalid,), prevent_initial_call=True,
 )
-def search(_clicks, _fields, _starts, _ends):
-    t = request_translator()
-    actor = current_actor()
-    states = ctx.states_list if isinstance(ctx.states_list, list) and len(ctx.states_list) == 3 else [[], [], []]
-    try:
-        q = parse_query(_filters_of(*(s if isinstance(s, list) else [] for s in states)))
-        with session_scope() as s:
-            check_codes(s, actor, q)
-            count = count_rows(s, actor, q)
-    except QueryInvalid as exc:
-        return no_update, problems(t, exc.errors), ""
-    return {"filters": url_parameters(q)}, None, count_text(t, count)
+def search(r: PageRequest, search, fields, starts, ends):
+    q = parse_query(_filters_of(wildcard("fields"), wildcard("starts"), wildcard("ends")))
+    check_codes(r.s, r.actor, q)
+    return {"query": {"filters": url_parameters(q)}, "message": None, "count": count_text(r.t, count_rows(r.s, r.actor, q))}
 
 
 @callback(

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from dash import Input, Output, State, callback, ctx, dcc, no_update
+from dash import Input, Output, State, ctx, dcc, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_date, as_text
 from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback
 from dashboard.core.clock import china_today
@@ -62,24 +61,20 @@ def reset_cloud(r: PageRequest, reset):
             "district": district_tree(r.s, r.actor).default_root()}
 
 
-@callback(
-    Output(ids.CLOUD_DOWNLOAD, "data"),
-    Input(ids.CLOUD_XLSX, "n_clicks"),
-    Input(ids.CLOUD_CSV, "n_clicks"),
-    State(ids.CLOUD_RECEIVED_DATES, "start_date"),
-    State(ids.CLOUD_RECEIVED_DATES, "end_date"),
-    State(ids.CLOUD_ENTRY, "value"),
-    State(ids.CLOUD_DISTRICT, "value"),
+@page_callback(
+    output=Output(ids.CLOUD_DOWNLOAD, "data"),
+    inputs={"xlsx_clicks": Input(ids.CLOUD_XLSX, "n_clicks"), "csv_clicks": Input(ids.CLOUD_CSV, "n_clicks"),
+            "start": State(ids.CLOUD_RECEIVED_DATES, "start_date"), "end": State(ids.CLOUD_RECEIVED_DATES, "end_date"),
+            "entry": State(ids.CLOUD_ENTRY, "value"), "district": State(ids.CLOUD_DISTRICT, "value")},
     prevent_initial_call=True,
 )
-def download_cloud(xlsx_clicks, csv_clicks, start, end, entry, district):
+def download_cloud(r: PageRequest, xlsx_clicks, csv_clicks, start, end, entry, district):
     """The table as shown, as xlsx (formatted, totals row) or csv (UTF-8 with BOM)."""
     if ctx.triggered_id not in (ids.CLOUD_XLSX, ids.CLOUD_CSV) or not (xlsx_clicks or csv_clicks):
         return no_update
-    t = request_translator()
+    t = r.t
     f = _cloud_filter(start, end, entry, district)
-    with session_scope() as s:
-        report = cloud_signing_usage(s, current_actor(), f)
+    report = cloud_signing_usage(r.s, r.actor, f)
     columns = views.cloud_columns(t)
     rows, totals = views.cloud_values(t, report)
     now = datetime.now(timezone.utc)
