@@ -1,10 +1,10 @@
 """Applications glue: the filtered, paged list; one application and its workflow steps."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
+from auth.session import current_actor
 from callbacks.inputs import as_date, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
@@ -61,42 +61,43 @@ def search(r: PageRequest, inspection_no, statuses, insp_from, insp_to, applied_
     return paged_list(list_rows(r.t, page), page, page_number(r.t, page))
 
 
-@callback(
-    Output(ids.APPV_CONTENT, "children"),
-    Output(ids.APPV_MESSAGE, "children"),
-    Output(ids.APPV_STATE, "data"),
-    Input({"type": ids.APPV_ACTION, "action": ALL}, "n_clicks"),
-    State(ids.APPV_STATE, "data"),
-    State(ids.APPV_REASON, "value"),
-    prevent_initial_call=True,
+STEP_OUTPUTS = {"content": Output(ids.APPV_CONTENT, "children"), "message": Output(ids.APPV_MESSAGE, "children"),
+                "state": Output(ids.APPV_STATE, "data")}
+
+
+def _shown(s, t: Translator, actor: Actor | None, app_id: int, code: str | None, action: str | None) -> dict:
+    """The application as it now is, and what became of the step (`code`: why it was refused)."""
+    try:
+        detail = application_detail(s, actor, app_id)
+    except NotFound:
+        return {"content": detail_body(t, None), "message": workflow_message(t, "not_found"), "state": None}
+    message = change_message(t, code) if code in ISSUE_ERRORS else workflow_message(t, code, None if code else action)
+    return {"content": detail_body(t, detail), "message": message, "state": {"id": detail.id, "version": detail.version}}
+
+
+def _refused(t: Translator, exc: Exception, *, state, **_inputs) -> dict:
+    """Nothing of the step was written (a stale version, a rule, no right): the application as it is, and why."""
+    code = getattr(exc, "code", None) or ("not_allowed" if isinstance(exc, AccessDenied) else "not_found")
+    with session_scope() as s:
+        return _shown(s, t, current_actor(), int(state["id"]), code, None)
+
+
+@page_callback(
+    output=STEP_OUTPUTS,
+    inputs={"clicks": Input({"type": ids.APPV_ACTION, "action": ALL}, "n_clicks"), "state": State(ids.APPV_STATE, "data"),
+            "reason": State(ids.APPV_REASON, "value")},
+    refused=_refused, refuses=(WorkflowError, IssueRefused, AccessDenied, NotFound), prevent_initial_call=True,
 )
-def take_step(clicks, state, reason):
+def take_step(r: PageRequest, clicks, state, reason):
     if not isinstance(ctx.triggered_id, dict) or not any(clicks or []) or not isinstance(state, dict):
-        return no_update, no_update, no_update
-    t = request_translator()
-    actor = current_actor()
+        return no_update
     try:
         app_id, version = int(state["id"]), int(state["version"])
     except (KeyError, TypeError, ValueError):
-        return no_update, workflow_message(t, "not_found"), no_update
+        return {"message": workflow_message(r.t, "not_found")}
     action = str(ctx.triggered_id.get("action", ""))
-    code = None
-    try:
-        with session_scope() as s:
-            if action in ("issue", "issue_paper"):  # render, sign and store: data/certificates/issuing.py
-                issue(s, actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
-            else:
-                transition(s, actor, app_id, action, version=version, reason=as_text(reason))
-    except (WorkflowError, IssueRefused) as exc:
-        code = exc.code
-    except AccessDenied:
-        code = "not_allowed"
-    except NotFound:
-        code = "not_found"
-    try:
-        with session_scope() as s:
-            detail = application_detail(s, actor, app_id)
-    except NotFound:
-        return detail_body(t, None), workflow_message(t, "not_found"), None
-    message = change_message(t, code) if code in ISSUE_ERRORS else workflow_message(t, code, None if code else action)
-    return detail_body(t, detail), message, {"id": detail.id, "version": detail.version}
+    if action in ("issue", "issue_paper"):  # render, sign and store: data/certificates/issuing.py
+        issue(r.s, r.actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
+    else:
+        transition(r.s, r.actor, app_id, action, version=version, reason=as_text(reason))
+    return _shown(r.s, r.t, r.actor, app_id, None, action)
