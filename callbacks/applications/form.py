@@ -4,9 +4,8 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
 from callbacks.inputs import as_text
-from callbacks.page import PageRequest, PageSpec, page_callback
+from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.applications.choices import (
@@ -137,47 +136,40 @@ def show_method_inputs(method):
 NEW_ERROR_NAMES = ("declaration_id", "format_code", "entry_method", "similar_inspection_no", "template_id")
 
 
-@callback(
-    Output({"type": ids.APPN_ERROR, "name": ALL}, "children"),
-    Output(ids.APPN_MESSAGE, "children"),
-    Output(ids.APPN_GOTO, "href"),
-    Input(ids.APPN_CREATE, "n_clicks"),
-    State(ids.APPN_DECLARATION, "value"),
-    State(ids.APPN_FORMAT, "value"),
-    State(ids.APPN_METHOD, "value"),
-    State(ids.APPN_SIMILAR, "value"),
-    State(ids.APPN_TEMPLATE, "value"),
-    State(ids.APPN_CONFIRM, "value"),
-    prevent_initial_call=True,
-)
-def create(clicks, declaration, format_code, method, similar, template, confirm):
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    if not clicks:
-        return [no_update] * len(names), no_update, no_update
-    errors: dict[str, str] = {}
-    if _int(declaration) is None:
-        errors["declaration_id"] = "choose_declaration"
-    else:
-        try:
-            with session_scope() as s:
-                app = new_application(s, current_actor(), declaration_id=_int(declaration),
-                                      format_code=as_text(format_code), entry_method=as_text(method),
-                                      similar_inspection_no=as_text(similar), template_id=_int(template),
-                                      needs_confirmation=confirm is True)
-                app_id = app.id
-            return [""] * len(names), None, f"/applications/edit?id={app_id}"
-        except NotFound:
-            errors["declaration_id"] = "choose_declaration"
-        except ApplicationInvalid as exc:
-            errors = exc.errors
-    shown = [reason(t, errors[n]) if n in errors else "" for n in names]
+def _create_problems(s, t: Translator, errors: dict[str, str], format_code) -> dict:
+    """Each choice's reason next to it; values copied from elsewhere that the format refuses, in the message."""
+    names = [item["id"]["name"] for item in wildcard_outputs("errors")]
     message = form_message(t, "has_errors")
     copied = {key: code for key, code in errors.items() if key not in names}
     if copied:
-        with session_scope() as s:
-            message = [message, *copied_value_problems(t, format_spec(s, as_text(format_code)), copied)]
-    return shown, message, no_update
+        message = [message, *copied_value_problems(t, format_spec(s, as_text(format_code)), copied)]
+    return {"errors": [reason(t, errors[n]) if n in errors else "" for n in names], "message": message}
+
+
+def _not_created(t: Translator, exc: Exception, *, format_code, **_inputs) -> dict:
+    errors = exc.errors if isinstance(exc, ApplicationInvalid) else {"declaration_id": "choose_declaration"}
+    with session_scope() as s:
+        return _create_problems(s, t, errors, format_code)
+
+
+@page_callback(
+    output={"errors": Output({"type": ids.APPN_ERROR, "name": ALL}, "children"),
+            "message": Output(ids.APPN_MESSAGE, "children"), "goto": Output(ids.APPN_GOTO, "href")},
+    inputs={"clicks": Input(ids.APPN_CREATE, "n_clicks"), "declaration": State(ids.APPN_DECLARATION, "value"),
+            "format_code": State(ids.APPN_FORMAT, "value"), "method": State(ids.APPN_METHOD, "value"),
+            "similar": State(ids.APPN_SIMILAR, "value"), "template": State(ids.APPN_TEMPLATE, "value"),
+            "confirm": State(ids.APPN_CONFIRM, "value")},
+    refused=_not_created, refuses=(NotFound, ApplicationInvalid), prevent_initial_call=True,
+)
+def create(r: PageRequest, clicks, declaration, format_code, method, similar, template, confirm):
+    if not clicks:
+        return no_update
+    if _int(declaration) is None:
+        return _create_problems(r.s, r.t, {"declaration_id": "choose_declaration"}, format_code)
+    app = new_application(r.s, r.actor, declaration_id=_int(declaration), format_code=as_text(format_code),
+                          entry_method=as_text(method), similar_inspection_no=as_text(similar),
+                          template_id=_int(template), needs_confirmation=confirm is True)
+    return {"errors": [""] * len(wildcard_outputs("errors")), "message": None, "goto": f"/applications/edit?id={app.id}"}
 
 
 # --- the application form -----------------------------------------------------------------------
@@ -266,72 +258,69 @@ def toggle_template_dialog(_open, _cancel):
     return ctx.triggered_id == ids.APPF_TEMPLATE_OPEN
 
 
-@callback(
-    Output(ids.APPF_MESSAGE, "children"),
-    Output({"type": ids.APPF_ERROR, "key": ALL}, "children"),
-    Output(ids.APPF_GOODS_ERRORS, "children"),
-    Output(ids.APPF_GOODS, "rowData", allow_duplicate=True),
-    Output(ids.APPF_STATE, "data"),
-    Output(ids.APPF_GOTO, "href"),
-    Output(ids.APPF_TEMPLATE_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.APPF_TEMPLATE_ERROR, "children"),
-    Input(ids.APPF_SAVE, "n_clicks"),
-    Input(ids.APPF_APPLY, "n_clicks"),
-    Input(ids.APPF_COPY, "n_clicks"),
-    Input(ids.APPF_DELETE, "submit_n_clicks"),
-    Input(ids.APPF_TEMPLATE_SAVE, "n_clicks"),
-    State({"type": ids.APPF_FIELD, "key": ALL}, "value"),
-    State({"type": ids.APPF_DATE, "key": ALL}, "date"),
-    State(ids.APPF_GOODS, "rowData"),
-    State(ids.APPF_CONFIRM, "value"),
-    State(ids.APPF_TEMPLATE_NAME, "value"),
-    State(ids.APPF_STATE, "data"),
-    prevent_initial_call=True,
-)
-def act(_save, _apply, _copy, _delete, _template, _fields, _dates, rows, confirm, template_name, state):
-    t = request_translator()
-    actor = current_actor()
-    keys = [item["id"]["key"] for item in ctx.outputs_list[1]]
-    unchanged = [no_update, [no_update] * len(keys), no_update, no_update, no_update, no_update, no_update,
-                 no_update]
+FORM_OUTPUTS = {
+    "message": Output(ids.APPF_MESSAGE, "children"), "errors": Output({"type": ids.APPF_ERROR, "key": ALL}, "children"),
+    "goods_errors": Output(ids.APPF_GOODS_ERRORS, "children"),
+    "rows": Output(ids.APPF_GOODS, "rowData", allow_duplicate=True), "state": Output(ids.APPF_STATE, "data"),
+    "goto": Output(ids.APPF_GOTO, "href"), "template_open": Output(ids.APPF_TEMPLATE_MODAL, "is_open", allow_duplicate=True),
+    "template_error": Output(ids.APPF_TEMPLATE_ERROR, "children"),
+}
+FORM_INPUTS = {
+    "save": Input(ids.APPF_SAVE, "n_clicks"), "apply": Input(ids.APPF_APPLY, "n_clicks"),
+    "copy": Input(ids.APPF_COPY, "n_clicks"), "delete": Input(ids.APPF_DELETE, "submit_n_clicks"),
+    "template": Input(ids.APPF_TEMPLATE_SAVE, "n_clicks"), "fields": State({"type": ids.APPF_FIELD, "key": ALL}, "value"),
+    "dates": State({"type": ids.APPF_DATE, "key": ALL}, "date"), "rows": State(ids.APPF_GOODS, "rowData"),
+    "confirm": State(ids.APPF_CONFIRM, "value"), "template_name": State(ids.APPF_TEMPLATE_NAME, "value"),
+    "state": State(ids.APPF_STATE, "data"),
+}
+
+
+def _keys() -> list[str]:
+    return [item["id"]["key"] for item in wildcard_outputs("errors")]
+
+
+def _not_saved(t: Translator, exc: Exception, *, rows, confirm, **_inputs) -> dict:
+    """Nothing was written: each problem where it belongs (a field, a goods cell, the template's name), or why not."""
+    if isinstance(exc, ApplicationInvalid):
+        _data, rids = read_form(wildcard("fields"), wildcard("dates"), rows, confirm)
+        marked, errors = marked_rows(t, rows, rids, exc.errors)
+        cleared = [""] * len(_keys())
+        if set(errors) == {"template_name"}:  # the form is fine: only the name in the dialog is not
+            return {"errors": cleared, "goods_errors": "", "rows": marked, "template_open": True,
+                    "template_error": reason(t, errors["template_name"])}
+        return {"message": form_message(t, "has_errors"), "errors": field_errors(t, _keys(), errors),
+                "goods_errors": goods_error_list(t, errors), "rows": marked, "template_open": False, "template_error": ""}
+    if isinstance(exc, WorkflowError):
+        code = exc.code if exc.code in ("stale_version", "bad_transition") else "bad_transition"
+        return {"message": form_message(t, code), "template_open": False, "template_error": ""}
+    return {"message": form_message(t, "not_found"), "template_open": False, "template_error": ""}
+
+
+@page_callback(output=FORM_OUTPUTS, inputs=FORM_INPUTS, refused=_not_saved,
+               refuses=(ApplicationInvalid, WorkflowError, NotFound), prevent_initial_call=True)
+def act(r: PageRequest, save, apply, copy, delete, template, fields, dates, rows, confirm, template_name, state):
     action = ctx.triggered_id
     if action is None or not ctx.triggered[0]["value"] or not isinstance(state, dict):
-        return unchanged
+        return no_update
     app_id, version = _int(state.get("id")), _int(state.get("version"))
     if app_id is None or version is None:
-        return [form_message(t, "not_found"), *unchanged[1:]]
-    data, rids = read_form(ctx.states_list[0], ctx.states_list[1], rows, confirm)
-    cleared = [""] * len(keys)
-    try:
-        with session_scope() as s:
-            if action == ids.APPF_DELETE:
-                delete_draft(s, actor, app_id, version=version)
-                return [None, cleared, "", no_update, None, "/applications", False, ""]
-            if action == ids.APPF_APPLY:
-                apply_application(s, actor, app_id, data, version=version)
-                return [None, cleared, "", no_update, no_update, f"/applications/view?id={app_id}", False, ""]
-            editable = application_form(s, actor, app_id).editable
-            if editable:
-                save_application(s, actor, app_id, data, version=version, draft=True)
-            if action == ids.APPF_COPY:
-                copy = copy_application(s, actor, app_id)
-                return [None, cleared, "", no_update, no_update, f"/applications/edit?id={copy.id}", False, ""]
-            if action == ids.APPF_TEMPLATE_SAVE:
-                template = save_as_template(s, actor, app_id, as_text(template_name))
-                message = form_message(t, "template_saved", name=template.name)
-            else:
-                message = form_message(t, "saved")
-            saved = application_form(s, actor, app_id)
-        return [message, cleared, "", goods_rows(saved.goods), {"id": saved.id, "version": saved.version},
-                no_update, False, ""]
-    except ApplicationInvalid as exc:
-        marked, errors = marked_rows(t, rows, rids, exc.errors)
-        if set(errors) == {"template_name"}:  # the form is fine: only the name in the dialog is not
-            return [no_update, cleared, "", marked, no_update, no_update, True, reason(t, errors["template_name"])]
-        return [form_message(t, "has_errors"), field_errors(t, keys, errors), goods_error_list(t, errors), marked,
-                no_update, no_update, False, ""]
-    except WorkflowError as exc:
-        code = exc.code if exc.code in ("stale_version", "bad_transition") else "bad_transition"
-        return [form_message(t, code), *unchanged[1:6], False, ""]
-    except NotFound:
-        return [form_message(t, "not_found"), *unchanged[1:6], False, ""]
+        return {"message": form_message(r.t, "not_found")}
+    data, _rids = read_form(wildcard("fields"), wildcard("dates"), rows, confirm)
+    done = {"message": None, "errors": [""] * len(_keys()), "goods_errors": "", "template_open": False,
+            "template_error": ""}
+    if action == ids.APPF_DELETE:
+        delete_draft(r.s, r.actor, app_id, version=version)
+        return {**done, "state": None, "goto": "/applications"}
+    if action == ids.APPF_APPLY:
+        apply_application(r.s, r.actor, app_id, data, version=version)
+        return {**done, "goto": f"/applications/view?id={app_id}"}
+    if application_form(r.s, r.actor, app_id).editable:
+        save_application(r.s, r.actor, app_id, data, version=version, draft=True)
+    if action == ids.APPF_COPY:
+        return {**done, "goto": f"/applications/edit?id={copy_application(r.s, r.actor, app_id).id}"}
+    if action == ids.APPF_TEMPLATE_SAVE:
+        message = form_message(r.t, "template_saved", name=save_as_template(r.s, r.actor, app_id, as_text(template_name)).name)
+    else:
+        message = form_message(r.t, "saved")
+    saved = application_form(r.s, r.actor, app_id)
+    return {**done, "message": message, "rows": goods_rows(saved.goods), "state": {"id": saved.id, "version": saved.version}}
