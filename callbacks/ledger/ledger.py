@@ -11,9 +11,9 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from flask import current_app
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
+from auth.session import request_translator
 from callbacks.inputs import as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback, wildcard
 from dashboard.core.i18n import N_, Translator
 from dashboard.jobs import JobRefused, job_scope, job_ticket
 from dashboard.runtime.store import session_scope
@@ -85,47 +85,37 @@ def _enterprise(actor: Actor, value) -> int | None:
 
 # --- query and paging -----------------------------------------------------------------------------
 
-@callback(
-    Output(ids.LEDGER_TABLE, "rowData"),
-    Output(ids.LEDGER_PAGER, "max_value"),
-    Output(ids.LEDGER_PAGER, "active_page"),
-    Output(ids.LEDGER_TOTAL, "children"),
-    Output(ids.LEDGER_APPLIED, "data"),
-    Input(ids.LEDGER_QUERY, "n_clicks"),
-    Input(ids.LEDGER_DIRECTION, "value"),
-    Input(ids.LEDGER_ENTERPRISE, "value"),
-    Input(ids.LEDGER_PAGER, "active_page"),
-    State({"type": ids.LEDGER_FILTER, "name": ALL}, "value"),
-    State(ids.LEDGER_LEGAL, "value"),
-    State(ids.LEDGER_DATES, "start_date"),
-    State(ids.LEDGER_DATES, "end_date"),
-    State(ids.LEDGER_STATUS, "value"),
-    State(ids.LEDGER_CERT_TYPE, "value"),
-    State(ids.LEDGER_CERT_STATUS, "value"),
-    State(ids.LEDGER_APPLIED, "data"),
+@page_callback(
+    output={"rows": Output(ids.LEDGER_TABLE, "rowData"), "pages": Output(ids.LEDGER_PAGER, "max_value"),
+            "page": Output(ids.LEDGER_PAGER, "active_page"), "total": Output(ids.LEDGER_TOTAL, "children"),
+            "applied": Output(ids.LEDGER_APPLIED, "data")},
+    inputs={"query": Input(ids.LEDGER_QUERY, "n_clicks"), "direction": Input(ids.LEDGER_DIRECTION, "value"),
+            "enterprise": Input(ids.LEDGER_ENTERPRISE, "value"), "active_page": Input(ids.LEDGER_PAGER, "active_page"),
+            "texts": State({"type": ids.LEDGER_FILTER, "name": ALL}, "value"), "legal": State(ids.LEDGER_LEGAL, "value"),
+            "date_from": State(ids.LEDGER_DATES, "start_date"), "date_to": State(ids.LEDGER_DATES, "end_date"),
+            "statuses": State(ids.LEDGER_STATUS, "value"), "cert_types": State(ids.LEDGER_CERT_TYPE, "value"),
+            "cert_statuses": State(ids.LEDGER_CERT_STATUS, "value"), "applied": State(ids.LEDGER_APPLIED, "data")},
 )
-def show_ledger(_query, direction, enterprise, active_page, texts, legal, date_from, date_to, statuses, cert_types,
-                cert_statuses, applied):
-    t = request_translator()
-    actor = current_actor()
+def show_ledger(r: PageRequest, query, direction, enterprise, active_page, texts, legal, date_from, date_to, statuses,
+                cert_types, cert_statuses, applied):
     if ctx.triggered_id == ids.LEDGER_PAGER and isinstance(applied, dict):
-        query, page_index = LedgerQuery.from_json(applied), max(0, (active_page or 1) - 1)
+        asked, page_index = LedgerQuery.from_json(applied), max(0, (active_page or 1) - 1)
     else:
-        named = {item["id"]["name"]: as_text(value) for item, value in zip(ctx.states_list[0], texts or [])}
-        query = LedgerQuery.from_json({
-            "direction": direction, "enterprise_id": _enterprise(actor, enterprise), "party": named.get("party"),
+        named = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("texts")}
+        asked = LedgerQuery.from_json({
+            "direction": direction, "enterprise_id": _enterprise(r.actor, enterprise), "party": named.get("party"),
             "declarant": named.get("declarant"), "legal_inspection": legal,
             "date_from": date_from, "date_to": date_to,  # ISO dates from the picker, checked there
             "statuses": statuses, "cert_types": cert_types, "cert_statuses": cert_statuses})
         page_index = 0
     try:
-        with session_scope() as s:
-            page = ledger_page(s, actor, query, page_index, PAGE_SIZE, COUNT_CAP)
-            columns = ledger_columns(s, actor, t, query, ALL_KEYS)
-    except LedgerInvalid as exc:
-        return [], 1, 1, reasons(t, exc.errors), query.as_json()
+        page = ledger_page(r.s, r.actor, asked, page_index, PAGE_SIZE, COUNT_CAP)
+        columns = ledger_columns(r.s, r.actor, r.t, asked, ALL_KEYS)
+    except LedgerInvalid as exc:  # a query that cannot be asked (nothing written): no rows, and why
+        return {"rows": [], "pages": 1, "page": 1, "total": reasons(r.t, exc.errors), "applied": asked.as_json()}
     pages = max(1, -(-min(page.total, COUNT_CAP) // PAGE_SIZE))
-    return grid_rows(columns, page), pages, page.page + 1, total_text(t, page.total, COUNT_CAP), query.as_json()
+    return {"rows": grid_rows(columns, page), "pages": pages, "page": page.page + 1,
+            "total": total_text(r.t, page.total, COUNT_CAP), "applied": asked.as_json()}
 
 
 # --- the column chooser ---------------------------------------------------------------------------
@@ -189,116 +179,95 @@ def show_columns(chosen):
 
 # --- templates ------------------------------------------------------------------------------------
 
-@callback(
-    Output(ids.LEDGER_TEMPLATE_MESSAGE, "children"),
-    Output(ids.LEDGER_TEMPLATE, "options"),
-    Output(ids.LEDGER_TEMPLATE, "value"),
-    Input(ids.LEDGER_TEMPLATE_SAVE, "n_clicks"),
-    Input(ids.LEDGER_TEMPLATE_UPDATE, "n_clicks"),
-    Input(ids.LEDGER_TEMPLATE_RENAME, "n_clicks"),
-    Input(ids.LEDGER_TEMPLATE_DELETE, "submit_n_clicks"),
-    Input(ids.LEDGER_ENTERPRISE, "value"),
-    State(ids.LEDGER_TEMPLATE, "value"),
-    State(ids.LEDGER_TEMPLATE_NAME, "value"),
-    State(ids.LEDGER_COLUMNS, "data"),
-    State(ids.LEDGER_FILE_NAME, "value"),
-    State(ids.LEDGER_DIRECTION, "value"),
-    prevent_initial_call=True,
+def _template_refused(t: Translator, exc: Exception, **_inputs) -> dict:
+    if isinstance(exc, LedgerInvalid):
+        return {"message": reasons(t, exc.errors)}
+    return {"message": message(t, TEMPLATE_MESSAGES["not_found"]), "value": None}
+
+
+@page_callback(
+    output={"message": Output(ids.LEDGER_TEMPLATE_MESSAGE, "children"), "options": Output(ids.LEDGER_TEMPLATE, "options"),
+            "value": Output(ids.LEDGER_TEMPLATE, "value")},
+    inputs={"save": Input(ids.LEDGER_TEMPLATE_SAVE, "n_clicks"), "update": Input(ids.LEDGER_TEMPLATE_UPDATE, "n_clicks"),
+            "rename": Input(ids.LEDGER_TEMPLATE_RENAME, "n_clicks"),
+            "delete": Input(ids.LEDGER_TEMPLATE_DELETE, "submit_n_clicks"),
+            "enterprise": Input(ids.LEDGER_ENTERPRISE, "value"), "chosen_id": State(ids.LEDGER_TEMPLATE, "value"),
+            "name": State(ids.LEDGER_TEMPLATE_NAME, "value"), "columns": State(ids.LEDGER_COLUMNS, "data"),
+            "file_name": State(ids.LEDGER_FILE_NAME, "value"), "direction": State(ids.LEDGER_DIRECTION, "value")},
+    refused=_template_refused, refuses=(LedgerInvalid, NotFound), prevent_initial_call=True,
 )
-def keep_templates(_save, _update, _rename, _delete, enterprise, chosen_id, name, columns, file_name, direction):
-    t = request_translator()
-    actor = current_actor()
+def keep_templates(r: PageRequest, save, update, rename, delete, enterprise, chosen_id, name, columns, file_name,
+                   direction):
+    t, actor, trigger = r.t, r.actor, ctx.triggered_id
     eid = _enterprise(actor, enterprise)
-    trigger = ctx.triggered_id
-    note, selected = None, no_update
-    try:
-        with session_scope() as s:
-            if trigger == ids.LEDGER_ENTERPRISE:
-                selected = None
-            elif trigger == ids.LEDGER_TEMPLATE_SAVE:
-                row = save_template(s, actor, eid, as_text(name), as_text(direction), columns, as_text(file_name))
-                note, selected = message(t, TEMPLATE_MESSAGES["saved"], "success", name=row.name), row.id
-            elif not isinstance(chosen_id, int):
-                return message(t, TEMPLATE_MESSAGES["choose"]), no_update, no_update
-            elif trigger == ids.LEDGER_TEMPLATE_UPDATE:
-                row = update_template(s, actor, eid, chosen_id, as_text(direction), columns, as_text(file_name))
-                note = message(t, TEMPLATE_MESSAGES["updated"], "success", name=row.name)
-            elif trigger == ids.LEDGER_TEMPLATE_RENAME:
-                row = rename_template(s, actor, eid, chosen_id, as_text(name))
-                note = message(t, TEMPLATE_MESSAGES["renamed"], "success", name=row.name)
-            elif trigger == ids.LEDGER_TEMPLATE_DELETE:
-                gone = delete_template(s, actor, eid, chosen_id)
-                note, selected = message(t, TEMPLATE_MESSAGES["deleted"], "success", name=gone), None
-            options = template_options(t, list_templates(s, actor, eid))
-    except LedgerInvalid as exc:
-        return reasons(t, exc.errors), no_update, no_update
-    except NotFound:
-        return message(t, TEMPLATE_MESSAGES["not_found"]), no_update, None
-    return note, options, selected
+    answer: dict = {"message": None}
+    if trigger == ids.LEDGER_ENTERPRISE:
+        answer["value"] = None
+    elif trigger == ids.LEDGER_TEMPLATE_SAVE:
+        row = save_template(r.s, actor, eid, as_text(name), as_text(direction), columns, as_text(file_name))
+        answer = {"message": message(t, TEMPLATE_MESSAGES["saved"], "success", name=row.name), "value": row.id}
+    elif not isinstance(chosen_id, int):
+        return {"message": message(t, TEMPLATE_MESSAGES["choose"])}
+    elif trigger == ids.LEDGER_TEMPLATE_UPDATE:
+        row = update_template(r.s, actor, eid, chosen_id, as_text(direction), columns, as_text(file_name))
+        answer["message"] = message(t, TEMPLATE_MESSAGES["updated"], "success", name=row.name)
+    elif trigger == ids.LEDGER_TEMPLATE_RENAME:
+        row = rename_template(r.s, actor, eid, chosen_id, as_text(name))
+        answer["message"] = message(t, TEMPLATE_MESSAGES["renamed"], "success", name=row.name)
+    elif trigger == ids.LEDGER_TEMPLATE_DELETE:
+        gone = delete_template(r.s, actor, eid, chosen_id)
+        answer = {"message": message(t, TEMPLATE_MESSAGES["deleted"], "success", name=gone), "value": None}
+    return {**answer, "options": template_options(t, list_templates(r.s, actor, eid))}
 
 
-@callback(
-    Output(ids.LEDGER_COLUMNS, "data", allow_duplicate=True),
-    Output(ids.LEDGER_FILE_NAME, "value"),
-    Output(ids.LEDGER_DIRECTION, "value"),
-    Output(ids.LEDGER_TEMPLATE_NAME, "value"),
-    Input(ids.LEDGER_TEMPLATE, "value"),
-    State(ids.LEDGER_ENTERPRISE, "value"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"columns": Output(ids.LEDGER_COLUMNS, "data", allow_duplicate=True),
+            "file_name": Output(ids.LEDGER_FILE_NAME, "value"), "direction": Output(ids.LEDGER_DIRECTION, "value"),
+            "name": Output(ids.LEDGER_TEMPLATE_NAME, "value")},
+    inputs={"template_id": Input(ids.LEDGER_TEMPLATE, "value"), "enterprise": State(ids.LEDGER_ENTERPRISE, "value")},
+    refused=lambda t, _exc, **_inputs: no_update, prevent_initial_call=True,
 )
-def use_template(template_id, enterprise):
+def use_template(r: PageRequest, template_id, enterprise):
     if not isinstance(template_id, int):
-        return no_update, no_update, no_update, no_update
-    actor = current_actor()
-    try:
-        with session_scope() as s:
-            row = get_template(s, actor, _enterprise(actor, enterprise), template_id)
-    except NotFound:
-        return no_update, no_update, no_update, no_update
-    return list(row.columns) or no_update, row.file_name, row.direction, row.name
+        return no_update
+    row = get_template(r.s, r.actor, _enterprise(r.actor, enterprise), template_id)
+    return {"columns": list(row.columns) or no_update, "file_name": row.file_name, "direction": row.direction,
+            "name": row.name}
 
 
 # --- exports --------------------------------------------------------------------------------------
 
-@callback(
-    Output(ids.LEDGER_DOWNLOAD, "data"),
-    Output(ids.LEDGER_JOB, "data"),
-    Output(ids.LEDGER_MESSAGE, "children"),
-    Input(ids.LEDGER_EXPORT, "n_clicks"),
-    State(ids.LEDGER_APPLIED, "data"),
-    State(ids.LEDGER_COLUMNS, "data"),
-    State(ids.LEDGER_FILE_NAME, "value"),
-    State(ids.LEDGER_FORMAT, "value"),
+@page_callback(
+    output={"download": Output(ids.LEDGER_DOWNLOAD, "data"), "job": Output(ids.LEDGER_JOB, "data"),
+            "message": Output(ids.LEDGER_MESSAGE, "children")},
+    inputs={"clicks": Input(ids.LEDGER_EXPORT, "n_clicks"), "applied": State(ids.LEDGER_APPLIED, "data"),
+            "columns": State(ids.LEDGER_COLUMNS, "data"), "file_name": State(ids.LEDGER_FILE_NAME, "value"),
+            "fmt": State(ids.LEDGER_FORMAT, "value")},
+    refused=lambda t, exc, **_inputs: {"message": reasons(t, exc.errors)}, refuses=(LedgerInvalid,),
     prevent_initial_call=True,
 )
-def start_export(clicks, applied, columns, file_name, fmt):
+def start_export(r: PageRequest, clicks, applied, columns, file_name, fmt):
     if not clicks:
-        return no_update, no_update, no_update
-    t = request_translator()
-    actor = current_actor()
-    try:
-        request = ExportRequest(LedgerQuery.from_json(applied), check_columns(columns),
-                                fmt if fmt in ("xlsx", "csv", "pdf") else "xlsx", clean_file_name(file_name), t.lang)
-        inline = current_app.config.get("LEDGER_INLINE_ROWS", INLINE_ROWS)
-        if request.fmt == "pdf":
-            inline = min(inline, INLINE_PDF_ROWS)
-        with session_scope() as s:
-            rows = count_ledger(s, actor, request.query, max(inline, PDF_MAX_ROWS))
-            if rows == 0:
-                return no_update, no_update, message(t, EXPORT_MESSAGES["nothing"], "warning")
-            if request.fmt == "pdf" and rows > PDF_MAX_ROWS:
-                return no_update, no_update, message(t, EXPORT_MESSAGES["too_many_for_pdf"], "warning",
-                                                     n=t.number(PDF_MAX_ROWS))
-            if rows <= inline:
-                buffer = io.BytesIO()
-                write_export(s, actor, request, buffer, created=datetime.now(timezone.utc).replace(tzinfo=None))
-                return dcc.send_bytes(buffer.getvalue(), download_name(t, request)), no_update, None
-            rows = count_ledger(s, actor, request.query)
-    except LedgerInvalid as exc:
-        return no_update, no_update, reasons(t, exc.errors)
+        return no_update
+    t, actor = r.t, r.actor
+    request = ExportRequest(LedgerQuery.from_json(applied), check_columns(columns),
+                            fmt if fmt in ("xlsx", "csv", "pdf") else "xlsx", clean_file_name(file_name), t.lang)
+    inline = current_app.config.get("LEDGER_INLINE_ROWS", INLINE_ROWS)
+    if request.fmt == "pdf":
+        inline = min(inline, INLINE_PDF_ROWS)
+    rows = count_ledger(r.s, actor, request.query, max(inline, PDF_MAX_ROWS))
+    if rows == 0:
+        return {"message": message(t, EXPORT_MESSAGES["nothing"], "warning")}
+    if request.fmt == "pdf" and rows > PDF_MAX_ROWS:
+        return {"message": message(t, EXPORT_MESSAGES["too_many_for_pdf"], "warning", n=t.number(PDF_MAX_ROWS))}
+    if rows <= inline:
+        buffer = io.BytesIO()
+        write_export(r.s, actor, request, buffer, created=datetime.now(timezone.utc).replace(tzinfo=None))
+        return {"download": dcc.send_bytes(buffer.getvalue(), download_name(t, request)), "message": None}
+    rows = count_ledger(r.s, actor, request.query)
     ticket = job_ticket(actor, JOB_PURPOSE, {**request.as_json(), "rows": rows})  # counted once, here
-    return no_update, {"ticket": ticket, "rows": rows}, message(t, EXPORT_MESSAGES["started"], "info",
-                                                                n=t.number(rows))
+    return {"job": {"ticket": ticket, "rows": rows},
+            "message": message(t, EXPORT_MESSAGES["started"], "info", n=t.number(rows))}
 
 
 @callback(
