@@ -8,9 +8,9 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_updat
 from dash.exceptions import PreventUpdate
 
 from auth.permissions import Perm
-from auth.session import current_actor, request_translator
+from auth.session import request_translator
 from callbacks.inputs import as_text
-from callbacks.page import PageSpec
+from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor, NotFound
@@ -99,256 +99,222 @@ def _rows(rows) -> list[dict]:
     return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
 
 
-def _named(values, position: int) -> dict:
-    """{name: value} of a wildcard State, by the `name` key of each id."""
-    return {item["id"]["name"]: value for item, value in zip(ctx.states_list[position], values or [])}
-
-
 # --- 暂存 / 保存 / 保存并发送 ------------------------------------------------------------------------
 
 
-@callback(
-    Output({"type": ids.DECLF_ERROR, "name": ALL}, "children"),
-    Output({"type": ids.DECLF_CELL, "name": ALL}, "className"),
-    Output(ids.DECLF_SUMMARY, "children"),
-    Output(ids.DECLF_MESSAGE, "children"),
-    Output(ids.DECLF_URL, "href"),
-    Output(ids.DECLF_GOODS_GRID, "rowData", allow_duplicate=True),
-    Output(ids.DECLF_CONTAINER_GRID, "rowData", allow_duplicate=True),
-    Input({"type": ids.DECLF_ACTION, "action": ALL}, "n_clicks"),
-    State(ids.DECLF_STATE, "data"),
-    State(FIELD, "value"),
-    State(PARTY_FIELD, "value"),
-    State(ids.DECLF_GOODS_GRID, "rowData"),
-    State(ids.DECLF_CONTAINER_GRID, "rowData"),
-    State({"type": ids.DECLF_DOC, "code": ALL}, "value"),
-    State({"type": ids.DECLF_DOC_NO, "code": ALL}, "value"),
-    prevent_initial_call=True,
-)
-def save(clicks, state, field_values, party_values, goods, containers, doc_checks, doc_numbers):
+SAVE_OUTPUTS = {
+    "errors": Output({"type": ids.DECLF_ERROR, "name": ALL}, "children"),
+    "cells": Output({"type": ids.DECLF_CELL, "name": ALL}, "className"),
+    "summary": Output(ids.DECLF_SUMMARY, "children"),
+    "message": Output(ids.DECLF_MESSAGE, "children"),
+    "goto": Output(ids.DECLF_URL, "href"),
+    "goods": Output(ids.DECLF_GOODS_GRID, "rowData", allow_duplicate=True),
+    "containers": Output(ids.DECLF_CONTAINER_GRID, "rowData", allow_duplicate=True),
+}
+SAVE_INPUTS = {
+    "clicks": Input({"type": ids.DECLF_ACTION, "action": ALL}, "n_clicks"),
+    "state": State(ids.DECLF_STATE, "data"),
+    "field_values": State(FIELD, "value"),
+    "party_values": State(PARTY_FIELD, "value"),
+    "goods": State(ids.DECLF_GOODS_GRID, "rowData"),
+    "containers": State(ids.DECLF_CONTAINER_GRID, "rowData"),
+    "doc_checks": State({"type": ids.DECLF_DOC, "code": ALL}, "value"),
+    "doc_numbers": State({"type": ids.DECLF_DOC_NO, "code": ALL}, "value"),
+}
+
+
+def _not_saved(t: Translator, exc: Exception, *, state, goods, containers, **_inputs) -> dict:
+    """Nothing was written: every problem where it belongs (fields, goods cells, containers), or why not at all."""
+    if isinstance(exc, DeclarationInvalid):
+        errors = exc.errors
+        messages, classes = field_errors(t, [item["id"]["name"] for item in wildcard_outputs("errors")],
+                                         [item["id"]["name"] for item in wildcard_outputs("cells")], errors)
+        return {"errors": messages, "cells": classes, "summary": error_summary(t, errors, _state(state)[2]),
+                "message": None, "goods": goods_row_data(_rows(goods), errors, t),
+                "containers": container_row_data(_rows(containers), errors, t)}
+    code = exc.code if isinstance(exc, DeclarationRefused) else "not_found"
+    return {"summary": None, "message": refusal(t, code)}
+
+
+@page_callback(output=SAVE_OUTPUTS, inputs=SAVE_INPUTS, refused=_not_saved,
+               refuses=(DeclarationInvalid, DeclarationRefused, NotFound), prevent_initial_call=True)
+def save(r: PageRequest, clicks, state, field_values, party_values, goods, containers, doc_checks, doc_numbers):
     if not isinstance(ctx.triggered_id, dict) or not any(clicks or []):
         raise PreventUpdate
     mode = ctx.triggered_id.get("action")
     if mode not in MODES:
         raise PreventUpdate
-    t = request_translator()
     decl_id, version, direction = _state(state)
-    fields = {name: (value if isinstance(value, list) else as_text(value))
-              for name, value in _named(field_values, 1).items()}
-    for item, value in zip(ctx.states_list[2], party_values or []):
-        fields[party_key(item["id"]["role"], item["id"]["name"])] = as_text(value)
-    documents = [{"doc_code": item["id"]["code"], "doc_no": as_text(number)}
-                 for item, checked, number in zip(ctx.states_list[5], doc_checks or [], doc_numbers or [])
-                 if checked is True]
-    goods, containers = _rows(goods), _rows(containers)
-    data = DeclarationInput(fields, goods, containers, documents)
-    error_names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    cell_names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    errors: dict[str, str] = {}
-    try:
-        with session_scope() as s:
-            decl = save_declaration(s, current_actor(), decl_id, data, version=version, mode=mode,
-                                    direction=direction)
-            target = f"/declarations/edit?id={decl.id}&done={mode}&v={decl.version}"
-    except DeclarationInvalid as exc:
-        errors = exc.errors
-    except DeclarationRefused as exc:
-        return ([no_update] * len(error_names), [no_update] * len(cell_names), None, refusal(t, exc.code),
-                no_update, no_update, no_update)
-    except NotFound:
-        return ([no_update] * len(error_names), [no_update] * len(cell_names), None, refusal(t, "not_found"),
-                no_update, no_update, no_update)
-    if not errors:
-        return [""] * len(error_names), [""] * len(cell_names), None, None, target, no_update, no_update
-    messages, classes = field_errors(t, error_names, cell_names, errors)
-    return (messages, classes, error_summary(t, errors, direction), None, no_update,
-            goods_row_data(goods, errors, t), container_row_data(containers, errors, t))
+    fields = {item["id"]["name"]: (item.get("value") if isinstance(item.get("value"), list) else as_text(item.get("value")))
+              for item in wildcard("field_values")}
+    for item in wildcard("party_values"):
+        fields[party_key(item["id"]["role"], item["id"]["name"])] = as_text(item.get("value"))
+    numbers = {item["id"]["code"]: item.get("value") for item in wildcard("doc_numbers")}
+    documents = [{"doc_code": item["id"]["code"], "doc_no": as_text(numbers.get(item["id"]["code"]))}
+                 for item in wildcard("doc_checks") if item.get("value") is True]
+    data = DeclarationInput(fields, _rows(goods), _rows(containers), documents)
+    decl = save_declaration(r.s, r.actor, decl_id, data, version=version, mode=mode, direction=direction)
+    return {"errors": [""] * len(wildcard_outputs("errors")), "cells": [""] * len(wildcard_outputs("cells")),
+            "summary": None, "message": None, "goto": f"/declarations/edit?id={decl.id}&done={mode}&v={decl.version}"}
 
 
 # --- delete, receipts ---------------------------------------------------------------------------
 
 
-@callback(
-    Output(ids.DECLF_URL, "href", allow_duplicate=True),
-    Output(ids.DECLF_MESSAGE, "children", allow_duplicate=True),
-    Input(ids.DECLF_DELETE, "submit_n_clicks"),
-    State(ids.DECLF_STATE, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"goto": Output(ids.DECLF_URL, "href", allow_duplicate=True),
+            "message": Output(ids.DECLF_MESSAGE, "children", allow_duplicate=True)},
+    inputs={"confirmed": Input(ids.DECLF_DELETE, "submit_n_clicks"), "state": State(ids.DECLF_STATE, "data")},
+    refused=lambda t, exc, **_inputs: {"message": refusal(t, getattr(exc, "code", "not_found"))},
+    refuses=(DeclarationRefused, NotFound), prevent_initial_call=True,
 )
-def delete(confirmed, state):
+def delete(r: PageRequest, confirmed, state):
     decl_id, _version, _direction = _state(state)
     if not confirmed or decl_id is None:
         raise PreventUpdate
-    try:
-        with session_scope() as s:
-            delete_declaration(s, current_actor(), decl_id)
-    except DeclarationRefused as exc:
-        return no_update, refusal(request_translator(), exc.code)
-    except NotFound:
-        return no_update, refusal(request_translator(), "not_found")
-    return "/declarations", no_update
+    delete_declaration(r.s, r.actor, decl_id)
+    return {"goto": "/declarations"}
 
 
-@callback(
-    Output(ids.DECLF_RECEIPTS_MODAL, "is_open"),
-    Output(ids.DECLF_RECEIPTS_BODY, "children"),
-    Input(ids.DECLF_RECEIPTS, "n_clicks"),
-    State(ids.DECLF_STATE, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"open": Output(ids.DECLF_RECEIPTS_MODAL, "is_open"), "body": Output(ids.DECLF_RECEIPTS_BODY, "children")},
+    inputs={"clicks": Input(ids.DECLF_RECEIPTS, "n_clicks"), "state": State(ids.DECLF_STATE, "data")},
+    refused=lambda t, _exc, **_inputs: {"open": True, "body": refusal(t, "not_found")}, prevent_initial_call=True,
 )
-def show_receipts(clicks, state):
+def show_receipts(r: PageRequest, clicks, state):
     decl_id, _version, _direction = _state(state)
     if not clicks or decl_id is None:
         raise PreventUpdate
-    t = request_translator()
-    try:
-        with session_scope() as s:
-            receipts = declaration_receipts(s, current_actor(), decl_id)
-    except NotFound:
-        return True, refusal(t, "not_found")
-    return True, receipts_table(t, receipts)
+    return {"open": True, "body": receipts_table(r.t, declaration_receipts(r.s, r.actor, decl_id))}
 
 
 # --- party book (收发货人维护) ---------------------------------------------------------------------
 
 
-@callback(
-    Output({"type": ids.DECLF_PARTY, "role": MATCH}, "options"),
-    Input({"type": ids.DECLF_PARTY, "role": MATCH}, "search_value"),
-    State({"type": ids.DECLF_PARTY, "role": MATCH}, "options"),
-    prevent_initial_call=True,
-)
-def find_parties(text, options):
+PARTY = {"type": ids.DECLF_PARTY, "role": MATCH}
+
+
+@page_callback(output=Output(PARTY, "options"),
+               inputs={"text": Input(PARTY, "search_value"), "options": State(PARTY, "options")},
+               prevent_initial_call=True)
+def find_parties(r: PageRequest, text, options):
     text = as_text(text).strip()
     if not text:
         raise PreventUpdate
-    with session_scope() as s:
-        entries = search_parties(s, current_actor(), text, limit=10)
-        found = [{"label": " · ".join(x for x in (e.code, e.name_zh, e.name_en) if x), "value": e.id}
-                 for e in entries]
-    return found
+    return [{"label": " · ".join(x for x in (e.code, e.name_zh, e.name_en) if x), "value": e.id}
+            for e in search_parties(r.s, r.actor, text, limit=10)]
 
 
-@callback(
-    Output({"type": ids.DECLF_PARTY_FIELD, "role": MATCH, "name": ALL}, "value"),
-    Input({"type": ids.DECLF_PARTY, "role": MATCH}, "value"),
-    prevent_initial_call=True,
-)
-def fill_party(entry_id):
+@page_callback(output=Output({"type": ids.DECLF_PARTY_FIELD, "role": MATCH, "name": ALL}, "value"),
+               inputs={"entry_id": Input(PARTY, "value")}, prevent_initial_call=True)
+def fill_party(r: PageRequest, entry_id):
     if not isinstance(entry_id, int) or isinstance(entry_id, bool):
         raise PreventUpdate
     try:
-        with session_scope() as s:
-            entry = get_party(s, current_actor(), entry_id)
-            values = {"code": entry.code, "zh": entry.name_zh, "en": entry.name_en, "address": entry.address}
+        entry = get_party(r.s, r.actor, entry_id)
     except NotFound:
         raise PreventUpdate from None
+    values = {"code": entry.code, "zh": entry.name_zh, "en": entry.name_en, "address": entry.address}
     return [values.get(item["id"]["name"]) or "" for item in ctx.outputs_list]
 
 
 # --- goods lines ----------------------------------------------------------------------------------
 
 
-@callback(
-    Output({"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}, "options"),
-    Input({"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}, "search_value"),
-    State({"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}, "value"),
-    State({"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}, "options"),
-    prevent_initial_call=True,
-)
-def find_hs_codes(text, value, options):
+HS = {"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}
+
+
+def _goods_field(name: str) -> dict:
+    return {"type": ids.DECLF_GOODS_FIELD, "name": name}
+
+
+@page_callback(output=Output(HS, "options"),
+               inputs={"text": Input(HS, "search_value"), "value": State(HS, "value"), "options": State(HS, "options")},
+               prevent_initial_call=True)
+def find_hs_codes(r: PageRequest, text, value, options):
     text = as_text(text).strip()
     if not text:
         raise PreventUpdate
-    t = request_translator()
-    with session_scope() as s:
-        found = hs_options(t, search_dictionary(s, current_actor(), "hs_code", text, page_size=20).rows)
+    found = hs_options(r.t, search_dictionary(r.s, r.actor, "hs_code", text, page_size=20).rows)
     kept = [o for o in options or [] if isinstance(o, dict) and o.get("value") == value]
     return kept + [o for o in found if o["value"] != value]
 
 
-@callback(
-    Output({"type": ids.DECLF_GOODS_FIELD, "name": "name_zh"}, "value", allow_duplicate=True),
-    Output({"type": ids.DECLF_GOODS_FIELD, "name": "name_en"}, "value", allow_duplicate=True),
-    Output({"type": ids.DECLF_GOODS_FIELD, "name": "quantity_unit"}, "value", allow_duplicate=True),
-    Input({"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}, "value"),
-    State({"type": ids.DECLF_GOODS_FIELD, "name": "name_zh"}, "value"),
-    State({"type": ids.DECLF_GOODS_FIELD, "name": "name_en"}, "value"),
-    State({"type": ids.DECLF_GOODS_FIELD, "name": "quantity_unit"}, "value"),
+@page_callback(
+    output={"name_zh": Output(_goods_field("name_zh"), "value", allow_duplicate=True),
+            "name_en": Output(_goods_field("name_en"), "value", allow_duplicate=True),
+            "unit": Output(_goods_field("quantity_unit"), "value", allow_duplicate=True)},
+    inputs={"code": Input(HS, "value"), "name_zh": State(_goods_field("name_zh"), "value"),
+            "name_en": State(_goods_field("name_en"), "value"), "unit": State(_goods_field("quantity_unit"), "value")},
     prevent_initial_call=True,
 )
-def fill_from_hs(code, name_zh, name_en, unit):
+def fill_from_hs(r: PageRequest, code, name_zh, name_en, unit):
     """Choosing an HS code fills the goods names and the legal unit, where still empty."""
     code = as_text(code)
     if not code:
         raise PreventUpdate
-    with session_scope() as s:
-        entry = hs_entry(s, current_actor(), code)
+    entry = hs_entry(r.s, r.actor, code)
     if entry is None:
         raise PreventUpdate
     zh, en, unit1 = entry
-    return (no_update if as_text(name_zh) else zh, no_update if as_text(name_en) else en,
-            no_update if as_text(unit) or not unit1 else unit1)
+    return {"name_zh": no_update if as_text(name_zh) else zh, "name_en": no_update if as_text(name_en) else en,
+            "unit": no_update if as_text(unit) or not unit1 else unit1}
 
 
-def _entry_options(hs_code: str, t: Translator) -> list[dict]:
+def _entry_options(r: PageRequest, hs_code: str) -> list[dict]:
     """The HS dropdown's options holding the line's code, so that a picked line shows it."""
     if not hs_code:
         return []
-    with session_scope() as s:
-        entry = hs_entry(s, current_actor(), hs_code)
-    return [{"label": f"{hs_code} {t.pick(entry[0], entry[1])}" if entry else hs_code, "value": hs_code}]
+    entry = hs_entry(r.s, r.actor, hs_code)
+    return [{"label": f"{hs_code} {r.t.pick(entry[0], entry[1])}" if entry else hs_code, "value": hs_code}]
 
 
-@callback(
-    Output(ids.DECLF_GOODS_GRID, "rowData"),
-    Output(GOODS_FIELD, "value"),
-    Output(GOODS_ERROR, "children"),
-    Output(ids.DECLF_GOODS_MESSAGE, "children"),
-    Output(ids.DECLF_GOODS_GRID, "selectedRows"),
-    Input(ids.DECLF_GOODS_ADD, "n_clicks"),
-    Input(ids.DECLF_GOODS_UPDATE, "n_clicks"),
-    Input(ids.DECLF_GOODS_DELETE, "n_clicks"),
-    Input(ids.DECLF_GOODS_CLEAR, "n_clicks"),
-    State(GOODS_FIELD, "value"),
-    State(ids.DECLF_GOODS_GRID, "rowData"),
-    State(ids.DECLF_GOODS_GRID, "selectedRows"),
-    State(ids.DECLF_STATE, "data"),
-    prevent_initial_call=True,
-)
-def edit_goods(_add, _update, _delete, _clear, values, rows, selected, state):
+GOODS_OUTPUTS = {
+    "rows": Output(ids.DECLF_GOODS_GRID, "rowData"), "entry": Output(GOODS_FIELD, "value"),
+    "errors": Output(GOODS_ERROR, "children"), "message": Output(ids.DECLF_GOODS_MESSAGE, "children"),
+    "selected": Output(ids.DECLF_GOODS_GRID, "selectedRows"),
+}
+GOODS_INPUTS = {
+    "add": Input(ids.DECLF_GOODS_ADD, "n_clicks"), "update": Input(ids.DECLF_GOODS_UPDATE, "n_clicks"),
+    "delete": Input(ids.DECLF_GOODS_DELETE, "n_clicks"), "clear": Input(ids.DECLF_GOODS_CLEAR, "n_clicks"),
+    "values": State(GOODS_FIELD, "value"), "rows": State(ids.DECLF_GOODS_GRID, "rowData"),
+    "selected": State(ids.DECLF_GOODS_GRID, "selectedRows"), "state": State(ids.DECLF_STATE, "data"),
+}
+
+
+@page_callback(output=GOODS_OUTPUTS, inputs=GOODS_INPUTS, prevent_initial_call=True)
+def edit_goods(r: PageRequest, add, update, delete, clear, values, rows, selected, state):
     """添加 / 修改 / 删除 a goods line from the entry row; the whole list is checked again on saving."""
-    t = request_translator()
-    names = [item["id"]["name"] for item in ctx.outputs_list[1]]
-    entry = {name: as_text(value).strip() for name, value in _named(values, 0).items()}
+    t = r.t
+    names = [item["id"]["name"] for item in wildcard_outputs("entry")]
+    entry = {item["id"]["name"]: as_text(item.get("value")).strip() for item in wildcard("values")}
     rows = _rows(rows)
     picked = _picked_index(selected, rows)
     defaults = state.get("goods_defaults") if isinstance(state, dict) else {}
     fresh = goods_entry_values(defaults if isinstance(defaults, dict) else {})
-    blank_errors = [""] * len(names)
+    blank = {"errors": [""] * len(names)}
     action = ctx.triggered_id
     if action == ids.DECLF_GOODS_CLEAR:
-        return no_update, [fresh.get(n) or None for n in names], blank_errors, None, []
+        return {**blank, "entry": [fresh.get(n) or None for n in names], "message": None, "selected": []}
     if action == ids.DECLF_GOODS_DELETE:
         if picked is None:
-            return no_update, no_update, blank_errors, _note(t, "Pick the line to delete in the list."), no_update
+            return {**blank, "message": _note(t, "Pick the line to delete in the list.")}
         rest = rows[:picked] + rows[picked + 1:]
-        return goods_row_data(rest), [fresh.get(n) or None for n in names], blank_errors, None, []
+        return {**blank, "rows": goods_row_data(rest), "entry": [fresh.get(n) or None for n in names], "message": None,
+                "selected": []}
     if action == ids.DECLF_GOODS_UPDATE and picked is None:
-        return no_update, no_update, blank_errors, _note(t, "Pick the line to change in the list."), no_update
+        return {**blank, "message": _note(t, "Pick the line to change in the list.")}
     if not any(v for k, v in entry.items() if k in GOODS_COLUMNS and v != fresh.get(k, "")):
-        return no_update, no_update, blank_errors, _note(t, "Fill in the goods line first."), no_update
-    with session_scope() as s:
-        _lines, errors = clean_goods_lines(s, [entry], draft=True)
+        return {**blank, "message": _note(t, "Fill in the goods line first.")}
+    _lines, errors = clean_goods_lines(r.s, [entry], draft=True)
     if errors:
         found = {key.rsplit(".", 1)[-1]: code for key, code in errors.items()}
-        return (no_update, no_update, [reason(t, found[n]) if n in found else "" for n in names],
-                _note(t, "The line has errors: it was not added."), no_update)
-    if action == ids.DECLF_GOODS_UPDATE:
-        rows = rows[:picked] + [entry] + rows[picked + 1:]
-    else:
-        rows = rows + [entry]
-    return goods_row_data(rows), [fresh.get(n) or None for n in names], blank_errors, None, []
+        return {"errors": [reason(t, found[n]) if n in found else "" for n in names],
+                "message": _note(t, "The line has errors: it was not added.")}
+    rows = rows[:picked] + [entry] + rows[picked + 1:] if action == ids.DECLF_GOODS_UPDATE and picked is not None \
+        else rows + [entry]
+    return {**blank, "rows": goods_row_data(rows), "entry": [fresh.get(n) or None for n in names], "message": None,
+            "selected": []}
 
 
 def _picked_index(selected, rows: list[dict]) -> int | None:
@@ -364,19 +330,19 @@ def _note(t: Translator, msgid: str) -> html.Div:
     return html.Div(t(msgid), className="small text-warning")
 
 
-@callback(
-    Output(GOODS_FIELD, "value", allow_duplicate=True),
-    Output({"type": ids.DECLF_GOODS_FIELD, "name": "hs_code"}, "options", allow_duplicate=True),
-    Input(ids.DECLF_GOODS_GRID, "selectedRows"),
+@page_callback(
+    output={"entry": Output(GOODS_FIELD, "value", allow_duplicate=True),
+            "options": Output(HS, "options", allow_duplicate=True)},
+    inputs={"selected": Input(ids.DECLF_GOODS_GRID, "selectedRows")},
     prevent_initial_call=True,
 )
-def pick_goods_line(selected):
+def pick_goods_line(r: PageRequest, selected):
     """A line picked in the list comes back into the entry row (Jiucheng: 回填)."""
     if not isinstance(selected, list) or not selected or not isinstance(selected[0], dict):
         raise PreventUpdate
     row = goods_entry_values({}, selected[0])
-    names = [item["id"]["name"] for item in ctx.outputs_list[0]]
-    return [row.get(n) or None for n in names], _entry_options(row["hs_code"], request_translator())
+    return {"entry": [row.get(item["id"]["name"]) or None for item in wildcard_outputs("entry")],
+            "options": _entry_options(r, row["hs_code"])}
 
 
 @callback(
@@ -412,23 +378,18 @@ def edit_containers(_add, _delete, rows, selected):
 # --- after an Excel import into the stored declaration ------------------------------------------------
 
 
-@callback(
-    Output(ids.DECLF_GOODS_GRID, "rowData", allow_duplicate=True),
-    Output(ids.DECLF_CONTAINER_GRID, "rowData", allow_duplicate=True),
-    Output(ids.DECLF_STATE, "data"),
-    Input(ids.DECLF_IMPORTED, "data"),
-    State(ids.DECLF_STATE, "data"),
-    prevent_initial_call=True,
+@page_callback(
+    output={"goods": Output(ids.DECLF_GOODS_GRID, "rowData", allow_duplicate=True),
+            "containers": Output(ids.DECLF_CONTAINER_GRID, "rowData", allow_duplicate=True),
+            "state": Output(ids.DECLF_STATE, "data")},
+    inputs={"imported": Input(ids.DECLF_IMPORTED, "data"), "state": State(ids.DECLF_STATE, "data")},
+    refused=lambda t, _exc, **_inputs: no_update, prevent_initial_call=True,
 )
-def reload_imported(imported, state):
+def reload_imported(r: PageRequest, imported, state):
     """The import changed the stored goods or containers (and the version): show them, keep the rest of the form."""
     decl_id, _version, _direction = _state(state)
     if not imported or decl_id is None:
         raise PreventUpdate
-    try:
-        with session_scope() as s:
-            form = open_declaration(s, current_actor(), decl_id)
-    except NotFound:
-        raise PreventUpdate from None
-    new_state = {**state, "version": form.version}
-    return goods_row_data(form.data.goods), container_row_data(form.data.containers), new_state
+    form = open_declaration(r.s, r.actor, decl_id)
+    return {"goods": goods_row_data(form.data.goods), "containers": container_row_data(form.data.containers),
+            "state": {**state, "version": form.version}}
