@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Annotated
 
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.forms import AnyText, ExactText, Form, checked_by, matching, needed, validated
 from data.core.scope import Actor
 from data.models import CommAccount, Event, User
 
@@ -26,6 +28,17 @@ class CommAccountError(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
+
+
+def _password_length(password: str) -> str | None:
+    return "comm_password_required" if len(password) > 64 else None  # the page says: given, at most 64
+
+
+class CommAccountForm(Form):
+    """The account (3 to 64 letters, digits or . _ @ -) and its password (given, at most 64 characters)."""
+
+    account: Annotated[AnyText, needed("comm_account_format"), matching(ACCOUNT_RE, "comm_account_format")] = ""
+    password: Annotated[ExactText, needed("comm_password_required"), checked_by(_password_length)] = ""
 
 
 @dataclass(frozen=True)
@@ -49,11 +62,10 @@ def bind_comm_account(s: Session, actor: Actor, account: str, password: str, cip
                       now: datetime | None = None) -> None:
     """Bind (or re-bind) the enterprise's communication account, storing the password encrypted."""
     enterprise_id = actor.own_enterprise(Perm.ENTERPRISE_MANAGE)
-    account = (account or "").strip()
-    if not ACCOUNT_RE.match(account):
-        raise CommAccountError("comm_account_format")
-    if not password or len(password) > 64:
-        raise CommAccountError("comm_password_required")
+    form, errors = validated(CommAccountForm, {"account": account, "password": password})
+    if form is None:
+        raise CommAccountError(next(iter(errors.values())))
+    account, password = form.account, form.password
     now = now or datetime.now(timezone.utc)
     row = s.get(CommAccount, enterprise_id) or CommAccount(enterprise_id=enterprise_id)
     row.account = account
