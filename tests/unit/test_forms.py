@@ -9,12 +9,14 @@ from pydantic import ValidationInfo, field_validator
 
 from data.core.forms import (
     AnyText,
+    ExactText,
     Flag,
     Form,
     Invalid,
     Required,
     Upper,
     checked,
+    exact_text,
     limit,
     matching,
     one_of,
@@ -113,3 +115,27 @@ def test_a_rule_can_depend_on_the_validation_context():
     with pytest.raises(Invalid) as refused:
         checked(Typed, {"value": "x"}, context={"kind": "int"})
     assert refused.value.errors == {"value": "whole_number"}
+
+
+def test_a_field_with_an_alias_is_named_by_it_also_when_left_out():
+    from pydantic import Field, create_model
+
+    keyed = create_model("Keyed", __base__=Form, field_0=(Required, Field("", alias="json")))  # a name pydantic keeps
+    assert validated(keyed, {})[1] == {"json": "required"}
+    assert validated(keyed, {"json": " "})[1] == {"json": "required"}
+    assert validated(keyed, {"json": "x", "copy": "y"})[1] == {"copy": "unknown_field"}
+    assert checked(keyed, {"json": " x "}).model_dump(by_alias=True) == {"json": "x"}
+
+
+class Confirmed(Form):
+    password: ExactText = ""
+    confirm: ExactText = ""
+
+    @classmethod
+    def across(cls, values, found, context):
+        return {} if exact_text(values, "password") == exact_text(values, "confirm") else {"confirm": "mismatch"}
+
+
+def test_rules_across_fields_add_their_problems_and_text_can_be_taken_exactly():
+    assert checked(Confirmed, {"password": " a b ", "confirm": " a b "}).password == " a b "  # spaces kept
+    assert validated(Confirmed, {"password": "a", "confirm": "b"}) == (None, {"confirm": "mismatch"})
