@@ -8,6 +8,12 @@ from __future__ import annotations
 import os
 import sys
 
+import gunicorn.http.wsgi
+
+from dashboard.web.health import SERVER_NAME
+
+gunicorn.http.wsgi.SERVER = SERVER_NAME  # the Server header names no software and no version
+
 bind = os.environ.get("CERTDASH_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 120

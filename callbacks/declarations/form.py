@@ -298,19 +298,19 @@ def edit_goods(r: PageRequest, add, update, delete, clear, values, rows, selecte
         return {**blank, "entry": [fresh.get(n) or None for n in names], "message": None, "selected": []}
     if action == ids.DECLF_GOODS_DELETE:
         if picked is None:
-            return {**blank, "message": _note(t, "Pick the line to delete in the list.")}
+            return {**blank, "message": _note(t, N_("Pick the line to delete in the list."))}
         rest = rows[:picked] + rows[picked + 1:]
         return {**blank, "rows": goods_row_data(rest), "entry": [fresh.get(n) or None for n in names], "message": None,
                 "selected": []}
     if action == ids.DECLF_GOODS_UPDATE and picked is None:
-        return {**blank, "message": _note(t, "Pick the line to change in the list.")}
+        return {**blank, "message": _note(t, N_("Pick the line to change in the list."))}
     if not any(v for k, v in entry.items() if k in GOODS_COLUMNS and v != fresh.get(k, "")):
-        return {**blank, "message": _note(t, "Fill in the goods line first.")}
+        return {**blank, "message": _note(t, N_("Fill in the goods line first."))}
     _lines, errors = clean_goods_lines(r.s, [entry], draft=True)
     if errors:
         found = {key.rsplit(".", 1)[-1]: code for key, code in errors.items()}
         return {"errors": [reason(t, found[n]) if n in found else "" for n in names],
-                "message": _note(t, "The line has errors: it was not added.")}
+                "message": _note(t, N_("The line has errors: it was not added."))}
     rows = rows[:picked] + [entry] + rows[picked + 1:] if action == ids.DECLF_GOODS_UPDATE and picked is not None \
         else rows + [entry]
     return {**blank, "rows": goods_row_data(rows), "entry": [fresh.get(n) or None for n in names], "message": None,

@@ -17,6 +17,7 @@ from dashboard.jobs import background_manager, bind
 from dashboard.runtime.store import EXTENSION, Store
 from dashboard.web.certificate_routes import init_certificate_routes
 from dashboard.web.dash_callbacks import install_callbacks
+from dashboard.web.health import HEALTH_PATHS, init_health, install_headers
 from dashboard.web.pages import access_map, register_pages
 from dashboard.web.routes import init_routes
 from dashboard.web.shell import frame
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     server.extensions[EXTENSION] = Store(engine, make_session_factory(engine))
     init_auth(server)
-    install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH}), current_actor)
+    install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH, *HEALTH_PATHS}), current_actor)
+    init_health(server)
 
     init_routes(server)
     init_certificate_routes(server)
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         background_callback_manager=background_manager(settings),
     )
     bind(server, settings)
+    install_headers(app)
     register_pages()
     app.layout = frame
 

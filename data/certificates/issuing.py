@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, NamedTuple
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -193,7 +194,15 @@ def _new_certificate(s: Session, actor: Actor, app: CertificateApplication, numb
         status=CertStatus.VALID.value, replaces_id=replaces.id if replaces else None, issued_by=actor.user_id,
         signed_at=now if method == SigningMethod.CLOUD.value else None)
     s.add(cert)
-    s.flush()
+    try:
+        s.flush()
+    except IntegrityError as exc:
+        # Another officer issued this certificate number a moment before. PostgreSQL makes the second
+        # wait on the application's row lock and then finds its version changed; SQLite has no row locks,
+        # so the second reaches the number's unique index instead. The answer is the same on both.
+        if "certificate_no" not in str(exc.orig) and "uq_certificate" not in str(exc.orig):
+            raise
+        raise IssueRefused("stale_version") from None
     return cert
 
 

@@ -107,9 +107,17 @@ def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path
         assert login.status_code == 200 and "_dash-renderer" in login.text or "dash_renderer" in login.text
         home = requests.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=5)
         assert home.status_code == 302 and home.headers["Location"].startswith("/login")
+        # no software banner, no framing; the probes answer and stay out of the access log
+        assert login.headers["Server"] == "certdash" and login.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in login.headers["Content-Security-Policy"]
+        assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"status": "alive"}
+        ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+        assert ready.status_code == 200 and ready.json()["status"] == "ready"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    log = proc.stdout.read()
+    assert "GET /login" in log and "/healthz" not in log and "/readyz" not in log
 
 
 def test_gunicorn_refuses_an_unmigrated_store(pg_server, tmp_path):

@@ -37,6 +37,7 @@ from data.models import (
     Event,
     NumberSequence,
     SystemParameter,
+    User,
 )
 from exports.certificate.signing import SigningFailed
 from tests.support.world import actor
@@ -523,3 +524,41 @@ def test_no_key_for_the_district_refuses_the_issue_and_keeps_it_approved(s, user
     with pytest.raises(IssueRefused, match="no_signing_key"):
         issue(s, actor(s, "officer0901"), app_id, version=version_of(s, app_id), issuer=without_keys, now=NOW)
     _nothing_issued(s, app_id, blobs, events)
+
+
+def test_two_officers_issuing_at_once_one_wins_and_the_other_is_told_the_same_on_both_stores(s, users, issuer):
+    import threading
+
+    from data.core.db import make_session_factory
+
+    app_id = approved_application(s, users)
+    s.get(CertificateApplication, app_id).certificate_no = "090126140099901"  # numbered when it was approved
+    s.commit()
+    seen = version_of(s, app_id)
+    s.add(User(account="officer0901c", password_hash="-", real_name="三号审核员", role="officer", district_code="0901"))
+    s.commit()
+    sessions = make_session_factory(s.get_bind())
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def sign(account: str) -> None:
+        with sessions() as own:
+            who = actor(own, account)
+            own.get(CertificateApplication, app_id)  # both have read the application as approved
+            barrier.wait()
+            try:
+                issue(own, who, app_id, version=seen, issuer=issuer, now=NOW)
+                own.commit()
+                outcomes[account] = "won"
+            except IssueRefused as exc:
+                own.rollback()
+                outcomes[account] = exc.code
+
+    threads = [threading.Thread(target=sign, args=(a,)) for a in ("officer0901", "officer0901c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert sorted(outcomes.values()) == ["stale_version", "won"]
+    s.expire_all()
+    assert s.scalar(select(func.count()).select_from(Certificate).where(Certificate.application_id == app_id)) == 1

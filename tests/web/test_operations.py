@@ -1,0 +1,93 @@
+"""What every answer carries (frame protection, a content security policy, no banner) and the probes
+operators use: /healthz (the process) and /readyz (the store reachable and migrated)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from dashboard.web.health import QuietHealthChecks, page_policy
+
+
+def test_pages_forbid_framing_and_outside_scripts(matrix_client):
+    login = matrix_client(None).get("/login")
+    assert login.status_code == 200 and login.headers["X-Frame-Options"] == "SAMEORIGIN"
+    policy = login.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "default-src 'self'" in policy and "'unsafe-eval'" not in policy
+    scripts = next(part for part in policy.split("; ") if part.startswith("script-src"))
+    assert "'sha256-" in scripts and "'unsafe-inline'" not in scripts  # Dash's inline script by its hash only
+    assert login.headers["X-Content-Type-Options"] == "nosniff" and login.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_json_answers_carry_frame_protection_but_no_page_policy(matrix_client):
+    layout = matrix_client(None).get("/_dash-layout")
+    assert layout.headers["X-Frame-Options"] == "SAMEORIGIN" and "Content-Security-Policy" not in layout.headers
+
+
+def test_the_page_policy_lists_the_hashes_and_the_card_agent_it_is_given():
+    policy = page_policy(["'sha256-abc='", "'sha256-def='"], ("http://127.0.0.1:53280",))
+    assert "script-src 'self' 'sha256-abc=' 'sha256-def='" in policy
+    assert "connect-src 'self' http://127.0.0.1:53280;" in policy
+
+
+def test_the_probes_need_no_sign_in_and_are_never_cached(matrix_client):
+    client = matrix_client(None)
+    alive = client.get("/healthz")
+    assert alive.status_code == 200 and alive.get_json() == {"status": "alive"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready" and ready.get_json()["migration"]
+    assert alive.headers["Cache-Control"] == ready.headers["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def unmigrated_app(sqlite_template, tmp_path):
+    from cryptography.fernet import Fernet
+
+    from dashboard.core.config import Settings
+    from dashboard.web.factory import create_app
+
+    shutil.copyfile(sqlite_template, tmp_path / "store.sqlite3")
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}", secret_key="ops-" + tmp_path.name,
+                              instance_path=tmp_path / "instance", data_key=Fernet.generate_key().decode()))
+    yield app
+    app.server.extensions["certdash"].engine.dispose()
+
+
+def test_readiness_fails_with_a_reason_and_a_retry_when_the_store_is_not_at_the_code_s_migration(unmigrated_app):
+    client = unmigrated_app.server.test_client()
+    assert client.get("/readyz").status_code == 200
+    with unmigrated_app.server.extensions["certdash"].engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert answer.get_json()["status"] == "unavailable" and "migration 0001" in answer.get_json()["reason"]
+    assert client.get("/healthz").status_code == 200  # the process itself is alive
+
+
+@pytest.mark.parametrize("line, kept", [
+    ('127.0.0.1 - - "GET /healthz HTTP/1.1" 200 -', False),
+    ('127.0.0.1 - - "GET /readyz?x=1 HTTP/1.1" 503 -', False),
+    ('127.0.0.1 - - "GET /declarations HTTP/1.1" 200 -', True),
+])
+def test_the_probes_stay_out_of_the_access_log(line, kept):
+    import logging
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, line, None, None)
+    assert QuietHealthChecks().filter(record) is kept
+
+
+def test_every_inline_script_a_page_runs_is_allowed_by_its_hash(matrix_client):
+    import base64
+    import hashlib
+    import re
+
+    page = matrix_client(None).get("/login")
+    html = re.sub(r"<!--.*?-->", "", page.get_data(as_text=True), flags=re.S)  # IE-only scripts sit in comments
+    inline = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+              if "src=" not in attrs and "application/json" not in attrs]
+    assert inline  # the renderer's start, at least
+    policy = page.headers["Content-Security-Policy"]
+    for body in inline:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy, body[:60]
