@@ -18,11 +18,13 @@ from auth.session import (
     referrer_path,
     safe_next,
     same_token,
-    signed_in_user,
+    session_token,
+    sign_in_session,
 )
 from dashboard.core.i18n import ALL_LANGUAGES
 from dashboard.runtime.store import session_scope
 from data.accounts.cards import CardLoginOutcome, card_sign_in, issue_challenge, purge_challenges
+from data.accounts.sessions import end_session, end_user_sessions
 from data.accounts.signin import ACCOUNT_RE, LoginOutcome, authenticate, record_logout, set_language
 
 
@@ -44,8 +46,7 @@ def init_auth(server: Flask) -> None:
         with session_scope() as s:
             result = authenticate(s, account, password, remote_addr=request.remote_addr)
             if result.outcome is LoginOutcome.OK:
-                user = result.user
-                signed_in = signed_in_user(s, user)
+                signed_in = sign_in_session(s, result.user)
         if result.outcome is not LoginOutcome.OK:
             error = {"code": result.outcome.value}
             if result.locked_until:
@@ -85,8 +86,7 @@ def init_auth(server: Flask) -> None:
             result = card_sign_in(s, card_no=card_no, nonce=nonce, signature=raw_signature, origin=origin,
                                   remote_addr=request.remote_addr)
             if result.outcome is CardLoginOutcome.OK:
-                user = result.user
-                signed_in = signed_in_user(s, user)
+                signed_in = sign_in_session(s, result.user)
         if result.outcome is not CardLoginOutcome.OK:
             return jsonify({"ok": False, "code": result.outcome.value})
         session.clear()
@@ -96,10 +96,25 @@ def init_auth(server: Flask) -> None:
     @server.post("/auth/logout")
     def logout():
         check_form_csrf()
+        actor, token = current_actor(), session_token()
+        if actor is not None:
+            with session_scope() as s:
+                record_logout(s, actor.user_id)
+                if token:
+                    end_session(s, token, datetime.now(timezone.utc))  # a copy of the cookie opens nothing
+        logout_user()
+        session.clear()
+        return redirect("/login")
+
+    @server.post("/auth/logout-everywhere")
+    def logout_everywhere():
+        """End every session of the user, on every device, this one included."""
+        check_form_csrf()
         actor = current_actor()
         if actor is not None:
             with session_scope() as s:
                 record_logout(s, actor.user_id)
+                end_user_sessions(s, actor.user_id, datetime.now(timezone.utc))
         logout_user()
         session.clear()
         return redirect("/login")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import abort, g, request, session
@@ -10,6 +11,7 @@ from flask_login import UserMixin, current_user
 from dashboard.core.i18n import ALL_LANGUAGES, Translator, translator
 from dashboard.runtime.store import session_scope
 from data.accounts.roles import role_permissions
+from data.accounts.sessions import session_open, start_session
 from data.core.scope import Actor, actor_for
 from data.models import User
 
@@ -20,19 +22,38 @@ CARD_NONCE_KEY = "card_nonce"
 
 
 class SignedInUser(UserMixin):
-    """The flask-login user: an Actor plus the session version it was issued for."""
+    """The flask-login user: an Actor, the session version it was issued for, and the token of its
+    server-side session (data.accounts.sessions), which sign-out and the timeouts end."""
 
-    def __init__(self, actor: Actor, session_version: int):
+    def __init__(self, actor: Actor, session_version: int, token: str):
         self.actor = actor
         self.session_version = session_version
+        self.token = token
 
     def get_id(self) -> str:
-        return f"{self.actor.user_id}:{self.session_version}"
+        return f"{self.actor.user_id}:{self.session_version}:{self.token}"
 
 
-def signed_in_user(s, user: User) -> SignedInUser:
-    """Build the session's user from a stored user, with its role's permissions and district subtree."""
-    return SignedInUser(actor_for(s, user, role_permissions(s, user.role)), user.session_version)
+def user_actor(s, user: User) -> Actor:
+    """A stored user as an Actor: its role's permissions and its district subtree."""
+    return actor_for(s, user, role_permissions(s, user.role))
+
+
+def signed_in_user(s, user: User, token: str) -> SignedInUser:
+    """Build the session's user from a stored user and the token of its server-side session."""
+    return SignedInUser(user_actor(s, user), user.session_version, token)
+
+
+def sign_in_session(s, user: User) -> SignedInUser:
+    """Open a server-side session for a user who just proved who they are (password or card)."""
+    token = start_session(s, user.id, address=request.remote_addr, agent=request.headers.get("User-Agent"),
+                          now=datetime.now(timezone.utc))
+    return signed_in_user(s, user, token)
+
+
+def session_token() -> str | None:
+    """The token of this request's server-side session (None when nobody is signed in)."""
+    return current_user.token if current_user.is_authenticated else None
 
 
 def current_actor() -> Actor | None:
@@ -87,15 +108,18 @@ def referrer_path() -> str | None:
 
 
 def load_user(user_id: str):
-    try:
-        uid, version = (int(x) for x in user_id.split(":"))
-    except ValueError:
-        return None
+    """The signed-in user of a cookie: its user active, its version current, its session still open."""
+    parts = user_id.split(":")
+    if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or not parts[2]:
+        return None  # also a cookie from before server-side sessions: sign in again
+    uid, version, token = int(parts[0]), int(parts[1]), parts[2]
     with session_scope() as s:
         user = s.get(User, uid)
         if user is None or not user.active or user.session_version != version:
             return None
-        return signed_in_user(s, user)
+        if not session_open(s, uid, token, datetime.now(timezone.utc)):
+            return None
+        return signed_in_user(s, user, token)
 
 
 def check_csrf_header() -> None:

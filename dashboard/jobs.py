@@ -89,7 +89,7 @@ def job_scope(ticket: str | None, purpose: str, *, max_age: int = TICKET_MAX_AGE
     Raises JobRefused before touching anything when the ticket does not hold. The session commits
     when the block ends normally and rolls back on an error, like `session_scope`.
     """
-    from auth.session import signed_in_user
+    from auth.session import user_actor
 
     if not ticket:
         raise JobRefused("no ticket")
@@ -109,7 +109,7 @@ def job_scope(ticket: str | None, purpose: str, *, max_age: int = TICKET_MAX_AGE
             user = s.get(User, claims["uid"])
             if user is None or not user.active or user.session_version != claims["sv"]:
                 raise JobRefused("user may no longer act")
-            yield s, signed_in_user(s, user).actor, claims.get("data")
+            yield s, user_actor(s, user), claims.get("data")
 
 
 def _server_for(ticket: str) -> Flask:

@@ -1,17 +1,20 @@
 """Password pages glue: request a reset link, set a password from it, change one's own password."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from dash import Input, Output, State
 from flask import current_app, request
 from flask_login import login_user
 
 from auth.guard import PUBLIC, SIGNED_IN
-from auth.session import signed_in_user
+from auth.session import csrf_token, session_token, signed_in_user
 from callbacks.inputs import as_text
 from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
 from dashboard.runtime.store import session_scope
+from data.accounts.sessions import end_user_sessions, open_sessions
 from data.accounts.signin import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
 from data.core.scope import AccessDenied, Actor
 from layouts.accounts import ids
@@ -39,8 +42,9 @@ RESET_PAGE = PageSpec(
 def render_account(actor: Actor, t: Translator, **_query):
     with session_scope() as s:
         email = own_email(s, actor)
+        sessions = open_sessions(s, actor, session_token(), datetime.now(timezone.utc))
     return account_page(t, account=actor.account, real_name=actor.real_name, email=email,
-                        role_label=t(ROLE_LABELS.get(actor.role, actor.role)))
+                        role_label=t(ROLE_LABELS.get(actor.role, actor.role)), sessions=sessions, csrf=csrf_token())
 
 
 ACCOUNT_PAGE = PageSpec(
@@ -80,6 +84,8 @@ def change_own_password(r: PageRequest, clicks, current, new_password, confirm):
     if r.actor is None:  # the guard lets only a signed-in user here
         raise AccessDenied("changing a password needs a signed-in user")
     user = change_password(r.s, r.actor.user_id, as_text(current), as_text(new_password), as_text(confirm))
-    signed_in = signed_in_user(r.s, user)
+    token = session_token() or ""
+    end_user_sessions(r.s, user.id, datetime.now(timezone.utc), keep=token, reason="password")
+    signed_in = signed_in_user(r.s, user, token)
     r.after_commit(lambda: login_user(signed_in))  # this session carries the new version; the others no longer match
     return changed(r.t)

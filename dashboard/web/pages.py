@@ -50,6 +50,7 @@ SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
 # server (non-Dash) routes by Flask endpoint: auth/login.py and dashboard/web/routes.py
 ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "logout": SIGNED_IN,
+    "logout_everywhere": SIGNED_IN,
     "registration_attachment": Perm.ADMIN_REGISTRATIONS,
     "import_template": Perm.DECLARATION_EDIT,
     "application_scan": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW),

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from auth.permissions import Perm
+from data.accounts.sessions import ABSOLUTE_PARAMETER, DEFAULT_ABSOLUTE_HOURS, DEFAULT_IDLE_MINUTES, IDLE_PARAMETER
 from data.admin.common import AdminInvalid, delete_recorded, text_of
 from data.certificates.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
 from data.certificates.verification import (
@@ -62,6 +63,10 @@ KNOWN_PARAMETERS: tuple[KnownParameter, ...] = (
                    "Certificate verification: requests per address per hour", 1, 1_000_000),
     KnownParameter(CHANGE_DAYS_PARAMETER, "int", DEFAULT_CHANGE_DAYS, "证书签发后可换发或撤回的天数",
                    "Days after issue within which a certificate may be replaced or withdrawn", 1, 3650),
+    KnownParameter(IDLE_PARAMETER, "int", DEFAULT_IDLE_MINUTES, "登录会话：无操作多少分钟后失效",
+                   "Sign-in sessions: minutes without activity after which a session ends", 5, 7 * 24 * 60),
+    KnownParameter(ABSOLUTE_PARAMETER, "int", DEFAULT_ABSOLUTE_HOURS, "登录会话：登录后最长有效小时数",
+                   "Sign-in sessions: hours after sign-in at which a session ends in any case", 1, 30 * 24),
 )
 KNOWN = {p.key: p for p in KNOWN_PARAMETERS}
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")

@@ -13,6 +13,7 @@ from data.models.accounts import (
     RoleDef,
     RolePermission,
     User,
+    UserSession,
 )
 from data.models.applications import (
     ApplicationGoods,
@@ -86,6 +87,7 @@ __all__ = [
     "RoleDef",
     "RolePermission",
     "User",
+    "UserSession",
     "PasswordResetToken",
     "CommAccount",
     "CertificateShare",

@@ -139,6 +139,24 @@ class User(Base):
     district: Mapped[CustomsDistrict | None] = relationship()
 
 
+class UserSession(Base):
+    """A signed-in browser session: revocable on the server (sign-out, sign out everywhere, timeouts).
+
+    The browser's cookie holds a random token; the store keeps only its SHA-256.
+    """
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))  # the client address at sign-in
+    agent: Mapped[str | None] = mapped_column(String(256))  # the browser's User-Agent, cut to fit
+    ended_at: Mapped[datetime | None] = mapped_column()
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # signed_out | everywhere | idle | expired
+
+
 class PasswordResetToken(Base):
     """An e-mailed one-time link to set a new password; only the token's hash is stored."""
 

@@ -68,6 +68,8 @@ ACCT_NEW = ACCT("new")
 ACCT_CONFIRM = ACCT("confirm")
 ACCT_SUBMIT = ACCT("submit")
 ACCT_MESSAGE = ACCT("message")
+ACCT_SESSIONS = ACCT("sessions")  # the open sessions of the signed-in user
+ACCT_SIGN_OUT_ALL = ACCT("sign-out-all")
 # communication account (enterprise administrators)
 COMM_STATUS = COMM("status")
 COMM_ACCOUNT = COMM("account")

@@ -1,10 +1,13 @@
 """Password pages: forgotten password (e-mailed link), setting a new one from the link, changing it."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard.core.i18n import N_, Translator
+from data.accounts.sessions import SessionRow
 from layouts.accounts import ids
 from layouts.common import page_header
 
@@ -68,7 +71,8 @@ def reset_done(t: Translator) -> dbc.Alert:
                       html.A(t("Sign in"), href="/login", id="pwr-login")], color="success")
 
 
-def account_page(t: Translator, *, account: str, real_name: str, email: str | None, role_label: str) -> html.Div:
+def account_page(t: Translator, *, account: str, real_name: str, email: str | None, role_label: str,
+                 sessions: Sequence[SessionRow] = (), csrf: str = "") -> html.Div:
     return _narrow([
         page_header(t("My account"), f"{real_name} · {account} · {role_label}"),
         html.P([t("E-mail"), ": ", email or "—"], className="text-muted"),
@@ -79,7 +83,24 @@ def account_page(t: Translator, *, account: str, real_name: str, email: str | No
         *_new_password_fields(t, ids.ACCT_NEW, ids.ACCT_CONFIRM),
         dbc.Button(t("Change password"), id=ids.ACCT_SUBMIT, color="primary"),
         html.Div(id=ids.ACCT_MESSAGE, className="mt-3"),
+        html.H5(t("Signed-in sessions"), className="mt-5"),
+        sessions_table(t, list(sessions)),
+        html.Form([dcc.Input(type="hidden", name="csrf", value=csrf),
+                   dbc.Button(t("Sign out everywhere"), id=ids.ACCT_SIGN_OUT_ALL, type="submit", color="outline-danger",
+                              size="sm")],
+                  method="POST", action="/auth/logout-everywhere", className="mt-2"),
     ])
+
+
+def sessions_table(t: Translator, sessions: list[SessionRow]) -> html.Div:
+    """Where the user is signed in: browser, address, signed in and last seen; this session marked."""
+    rows = [html.Tr([html.Td([row.agent or "—", *([" ", dbc.Badge(t("This session"), color="primary")]
+                                                   if row.current else [])], className="text-break small"),
+                     html.Td(row.address or "—"), html.Td(t.datetime(row.created_at)),
+                     html.Td(t.datetime(row.last_seen_at))]) for row in sessions]
+    head = html.Thead(html.Tr([html.Th(t("Browser")), html.Th(t("Address")), html.Th(t("Signed in")),
+                               html.Th(t("Last seen"))]))
+    return html.Div(dbc.Table([head, html.Tbody(rows)], size="sm", className="mb-0"), id=ids.ACCT_SESSIONS)
 
 
 def changed(t: Translator) -> dbc.Alert:
