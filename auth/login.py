@@ -52,8 +52,8 @@ def init_auth(server: Flask) -> None:
             if result.locked_until:
                 remaining = (result.locked_until - datetime.now(timezone.utc)).total_seconds()
                 error["minutes"] = max(1, int(remaining // 60) + (1 if remaining % 60 else 0))
-            if result.attempts_left is not None:
-                error["attempts_left"] = result.attempts_left
+            if result.retry_minutes:
+                error["minutes"] = result.retry_minutes
             return _login_failed(error, target)
         session.clear()  # a fresh session on sign-in: no fixation
         login_user(signed_in)

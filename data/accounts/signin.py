@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import re
 import secrets
@@ -13,17 +14,23 @@ from sqlalchemy.orm import Session
 
 from auth.passwords import hash_password, password_problem, verify_password
 from data.core.mail import queue_mail
+from data.core.rate_limit import forget, note, parameter_int, recent
 from data.models import Enterprise, Event, PasswordResetToken, User, as_utc
 
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_]{6,12}$")
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = timedelta(minutes=15)
+LOCK_THRESHOLD_PARAMETER = "login.lock_threshold"  # failed sign-ins of one account from one address ...
+LOCK_MINUTES_PARAMETER = "login.lock_minutes"  # ... within this many minutes, before that pair must wait
+DEFAULT_LOCK_THRESHOLD = 5
+DEFAULT_LOCK_MINUTES = 15
+ADDRESS_FACTOR = 4  # one address may fail this many times the threshold, over every account it tries
+ACCOUNT_FACTOR = 10  # one account may fail this many times the threshold, from every address together
 
 
 class LoginOutcome(str, enum.Enum):
     OK = "ok"
     BAD_CREDENTIALS = "bad_credentials"
-    LOCKED = "locked"
+    THROTTLED = "throttled"  # too many failures from this address (for this account): wait, whoever you are
+    LOCKED = "locked"  # locked by an administrator (said only to whoever knows the password)
     INACTIVE = "inactive"
     PENDING_REVIEW = "pending_review"  # the enterprise's registration is not reviewed yet
     REJECTED = "rejected"  # the enterprise's registration was rejected
@@ -34,7 +41,7 @@ class LoginResult:
     outcome: LoginOutcome
     user: User | None = None
     locked_until: datetime | None = None
-    attempts_left: int | None = None
+    retry_minutes: int | None = None  # THROTTLED: how long to wait
 
 
 def normalise_account(account: str) -> str:
@@ -45,29 +52,59 @@ def find_user(s: Session, account: str) -> User | None:
     return s.scalar(select(User).where(func.lower(User.account) == normalise_account(account)))
 
 
+def lock_rule(s: Session) -> tuple[int, timedelta]:
+    """The failed sign-ins allowed (per account and address) and the window they are counted in."""
+    return (parameter_int(s, LOCK_THRESHOLD_PARAMETER, DEFAULT_LOCK_THRESHOLD, minimum=3, maximum=100),
+            timedelta(minutes=parameter_int(s, LOCK_MINUTES_PARAMETER, DEFAULT_LOCK_MINUTES, minimum=1, maximum=1440)))
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    """A hash checked for unknown accounts, so that they cost the same work as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _failure_keys(name: str, address: str) -> dict[str, str]:
+    return {"pair": f"login:{name}@{address}", "address": f"login-from:{address}", "account": f"login-of:{name}"}
+
+
 def authenticate(s: Session, account: str, password: str, *, now: datetime | None = None,
                  remote_addr: str | None = None) -> LoginResult:
-    """Check an account and password, applying the lockout rule, and log the attempt."""
+    """Check an account and password, throttling failures, and log the attempt.
+
+    Unknown accounts and wrong passwords get the same answer after the same work (a password hash is
+    checked either way). Failures are counted in a sliding window per account and address, per address
+    and per account: past the threshold that client waits, so a stranger cannot lock a user out with a
+    few requests from elsewhere. What the account's state is (locked by an administrator, deactivated,
+    awaiting review) is said only after the right password.
+    """
     now = now or datetime.now(timezone.utc)
+    name = normalise_account(account)[:32]
+    details = {"account": name, "addr": remote_addr}
+    threshold, window = lock_rule(s)
+    keys = _failure_keys(name, remote_addr or "-")
+    limits = {"pair": threshold, "address": threshold * ADDRESS_FACTOR, "account": threshold * ACCOUNT_FACTOR}
+    if any(recent(s, keys[k], window, now) >= limits[k] for k in keys):
+        s.add(Event(code="auth.login_throttled", object_type="account", object_id=name,
+                    message="too many failed sign-ins", details=details, at=now))
+        return LoginResult(LoginOutcome.THROTTLED, retry_minutes=max(1, int(window.total_seconds() // 60)))
     user = find_user(s, account)
-    details = {"account": normalise_account(account)[:32], "addr": remote_addr}
-    if user is None:
-        s.add(Event(code="auth.login_failed", object_type="account", object_id=details["account"],
-                    message="unknown account", details=details, at=now))
+    if not verify_password(user.password_hash if user is not None else _stand_in_hash(), password) or user is None:
+        failures = {k: note(s, key, window, now) for k, key in keys.items()}
+        if user is None:
+            s.add(Event(code="auth.login_failed", object_type="account", object_id=name,
+                        message="unknown account", details=details, at=now))
+        else:
+            _log(s, user, "auth.login_failed", "wrong password", details, now)
+        if failures["pair"] == limits["pair"]:
+            s.add(Event(code="auth.locked", object_type="account", object_id=name,
+                        message=f"throttled after {threshold} failed sign-ins from {remote_addr}",
+                        details=details, at=now, actor_id=user.id if user is not None else None))
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     locked_until = as_utc(user.locked_until)
-    if locked_until and locked_until > now:
+    if locked_until and locked_until > now:  # an administrator's lock
         _log(s, user, "auth.login_refused_locked", "account locked", details, now)
         return LoginResult(LoginOutcome.LOCKED, locked_until=locked_until)
-    if not verify_password(user.password_hash, password):
-        user.failed_attempts = (user.failed_attempts or 0) + 1
-        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            user.failed_attempts = 0
-            user.locked_until = now + LOCK_DURATION
-            _log(s, user, "auth.locked", f"locked after {MAX_FAILED_ATTEMPTS} failed attempts", details, now)
-            return LoginResult(LoginOutcome.LOCKED, locked_until=user.locked_until)
-        _log(s, user, "auth.login_failed", "wrong password", details, now)
-        return LoginResult(LoginOutcome.BAD_CREDENTIALS, attempts_left=MAX_FAILED_ATTEMPTS - user.failed_attempts)
     if not user.active:
         _log(s, user, "auth.login_refused_inactive", "account deactivated", details, now)
         return LoginResult(LoginOutcome.INACTIVE)
@@ -77,8 +114,9 @@ def authenticate(s: Session, account: str, password: str, *, now: datetime | Non
             outcome = LoginOutcome.REJECTED if status == "rejected" else LoginOutcome.PENDING_REVIEW
             _log(s, user, f"auth.login_refused_{outcome.value}", f"enterprise registration {status}", details, now)
             return LoginResult(outcome)
+    forget(s, keys["pair"])  # this client's failures for this account are behind it
     user.failed_attempts = 0
-    user.locked_until = None
+    user.locked_until = None  # an administrator's lock that has run out
     user.last_login_at = now
     _log(s, user, "auth.login", "password login", details, now)
     return LoginResult(LoginOutcome.OK, user=user)

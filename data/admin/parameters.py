@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from auth.permissions import Perm
 from data.accounts.sessions import ABSOLUTE_PARAMETER, DEFAULT_ABSOLUTE_HOURS, DEFAULT_IDLE_MINUTES, IDLE_PARAMETER
+from data.accounts.signin import DEFAULT_LOCK_MINUTES, DEFAULT_LOCK_THRESHOLD, LOCK_MINUTES_PARAMETER, LOCK_THRESHOLD_PARAMETER
 from data.admin.common import AdminInvalid, delete_recorded, text_of
 from data.certificates.issuing import CHANGE_DAYS_PARAMETER, DEFAULT_CHANGE_DAYS
 from data.certificates.verification import (
@@ -63,6 +64,10 @@ KNOWN_PARAMETERS: tuple[KnownParameter, ...] = (
                    "Certificate verification: requests per address per hour", 1, 1_000_000),
     KnownParameter(CHANGE_DAYS_PARAMETER, "int", DEFAULT_CHANGE_DAYS, "证书签发后可换发或撤回的天数",
                    "Days after issue within which a certificate may be replaced or withdrawn", 1, 3650),
+    KnownParameter(LOCK_THRESHOLD_PARAMETER, "int", DEFAULT_LOCK_THRESHOLD, "登录：同一地址对同一账号失败多少次后须等待",
+                   "Sign-in: failures of one account from one address before that client must wait", 3, 100),
+    KnownParameter(LOCK_MINUTES_PARAMETER, "int", DEFAULT_LOCK_MINUTES, "登录：失败次数的统计时长与等待分钟数",
+                   "Sign-in: minutes over which failures are counted, and the wait after too many", 1, 1440),
     KnownParameter(IDLE_PARAMETER, "int", DEFAULT_IDLE_MINUTES, "登录会话：无操作多少分钟后失效",
                    "Sign-in sessions: minutes without activity after which a session ends", 5, 7 * 24 * 60),
     KnownParameter(ABSOLUTE_PARAMETER, "int", DEFAULT_ABSOLUTE_HOURS, "登录会话：登录后最长有效小时数",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,36 @@ def hit(s: Session, key: str, limits: tuple[Limit, ...], now: datetime | None = 
             retry_after = max(retry_after, int((ends - now).total_seconds()) + 1)
             first = first or hits == limit.hits + 1
     return RateDecision(retry_after == 0, retry_after, first)
+
+
+# --- a sliding window: one counter per minute, summed over the window's minutes ---------------------
+
+BUCKET_SECONDS = 60
+
+
+def note(s: Session, key: str, window: timedelta, now: datetime | None = None) -> int:
+    """Count one event under `key` in this minute; return the events of the last `window` (this one included).
+
+    The minutes that have left the window are deleted as the key is counted again, so the window
+    slides by the minute rather than jumping at fixed boundaries.
+    """
+    now = now or datetime.now(timezone.utc)
+    key = key[:128]
+    s.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.window_start <= now - window))
+    _count(s, key, window_start(now, BUCKET_SECONDS))
+    return recent(s, key, window, now)
+
+
+def recent(s: Session, key: str, window: timedelta, now: datetime | None = None) -> int:
+    """The events counted under `key` in the last `window` (by whole minutes)."""
+    now = now or datetime.now(timezone.utc)
+    return int(s.scalar(select(func.coalesce(func.sum(RateLimitHit.hits), 0)).where(
+        RateLimitHit.key == key[:128], RateLimitHit.window_start > now - window)) or 0)
+
+
+def forget(s: Session, key: str) -> None:
+    """Drop the counts of `key` (a success wipes the failures before it)."""
+    s.execute(delete(RateLimitHit).where(RateLimitHit.key == key[:128]))
 
 
 def parameter_int(s: Session, key: str, default: int, *, minimum: int = 1, maximum: int = 1_000_000) -> int:

@@ -52,9 +52,8 @@ def error_message(t: Translator, error: dict | None) -> str | None:
         return t("Your enterprise's registration was not approved. See the e-mail we sent for the reason.")
     if code == "inactive":
         return t("This account has been deactivated. Please contact your administrator.")
-    if "attempts_left" in error:
-        return t("Wrong account or password. {n} more failed attempts will lock the account.",
-                 n=error["attempts_left"])
+    if code == "throttled":
+        return t("Too many failed sign-ins from here. Try again in {minutes} minutes.", minutes=error.get("minutes", 15))
     return t("Wrong account or password.")
 
 

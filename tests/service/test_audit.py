@@ -21,15 +21,15 @@ def test_sign_ins_failures_and_locks_are_found(app, users):
     sign_in(app.server.test_client(), "officer0901", TEST_PASSWORD)
     with app.server.extensions["certdash"].sessions() as s:
         ent_a = search_events(s, AUDITOR, EventFilter(account="ENT_A_OPER"))
-        assert [r.code for r in ent_a.rows] == ["auth.locked"] + ["auth.login_failed"] * 4
+        assert [r.code for r in ent_a.rows] == ["auth.locked"] + ["auth.login_failed"] * 5
         assert search_events(s, AUDITOR, EventFilter(account="nobody_here")).rows[0].object_id == "nobody_here"
         logins = search_events(s, AUDITOR, EventFilter(code_prefix="auth.login"))
         assert {r.code for r in logins.rows} == {"auth.login", "auth.login_failed"}
         today = date.today()
-        assert search_events(s, AUDITOR, EventFilter(date_from=today - timedelta(days=1))).total == 7
+        assert search_events(s, AUDITOR, EventFilter(date_from=today - timedelta(days=1))).total == 8
         assert search_events(s, AUDITOR, EventFilter(date_to=today - timedelta(days=2))).total == 0
         paged = [search_events(s, AUDITOR, EventFilter(), page=p, page_size=3) for p in range(3)]
-        assert [len(p.rows) for p in paged] == [3, 3, 1] and paged[0].page_count == 3
+        assert [len(p.rows) for p in paged] == [3, 3, 2] and paged[0].page_count == 3
 
 
 def test_only_auditors_may_search(app, users):

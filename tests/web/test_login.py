@@ -35,19 +35,88 @@ def test_sign_in_is_case_insensitive_and_logged(app, users):
     assert len(events(app, "auth.login")) == 1
 
 
-def test_wrong_password_counts_down_then_locks(app, users):
+def _client(app, address: str):
     client = app.server.test_client()
-    for left in (4, 3, 2, 1):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_from_one_address_make_that_client_wait_but_not_the_user_elsewhere(app, users):
+    client = _client(app, "203.0.113.7")
+    for _ in range(5):
         response = sign_in(client, "ent_a_oper", "wrong-password")
         assert response.headers["Location"].startswith("/login")
-        assert f"再错 {left} 次账户将被锁定" in login_error(client)
+        body = login_error(client)
+        assert "账号或密码错误。" in body and "再错" not in body  # no count-down that tells the account exists
+    sign_in(client, "ent_a_oper", TEST_PASSWORD)  # even the right password waits, from this client
+    assert "本机登录失败次数过多，请 15 分钟后再试。" in login_error(client)
+    assert client.get("/").status_code == 302
+    assert len(events(app, "auth.locked")) == 1 and len(events(app, "auth.login_throttled")) == 1
+    owner = _client(app, "198.51.100.20")  # the user, at their own desk, signs in as usual
+    assert sign_in(owner, "ent_a_oper", TEST_PASSWORD).headers["Location"] == "/"
+    with app.server.extensions["certdash"].sessions() as s:
+        assert s.scalar(select(User.locked_until).where(User.account == "ent_a_oper")) is None  # nothing locked
+
+
+def test_unknown_and_known_accounts_get_the_same_answer_and_the_same_throttle(app, users):
+    import re
+
+    def said(body: str) -> str:  # the sentence the page shows (each page has its own form token)
+        return re.findall(r'"children": "([^"]*(?:错误|失败)[^"]*)"', body)[0]
+
+    known, unknown = _client(app, "203.0.113.8"), _client(app, "203.0.113.9")
+    answers = []
+    for client, account in ((known, "ent_a_oper"), (unknown, "nobody_here")):
+        for _ in range(6):
+            sign_in(client, account, "wrong-password")
+            answers.append(said(login_error(client)))
+    assert answers[:6] == answers[6:]  # word for word, the throttle included
+    assert answers[0] == "账号或密码错误。" and answers[5].startswith("本机登录失败次数过多")
+
+
+def test_the_same_work_is_done_for_an_unknown_account(app, users, monkeypatch):
+    import data.accounts.signin as signin
+
+    checked: list[str] = []
+    real = signin.verify_password
+    monkeypatch.setattr(signin, "verify_password", lambda stored, password: checked.append(stored) or real(stored, password))
+    sign_in(_client(app, "203.0.113.10"), "nobody_here", "whatever")
+    sign_in(_client(app, "203.0.113.11"), "ent_a_oper", "whatever")
+    assert len(checked) == 2 and all(h.startswith("$argon2") for h in checked)  # a real hash checked both times
+
+
+def test_one_address_trying_many_accounts_is_slowed_down(app, users):
+    client = _client(app, "203.0.113.12")
+    for n in range(20):  # 4 × the threshold, over many names
+        sign_in(client, f"guess_{n:03d}", "password1")
+    sign_in(client, "ent_b_oper", TEST_PASSWORD)
+    assert "本机登录失败次数过多" in login_error(client)
+
+
+def test_the_rule_is_a_system_parameter(app, users):
+    from data.models import SystemParameter
+
+    with app.server.extensions["certdash"].sessions() as s:
+        s.add_all([SystemParameter(key="login.lock_threshold", value="3"),
+                   SystemParameter(key="login.lock_minutes", value="5")])
+        s.commit()
+    client = _client(app, "203.0.113.13")
+    for _ in range(3):
+        sign_in(client, "ent_a_oper", "wrong-password")
+    sign_in(client, "ent_a_oper", TEST_PASSWORD)
+    assert "请 5 分钟后再试" in login_error(client)
+
+
+def test_an_administrators_lock_is_said_only_to_whoever_knows_the_password(app, users):
+    with app.server.extensions["certdash"].sessions() as s:
+        s.scalar(select(User).where(User.account == "ent_a_oper")).locked_until = \
+            datetime.now(timezone.utc) + timedelta(hours=1)
+        s.commit()
+    client = _client(app, "203.0.113.14")
     sign_in(client, "ent_a_oper", "wrong-password")
-    assert "账户已锁定，请 15 分钟后再试" in login_error(client)
-    # while locked even the right password is refused, with the same message
+    assert "账号或密码错误。" in login_error(client)
     sign_in(client, "ent_a_oper", TEST_PASSWORD)
     assert "账户已锁定" in login_error(client)
-    assert client.get("/").status_code == 302
-    assert len(events(app, "auth.locked")) == 1
     assert len(events(app, "auth.login_refused_locked")) == 1
 
 
@@ -81,7 +150,7 @@ def test_english_login_messages(app, users):
     client = app.server.test_client()
     client.get("/lang/en")
     sign_in(client, "ent_a_oper", "wrong-password")
-    assert "Wrong account or password. 4 more failed attempts will lock the account." in login_error(client)
+    assert "Wrong account or password." in login_error(client) and "more failed attempts" not in login_error(client)
 
 
 def test_login_without_csrf_token_is_refused(app, users):
