@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from dash import Dash
 from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from dashboard.runtime.store import current_store
 from data.core.db import StoreError, check_store, head_revision
@@ -45,7 +46,39 @@ def page_policy(script_hashes: list[str], connect: tuple[str, ...] = ()) -> str:
     ))
 
 
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{retry}">
+<title>暂时无法访问 · Temporarily unavailable</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.6">
+<h1>系统暂时无法访问</h1>
+<p>数据存储暂时不可用。您的操作没有保存，请在 {retry} 秒后重试，本页也会自动刷新。</p>
+<h2 lang="en">Temporarily unavailable</h2>
+<p lang="en">The data store cannot be reached at the moment. Nothing was saved: please try again in
+{retry} seconds; this page also reloads by itself.</p>
+</body></html>
+"""
+log = logging.getLogger(__name__)
+
+
+def store_unavailable(exc: Exception) -> Response:
+    """The answer while the store cannot be reached (stopped, restarting, a write lock held too long):
+    503 with Retry-After, as a page for a browser's page request and as JSON for everything else.
+    Nothing is half-written (the request's transaction rolled back); the next request tries again."""
+    log.warning("store unavailable: %s", str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200])
+    if request.method == "GET" and request.accept_mimetypes.accept_html and not request.path.startswith("/_dash"):
+        response = Response(UNAVAILABLE_PAGE.format(retry=RETRY_AFTER_SECONDS), status=503, mimetype="text/html")
+    else:
+        response = jsonify({"error": "the data store is unavailable; try again shortly"})
+        response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _no_store(response)
+
+
 def init_health(server: Flask) -> None:
+    # the driver's "cannot connect / connection lost / database locked" errors; others stay 500s
+    server.register_error_handler(OperationalError, store_unavailable)
+    server.register_error_handler(InterfaceError, store_unavailable)
+
     @server.get("/healthz")
     def healthz():
         return _no_store(jsonify({"status": "alive"}))

@@ -91,3 +91,54 @@ def test_every_inline_script_a_page_runs_is_allowed_by_its_hash(matrix_client):
     for body in inline:
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy, body[:60]
+
+
+def test_a_stopped_postgresql_answers_503_with_a_retry_and_nothing_else_breaks(tmp_path):
+    """A store that cannot be reached (nothing listens on its port): pages and callbacks answer 503."""
+    from cryptography.fernet import Fernet
+
+    from dashboard.core.config import Settings
+    from dashboard.web.factory import create_app
+    from tests.support.ports import free_port
+    from tests.support.world import csrf_from
+
+    down = f"postgresql+psycopg://certdash:x@127.0.0.1:{free_port()}/certdash"
+    app = create_app(Settings(database_url=down, secret_key="down-" + tmp_path.name, instance_path=tmp_path / "i",
+                              data_key=Fernet.generate_key().decode()))
+    client = app.server.test_client()
+    assert client.get("/healthz").status_code == 200  # the process is alive
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.headers["Retry-After"] == "5"
+    signing_in = client.post("/auth/login", data={"account": "sysadmin", "password": "x", "csrf": csrf_from(client)})
+    assert signing_in.status_code == 503 and signing_in.headers["Retry-After"] == "5"
+    assert signing_in.get_json() == {"error": "the data store is unavailable; try again shortly"}
+    api = client.get("/api/v1/verify/TEST0000")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+
+
+def test_an_unreachable_sqlite_store_answers_503_and_recovers_without_a_restart(unmigrated_app, tmp_path):
+    from tests.conftest import TEST_PASSWORD
+    from tests.support.world import build_world, sign_in
+
+    sessions = unmigrated_app.server.extensions["certdash"].sessions
+    build_world(sessions, TEST_PASSWORD)
+    client = unmigrated_app.server.test_client()
+    sign_in(client, "ent_a_oper", TEST_PASSWORD)
+    assert client.get("/declarations").status_code == 200
+    store = tmp_path / "store.sqlite3"
+    unmigrated_app.server.extensions["certdash"].engine.dispose()
+    store.rename(tmp_path / "moved.sqlite3")
+    store.mkdir()  # the path is there but cannot be opened as a database
+    try:
+        answer = client.get("/declarations", headers={"Accept": "text/html"})
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        page = answer.get_data(as_text=True)
+        assert "数据存储暂时不可用" in page and "Temporarily unavailable" in page
+        callback = client.post("/_dash-update-component", json={"output": "x.children", "outputs": {},
+                                                                 "inputs": [], "state": [], "changedPropIds": []})
+        assert callback.status_code == 503
+    finally:
+        store.rmdir()
+        (tmp_path / "moved.sqlite3").rename(store)
+        unmigrated_app.server.extensions["certdash"].engine.dispose()
+    assert client.get("/declarations").status_code == 200  # back, with the same server
