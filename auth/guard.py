@@ -114,7 +114,8 @@ def install_guard(server: Flask, access: AccessMap, current_actor: Callable[[], 
             return None
         actor = current_actor()
         if path == "/_dash-update-component":
-            payload = request.get_json(silent=True) or {}
+            payload = request.get_json(silent=True)
+            payload = payload if isinstance(payload, dict) else {}  # not a callback request: no outputs allowed
             if access.callback_allowed(actor, callback_output_ids(payload)):
                 return None
             return _deny(401, "login required") if actor is None else _deny(403, "forbidden")

@@ -19,6 +19,7 @@ from dashboard.web.certificate_routes import init_certificate_routes
 from dashboard.web.dash_callbacks import install_callbacks
 from dashboard.web.health import HEALTH_PATHS, init_health, install_headers
 from dashboard.web.pages import access_map, register_pages
+from dashboard.web.requests import install_request_checks
 from dashboard.web.routes import init_routes
 from dashboard.web.shell import frame
 from data.core.db import check_store, make_engine, make_session_factory
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     bind(server, settings)
     install_headers(app)
+    install_request_checks(app)
     register_pages()
     app.layout = frame
 
