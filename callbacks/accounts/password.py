@@ -8,14 +8,21 @@ from flask import current_app, request
 from flask_login import login_user
 
 from auth.guard import PUBLIC, SIGNED_IN
-from auth.session import csrf_token, session_token, signed_in_user
+from auth.session import csrf_token, current_actor, session_token, signed_in_user
 from callbacks.inputs import as_text
 from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
 from dashboard.runtime.store import session_scope
 from data.accounts.sessions import end_user_sessions, open_sessions
-from data.accounts.signin import PasswordChangeError, change_password, own_email, request_password_reset, reset_password
+from data.accounts.signin import (
+    PasswordChangeError,
+    change_password,
+    note_wrong_current_password,
+    own_email,
+    request_password_reset,
+    reset_password,
+)
 from data.core.scope import AccessDenied, Actor
 from layouts.accounts import ids
 from layouts.accounts.password import account_page, changed, forgot_page, forgot_sent, refused, reset_done, reset_page
@@ -55,6 +62,15 @@ def _refused(t: Translator, exc: Exception, **_inputs):
     return refused(t, getattr(exc, "code", ""))  # a PasswordChangeError: its reason
 
 
+def _change_refused(t: Translator, exc: Exception, **_inputs):
+    """A refused change rolled back; a wrong current password is still counted, in a transaction of its own."""
+    actor = current_actor()
+    if getattr(exc, "code", "") == "current_wrong" and actor is not None:
+        with session_scope() as s:
+            note_wrong_current_password(s, actor.user_id)
+    return refused(t, getattr(exc, "code", ""))
+
+
 @page_callback(output=Output(ids.PWF_MESSAGE, "children"),
                inputs={"clicks": Input(ids.PWF_SUBMIT, "n_clicks"), "account": State(ids.PWF_ACCOUNT, "value")},
                prevent_initial_call=True)
@@ -79,7 +95,7 @@ def set_new_password(r: PageRequest, clicks, token, new_password, confirm):
 @page_callback(output=Output(ids.ACCT_MESSAGE, "children"),
                inputs={"clicks": Input(ids.ACCT_SUBMIT, "n_clicks"), "current": State(ids.ACCT_CURRENT, "value"),
                        "new_password": State(ids.ACCT_NEW, "value"), "confirm": State(ids.ACCT_CONFIRM, "value")},
-               refused=_refused, refuses=(PasswordChangeError,), prevent_initial_call=True)
+               refused=_change_refused, refuses=(PasswordChangeError,), prevent_initial_call=True)
 def change_own_password(r: PageRequest, clicks, current, new_password, confirm):
     if r.actor is None:  # the guard lets only a signed-in user here
         raise AccessDenied("changing a password needs a signed-in user")

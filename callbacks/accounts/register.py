@@ -1,6 +1,7 @@
 """Registration page glue: kind switch, in-browser file check, submit to the registration service."""
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from flask import request
 
@@ -53,6 +54,8 @@ clientside_callback(
 def _invalid(t: Translator, exc: Exception, **_inputs) -> dict:
     """Each field's reason next to it, and how many there are at the top; nothing was written."""
     errors = exc.errors if isinstance(exc, RegistrationInvalid) else {}
+    if errors.get("registration"):  # not a field's problem: this client has registered enough for now
+        return {"summary": dbc.Alert(reason_text(t, errors["registration"]), color="danger")}
     return {"errors": [reason_text(t, errors[item["id"]["name"]]) if item["id"]["name"] in errors else ""
                        for item in wildcard_outputs("errors")], "summary": summary_alert(t, len(errors))}
 

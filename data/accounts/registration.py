@@ -36,6 +36,7 @@ from data.core.forms import (
     validated,
 )
 from data.core.mail import queue_mail
+from data.core.rate_limit import note, recent
 from data.core.scope import Actor, NotFound
 from data.models import (
     Blob,
@@ -71,6 +72,7 @@ PROFILE_FIELDS = ("tax_registration_no", "business_registration_no", "bank", "ba
                   "registered_capital", "foreign_trade_code", "border_code", "port_code", "forex_code",
                   "enterprise_kind", "business_scope")
 REVIEW_PROMISE_WORKING_DAYS = 2
+REGISTRATIONS_PER_ADDRESS_HOUR = 3
 
 
 @dataclass
@@ -252,11 +254,19 @@ def _attachment_problems(kind: str, form: RegistrationInput) -> dict[str, str]:
 
 def submit_registration(s: Session, form: RegistrationInput, *, now: datetime | None = None,
                         remote_addr: str | None = None) -> Enterprise:
-    """Validate and store a registration with its administrator account, or raise RegistrationInvalid."""
+    """Validate and store a registration with its administrator account, or raise RegistrationInvalid.
+
+    One client address may submit REGISTRATIONS_PER_ADDRESS_HOUR registrations an hour (sliding): a
+    real enterprise registers once; a script filling the review queue waits.
+    """
+    now = now or datetime.now(timezone.utc)
+    from_here = f"register-from:{remote_addr or '-'}"
+    if recent(s, from_here, timedelta(hours=1), now) >= REGISTRATIONS_PER_ADDRESS_HOUR:
+        raise RegistrationInvalid({"registration": "too_many_registrations"})
     errors = validate_registration(s, form)
     if errors:
         raise RegistrationInvalid(errors)
-    now = now or datetime.now(timezone.utc)
+    note(s, from_here, timedelta(hours=1), now)
     v = form.value
     enterprise = Enterprise(
         registration_kind=form.kind,

@@ -163,12 +163,19 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+RESETS_PER_ADDRESS_HOUR = 10  # reset requests from one address, over every account
+
+
 def request_password_reset(s: Session, account: str, *, base_url: str, now: datetime | None = None,
                            remote_addr: str | None = None) -> None:
     """E-mail a one-time reset link to the account's address; say nothing about whether it exists."""
     now = now or datetime.now(timezone.utc)
-    user = find_user(s, account) if ACCOUNT_RE.match((account or "").strip()) else None
     details = {"account": normalise_account(account)[:32], "addr": remote_addr}
+    if note(s, f"reset-from:{remote_addr or '-'}", timedelta(hours=1), now) > RESETS_PER_ADDRESS_HOUR:
+        s.add(Event(code="auth.reset_throttled", object_type="account", object_id=details["account"],
+                    message="too many reset requests from this address", details=details, at=now))
+        return  # the page says the same either way: a link is sent if the account has an address
+    user = find_user(s, account) if ACCOUNT_RE.match((account or "").strip()) else None
     if user is None or not user.active or not user.email:
         s.add(Event(code="auth.reset_refused", object_type="account", object_id=details["account"],
                     message="no reset for this account", details=details, at=now))
@@ -210,13 +217,32 @@ def reset_password(s: Session, token: str, new_password: str, confirm: str, *,
     return user
 
 
+CURRENT_PASSWORD_TRIES = 5  # wrong current passwords on the account page ...
+CURRENT_PASSWORD_WINDOW = timedelta(minutes=15)  # ... within this window, before the check waits
+
+
+def _current_password_key(user_id: int) -> str:
+    return f"password-check:{user_id}"
+
+
+def note_wrong_current_password(s: Session, user_id: int, now: datetime | None = None) -> None:
+    """Count a wrong current password (call it in a transaction of its own: the refused change rolls back)."""
+    note(s, _current_password_key(user_id), CURRENT_PASSWORD_WINDOW, now)
+
+
 def change_password(s: Session, user_id: int, current: str, new_password: str, confirm: str, *,
                     now: datetime | None = None) -> User:
-    """Change a signed-in user's password after checking the current one; ends the user's other sessions."""
+    """Change a signed-in user's password after checking the current one; ends the user's other sessions.
+
+    After CURRENT_PASSWORD_TRIES wrong current passwords in CURRENT_PASSWORD_WINDOW the check waits:
+    a session left open must not become a way to guess the password.
+    """
     now = now or datetime.now(timezone.utc)
     user = s.get(User, user_id, with_for_update=True)
     if user is None:
         raise PasswordChangeError("reset_link_invalid")
+    if recent(s, _current_password_key(user_id), CURRENT_PASSWORD_WINDOW, now) >= CURRENT_PASSWORD_TRIES:
+        raise PasswordChangeError("too_many_attempts")
     if not verify_password(user.password_hash, current or ""):
         _log(s, user, "auth.password_change_refused", "wrong current password", {}, now)
         raise PasswordChangeError("current_wrong")

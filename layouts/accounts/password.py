@@ -21,6 +21,7 @@ PASSWORD_REASONS = {
     "reset_link_invalid": N_("This link has expired or was already used. Ask for a new one."),
     "current_wrong": N_("The current password is wrong."),
     "password_unchanged": N_("The new password must differ from the current one."),
+    "too_many_attempts": N_("Too many wrong current passwords. Try again in 15 minutes."),
 }
 RULE = N_("At least 8 characters with letters and digits, not containing the account")
 

@@ -92,6 +92,7 @@ ATTACHMENT_LABELS = {
     "other": N_("Other documents"),
 }
 REASONS = {
+    "too_many_registrations": N_("Too many registrations from this computer. Please try again in an hour."),
     "required": N_("This field is required."),
     "too_long": N_("This is too long."),
     "choose_kind": N_("Choose the kind of registration."),

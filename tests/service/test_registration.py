@@ -255,3 +255,14 @@ def test_undeliverable_mail_is_kept_for_later(s, tmp_path):
         database_url="", secret_key="x", instance_path=tmp_path)) == (1, 0)
     assert "Registration received" in (tmp_path / "outbox" / f"{mail.id:08d}.eml").read_text()
 
+
+
+def test_one_address_may_register_three_times_an_hour(s):
+    for n in range(3):
+        submit_registration(s, valid_form(account=f"dl_firm_{n}", seed=20 + n), remote_addr="203.0.113.77")
+    s.commit()
+    with pytest.raises(RegistrationInvalid) as err:
+        submit_registration(s, valid_form(account="dl_firm_9", seed=29), remote_addr="203.0.113.77")
+    assert err.value.errors == {"registration": "too_many_registrations"}
+    s.rollback()
+    submit_registration(s, valid_form(account="dl_firm_8", seed=28), remote_addr="198.51.100.7")  # another client

@@ -122,3 +122,38 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, users
     assert first.get("/").status_code == 200 and second.get("/").status_code == 302
     reasons = [s.end_reason for s in _sessions(app, "ent_a_admin")]
     assert reasons == [None, "password"]
+
+
+def test_wrong_current_passwords_are_counted_and_then_the_check_waits(app, users):
+    from tests.support.dash_calls import call
+
+    client = _signed_in(app, "ent_a_admin")
+
+    def change(current: str):
+        answer = call(app, client, "acct-message", {"acct-submit": 1, "acct-current": current,
+                                                    "acct-new": "NewHarbour2027", "acct-confirm": "NewHarbour2027"},
+                      trigger="acct-submit.n_clicks")
+        return str(answer["acct-message"]["children"])
+
+    for _ in range(5):
+        assert "当前密码不正确。" in change("not-my-password")  # counted although the change rolls back
+    assert "当前密码错误次数过多" in change(TEST_PASSWORD)  # even the right one waits now
+    with app.server.extensions["certdash"].sessions() as s:
+        user = s.scalar(select(User).where(User.account == "ent_a_admin"))
+        from auth.passwords import verify_password
+        assert verify_password(user.password_hash, TEST_PASSWORD)  # nothing was changed
+
+
+def test_reset_requests_from_one_address_are_limited(app, users):
+    from data.accounts.signin import RESETS_PER_ADDRESS_HOUR, request_password_reset
+    from data.models import Event, PasswordResetToken
+
+    with app.server.extensions["certdash"].sessions() as s:
+        accounts = ["ent_a_oper", "ent_b_oper", "sysadmin", "officer0901", "manager0900", "ent_a_admin"]
+        for n in range(RESETS_PER_ADDRESS_HOUR + 3):
+            request_password_reset(s, accounts[n % len(accounts)], base_url="http://x", remote_addr="203.0.113.50")
+        s.commit()
+        throttled = s.scalars(select(Event).where(Event.code == "auth.reset_throttled")).all()
+        tokens = s.scalars(select(PasswordResetToken)).all()
+    assert len(throttled) >= 3
+    assert len(tokens) <= RESETS_PER_ADDRESS_HOUR
