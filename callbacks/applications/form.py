@@ -28,6 +28,7 @@ from data.applications.form import (
 )
 from data.applications.templates import list_templates, save_as_template
 from data.applications.workflow import WorkflowError
+from data.core.creation import RepeatedSubmission, new_form_token
 from data.core.scope import Actor, NotFound
 from layouts.applications import ids
 from layouts.applications.form import (
@@ -69,7 +70,7 @@ def render_new(actor: Actor, t: Translator, template: str = "", declaration: str
         if start.format_code is None and types and types[0].formats:
             start = start._replace(type_code=types[0].code, format_code=types[0].formats[0].code)
         return new_page(t, eligible_declarations(s, actor), types,
-                        list_templates(s, actor, format_code=start.format_code or ""), start)
+                        list_templates(s, actor, format_code=start.format_code or ""), start, new_form_token())
 
 
 APPLICATION_NEW_PAGE = PageSpec(
@@ -147,6 +148,8 @@ def _create_problems(s, t: Translator, errors: dict[str, str], format_code) -> d
 
 
 def _not_created(t: Translator, exc: Exception, *, format_code, **_inputs) -> dict:
+    if isinstance(exc, RepeatedSubmission):  # the other click of the same form created it a moment ago
+        return {"message": form_message(t, "repeated")}
     errors = exc.errors if isinstance(exc, ApplicationInvalid) else {"declaration_id": "choose_declaration"}
     with session_scope() as s:
         return _create_problems(s, t, errors, format_code)
@@ -158,17 +161,17 @@ def _not_created(t: Translator, exc: Exception, *, format_code, **_inputs) -> di
     inputs={"clicks": Input(ids.APPN_CREATE, "n_clicks"), "declaration": State(ids.APPN_DECLARATION, "value"),
             "format_code": State(ids.APPN_FORMAT, "value"), "method": State(ids.APPN_METHOD, "value"),
             "similar": State(ids.APPN_SIMILAR, "value"), "template": State(ids.APPN_TEMPLATE, "value"),
-            "confirm": State(ids.APPN_CONFIRM, "value")},
-    refused=_not_created, refuses=(NotFound, ApplicationInvalid), prevent_initial_call=True,
+            "confirm": State(ids.APPN_CONFIRM, "value"), "token": State(ids.APPN_TOKEN, "data")},
+    refused=_not_created, refuses=(NotFound, ApplicationInvalid, RepeatedSubmission), prevent_initial_call=True,
 )
-def create(r: PageRequest, clicks, declaration, format_code, method, similar, template, confirm):
+def create(r: PageRequest, clicks, declaration, format_code, method, similar, template, confirm, token):
     if not clicks:
         return no_update
     if _int(declaration) is None:
         return _create_problems(r.s, r.t, {"declaration_id": "choose_declaration"}, format_code)
     app = new_application(r.s, r.actor, declaration_id=_int(declaration), format_code=as_text(format_code),
                           entry_method=as_text(method), similar_inspection_no=as_text(similar),
-                          template_id=_int(template), needs_confirmation=confirm is True)
+                          template_id=_int(template), needs_confirmation=confirm is True, form_token=token)
     return {"errors": [""] * len(wildcard_outputs("errors")), "message": None, "goto": f"/applications/edit?id={app.id}"}
 
 

@@ -13,6 +13,7 @@ from callbacks.inputs import as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
+from data.core.creation import RepeatedSubmission, new_form_token
 from data.core.scope import Actor, NotFound
 from data.declarations.form import (
     DeclarationInput,
@@ -79,7 +80,7 @@ def render(actor: Actor, t: Translator, id: str = "", direction: str = "", copy:
         return declaration_form_page(t, None, {})
     slot = None if form.read_only else _import_panel(t, form.id)  # unsaved: the panel asks to save first
     return declaration_form_page(t, form, choices, done=done if id else "", copied_from=copied_from,
-                                 import_slot=slot)
+                                 import_slot=slot, form_token=new_form_token() if form.id is None else None)
 
 
 PAGE = PageSpec(
@@ -132,12 +133,13 @@ def _not_saved(t: Translator, exc: Exception, *, state, goods, containers, **_in
         return {"errors": messages, "cells": classes, "summary": error_summary(t, errors, _state(state)[2]),
                 "message": None, "goods": goods_row_data(_rows(goods), errors, t),
                 "containers": container_row_data(_rows(containers), errors, t)}
-    code = exc.code if isinstance(exc, DeclarationRefused) else "not_found"
+    code = exc.code if isinstance(exc, DeclarationRefused) else "repeated" if isinstance(exc, RepeatedSubmission) \
+        else "not_found"
     return {"summary": None, "message": refusal(t, code)}
 
 
 @page_callback(output=SAVE_OUTPUTS, inputs=SAVE_INPUTS, refused=_not_saved,
-               refuses=(DeclarationInvalid, DeclarationRefused, NotFound), prevent_initial_call=True)
+               refuses=(DeclarationInvalid, DeclarationRefused, NotFound, RepeatedSubmission), prevent_initial_call=True)
 def save(r: PageRequest, clicks, state, field_values, party_values, goods, containers, doc_checks, doc_numbers):
     if not isinstance(ctx.triggered_id, dict) or not any(clicks or []):
         raise PreventUpdate
@@ -153,7 +155,8 @@ def save(r: PageRequest, clicks, state, field_values, party_values, goods, conta
     documents = [{"doc_code": item["id"]["code"], "doc_no": as_text(numbers.get(item["id"]["code"]))}
                  for item in wildcard("doc_checks") if item.get("value") is True]
     data = DeclarationInput(fields, _rows(goods), _rows(containers), documents)
-    decl = save_declaration(r.s, r.actor, decl_id, data, version=version, mode=mode, direction=direction)
+    decl = save_declaration(r.s, r.actor, decl_id, data, version=version, mode=mode, direction=direction,
+                            form_token=state.get("token") if isinstance(state, dict) else None)
     return {"errors": [""] * len(wildcard_outputs("errors")), "cells": [""] * len(wildcard_outputs("cells")),
             "summary": None, "message": None, "goto": f"/declarations/edit?id={decl.id}&done={mode}&v={decl.version}"}
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from auth.permissions import Perm
 from data.applications.workflow import EVENT_MESSAGES, WorkflowError, load_application, transition
+from data.core.creation import created_before, keep_token, usable_token
 from data.core.forms import AnyText, Form, Invalid, checked_by, limit, needed, problem, text_of, validated
 from data.core.numbers import next_value
 from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
@@ -73,13 +74,19 @@ class ApplicationInput:
 
 def new_application(s: Session, actor: Actor, *, declaration_id: int, format_code: str, entry_method: str,
                     similar_inspection_no: str = "", template_id: int | None = None,
-                    needs_confirmation: bool = False, now: datetime | None = None) -> CertificateApplication:
+                    needs_confirmation: bool = False, now: datetime | None = None,
+                    form_token: str | None = None) -> CertificateApplication:
     """Start a draft application for one of the enterprise's declarations by the chosen entry method.
 
     `needs_confirmation` (需确认后拟制) is set if asked or if the copied application or template had it.
+    The new-application form carries a one-time `form_token`: submitted again, it gets the draft its
+    first submission created and creates no other.
     """
     enterprise_id = actor.own_enterprise(PERMISSION)
     now = now or datetime.now(timezone.utc)
+    token = usable_token(form_token)
+    if (earlier := created_before(s, "application", enterprise_id, token)) is not None:
+        return load_application(s, actor, earlier)
     decl = s.scalar(select(Declaration).where(Declaration.id == declaration_id, row_scope(actor, Declaration)))
     if decl is None:
         raise NotFound(f"declaration {declaration_id}")
@@ -98,7 +105,9 @@ def new_application(s: Session, actor: Actor, *, declaration_id: int, format_cod
     elif entry_method == "template":
         data = _from_template(s, enterprise_id, template_id, fmt.code)
     data.needs_confirmation = data.needs_confirmation or bool(needs_confirmation)
-    return _create_draft(s, actor, decl, fmt, entry_method, data, now, {"entry_method": entry_method})
+    app = _create_draft(s, actor, decl, fmt, entry_method, data, now, {"entry_method": entry_method})
+    keep_token(s, "application", enterprise_id, token, app.id, now)
+    return app
 
 
 def _highest_serial(s: Session, declaration_id: int) -> int:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.permissions import Perm
 from dashboard.core.clock import CHINA_FIXED as CHINA
 from data.accounts.registration import PHONE_RE
+from data.core.creation import created_before, keep_token, usable_token
 from data.core.forms import (
     AnyText,
     Form,
@@ -449,15 +450,20 @@ def check_declaration(s: Session, direction: str, data: DeclarationInput, *, dra
 
 def save_declaration(s: Session, actor: Actor, declaration_id: int | None, data: DeclarationInput, *,
                      version: int | None, mode: str, direction: str | None = None,
-                     now: datetime | None = None) -> Declaration:
+                     now: datetime | None = None, form_token: str | None = None) -> Declaration:
     """暂存 (mode draft), 保存 (save) or 保存并发送 (send) a declaration; a new one when the id is None.
 
-    All or nothing: on any error nothing is written (the caller's transaction rolls back).
+    All or nothing: on any error nothing is written (the caller's transaction rolls back). A new
+    declaration's form carries a one-time `form_token`: submitted again, it gets the declaration its
+    first submission created and creates no other.
     """
     enterprise_id = actor.own_enterprise(PERMISSION)
     if mode not in MODES:
         raise DeclarationRefused("unknown_mode")
     now = now or datetime.now(timezone.utc)
+    token = usable_token(form_token)
+    if declaration_id is None and (earlier := created_before(s, "declaration", enterprise_id, token)) is not None:
+        return load_declaration(s, actor, earlier)
     if declaration_id is None:
         if direction not in DIRECTIONS:
             raise DeclarationInvalid({"direction": "unknown_direction"})
@@ -479,6 +485,7 @@ def save_declaration(s: Session, actor: Actor, declaration_id: int | None, data:
         s.add(decl)
         s.flush()
         decl.entry_no = f"W{'E' if direction == 'exit' else 'I'}{now.astimezone(CHINA):%y%m%d}{decl.id:08d}"
+        keep_token(s, "declaration", enterprise_id, token, decl.id, now)
     try:
         decl.status = DeclStatus.DRAFT.value if mode == "draft" else DeclStatus.SAVED.value
         if mode == "send":

@@ -57,6 +57,7 @@ from data.models.statistics import (
     StatsTurnaround,
 )
 from data.models.system import (
+    CreationToken,
     Event,
     LedgerTemplate,
     LoginChallenge,
@@ -109,6 +110,7 @@ __all__ = [
     "Notification",
     "SystemParameter",
     "RateLimitHit",
+    "CreationToken",
     "LedgerTemplate",
     "NumberSequence",
     "LoginChallenge",

@@ -68,6 +68,18 @@ class SystemParameter(Base):
 
 
 
+class CreationToken(Base):
+    """A form's one-time token, kept with what its first submission created: a second submission of the
+    same form (a double click, a second tab) finds it and creates nothing."""
+
+    __tablename__ = "creation_token"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # declaration | application
+    enterprise_id: Mapped[int] = mapped_column(Integer)
+    object_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RateLimitHit(Base):
     """Attempts counted per key (e.g. verification requests from one address) and time window."""
 

@@ -46,6 +46,7 @@ REASONS = {
     "choose_declaration": N_("Choose the declaration the certificate is for."),
 }
 FORM_MESSAGES = {
+    "repeated": N_("This application was just created by another click or tab; find it in the list."),
     "saved": N_("Saved as a draft."),
     "template_saved": N_("Saved, and kept as the template \u201c{name}\u201d."),
     "stale_version": N_("This application was changed elsewhere (another window or user) after you opened it, so "
@@ -348,7 +349,7 @@ class NewChoice(NamedTuple):
 
 
 def new_page(t: Translator, declarations: list[DeclarationChoice], types: list[TypeChoice],
-             templates: list[CertificateTemplate], start: NewChoice) -> html.Div:
+             templates: list[CertificateTemplate], start: NewChoice, form_token: str | None = None) -> html.Div:
     type_code = start.type_code or (types[0].code if types else None)
     formats = format_options(t, types, type_code)
     format_code = start.format_code or (formats[0]["value"] if formats else None)
@@ -405,6 +406,7 @@ def new_page(t: Translator, declarations: list[DeclarationChoice], types: list[T
         ]), className="mb-3"),
         dbc.Button(t("Create and open the form"), id=ids.APPN_CREATE, color="primary"),
         dcc.Location(id=ids.APPN_GOTO, refresh="callback-nav"),
+        dcc.Store(id=ids.APPN_TOKEN, data=form_token),
     ])
 
 

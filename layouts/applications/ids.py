@@ -41,6 +41,7 @@ APPN_CREATE = APPN("create")
 APPN_ERROR = APPN("error")  # {"type": APPN_ERROR, "name": declaration_id | format_code | ...}
 APPN_MESSAGE = APPN("message")
 APPN_GOTO = APPN("goto")
+APPN_TOKEN = APPN("token")  # the form's one-time token: a second click creates nothing more
 # the application form: the format's fields, goods lines, save / apply / template / copy / delete
 APPF_FIELD = APPF("field")  # {"type": APPF_FIELD, "key": field key}
 APPF_DATE = APPF("date")  # {"type": APPF_DATE, "key": field key}: date pickers

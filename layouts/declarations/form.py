@@ -107,6 +107,7 @@ REFUSALS = {
     "has_applications": N_("This declaration has certificate applications and cannot be deleted."),
     "not_found": N_("There is no such declaration among those you may see."),
     "unknown_mode": N_("The action failed."),
+    "repeated": N_("This form was just saved from another click or tab; find the declaration in the list."),
 }
 DONE = {"draft": N_("Temporarily saved."), "save": N_("Saved."),
         "send": N_("Saved and sent. Inspection no.: {inspection_no}")}
@@ -193,7 +194,8 @@ def _section(title: str, *children) -> dbc.Card:
 
 
 def declaration_form_page(t: Translator, form: DeclarationForm | None, choices: dict[str, list[Choice]],
-                          *, done: str = "", copied_from: str = "", import_slot=None) -> html.Div:
+                          *, done: str = "", copied_from: str = "", import_slot=None,
+                          form_token: str | None = None) -> html.Div:
     if form is None:
         return html.Div([dbc.Alert(t(REFUSALS.get("not_found", "")), color="warning"),
                          dcc.Link(t("Back to the declarations"), href="/declarations")])
@@ -232,7 +234,7 @@ def declaration_form_page(t: Translator, form: DeclarationForm | None, choices: 
         _section(t("Attached documents"), _documents(t, form, choices)),
         html.Div(import_slot, id=ids.DECLF_IMPORT_SLOT),
         dcc.Store(id=ids.DECLF_STATE, data={"id": form.id, "version": form.version, "direction": form.direction,
-                                            "goods_defaults": form.goods_defaults}),
+                                            "goods_defaults": form.goods_defaults, "token": form_token}),
         dcc.Location(id=ids.DECLF_URL, refresh="callback-nav"),
         _receipts_modal(t),
     ])

@@ -334,3 +334,27 @@ def test_smart_import_fits_long_lists_into_their_fields(s, users):
     app = smart_draft(s, users)
     assert len(app.fields["description"]) == 500 and app.fields["description"].endswith("\u2026")
     assert len(app.fields["container_no"]) == 500 and len(app.goods) == 59
+
+
+def test_a_new_application_form_submitted_twice_makes_one_draft(s, users):
+    from sqlalchemy import func, select
+
+    from data.core.creation import new_form_token
+    from data.models import CertificateApplication
+
+    ent, token = actor(s, "ent_a_oper"), new_form_token()
+    decl = declaration_id(s, users)
+
+    def count() -> int:
+        return s.scalar(select(func.count()).select_from(CertificateApplication)
+                        .where(CertificateApplication.declaration_id == decl))
+
+    before = count()
+    first = new_application(s, ent, declaration_id=decl, format_code="C3-1", entry_method="blank", form_token=token)
+    s.commit()
+    again = new_application(s, ent, declaration_id=decl, format_code="C3-1", entry_method="blank", form_token=token)
+    s.commit()
+    assert again.id == first.id and count() == before + 1
+    new_application(s, ent, declaration_id=decl, format_code="C3-1", entry_method="blank", form_token=new_form_token())
+    s.commit()
+    assert count() == before + 2  # another form, another draft

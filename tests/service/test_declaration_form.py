@@ -319,3 +319,67 @@ def test_saving_remembers_the_parties(s, users):
     names = set(s.scalars(select(PartyBookEntry.name_en).where(
         PartyBookEntry.enterprise_id == users.enterprise_ids["A"])))
     assert {"DALIAN HAISHENG AQUATIC CO., LTD.", "KOREA SEAFOOD INC."} <= names
+
+
+def _count_declarations(s) -> int:
+    return s.scalar(select(func.count()).select_from(Declaration))
+
+
+def test_a_new_form_saved_twice_makes_one_declaration(sessions, users):
+    from data.core.creation import RepeatedSubmission, new_form_token
+
+    token = new_form_token()
+    with sessions() as s:
+        before = _count_declarations(s)
+        first = save_declaration(s, actor(s, "ent_a_oper"), None, exit_input(), version=None, mode="draft",
+                                 direction="exit", form_token=token)
+        s.commit()
+        again = save_declaration(s, actor(s, "ent_a_oper"), None, exit_input(), version=None, mode="draft",
+                                 direction="exit", form_token=token)  # a double click, or the second tab
+        s.commit()
+        assert again.id == first.id and _count_declarations(s) == before + 1
+        other = save_declaration(s, actor(s, "ent_a_oper"), None, exit_input(), version=None, mode="draft",
+                                 direction="exit", form_token=new_form_token())  # another new form
+        s.commit()
+        assert other.id != first.id and _count_declarations(s) == before + 2
+    with sessions() as s:  # a token taken by another enterprise's form neither opens its declaration nor makes one
+        with pytest.raises(RepeatedSubmission):
+            save_declaration(s, actor(s, "ent_b_oper"), None, exit_input(), version=None, mode="draft",
+                             direction="exit", form_token=token)
+        s.rollback()
+        assert _count_declarations(s) == before + 2
+
+
+def test_two_submissions_of_one_new_form_at_once_make_one_declaration(sessions, users):
+    from data.core.creation import RepeatedSubmission, new_form_token
+
+    token = new_form_token()
+    with sessions() as s:
+        before = _count_declarations(s)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def click() -> None:
+        with sessions() as s:
+            a = actor(s, "ent_a_oper")
+            try:
+                barrier.wait()
+                save_declaration(s, a, None, exit_input(), version=None, mode="draft", direction="exit",
+                                 form_token=token, now=NOW)
+                s.commit()
+                outcomes.append("saved")
+            except RepeatedSubmission:
+                s.rollback()
+                outcomes.append("repeated")
+            except Exception as exc:  # noqa: BLE001 - SQLite's single writer may refuse the second outright
+                s.rollback()
+                outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert outcomes.count("saved") >= 1, outcomes
+    with sessions() as s:
+        assert _count_declarations(s) == before + 1, outcomes  # never two
