@@ -1,4 +1,4 @@
-"""Attempt counters per key and fixed time window (table `rate_limit`), shared by every app server.
+"""Attempt counters per key in sliding time windows (table `rate_limit`), shared by every app server.
 
 A hit is one atomic INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike), so two servers
 counting the same address at once never lose a hit nor collide on the primary key.
@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from data.models import RateLimitHit, SystemParameter
+from data.models import RateLimitHit, SystemParameter, as_utc
 
 
 @dataclass(frozen=True)
@@ -47,24 +47,25 @@ def _count(s: Session, key: str, start: datetime) -> int:
 
 
 def hit(s: Session, key: str, limits: tuple[Limit, ...], now: datetime | None = None) -> RateDecision:
-    """Count one attempt under `key` in every window; refuse it when any window is over its limit.
+    """Count one attempt under `key`; refuse it when any limit's sliding window is over.
 
-    Refused attempts count too: a client that keeps hammering stays refused until it pauses.
-    Each window length has its own counter row (`<key>/<seconds>`); windows that have ended are
-    deleted as the key is counted again, so the table holds a few rows per active client.
+    Each limit keeps its counts in buckets of a twelfth of its window (five seconds for a minute), so
+    the window slides by that step: a burst that straddles the end of a minute is counted whole, not
+    split between two windows. Refused attempts count too: a client that keeps hammering stays refused
+    until it pauses. Buckets that have left the window are deleted as the key is counted again.
     """
     now = now or datetime.now(timezone.utc)
     retry_after, first = 0, False
     for limit in limits:
-        # one counter per window length: a minute and an hour starting at the same moment are two rows
         counter = f"{key[:110]}/{limit.seconds}"
-        s.execute(delete(RateLimitHit).where(RateLimitHit.key == counter,
-                                             RateLimitHit.window_start < now - timedelta(seconds=limit.seconds)))
-        start = window_start(now, limit.seconds)
-        hits = _count(s, counter, start)
+        oldest_kept = now - timedelta(seconds=limit.seconds)
+        s.execute(delete(RateLimitHit).where(RateLimitHit.key == counter, RateLimitHit.window_start <= oldest_kept))
+        _count(s, counter, window_start(now, max(1, limit.seconds // 12)))
+        hits, oldest = s.execute(select(func.coalesce(func.sum(RateLimitHit.hits), 0), func.min(RateLimitHit.window_start))
+                                 .where(RateLimitHit.key == counter, RateLimitHit.window_start > oldest_kept)).one()
         if hits > limit.hits:
-            ends = start + timedelta(seconds=limit.seconds)
-            retry_after = max(retry_after, int((ends - now).total_seconds()) + 1)
+            leaves = as_utc(oldest) + timedelta(seconds=limit.seconds)  # when the oldest counted bucket drops out
+            retry_after = max(retry_after, int((leaves - now).total_seconds()) + 1)
             first = first or hits == limit.hits + 1
     return RateDecision(retry_after == 0, retry_after, first)
 

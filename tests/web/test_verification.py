@@ -128,12 +128,23 @@ def test_the_hourly_limit_and_the_counters_of_the_rate_limit_table(s):
     decisions = [hit(s, "verify:a", limits, start + timedelta(seconds=11 * n)) for n in range(302)]
     assert all(d.allowed for d in decisions[:300])  # at most six a minute: never the minute's limit
     assert not decisions[300].allowed and decisions[300].first_refusal and not decisions[301].first_refusal
-    assert decisions[300].retry_after == 3600 - 3300 + 1  # until the hour's window ends
+    assert decisions[300].retry_after == 3600 - 3300 + 1  # until the oldest counted hits leave the hour
     assert window_start(start + timedelta(seconds=3599), 3600) == start
     later = start + timedelta(hours=3)
     assert hit(s, "verify:a", limits, later).allowed
     rows = s.scalars(select(RateLimitHit.key).where(RateLimitHit.key.like("verify:a/%"))).all()
     assert sorted(rows) == ["verify:a/3600", "verify:a/60"]  # ended windows are cleared as the key counts again
+    s.commit()
+
+
+def test_the_window_slides_so_a_burst_across_a_minute_boundary_is_counted_whole(s):
+    limits = (Limit(3, 60),)
+    start = datetime(2026, 11, 20, 9, 0, 0, tzinfo=timezone.utc)
+    burst = [hit(s, "verify:b", limits, start + timedelta(seconds=59, milliseconds=100 * n)) for n in range(3)]
+    assert all(d.allowed for d in burst)
+    after_the_boundary = hit(s, "verify:b", limits, start + timedelta(seconds=61))  # a fixed window would allow it
+    assert not after_the_boundary.allowed and 0 < after_the_boundary.retry_after <= 60
+    assert hit(s, "verify:b", limits, start + timedelta(seconds=125)).allowed  # the burst has left the window
     s.commit()
 
 
