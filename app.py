@@ -35,6 +35,7 @@ celery_app = _celery_app(app)
 
 def main() -> None:
     from dashboard.web.factory import check_ready
+    from dashboard.web.health import QuietRequestHandler
 
     try:
         check_ready(app)
@@ -43,7 +44,7 @@ def main() -> None:
     host = os.environ.get("CERTDASH_HOST", "127.0.0.1")
     port = int(os.environ.get("CERTDASH_PORT", "8050"))
     print(f"certdash serving on http://{host}:{port}", flush=True)
-    app.run(host=host, port=port, debug=False)
+    app.run(host=host, port=port, debug=False, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from dash import Dash
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.serving import WSGIRequestHandler
 
 from dashboard.runtime.store import current_store
 from data.core.db import StoreError, check_store, head_revision
@@ -120,9 +121,15 @@ def install_headers(app: Dash) -> None:
             # asked per page: Dash gathers its inline scripts when it serves the first request
             agent = _origins(app.server.config["CERTDASH_SETTINGS"].card_agent_url)
             headers["Content-Security-Policy"] = page_policy(app.csp_hashes(), agent)
-        if request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug"):
-            headers["Server"] = SERVER_NAME  # the development server then sends no banner of its own
         return response
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The development server's request handler, naming no software and no version in `Server`
+    (`python app.py`; gunicorn is told the same in dashboard/gunicorn_conf.py)."""
+
+    def version_string(self) -> str:
+        return SERVER_NAME
 
 
 def _origins(url: str | None) -> tuple[str, ...]:

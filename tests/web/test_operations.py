@@ -142,3 +142,22 @@ def test_an_unreachable_sqlite_store_answers_503_and_recovers_without_a_restart(
         (tmp_path / "moved.sqlite3").rename(store)
         unmigrated_app.server.extensions["certdash"].engine.dispose()
     assert client.get("/declarations").status_code == 200  # back, with the same server
+
+
+def test_the_development_server_names_no_software(matrix_app):
+    """`python app.py` serves with QuietRequestHandler: one Server header, no Werkzeug or Python version."""
+    import threading
+
+    import requests
+    from werkzeug.serving import make_server
+
+    from dashboard.web.health import QuietRequestHandler
+
+    server = make_server("127.0.0.1", 0, matrix_app.server, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        answer = requests.get(f"http://127.0.0.1:{server.server_port}/healthz", timeout=5)
+    finally:
+        server.shutdown()
+    assert answer.status_code == 200 and answer.raw.headers.getlist("Server") == ["certdash"]
