@@ -96,7 +96,8 @@ def test_replaced_and_withdrawn_certificates_say_so(s, users, issuer):
 
 def test_a_wrong_number_and_a_wrong_token_are_the_same_not_found(s, users, issuer):
     cert = issue_one(s, users, issuer)
-    wrong_token = run(s, issuer, cert.certificate_no, cert.verify_token[:-1] + "x")
+    last = cert.verify_token[-1]
+    wrong_token = run(s, issuer, cert.certificate_no, cert.verify_token[:-1] + ("x" if last != "x" else "y"))
     wrong_number = run(s, issuer, "090126149999999", cert.verify_token)
     assert wrong_token == wrong_number == run(s, issuer, "", "") == run(s, issuer, cert.certificate_no, "")
     assert wrong_token.result == NOT_FOUND and wrong_token.certificate is None
