@@ -58,3 +58,14 @@ def call(app, client, output_id: str, values: dict[str, Any], *, trigger: str,
     if response.status_code != 200:
         return response
     return response.get_json()["response"]
+
+
+def component_text(component) -> str:
+    """The text of a rendered component tree (as Dash's JSON answer holds it)."""
+    if isinstance(component, str):
+        return component
+    if isinstance(component, list):
+        return " ".join(component_text(c) for c in component)
+    if isinstance(component, dict):
+        return component_text(component.get("props", {}).get("children", ""))
+    return ""

@@ -6,20 +6,11 @@ import json
 
 from layouts.admin import ids as admin_ids
 from layouts.declarations import ids
-from tests.support.dash_calls import call
+from tests.support.dash_calls import call, component_text
 
 ENTRY = ("hs_code", "name_zh", "name_en", "quantity", "quantity_unit", "weight", "weight_unit", "packages",
          "package_type", "purpose", "origin_country", "value", "currency")
 
-
-def _text(component) -> str:
-    if isinstance(component, str):
-        return component
-    if isinstance(component, list):
-        return " ".join(_text(c) for c in component)
-    if isinstance(component, dict):
-        return _text(component.get("props", {}).get("children", ""))
-    return ""
 
 
 def _goods(app, client, button: str, entry: dict, rows=(), selected=()):
@@ -39,17 +30,17 @@ def _error(answer, name: str):
 def test_goods_buttons_say_what_is_missing(matrix_app, matrix_client):
     client = matrix_client("ent_a_oper")
     empty = _goods(matrix_app, client, ids.DECLF_GOODS_ADD, {})
-    assert _text(empty[ids.DECLF_GOODS_MESSAGE]["children"]) == "请先填写货物信息。"
+    assert component_text(empty[ids.DECLF_GOODS_MESSAGE]["children"]) == "请先填写货物信息。"
     assert ids.DECLF_GOODS_GRID not in empty  # the list stays as it is
 
     for button in (ids.DECLF_GOODS_UPDATE, ids.DECLF_GOODS_DELETE):
         nothing_picked = _goods(matrix_app, client, button, {"hs_code": "0303890090", "name_zh": "冻鱼"})
-        assert _text(nothing_picked[ids.DECLF_GOODS_MESSAGE]["children"]).startswith("请先在列表中选中")
+        assert component_text(nothing_picked[ids.DECLF_GOODS_MESSAGE]["children"]).startswith("请先在列表中选中")
         assert ids.DECLF_GOODS_GRID not in nothing_picked
 
     bad_code = _goods(matrix_app, client, ids.DECLF_GOODS_ADD, {"hs_code": "abc", "name_zh": "冻鱼"})
     assert _error(bad_code, "hs_code")  # the reason next to the HS code
-    assert _text(bad_code[ids.DECLF_GOODS_MESSAGE]["children"]) == "该行货物有误，未添加。"
+    assert component_text(bad_code[ids.DECLF_GOODS_MESSAGE]["children"]) == "该行货物有误，未添加。"
     assert _error(bad_code, "name_zh") == ""
     assert ids.DECLF_GOODS_GRID not in bad_code
 
@@ -58,5 +49,5 @@ def test_editing_a_format_with_nothing_picked_says_so(matrix_app, matrix_client)
     answer = call(matrix_app, matrix_client("sysadmin"), admin_ids.AFMT_MODAL_TITLE,
                   {admin_ids.AFMT_EDIT: 1, admin_ids.AFMT_TABLE: []}, trigger=f"{admin_ids.AFMT_EDIT}.n_clicks")
     assert isinstance(answer, dict), answer.status_code
-    assert _text(answer[admin_ids.AFMT_MESSAGE]["children"])
+    assert component_text(answer[admin_ids.AFMT_MESSAGE]["children"])
     assert admin_ids.AFMT_MODAL not in answer  # the editor stays closed

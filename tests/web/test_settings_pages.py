@@ -6,18 +6,7 @@ import json
 from sqlalchemy import select
 
 from data.models import CommAccount, DictEntry, User
-from tests.support.dash_calls import call
-
-
-def _text(component) -> str:
-    """The text of a rendered component tree (as JSON from Dash)."""
-    if isinstance(component, str):
-        return component
-    if isinstance(component, list):
-        return " ".join(_text(c) for c in component)
-    if isinstance(component, dict):
-        return _text(component.get("props", {}).get("children", ""))
-    return ""
+from tests.support.dash_calls import call, component_text
 
 
 def _bind(app, client, account, password, trigger="comm-bind.n_clicks"):
@@ -28,7 +17,7 @@ def _bind(app, client, account, password, trigger="comm-bind.n_clicks"):
 def test_the_communication_account_is_bound_refused_and_unbound_with_messages(matrix_app, matrix_client):
     client = matrix_client("ent_a_admin")
     refused = _bind(matrix_app, client, "no spaces allowed", "secret")
-    assert _text(refused["comm-message"]["children"]) == "账号为 3 至 64 位字母、数字或 . _ @ -。"
+    assert component_text(refused["comm-message"]["children"]) == "账号为 3 至 64 位字母、数字或 . _ @ -。"
     assert set(refused) == {"comm-message"}  # the status and the typed password stay as they are
     sessions = matrix_app.server.extensions["certdash"].sessions
     with sessions() as s:
@@ -37,15 +26,15 @@ def test_the_communication_account_is_bound_refused_and_unbound_with_messages(ma
 
     bound = _bind(matrix_app, client, "ciq.dalian-01", "Secret-2026")
     assert bound["comm-password"]["value"] == ""  # the password is not left in the page
-    assert "ciq.dalian-01" in _text(bound["comm-status"]["children"])
+    assert "ciq.dalian-01" in component_text(bound["comm-status"]["children"])
     with sessions() as s:
         row = s.get(CommAccount, enterprise_id)
         assert row.account == "ciq.dalian-01" and "Secret-2026" not in row.password_encrypted
 
     unbound = call(matrix_app, client, "comm-message", {"comm-unbind": 1}, trigger="comm-unbind.n_clicks")
-    assert "ciq.dalian-01" not in _text(unbound["comm-status"]["children"])
+    assert "ciq.dalian-01" not in component_text(unbound["comm-status"]["children"])
     again = call(matrix_app, client, "comm-message", {"comm-unbind": 2}, trigger="comm-unbind.n_clicks")
-    assert set(again) == {"comm-message"} and _text(again["comm-message"]["children"])
+    assert set(again) == {"comm-message"} and component_text(again["comm-message"]["children"])
 
 
 def test_an_overseas_user_is_created_edited_disabled_and_deleted(matrix_app, matrix_client):
@@ -70,7 +59,7 @@ def test_an_overseas_user_is_created_edited_disabled_and_deleted(matrix_app, mat
 
     created = call(matrix_app, client, "ovu-message", {"ovu-save": 1}, trigger="ovu-save.n_clicks",
                    wildcards=form(fields))
-    assert "aqsiq_kr" in _text(created["ovu-table"]["children"])
+    assert "aqsiq_kr" in component_text(created["ovu-table"]["children"])
     with sessions() as s:
         user = s.scalar(select(User).where(User.account == "aqsiq_kr"))
         user_id, active = user.id, user.active
@@ -89,5 +78,5 @@ def test_an_overseas_user_is_created_edited_disabled_and_deleted(matrix_app, mat
         assert s.get(User, user_id).deleted_at is not None
     gone = call(matrix_app, client, "ovu-message", {}, trigger=f'{{"index":{user_id},"type":"ovu-delete"}}.submit_n_clicks',
                 wildcards=deleting)
-    assert _text(gone["ovu-message"]["children"])  # said: not found, and the table drawn again
+    assert component_text(gone["ovu-message"]["children"])  # said: not found, and the table drawn again
     assert "ovu-table" in gone
