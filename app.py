@@ -9,9 +9,11 @@ from data.core.db import StoreError
 
 
 def _build():
+    from dashboard.core.logs import configure_logging
     from dashboard.web.factory import create_app
 
     try:
+        configure_logging()  # JSON lines on standard error (CERTDASH_LOG_FORMAT=text for a terminal)
         return create_app()
     except ConfigError as exc:
         sys.exit(f"certdash: configuration error: {exc}")
@@ -26,7 +28,15 @@ def _celery_app(dash_app):
     from dash import CeleryManager
 
     manager = getattr(dash_app, "_background_manager", None)
-    return manager.handle if isinstance(manager, CeleryManager) else None
+    if not isinstance(manager, CeleryManager):
+        return None
+    from celery.signals import setup_logging
+
+    from dashboard.core.logs import configure_logging
+
+    # the worker writes the same JSON lines as the web app (Celery would install its own format)
+    setup_logging.connect(lambda **_: configure_logging(), weak=False)
+    return manager.handle
 
 
 # workers: `celery -A app:celery_app worker` (same DATABASE_URL, SECRET_KEY and CELERY_BROKER_URL as the web app)

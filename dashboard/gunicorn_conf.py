@@ -10,6 +10,7 @@ import sys
 
 import gunicorn.http.wsgi
 
+from dashboard.core.logs import gunicorn_log_config
 from dashboard.web.health import SERVER_NAME
 
 gunicorn.http.wsgi.SERVER = SERVER_NAME  # the Server header names no software and no version
@@ -17,7 +18,7 @@ gunicorn.http.wsgi.SERVER = SERVER_NAME  # the Server header names no software a
 bind = os.environ.get("CERTDASH_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 120
-accesslog = "-"
+logconfig_dict = gunicorn_log_config()  # JSON lines on standard error; the app logs each request itself
 
 
 def on_starting(server):

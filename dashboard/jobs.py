@@ -13,7 +13,9 @@ the job's queries are scoped exactly as the request's would have been.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import time
 import weakref
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.core.config import Settings
 from dashboard.core.errors import ConfigError
+from dashboard.core.logs import REQUEST_ID, request_context
 from dashboard.runtime.store import EXTENSION, session_scope
 from data.core.scope import Actor
 from data.models import User
@@ -33,6 +36,7 @@ TICKET_MAX_AGE = 300  # seconds between the click and the job's start
 # app key -> server, inherited by forked job processes; weak, so that an app let go (tests build thousands) is freed
 _APPS: weakref.WeakValueDictionary[str, Flask] = weakref.WeakValueDictionary()
 _DISPOSED_IN: set[int] = set()  # process ids whose inherited connection pool was let go
+log = logging.getLogger(__name__)
 
 
 class JobRefused(Exception):
@@ -78,7 +82,8 @@ def job_ticket(actor: Actor, purpose: str, payload: Any = None) -> str:
     with session_scope() as s:
         version = s.get(User, actor.user_id).session_version
     return _serializer(settings.secret_key).dumps(
-        {"app": app_key(settings), "uid": actor.user_id, "sv": version, "purpose": purpose, "data": payload})
+        {"app": app_key(settings), "uid": actor.user_id, "sv": version, "purpose": purpose, "data": payload,
+         "rid": REQUEST_ID.get()})
 
 
 @contextmanager
@@ -103,13 +108,26 @@ def job_scope(ticket: str | None, purpose: str, *, max_age: int = TICKET_MAX_AGE
         raise JobRefused("forged") from None
     if claims.get("purpose") != purpose:
         raise JobRefused("wrong purpose")
-    with server.app_context():
+    rid = claims.get("rid") if isinstance(claims.get("rid"), str) else None
+    with request_context(rid, purpose), server.app_context():
         _fresh_connections(server)
-        with session_scope() as s:
-            user = s.get(User, claims["uid"])
-            if user is None or not user.active or user.session_version != claims["sv"]:
-                raise JobRefused("user may no longer act")
-            yield s, user_actor(s, user), claims.get("data")
+        started = time.perf_counter()
+        log.info("job started", extra={"user": claims["uid"]})
+        try:
+            with session_scope() as s:
+                user = s.get(User, claims["uid"])
+                if user is None or not user.active or user.session_version != claims["sv"]:
+                    raise JobRefused("user may no longer act")
+                yield s, user_actor(s, user), claims.get("data")
+        except JobRefused as exc:
+            log.warning("job refused: %s", exc, extra={"user": claims["uid"]})
+            raise
+        except Exception:
+            log.exception("job failed", extra={"user": claims["uid"],
+                                               "ms": round((time.perf_counter() - started) * 1000, 1)})
+            raise
+        log.info("job finished", extra={"user": claims["uid"],
+                                        "ms": round((time.perf_counter() - started) * 1000, 1)})
 
 
 def _server_for(ticket: str) -> Flask:

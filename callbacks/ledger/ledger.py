@@ -3,7 +3,6 @@ large ones as a background job with a progress bar, fetched afterwards from /fil
 from __future__ import annotations
 
 import io
-import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -63,7 +62,6 @@ COUNT_CAP = 100_000
 INLINE_ROWS = 2_000  # more rows than this export as a background job (app config LEDGER_INLINE_ROWS)
 INLINE_PDF_ROWS = 300  # a PDF takes longer a row (reportlab lays out every cell): jobs start sooner
 JOB_PURPOSE = Perm.LEDGER_EXPORT
-log = logging.getLogger(__name__)
 
 
 def render(actor: Actor, t: Translator, **_query):
@@ -304,8 +302,7 @@ def export_job(job, set_progress) -> dict:
         return {"error": "invalid", "errors": exc.errors}
     except TooManyRows:  # the ledger grew past what a PDF holds since the click
         return {"error": "too_many_for_pdf"}
-    except Exception:  # the page must hear of it; the log keeps the details
-        log.exception("ledger export job failed")
+    except Exception:  # the page must hear of it; job_scope logged the traceback with the request id
         return {"error": "failed"}
 
 

@@ -19,6 +19,7 @@ from dashboard.web.certificate_routes import init_certificate_routes
 from dashboard.web.dash_callbacks import install_callbacks
 from dashboard.web.health import HEALTH_PATHS, init_health, install_headers
 from dashboard.web.pages import access_map, register_pages
+from dashboard.web.request_log import install_request_log
 from dashboard.web.requests import install_request_checks
 from dashboard.web.routes import init_routes
 from dashboard.web.shell import frame
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
     server.extensions[EXTENSION] = Store(engine, make_session_factory(engine))
+    install_request_log(server, quiet_paths=HEALTH_PATHS)  # first: every request gets its id
     init_auth(server)
     install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH, *HEALTH_PATHS}), current_actor)
     init_health(server)

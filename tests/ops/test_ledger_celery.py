@@ -3,6 +3,7 @@ worker`), and the page's background callback asking for the job and polling it a
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dashboard.core.logs import request_context
 from tests.conftest import TEST_PASSWORD
 from tests.service.test_ledger import add_ledger_records
 from tests.support.ports import free_port
@@ -98,7 +100,8 @@ def test_a_ledger_export_runs_on_a_celery_worker(celery_app_and_worker, tmp_path
     add_ledger_records(app.server.extensions["certdash"].sessions, world)
     client = app.server.test_client()
     assert sign_in(client, "ent_a_oper", TEST_PASSWORD).status_code == 302
-    job = {"ticket": ticket_for(app, "ent_a_oper", request_for()), "rows": 5}
+    with request_context("celery-click-0001"):  # as in the request that started the export
+        job = {"ticket": ticket_for(app, "ent_a_oper", request_for()), "rows": 5}
     try:
         response, _progress = run_background(client, job_payload(job), timeout=90)
     except AssertionError:
@@ -109,4 +112,10 @@ def test_a_ledger_export_runs_on_a_celery_worker(celery_app_and_worker, tmp_path
     download = client.get(f"/files/ledger/{result['token']}")
     assert download.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(download.data)).worksheets[0].max_row == 7
-    assert "background_callback_" in (tmp_path / "worker.log").read_text()  # the worker ran it, not this process
+    worker_log = (tmp_path / "worker.log").read_text()
+    assert "background_callback_" in worker_log  # the worker ran it, not this process
+    # the worker writes JSON lines, and the job's carry the id of the request that asked for it
+    entries = [json.loads(line) for line in worker_log.splitlines() if line.startswith("{")]
+    job_lines = [e for e in entries if e["logger"] == "dashboard.jobs"]
+    assert [e["message"] for e in job_lines] == ["job started", "job finished"], worker_log
+    assert {(e["request_id"], e["job"]) for e in job_lines} == {("celery-click-0001", "ledger.export")}

@@ -1,6 +1,7 @@
 """Start-up with bad settings or an unready store: one clear line, non-zero exit, nothing created."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -105,7 +106,9 @@ def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
                 time.sleep(0.2)
         assert login.status_code == 200 and "_dash-renderer" in login.text or "dash_renderer" in login.text
-        home = requests.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=5)
+        home = requests.get(f"http://127.0.0.1:{port}/", allow_redirects=False, timeout=5,
+                            headers={"X-Request-Id": "probe-home-0001"})
+        assert home.headers["X-Request-Id"] == "probe-home-0001"
         assert home.status_code == 302 and home.headers["Location"].startswith("/login")
         # no software banner, no framing; the probes answer and stay out of the access log
         assert login.headers["Server"] == "certdash" and login.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -117,7 +120,14 @@ def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path
         proc.terminate()
         proc.wait(timeout=20)
     log = proc.stdout.read()
-    assert "GET /login" in log and "/healthz" not in log and "/readyz" not in log
+    assert "/healthz" not in log and "/readyz" not in log
+    # the log is JSON lines: gunicorn's own messages and the app's one record per request, with its id
+    entries = [json.loads(line) for line in log.splitlines() if line.strip()]
+    assert any(e["logger"] == "gunicorn.error" and "Booting worker" in e["message"] for e in entries)
+    access = [e for e in entries if e["logger"] == "certdash.access"]
+    assert {(e["method"], e["path"], e["status"]) for e in access} >= {("GET", "/login", 200), ("GET", "/", 302)}
+    assert [e["request_id"] for e in access if e["path"] == "/"] == ["probe-home-0001"]
+    assert login.headers["X-Request-Id"] in {e["request_id"] for e in access if e["path"] == "/login"}
 
 
 def test_gunicorn_refuses_an_unmigrated_store(pg_server, tmp_path):

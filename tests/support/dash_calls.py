@@ -42,7 +42,7 @@ def _output(item: str, wildcards: dict[str, list[tuple[dict, Any]]]) -> Any:
 
 
 def call(app, client, output_id: str, values: dict[str, Any], *, trigger: str,
-         wildcards: dict[str, list[tuple[dict, Any]]] | None = None):
+         wildcards: dict[str, list[tuple[dict, Any]]] | None = None, headers: dict[str, str] | None = None):
     """POST the callback writing `output_id` as the browser would after `trigger` ("id.property") changed."""
     wildcards = wildcards or {}
     key, spec = _spec(app, output_id)
@@ -54,7 +54,7 @@ def call(app, client, output_id: str, values: dict[str, Any], *, trigger: str,
         "state": [_dependency(i, values, wildcards) for i in spec.get("state", [])],
         "changedPropIds": [trigger],
     }
-    response = client.post("/_dash-update-component", json=payload)
+    response = client.post("/_dash-update-component", json=payload, headers=headers)
     if response.status_code != 200:
         return response
     return response.get_json()["response"]

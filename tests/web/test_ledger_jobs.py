@@ -3,12 +3,16 @@ the owner-only download route, and one whole job through Dash's background machi
 from __future__ import annotations
 
 import io
+import json
+import logging
 import time
+from contextlib import contextmanager
 
 import openpyxl
 import pytest
 
 from callbacks.ledger.ledger import JOB_PURPOSE, export_job, moved
+from dashboard.core.logs import LogHandler
 from dashboard.jobs import job_ticket
 from data.ledger.query import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
 from tests.service.test_ledger import add_ledger_records
@@ -176,6 +180,55 @@ def test_a_large_export_gets_a_ticket(app, client_as, ledger):
     sent = response.get_json()["response"]
     assert sent["ledger-job"]["data"]["rows"] == 5 and sent["ledger-job"]["data"]["ticket"]
     assert "ledger-download" not in sent
+
+
+def test_a_jobs_log_lines_carry_the_id_of_the_request_that_asked_for_it(app, client_as, ledger):
+    app.server.config["LEDGER_INLINE_ROWS"] = 2
+    response = client_as("ent_a_oper").post("/_dash-update-component", json=export_payload({"direction": "exit"}),
+                                            headers={"X-Request-Id": "click-0001-export"})
+    assert response.headers["X-Request-Id"] == "click-0001-export"
+    job = response.get_json()["response"]["ledger-job"]["data"]
+    with job_log() as lines:  # the job runs later, in another process: the ticket brings the id along
+        assert export_job(job, lambda _p: None)["rows"] == 5
+    started, finished = lines()
+    assert started["message"] == "job started" and finished["message"] == "job finished"
+    for entry in (started, finished):
+        assert entry["request_id"] == "click-0001-export" and entry["job"] == JOB_PURPOSE
+    assert finished["ms"] >= 0 and started["user"] == finished["user"]
+
+
+def test_a_refused_or_failed_job_says_so_in_the_log(app, ledger, monkeypatch):
+    with job_log() as lines:
+        assert export_job({"ticket": ticket_for(app, "ent_a_oper", request_for(), "sign.batch")},
+                          lambda _p: None) == {"error": "refused"}
+    assert lines() == []  # a ticket for another purpose is turned away before anything runs
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("callbacks.ledger.ledger.run_export", broken)
+    with job_log() as lines:
+        assert export_job({"ticket": ticket_for(app, "ent_a_oper", request_for())}, lambda _p: None) == {
+            "error": "failed"}
+    started, failed = lines()
+    assert failed["message"] == "job failed" and failed["level"] == "error"
+    assert "RuntimeError: disk full" in failed["exc"]
+
+
+@contextmanager
+def job_log():
+    """Collect the JSON lines the job machinery writes."""
+    stream = io.StringIO()
+    handler = LogHandler(stream, "json")
+    logger = logging.getLogger("dashboard.jobs")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 @pytest.mark.parametrize("columns,file_name,fmt,shown", [
