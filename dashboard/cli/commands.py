@@ -169,6 +169,8 @@ def register_cli(server: Flask) -> None:
             generate_demo(store, certificates, 1, password)
         print_demo_accounts(password)
 
+    from dashboard.cli.backup import register_backup_cli
     from dashboard.cli.certificates import register_certificate_cli
 
     register_certificate_cli(server)
+    register_backup_cli(server)

@@ -45,6 +45,7 @@ class Settings:
     celery_result_url: str | None = None  # Celery result backend; None: the broker
     signing_p12_dir: Path | None = None  # <district_code>.p12 signing keys; None: the demo CA in the instance
     signing_p12_password: str | None = None
+    generated: frozenset[str] = frozenset()  # instance files this process created (keys nobody has used yet)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -53,6 +54,7 @@ class Settings:
         instance = Path(env.get("CERTDASH_INSTANCE", DEFAULT_INSTANCE)).resolve()
         url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'certdash.sqlite3'}"
         validate_database_url(url)
+        existed = {name for name in ("secret_key", "data_key") if (instance / name).exists()}
         secret = env.get("SECRET_KEY") or instance_secret(instance)
         data_key = env.get("CERTDASH_DATA_KEY") or instance_secret(instance, "data_key", _fernet_key)
         language = env.get("CERTDASH_LANGUAGE", DEFAULT_LANGUAGE)
@@ -87,6 +89,8 @@ class Settings:
             celery_result_url=env.get("CELERY_RESULT_BACKEND") or None,
             signing_p12_dir=_signing_folder(env.get("CERTDASH_SIGNING_P12_DIR")),
             signing_p12_password=env.get("CERTDASH_SIGNING_P12_PASSWORD") or None,
+            generated=frozenset(name for name in ("secret_key", "data_key")
+                                if name not in existed and (instance / name).exists()),
         )
 
 

@@ -97,7 +97,11 @@ class PlainText(logging.Formatter):
     """For a person at a terminal: time, level, logger, request id, message."""
 
     def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(rid)s] %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.rid = getattr(record, "request_id", None) or "-"
+        return super().format(record)
 
 
 def log_settings(env: dict[str, str] | None = None) -> tuple[str, int]:
@@ -142,7 +146,7 @@ def configure_logging(env: dict[str, str] | None = None, stream: Any = None) -> 
     """Send every log record to standard error in the chosen format, once per process.
 
     The development server's own access lines are dropped (the app writes one per request, with
-    its id); a second call replaces the handler instead of adding another."""
+    its id), and so are alembic's notes on every store check; a second call replaces the handler instead of adding another."""
     fmt, level = log_settings(env)
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, LogHandler)]:
@@ -151,4 +155,5 @@ def configure_logging(env: dict[str, str] | None = None, stream: Any = None) -> 
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl ..." on every store check
     return handler
