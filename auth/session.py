@@ -10,8 +10,8 @@ from flask_login import UserMixin, current_user
 
 from dashboard.core.i18n import ALL_LANGUAGES, Translator, translator
 from dashboard.runtime.store import session_scope
-from data.accounts.roles import role_permissions
-from data.accounts.sessions import session_open, start_session
+from data.accounts.roles import actor_at, role_permissions
+from data.accounts.sessions import open_session, start_session
 from data.core.scope import Actor, actor_for
 from data.models import User
 
@@ -114,12 +114,12 @@ def load_user(user_id: str):
         return None  # also a cookie from before server-side sessions: sign in again
     uid, version, token = int(parts[0]), int(parts[1]), parts[2]
     with session_scope() as s:
-        user = s.get(User, uid)
-        if user is None or not user.active or user.session_version != version:
+        # one query: the user, its session, the timeouts and the access revision; the role's
+        # permissions and the district subtree are reused while that revision stands
+        found = open_session(s, uid, version, token, datetime.now(timezone.utc))
+        if found is None:
             return None
-        if not session_open(s, uid, token, datetime.now(timezone.utc)):
-            return None
-        return signed_in_user(s, user, token)
+        return SignedInUser(actor_at(s, found.user, found.access_revision), version, token)
 
 
 def check_csrf_header() -> None:

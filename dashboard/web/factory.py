@@ -22,7 +22,7 @@ from dashboard.web.pages import access_map, register_pages
 from dashboard.web.request_log import install_request_log
 from dashboard.web.requests import install_request_checks
 from dashboard.web.routes import init_routes
-from dashboard.web.shell import frame
+from dashboard.web.shell import frame, install_layout_cache
 from data.core.db import check_store, make_engine, make_session_factory
 
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"  # dashboard/assets: scripts and styles Dash serves
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     install_request_checks(app)
     register_pages()
     app.layout = frame
+    install_layout_cache(app)
 
     from dashboard.cli import register_cli
 

@@ -1,12 +1,28 @@
-"""The app's layout function: the public frame for anonymous visitors, else the role's frame."""
+"""The app's layout function: the public frame for anonymous visitors, else the role's frame.
+
+Dash asks for the layout (`/_dash-layout`) on every page load. The frame depends only on the
+language, the role, its permissions and the user's name, and on the session's CSRF token, so its
+JSON is made once per such key with a placeholder where the token goes, and each answer puts the
+session's token in. Who the user is and what they may do is still decided per request (the guard
+and `current_actor`); the cache holds nothing secret.
+"""
 from __future__ import annotations
 
-from flask import has_request_context
+import threading
+from collections import OrderedDict
+
+from dash import Dash
+from flask import Response, g, has_request_context
 
 from auth.session import csrf_token, current_actor, request_translator
 from dashboard.core.i18n import translator
 from dashboard.web.pages import menu_for
 from layouts.shell import public_frame, signed_in_frame
+
+CSRF_PLACEHOLDER = "certdash-csrf-placeholder-7c1e9f"  # no token looks like it (tokens are url-safe base64)
+LAYOUT_ENTRIES = 512
+_LAYOUTS: OrderedDict[tuple, bytes] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def frame():
@@ -17,4 +33,32 @@ def frame():
     actor = current_actor()
     if actor is None:
         return public_frame(t)
-    return signed_in_frame(t, menu=menu_for(actor, t), user_name=actor.real_name, role=actor.role, csrf=csrf_token())
+    return signed_in_frame(t, menu=menu_for(actor, t), user_name=actor.real_name, role=actor.role,
+                           csrf=g.get("shell_csrf") or csrf_token())
+
+
+def install_layout_cache(app: Dash) -> None:
+    """Serve `/_dash-layout` from the frame's JSON made once per language, role, grants and name."""
+    endpoint = app.config.routes_pathname_prefix + "_dash-layout"
+    made_by_dash = app.server.view_functions[endpoint]
+
+    def serve_layout() -> Response:
+        actor = current_actor()
+        lang = request_translator().lang
+        key = (lang,) if actor is None else (lang, actor.role, actor.permissions, actor.real_name)
+        with _LOCK:
+            body = _LAYOUTS.get(key)
+            if body is not None:
+                _LAYOUTS.move_to_end(key)
+        if body is None:
+            g.shell_csrf = CSRF_PLACEHOLDER
+            body = made_by_dash().get_data()
+            with _LOCK:
+                _LAYOUTS[key] = body
+                while len(_LAYOUTS) > LAYOUT_ENTRIES:
+                    _LAYOUTS.popitem(last=False)
+        if actor is not None:
+            body = body.replace(CSRF_PLACEHOLDER.encode(), csrf_token().encode())
+        return Response(body, mimetype="application/json")
+
+    app.server.view_functions[endpoint] = serve_layout

@@ -10,14 +10,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Integer, String, bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from data.core.db import rowcount
-from data.core.rate_limit import parameter_int
+from data.core.prepared import Statements, loaded
+from data.core.rate_limit import parameter_int, parameter_value
 from data.core.scope import Actor
-from data.models import UserSession, as_utc
+from data.models import AccessRevision, SystemParameter, User, UserSession, as_utc
 
 IDLE_PARAMETER = "session.idle_minutes"
 ABSOLUTE_PARAMETER = "session.absolute_hours"
@@ -32,12 +34,22 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+IDLE_RANGE = {"default": DEFAULT_IDLE_MINUTES, "minimum": 5, "maximum": 7 * 24 * 60}
+ABSOLUTE_RANGE = {"default": DEFAULT_ABSOLUTE_HOURS, "minimum": 1, "maximum": 30 * 24}
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    user: User
+    access_revision: int | None
+
+
 def idle_limit(s: Session) -> timedelta:
-    return timedelta(minutes=parameter_int(s, IDLE_PARAMETER, DEFAULT_IDLE_MINUTES, minimum=5, maximum=7 * 24 * 60))
+    return timedelta(minutes=parameter_int(s, IDLE_PARAMETER, **IDLE_RANGE))
 
 
 def absolute_limit(s: Session) -> timedelta:
-    return timedelta(hours=parameter_int(s, ABSOLUTE_PARAMETER, DEFAULT_ABSOLUTE_HOURS, minimum=1, maximum=30 * 24))
+    return timedelta(hours=parameter_int(s, ABSOLUTE_PARAMETER, **ABSOLUTE_RANGE))
 
 
 def start_session(s: Session, user_id: int, *, address: str | None, agent: str | None, now: datetime) -> str:
@@ -49,14 +61,52 @@ def start_session(s: Session, user_id: int, *, address: str | None, agent: str |
     return token
 
 
-def session_open(s: Session, user_id: int, token: str, now: datetime) -> bool:
-    """Whether the session of this token is the user's and still open; one idle or open too long is ended."""
-    row = s.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
-    if row is None or row.user_id != user_id or row.ended_at is not None:
+def _attributes(model) -> list[tuple[str, ColumnElement[Any]]]:
+    return [(attr.key, attr.columns[0]) for attr in inspect(model).column_attrs]
+
+
+_USER_ATTRS, _SESSION_ATTRS = _attributes(User), _attributes(UserSession)
+
+
+def _open_session_query():
+    def parameter(key: str):
+        return select(SystemParameter.value).where(SystemParameter.key == key).scalar_subquery()
+
+    return (select(*(c for _k, c in _USER_ATTRS), *(c for _k, c in _SESSION_ATTRS),
+                   parameter(IDLE_PARAMETER), parameter(ABSOLUTE_PARAMETER),
+                   select(AccessRevision.value).where(AccessRevision.id == 1).scalar_subquery())
+            .join_from(User, UserSession, UserSession.user_id == User.id)
+            .where(User.id == bindparam("uid", type_=Integer()),
+                   UserSession.token_hash == bindparam("hash", type_=String())))
+
+
+OPEN_SESSION = Statements(_open_session_query)  # every signed-in request runs it: compiled once
+
+
+def open_session(s: Session, user_id: int, version: int, token: str, now: datetime) -> OpenSession | None:
+    """The user of a signed-in request, in one query: the user active at this session version, its
+    session still open (one idle or open too long is ended), with the current access revision."""
+    rows = OPEN_SESSION.rows(s, (), {"uid": user_id, "hash": token_hash(token)})
+    if not rows:
+        return None
+    row, users = rows[0], len(_USER_ATTRS)
+    user = loaded(s, User, {k: v for (k, _c), v in zip(_USER_ATTRS, row[:users])})
+    if not user.active or user.session_version != version:
+        return None
+    session_row = loaded(s, UserSession, {k: v for (k, _c), v in zip(_SESSION_ATTRS, row[users:])})
+    idle, absolute, access_revision = row[-3:]
+    if not _still_open(session_row, now, timedelta(minutes=parameter_value(idle, **IDLE_RANGE)),
+                       timedelta(hours=parameter_value(absolute, **ABSOLUTE_RANGE))):
+        return None
+    return OpenSession(user, access_revision)
+
+
+def _still_open(row: UserSession, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
+    if row.ended_at is not None:
         return False
     last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)
-    reason = ("idle" if now - last_seen > idle_limit(s)
-              else "expired" if now - created > absolute_limit(s) else None)
+    reason = ("idle" if now - last_seen > idle
+              else "expired" if now - created > absolute else None)
     if reason is not None:
         row.ended_at, row.end_reason = now, reason
         return False

@@ -103,6 +103,11 @@ def forget(s: Session, key: str) -> None:
 def parameter_int(s: Session, key: str, default: int, *, minimum: int = 1, maximum: int = 1_000_000) -> int:
     """A whole-number system parameter, or `default` when unset or not a number in range."""
     raw = s.scalar(select(SystemParameter.value).where(SystemParameter.key == key))
+    return parameter_value(raw, default, minimum=minimum, maximum=maximum)
+
+
+def parameter_value(raw: str | None, default: int, *, minimum: int = 1, maximum: int = 1_000_000) -> int:
+    """A stored parameter's text as a whole number in range, else `default`."""
     try:
         value = int(str(raw).strip())
     except (TypeError, ValueError):

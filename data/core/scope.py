@@ -88,6 +88,11 @@ def role_kind(s: Session, code: str | None) -> str | None:
 def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
     """Build the Actor for a stored user, with its district subtree and its role's kind resolved."""
     codes = district_subtree(s, user.district_code) if user.district_code else frozenset()
+    return actor_from(user, permissions, role_kind(s, user.role) or "", codes)
+
+
+def actor_from(user: User, permissions: frozenset[str], kind: str, district_codes: frozenset[str]) -> Actor:
+    """The Actor of a stored user, from its role's permissions and kind and its district subtree."""
     return Actor(
         user_id=user.id,
         account=user.account,
@@ -96,9 +101,9 @@ def actor_for(s: Session, user: User, permissions: frozenset[str]) -> Actor:
         language=user.language,
         enterprise_id=user.enterprise_id,
         district_code=user.district_code,
-        district_codes=codes,
+        district_codes=district_codes,
         permissions=permissions,
-        kind=role_kind(s, user.role) or "",
+        kind=kind,
     )
 
 

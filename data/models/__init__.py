@@ -57,6 +57,7 @@ from data.models.statistics import (
     StatsTurnaround,
 )
 from data.models.system import (
+    AccessRevision,
     CreationToken,
     Event,
     LedgerTemplate,
@@ -68,6 +69,7 @@ from data.models.system import (
 )
 
 __all__ = [
+    "AccessRevision",
     "utcnow",
     "as_utc",
     "table_of",

@@ -58,6 +58,17 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AccessRevision(Base):
+    """One counter that database triggers raise whenever a role, a role's permissions or a customs
+    district changes (migration 0012), however the change is written. A signed-in request reads it
+    with the user's row, so the permissions and district subtrees a worker keeps in memory are
+    used only while they are current."""
+
+    __tablename__ = "access_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class SystemParameter(Base):
     __tablename__ = "system_parameter"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
