@@ -7,12 +7,12 @@ CERTIFICATES ?= 20000
 
 # Debian packages. The app embeds a TrueType CJK font in its PDFs (fonts-wqy-microhei). The tests
 # also need a browser, PostgreSQL, poppler (pdfsig, pdffonts, pdftoppm check the PDFs) and a real
-# PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite.
+# PC/SC stack with a virtual card reader (pcscd, vpcd, vicc); pyscard compiles against libpcsclite; wrk drives bench.load.
 APT_RUN := fonts-wqy-microhei
 APT_TEST := $(APT_RUN) poppler-utils libnss3-tools chromium chromium-driver postgresql pcscd vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard \
-	libpcsclite-dev gcc redis-server
+	libpcsclite-dev gcc redis-server wrk
 
-.PHONY: run test lint install install-dev system-run system-test messages bench-seed clean
+.PHONY: run test lint install install-dev system-run system-test messages bench-seed bench-load clean
 
 run: system-run install
 	$(PY) -m flask --app app:server demo --certificates $(CERTIFICATES)
@@ -55,6 +55,9 @@ messages: system-test install-dev
 
 bench-seed: system-test install-dev
 	$(PY) -m bench.seed --certificates 200000
+
+bench-load: system-test install-dev
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

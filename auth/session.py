@@ -9,7 +9,7 @@ from flask import abort, g, request, session
 from flask_login import UserMixin, current_user
 
 from dashboard.core.i18n import ALL_LANGUAGES, Translator, translator
-from dashboard.runtime.store import session_scope
+from dashboard.runtime.store import autocommit_scope, session_scope
 from data.accounts.roles import actor_at, role_permissions
 from data.accounts.sessions import open_session, start_session
 from data.core.scope import Actor, actor_for
@@ -113,7 +113,7 @@ def load_user(user_id: str):
     if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or not parts[2]:
         return None  # also a cookie from before server-side sessions: sign in again
     uid, version, token = int(parts[0]), int(parts[1]), parts[2]
-    with session_scope() as s:
+    with autocommit_scope() as s:
         # one query: the user, its session, the timeouts and the access revision; the role's
         # permissions and the district subtree are reused while that revision stands
         found = open_session(s, uid, version, token, datetime.now(timezone.utc))

@@ -38,7 +38,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # no pre-ping (a round trip per request): a connection the server dropped fails its request with a 503,
+    # and SQLAlchemy then renews the whole pool; pool_recycle renews connections idle or open too long
+    return create_engine(url, echo=echo, pool_size=5, max_overflow=10, pool_recycle=1800)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -44,20 +44,27 @@ def _output(item: str, wildcards: dict[str, list[tuple[dict, Any]]]) -> Any:
 def call(app, client, output_id: str, values: dict[str, Any], *, trigger: str,
          wildcards: dict[str, list[tuple[dict, Any]]] | None = None, headers: dict[str, str] | None = None):
     """POST the callback writing `output_id` as the browser would after `trigger` ("id.property") changed."""
-    wildcards = wildcards or {}
     key, spec = _spec(app, output_id)
+    payload = callback_payload(key, spec, values, trigger=trigger, wildcards=wildcards)
+    response = client.post("/_dash-update-component", json=payload, headers=headers)
+    if response.status_code != 200:
+        return response
+    return response.get_json()["response"]
+
+
+def callback_payload(key: str, spec: dict, values: dict[str, Any], *, trigger: str,
+                     wildcards: dict[str, list[tuple[dict, Any]]] | None = None) -> dict:
+    """The body a browser posts for the callback `key` (as in `callback_map`, or `output` in
+    `/_dash-dependencies`), with `spec` its inputs and state."""
+    wildcards = wildcards or {}
     outputs = [_output(part, wildcards) for part in key.strip(".").split("...")]
-    payload = {
+    return {
         "output": key,
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": [_dependency(i, values, wildcards) for i in spec["inputs"]],
         "state": [_dependency(i, values, wildcards) for i in spec.get("state", [])],
         "changedPropIds": [trigger],
     }
-    response = client.post("/_dash-update-component", json=payload, headers=headers)
-    if response.status_code != 200:
-        return response
-    return response.get_json()["response"]
 
 
 def component_text(component) -> str:

@@ -26,6 +26,17 @@ class PgServer:
     admin_url: str
     data_dir: Path | None = None
     bin_dir: Path | None = None
+    port: int | None = None
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (fast shutdown: sessions are cut), keeping its data."""
+        assert self.data_dir is not None and self.bin_dir is not None, "only a server this run started"
+        _run_as_owner([str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"])
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port."""
+        assert self.data_dir is not None and self.bin_dir is not None and self.port is not None
+        _start_cluster(self.bin_dir, self.data_dir, self.port)
 
     def stop(self) -> None:
         if self.data_dir is None:
@@ -59,6 +70,12 @@ def _run_as_owner(cmd: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, capture_output=True, text=True)
 
 
+def _start_cluster(bin_dir: Path, data_dir: Path, port: int) -> None:
+    _run_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(data_dir / "server.log"), "-w",
+                   "-o", f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                         "-c synchronous_commit=off -c full_page_writes=off", "start"])
+
+
 def start_postgres() -> PgServer:
     """Start a private PostgreSQL cluster on a free loopback port (or use CERTDASH_TEST_PG_URL)."""
     if os.environ.get("CERTDASH_TEST_PG_URL"):
@@ -74,14 +91,12 @@ def start_postgres() -> PgServer:
     try:
         _run_as_owner([str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust",
                        "-E", "UTF8", "--locale=C.UTF-8"])
-        _run_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(data_dir / "server.log"), "-w",
-                       "-o", f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                             "-c synchronous_commit=off -c full_page_writes=off", "start"])
+        _start_cluster(bin_dir, data_dir, port)
     except subprocess.CalledProcessError as exc:
         log = (data_dir / "server.log").read_text() if (data_dir / "server.log").exists() else ""
         shutil.rmtree(data_dir, ignore_errors=True)
         raise PostgresUnavailable(f"PostgreSQL did not start: {exc.stderr or exc.stdout}\n{log}") from None
-    server = PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", data_dir, bin_dir)
+    server = PgServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", data_dir, bin_dir, port)
     deadline = time.monotonic() + 20
     while True:
         try:
