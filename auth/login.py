@@ -14,6 +14,7 @@ from auth.session import (
     check_csrf_header,
     check_form_csrf,
     current_actor,
+    forget_signed_in,
     load_user,
     referrer_path,
     safe_next,
@@ -102,6 +103,7 @@ def init_auth(server: Flask) -> None:
                 record_logout(s, actor.user_id)
                 if token:
                     end_session(s, token, datetime.now(timezone.utc))  # a copy of the cookie opens nothing
+            forget_signed_in(actor.user_id)
         logout_user()
         session.clear()
         return redirect("/login")
@@ -115,6 +117,7 @@ def init_auth(server: Flask) -> None:
             with session_scope() as s:
                 record_logout(s, actor.user_id)
                 end_user_sessions(s, actor.user_id, datetime.now(timezone.utc))
+            forget_signed_in(actor.user_id)
         logout_user()
         session.clear()
         return redirect("/login")
@@ -127,6 +130,7 @@ def init_auth(server: Flask) -> None:
         if actor is not None:
             with session_scope() as s:
                 set_language(s, actor.user_id, code)
+            forget_signed_in(actor.user_id)
         response = redirect(safe_next(request.args.get("next") or referrer_path()))
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=server.config.get("SESSION_COOKIE_SECURE", False))

@@ -9,9 +9,10 @@ from flask import abort, g, request, session
 from flask_login import UserMixin, current_user
 
 from dashboard.core.i18n import ALL_LANGUAGES, Translator, translator
-from dashboard.runtime.store import autocommit_scope, session_scope
+from dashboard.runtime.store import autocommit_scope, current_store
 from data.accounts.roles import actor_at, role_permissions
-from data.accounts.sessions import open_session, start_session
+from data.accounts.session_cache import Remembered
+from data.accounts.sessions import SEEN_EVERY, open_session, start_session, token_hash
 from data.core.scope import Actor, actor_for
 from data.models import User
 
@@ -113,13 +114,32 @@ def load_user(user_id: str):
     if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or not parts[2]:
         return None  # also a cookie from before server-side sessions: sign in again
     uid, version, token = int(parts[0]), int(parts[1]), parts[2]
+    now, hashed = datetime.now(timezone.utc), token_hash(token)
+    cache = current_store().session_cache  # PostgreSQL: sessions kept while no notification says otherwise
+    generation = 0
+    if cache is not None:
+        kept = cache.get(hashed)
+        if kept is not None and kept.usable(uid, version, now, SEEN_EVERY):
+            return SignedInUser(kept.actor, version, token)
+        generation = cache.generation()
     with autocommit_scope() as s:
         # one query: the user, its session, the timeouts and the access revision; the role's
         # permissions and the district subtree are reused while that revision stands
-        found = open_session(s, uid, version, token, datetime.now(timezone.utc))
+        found = open_session(s, uid, version, token, now)
         if found is None:
             return None
-        return SignedInUser(actor_at(s, found.user, found.access_revision), version, token)
+        actor = actor_at(s, found.user, found.access_revision)
+    if cache is not None:
+        cache.put(hashed, Remembered(uid, version, actor, found.created_at, found.last_seen_at, found.absolute),
+                  generation)
+    return SignedInUser(actor, version, token)
+
+
+def forget_signed_in(user_id: int) -> None:
+    """This worker forgets the user's sessions at once (the others when PostgreSQL notifies them)."""
+    cache = current_store().session_cache
+    if cache is not None:
+        cache.forget_user(user_id)
 
 
 def check_csrf_header() -> None:

@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask_login import login_user
 
 from auth.guard import PUBLIC, SIGNED_IN
-from auth.session import csrf_token, current_actor, session_token, signed_in_user
+from auth.session import csrf_token, current_actor, forget_signed_in, session_token, signed_in_user
 from callbacks.inputs import as_text
 from callbacks.page import PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
@@ -104,4 +104,5 @@ def change_own_password(r: PageRequest, clicks, current, new_password, confirm):
     end_user_sessions(r.s, user.id, datetime.now(timezone.utc), keep=token, reason="password")
     signed_in = signed_in_user(r.s, user, token)
     r.after_commit(lambda: login_user(signed_in))  # this session carries the new version; the others no longer match
+    r.after_commit(lambda: forget_signed_in(user.id))
     return changed(r.t)

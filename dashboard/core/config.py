@@ -45,6 +45,7 @@ class Settings:
     celery_result_url: str | None = None  # Celery result backend; None: the broker
     signing_p12_dir: Path | None = None  # <district_code>.p12 signing keys; None: the demo CA in the instance
     signing_p12_password: str | None = None
+    session_cache: bool = False  # keep signed-in sessions in each worker's memory (PostgreSQL only)
     generated: frozenset[str] = frozenset()  # instance files this process created (keys nobody has used yet)
 
     @classmethod
@@ -89,6 +90,7 @@ class Settings:
             celery_result_url=env.get("CELERY_RESULT_BACKEND") or None,
             signing_p12_dir=_signing_folder(env.get("CERTDASH_SIGNING_P12_DIR")),
             signing_p12_password=env.get("CERTDASH_SIGNING_P12_PASSWORD") or None,
+            session_cache=_flag(env.get("CERTDASH_SESSION_CACHE", "1")),
             generated=frozenset(name for name in ("secret_key", "data_key")
                                 if name not in existed and (instance / name).exists()),
         )

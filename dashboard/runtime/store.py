@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from data.accounts.session_cache import SessionCache
 from data.core.db import transaction
 
 EXTENSION = "certdash"
@@ -18,6 +19,7 @@ EXTENSION = "certdash"
 class Store:
     engine: Engine
     sessions: sessionmaker[Session]
+    session_cache: SessionCache | None = None  # PostgreSQL with CERTDASH_SESSION_CACHE (the default)
 
 
 def current_store() -> Store:

@@ -23,6 +23,7 @@ from dashboard.web.request_log import install_request_log
 from dashboard.web.requests import install_request_checks
 from dashboard.web.routes import init_routes
 from dashboard.web.shell import frame, install_layout_cache
+from data.accounts.session_cache import SessionCache
 from data.core.db import check_store, make_engine, make_session_factory
 
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"  # dashboard/assets: scripts and styles Dash serves
@@ -47,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         CERTDASH_SETTINGS=settings,
     )
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
-    server.extensions[EXTENSION] = Store(engine, make_session_factory(engine))
+    cache = SessionCache(engine.url) if settings.session_cache and engine.dialect.name == "postgresql" else None
+    server.extensions[EXTENSION] = Store(engine, make_session_factory(engine), cache)
     install_request_log(server, quiet_paths=HEALTH_PATHS)  # first: every request gets its id
     init_auth(server)
     install_guard(server, access_map(public_paths={BOOTSTRAP_CSS_PATH, *HEALTH_PATHS}), current_actor)

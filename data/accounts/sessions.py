@@ -42,6 +42,9 @@ ABSOLUTE_RANGE = {"default": DEFAULT_ABSOLUTE_HOURS, "minimum": 1, "maximum": 30
 class OpenSession:
     user: User
     access_revision: int | None
+    created_at: datetime
+    last_seen_at: datetime  # as stored now (this request may just have written it)
+    absolute: timedelta  # how long a session may stay open, as the parameter says now
 
 
 def idle_limit(s: Session) -> timedelta:
@@ -95,10 +98,11 @@ def open_session(s: Session, user_id: int, version: int, token: str, now: dateti
         return None
     session_row = loaded(s, UserSession, {k: v for (k, _c), v in zip(_SESSION_ATTRS, row[users:])})
     idle, absolute, access_revision = row[-3:]
-    if not _still_open(session_row, now, timedelta(minutes=parameter_value(idle, **IDLE_RANGE)),
-                       timedelta(hours=parameter_value(absolute, **ABSOLUTE_RANGE))):
+    longest = timedelta(hours=parameter_value(absolute, **ABSOLUTE_RANGE))
+    if not _still_open(session_row, now, timedelta(minutes=parameter_value(idle, **IDLE_RANGE)), longest):
         return None
-    return OpenSession(user, access_revision)
+    return OpenSession(user, access_revision, _aware(session_row.created_at), _aware(session_row.last_seen_at),
+                       longest)
 
 
 def _still_open(row: UserSession, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
