@@ -11,6 +11,7 @@ from auth.session import (
     CARD_NONCE_KEY,
     LANG_COOKIE,
     LOGIN_ERROR_KEY,
+    CookieSessions,
     check_csrf_header,
     check_form_csrf,
     current_actor,
@@ -31,6 +32,7 @@ from data.accounts.signin import ACCOUNT_RE, LoginOutcome, authenticate, record_
 
 def init_auth(server: Flask) -> None:
     """Bind flask-login and the sign-in, sign-out and language routes to the server."""
+    server.session_interface = CookieSessions()
     manager = LoginManager()
     manager.init_app(server)
     manager.user_loader(load_user)

@@ -42,6 +42,7 @@ from tests.support.ports import free_port
 ROOT = Path(__file__).resolve().parents[1]
 PAGE_ROUTER = ".._pages_content.children..._pages_store.data.."
 ADDED = ("已新增通知", "Notification added")  # what the page says when it saved one
+AGENT = "certdash-bench/1"  # one browser: the sign-in and every request after it (flask-login checks it)
 
 
 # --- the servers ----------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ end
 function init(args)
   for line in io.lines(REQUESTS_FILE) do
     local method, path, cookie, body = line:match("^(%S+)\t(%S+)\t(%S*)\t(.*)$")
-    local headers = {}
+    local headers = {["User-Agent"] = AGENT}
     if cookie ~= "-" then headers["Cookie"] = cookie end
     if method == "POST" then headers["Content-Type"] = "application/json" else body = nil end
     table.insert(requests, wrk.format(method, path, headers, body))
@@ -167,7 +168,7 @@ def wrk(name: str, url: str, lines: list[str], *, seconds: float, connections: i
     requests_file = folder / f"{stem}.requests"
     requests_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     script = folder / f"{stem}.lua"
-    script.write_text(f"threads = {{}}\nREQUESTS_FILE = {json.dumps(str(requests_file))}\n"
+    script.write_text(f"threads = {{}}\nREQUESTS_FILE = {json.dumps(str(requests_file))}\nAGENT = {json.dumps(AGENT)}\n"
                       + LUA.replace("COUNT_RESPONSES", COUNTING if count_statuses else ""), encoding="utf-8")
     done = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
                            "-s", str(script), url], capture_output=True, text=True, timeout=seconds + 120)
@@ -196,6 +197,7 @@ def csrf_of(client: requests.Session, base: str) -> str:
 
 def sign_in(base: str, account: str, password: str) -> requests.Session:
     client = requests.Session()
+    client.headers["User-Agent"] = AGENT
     answer = client.post(f"{base}/auth/login", data={"account": account, "password": password,
                                                      "csrf": csrf_of(client, base), "next": "/"},
                          allow_redirects=False, timeout=10)

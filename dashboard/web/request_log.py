@@ -57,8 +57,11 @@ def install_request_log(server: Flask, quiet_paths: frozenset[str] = frozenset()
                 payload = request.get_json(silent=True)
                 output = payload.get("output") if isinstance(payload, dict) else None
                 fields["callback"] = output[:200] if isinstance(output, str) else None
-            access_log.log(logging.WARNING if status >= 500 else logging.INFO,
-                           "%s %s %s", request.method, request.path[:300], status, extra=fields)
+            level = logging.WARNING if status >= 500 else logging.INFO
+            if access_log.isEnabledFor(level):  # a record made directly: no stack walk for the caller per request
+                access_log.handle(access_log.makeRecord(access_log.name, level, __file__, 0, "%s %s %s",
+                                                        (request.method, request.path[:300], status), None,
+                                                        extra=fields))
         return response
 
     @server.teardown_request
