@@ -5,7 +5,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -111,7 +111,7 @@ def act(r: PageRequest, save, toggles, deletes, values, editing):
     if trigger == ids.OVU_SAVE:
         raw = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")}
         form = OverseasUserForm(**{k: raw.get(k, "") for k in OverseasUserForm.__dataclass_fields__})
-        if isinstance(editing, int):
+        if as_id(editing) is not None:
             update_overseas_user(r.s, r.actor, editing, form)
             done = "updated"
         else:

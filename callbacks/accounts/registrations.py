@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.mail import deliver_in_background
@@ -65,7 +65,7 @@ def _not_decided(t: Translator, exc: Exception, **_inputs) -> dict:
     refused=_not_decided, refuses=(NotFound, ReviewError), prevent_initial_call=True,
 )
 def decide(r: PageRequest, approve, reject, enterprise_id, district, reason):
-    if not isinstance(enterprise_id, int) or ctx.triggered_id not in (ids.REGREV_APPROVE, ids.REGREV_REJECT):
+    if as_id(enterprise_id) is None or ctx.triggered_id not in (ids.REGREV_APPROVE, ids.REGREV_REJECT):
         return no_update
     if ctx.triggered_id == ids.REGREV_APPROVE:
         approve_registration(r.s, r.actor, enterprise_id, district_code=as_text(district))

@@ -17,7 +17,7 @@ from callbacks.admin.lists import (
     saved,
     shown_page,
 )
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import (
     MENU_ADMIN,
     PageRequest,
@@ -100,7 +100,7 @@ def open_form(r: PageRequest, new, edit, selected):
 )
 def save(r: PageRequest, save, values, editing, reloads):
     typed = {item["id"]["name"]: item.get("value") for item in wildcard("values")}
-    chosen = editing if isinstance(editing, int) and not isinstance(editing, bool) else None
+    chosen = as_id(editing)
     save_notification(r.s, r.actor, chosen, typed)
     return saved(r.t("Notification added.") if chosen is None else r.t("Notification saved."), reloads)
 

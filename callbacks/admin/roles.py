@@ -5,7 +5,7 @@ from dash import ALL, Input, Output, State, no_update
 
 from auth.permissions import Perm
 from callbacks.admin.forms import ADMIN_ERRORS, admin_refusal, clicked_action, node_outputs, open_node, shown_or_new
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import MENU_ADMIN, PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -121,7 +121,7 @@ def act(r: PageRequest, save, actions, confirms, values, granted, options, curre
         set_role_permissions(r.s, r.actor, code, [p for chosen in granted or [] for p in (chosen or [])])
     elif action == "assign":
         chosen = option.get("assign") or []
-        n = assign_users(r.s, r.actor, code, [i for i in chosen if isinstance(i, int)])
+        n = assign_users(r.s, r.actor, code, [i for i in chosen if as_id(i) is not None])
     elif action == "move":
         n = move_role_users(r.s, r.actor, code, as_text(option.get("move_to")))
     else:

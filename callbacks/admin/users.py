@@ -6,7 +6,7 @@ from flask import current_app
 
 from auth.permissions import Perm
 from callbacks.admin.forms import ADMIN_ERRORS, admin_refusal, clicked_action, shown_or_new
-from callbacks.inputs import as_date, as_text
+from callbacks.inputs import as_date, as_id, as_text, parse_id
 from callbacks.page import (
     MENU_ADMIN,
     PageRequest,
@@ -68,10 +68,7 @@ def _panel(s, t: Translator, actor: Actor, user_id: int | None):
 
 
 def _user_id(value) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def render(actor: Actor, t: Translator, id: str | None = None, **_query):  # noqa: A002 (the query's name)
@@ -187,7 +184,7 @@ def _form(values: list, names: list[str], kinds) -> UserForm:
         text["district_code"] = ""
     if family != "overseas":
         text["organisation"] = text["country"] = ""
-    if family in ("admin", "customs") or not isinstance(enterprise, int) or isinstance(enterprise, bool):
+    if family in ("admin", "customs") or as_id(enterprise) is None:
         enterprise = None
     return UserForm(**{k: text.get(k, "") for k in UserForm.__dataclass_fields__ if k != "enterprise_id"},
                     enterprise_id=enterprise)
@@ -206,7 +203,7 @@ def _form(values: list, names: list[str], kinds) -> UserForm:
     refused=admin_refusal(NOT_FOUND), refuses=ADMIN_ERRORS, prevent_initial_call=True,
 )
 def act(r: PageRequest, save, actions, confirms, values, editing, lock_hours, refresh, kinds):
-    user_id = editing if isinstance(editing, int) else None
+    user_id = as_id(editing)
     action = clicked_action(ids.USR_SAVE)
     if action is None or (action != "save" and user_id is None):
         return no_update

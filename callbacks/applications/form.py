@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
-from callbacks.inputs import as_text
+from callbacks.inputs import as_text, parse_id
 from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -48,10 +48,7 @@ from layouts.applications.form import (
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 def render_new(actor: Actor, t: Translator, template: str = "", declaration: str = "", **_query):

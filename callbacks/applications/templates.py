@@ -5,7 +5,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
 from callbacks.applications.form import changed_rows, field_errors, marked_rows, read_form
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -104,7 +104,7 @@ def _not_saved(t: Translator, exc: Exception, *, rows, **_inputs) -> dict:
 @page_callback(output=SAVE_OUTPUTS, inputs=SAVE_INPUTS, refused=_not_saved, refuses=(NotFound, ApplicationInvalid),
                prevent_initial_call=True)
 def save(r: PageRequest, clicks, fields, dates, rows, confirm, name, template_id):
-    if not clicks or not isinstance(template_id, int):
+    if not clicks or as_id(template_id) is None:
         return no_update
     data, _rids = read_form(wildcard("fields"), wildcard("dates"), rows, confirm)
     update_template(r.s, r.actor, template_id, as_text(name), data)

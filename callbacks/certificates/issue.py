@@ -6,6 +6,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
+from callbacks.inputs import as_id
 from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator, translator
 from dashboard.jobs import JobRefused, job_scope, job_ticket
@@ -63,7 +64,7 @@ def start(selected_clicks, all_clicks, selected, method):
     targets = None
     if ctx.triggered_id == ids.CERTI_SIGN_SELECTED:
         targets = [[row["id"], row["version"]] for row in (selected or [])[:MAX_BATCH]
-                   if isinstance(row, dict) and isinstance(row.get("id"), int) and isinstance(row.get("version"), int)]
+                   if isinstance(row, dict) and as_id(row.get("id")) and as_id(row.get("version"))]
         if not targets:
             return no_update, nothing_selected(request_translator())
     payload = {"targets": targets, "paper": method == "paper"}

@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 
 from auth.permissions import Perm
 from auth.session import request_translator
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -91,8 +91,7 @@ PAGE = PageSpec(
 def _state(state) -> tuple[int | None, int | None, str]:
     state = state if isinstance(state, dict) else {}
     decl_id, version = state.get("id"), state.get("version")
-    decl_id = decl_id if isinstance(decl_id, int) and not isinstance(decl_id, bool) else None
-    version = version if isinstance(version, int) and not isinstance(version, bool) else None
+    decl_id, version = as_id(decl_id), as_id(version)
     return decl_id, version, "entry" if state.get("direction") == "entry" else "exit"
 
 
@@ -211,7 +210,7 @@ def find_parties(r: PageRequest, text, options):
 @page_callback(output=Output({"type": ids.DECLF_PARTY_FIELD, "role": MATCH, "name": ALL}, "value"),
                inputs={"entry_id": Input(PARTY, "value")}, prevent_initial_call=True)
 def fill_party(r: PageRequest, entry_id):
-    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+    if as_id(entry_id) is None:
         raise PreventUpdate
     try:
         entry = get_party(r.s, r.actor, entry_id)

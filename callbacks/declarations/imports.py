@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx, no_update
 
 from auth.permissions import Perm
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import MENU_SETTINGS, PageRequest, PageSpec, page_callback, wildcard, wildcard_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
@@ -77,13 +77,13 @@ def import_into_declaration(r: PageRequest, contents, kind, mode, declaration_id
         return no_update
     if kind not in IMPORTERS:
         return {"result": _refused(r.t, "unknown_mode"), "upload": None}
-    if not isinstance(declaration_id, int) or isinstance(declaration_id, bool):
+    if as_id(declaration_id) is None:
         return {"result": _refused(r.t, "not_found"), "upload": None}
     # the version the form shows: an import into a declaration saved elsewhere since is refused
     version = form_state.get("version") if isinstance(form_state, dict) and form_state.get("id") == declaration_id \
         else None
     result = IMPORTERS[kind](r.s, r.actor, declaration_id, _content(contents), mode=as_text(mode),
-                             version=version if isinstance(version, int) else None)
+                             version=as_id(version))
     done = {"declaration_id": result.declaration_id, "version": result.version, "kind": kind,
             "imported": result.imported}
     return {"result": imported(r.t, result, kind), "done": done, "upload": None}

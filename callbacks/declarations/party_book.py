@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx
 
 from auth.permissions import Perm
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import (
     MENU_SETTINGS,
     PageRequest,
@@ -41,7 +41,7 @@ def checked_ids(rows) -> list[int]:
     found = []
     for row in rows if isinstance(rows, list) else []:
         value = row.get("id") if isinstance(row, dict) else None
-        if isinstance(value, int) and not isinstance(value, bool):
+        if as_id(value) is not None:
             found.append(value)
     return found
 
@@ -105,7 +105,7 @@ def _not_saved(t: Translator, exc: Exception, *, reloads=None, **_inputs) -> dic
 )
 def save(r: PageRequest, save, values, editing, reloads):
     typed = {item["id"]["name"]: as_text(item.get("value")) for item in wildcard("values")}
-    entry_id = editing if isinstance(editing, int) and not isinstance(editing, bool) else None
+    entry_id = as_id(editing)
     save_party(r.s, r.actor, entry_id, typed)
     return {"errors": [""] * len(wildcard_outputs("errors")), "modal": False, "reload": _next(reloads),
             "message": message(r.t, "updated" if entry_id else "created")}

@@ -11,7 +11,7 @@ from flask import current_app
 
 from auth.permissions import Perm
 from auth.session import request_translator
-from callbacks.inputs import as_text
+from callbacks.inputs import as_id, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, wildcard
 from dashboard.core.i18n import N_, Translator
 from dashboard.jobs import JobRefused, job_scope, job_ticket
@@ -78,7 +78,7 @@ PAGE = PageSpec("ledger", "/ledger", N_("Enterprise ledger"), Perm.LEDGER_EXPORT
 
 def _enterprise(actor: Actor, value) -> int | None:
     """The administrator's chosen enterprise; enterprise users always work on their own (None)."""
-    return value if actor.is_admin and isinstance(value, int) and not isinstance(value, bool) else None
+    return as_id(value) if actor.is_admin else None
 
 
 # --- query and paging -----------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def keep_templates(r: PageRequest, save, update, rename, delete, enterprise, cho
     elif trigger == ids.LEDGER_TEMPLATE_SAVE:
         row = save_template(r.s, actor, eid, as_text(name), as_text(direction), columns, as_text(file_name))
         answer = {"message": message(t, TEMPLATE_MESSAGES["saved"], "success", name=row.name), "value": row.id}
-    elif not isinstance(chosen_id, int):
+    elif as_id(chosen_id) is None:
         return {"message": message(t, TEMPLATE_MESSAGES["choose"])}
     elif trigger == ids.LEDGER_TEMPLATE_UPDATE:
         row = update_template(r.s, actor, eid, chosen_id, as_text(direction), columns, as_text(file_name))
@@ -226,7 +226,7 @@ def keep_templates(r: PageRequest, save, update, rename, delete, enterprise, cho
     refused=lambda t, _exc, **_inputs: no_update, prevent_initial_call=True,
 )
 def use_template(r: PageRequest, template_id, enterprise):
-    if not isinstance(template_id, int):
+    if as_id(template_id) is None:
         return no_update
     row = get_template(r.s, r.actor, _enterprise(r.actor, enterprise), template_id)
     return {"columns": list(row.columns) or no_update, "file_name": row.file_name, "direction": row.direction,

@@ -6,12 +6,17 @@
 - Values a page never sends (a number where a list belongs, 10^30 for a page number, a NUL byte)
   may still make a callback fail on a wrong type or value: that is the request's fault, answered
   400 and logged as one line, without a traceback.
+- A NUL or another control character (but tab and line breaks) in a callback's values is shown as
+  U+FFFD before the callback runs: PostgreSQL refuses NUL in text, and no field of a page takes
+  control characters, so the value is then refused or stored as any other odd text would be. In a
+  component id it makes the request malformed.
 - Paths with NUL bytes or that climb out of a folder, and numbers past what a route takes, are 404.
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
 
 from dash import Dash
 from dash.exceptions import UnsupportedRelativePath
@@ -23,6 +28,7 @@ CALLBACK_PATH = "/_dash-update-component"
 VALUE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError, NoResultFound,
                 UnsupportedRelativePath)
 log = logging.getLogger(__name__)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _refuse(status: int, reason: str) -> Response:
@@ -95,6 +101,35 @@ def callback_problem(app: Dash, payload) -> str | None:
     return None
 
 
+def _plain(value):
+    """The value with control characters in its strings (at any depth) shown as U+FFFD."""
+    if isinstance(value, str):
+        return CONTROL.sub("\ufffd", value) if CONTROL.search(value) else value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _entries(items) -> list[dict]:
+    found = []
+    for item in items if isinstance(items, list) else [items]:
+        found.extend(e for e in (item if isinstance(item, list) else [item]) if isinstance(e, dict))
+    return found
+
+
+def clean_values(payload: dict) -> bool:
+    """Make the callback's values plain text in place; False when a component id holds control characters."""
+    for part in ("outputs", "inputs", "state"):
+        for entry in _entries(payload.get(part, [])):
+            if _plain(entry.get("id")) != entry.get("id"):
+                return False
+            if part != "outputs" and "value" in entry:
+                entry["value"] = _plain(entry["value"])
+    return True
+
+
 def install_request_checks(app: Dash) -> None:
     """Check requests after the access guard (who may call what) and Dash's own set-up (its callback map)."""
     server = app.server
@@ -104,9 +139,11 @@ def install_request_checks(app: Dash) -> None:
         if "\x00" in path or "/../" in path or path.endswith("/.."):
             return _refuse(404, "not found")
         if path == CALLBACK_PATH and request.method == "POST":
-            problem = callback_problem(app, request.get_json(silent=True))
+            payload = request.get_json(silent=True)  # parsed once: Dash reads the same object
+            problem = callback_problem(app, payload)
+            if problem is None and not clean_values(payload):
+                problem = "a component id holds control characters"
             if problem is not None:
-                payload = request.get_json(silent=True)
                 key = payload.get("output") if isinstance(payload, dict) else None
                 log.warning("malformed callback request (%s): %s", problem, str(key)[:120])
                 return _refuse(400, f"malformed callback request: {problem}")

@@ -44,8 +44,13 @@ class LoginResult:
     retry_minutes: int | None = None  # THROTTLED: how long to wait
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def normalise_account(account: str) -> str:
-    return (account or "").strip().lower()
+    """An account name as typed, for look-ups, counters and records: trimmed, lower-case, and with control
+    characters (a NUL, which PostgreSQL refuses in text) shown as U+FFFD, which no account name holds."""
+    return _CONTROL.sub("\ufffd", (account or "").strip().lower())
 
 
 def find_user(s: Session, account: str) -> User | None:

@@ -19,9 +19,12 @@ class Page(Generic[Row]):
         return max(1, -(-self.total // self.page_size))
 
 
+MAX_PAGE = 10_000_000  # past every list's last page; keeps OFFSET within a 64-bit integer
+
+
 def clamp_paging(page: int, page_size: int, max_page_size: int) -> tuple[int, int]:
-    """Return a page index of at least 0 and a page size between 1 and `max_page_size`."""
-    return max(0, int(page)), min(max_page_size, max(1, int(page_size)))
+    """Return a page index between 0 and MAX_PAGE and a page size between 1 and `max_page_size`."""
+    return min(max(0, int(page)), MAX_PAGE), min(max_page_size, max(1, int(page_size)))
 
 
 @dataclass(frozen=True)

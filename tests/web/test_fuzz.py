@@ -32,8 +32,51 @@ def _callbacks(app):
 
 @pytest.mark.parametrize("value", ODD_VALUES, ids=repr)
 def test_every_callback_answers_odd_values_with_a_2xx_or_4xx(matrix_app, matrix_client, value):
+    failures = _server_errors(matrix_app, matrix_client, value)
+    assert not failures, "\n".join(f"{k} {s}" for k, s in failures)
+
+
+@pytest.fixture(scope="module")
+def pg_app(pg_server, tmp_path_factory):
+    """The app on PostgreSQL, which refuses a NUL byte in text where SQLite stores it."""
+    from cryptography.fernet import Fernet
+
+    from dashboard.core.config import Settings
+    from dashboard.web.factory import create_app
+    from tests.conftest import TEMPLATE_DB, TEST_PASSWORD
+    from tests.support.world import build_world
+
+    url = pg_server.create_database(template=TEMPLATE_DB)
+    folder = tmp_path_factory.mktemp("pg-fuzz")
+    app = create_app(Settings(database_url=url, secret_key="fuzz-" + folder.name, instance_path=folder / "instance",
+                              data_key=Fernet.generate_key().decode()))
+    build_world(app.server.extensions["certdash"].sessions, TEST_PASSWORD)
+    yield app
+    app.server.extensions["certdash"].engine.dispose()
+    pg_server.drop_database(url)
+
+
+@pytest.mark.parametrize("value", [*ODD_VALUES, "ab\x00", "企业\x00", 2**31, -(2**63) - 1], ids=repr)
+def test_every_callback_answers_odd_values_on_postgresql_with_a_2xx_or_4xx(pg_app, value):
+    from tests.conftest import TEST_PASSWORD
+    from tests.support.world import sign_in
+
+    clients: dict = {}
+
+    def client_for(account: str):
+        if account not in clients:
+            clients[account] = pg_app.server.test_client()
+            assert sign_in(clients[account], account, TEST_PASSWORD).status_code == 302
+        return clients[account]
+
+    failures = _server_errors(pg_app, client_for, value)
+    assert not failures, "\n".join(f"{k} {s}" for k, s in failures)
+
+
+def _server_errors(app, client_for, value) -> list[tuple[str, int]]:
+    """Post every callback with `value` in each input and state, as a role that may use it; the 5xx answers."""
     failures = []
-    for key, outputs, spec in _callbacks(matrix_app):
+    for key, outputs, spec in _callbacks(app):
         account = _account(prefix_of(outputs[0]["id"]))
         if account is None:
             continue
@@ -43,10 +86,10 @@ def test_every_callback_answers_odd_values_with_a_2xx_or_4xx(matrix_app, matrix_
         changed = [f"{first['id'] if isinstance(first['id'], str) else ''}.{first['property']}"]
         payload = {"output": key, "outputs": outputs if len(outputs) > 1 or key.startswith("..") else outputs[0],
                    "inputs": inputs, "state": state, "changedPropIds": changed}
-        status = matrix_client(account).post("/_dash-update-component", json=payload).status_code
+        status = client_for(account).post("/_dash-update-component", json=payload).status_code
         if status >= 500:
             failures.append((key[:80], status))
-    assert not failures, "\n".join(f"{k} {s}" for k, s in failures)
+    return failures
 
 
 MALFORMED = [
@@ -94,3 +137,19 @@ def test_every_callbacks_outputs_swapped_with_anothers_are_refused(matrix_app, m
 def test_odd_paths_are_4xx(matrix_client, path):
     for account in (None, "sysadmin"):
         assert 400 <= matrix_client(account).get(path).status_code < 500, (account, path)
+
+
+def test_control_characters_in_values_become_visible_and_in_ids_make_the_request_malformed():
+    from dashboard.web.requests import clean_values
+
+    payload = {"outputs": {"id": "decl-table", "property": "rowData"},
+               "inputs": [{"id": "decl-search", "property": "value", "value": "ab\x00c\x1b"},
+                          [{"id": {"type": "f", "name": "note"}, "property": "value", "value": ["第一行\n第二行\tx", 3]}]],
+               "state": [{"id": "s", "property": "data", "value": {"k": ["\x7f", None]}}]}
+    assert clean_values(payload)
+    assert payload["inputs"][0]["value"] == "ab\ufffdc\ufffd"
+    assert payload["inputs"][1][0]["value"] == ["第一行\n第二行\tx", 3]  # line breaks and tabs are text
+    assert payload["state"][0]["value"] == {"k": ["\ufffd", None]}
+    assert not clean_values({"inputs": [{"id": {"type": "f", "name": "a\x00"}, "property": "value", "value": 1}]})
+    assert not clean_values({"outputs": {"id": "x\x00", "property": "children"}, "inputs": []})
+

@@ -85,6 +85,30 @@ def test_unknown_accounts_get_no_mail_and_no_hint(s):
     assert [e.code for e in s.scalars(select(Event).order_by(Event.id))][-2:] == ["auth.reset_refused"] * 2
 
 
+@pytest.mark.parametrize("account", ["ent_a\x00oper", "\x00", "ent_a_oper\x00", "企业\x00账号"])
+def test_a_nul_byte_in_the_account_of_a_reset_request_is_answered_like_any_unknown_account(app, s, account):
+    """PostgreSQL refuses NUL in text: the page must still answer as for an unknown account, write no mail."""
+    from layouts.accounts import ids
+    from tests.support.dash_calls import call, component_text
+
+    client = app.server.test_client()
+    said = call(app, client, ids.PWF_MESSAGE, {ids.PWF_SUBMIT: 1, ids.PWF_ACCOUNT: account},
+                trigger=f"{ids.PWF_SUBMIT}.n_clicks")
+    unknown = call(app, app.server.test_client(), ids.PWF_MESSAGE, {ids.PWF_SUBMIT: 1, ids.PWF_ACCOUNT: "nobody_here"},
+                   trigger=f"{ids.PWF_SUBMIT}.n_clicks")
+    assert isinstance(said, dict), said.status_code  # a 200 with the page's answer, not a 4xx/5xx
+    assert component_text(said[ids.PWF_MESSAGE]["children"]) == component_text(unknown[ids.PWF_MESSAGE]["children"])
+    s.expire_all()
+    assert s.scalar(select(OutgoingMail.id)) is None
+
+
+def test_a_nul_byte_in_a_sign_in_account_is_a_wrong_account_on_both_stores(s):
+    result = authenticate(s, "ent_a\x00oper", TEST_PASSWORD, remote_addr="127.0.0.1")
+    s.commit()
+    assert result.outcome is LoginOutcome.BAD_CREDENTIALS
+    assert s.scalar(select(Event.object_id).order_by(Event.id.desc())) == "ent_a\ufffdoper"
+
+
 def test_reset_requests_are_throttled(s):
     for _ in range(5):
         request_password_reset(s, "ent_a_oper", base_url=BASE)
