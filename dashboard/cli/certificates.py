@@ -20,6 +20,7 @@ from data.core.db import transaction
 from data.core.files import safe_filename
 from data.core.scope import Actor, NotFound
 from data.models import CertStatus, Role
+from exports.certificate.sps_xml import NotExchangeable
 
 SYSTEM_ACTOR = Actor(user_id=0, account="system", real_name="command line", role=Role.ADMIN.value, language="en",
                      enterprise_id=None, district_code=None, district_codes=frozenset(),
@@ -62,6 +63,8 @@ def register_certificate_cli(server: Flask) -> None:
                 files = certificate_files(s, SYSTEM_ACTOR, certificate_no, issuer=Issuer.from_settings(settings))
         except NotFound:
             fail(f"no certificate numbered {certificate_no!r}")
+        except NotExchangeable as exc:  # nothing is written, nothing kept (the PDF's first signing rolled back)
+            fail(f"certificate {certificate_no}: {exc}")
         try:
             out.mkdir(parents=True, exist_ok=True)
             name = safe_filename(files.certificate_no)

@@ -45,6 +45,7 @@ class Settings:
     celery_result_url: str | None = None  # Celery result backend; None: the broker
     signing_p12_dir: Path | None = None  # <district_code>.p12 signing keys; None: the demo CA in the instance
     signing_p12_password: str | None = None
+    sps_schema_dir: Path | None = None  # a newer SPS schema set laid out as exports/certificate/sps_xsd; None: shipped
     session_cache: bool = False  # keep signed-in sessions in each worker's memory (PostgreSQL only)
     generated: frozenset[str] = frozenset()  # instance files this process created (keys nobody has used yet)
 
@@ -91,6 +92,7 @@ class Settings:
             signing_p12_dir=_signing_folder(env.get("CERTDASH_SIGNING_P12_DIR")),
             signing_p12_password=env.get("CERTDASH_SIGNING_P12_PASSWORD") or None,
             session_cache=_flag(env.get("CERTDASH_SESSION_CACHE", "1")),
+            sps_schema_dir=_schema_folder(env.get("CERTDASH_SPS_SCHEMA_DIR")),
             generated=frozenset(name for name in ("secret_key", "data_key")
                                 if name not in existed and (instance / name).exists()),
         )
@@ -103,6 +105,16 @@ def _signing_folder(value: str | None) -> Path | None:
     folder = Path(value).resolve()
     if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
         raise ConfigError(f"CERTDASH_SIGNING_P12_DIR={value!r} is not a readable folder")
+    return folder
+
+
+def _schema_folder(value: str | None) -> Path | None:
+    """A folder holding an SPS schema set (data/standard/SPSCertificate_17p0.xsd), when one is named."""
+    if not value:
+        return None
+    folder = Path(value).resolve()
+    if not (folder / "data" / "standard" / "SPSCertificate_17p0.xsd").is_file():
+        raise ConfigError(f"CERTDASH_SPS_SCHEMA_DIR={value!r} holds no data/standard/SPSCertificate_17p0.xsd")
     return folder
 
 

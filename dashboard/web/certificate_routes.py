@@ -22,6 +22,7 @@ from dashboard.runtime.store import session_scope
 from data.certificates.sps import certificate_sps_xml
 from data.certificates.verification import NOT_FOUND, OK, RATE_LIMITED, PublicCertificate
 from data.core.scope import AccessDenied, NotFound
+from exports.certificate.sps_xml import NotExchangeable
 
 PAGE_SHELL_ENDPOINT = "/"  # Dash's index view (the same page shell as every Dash page)
 # the token is in the address: never sent to another site (this site gets it: the language switch returns here)
@@ -100,6 +101,10 @@ def init_certificate_routes(server: Flask) -> None:
                 xml = certificate_sps_xml(s, current_actor(), certificate_no, issuer=current_issuer())
         except (NotFound, AccessDenied):
             abort(404)
+        except NotExchangeable as exc:  # an old certificate without an importing country or goods
+            response = jsonify({"error": str(exc)})
+            response.status_code = 409
+            return response
         response = Response(xml, mimetype="application/xml")
         response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(certificate_no)}.sps.xml"
         response.headers["Cache-Control"] = "private, no-store"

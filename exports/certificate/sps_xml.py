@@ -7,18 +7,29 @@ attestation, the verification address ...) is an `IncludedSPSNote` whose `Subjec
 (the format field's key, or one of the `NOTE_*` keys below), with `Content` per language
 (`languageID` zh / en) and `ContentCode` for coded values.
 
-Element names and their order follow the published SPS Certificate 17 / RABIE 21 structure (as used
-by ePhyto and TRACES): SPSExchangedDocument (Name, ID, TypeCode, StatusCode, IssueDateTime,
-IssuerSPSParty, IncludedSPSNote, SignatorySPSAuthentication, ReferenceSPSReferencedDocument) and
-SPSConsignment (ConsignorSPSParty, ConsigneeSPSParty, ExportSPSCountry, ImportSPSCountry,
-UnloadingBaseportSPSLocation, MainCarriageSPSTransportMovement, UtilizedSPSTransportEquipment,
-IncludedSPSConsignmentItem / IncludedSPSTradeLineItem). The file is not validated against the XSD
-here (the schema files are not shipped with the project).
+The document is valid against the official schema set the project ships (exports/certificate/sps_xsd,
+checked by exports/certificate/sps_schema.py in the tests for every format, status and goods count):
+SPSExchangedDocument (Name, ID, TypeCode, StatusCode, IssueDateTime, IssuerSPSParty, IncludedSPSNote,
+ReferenceSPSReferencedDocument, SignatorySPSAuthentication) and SPSConsignment (ConsignorSPSParty,
+ConsigneeSPSParty, ExportSPSCountry, LoadingBaseportSPSLocation, ImportSPSCountry,
+UnloadingBaseportSPSLocation, ExaminationSPSEvent, MainCarriageSPSTransportMovement,
+UtilizedSPSTransportEquipment, IncludedSPSConsignmentItem / IncludedSPSTradeLineItem).
+
+A party has one name in the schema: it is the English name (the exchange language of the hub and of
+TRACES), or the Chinese where there is no English; the Chinese names of the parties are kept in
+notes (`<role> name`, languageID zh), so nothing printed is lost. Elements that allow several texts
+(document and country names, descriptions, notes, clauses) carry both languages.
 
 Codes: TypeCode is UN/EDIFACT 1001 (853 veterinary, 851 phytosanitary, 852 sanitary, 856
-inspection certificate for the others); StatusCode is UN/EDIFACT 1225 (9 original, 5 replacing
-another certificate, 1 cancelled: replaced or withdrawn, with a note saying which); countries are
-ISO 3166-1 alpha-2; transport modes UN/ECE Rec. 19; units UN/ECE Rec. 20; packages UN/ECE Rec. 21.
+inspection certificate for the others); StatusCode is UN/EDIFACT 4405 as the ePhyto Hub and TRACES
+use it: 70 issued (an original or a replacement), 40 withdrawn (withdrawn, or replaced: it no longer
+stands), with the reason in a note. A replacement refers to the certificate it replaces
+(ReferenceSPSReferencedDocument, RelationshipTypeCode AIR "original certificate number"); a replaced
+certificate to the one replacing it (ACE "related document number"). Countries are ISO 3166-1
+alpha-2; transport modes UN/ECE Rec. 19; units UN/ECE Rec. 20; packages UN/ECE Rec. 21.
+
+Text is made XML-safe: a character XML 1.0 does not allow (a control character typed into a field)
+is written as U+FFFD.
 
 Pure: the same content, PDF and moment give the same bytes. Tags are written with literal
 prefixes (rsm:, ram:, udt:) declared on the root, so no process-wide namespace registry is touched.
@@ -27,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -40,7 +52,8 @@ NAMESPACES = {"rsm": RSM, "ram": RAM, "udt": UDT}
 
 TYPE_CODES = {"14": "853", "17": "853", "18": "851", "15": "852", "16": "852"}  # else 856
 INSPECTION_CERTIFICATE = "856"
-STATUS_ORIGINAL, STATUS_REPLACING, STATUS_CANCELLED = "9", "5", "1"
+STATUS_ISSUED, STATUS_WITHDRAWN = "70", "40"  # UN/EDIFACT 4405
+RELATION_ORIGINAL, RELATION_RELATED, RELATION_OWN_PDF = "AIR", "ACE", "ZZZ"  # UN/EDIFACT 1153
 PACKAGE_LEVEL = "4"  # UN/EDIFACT 7075: no packaging hierarchy (the packages as declared)
 WEIGHT_UNIT_CODES = frozenset({"KGM", "GRM", "TNE", "MGM", "LBR"})
 
@@ -54,6 +67,10 @@ NOTE_ISSUING_ADMINISTRATION = "issuing administration"
 NOTE_DECLARATION = ("inspection date", "contract no", "bill of lading no", "trade mode", "total value")
 NOTE_TRANSPORT = ("departure port", "despatch date", "arrival date")
 NOTE_MARKS, NOTE_PRODUCTION_UNIT = "shipping marks", "production unit"
+
+
+class NotExchangeable(ValueError):
+    """The certificate lacks what an SPS certificate must name (an importing country, a line of goods)."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +120,35 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text with every character XML 1.0 does not allow written as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _el(parent: Element, tag: str, text: str | None = None, **attributes: str) -> Element:
-    child = SubElement(parent, tag, {k: v for k, v in attributes.items() if v})
+    child = SubElement(parent, tag, {k: xml_safe(v) for k, v in attributes.items() if v})
     if text is not None:
-        child.text = text
+        child.text = xml_safe(text)
     return child
+
+
+def _names(parent: Element, tag: str, zh: str, en: str, fallback: str) -> None:
+    """A required text in both languages, or `fallback` when there is none."""
+    if zh or en:
+        _texts(parent, tag, zh, en)
+    else:
+        _el(parent, tag, fallback)
+
+
+def _one_name(parent: Element, zh: str, en: str) -> None:
+    """The one Name a party has: English, the exchange language, else Chinese."""
+    if en:
+        _el(parent, "ram:Name", en, languageID="en")
+    else:
+        _el(parent, "ram:Name", zh or "-", languageID="zh" if zh else "")
 
 
 def _texts(parent: Element, tag: str, zh: str, en: str) -> None:
@@ -144,7 +185,10 @@ class _Notes:
         _el(note, "ram:Subject", subject)
         if code:
             _el(note, "ram:ContentCode", code)
-        _texts(note, "ram:Content", zh, en)
+        if zh or en:
+            _texts(note, "ram:Content", zh, en)
+        else:  # a note has content: a coded value alone is its own text
+            _el(note, "ram:Content", code)
 
     def coded(self, subject: str, value: Coded | None) -> None:
         if value is not None:
@@ -168,7 +212,7 @@ def _party(parent: Element, tag: str, party: Party) -> None:
     element = _el(parent, tag)
     if party.code:
         _el(element, "ram:ID", party.code)
-    _texts(element, "ram:Name", party.name_zh, party.name_en)
+    _one_name(element, party.name_zh, party.name_en)
     if party.address:
         address = _el(element, "ram:SpecifiedSPSAddress")
         for n, line in enumerate([x.strip() for x in party.address.splitlines() if x.strip()][:5]):
@@ -178,7 +222,7 @@ def _party(parent: Element, tag: str, party: Party) -> None:
 def _country(parent: Element, tag: str, country: Coded) -> Element:
     element = _el(parent, tag)
     _el(element, "ram:ID", country.code)
-    _texts(element, "ram:Name", country.name_zh, country.name_en)
+    _names(element, "ram:Name", country.name_zh, country.name_en, country.code)
     return element
 
 
@@ -189,7 +233,7 @@ def _measure(parent: Element, tag: str, amount: str, unit: Unit | None) -> None:
 def _trade_line(item: Element, g: GoodsItem, export_country: Coded) -> None:
     line = _el(item, "ram:IncludedSPSTradeLineItem")
     _el(line, "ram:SequenceNumeric", str(g.seq))
-    _texts(line, "ram:Description", g.description_zh, g.description_en)
+    _names(line, "ram:Description", g.description_zh, g.description_en, g.hs_code or "-")
     if g.weight:  # the declared weight (报检重量) of the line, as net weight
         _measure(line, "ram:NetWeightMeasure", g.weight, g.weight_unit)
     notes = _Notes(line)
@@ -207,21 +251,38 @@ def _trade_line(item: Element, g: GoodsItem, export_country: Coded) -> None:
             notes.add("currency", g.currency.name_zh, g.currency.name_en, g.currency.code, tag)
     if g.package_type is not None:
         notes.add("package type", g.package_type.name_zh, g.package_type.name_en, g.package_type.code, tag)
-    classification = _el(line, "ram:ApplicableSPSClassification")
-    _el(classification, "ram:SystemID", "HS")
-    _el(classification, "ram:SystemName", "Harmonized System")
-    _el(classification, "ram:ClassCode", g.hs_code)
-    if g.packages is not None or g.package_type is not None:
+    packaged = g.package_type is not None and g.packages is not None
+    if g.packages is not None and not packaged:  # a package holds its type and count, or is a note
+        notes.add("packages", str(g.packages), str(g.packages), tag=tag)
+    if g.hs_code:
+        classification = _el(line, "ram:ApplicableSPSClassification")
+        _el(classification, "ram:SystemID", "HS")
+        _el(classification, "ram:SystemName", "Harmonized System")
+        _el(classification, "ram:ClassCode", g.hs_code)
+        _names(classification, "ram:ClassName", g.description_zh, g.description_en, g.hs_code)
+    if g.package_type is not None and g.packages is not None:
         package = _el(line, "ram:PhysicalSPSPackage")
         _el(package, "ram:LevelCode", PACKAGE_LEVEL)
-        if g.package_type is not None:
-            _el(package, "ram:TypeCode", g.package_type.code, name=g.package_type.name_en)
-        if g.packages is not None:
-            _el(package, "ram:ItemQuantity", str(g.packages))
+        _el(package, "ram:TypeCode", g.package_type.code, name=g.package_type.name_en)
+        _el(package, "ram:ItemQuantity", str(g.packages))
     origin = _country(line, "ram:OriginSPSCountry", g.origin_country or export_country)
-    if g.origin:
+    if g.origin:  # the region (省/州) the goods come from, a first-level subdivision
         subdivision = _el(origin, "ram:SubordinateSPSCountrySubDivision")
         _el(subdivision, "ram:Name", g.origin)
+        _el(subdivision, "ram:HierarchicalLevelCode", "1")
+
+
+def _reference(doc: Element, number: str, relation: str, content: CertificateContent, information: str, *,
+               issued: datetime | None = None) -> Element:
+    reference = _el(doc, "ram:ReferenceSPSReferencedDocument")
+    if issued is not None:  # the schema types this one as plain text
+        _el(reference, "ram:IssueDateTime", _utc(issued))
+    _el(reference, "ram:TypeCode", TYPE_CODES.get(content.cert_type.code, INSPECTION_CERTIFICATE))
+    _el(reference, "ram:RelationshipTypeCode", relation)
+    _el(reference, "ram:ID", number)
+    if information:
+        _el(reference, "ram:Information", information)
+    return reference
 
 
 def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | None, replaced_by: str | None = None,
@@ -234,21 +295,22 @@ def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | Non
     """
     if not content.certificate_no:
         raise ValueError("only a numbered certificate exports as SPS XML")
+    if content.dest_country is None or not content.goods:
+        raise NotExchangeable("an SPS certificate names its importing country and at least one line of goods")
     printed = printed_texts(content)
     root = Element("rsm:SPSCertificate", {f"xmlns:{p}": ns for p, ns in NAMESPACES.items()})
     doc = _el(root, "rsm:SPSExchangedDocument")
-    _texts(doc, "ram:Name", content.cert_type.name_zh, content.cert_type.name_en)
+    _names(doc, "ram:Name", content.cert_type.name_zh, content.cert_type.name_en, content.cert_type.code)
     _el(doc, "ram:ID", content.certificate_no)
     _el(doc, "ram:TypeCode", TYPE_CODES.get(content.cert_type.code, INSPECTION_CERTIFICATE),
         name=content.cert_type.name_en)
     cancelled = content.status in (REPLACED, WITHDRAWN)
-    _el(doc, "ram:StatusCode", STATUS_CANCELLED if cancelled else STATUS_REPLACING if content.replaces_no
-        else STATUS_ORIGINAL)
+    _el(doc, "ram:StatusCode", STATUS_WITHDRAWN if cancelled else STATUS_ISSUED)
     _date_time(doc, "ram:IssueDateTime", content.moment)
     a = content.authority
     issuer = _el(doc, "ram:IssuerSPSParty")
     _el(issuer, "ram:ID", a.district_code)
-    _texts(issuer, "ram:Name", a.name_zh, a.name_en)
+    _one_name(issuer, a.name_zh, a.name_en)
 
     notes = _Notes(doc)
     if content.replaces_no:
@@ -261,7 +323,10 @@ def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | Non
     if content.status_reason:
         notes.add(NOTE_STATUS_REASON, content.status_reason, content.status_reason)
     notes.add(NOTE_ISSUING_ADMINISTRATION, printed.administration_zh, printed.administration_en)
+    notes.add("issuing authority", a.name_zh, a.name_en, a.district_code)
     notes.add("issuing authority parent", a.parent_zh, a.parent_en)
+    notes.add("consignor name", content.consignor.name_zh, content.consignor.name_en)
+    notes.add("consignee name", content.consignee.name_zh, content.consignee.name_en)
     notes.add(NOTE_CERTIFICATE_TYPE, content.cert_type.name_zh, content.cert_type.name_en, content.cert_type.code)
     notes.add(NOTE_FORM_TITLE, printed.title_zh, printed.title_en, content.format.code)
     if content.issue_date:
@@ -280,7 +345,9 @@ def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | Non
         _field_note(doc, f)
     t = content.transport
     notes.coded("transport mode", t.mode)
-    notes.add(NOTE_TRANSPORT[0], t.departure_port, t.departure_port)
+    if not t.mode:  # a movement needs its mode: without one, the means and voyage are notes
+        notes.add("means of transport", t.means, t.means)
+        notes.add("voyage", t.voyage, t.voyage)
     for subject, moment in ((NOTE_TRANSPORT[1], t.despatch_date), (NOTE_TRANSPORT[2], t.arrival_date)):
         if moment:
             notes.add(subject, moment.isoformat(), moment.isoformat())
@@ -296,13 +363,24 @@ def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | Non
         notes.add(NOTE_VERIFICATION, content.verify_url, content.verify_url)
 
     sig = content.signatory
+    if content.replaces_no:  # a replacement names the certificate it replaces
+        _reference(doc, content.replaces_no, RELATION_ORIGINAL, content, "replaces")
+    if content.status == REPLACED and replaced_by:
+        _reference(doc, replaced_by, RELATION_RELATED, content, "replaced by")
+    if pdf is not None:  # the signed certificate itself, whole
+        reference = _reference(doc, content.certificate_no, RELATION_OWN_PDF, content, "",
+                               issued=sig.signed_at or content.moment)
+        _el(reference, "ram:AttachmentBinaryObject", base64.b64encode(pdf.content).decode("ascii"),
+            mimeCode="application/pdf", filename=pdf.filename)
+        _el(reference, "ram:Information", f"SHA-256 {pdf.sha256}")
+
     authentication = _el(doc, "ram:SignatorySPSAuthentication")
     _date_time(authentication, "ram:ActualDateTime", sig.signed_at or content.moment)
-    location = _el(authentication, "ram:IssueSPSLocation")
-    _el(location, "ram:Name", a.issue_place)
+    if a.issue_place:
+        _el(_el(authentication, "ram:IssueSPSLocation"), "ram:Name", a.issue_place)
     provider = _el(authentication, "ram:ProviderSPSParty")
     _el(provider, "ram:ID", a.district_code)
-    _texts(provider, "ram:Name", a.name_zh, a.name_en)
+    _one_name(provider, a.name_zh, a.name_en)
     if sig.officer_name:
         person = _el(provider, "ram:SpecifiedSPSPerson")
         _el(person, "ram:Name", sig.officer_name)
@@ -314,33 +392,26 @@ def sps_certificate_xml(content: CertificateContent, *, pdf: PdfAttachment | Non
             _el(clause, "ram:ID", clause_id)
             _texts(clause, "ram:Content", zh, en)
 
-    if pdf is not None:
-        reference = _el(doc, "ram:ReferenceSPSReferencedDocument")
-        _date_time(reference, "ram:IssueDateTime", sig.signed_at or content.moment)
-        _el(reference, "ram:TypeCode", TYPE_CODES.get(content.cert_type.code, INSPECTION_CERTIFICATE))
-        _el(reference, "ram:RelationshipTypeCode", "ZZZ")  # UN/EDIFACT 1153: mutually defined (the signed original)
-        _el(reference, "ram:ID", content.certificate_no)
-        _el(reference, "ram:AttachmentBinaryObject", base64.b64encode(pdf.content).decode("ascii"),
-            mimeCode="application/pdf", filename=pdf.filename)
-        _el(reference, "ram:Information", f"SHA-256 {pdf.sha256}")
-
     consignment = _el(root, "rsm:SPSConsignment")
     _party(consignment, "ram:ConsignorSPSParty", content.consignor)
     _party(consignment, "ram:ConsigneeSPSParty", content.consignee)
     _country(consignment, "ram:ExportSPSCountry", content.export_country)
-    if content.dest_country is not None:
-        _country(consignment, "ram:ImportSPSCountry", content.dest_country)
+    if t.departure_port:
+        _el(_el(consignment, "ram:LoadingBaseportSPSLocation"), "ram:Name", t.departure_port)
+    _country(consignment, "ram:ImportSPSCountry", content.dest_country)
     if t.arrival_port:
         _el(_el(consignment, "ram:UnloadingBaseportSPSLocation"), "ram:Name", t.arrival_port)
-    if t.mode or t.means or t.voyage:
+    # where the consignment was inspected: the issuing district's place (检验检疫地点)
+    examination = _el(_el(consignment, "ram:ExaminationSPSEvent"), "ram:OccurrenceSPSLocation")
+    _el(examination, "ram:ID", a.district_code)
+    _names(examination, "ram:Name", a.issue_place or a.name_zh, a.name_en, a.district_code)
+    if t.mode:
         movement = _el(consignment, "ram:MainCarriageSPSTransportMovement")
         if t.voyage:
             _el(movement, "ram:ID", t.voyage)
-        if t.mode:
-            _el(movement, "ram:ModeCode", t.mode.code, name=t.mode.name_en)
+        _el(movement, "ram:ModeCode", t.mode.code, name=t.mode.name_en)
         if t.means:
-            means = _el(movement, "ram:UsedSPSTransportMeans")
-            _el(means, "ram:Name", t.means)
+            _el(_el(movement, "ram:UsedSPSTransportMeans"), "ram:Name", t.means)
     for c in content.containers:
         equipment = _el(consignment, "ram:UtilizedSPSTransportEquipment")
         _el(equipment, "ram:ID", c.number)

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 
 from data.certificates.issuing import Issuer, issue, withdraw_certificate
-from data.models import Certificate
+from data.models import ApplicationGoods, Certificate, CertificateApplication
 from exports.certificate.signature_check import check_pdf_signature
 from exports.certificate.sps_xml import RAM, RSM
 from tests.service.test_issuing import approved_application, version_of
@@ -70,10 +70,24 @@ def test_export_writes_the_signed_pdf_and_its_sps_xml(app, users, tmp_path):
 
 
 def test_export_of_a_demo_certificate_signs_it_first(app, users, tmp_path):
+    with app.server.extensions["certdash"].sessions() as s:  # the world's certificate, made exchangeable
+        application = s.get(CertificateApplication, users.application_ids["B-0903"])
+        application.dest_country = "KR"
+        s.add(ApplicationGoods(application_id=application.id, seq=1, hs_code="0303630000", name_zh="冷冻鳕鱼",
+                               name_en="FROZEN COD"))
+        s.commit()
     result = run(app, "certificates", "export", "TEST0001", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     roots = Issuer.from_settings(app.server.config["CERTDASH_SETTINGS"]).keyring.trust_roots()
     assert check_pdf_signature((tmp_path / "TEST0001.pdf").read_bytes(), roots).ok
+
+
+def test_export_of_a_certificate_without_goods_says_why_and_writes_nothing(app, users, tmp_path):
+    result = run(app, "certificates", "export", "TEST0002", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 1
+    assert "certificate TEST0002: an SPS certificate names its importing country and at least one line of goods" in (
+        result.output)
+    assert not (tmp_path / "x").exists()
 
 
 def test_export_of_an_unknown_number_fails_clearly_and_writes_nothing(app, users, tmp_path):

@@ -1,5 +1,6 @@
-"""UN/CEFACT SPS Certificate XML: well-formed, in the SPS 17 / RABIE 21 namespaces, everything the PDF
-prints, replacement in the notes, the embedded PDF's SHA-256 the one served; the authorized route."""
+"""UN/CEFACT SPS Certificate XML: valid against the official schema set for every format, status and goods
+count, everything the PDF prints, one name per party (the Chinese in notes), status and replacement as the
+peers use them, XML-safe text, the embedded PDF's SHA-256 the one served; the authorized route."""
 from __future__ import annotations
 
 import base64
@@ -11,7 +12,16 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from exports.certificate.sps_xml import RAM, RSM, UDT, PdfAttachment, printed_texts, sps_certificate_xml
+from exports.certificate.sps_schema import sps_findings
+from exports.certificate.sps_xml import (
+    RAM,
+    RSM,
+    UDT,
+    NotExchangeable,
+    PdfAttachment,
+    printed_texts,
+    sps_certificate_xml,
+)
 from exports.types import Coded, Unit
 from tests.support.certificate_samples import FORMAT_CODES, sample_content
 
@@ -104,13 +114,14 @@ def test_the_elements_come_in_the_schema_order():
     root = parse(sps_certificate_xml(sample_content("C3-1"), pdf=PDF))
     document = [child.tag.split("}")[1] for child in root.find("rsm:SPSExchangedDocument", NS)]
     order = ["Name", "ID", "TypeCode", "StatusCode", "IssueDateTime", "IssuerSPSParty", "IncludedSPSNote",
-             "SignatorySPSAuthentication", "ReferenceSPSReferencedDocument"]
+             "ReferenceSPSReferencedDocument", "SignatorySPSAuthentication"]
     assert [order.index(tag) for tag in document] == sorted(order.index(tag) for tag in document)
     assert set(document) == set(order)
     consignment = [child.tag.split("}")[1] for child in root.find("rsm:SPSConsignment", NS)]
-    assert consignment == ["ConsignorSPSParty", "ConsigneeSPSParty", "ExportSPSCountry", "ImportSPSCountry",
-                           "UnloadingBaseportSPSLocation", "MainCarriageSPSTransportMovement",
-                           "UtilizedSPSTransportEquipment", "IncludedSPSConsignmentItem"]
+    assert consignment == ["ConsignorSPSParty", "ConsigneeSPSParty", "ExportSPSCountry", "LoadingBaseportSPSLocation",
+                           "ImportSPSCountry", "UnloadingBaseportSPSLocation", "ExaminationSPSEvent",
+                           "MainCarriageSPSTransportMovement", "UtilizedSPSTransportEquipment",
+                           "IncludedSPSConsignmentItem"]
     line = root.find(".//ram:IncludedSPSTradeLineItem", NS)
     tags = [child.tag.split("}")[1] for child in line]
     assert tags[:2] == ["SequenceNumeric", "Description"] and tags[-3:] == [
@@ -123,10 +134,11 @@ def test_the_document_facts_and_the_consignment():
     doc = root.find("rsm:SPSExchangedDocument", NS)
     assert doc.findtext("ram:ID", namespaces=NS) == content.certificate_no
     assert doc.findtext("ram:TypeCode", namespaces=NS) == "853"  # UN/EDIFACT 1001: veterinary certificate
-    assert doc.findtext("ram:StatusCode", namespaces=NS) == "9"  # an original
+    assert doc.findtext("ram:StatusCode", namespaces=NS) == "70"  # UN/EDIFACT 4405: issued
     assert doc.findtext("ram:IssueDateTime/udt:DateTimeString", namespaces=NS) == "2026-03-09T08:00:00Z"
     assert [n.get("languageID") for n in doc.findall("ram:Name", NS)] == ["zh", "en"]
-    assert doc.findtext("ram:IssuerSPSParty/ram:Name[@languageID='en']", namespaces=NS) == "Dalian Gangwan Customs"
+    assert [(n.get("languageID"), n.text) for n in doc.findall("ram:IssuerSPSParty/ram:Name", NS)] == [
+        ("en", "Dalian Gangwan Customs")]  # one name per party, in the exchange language
     signatory = doc.find("ram:SignatorySPSAuthentication", NS)
     assert signatory.findtext("ram:ProviderSPSParty/ram:SpecifiedSPSPerson/ram:Name", namespaces=NS) == "王海"
     consignment = root.find("rsm:SPSConsignment", NS)
@@ -158,23 +170,97 @@ def _notes(root: ET.Element) -> dict[str, list[str]]:
     return notes
 
 
-def test_replacement_and_withdrawal_are_in_the_notes_and_the_status_code():
+def _references(root: ET.Element) -> list[tuple[str, str, str]]:
+    return [(r.findtext("ram:RelationshipTypeCode", namespaces=NS), r.findtext("ram:ID", namespaces=NS),
+             r.findtext("ram:Information", namespaces=NS) or "")
+            for r in root.findall("rsm:SPSExchangedDocument/ram:ReferenceSPSReferencedDocument", NS)]
+
+
+def test_status_and_replacement_are_as_the_hub_and_traces_send_them():
+    status = "rsm:SPSExchangedDocument/ram:StatusCode"
     replacing = dataclasses.replace(sample_content("C3-1"), replaces_no="0901261400000100")
     root = parse(sps_certificate_xml(replacing, pdf=PDF))
     assert _notes(root)["replaces"] == ["0901261400000100"]
-    assert root.findtext("rsm:SPSExchangedDocument/ram:StatusCode", namespaces=NS) == "5"
+    assert root.findtext(status, namespaces=NS) == "70"  # a replacement is issued
+    assert _references(root)[0] == ("AIR", "0901261400000100", "replaces")  # 1153: original certificate number
 
     replaced = dataclasses.replace(sample_content("C3-1"), status="replaced", status_reason="品名有误")
     root = parse(sps_certificate_xml(replaced, pdf=PDF, replaced_by="0901261400000200"))
     assert _notes(root)["replaced by"] == ["0901261400000200"]
     assert _notes(root)["status reason"] == ["品名有误"]
-    assert root.findtext("rsm:SPSExchangedDocument/ram:StatusCode", namespaces=NS) == "1"
+    assert root.findtext(status, namespaces=NS) == "40"  # no longer stands
+    assert _references(root)[0] == ("ACE", "0901261400000200", "replaced by")
 
     withdrawn = dataclasses.replace(sample_content("C3-1"), status="withdrawn")
     root = parse(sps_certificate_xml(withdrawn, pdf=PDF,
                                      status_changed_at=datetime(2026, 3, 12, 3, 0, tzinfo=timezone.utc)))
     assert _notes(root)["withdrawn"] == ["2026-03-12"]
-    assert root.findtext("rsm:SPSExchangedDocument/ram:StatusCode", namespaces=NS) == "1"
+    assert root.findtext(status, namespaces=NS) == "40"
+    assert [r[0] for r in _references(root)] == ["ZZZ"]  # only the signed PDF itself
+
+
+@pytest.mark.parametrize("format_code", FORMAT_CODES)
+@pytest.mark.parametrize("status", ["valid", "replacing", "replaced", "withdrawn"])
+def test_every_format_and_status_is_valid_against_the_official_schema(format_code, status):
+    content = sample_content(format_code, goods_lines=3)
+    changes = {"replacing": {"replaces_no": "0901261400000100"}, "replaced": {"status": "replaced"},
+               "withdrawn": {"status": "withdrawn", "status_reason": "合同取消"}}.get(status, {})
+    content = dataclasses.replace(content, **changes)
+    xml = sps_certificate_xml(content, pdf=PDF, replaced_by="0901261400000200" if status == "replaced" else None,
+                              status_changed_at=datetime(2026, 3, 12, tzinfo=timezone.utc))
+    assert sps_findings(xml) == []
+
+
+@pytest.mark.parametrize("goods_lines", [1, 2, 40])
+def test_any_goods_count_and_no_pdf_is_valid(goods_lines):
+    xml = sps_certificate_xml(sample_content("P1-1", goods_lines=goods_lines), pdf=None)
+    assert sps_findings(xml) == []
+    assert len(parse(xml).findall(".//ram:IncludedSPSTradeLineItem", NS)) == goods_lines
+
+
+def test_sparse_content_is_still_valid():
+    """A line without packages, weight or origin region, a consignment without transport: still valid."""
+    content = sample_content("C99-1")
+    goods = [dataclasses.replace(g, packages=None, package_type=None, weight="", weight_unit=None, origin="",
+                                 description_en="", hs_code="") for g in content.goods]
+    transport = dataclasses.replace(content.transport, mode=None, means="M/V HAI", voyage="V001", departure_port="",
+                                    arrival_port="")
+    sparse = dataclasses.replace(content, goods=tuple(goods), transport=transport, containers=())
+    xml = sps_certificate_xml(sparse, pdf=None)
+    assert sps_findings(xml) == []
+    notes = _notes(parse(xml))
+    assert notes["means of transport"] == ["M/V HAI"] and notes["voyage"] == ["V001"]
+
+
+def test_each_party_has_one_name_and_its_chinese_name_is_kept_in_a_note():
+    content = sample_content("C3-1")
+    root = parse(sps_certificate_xml(content, pdf=PDF))
+    consignor = root.findall("rsm:SPSConsignment/ram:ConsignorSPSParty/ram:Name", NS)
+    assert [(n.get("languageID"), n.text) for n in consignor] == [("en", content.consignor.name_en)]
+    assert _notes(root)["consignor name"] == [content.consignor.name_zh, content.consignor.name_en]
+    assert content.consignor.name_zh
+    chinese_only = dataclasses.replace(content, consignor=dataclasses.replace(content.consignor, name_en=""))
+    root = parse(sps_certificate_xml(chinese_only, pdf=PDF))
+    consignor = root.findall("rsm:SPSConsignment/ram:ConsignorSPSParty/ram:Name", NS)
+    assert [(n.get("languageID"), n.text) for n in consignor] == [("zh", content.consignor.name_zh)]
+
+
+def test_a_control_character_typed_into_a_field_keeps_the_xml_well_formed_and_valid():
+    content = sample_content("C3-1")
+    goods = (dataclasses.replace(content.goods[0], description_en="FROZEN\x01 COD\x0b"),) + content.goods[1:]
+    hostile = dataclasses.replace(content, goods=goods, marks="N/M\x00", consignor=dataclasses.replace(
+        content.consignor, name_en="Haisheng\x1f Co"))
+    xml = sps_certificate_xml(hostile, pdf=PDF)
+    assert sps_findings(xml) == []
+    texts = texts_of(parse(xml))
+    assert "FROZEN\ufffd COD\ufffd" in texts and "Haisheng\ufffd Co" in texts and "N/M\ufffd" in texts
+
+
+def test_a_certificate_without_an_importing_country_or_goods_is_not_exchangeable():
+    content = sample_content("C3-1")
+    for broken in (dataclasses.replace(content, dest_country=None), dataclasses.replace(content, goods=())):
+        with pytest.raises(NotExchangeable):
+            sps_certificate_xml(broken, pdf=PDF)
 
 
 def test_the_signed_pdf_is_embedded_with_its_sha256():

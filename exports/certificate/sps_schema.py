@@ -1,0 +1,86 @@
+"""Validation of SPS Certificate XML against the official UN/CEFACT schema set: bytes in, findings out.
+
+The project ships the schema set it validates with in `sps_xsd/` (SPSCertificate 17p0, RABIE 21,
+UDT/QDT 21, D16B code lists; where each file comes from is in `sps_xsd/SOURCE.txt`). An operator may
+point `CERTDASH_SPS_SCHEMA_DIR` at a newer set laid out the same way.
+
+Documents from elsewhere are parsed without a DTD, without entities and without network access, so a
+billion-laughs document or an external entity is a finding, not a hang or a leak.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "sps_xsd"
+ENTRY = Path("data/standard/SPSCertificate_17p0.xsd")
+RSM = "urn:un:unece:uncefact:data:standard:SPSCertificate:17"
+PREFIXES = {
+    "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:21}": "ram:",
+    "{urn:un:unece:uncefact:data:standard:SPSCertificate:17}": "rsm:",
+    "{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:21}": "udt:",
+}
+MAX_BYTES = 50 * 1024 * 1024  # an SPS certificate with its PDF is a few MB
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a document is not a valid SPS certificate: where (line, element path) and why."""
+
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", {self.path}" if self.path else "")
+        return f"{where}: {self.message}"
+
+
+def _short(text: str) -> str:
+    for namespace, prefix in PREFIXES.items():
+        text = text.replace(namespace, prefix)
+    return text
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_blank_text=False)
+
+
+@functools.lru_cache(maxsize=4)
+def _schema(folder: str) -> etree.XMLSchema:
+    entry = Path(folder) / ENTRY
+    if not entry.is_file():
+        raise FileNotFoundError(f"no SPS schema at {entry}")
+    with _LOCK:  # libxml2 reads the 135 files once per folder and process
+        return etree.XMLSchema(etree.parse(str(entry)))
+
+
+def sps_findings(document: bytes, schema_dir: Path | None = None) -> list[Finding]:
+    """Everything that keeps `document` from being a valid SPS Certificate 17 (empty: valid)."""
+    if len(document) > MAX_BYTES:
+        return [Finding(0, "", f"the document is larger than {MAX_BYTES // (1024 * 1024)} MB")]
+    if b"<!DOCTYPE" in document[:4096] or b"<!ENTITY" in document:
+        return [Finding(1, "", "a document type declaration or entity is not allowed in an SPS certificate")]
+    try:
+        tree = etree.fromstring(document, _safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 0
+        return [Finding(line, "", f"not well-formed XML: {exc.msg}")]
+    if tree.tag != f"{{{RSM}}}SPSCertificate":
+        return [Finding(tree.sourceline or 1, "", f"the root element is {_short(tree.tag)}, not rsm:SPSCertificate "
+                                                   f"in the SPS Certificate 17 namespace")]
+    schema = _schema(str(schema_dir or SCHEMA_DIR))
+    with _LOCK:  # an XMLSchema's error log belongs to one validation at a time
+        if schema.validate(tree):
+            return []
+        return [Finding(e.line, _short(e.path or ""), _short(e.message)) for e in schema.error_log]
+
+
+def is_valid_sps(document: bytes, schema_dir: Path | None = None) -> bool:
+    return not sps_findings(document, schema_dir)
