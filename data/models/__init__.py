@@ -22,6 +22,7 @@ from data.models.applications import (
     Certificate,
     CertificateApplication,
     CertificateTemplate,
+    InboundCertificate,
 )
 from data.models.base import (
     AppStatus,
@@ -70,6 +71,7 @@ from data.models.system import (
 
 __all__ = [
     "AccessRevision",
+    "InboundCertificate",
     "utcnow",
     "as_utc",
     "table_of",

@@ -37,8 +37,8 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.path}" if self.path else "")
-        return f"{where}: {self.message}"
+        where = ", ".join(([f"line {self.line}"] if self.line > 0 else []) + ([self.path] if self.path else []))
+        return f"{where}: {self.message}" if where else self.message
 
 
 def _short(text: str) -> str:
@@ -47,7 +47,7 @@ def _short(text: str) -> str:
     return text
 
 
-def _safe_parser() -> etree.XMLParser:
+def safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                            huge_tree=False, remove_blank_text=False)
 
@@ -68,7 +68,7 @@ def sps_findings(document: bytes, schema_dir: Path | None = None) -> list[Findin
     if b"<!DOCTYPE" in document[:4096] or b"<!ENTITY" in document:
         return [Finding(1, "", "a document type declaration or entity is not allowed in an SPS certificate")]
     try:
-        tree = etree.fromstring(document, _safe_parser())
+        tree = etree.fromstring(document, safe_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else 0
         return [Finding(line, "", f"not well-formed XML: {exc.msg}")]

@@ -1,0 +1,157 @@
+"""Certificates other countries issue for goods coming to China (入境证书), received as SPS XML.
+
+`receive_sps` is the one way in, whatever carried the document (the ePhyto Hub, an officer's upload,
+`flask sps import`). It checks, in order, and refuses with every reason it found:
+
+1. the document: well-formed, no DTD or entity, the SPS Certificate 17 namespace, valid against the
+   schema set (exports/certificate/sps_schema.py);
+2. the business rules: addressed to China; a certificate type China receives; a status of issued
+   (70) or withdrawn (40); issued neither in the future nor before a withdrawal it would undo; the
+   attached PDF, when there is one, matching the SHA-256 its sender stated and, when signed, with a
+   signature that is intact and valid (the foreign signer is not in China's trust roots: trust is
+   the exchange's business, integrity ours).
+
+A document that passes is stored with the XML as received and its PDF, in the caller's transaction:
+all or nothing. The same document again, or the same hub envelope again, stores nothing and says
+so (a hub acknowledges it as received). A withdrawal (40) of a certificate already received updates
+it; an issued certificate already received under that number with other content is refused.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.core.files import store_blob
+from data.models import InboundCertificate, as_utc
+from exports.certificate.signature_check import check_pdf_signature
+from exports.certificate.sps_read import SpsFacts, read_sps
+from exports.certificate.sps_schema import Finding, sps_findings
+
+IMPORTING_COUNTRY = "CN"
+# UN/EDIFACT 1001 types China receives: phytosanitary, sanitary, veterinary, inspection, and the re-export
+# phytosanitary certificate; their names for the officers' pages
+RECEIVED_TYPES = {"851": "Phytosanitary certificate", "852": "Sanitary certificate", "853": "Veterinary certificate",
+                  "856": "Inspection certificate", "657": "Phytosanitary certificate for re-export"}
+ISSUED, WITHDRAWN = "70", "40"
+SOURCES = ("hub", "upload", "command")
+CLOCK_SKEW = timedelta(days=1)  # an issuing country a time zone ahead may date a certificate tomorrow
+
+
+class InboundRefused(Exception):
+    """The document is not stored; `reasons` says why, each with where in the document when known."""
+
+    def __init__(self, reasons: list[Finding]):
+        super().__init__("; ".join(str(r) for r in reasons[:5]))
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class Received:
+    certificate: InboundCertificate
+    outcome: str  # stored | withdrawn | duplicate
+
+
+def _rule(message: str) -> Finding:
+    return Finding(0, "", message)
+
+
+def business_findings(facts: SpsFacts, now: datetime) -> list[Finding]:
+    """What keeps a schema-valid certificate from being one China receives."""
+    found = []
+    if facts.importing_country != IMPORTING_COUNTRY:
+        found.append(_rule(f"the certificate is addressed to {facts.importing_country or 'no country'}, not to China "
+                           f"({IMPORTING_COUNTRY})"))
+    if facts.exporting_country == IMPORTING_COUNTRY:
+        found.append(_rule("the exporting country is China: this is not an inbound certificate"))
+    if facts.type_code not in RECEIVED_TYPES:
+        found.append(_rule(f"certificate type {facts.type_code} is not one China receives "
+                           f"({', '.join(sorted(RECEIVED_TYPES))})"))
+    if facts.status_code not in (ISSUED, WITHDRAWN):
+        found.append(_rule(f"status {facts.status_code} is neither issued (70) nor withdrawn (40)"))
+    if facts.issued_at is None:
+        found.append(_rule("the issue date and time cannot be read"))
+    elif facts.issued_at > now + CLOCK_SKEW:
+        found.append(_rule(f"the certificate is dated {facts.issued_at:%Y-%m-%d}, in the future"))
+    if not facts.certificate_no.strip():
+        found.append(_rule("the certificate has no number"))
+    if facts.pdf is not None:
+        found += _pdf_findings(facts)
+    return found
+
+
+def _pdf_findings(facts: SpsFacts) -> list[Finding]:
+    pdf = facts.pdf or b""
+    if not pdf.startswith(b"%PDF-"):
+        return [_rule("the attached certificate is not a PDF")]
+    if facts.pdf_sha256_stated and hashlib.sha256(pdf).hexdigest() != facts.pdf_sha256_stated:
+        return [_rule("the attached PDF does not match the SHA-256 its sender stated: it was changed on the way")]
+    report = check_pdf_signature(pdf, [])
+    if report.signed and not (report.intact and report.valid):
+        return [_rule("the attached PDF's signature does not hold: the file was changed after signing")]
+    return []
+
+
+def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | None = None,
+                envelope_id: str | None = None, now: datetime | None = None,
+                schema_dir: Path | None = None) -> Received:
+    """Check an SPS certificate sent to China and store it; InboundRefused (nothing written) if it fails."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    now = now or datetime.now(timezone.utc)
+    if envelope_id:
+        seen = s.scalar(select(InboundCertificate).where(InboundCertificate.envelope_id == envelope_id[:64]))
+        if seen is not None:
+            return Received(seen, "duplicate")
+    findings = sps_findings(document, schema_dir)
+    if findings:
+        raise InboundRefused(findings)
+    facts = read_sps(document)
+    findings = business_findings(facts, now)
+    if findings:
+        raise InboundRefused(findings)
+    digest = hashlib.sha256(document).hexdigest()
+    existing = s.scalar(select(InboundCertificate).where(
+        InboundCertificate.exporting_country == facts.exporting_country,
+        InboundCertificate.certificate_no == facts.certificate_no[:64]))
+    if existing is not None:
+        return _update(s, existing, facts, document, digest, envelope_id, now)
+    if facts.status_code == WITHDRAWN:
+        raise InboundRefused([_rule(f"certificate {facts.certificate_no} of {facts.exporting_country} is withdrawn, "
+                                    "and was never received")])
+    row = InboundCertificate(
+        exporting_country=facts.exporting_country, certificate_no=facts.certificate_no[:64],
+        type_code=facts.type_code, status_code=facts.status_code, issued_at=facts.issued_at,
+        consignor=facts.consignor[:256], consignee=facts.consignee[:256], bl_numbers=list(facts.bl_numbers),
+        containers=list(facts.containers),
+        goods=[{"seq": g.seq, "description": g.description, "hs_code": g.hs_code} for g in facts.goods],
+        document_sha256=store_blob(s, document, "application/xml"),
+        pdf_sha256=store_blob(s, facts.pdf, "application/pdf") if facts.pdf else None,
+        findings=[], source=source, envelope_id=envelope_id[:64] if envelope_id else None, received_at=now,
+        received_by=received_by)
+    s.add(row)
+    s.flush()
+    return Received(row, "stored")
+
+
+def _update(s: Session, row: InboundCertificate, facts: SpsFacts, document: bytes, digest: str,
+            envelope_id: str | None, now: datetime) -> Received:
+    if row.document_sha256 == digest:
+        return Received(row, "duplicate")
+    if facts.status_code == WITHDRAWN and row.status_code == ISSUED:
+        row.status_code, row.status_changed_at = WITHDRAWN, now
+        row.document_sha256 = store_blob(s, document, "application/xml")
+        if envelope_id and row.envelope_id is None:
+            row.envelope_id = envelope_id[:64]
+        s.flush()
+        return Received(row, "withdrawn")
+    if facts.status_code == ISSUED and row.status_code == WITHDRAWN:
+        raise InboundRefused([_rule(f"certificate {facts.certificate_no} of {facts.exporting_country} was withdrawn "
+                                    f"on {as_utc(row.status_changed_at or row.received_at):%Y-%m-%d}; "
+                                    "a withdrawn certificate is not issued again")])
+    raise InboundRefused([_rule(f"certificate {facts.certificate_no} of {facts.exporting_country} was already "
+                                "received with other content; a change comes as a replacement with a new number")])
