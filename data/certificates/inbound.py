@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.certificates.inbound_matching import match_by_number
 from data.core.files import store_blob
 from data.models import InboundCertificate, as_utc
 from exports.certificate.signature_check import check_pdf_signature
@@ -135,6 +136,7 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
         received_by=received_by)
     s.add(row)
     s.flush()
+    match_by_number(s, row)  # the entry declaration that lists it, if one already does
     return Received(row, "stored")
 
 

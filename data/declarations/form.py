@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.permissions import Perm
 from dashboard.core.clock import CHINA_FIXED as CHINA
 from data.accounts.registration import PHONE_RE
+from data.certificates.inbound_matching import match_declaration
 from data.core.creation import created_before, keep_token, usable_token
 from data.core.forms import (
     AnyText,
@@ -493,6 +494,8 @@ def save_declaration(s: Session, actor: Actor, declaration_id: int | None, data:
         _store(s, decl, clean, now)  # one UPDATE of the declaration, carrying "WHERE version = <seen>"
     except StaleDataError:
         raise DeclarationRefused("stale_version") from None
+    if mode == "send" and direction == "entry":  # the certificates it lists that the exchange already brought
+        match_declaration(s, decl.id)
     if mode != "draft":
         for who in ("consignor", "consignee"):
             party_book.remember_party(s, enterprise_id, code=getattr(decl, f"{who}_code"),

@@ -21,10 +21,10 @@ KOREA, CHINA, JAPAN = Coded("KR", "韩国", "Korea"), Coded("CN", "中国", "Chi
 
 
 def foreign(number: str = "KR2026-000123", *, to: Coded = CHINA, pdf: PdfAttachment | None = None,
-            status: str = "valid", **changes) -> bytes:
-    """An SPS certificate of Korea for goods going to `to`, as the exchange would carry it."""
+            status: str = "valid", export_country: Coded = KOREA, **changes) -> bytes:
+    """An SPS certificate of Korea (or `export_country`) for goods going to `to`, as the exchange carries it."""
     content = sample_content("C3-1", goods_lines=2)
-    content = dataclasses.replace(content, certificate_no=number, export_country=KOREA, dest_country=to,
+    content = dataclasses.replace(content, certificate_no=number, export_country=export_country, dest_country=to,
                                   status=status, **changes)
     return sps_certificate_xml(content, pdf=pdf)
 
