@@ -364,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         database_url = pg.create_database()
         env = {**os.environ, "DATABASE_URL": database_url, "CERTDASH_INSTANCE": str(folder / "instance"),
-               "SECRET_KEY": "bench-load-" + folder.name, "PYTHONPATH": str(ROOT)}
+               "SECRET_KEY": "bench-load-" + folder.name, "PYTHONPATH": str(ROOT),
+               "CERTDASH_PUBLIC_URL": "https://certdash.bench.invalid"}
         print(f"demo data: {args.certificates:,} certificates on PostgreSQL ...", flush=True)
         subprocess.run([sys.executable, "-m", "flask", "--app", "app:server", "demo", "--certificates",
                         str(args.certificates)], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -1,7 +1,7 @@
 """gunicorn settings: `gunicorn -c python:dashboard.gunicorn_conf app:server`.
 
-The master checks the store before forking workers, so a wrong DATABASE_URL or an unmigrated
-store stops the server with one line instead of a crash loop of workers.
+The master checks the settings and the store before forking workers, so a missing public address, a
+wrong DATABASE_URL or an unmigrated store stops the server with one line instead of a crash loop.
 """
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def on_starting(server):
 
     try:
         settings = Settings.from_env()
+        if not settings.public_url_set:
+            raise ConfigError("CERTDASH_PUBLIC_URL is not set: certificates' QR codes and e-mailed links need the "
+                              "address users reach this site at (e.g. https://certdash.example.gov.cn)")
         engine = make_engine(settings.database_url)
         check_store(engine)
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ class Settings:
     sql_echo: bool = False
     smtp: SmtpSettings | None = None  # None: mail goes to the outbox folder in the instance
     mail_from: str = "certdash <no-reply@certdash.local>"
-    public_url: str = "http://127.0.0.1:8050"  # base of links in e-mails
+    public_url: str = "http://127.0.0.1:8050"  # base of links in QR codes and e-mails
+    public_url_set: bool = False  # CERTDASH_PUBLIC_URL was given (gunicorn refuses to start without it)
     card_agent_url: str = "http://127.0.0.1:47800"  # the IC-card agent on the operator's PC
     data_key: str = ""  # Fernet key for secrets kept in the store (communication-account passwords)
     celery_broker_url: str | None = None  # background jobs on Celery workers; None: diskcache in the instance
@@ -84,7 +86,8 @@ class Settings:
             sql_echo=_flag(env.get("SQL_ECHO", "0")),
             smtp=smtp,
             mail_from=env.get("MAIL_FROM", cls.mail_from),
-            public_url=env.get("CERTDASH_PUBLIC_URL", cls.public_url).rstrip("/"),
+            public_url=(env.get("CERTDASH_PUBLIC_URL") or served_url(env)).rstrip("/"),
+            public_url_set=bool(env.get("CERTDASH_PUBLIC_URL")),
             card_agent_url=env.get("CERTDASH_CARD_AGENT_URL", cls.card_agent_url).rstrip("/"),
             data_key=data_key,
             celery_broker_url=env.get("CELERY_BROKER_URL") or None,
@@ -106,6 +109,16 @@ def _signing_folder(value: str | None) -> Path | None:
     if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
         raise ConfigError(f"CERTDASH_SIGNING_P12_DIR={value!r} is not a readable folder")
     return folder
+
+
+def served_url(env: dict[str, str]) -> str:
+    """Where `python app.py` serves (CERTDASH_HOST, CERTDASH_PORT), as a base for links when no public
+    address is given: a development server's links then lead to it, wherever it listens."""
+    host = env.get("CERTDASH_HOST", "127.0.0.1").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # every interface: name the machine, not an address nobody can open
+        host = socket.getfqdn()
+    port = env.get("CERTDASH_PORT", "8050").strip() or "8050"
+    return f"http://{host}:{port}"
 
 
 def _schema_folder(value: str | None) -> Path | None:

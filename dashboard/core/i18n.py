@@ -43,6 +43,12 @@ def _catalog(language: str) -> NullTranslations:
     return Translations(buf)
 
 
+def _named(text: str | None) -> str:
+    """The text, or "" when it holds no name (blank, or only asterisks, dashes and slashes)."""
+    text = (text or "").strip()
+    return text if text.strip("*＊-—/ ") else ""
+
+
 @dataclass(frozen=True)
 class Translator:
     """Translate message ids and format values for one language."""
@@ -56,10 +62,14 @@ class Translator:
         return text.format(**values) if values else text
 
     def pick(self, zh: str | None, en: str | None) -> str:
-        """Choose between a record's Chinese and English names."""
+        """Choose between a record's Chinese and English names: the user's language, else the other.
+
+        A name of only asterisks or dashes ("***", the declarations' mark for "no Chinese name") is no
+        name: the other language's is shown, so every language shows the same party."""
+        zh, en = _named(zh), _named(en)
         if self.lang == "zh":
-            return zh or en or ""
-        return en or zh or ""
+            return zh or en
+        return en or zh
 
     @property
     def locale(self) -> Locale:

@@ -89,7 +89,7 @@ def test_settings_from_env_generate_a_private_secret(tmp_path):
 
 def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path):
     url = pg_server.create_database()
-    env = {"DATABASE_URL": url, "SECRET_KEY": "gunicorn-test"}
+    env = {"DATABASE_URL": url, "SECRET_KEY": "gunicorn-test", "CERTDASH_PUBLIC_URL": "https://certdash.example"}
     upgraded = run_app(env, tmp_path, "-m", "flask", "--app", "app:server", "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     port = free_port()
@@ -130,9 +130,31 @@ def test_cli_upgrade_then_serve_under_gunicorn_on_postgresql(pg_server, tmp_path
     assert login.headers["X-Request-Id"] in {e["request_id"] for e in access if e["path"] == "/login"}
 
 
-def test_gunicorn_refuses_an_unmigrated_store(pg_server, tmp_path):
+def test_gunicorn_refuses_to_serve_without_a_public_address(pg_server, tmp_path):
     url = pg_server.create_database()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x", "CERTDASH_BIND": "127.0.0.1:0"}
+    env.pop("CERTDASH_PUBLIC_URL", None)
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "python:dashboard.gunicorn_conf", "app:server"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "CERTDASH_PUBLIC_URL is not set" in result.stderr
+
+
+def test_links_lead_to_where_the_development_server_listens(tmp_path):
+    base = {"CERTDASH_INSTANCE": str(tmp_path)}
+    assert Settings.from_env(base).public_url == "http://127.0.0.1:8050"
+    moved = Settings.from_env({**base, "CERTDASH_PORT": "8123", "CERTDASH_HOST": "127.0.0.2"})
+    assert moved.public_url == "http://127.0.0.2:8123" and not moved.public_url_set
+    everywhere = Settings.from_env({**base, "CERTDASH_HOST": "0.0.0.0", "CERTDASH_PORT": "9000"})
+    assert everywhere.public_url.endswith(":9000") and "0.0.0.0" not in everywhere.public_url
+    given = Settings.from_env({**base, "CERTDASH_PORT": "8123", "CERTDASH_PUBLIC_URL": "https://c.example/"})
+    assert given.public_url == "https://c.example" and given.public_url_set
+
+
+def test_gunicorn_refuses_an_unmigrated_store(pg_server, tmp_path):
+    url = pg_server.create_database()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x", "CERTDASH_BIND": "127.0.0.1:0",
+           "CERTDASH_PUBLIC_URL": "https://certdash.example"}
     result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "python:dashboard.gunicorn_conf", "app:server"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

@@ -83,3 +83,43 @@ def test_moments_are_shown_in_china_standard_time():
 
     assert translator("zh").datetime(datetime(2026, 9, 1, 1, 0, tzinfo=timezone.utc)) == "2026年9月1日 09:00:00"
     assert translator("en").datetime(datetime(2026, 9, 1, 17, 30)) == "2 Sept 2026, 01:30:00"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "ru"])
+def test_a_placeholder_name_is_no_name_in_any_language(lang):
+    from dashboard.core.i18n import translator
+
+    t = translator(lang)
+    assert t.pick("***", "HAISHENG TRADING") == "HAISHENG TRADING"
+    assert t.pick("＊＊＊", "") == "" and t.pick(" - ", None) == ""
+    assert t.pick("海盛贸易", "***") == "海盛贸易"
+    assert t.pick("海盛贸易", "HAISHENG") == ("海盛贸易" if lang == "zh" else "HAISHENG")
+
+
+def test_the_verification_page_shows_the_same_consignee_in_chinese_and_english():
+    import dataclasses
+    from datetime import date
+
+    from dashboard.core.i18n import translator
+    from data.certificates.verification import PublicCertificate
+    from layouts.certificates.verify import certificate_card
+    from tests.support.dash_calls import component_text
+
+    fields = {f.name: None for f in dataclasses.fields(PublicCertificate)}
+    fields.update(certificate_no="090126140000001", cert_type_code="14", type_name_zh="兽医卫生证书",
+                  type_name_en="VETERINARY CERTIFICATE", authority_zh="大连港湾海关", authority_en="Dalian Gangwan Customs",
+                  issue_place="大连", issue_date=date(2026, 3, 9), consignor_zh="大连海盛", consignor_en="DALIAN HAISHENG",
+                  consignee_zh="***", consignee_en="SEOUL FOODS", status="valid", goods=(), replaces=None,
+                  replaced_by=None)
+    card = PublicCertificate(**fields)
+    for lang in ("zh", "en"):
+        text = component_text(card_json(certificate_card(translator(lang), card)))
+        assert "SEOUL FOODS" in text and "***" not in text
+
+
+def card_json(component):
+    import json
+
+    import plotly
+
+    return json.loads(json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder))
