@@ -59,7 +59,12 @@ class Translator:
         if not msgid:  # gettext("") is the catalog's header, never a label
             return ""
         text = _catalog(self.lang).gettext(msgid)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        for name, value in values.items():  # "20 окт. 2026 г." ends a sentence itself: no second full stop
+            if isinstance(value, str) and value.endswith(".") and f"{{{name}}}." in text:
+                text = text.replace(f"{{{name}}}.", f"{{{name}}}")
+        return text.format(**values)
 
     def pick(self, zh: str | None, en: str | None) -> str:
         """Choose between a record's Chinese and English names: the user's language, else the other.

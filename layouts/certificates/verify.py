@@ -81,10 +81,11 @@ def signature_lines(t: Translator, report: SignatureReport | None, *, paper: boo
         (report.whole_file,
          t("The signature covers the whole file."),
          t("Content was added to the file after it was signed.")),
-        (report.trusted,
-         t("The signing certificate belongs to a trusted issuing authority."),
-         t("The signing certificate is not issued by a trusted authority.")),
     ]
+    if report.intact and report.valid:  # a broken signature says nothing about its signer: only the change is told
+        facts.append((report.trusted,
+                      t("The signing certificate belongs to a trusted issuing authority."),
+                      t("The signing certificate is not issued by a trusted authority.")))
     lines = [html.Div(("✓ " if good else "✗ ") + (yes if good else no),
                       className="text-success" if good else "text-danger") for good, yes, no in facts]
     if report.signer:

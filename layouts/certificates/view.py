@@ -76,7 +76,7 @@ def _facts(t: Translator, v: CertificateView) -> list[tuple[str, object]]:
         (t("Date of issue"), t.date(v.issue_date)),
         (t("Issued at"), t.datetime(v.issued_at)),
         (t("Received"), t.date(v.received_date)),
-        (t("Issued by"), v.issued_by or "—"),
+        (t("Issuing officer"), v.issued_by or "—"),
         (t("Signing"), t(SIGNING_LABELS.get(v.signing_method, v.signing_method))),
     ]
     if v.signed_at:

@@ -123,3 +123,51 @@ def card_json(component):
     import plotly
 
     return json.loads(json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder))
+
+
+def test_a_value_ending_a_sentence_gets_no_second_full_stop():
+    from datetime import date
+
+    from dashboard.core.i18n import translator
+
+    ru = translator("ru")
+    day = ru.date(date(2026, 10, 20))
+    assert day.endswith(".")  # "20 окт. 2026 г."
+    said = ru("Withdrawn on {date}.", date=day)
+    assert said == f"Отозван {day}" and not said.endswith("..")
+    assert translator("en")("Withdrawn on {date}.", date="20 Oct 2026") == "Withdrawn on 20 Oct 2026."
+
+
+def test_a_changed_file_is_told_as_changed_and_not_as_an_untrusted_signer():
+    from dashboard.core.i18n import translator
+    from exports.certificate.signature_check import SignatureReport
+    from layouts.certificates.verify import signature_lines
+    from tests.support.dash_calls import component_text
+
+    t = translator("en")
+    changed = SignatureReport(readable=True, signed=True, intact=False, valid=False, trusted=False, whole_file=True)
+    text = component_text(card_json(signature_lines(t, changed)))
+    assert "the file was changed after it was signed" in text and "trusted" not in text
+    foreign = SignatureReport(readable=True, signed=True, intact=True, valid=True, trusted=False, whole_file=True)
+    assert "not issued by a trusted authority" in component_text(card_json(signature_lines(t, foreign)))
+
+
+def test_the_certificate_page_names_the_issuing_authority_once_and_the_officer_as_the_officer():
+    import dataclasses
+    from datetime import date, datetime, timezone
+
+    from dashboard.core.i18n import translator
+    from data.certificates.issuing import CertificateView
+    from layouts.certificates.view import _facts
+
+    values = {f.name: None for f in dataclasses.fields(CertificateView)}
+    values.update(certificate_no="090126140000001", serial="01", status="valid", cert_type_zh="兽医卫生证书",
+                  cert_type_en="VETERINARY", district_code="0901", district_zh="大连港湾海关",
+                  district_en="Dalian Gangwan Customs", issue_place="大连", issue_date=date(2026, 3, 9),
+                  issued_at=datetime(2026, 3, 9, tzinfo=timezone.utc), signing_method="cloud", print_count=0,
+                  received_date=date(2026, 3, 8), application_id=7, inspection_no="209000000000001",
+                  consignor="大连海盛", consignee="SEOUL FOODS", verify_url="https://c.example/verify",
+                  issued_by="王海", replaced_by=(), history=())
+    labels = dict(_facts(translator("zh"), CertificateView(**values)))
+    assert labels["签发机构"] == "[0901] 大连港湾海关" and labels["签发人"] == "王海"
+    assert [label for label, _value in _facts(translator("zh"), CertificateView(**values))].count("签发机构") == 1
