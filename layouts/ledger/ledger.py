@@ -51,7 +51,7 @@ EXPORT_MESSAGES = {
 def ledger_page(t: Translator, *, enterprises: list[tuple[int, str, str]] | None, enterprise_name: str,
                 cert_types: list[tuple[str, str]], templates: list[TemplateRow]) -> html.Div:
     """The whole page; `enterprises` is the administrators' choice (None for an enterprise user)."""
-    direction = "entry"  # the manual: 默认报检类别为入境报检
+    direction = "exit"  # the manual defaults to 入境报检, but most of our users export their exit ledger
     return html.Div([
         page_header(t("Enterprise ledger"),
                     t("The enterprise's declarations with their certificates, one row per certificate: filter, "
@@ -187,7 +187,7 @@ def _export_panel(t: Translator, templates: list[TemplateRow], direction: str):
     export = dbc.Row([
         dbc.Col([dbc.Label(t("File name"), html_for=ids.LEDGER_FILE_NAME, className="small mb-0"),
                  dbc.Input(id=ids.LEDGER_FILE_NAME, maxLength=100, placeholder=t("Enterprise ledger"))], md=4),
-        dbc.Col([dbc.Label(t("Format"), className="small mb-0"),
+        dbc.Col([dbc.Label(t("File format"), className="small mb-0"),
                  dbc.RadioItems(id=ids.LEDGER_FORMAT, value="xlsx", inline=True,
                                 options=[{"label": label, "value": k} for k, label in FORMATS])], md=3),
         dbc.Col(dbc.Button(t("Export"), id=ids.LEDGER_EXPORT, color="success", className="mt-3 me-2"), md="auto"),

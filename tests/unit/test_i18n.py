@@ -171,3 +171,26 @@ def test_the_certificate_page_names_the_issuing_authority_once_and_the_officer_a
     labels = dict(_facts(translator("zh"), CertificateView(**values)))
     assert labels["签发机构"] == "[0901] 大连港湾海关" and labels["签发人"] == "王海"
     assert [label for label, _value in _facts(translator("zh"), CertificateView(**values))].count("签发机构") == 1
+
+
+def test_the_ledger_starts_on_exit_declarations_and_asks_for_the_file_format():
+    from dashboard.core.i18n import translator
+    from layouts.ledger import ids
+    from layouts.ledger.ledger import ledger_page
+    from tests.support.dash_calls import component_text
+
+    page = card_json(ledger_page(translator("zh"), enterprises=None, enterprise_name="企业A", cert_types=[],
+                                 templates=[]))
+
+    def find(node, component_id):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == component_id:
+                return node
+            return next((f for v in node.get("props", {}).values() if (f := find(v, component_id))), None)
+        if isinstance(node, list):
+            return next((f for v in node if (f := find(v, component_id))), None)
+        return None
+
+    assert find(page, ids.LEDGER_DIRECTION)["props"]["value"] == "exit"
+    text = component_text(page)
+    assert "文件格式" in text and "证单格式" not in text
