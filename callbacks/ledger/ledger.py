@@ -6,7 +6,7 @@ import io
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, no_update
 from flask import current_app
 
 from auth.permissions import Perm
@@ -304,6 +304,15 @@ def export_job(job, set_progress) -> dict:
         return {"error": "too_many_for_pdf"}
     except Exception:  # the page must hear of it; job_scope logged the traceback with the request id
         return {"error": "failed"}
+
+
+# a finished export downloads by itself (dashboard/assets/certdash.js); the link stays for a second copy
+clientside_callback(
+    ClientsideFunction(namespace="certdash", function_name="startDownload"),
+    Output(ids.LEDGER_FETCHED, "data"),
+    Input(ids.LEDGER_RESULT, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(

@@ -23,6 +23,22 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return ["\u2713 " + filename + " (" + kb + " KB) " + messages.ok, noUpdate];
     },
 
+    /* A finished background export (the ledger): fetch the file at once, as a small export is,
+       without a second click on the link the page also shows. */
+    startDownload: function (result) {
+      var noUpdate = window.dash_clientside.no_update;
+      if (!result || typeof result.token !== "string" || !/^[A-Za-z0-9_-]{16,64}$/.test(result.token)) {
+        return noUpdate;
+      }
+      var link = document.createElement("a");
+      link.href = "/files/ledger/" + result.token;
+      link.rel = "noopener";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      return result.token;
+    },
+
     /* Ask the card agent on this PC whether a card is ready (shown when the IC-card tab opens). */
     cardStatus: async function (activeTab, cfg) {
       if (activeTab !== "card") { return window.dash_clientside.no_update; }

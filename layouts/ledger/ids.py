@@ -39,6 +39,7 @@ LEDGER_PROGRESS = LEDGER("progress")
 LEDGER_PROGRESS_BOX = LEDGER("progress-box")
 LEDGER_JOB = LEDGER("job")  # the job ticket of a large export
 LEDGER_RESULT = LEDGER("result")  # what the job finished with
+LEDGER_FETCHED = LEDGER("fetched")  # the token of the finished export the browser fetched by itself
 LEDGER_MESSAGE = LEDGER("message")
 LEDGER_DOWNLOAD = LEDGER("download")
 LEDGER_LINK = LEDGER("link")  # the finished export's download link

@@ -65,6 +65,7 @@ def ledger_page(t: Translator, *, enterprises: list[tuple[int, str, str]] | None
         dcc.Store(id=ids.LEDGER_COLUMNS, data=list(DEFAULT_COLUMNS[direction])),
         dcc.Store(id=ids.LEDGER_JOB),
         dcc.Store(id=ids.LEDGER_RESULT),
+        dcc.Store(id=ids.LEDGER_FETCHED),
         dcc.Download(id=ids.LEDGER_DOWNLOAD),
     ])
 
