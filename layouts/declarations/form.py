@@ -201,8 +201,11 @@ def declaration_form_page(t: Translator, form: DeclarationForm | None, choices: 
                          dcc.Link(t("Back to the declarations"), href="/declarations")])
     specs = {f.key: f for f in FIELDS if form.direction in f.directions}
     title = t("Exit goods declaration") if form.direction == "exit" else t("Entry goods declaration")
-    heading = [title, " ", dbc.Badge(t(DECL_STATUS_LABELS.get(form.status, form.status)), color="secondary",
-                                     className="ms-2 align-middle")]
+    state = (t(DECL_STATUS_LABELS.get(form.status, form.status)) if form.id is not None
+             else t("Not saved yet"))  # a new form is nothing yet: no 暂存 until the first 暂存
+    heading = [title, " ", dbc.Badge(state, color="secondary" if form.id is not None else "light",
+                                     text_color=None if form.id is not None else "dark",
+                                     className="ms-2 align-middle", id=ids.DECLF_STATUS_BADGE)]
     facts = [
         (t("Entry no."), form.entry_no or t("(given at the first save)")),
         (t("Inspection no."), form.inspection_no or t("(given when sent)")),

@@ -71,6 +71,7 @@ DECLF_DELETE = DECLF("delete")  # a confirm dialog provider around the delete bu
 DECLF_MESSAGE = DECLF("message")
 DECLF_SUMMARY = DECLF("summary")  # every error of the last save, listed
 DECLF_RECEIPTS = DECLF("receipts")
+DECLF_STATUS_BADGE = DECLF("status-badge")
 DECLF_RECEIPTS_MODAL = DECLF("receipts-modal")
 DECLF_RECEIPTS_BODY = DECLF("receipts-body")
 DECLF_GOODS_FIELD = DECLF("goods-field")  # {"type": ..., "name": goods column}: the goods entry row

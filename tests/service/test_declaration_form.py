@@ -383,3 +383,36 @@ def test_two_submissions_of_one_new_form_at_once_make_one_declaration(sessions, 
     assert outcomes.count("saved") >= 1, outcomes
     with sessions() as s:
         assert _count_declarations(s) == before + 1, outcomes  # never two
+
+
+def test_a_new_form_is_not_yet_a_draft_and_a_saved_one_shows_its_status(s, users):
+    import json
+
+    import plotly
+
+    from dashboard.core.i18n import translator
+    from data.declarations.form import form_choices
+    from layouts.declarations import ids
+    from layouts.declarations.form import declaration_form_page
+
+    def badge(form) -> str:
+        page = json.loads(json.dumps(declaration_form_page(translator("zh"), form, form_choices(
+            s, actor(s, "ent_a_oper"), form.direction)), cls=plotly.utils.PlotlyJSONEncoder))
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if node.get("props", {}).get("id") == ids.DECLF_STATUS_BADGE:
+                    found.append(node["props"]["children"])
+                for value in node.get("props", {}).values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(page)
+        return found[0]
+
+    assert badge(new_declaration(s, actor(s, "ent_a_oper"), "exit")) == "尚未保存"
+    draft = save(s, "ent_a_oper", exit_input(), mode="draft")
+    assert badge(open_declaration(s, actor(s, "ent_a_oper"), draft.id)) == "暂存"
