@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data.core.db import transaction
-from data.models import Certificate, CertificateShare, User
+from data.models import ApplicationGoods, Certificate, CertificateApplication, CertificateShare, User
 from tests.browser.test_certificate_preview import fetched
 from tests.conftest import TEST_PASSWORD
 from tests.support import browser
@@ -43,6 +43,10 @@ def test_an_overseas_user_finds_a_shared_certificate_in_russian(dash_duo, sqlite
         user.language = "ru"
         cert = s.scalar(select(Certificate).where(Certificate.certificate_no == "TEST0000"))
         s.add(CertificateShare(certificate_id=cert.id, user_id=user.id))
+        # what an SPS certificate must name (the world's certificates are bare): the importer and the goods
+        s.get(CertificateApplication, cert.application_id).dest_country = "RU"
+        s.add(ApplicationGoods(application_id=cert.application_id, seq=1, hs_code="0303630000", name_zh="冷冻鳕鱼",
+                               name_en="FROZEN COD"))
     dash_duo.start_server(app)
     browser.sign_in(dash_duo, "overseas_ru", TEST_PASSWORD)
     search = dash_duo.wait_for_element("#ovs-search")

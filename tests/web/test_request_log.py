@@ -64,9 +64,10 @@ def test_a_safe_request_id_from_a_proxy_is_kept_and_an_unsafe_one_replaced(matri
 
 
 def test_refused_and_malformed_requests_are_recorded_with_their_id(matrix_app, matrix_client):
+    anonymous, signed_in = matrix_client(None), matrix_client("ent_a_oper")  # signed in before the log is read
     with access_lines() as lines:
-        denied = matrix_client(None).get("/files/ledger/abc")
-        malformed = matrix_client("ent_a_oper").post("/_dash-update-component",
+        denied = anonymous.get("/files/ledger/abc")
+        malformed = signed_in.post("/_dash-update-component",
                                                      json={"output": "decl-table.rowData", "inputs": "abc",
                                                            "outputs": {"id": "decl-table", "property": "rowData"}})
     assert (denied.status_code, malformed.status_code) == (401, 400)
