@@ -67,7 +67,7 @@ def view_page(t: Translator, view: CertificateView | None, *, csrf: str, days: i
     ])
 
 
-def _facts(t: Translator, v: CertificateView) -> list[tuple[str, object]]:
+def certificate_facts(t: Translator, v: CertificateView) -> list[tuple[str, object]]:
     facts = [
         (t("Certificate"), t.pick(v.cert_type_zh, v.cert_type_en)),
         (t("Serial"), v.serial),
@@ -163,7 +163,7 @@ def view_body(t: Translator, v: CertificateView | None, *, csrf: str, days: int 
     if v.status != "valid":
         status_line.append(html.Span([t.datetime(v.status_changed_at), " · ", v.status_reason or ""],
                                      className="text-muted"))
-    facts = html.Dl([x for label, value in _facts(t, v) for x in (html.Dt(label, className="col-sm-4"),
+    facts = html.Dl([x for label, value in certificate_facts(t, v) for x in (html.Dt(label, className="col-sm-4"),
                                                                   html.Dd(value, className="col-sm-8"))],
                     className="row")
     return html.Div([

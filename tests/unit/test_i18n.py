@@ -158,7 +158,7 @@ def test_the_certificate_page_names_the_issuing_authority_once_and_the_officer_a
 
     from dashboard.core.i18n import translator
     from data.certificates.issuing import CertificateView
-    from layouts.certificates.view import _facts
+    from layouts.certificates.view import certificate_facts
 
     values = {f.name: None for f in dataclasses.fields(CertificateView)}
     values.update(certificate_no="090126140000001", serial="01", status="valid", cert_type_zh="兽医卫生证书",
@@ -168,9 +168,9 @@ def test_the_certificate_page_names_the_issuing_authority_once_and_the_officer_a
                   received_date=date(2026, 3, 8), application_id=7, inspection_no="209000000000001",
                   consignor="大连海盛", consignee="SEOUL FOODS", verify_url="https://c.example/verify",
                   issued_by="王海", replaced_by=(), history=())
-    labels = dict(_facts(translator("zh"), CertificateView(**values)))
+    labels = dict(certificate_facts(translator("zh"), CertificateView(**values)))
     assert labels["签发机构"] == "[0901] 大连港湾海关" and labels["签发人"] == "王海"
-    assert [label for label, _value in _facts(translator("zh"), CertificateView(**values))].count("签发机构") == 1
+    assert [label for label, _value in certificate_facts(translator("zh"), CertificateView(**values))].count("签发机构") == 1
 
 
 def test_the_ledger_starts_on_exit_declarations_and_asks_for_the_file_format():
