@@ -47,8 +47,11 @@ def page_header(title: str, subtitle: str | None = None) -> html.Div:
     )
 
 
-def count_card(label: str, value: str, card_id: dict | str | None = None) -> dbc.Card:
+def count_card(label: str, value: str, card_id: dict | str | None = None, href: str | None = None) -> dbc.Card:
+    """A figure with its label; with `href`, the whole card opens the list it counts."""
     body = dbc.CardBody([html.Div(label, className="text-muted small"), html.Div(value, className="fs-3 fw-semibold")])
+    if href:
+        body = dcc.Link(body, href=href, className="text-reset text-decoration-none stretched-link-card")
     return dbc.Card(body, id=card_id, className="h-100 shadow-sm") if card_id else dbc.Card(body, className="h-100 shadow-sm")
 
 

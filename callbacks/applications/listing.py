@@ -17,11 +17,14 @@ from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.applications import ids
 from layouts.applications.listing import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
 from layouts.certificates.view import ISSUE_ERRORS, change_message
-from layouts.common import page_number
+from layouts.common import APP_STATUS_LABELS, page_number
 
 
-def render_list(actor: Actor, t: Translator, **_query):
-    return list_page(t, review=actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT))
+def render_list(actor: Actor, t: Translator, status: str = "", **_query):
+    """The list; `?status=a,b` (the home page's figures link here) chooses the statuses shown."""
+    chosen = [code for code in (status.split(",") if isinstance(status, str) else []) if code in APP_STATUS_LABELS]
+    return list_page(t, review=actor.can(Perm.APPLICATION_REVIEW) and not actor.can(Perm.APPLICATION_EDIT),
+                     statuses=chosen or None)
 
 
 APPLICATIONS_PAGE = PageSpec(

@@ -1,6 +1,8 @@
 """The home page: counts in the user's scope, their tasks, their notifications."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -21,18 +23,36 @@ TASK_TEXT = {
 }
 
 
-def home_page(t: Translator, summary: HomeSummary, user_name: str) -> html.Div:
+@dataclass(frozen=True)
+class HomeLinks:
+    """The lists the user may open, where each figure of the page leads (None: not theirs to open)."""
+
+    declarations: str | None = None
+    applications: str | None = None  # "?status=<code>" is added for one status
+    certificates: str | None = None  # "?status=<code>" is added for one status
+    registrations: str | None = None
+
+
+def _with_status(path: str | None, status: str) -> str | None:
+    return f"{path}?status={status}" if path else None
+
+
+def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLinks = HomeLinks()) -> html.Div:
     cards = [
-        (t("Declarations"), summary.declarations),
-        (t("Applications"), sum(summary.applications_by_status.values())),
-        (t("Valid certificates"), summary.certificates_by_status.get("valid", 0)),
-        (t("Certificates replaced or withdrawn"),
-         summary.certificates_by_status.get("replaced", 0) + summary.certificates_by_status.get("withdrawn", 0)),
+        (t("Declarations"), summary.declarations, links.declarations),
+        (t("Applications"), sum(summary.applications_by_status.values()), links.applications),
+        (t("Valid certificates"), summary.certificates_by_status.get("valid", 0),
+         _with_status(links.certificates, "valid")),
+        (t("Replaced certificates"), summary.certificates_by_status.get("replaced", 0),
+         _with_status(links.certificates, "replaced")),
+        (t("Withdrawn certificates"), summary.certificates_by_status.get("withdrawn", 0),
+         _with_status(links.certificates, "withdrawn")),
     ]
     if summary.pending_registrations is not None:
-        cards.append((t("Registrations waiting for review"), summary.pending_registrations))
+        cards.append((t("Registrations waiting for review"), summary.pending_registrations, links.registrations))
     counts = dbc.Row(
-        [dbc.Col(count_card(label, t.number(value)), md=3, className="mb-3") for label, value in cards],
+        [dbc.Col(count_card(label, t.number(value), href=href), md=3, lg=2, className="mb-3")
+         for label, value, href in cards],
         id=ids.HOME_COUNTS,
     )
     by_status = html.Div(
@@ -44,7 +64,8 @@ def home_page(t: Translator, summary: HomeSummary, user_name: str) -> html.Div:
     )
     tasks = dbc.ListGroup(
         [dbc.ListGroupItem([html.Span(t(TASK_TEXT.get(status, status))),
-                            dbc.Badge(t.number(n), color="primary" if n else "light", className="float-end")])
+                            dbc.Badge(t.number(n), color="primary" if n else "light", className="float-end")],
+                           href=_with_status(links.applications, status), action=links.applications is not None)
          for status, n in summary.tasks]
         or [dbc.ListGroupItem(t("Nothing is waiting for you."), className="text-muted")],
         id=ids.HOME_TASKS,

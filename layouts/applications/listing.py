@@ -44,9 +44,11 @@ DECLARATION_LABELS = {
 }
 
 
-def list_page(t: Translator, *, review: bool) -> html.Div:
-    statuses = [{"label": t(label), "value": code} for code, label in APP_STATUS_LABELS.items()]
-    default = ["submitted", "under_review", "suspended", "confirmed"] if review else []
+def list_page(t: Translator, *, review: bool, statuses: list[str] | None = None) -> html.Div:
+    """The list of applications; `statuses` preset its status filter (else the queue's or none)."""
+    chosen = statuses
+    statuses_offered = [{"label": t(label), "value": code} for code, label in APP_STATUS_LABELS.items()]
+    default = chosen if chosen else ["submitted", "under_review", "suspended", "confirmed"] if review else []
     columns = [
         {"headerName": t("Inspection no."), "field": "inspection_no", "minWidth": 170, "maxWidth": 190,
          "cellRenderer": "markdown"},
@@ -72,7 +74,7 @@ def list_page(t: Translator, *, review: bool) -> html.Div:
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.APPS_INSPECTION_NO, placeholder=t("Inspection no."), maxLength=15,
                               debounce=True), md=2),
-            dbc.Col(dcc.Dropdown(id=ids.APPS_STATUS, options=statuses, value=default, multi=True,
+            dbc.Col(dcc.Dropdown(id=ids.APPS_STATUS, options=statuses_offered, value=default, multi=True,
                                  placeholder=t("Status")), md=3),
             dbc.Col([html.Small(t("Inspection date"), className="text-muted d-block"),
                      date_range(t, ids.APPS_INSPECTION_DATES)],
