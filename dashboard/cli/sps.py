@@ -14,6 +14,15 @@ from data.core.db import transaction
 from exports.certificate.sps_schema import sps_findings
 
 
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None after saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        click.echo(f"{path}: cannot read: {exc.strerror or exc}")
+        return None
+
+
 def register_sps_cli(server: Flask) -> None:
     @server.cli.group("sps")
     def sps_group():
@@ -26,10 +35,8 @@ def register_sps_cli(server: Flask) -> None:
         schema_dir = app_settings().sps_schema_dir
         failed = False
         for path in files:
-            try:
-                document = path.read_bytes()
-            except OSError as exc:
-                click.echo(f"{path}: cannot read: {exc.strerror or exc}")
+            document = _read(path)
+            if document is None:
                 failed = True
                 continue
             findings = sps_findings(document, schema_dir)
@@ -52,10 +59,8 @@ def register_sps_cli(server: Flask) -> None:
         schema_dir = app_settings().sps_schema_dir
         refused = False
         for path in files:
-            try:
-                document = path.read_bytes()
-            except OSError as exc:
-                click.echo(f"{path}: cannot read: {exc.strerror or exc}")
+            document = _read(path)
+            if document is None:
                 refused = True
                 continue
             try:

@@ -3,19 +3,16 @@ the owner-only download route, and one whole job through Dash's background machi
 from __future__ import annotations
 
 import io
-import json
-import logging
 import time
-from contextlib import contextmanager
 
 import openpyxl
 import pytest
 
 from callbacks.ledger.ledger import JOB_PURPOSE, export_job, moved
-from dashboard.core.logs import LogHandler
 from dashboard.jobs import job_ticket
 from data.ledger.query import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
 from tests.service.test_ledger import add_ledger_records
+from tests.support.logs import json_lines
 from tests.support.world import actor
 
 KEYS = list(DEFAULT_COLUMNS["exit"])
@@ -215,20 +212,9 @@ def test_a_refused_or_failed_job_says_so_in_the_log(app, ledger, monkeypatch):
     assert "RuntimeError: disk full" in failed["exc"]
 
 
-@contextmanager
 def job_log():
     """Collect the JSON lines the job machinery writes."""
-    stream = io.StringIO()
-    handler = LogHandler(stream, "json")
-    logger = logging.getLogger("dashboard.jobs")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    return json_lines("dashboard.jobs")
 
 
 @pytest.mark.parametrize("columns,file_name,fmt,shown", [

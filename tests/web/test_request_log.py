@@ -1,30 +1,17 @@
 """Every request gets an id (the client's when it is safe) and one access record in the JSON log."""
 from __future__ import annotations
 
-import io
-import json
 import logging
 import re
-from contextlib import contextmanager
 
 import pytest
 
-from dashboard.core.logs import REQUEST_ID, LogHandler
+from dashboard.core.logs import REQUEST_ID
+from tests.support.logs import json_lines
 
 
-@contextmanager
 def access_lines():
-    stream = io.StringIO()
-    handler = LogHandler(stream, "json")
-    logger = logging.getLogger("certdash.access")
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    return json_lines("certdash.access")
 
 
 def user_id(app, account: str) -> int:
@@ -109,15 +96,9 @@ def test_an_error_inside_a_request_is_one_line_with_the_requests_id(settings, mo
 
     # the guard lets nobody reach a route it does not know: make this one public
     monkeypatch.setattr(guard, "PUBLIC_PATHS", frozenset(guard.PUBLIC_PATHS) | {"/boom-for-the-log"})
-    stream = io.StringIO()
-    handler = LogHandler(stream, "json")
-    app.server.logger.addHandler(handler)
-    try:
+    with json_lines(app.server.logger.name, logging.ERROR) as lines:
         response = app.server.test_client().get("/boom-for-the-log", headers={"X-Request-Id": "boom-0001-test"})
-    finally:
-        app.server.logger.removeHandler(handler)
     assert response.status_code == 500
-    [line] = stream.getvalue().splitlines()
-    entry = json.loads(line)
+    [entry] = lines()  # one line, the traceback in it
     assert entry["level"] == "error" and entry["request_id"] == "boom-0001-test"
     assert entry["exc_type"] == "RuntimeError" and "exploded\nacross lines" in entry["exc"]
