@@ -69,5 +69,5 @@ def change(r: PageRequest, replace, withdraw, state, reason, method):
                                          paper=None if method not in ("cloud", "paper") else method == "paper"
                                          ).certificate_no
     else:
-        withdraw_certificate(r.s, r.actor, number, reason=as_text(reason))
+        withdraw_certificate(r.s, r.actor, number, reason=as_text(reason), issuer=current_issuer())
     return _shown(r.s, r.t, r.actor, number, None, new_number)

@@ -171,8 +171,10 @@ def register_cli(server: Flask) -> None:
 
     from dashboard.cli.backup import register_backup_cli
     from dashboard.cli.certificates import register_certificate_cli
+    from dashboard.cli.hub import register_hub_cli
     from dashboard.cli.sps import register_sps_cli
 
     register_certificate_cli(server)
     register_sps_cli(server)
     register_backup_cli(server)
+    register_hub_cli(server)

@@ -9,8 +9,8 @@ import click
 from flask import Flask
 
 from dashboard.cli.common import app_settings, ready_store
-from data.certificates.inbound import InboundRefused, receive_sps
 from data.core.db import transaction
+from data.exchange.inbound import InboundRefused, receive_sps
 from exports.certificate.sps_schema import sps_findings
 
 

@@ -30,6 +30,53 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class HubConnection:
+    """Where the ePhyto Hub is and how the node proves who it is (CERTDASH_HUB_*)."""
+
+    url: str
+    client_cert: Path
+    client_key: Path
+    ca: Path
+    interval: float = 60.0  # seconds between two rounds of the background worker
+    timeout: float = 30.0  # seconds for the connection and for each answer
+
+
+HUB_FILES = (("CERTDASH_HUB_CERT", "the node's client certificate"), ("CERTDASH_HUB_KEY", "its private key"),
+             ("CERTDASH_HUB_CA", "the CA of the hub's certificate"))
+
+
+def hub_connection(env: dict[str, str]) -> HubConnection | None:
+    """The hub settings, all or none: an https address and three readable PEM files; ConfigError otherwise."""
+    url = (env.get("CERTDASH_HUB_URL") or "").strip()
+    given = [name for name, _ in HUB_FILES if env.get(name)]
+    if not url:
+        if given:
+            raise ConfigError(f"{', '.join(given)} set without CERTDASH_HUB_URL")
+        return None
+    if not url.lower().startswith("https://"):
+        raise ConfigError(f"CERTDASH_HUB_URL={url!r}: the hub is reached over TLS only (https://)")
+    paths = []
+    for name, what in HUB_FILES:
+        value = env.get(name)
+        if not value:
+            raise ConfigError(f"CERTDASH_HUB_URL is set but {name} ({what}) is not")
+        path = Path(value).resolve()
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise ConfigError(f"{name}={value!r} ({what}) is not a readable file")
+        paths.append(path)
+    numbers = []
+    for name, default in (("CERTDASH_HUB_INTERVAL", "60"), ("CERTDASH_HUB_TIMEOUT", "30")):
+        try:
+            number = float(env.get(name) or default)
+        except ValueError:
+            raise ConfigError(f"{name}={env[name]!r} is not a number of seconds") from None
+        if not 0.1 <= number <= 86400:
+            raise ConfigError(f"{name}={env[name]!r} is not between 0.1 and 86400 seconds")
+        numbers.append(number)
+    return HubConnection(url, paths[0], paths[1], paths[2], numbers[0], numbers[1])
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
@@ -49,6 +96,7 @@ class Settings:
     signing_p12_password: str | None = None
     sps_schema_dir: Path | None = None  # a newer SPS schema set laid out as exports/certificate/sps_xsd; None: shipped
     session_cache: bool = False  # keep signed-in sessions in each worker's memory (PostgreSQL only)
+    hub: HubConnection | None = None  # the ePhyto Hub node's connection; None: certificates stay in the outbox
     generated: frozenset[str] = frozenset()  # instance files this process created (keys nobody has used yet)
 
     @classmethod
@@ -96,6 +144,7 @@ class Settings:
             signing_p12_password=env.get("CERTDASH_SIGNING_P12_PASSWORD") or None,
             session_cache=_flag(env.get("CERTDASH_SESSION_CACHE", "1")),
             sps_schema_dir=_schema_folder(env.get("CERTDASH_SPS_SCHEMA_DIR")),
+            hub=hub_connection(env),
             generated=frozenset(name for name in ("secret_key", "data_key")
                                 if name not in existed and (instance / name).exists()),
         )

@@ -36,6 +36,7 @@ from data.core.like import contains_pattern
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 from data.declarations.defaults import DEFAULT_FIELDS
+from data.exchange.outbox import HUB_MODES, HUB_SETTING
 from data.models import (
     ApplicationGoods,
     ApplicationScan,
@@ -98,7 +99,8 @@ class ExtraField(NamedTuple):
 _NUMERIC3 = re.compile(r"^\d{3}$")
 EXTRA_FIELDS: dict[str, tuple[ExtraField, ...]] = {
     "country": (ExtraField("alpha_3", "text", pattern=re.compile(r"^[A-Z]{3}$")),
-                ExtraField("numeric", "text", pattern=_NUMERIC3)),
+                ExtraField("numeric", "text", pattern=_NUMERIC3),
+                ExtraField(HUB_SETTING, "choice", choices=HUB_MODES)),  # certificates sent by the ePhyto Hub
     "currency": (ExtraField("numeric", "text", pattern=_NUMERIC3),),
     "unit": (ExtraField("kind", "choice", True, choices=UNIT_KINDS),
              ExtraField("rec20", "text", pattern=re.compile(r"^[0-9A-Z]{2,3}$"))),

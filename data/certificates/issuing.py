@@ -57,6 +57,7 @@ from data.core.db import rowcount
 from data.core.files import store_blob
 from data.core.paging import Page, clamp_paging
 from data.core.scope import AccessDenied, Actor, NotFound, row_scope
+from data.exchange.outbox import Delivery, deliveries, queue_change
 from data.models import (
     AppStatus,
     Blob,
@@ -172,10 +173,11 @@ def issue(s: Session, actor: Actor, application_id: int, *, version: int, issuer
         s.flush()  # the application's UPDATE carries "WHERE version = <seen>"
     except StaleDataError:
         raise IssueRefused("stale_version") from None
-    _store_pdf(s, app, cert, issuer, now)
+    pdf = _store_pdf(s, app, cert, issuer, now)
     details = {"certificate_no": number, "signing_method": method, "application_id": app.id,
                "pdf_sha256": cert.pdf_sha256}
     _log(s, actor, "cert.issued", cert, now, f"{EVENT_MESSAGES['cert.issued']}：{number}", details)
+    queue_change(s, cert, pdf, public_url=issuer.public_url, now=now)  # to the importing country, by the hub
     s.add(Event(code="app.issued", actor_id=actor.user_id, object_type="application", object_id=str(app.id),
                 enterprise_id=app.enterprise_id, district_code=app.district_code, at=now,
                 message=f"{EVENT_MESSAGES['app.issued']}：{number}",
@@ -377,14 +379,22 @@ def _retire(s: Session, cert: Certificate, status: str, reason: str, now: dateti
     s.refresh(cert)
 
 
+def _queue_retired(s: Session, cert: Certificate, issuer: Issuer | None, now: datetime) -> None:
+    """Tell the importing country, through the hub, that a certificate it received is void."""
+    blob = s.get(Blob, cert.pdf_sha256) if cert.pdf_sha256 else None
+    if blob is not None:  # a certificate without a stored PDF was never sent anywhere
+        queue_change(s, cert, blob.data, public_url=issuer.public_url if issuer else None, now=now)
+
+
 def withdraw_certificate(s: Session, actor: Actor, certificate_no: str, *, reason: str | None,
-                         now: datetime | None = None) -> Certificate:
-    """Withdraw a valid certificate for good; verification shows it as withdrawn."""
+                         issuer: Issuer | None = None, now: datetime | None = None) -> Certificate:
+    """Withdraw a valid certificate for good; verification shows it as withdrawn, and so does the hub."""
     now = _now(now)
     cert, reason = _checked_change(s, actor, certificate_no, reason, now)
     _retire(s, cert, CertStatus.WITHDRAWN.value, reason, now)
     _log(s, actor, "cert.withdrawn", cert, now, f"{EVENT_MESSAGES['cert.withdrawn']}：{reason}",
          {"certificate_no": cert.certificate_no, "reason": reason})
+    _queue_retired(s, cert, issuer, now)
     return cert
 
 
@@ -401,12 +411,14 @@ def replace_certificate(s: Session, actor: Actor, certificate_no: str, *, reason
     new = _new_certificate(s, actor, app, number, method, now, replaces=old)
     app.certificate_no = number  # the application's current certificate
     s.flush()
-    _store_pdf(s, app, new, issuer, now)
+    pdf = _store_pdf(s, app, new, issuer, now)
     _log(s, actor, "cert.replaced", old, now, f"{EVENT_MESSAGES['cert.replaced']}：{reason}",
          {"certificate_no": old.certificate_no, "reason": reason, "replaced_by": number})
     _log(s, actor, "cert.issued", new, now, f"{EVENT_MESSAGES['cert.issued']}：{number}",
          {"certificate_no": number, "signing_method": method, "application_id": app.id,
           "replaces": old.certificate_no, "reason": reason, "pdf_sha256": new.pdf_sha256})
+    _queue_retired(s, old, issuer, now)  # the importing country learns the old one is void, then gets the new
+    queue_change(s, new, pdf, public_url=issuer.public_url, now=now)
     return new
 
 
@@ -460,6 +472,7 @@ class CertificateView:
     history: tuple[HistoryEntry, ...]
     change_refusal: str | None  # None: the actor may replace or withdraw it now
     may_print: bool  # a valid paper certificate and an officer of its district
+    deliveries: tuple[Delivery, ...]  # its envelopes to the ePhyto Hub, oldest first
 
 
 def certificate_view(s: Session, actor: Actor, certificate_no: str, *, public_url: str,
@@ -500,6 +513,7 @@ def certificate_view(s: Session, actor: Actor, certificate_no: str, *, public_ur
         link(replaces) if replaces else None, successors, history,
         change_refusal(s, actor, cert, now=now) if may_sign else "not_allowed",
         may_sign and cert.signing_method == SigningMethod.PAPER.value and cert.status == CertStatus.VALID.value,
+        deliveries(s, cert.id),
     )
 
 

@@ -11,12 +11,10 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.certificates.content import content_for_application
 from data.certificates.issuing import VIEW_PERMISSIONS, Issuer, certificate_pdf
-from data.certificates.verification import replaced_by
+from data.certificates.sps_document import sps_document
 from data.core.scope import AccessDenied, Actor, row_scope
-from data.models import Certificate, CertificateApplication, CertStatus, as_utc
-from exports.certificate.sps_xml import PdfAttachment, sps_certificate_xml
+from data.models import Certificate, CertStatus
 
 
 @dataclass(frozen=True)
@@ -30,11 +28,7 @@ def certificate_files(s: Session, actor: Actor, certificate_no: str, *, issuer: 
     """The certificate's PDF (signed for cloud) and its SPS XML; NotFound outside the actor's sight."""
     pdf = certificate_pdf(s, actor, certificate_no, issuer=issuer)  # checks permission and scope
     cert = s.scalars(select(Certificate).where(Certificate.certificate_no == str(certificate_no)[:32])).one()
-    app = s.get_one(CertificateApplication, cert.application_id)
-    content = content_for_application(s, app, cert, public_url=issuer.public_url)
-    xml = sps_certificate_xml(content, pdf=PdfAttachment(f"{cert.certificate_no}.pdf", pdf),
-                              replaced_by=replaced_by(s, cert), status_changed_at=as_utc(cert.status_changed_at))
-    return CertificateFiles(cert.certificate_no, pdf, xml)
+    return CertificateFiles(cert.certificate_no, pdf, sps_document(s, cert, pdf, public_url=issuer.public_url))
 
 
 def certificate_sps_xml(s: Session, actor: Actor, certificate_no: str, *, issuer: Issuer) -> bytes:

@@ -23,7 +23,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.permissions import Perm
 from dashboard.core.clock import CHINA_FIXED as CHINA
 from data.accounts.registration import PHONE_RE
-from data.certificates.inbound_matching import match_declaration
 from data.core.creation import created_before, keep_token, usable_token
 from data.core.forms import (
     AnyText,
@@ -52,6 +51,7 @@ from data.declarations.goods import (
     parse_date,
     totals,
 )
+from data.exchange.inbound_matching import match_declaration
 from data.models import (
     CertificateApplication,
     CertificateType,

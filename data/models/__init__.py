@@ -22,7 +22,6 @@ from data.models.applications import (
     Certificate,
     CertificateApplication,
     CertificateTemplate,
-    InboundCertificate,
 )
 from data.models.base import (
     AppStatus,
@@ -44,6 +43,7 @@ from data.models.declarations import (
     GoodsLine,
     PartyBookEntry,
 )
+from data.models.exchange import HubEnvelope, InboundCertificate
 from data.models.reference import (
     CertificateFormat,
     CertificateType,
@@ -71,6 +71,7 @@ from data.models.system import (
 
 __all__ = [
     "AccessRevision",
+    "HubEnvelope",
     "InboundCertificate",
     "utcnow",
     "as_utc",

@@ -157,38 +157,6 @@ class Certificate(Base):
     )
 
 
-class InboundCertificate(Base):
-    """A certificate another country issued for goods coming to China (入境证书), received as SPS XML
-    from the ePhyto Hub or uploaded by an officer; stored only when it passed every check."""
-
-    __tablename__ = "inbound_certificate"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    exporting_country: Mapped[str] = mapped_column(String(2))
-    certificate_no: Mapped[str] = mapped_column(String(64))
-    type_code: Mapped[str] = mapped_column(String(8))  # UN/EDIFACT 1001
-    status_code: Mapped[str] = mapped_column(String(4))  # UN/EDIFACT 4405: 70 issued, 40 withdrawn
-    issued_at: Mapped[datetime | None] = mapped_column()
-    consignor: Mapped[str] = mapped_column(String(256))
-    consignee: Mapped[str] = mapped_column(String(256))
-    bl_numbers: Mapped[list] = mapped_column(JSON, default=list)
-    containers: Mapped[list] = mapped_column(JSON, default=list)
-    goods: Mapped[list] = mapped_column(JSON, default=list)  # [{"seq", "description", "hs_code"}]
-    document_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))  # the XML as received
-    pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("blob.sha256"))  # the attached certificate PDF
-    findings: Mapped[list] = mapped_column(JSON, default=list)  # what the checks noted without refusing
-    source: Mapped[str] = mapped_column(String(16))  # hub | upload | command
-    envelope_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the hub's, for duplicates
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    received_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_inbound_received_by"))
-    status_changed_at: Mapped[datetime | None] = mapped_column()
-    declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"), index=True)  # matched
-
-    __table_args__ = (
-        UniqueConstraint("exporting_country", "certificate_no", name="uq_inbound_country_number"),
-        Index("ix_inbound_received", "received_at"),
-    )
-
-
 class Blob(Base):
     """Content-addressed file (scans, signed PDFs)."""
 

@@ -28,12 +28,14 @@ FORM_LABELS = {
     "cert_types": N_("Certificates these goods need"),
     "category": N_("Inspection category"),
     "bilingual": N_("Printed in Chinese and English"),
+    "hub_exchange": N_("Certificates sent through the ePhyto Hub"),
 }
 CHOICE_LABELS = {
     "kind": {"quantity": N_("Quantity"), "weight": N_("Weight"), "length": N_("Length"), "area": N_("Area"),
              "volume": N_("Volume"), "other": N_("Other")},
     "direction": {"exit": N_("Exit"), "entry": N_("Entry")},
     "category": {"exit": N_("Exit inspection"), "packaging": N_("Packaging inspection")},
+    "hub_exchange": {"phyto": N_("Phytosanitary certificates"), "all": N_("Every SPS certificate")},
 }
 FORM_HINTS = {
     "code": N_("Fixed once added: records store it."),

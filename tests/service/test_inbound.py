@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from data.certificates.inbound import InboundRefused, receive_sps
+from data.exchange.inbound import InboundRefused, receive_sps
 from data.models import Blob, Certificate, InboundCertificate
 from exports.certificate.sps_xml import PdfAttachment, sps_certificate_xml
 from exports.types import Coded

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from data.certificates.inbound import receive_sps
-from data.certificates.inbound_matching import link_inbound, proposals, waiting_declarations
 from data.core.scope import AccessDenied, NotFound
+from data.exchange.inbound import receive_sps
+from data.exchange.inbound_matching import link_inbound, proposals, waiting_declarations
 from data.models import DeclarationDocument, Event, InboundCertificate, User
 from exports.types import Coded
 from tests.service.test_declaration_form import NOW, entry_input, save

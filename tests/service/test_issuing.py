@@ -78,7 +78,7 @@ def s(app, users):
 _SEQ = iter(range(10, 10_000))
 
 
-def approved_application(s, users, *, enterprise: str = "A", district: str = "0901") -> int:
+def approved_application(s, users, *, enterprise: str = "A", district: str = "0901", cert_type: str = "14") -> int:
     """Add an approved application (declaration, two goods lines) and return its id."""
     n = next(_SEQ)
     decl = Declaration(direction="exit", inspection_no=f"2090000000{n:05d}", enterprise_id=users.enterprise_ids[enterprise],
@@ -88,7 +88,7 @@ def approved_application(s, users, *, enterprise: str = "A", district: str = "09
     s.add(decl)
     s.flush()
     app = CertificateApplication(declaration_id=decl.id, enterprise_id=users.enterprise_ids[enterprise],
-                                 district_code=district, cert_type_code="14", format_code="C3-1", status="approved",
+                                 district_code=district, cert_type_code=cert_type, format_code="C3-1", status="approved",
                                  submitted_at=NOW - timedelta(days=2), approved_at=NOW - timedelta(hours=1),
                                  dest_country="RU")
     s.add(app)

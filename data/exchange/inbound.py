@@ -26,8 +26,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.certificates.inbound_matching import match_by_number
 from data.core.files import store_blob
+from data.exchange.inbound_matching import match_by_number
 from data.models import InboundCertificate, as_utc
 from exports.certificate.signature_check import check_pdf_signature
 from exports.certificate.sps_read import SpsFacts, read_sps
