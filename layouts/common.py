@@ -83,3 +83,8 @@ def date_range(t: Translator, component_id: str) -> dcc.DatePickerRange:
     """A clearable date range picker with translated placeholders."""
     return dcc.DatePickerRange(id=component_id, display_format="YYYY-MM-DD", clearable=True,
                                start_date_placeholder_text=t("Start date"), end_date_placeholder_text=t("End date"))
+
+
+def country_name(t: Translator, code: str | None) -> str:
+    """A country by its ISO code, named in the page's language (Babel's names)."""
+    return t.locale.territories.get(code, code) if code else ""

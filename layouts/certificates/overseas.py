@@ -12,16 +12,11 @@ from data.accounts.overseas import SharedCertificate
 from data.reference.certificate_names import certificate_type_name
 from layouts.certificates import ids
 from layouts.certificates.view import cert_status_badge, pdf_url
-from layouts.common import page_header
+from layouts.common import country_name, page_header
 
 
 def sps_xml_url(number: str) -> str:
     return f"/api/v1/certificates/{quote(number, safe='')}/sps.xml"
-
-
-def country_name(t: Translator, code: str | None) -> str:
-    """A country by its ISO code, named in the page's language (Babel's names)."""
-    return t.locale.territories.get(code, code) if code else ""
 
 
 def district_name(t: Translator, r: SharedCertificate) -> str:

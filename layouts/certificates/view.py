@@ -12,7 +12,7 @@ from data.certificates.issuing import CertificateView, ChainLink
 from data.core.labels import CERT_STATUS_LABELS
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates import ids
-from layouts.common import page_header
+from layouts.common import country_name, page_header
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
 SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("Paper (ECIQ print)")}
@@ -31,6 +31,17 @@ ISSUE_ERRORS = {
     "not_allowed": N_("Only officers of the issuing district may change this certificate."),
     "not_found": N_("There is no such certificate among those you may see."),
 }
+# where an envelope to the ePhyto Hub stands (data.exchange.outbox.STATES); the hub's own word is shown beside
+DELIVERY_LABELS = {
+    "queued": N_("Waiting to be sent"), "sending": N_("Being sent"),
+    "PendingDelivery": N_("At the hub, awaiting delivery"), "Delivered": N_("Delivered"),
+    "DeliveredWithWarnings": N_("Delivered with warnings"), "FailedDelivery": N_("Delivery failed"),
+    "DeliveredNotReadable": N_("Delivered but not readable"), "EnvelopeNotExists": N_("Unknown to the hub"),
+    "Refused": N_("Refused by the hub"), "Undeliverable": N_("Hub unreachable; no more tries"),
+}
+DELIVERY_COLORS = {"Delivered": "success", "DeliveredWithWarnings": "warning", "PendingDelivery": "info",
+                   "queued": "secondary", "sending": "secondary"}  # else: danger
+DELIVERY_WHAT = {70: N_("Issued"), 40: N_("Withdrawn")}
 NOT_FOUND = ISSUE_ERRORS["not_found"]
 CHANGE_FAILED = N_("The change failed.")
 
@@ -116,6 +127,37 @@ def _history(t: Translator, v: CertificateView):
         for h in v.history] or [dbc.ListGroupItem(t("No history yet."), className="text-muted")])
 
 
+def _deliveries(t: Translator, v: CertificateView):
+    """The certificate's envelopes to the importing country through the ePhyto Hub, oldest first."""
+    if not v.deliveries:
+        return None
+    items = []
+    for d in v.deliveries:
+        lines = [html.Div([
+            dbc.Badge(t(DELIVERY_LABELS.get(d.state, d.state)), color=DELIVERY_COLORS.get(d.state, "danger"),
+                      className="me-2"),
+            html.Span(f"{t(DELIVERY_WHAT.get(d.status_code, str(d.status_code)))} → {country_name(t, d.to_country)}"),
+            html.Small(f" ({d.state})", className="text-muted")])]
+        times = [t("Queued {at}", at=t.datetime(d.created_at))]
+        if d.sent_at:
+            times.append(t("accepted by the hub {at}", at=t.datetime(d.sent_at)))
+        if d.settled_at:
+            times.append(t("settled {at}", at=t.datetime(d.settled_at)))
+        lines.append(html.Div(" · ".join(times), className="small text-muted"))
+        if d.hub_delivery_number:
+            lines.append(html.Div(t("Hub delivery number: {no}", no=d.hub_delivery_number), className="small"))
+        if d.attempts and d.state in ("queued", "sending"):
+            lines.append(html.Div(t("Tries so far: {n}; next try {at}", n=t.number(d.attempts),
+                                    at=t.datetime(d.next_attempt_at) if d.next_attempt_at else "-"),
+                                  className="small"))
+        for label, text in ((t("Last error"), d.last_error), (t("Message from the hub"), d.hub_message)):
+            if text:
+                lines.append(html.Div(f"{label}: {text}", className="small text-danger text-break"))
+        items.append(dbc.ListGroupItem(lines))
+    return html.Div([html.H5(t("ePhyto Hub delivery"), className="mt-3"),
+                     dbc.ListGroup(items, id="certv-deliveries")])
+
+
 def _downloads(t: Translator, v: CertificateView, csrf: str):
     buttons = [
         dbc.Button(t("Open / print"), href=pdf_url(v.certificate_no), target="_blank", external_link=True,
@@ -171,7 +213,7 @@ def view_body(t: Translator, v: CertificateView | None, *, csrf: str, days: int 
         html.Div(status_line, className="mb-3", id="certv-status"),
         _downloads(t, v, csrf),
         dbc.Row([
-            dbc.Col([facts, _chain(t, v), html.H5(t("History"), className="mt-3"), _history(t, v),
+            dbc.Col([facts, _chain(t, v), _deliveries(t, v), html.H5(t("History"), className="mt-3"), _history(t, v),
                      _change_panel(t, v, days)], md=5),
             dbc.Col(html.Iframe(id=ids.CERTV_PREVIEW, src=pdf_url(v.certificate_no), title=t("Certificate PDF"),
                                 style={"width": "100%", "height": "900px", "border": "1px solid #dee2e6"}), md=7),

@@ -33,35 +33,9 @@ from exports.types import Coded
 from tests.service.test_inbound import foreign
 from tests.service.test_inbound_matching import entry
 from tests.service.test_issuing import approved_application, version_of
-from tests.support.hub_simulator import HubSimulator, HubState, make_pki
-from tests.support.world import actor
+from tests.support.world import actor, page_text
 
-pytest_plugins = ["tests.service.test_issuing"]  # issuer, keyring
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return make_pki(tmp_path_factory.mktemp("hub"))
-
-
-@pytest.fixture(scope="module")
-def simulator(pki):
-    hub = HubSimulator(pki).start()
-    yield hub
-    hub.stop()
-
-
-@pytest.fixture
-def hub(simulator):
-    simulator.state = HubState()  # each test meets a hub that knows nothing yet
-    return simulator
-
-
-@pytest.fixture(scope="module")
-def client(pki, simulator):
-    node = HubClient(HubSettings(simulator.url, pki.client_cert, pki.client_key, pki.ca, timeout=5))
-    yield node
-    node.close()
+pytest_plugins = ["tests.service.test_issuing", "tests.support.hub_fixtures"]  # issuer; pki, hub, node
 
 
 @pytest.fixture
@@ -104,14 +78,14 @@ def later(envelope: HubEnvelope, seconds: float = 1):
 
 
 def test_issuing_for_an_enabled_country_queues_the_certificate_and_the_worker_delivers_it(s, users, issuer, hub,
-                                                                                          client):
+                                                                                          node):
     cert = issued(s, users, issuer)
     [envelope] = envelopes(s, cert)
     assert (envelope.state, envelope.to_country, envelope.type_code, envelope.status_code) == ("queued", "RU", 853, 70)
     document = s.get(Blob, envelope.content_sha256).data
     assert sps_findings(document) == [] and cert.certificate_no.encode() in document
 
-    report = deliver_due(s, client)
+    report = deliver_due(s, node)
     assert report.sent == 1 and report.hub_down is None
     [envelope] = envelopes(s, cert)
     assert envelope.state == "PendingDelivery" and envelope.hub_delivery_number and envelope.attempts == 1
@@ -120,7 +94,7 @@ def test_issuing_for_an_enabled_country_queues_the_certificate_and_the_worker_de
         "RU", cert.certificate_no, 70, 853)
     assert at_hub.content.encode("utf-8") == document  # what was queued is what the hub got
 
-    track_pending(s, client, now=later(envelope))
+    track_pending(s, node, now=later(envelope))
     [envelope] = envelopes(s, cert)
     assert envelope.state == "Delivered" and envelope.settled_at is not None
     view = certificate_view(s, actor(s, "officer0901"), cert.certificate_no, public_url=issuer.public_url)
@@ -143,35 +117,35 @@ def test_only_enabled_countries_matching_types_and_electronic_certificates_go(s,
     assert len(envelopes(s, issued(s, users, issuer, cert_type="14"))) == 1
 
 
-def test_a_hub_that_is_down_is_tried_again_later_and_the_envelope_goes_once(s, users, issuer, hub, client):
+def test_a_hub_that_is_down_is_tried_again_later_and_the_envelope_goes_once(s, users, issuer, hub, node):
     cert = issued(s, users, issuer)
     hub.outage(1)
-    report = deliver_due(s, client)
+    report = deliver_due(s, node)
     assert report.sent == 0 and report.retried == 1 and report.hub_down
     [envelope] = envelopes(s, cert)
     assert envelope.state == "queued" and envelope.attempts == 1 and "Connection" in envelope.last_error
     assert as_utc(envelope.next_attempt_at) > as_utc(envelope.created_at)
-    assert deliver_due(s, client).sent == 0  # not due yet: nothing sent before the wait is over
-    report = deliver_due(s, client, now=later(envelope))
+    assert deliver_due(s, node).sent == 0  # not due yet: nothing sent before the wait is over
+    report = deliver_due(s, node, now=later(envelope))
     assert report.sent == 1
     [envelope] = envelopes(s, cert)
     assert envelope.state == "PendingDelivery" and envelope.attempts == 2 and envelope.last_error is None
     assert len(hub.state.sent_by("CN")) == 1
 
 
-def test_a_crash_between_sending_and_recording_sends_nothing_twice(s, users, issuer, hub, client):
+def test_a_crash_between_sending_and_recording_sends_nothing_twice(s, users, issuer, hub, node):
     first, second = issued(s, users, issuer), issued(s, users, issuer)
     for cert in (first, second):  # a worker sent both and died before recording either
         [envelope] = envelopes(s, cert)
         content = s.get(Blob, envelope.content_sha256).data.decode("utf-8")
-        client.deliver(to_country="RU", from_country="CN", certificate_type=envelope.type_code,
+        node.deliver(to_country="RU", from_country="CN", certificate_type=envelope.type_code,
                        certificate_status=envelope.status_code, certificate_no=envelope.certificate_no,
                        content=content, envelope_key=envelope.envelope_key)
         envelope.state, envelope.claimed_at, envelope.attempts = "sending", envelope.created_at, 1
     s.commit()
     hub.state.settle(hub.state.envelopes[envelopes(s, second)[0].envelope_key])  # already delivered meanwhile
-    assert deliver_due(s, client).sent == 0  # a claim younger than the lease: its worker may still be at it
-    report = deliver_due(s, client, now=as_utc(envelopes(s, second)[0].created_at) + LEASE + timedelta(seconds=1))
+    assert deliver_due(s, node).sent == 0  # a claim younger than the lease: its worker may still be at it
+    report = deliver_due(s, node, now=as_utc(envelopes(s, second)[0].created_at) + LEASE + timedelta(seconds=1))
     assert report.recovered == 2
     states = {e.certificate_no: (e.state, e.hub_delivery_number) for e in envelopes(s)}
     assert states[first.certificate_no][0] == "PendingDelivery"  # adopted from the hub's envelopes under delivery
@@ -180,10 +154,10 @@ def test_a_crash_between_sending_and_recording_sends_nothing_twice(s, users, iss
     assert {number for _state, number in states.values()} == set(hub.state.envelopes)
 
 
-def test_a_refusal_of_the_hub_is_recorded_with_its_message_and_can_be_sent_again(s, users, issuer, hub, client):
+def test_a_refusal_of_the_hub_is_recorded_with_its_message_and_can_be_sent_again(s, users, issuer, hub, node):
     cert = issued(s, users, issuer)
     hub.state.inactive.add("RU")
-    report = deliver_due(s, client)
+    report = deliver_due(s, node)
     assert report.refused == 1
     [envelope] = envelopes(s, cert)
     assert envelope.state == "Refused" and "not an active NPPO" in envelope.hub_message
@@ -192,7 +166,7 @@ def test_a_refusal_of_the_hub_is_recorded_with_its_message_and_can_be_sent_again
     hub.state.inactive.clear()
     assert requeue(s, envelope, as_utc(envelope.settled_at))
     s.commit()
-    assert deliver_due(s, client).sent == 1
+    assert deliver_due(s, node).sent == 1
     assert envelopes(s, cert)[0].state == "PendingDelivery"
     assert not requeue(s, envelopes(s, cert)[0], as_utc(envelope.created_at))  # on its way: nothing to do again
 
@@ -200,18 +174,18 @@ def test_a_refusal_of_the_hub_is_recorded_with_its_message_and_can_be_sent_again
 @pytest.mark.parametrize(("importer", "state", "message"), [
     ("warn", "DeliveredWithWarnings", "Consignee address incomplete"),
     ("reject", "FailedDelivery", "Certificate type not accepted by the NPPO")])
-def test_the_importing_countrys_answer_is_tracked(s, users, issuer, hub, client, importer, state, message):
+def test_the_importing_countrys_answer_is_tracked(s, users, issuer, hub, node, importer, state, message):
     cert = issued(s, users, issuer)
     hub.state.importers["RU"] = importer
-    deliver_due(s, client)
+    deliver_due(s, node)
     [envelope] = envelopes(s, cert)
-    track_pending(s, client, now=later(envelope))
+    track_pending(s, node, now=later(envelope))
     [envelope] = envelopes(s, cert)
     assert (envelope.state, envelope.hub_message) == (state, message)
 
 
 def test_withdrawing_and_replacing_a_delivered_certificate_tell_the_importing_country(s, users, issuer, hub,
-                                                                                      client):
+                                                                                      node):
     officer = actor(s, "officer0901")
     gone, old = issued(s, users, issuer), issued(s, users, issuer)
     withdraw_certificate(s, officer, gone.certificate_no, reason="合同取消 contract cancelled", issuer=issuer)
@@ -222,7 +196,7 @@ def test_withdrawing_and_replacing_a_delivered_certificate_tell_the_importing_co
     assert [e.status_code for e in envelopes(s, old)] == [70, 40] and [e.status_code for e in envelopes(s, new)] == [70]
     withdrawal = s.get(Blob, envelopes(s, old)[1].content_sha256).data
     assert sps_findings(withdrawal) == [] and new.certificate_no.encode() in withdrawal  # names its replacement
-    assert deliver_due(s, client).sent == 5
+    assert deliver_due(s, node).sent == 5
     sent = [(e.certificate_no, e.certificate_status) for e in hub.state.sent_by("CN")]
     assert sent.index((old.certificate_no, 40)) < sent.index((new.certificate_no, 70))
 
@@ -261,24 +235,24 @@ def inbound_count(s) -> int:
     return s.scalar(select(func.count()).select_from(InboundCertificate))
 
 
-def test_a_certificate_offered_to_china_is_pulled_stored_acknowledged_and_matched(s, users, hub, client):
+def test_a_certificate_offered_to_china_is_pulled_stored_acknowledged_and_matched(s, users, hub, node):
     declaration = entry(s, cert_no="KR2026-000555", origin_country="KR")
     number = hub.offer(foreign("KR2026-000555"), sender="KR", certificate_no="KR2026-000555", certificate_type=853)
-    report = pull_inbound(s, client)
+    report = pull_inbound(s, node)
     assert (report.pulled, report.stored, report.rejected) == (1, 1, 0)
     row = s.scalar(select(InboundCertificate).where(InboundCertificate.certificate_no == "KR2026-000555"))
     assert row.source == "hub" and row.envelope_id == number and row.declaration_id == declaration.id
     assert hub.state.envelopes[number].tracking == "Delivered"  # acknowledged
 
 
-def test_a_broken_envelope_is_acknowledged_as_failed_with_the_reason_and_nothing_is_stored(s, users, hub, client):
+def test_a_broken_envelope_is_acknowledged_as_failed_with_the_reason_and_nothing_is_stored(s, users, hub, node):
     before = inbound_count(s)
     to_japan = hub.offer(foreign("KR2026-000600", to=Coded("JP", "日本", "Japan")), certificate_no="KR2026-000600")
     garbage = hub.offer("<SPSCertificate><unclosed></SPSCertificate>", certificate_no="KR2026-000601")
     laughs = hub.offer('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
                        '<l>&b;</l>', certificate_no="KR2026-000602")
     mislabelled = hub.offer(foreign("KR2026-000603"), certificate_no="KR2026-999999")
-    report = pull_inbound(s, client)
+    report = pull_inbound(s, node)
     assert (report.pulled, report.stored, report.rejected) == (4, 0, 4)
     assert inbound_count(s) == before
     answers = {n: (hub.state.envelopes[n].tracking, hub.state.envelopes[n].message)
@@ -292,33 +266,47 @@ def test_a_broken_envelope_is_acknowledged_as_failed_with_the_reason_and_nothing
     assert {e.object_id for e in refused} == set(answers)
 
 
-def test_a_duplicate_and_a_lost_acknowledgement_store_the_certificate_once(s, users, hub, client):
+def test_a_duplicate_and_a_lost_acknowledgement_store_the_certificate_once(s, users, hub, node):
     before = inbound_count(s)
     first = hub.offer(foreign("KR2026-000700"), certificate_no="KR2026-000700")
     hub.state.fault_count = 0
     # the store commits, then the hub goes down before the acknowledgement: the envelope is offered again
-    original = client.acknowledge
+    original = node.acknowledge
 
     def lost(number):
         hub.outage(1)
         original(number)
 
-    client.acknowledge = lost
+    node.acknowledge = lost
     try:
-        report = pull_inbound(s, client)
+        report = pull_inbound(s, node)
     finally:
-        del client.acknowledge
+        del node.acknowledge
     assert report.stored == 1 and report.hub_down and hub.state.envelopes[first].tracking == "PendingDelivery"
     again = hub.offer(foreign("KR2026-000700"), certificate_no="KR2026-000700")  # the sender sent it twice too
-    report = pull_inbound(s, client)
+    report = pull_inbound(s, node)
     assert (report.stored, report.duplicates) == (0, 2)
     assert inbound_count(s) == before + 1
     assert {hub.state.envelopes[n].tracking for n in (first, again)} == {"Delivered"}
 
 
-def test_one_round_sends_follows_and_receives(s, users, issuer, hub, client):
+def test_one_round_sends_follows_and_receives(s, users, issuer, hub, node):
     cert = issued(s, users, issuer)
     hub.offer(foreign("KR2026-000800"), certificate_no="KR2026-000800")
-    report = run_cycle(s, client)
+    report = run_cycle(s, node)
     assert (report.sent, report.stored) == (1, 1)
     assert envelopes(s, cert)[0].state == "PendingDelivery"
+
+
+@pytest.mark.parametrize(("account", "sees"), [("officer0901", True), ("ent_a_oper", True), ("ent_b_oper", False)])
+def test_the_certificate_page_shows_where_the_envelope_stands(s, users, issuer, hub, node, client_as, account, sees):
+    cert = issued(s, users, issuer)
+    hub.state.importers["RU"] = "warn"
+    deliver_due(s, node)
+    [envelope] = envelopes(s, cert)
+    track_pending(s, node, now=later(envelope))
+    text = page_text(client_as(account), "/certificates/view", f"?no={cert.certificate_no}")
+    assert ('"certv-deliveries"' in text) == sees
+    if sees:
+        assert "已投递（有警告）" in text and "俄罗斯" in text and envelope.hub_delivery_number in text
+        assert "Consignee address incomplete" in text
