@@ -38,15 +38,20 @@ from tests.support.world import actor, page_text
 pytest_plugins = ["tests.service.test_issuing", "tests.support.hub_fixtures"]  # issuer; pki, hub, node
 
 
+def hub_world(session) -> None:
+    """The reference data, the phytosanitary certificate type, and Russia taking every certificate by the hub."""
+    load_reference(session)
+    session.merge(CertificateType(code="18", name_zh="植物检疫证书", name_en="PHYTOSANITARY CERTIFICATE",
+                                  category="exit", bilingual=True))
+    session.merge(DictEntry(dictionary="country", code="RU", name_zh="俄罗斯", name_en="Russia",
+                            extra={"hub_exchange": "all"}))
+    session.commit()
+
+
 @pytest.fixture
 def s(app, users):
     with app.server.extensions["certdash"].sessions() as session:
-        load_reference(session)
-        session.merge(CertificateType(code="18", name_zh="植物检疫证书", name_en="PHYTOSANITARY CERTIFICATE",
-                                    category="exit", bilingual=True))
-        session.merge(DictEntry(dictionary="country", code="RU", name_zh="俄罗斯", name_en="Russia",
-                                extra={"hub_exchange": "all"}))
-        session.commit()
+        hub_world(session)
         yield session
 
 
