@@ -6,7 +6,9 @@ import binascii
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from data.models import Blob
 
@@ -77,10 +79,14 @@ def check_upload(upload: Upload, allowed: frozenset[str] = IMAGE_AND_PDF,
 def store_blob(s: Session, content: bytes, media_type: str) -> str:
     """Store bytes once under their SHA-256 and return the digest."""
     digest = hashlib.sha256(content).hexdigest()
-    if s.get(Blob, digest) is None:
+    known = s.identity_map.get(identity_key(Blob, digest)) is not None or s.scalar(_BLOB_KNOWN, {"digest": digest})
+    if not known:  # asked without loading the bytes of a blob that is there
         s.add(Blob(sha256=digest, size=len(content), media_type=media_type, data=content))
         s.flush()
     return digest
+
+
+_BLOB_KNOWN = select(literal(True)).where(Blob.sha256 == bindparam("digest"))
 
 
 def safe_filename(name: str) -> str:

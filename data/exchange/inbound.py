@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from data.core.files import store_blob
@@ -31,7 +31,7 @@ from data.exchange.inbound_matching import match_by_number
 from data.models import InboundCertificate, as_utc
 from exports.certificate.signature_check import check_pdf_signature
 from exports.certificate.sps_read import SpsFacts, read_sps
-from exports.certificate.sps_schema import Finding, sps_findings
+from exports.certificate.sps_schema import Finding, sps_checked
 
 IMPORTING_COUNTRY = "CN"
 # UN/EDIFACT 1001 types China receives: phytosanitary, sanitary, veterinary, inspection, and the re-export
@@ -41,6 +41,12 @@ RECEIVED_TYPES = {"851": "Phytosanitary certificate", "852": "Sanitary certifica
 ISSUED, WITHDRAWN = "70", "40"
 SOURCES = ("hub", "upload", "command")
 CLOCK_SKEW = timedelta(days=1)  # an issuing country a time zone ahead may date a certificate tomorrow
+
+
+# built once: every receipt runs both (keying a statement costs more than running it)
+_BY_ENVELOPE = select(InboundCertificate).where(InboundCertificate.envelope_id == bindparam("envelope"))
+_BY_NUMBER = select(InboundCertificate).where(InboundCertificate.exporting_country == bindparam("country"),
+                                              InboundCertificate.certificate_no == bindparam("number"))
 
 
 class InboundRefused(Exception):
@@ -97,28 +103,42 @@ def _pdf_findings(facts: SpsFacts) -> list[Finding]:
     return []
 
 
+def envelope_findings(facts: SpsFacts, sender: str, certificate_no: str) -> list[Finding]:
+    """What makes a hub envelope's header (From, NPPOCertificateNumber) disagree with the certificate it holds."""
+    found = []
+    if sender and sender != facts.exporting_country:
+        found.append(_rule(f"the envelope comes from {sender} but the certificate was issued by "
+                           f"{facts.exporting_country}"))
+    if certificate_no and certificate_no.strip() != facts.certificate_no.strip():
+        found.append(_rule(f"the envelope names certificate {certificate_no} but holds {facts.certificate_no}"))
+    return found
+
+
 def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | None = None,
-                envelope_id: str | None = None, now: datetime | None = None,
-                schema_dir: Path | None = None) -> Received:
-    """Check an SPS certificate sent to China and store it; InboundRefused (nothing written) if it fails."""
+                envelope_id: str | None = None, envelope_header: tuple[str, str] | None = None,
+                now: datetime | None = None, schema_dir: Path | None = None) -> Received:
+    """Check an SPS certificate sent to China and store it; InboundRefused (nothing written) if it fails.
+
+    `envelope_header`: the (From, NPPOCertificateNumber) of the hub envelope that carried it, which must agree.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     now = now or datetime.now(timezone.utc)
     if envelope_id:
-        seen = s.scalar(select(InboundCertificate).where(InboundCertificate.envelope_id == envelope_id[:64]))
+        seen = s.scalar(_BY_ENVELOPE, {"envelope": envelope_id[:64]})
         if seen is not None:
             return Received(seen, "duplicate")
-    findings = sps_findings(document, schema_dir)
+    findings, root = sps_checked(document, schema_dir)
     if findings:
         raise InboundRefused(findings)
-    facts = read_sps(document)
+    facts = read_sps(document, root)
     findings = business_findings(facts, now)
+    if envelope_header is not None:
+        findings += envelope_findings(facts, *envelope_header)
     if findings:
         raise InboundRefused(findings)
     digest = hashlib.sha256(document).hexdigest()
-    existing = s.scalar(select(InboundCertificate).where(
-        InboundCertificate.exporting_country == facts.exporting_country,
-        InboundCertificate.certificate_no == facts.certificate_no[:64]))
+    existing = s.scalar(_BY_NUMBER, {"country": facts.exporting_country, "number": facts.certificate_no[:64]})
     if existing is not None:
         return _update(s, existing, facts, document, digest, envelope_id, now)
     if facts.status_code == WITHDRAWN:

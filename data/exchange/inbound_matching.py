@@ -12,16 +12,18 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.core.audit import record_change
 from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 from data.models import Container, Declaration, DeclarationDocument, InboundCertificate
+from data.models.declarations import normalised_number
 
 # attached-document codes of the certificates an exporting country issues, by UN/EDIFACT 1001 type
 CERTIFICATE_DOCUMENTS = {"853": ("101006", "101008"), "851": ("101007",), "657": ("101007",), "852": ("101009",),
@@ -32,9 +34,6 @@ SENT_STATUSES = ("sent", "receipted")
 PROPOSALS = 10
 
 
-SEPARATORS = (" ", "-", "/", ".", "_")
-
-
 def normalised(number: str | None) -> str:
     """A document number as people type it: no spaces, dashes, slashes, dots or underscores, upper case."""
     return re.sub(r"[\s\-/._]", "", number or "").upper()
@@ -42,9 +41,7 @@ def normalised(number: str | None) -> str:
 
 def _normalised_column(column) -> ColumnElement[str]:
     """`normalised` in SQL (for stored numbers without tabs or line breaks, as forms keep them)."""
-    for separator in SEPARATORS:
-        column = func.replace(column, separator, "")
-    return func.upper(column)
+    return normalised_number(column)
 
 
 @dataclass(frozen=True)
@@ -55,18 +52,25 @@ class Proposal:
     reasons: tuple[str, ...]  # bill_of_lading | container:<no> | consignee | origin_country
 
 
+@functools.cache
+def _by_number(codes: tuple[str, ...]):
+    """The sent entry declarations listing a certificate number among documents of `codes`: built once per codes
+    (an inbound certificate is matched on every receipt; building and keying the statement cost more than running it)."""
+    return (select(Declaration.id).join(DeclarationDocument, DeclarationDocument.declaration_id == Declaration.id)
+            .where(Declaration.direction == "entry", Declaration.status.in_(SENT_STATUSES),
+                   DeclarationDocument.doc_code.in_(codes),
+                   _normalised_column(DeclarationDocument.doc_no) == bindparam("number"),
+                   or_(Declaration.origin_country.is_(None), Declaration.origin_country == bindparam("country")))
+            .distinct())
+
+
 def match_by_number(s: Session, inbound: InboundCertificate) -> int | None:
     """Link the certificate to the one sent entry declaration that lists its number; return its id."""
     if inbound.declaration_id is not None:
         return inbound.declaration_id
     codes = CERTIFICATE_DOCUMENTS.get(inbound.type_code, ALL_CERTIFICATE_DOCUMENTS)
-    found = s.scalars(
-        select(Declaration.id).join(DeclarationDocument, DeclarationDocument.declaration_id == Declaration.id)
-        .where(Declaration.direction == "entry", Declaration.status.in_(SENT_STATUSES),
-               DeclarationDocument.doc_code.in_(codes),
-               _normalised_column(DeclarationDocument.doc_no) == normalised(inbound.certificate_no),
-               or_(Declaration.origin_country.is_(None), Declaration.origin_country == inbound.exporting_country))
-        .distinct()).all()
+    found = s.scalars(_by_number(tuple(codes)), {"number": normalised(inbound.certificate_no),
+                                                 "country": inbound.exporting_country}).all()
     if len(found) != 1:
         return None
     inbound.declaration_id = found[0]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,9 +32,8 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from data.core.db import rowcount
 from data.exchange.hub_client import Header, HubFault, HubUnavailable
-from data.exchange.inbound import InboundRefused, Received, receive_sps
+from data.exchange.inbound import InboundRefused, receive_sps
 from data.exchange.outbox import (
     FINAL_EVENTS,
     FINAL_STATES,
@@ -43,7 +43,6 @@ from data.exchange.outbox import (
     REFUSED,
     SENDING,
     SENDING_COUNTRY,
-    TRACKING_STATES,
     UNDELIVERABLE,
     event,
     retry_wait,
@@ -53,7 +52,10 @@ from exports.certificate.sps_schema import Finding
 
 LEASE = timedelta(minutes=5)  # a claim older than this is a worker that died while sending
 TRACK_FIRST, TRACK_LONGEST = timedelta(seconds=10), timedelta(minutes=10)
-BATCH = 500  # envelopes per step of a cycle
+BATCH = 500  # envelopes per step of a round
+CLAIM = 50  # envelopes claimed at once
+RECORD = 25  # answers of the hub written at once
+RECEIVE = 25  # envelopes pulled, then stored in one transaction, then acknowledged
 log = logging.getLogger(__name__)
 
 
@@ -101,25 +103,55 @@ class CycleReport:
 # --- sending ------------------------------------------------------------------------------------
 
 
-def _accepted(s: Session, envelope: HubEnvelope, header: Header, now: datetime, report: CycleReport) -> None:
-    envelope.hub_delivery_number = header.delivery_number
-    envelope.sent_at, envelope.claimed_at, envelope.last_error = now, None, None
-    envelope.next_attempt_at = now + TRACK_FIRST
-    state = header.tracking if header.tracking in TRACKING_STATES else PENDING
-    event(s, envelope, "hub.sent", now, header.delivery_number or "", delivery_number=header.delivery_number)
-    envelope.state = PENDING
-    if state in FINAL_STATES:
-        _settle(s, envelope, state, header.error_message, now, report)
-    report.sent += 1
+@dataclass
+class _Outcome:
+    """What became of one claimed envelope in this round, written with the others of its group."""
+
+    envelope: HubEnvelope
+    header: Header | None = None
+    fault: str | None = None
+    down: str | None = None
 
 
 def _settle(s: Session, envelope: HubEnvelope, state: str, message: str | None, now: datetime,
             report: CycleReport) -> None:
-    envelope.state, envelope.settled_at, envelope.claimed_at = state, now, None
+    envelope.state, envelope.settled_at, envelope.claimed_at, envelope.claim_token = state, now, None, None
     if message:
         envelope.hub_message = message[:4000]
     event(s, envelope, FINAL_EVENTS[state], now, message or "", state=state)
     report.settled += 1
+
+
+def _accepted(s: Session, envelope: HubEnvelope, header: Header, now: datetime, report: CycleReport) -> None:
+    envelope.hub_delivery_number = header.delivery_number
+    envelope.sent_at, envelope.claimed_at, envelope.claim_token, envelope.last_error = now, None, None, None
+    envelope.next_attempt_at = now + TRACK_FIRST
+    envelope.state = PENDING
+    event(s, envelope, "hub.sent", now, header.delivery_number or "", delivery_number=header.delivery_number)
+    if header.tracking in FINAL_STATES:
+        _settle(s, envelope, header.tracking or "", header.error_message, now, report)
+
+
+def _record(s: Session, outcomes: list[_Outcome], now: datetime, report: CycleReport) -> None:
+    """Write what the hub answered for a group of envelopes, in one short transaction (no network inside)."""
+    for o in outcomes:
+        e = o.envelope
+        e.attempts += 1
+        if o.header is not None:
+            _accepted(s, e, o.header, now, report)
+            report.sent += 1
+        elif o.fault is not None:
+            _settle(s, e, REFUSED, o.fault, now, report)
+            report.refused += 1
+        else:
+            e.claimed_at, e.claim_token, e.last_error = None, None, (o.down or "")[:4000]
+            if e.attempts >= MAX_ATTEMPTS:
+                _settle(s, e, UNDELIVERABLE, o.down, now, report)
+                report.undeliverable += 1
+            else:
+                e.state, e.next_attempt_at = QUEUED, now + retry_wait(e.attempts)
+                report.retried += 1
+    s.commit()
 
 
 def _recover(s: Session, hub: Hub, now: datetime, report: CycleReport) -> None:
@@ -133,16 +165,37 @@ def _recover(s: Session, hub: Hub, now: datetime, report: CycleReport) -> None:
         header = held.get((envelope.to_country, envelope.certificate_no, envelope.status_code))
         if header is not None and header.delivery_number:
             _accepted(s, envelope, header, now, report)
-            report.sent -= 1
         else:  # not at the hub, or already delivered: the same key again is the same envelope to the hub
-            envelope.state, envelope.claimed_at, envelope.next_attempt_at = QUEUED, None, now
+            envelope.state, envelope.claimed_at, envelope.claim_token = QUEUED, None, None
+            envelope.next_attempt_at = now
         report.recovered += 1
     s.commit()
 
 
+def _claim(s: Session, now: datetime, limit: int) -> list[HubEnvelope]:
+    """Take up to `limit` due envelopes for this round (committed before the hub hears of any)."""
+    due = s.scalars(select(HubEnvelope.id).where(HubEnvelope.state == QUEUED, HubEnvelope.next_attempt_at <= now)
+                    .order_by(HubEnvelope.next_attempt_at, HubEnvelope.id).limit(limit)).all()
+    if not due:
+        return []
+    token = str(uuid.uuid4())
+    s.execute(update(HubEnvelope).where(HubEnvelope.id.in_(due), HubEnvelope.state == QUEUED)
+              .values(state=SENDING, claimed_at=now, claim_token=token)
+              .execution_options(synchronize_session=False))
+    s.commit()
+    return list(s.scalars(select(HubEnvelope).where(HubEnvelope.claim_token == token)
+                          .order_by(HubEnvelope.next_attempt_at, HubEnvelope.id)
+                          .execution_options(populate_existing=True)))
+
+
 def deliver_due(s: Session, hub: Hub, *, now: datetime | None = None, limit: int = BATCH,
                 report: CycleReport | None = None) -> CycleReport:
-    """Send the envelopes that are due; stop at the first sign the hub is down."""
+    """Send the envelopes that are due; stop at the first sign the hub is down.
+
+    Envelopes are claimed CLAIM at a time, and what the hub answered is written RECORD at a time; no
+    transaction stays open while the hub is asked. A crash in between leaves envelopes claimed, which
+    the round after LEASE recovers (`_recover`).
+    """
     now = now or utcnow()
     report = report or CycleReport()
     try:
@@ -151,42 +204,36 @@ def deliver_due(s: Session, hub: Hub, *, now: datetime | None = None, limit: int
         s.rollback()
         report.hub_down = str(exc)
         return report
-    due = s.scalars(select(HubEnvelope.id).where(HubEnvelope.state == QUEUED, HubEnvelope.next_attempt_at <= now)
-                    .order_by(HubEnvelope.next_attempt_at, HubEnvelope.id).limit(limit)).all()
-    for envelope_id in due:
-        claimed = rowcount(s.execute(
-            update(HubEnvelope).where(HubEnvelope.id == envelope_id, HubEnvelope.state == QUEUED)
-            .values(state=SENDING, claimed_at=now, attempts=HubEnvelope.attempts + 1)
-            .execution_options(synchronize_session=False)))
-        s.commit()  # the claim is stored before the hub hears anything
-        if claimed != 1:
-            continue  # another worker took it
-        envelope = s.get_one(HubEnvelope, envelope_id, populate_existing=True)
-        content = s.get_one(Blob, envelope.content_sha256).data.decode("utf-8")
-        try:
-            header = hub.deliver(to_country=envelope.to_country, from_country=SENDING_COUNTRY,
-                                 certificate_type=envelope.type_code, certificate_status=envelope.status_code,
-                                 certificate_no=envelope.certificate_no, content=content,
-                                 envelope_key=envelope.envelope_key)
-        except HubUnavailable as exc:
-            envelope.claimed_at, envelope.last_error = None, str(exc)[:4000]
-            if envelope.attempts >= MAX_ATTEMPTS:
-                _settle(s, envelope, UNDELIVERABLE, str(exc), now, report)
-                report.undeliverable += 1
-            else:
-                envelope.state, envelope.next_attempt_at = QUEUED, now + retry_wait(envelope.attempts)
-                report.retried += 1
-            s.commit()
-            report.hub_down = str(exc)
-            log.warning("hub unreachable", extra={"envelope": envelope.envelope_key, "error": str(exc)[:300]})
+    left = limit
+    while left > 0 and report.hub_down is None:
+        claimed = _claim(s, now, min(CLAIM, left))
+        if not claimed:
             break
-        except HubFault as exc:
-            _settle(s, envelope, REFUSED, str(exc), now, report)
-            report.refused += 1
-            s.commit()
-            continue
-        _accepted(s, envelope, header, now, report)
-        s.commit()
+        left -= len(claimed)
+        contents = dict(s.execute(select(Blob.sha256, Blob.data).where(
+            Blob.sha256.in_({e.content_sha256 for e in claimed}))).tuples().all())
+        outcomes: list[_Outcome] = []
+        for envelope in claimed:
+            if report.hub_down is not None:  # not tried: back to the queue as it was
+                envelope.state, envelope.claimed_at, envelope.claim_token = QUEUED, None, None
+                continue
+            try:
+                header = hub.deliver(to_country=envelope.to_country, from_country=SENDING_COUNTRY,
+                                     certificate_type=envelope.type_code, certificate_status=envelope.status_code,
+                                     certificate_no=envelope.certificate_no,
+                                     content=contents[envelope.content_sha256].decode("utf-8"),
+                                     envelope_key=envelope.envelope_key)
+                outcomes.append(_Outcome(envelope, header=header))
+            except HubFault as exc:
+                outcomes.append(_Outcome(envelope, fault=str(exc)))
+            except HubUnavailable as exc:
+                outcomes.append(_Outcome(envelope, down=str(exc)))
+                report.hub_down = str(exc)
+                log.warning("hub unreachable", extra={"envelope": envelope.envelope_key, "error": str(exc)[:300]})
+            if len(outcomes) >= RECORD:
+                _record(s, outcomes, now, report)
+                outcomes = []
+        _record(s, outcomes, now, report)
     return report
 
 
@@ -234,81 +281,82 @@ def _document(content: str) -> bytes:
     return _DECLARATION.sub("", content, count=1).encode("utf-8")
 
 
-def _header_findings(header: Header, received: Received) -> list[Finding]:
-    row = received.certificate
-    found = []
-    if header.from_country and header.from_country != row.exporting_country:
-        found.append(Finding(0, "", f"the envelope comes from {header.from_country} but the certificate was "
-                                    f"issued by {row.exporting_country}"))
-    if header.certificate_no and header.certificate_no[:64] != row.certificate_no:
-        found.append(Finding(0, "", f"the envelope names certificate {header.certificate_no} but holds "
-                                    f"{row.certificate_no}"))
-    return found
-
-
 def _refusal_text(reasons: list[Finding]) -> str:
     return "; ".join(str(r) for r in reasons[:20])[:4000]
 
 
 def pull_inbound(s: Session, hub: Hub, *, now: datetime | None = None, limit: int = BATCH,
                  schema_dir: Path | None = None, report: CycleReport | None = None) -> CycleReport:
-    """Take in the envelopes other countries sent to China: store and acknowledge, or acknowledge as failed."""
+    """Take in the envelopes other countries sent to China: store and acknowledge, or acknowledge as failed.
+
+    RECEIVE envelopes at a time are pulled, then checked and stored in one transaction (a refused one
+    writes nothing but its audit line), committed, and only then acknowledged. No
+    transaction stays open while the hub is asked. A crash before the commit leaves the envelopes
+    unacknowledged (the hub offers them again); after it, they are duplicates next time.
+    """
     now = now or utcnow()
     report = report or CycleReport()
     try:
-        headers = hub.import_headers(SENDING_COUNTRY)
+        headers = [h for h in hub.import_headers(SENDING_COUNTRY) if h.delivery_number][:limit]
     except (HubUnavailable, HubFault) as exc:
         report.hub_down = str(exc)
         return report
-    for waiting in headers[:limit]:
-        number = waiting.delivery_number or ""
-        if not number:
-            continue
-        try:
-            header, content = hub.pull(number)
-        except HubUnavailable as exc:
-            report.hub_down = str(exc)
-            break
-        except HubFault as exc:
-            report.notes.append(f"{number}: {exc}")
-            continue
-        report.pulled += 1
-        try:
-            received = receive_sps(s, _document(content), source="hub", envelope_id=number, now=now,
-                                   schema_dir=schema_dir)
-            mismatch = _header_findings(header, received)
-            if mismatch:
-                raise InboundRefused(mismatch)
-            s.commit()
-        except InboundRefused as exc:
-            s.rollback()
-            report.rejected += 1
-            message = _refusal_text(exc.reasons)
-            s.add(Event(code="hub.inbound_refused", actor_id=None, object_type="hub_envelope", object_id=number[:64],
-                        at=now, message=f"入境证书被拒收 {header.from_country} {header.certificate_no}：{message}"[:1000],
-                        details={"from": header.from_country, "certificate_no": header.certificate_no,
-                                 "reasons": [str(r) for r in exc.reasons[:50]]}))
-            s.commit()
+    for first in range(0, len(headers), RECEIVE):
+        pulled: list[tuple[str, Header, str]] = []
+        for waiting in headers[first:first + RECEIVE]:
+            number = waiting.delivery_number or ""
             try:
-                hub.acknowledge_failed(number, message)
-            except HubUnavailable as down:
-                report.hub_down = str(down)
+                header, content = hub.pull(number)
+            except HubUnavailable as exc:
+                report.hub_down = str(exc)
                 break
-            except HubFault as fault:
-                report.notes.append(f"{number}: {fault}")
-            continue
-        if received.outcome == "duplicate":
-            report.duplicates += 1
-        else:
-            report.stored += 1
-        try:
-            hub.acknowledge(number)
-        except HubUnavailable as exc:  # offered again next time: a duplicate then, acknowledged then
-            report.hub_down = str(exc)
+            except HubFault as exc:
+                report.notes.append(f"{number}: {exc}")
+                continue
+            pulled.append((number, header, content))
+        report.pulled += len(pulled)
+        answers = [(number, _receive(s, number, header, content, now, schema_dir, report))
+                   for number, header, content in pulled]
+        s.commit()
+        for number, refusal in answers:
+            try:
+                if refusal is None:
+                    hub.acknowledge(number)
+                else:
+                    hub.acknowledge_failed(number, refusal)
+            except HubUnavailable as exc:  # offered again next time: a duplicate then, acknowledged then
+                report.hub_down = str(exc)
+                break
+            except HubFault as exc:
+                report.notes.append(f"{number}: {exc}")
+        if report.hub_down is not None:
             break
-        except HubFault as exc:
-            report.notes.append(f"{number}: {exc}")
     return report
+
+
+def _receive(s: Session, number: str, header: Header, content: str, now: datetime, schema_dir: Path | None,
+             report: CycleReport) -> str | None:
+    """Check and store one pulled envelope; None when taken, else the reason for the hub.
+
+    receive_sps refuses before it writes anything, so a refused envelope leaves nothing in the transaction.
+    """
+    try:
+        received = receive_sps(s, _document(content), source="hub", envelope_id=number,
+                               envelope_header=(header.from_country, header.certificate_no), now=now,
+                               schema_dir=schema_dir)
+    except InboundRefused as exc:
+        report.rejected += 1
+        message = _refusal_text(exc.reasons)
+        s.add(Event(code="hub.inbound_refused", actor_id=None, object_type="hub_envelope", object_id=number[:64],
+                    at=now, message=f"入境证书被拒收 {header.from_country} {header.certificate_no}：{message}"[:1000],
+                    details={"from": header.from_country, "certificate_no": header.certificate_no,
+                             "reasons": [str(r) for r in exc.reasons[:50]]}))
+        return message
+    if received.outcome == "duplicate":
+        report.duplicates += 1
+    else:
+        report.stored += 1
+    return None
 
 
 def run_cycle(s: Session, hub: Hub, *, now: datetime | None = None, schema_dir: Path | None = None,

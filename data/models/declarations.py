@@ -14,10 +14,13 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
-from data.models.base import Base, DeclStatus, utcnow
+from data.models.base import Base, DeclStatus, table_of, utcnow
 
 
 class Declaration(Base):
@@ -153,6 +156,23 @@ class DeclarationDocument(Base):
     doc_no: Mapped[str | None] = mapped_column(String(64))  # the document's own number, if any
 
     declaration: Mapped[Declaration] = relationship(back_populates="documents")
+
+
+NUMBER_SEPARATORS = (" ", "-", "/", ".", "_")
+
+
+def normalised_number(column) -> ColumnElement[str]:
+    """A stored document number as people compare them: no spaces, dashes, slashes, dots or underscores, upper
+    case. The constants are written into the SQL (not bound), so that the expression indexes below serve it."""
+    for separator in NUMBER_SEPARATORS:
+        column = func.replace(column, text(f"'{separator}'"), text("''"))
+    return func.upper(column)
+
+
+# an inbound certificate finds the entry declaration listing its number, and a B/L number its declaration,
+# by one index probe
+Index("ix_declaration_document_number", normalised_number(table_of(DeclarationDocument).c.doc_no))
+Index("ix_declaration_bl_number", normalised_number(table_of(Declaration).c.bl_no))
 
 
 class PartyBookEntry(Base):

@@ -35,6 +35,7 @@ class HubEnvelope(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column()  # a worker took it for sending
+    claim_token: Mapped[str | None] = mapped_column(String(36))  # which worker's round took it
     last_error: Mapped[str | None] = mapped_column(Text)  # why the last attempt did not reach the hub
     hub_message: Mapped[str | None] = mapped_column(Text)  # the hub's error or warning message
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

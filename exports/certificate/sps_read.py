@@ -76,9 +76,10 @@ def _moment(text: str) -> datetime | None:
     return None
 
 
-def read_sps(document: bytes) -> SpsFacts:
-    """The facts of a schema-valid SPS certificate (ValueError if it is not one)."""
-    root = etree.fromstring(document, safe_parser())
+def read_sps(document: bytes, root=None) -> SpsFacts:
+    """The facts of a schema-valid SPS certificate (ValueError if it is not one); `root`: it, parsed already."""
+    if root is None:
+        root = etree.fromstring(document, safe_parser())
     doc = root.find("rsm:SPSExchangedDocument", NS)
     consignment = root.find("rsm:SPSConsignment", NS)
     if doc is None or consignment is None:

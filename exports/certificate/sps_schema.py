@@ -13,6 +13,7 @@ import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -61,25 +62,30 @@ def _schema(folder: str) -> etree.XMLSchema:
         return etree.XMLSchema(etree.parse(str(entry)))
 
 
-def sps_findings(document: bytes, schema_dir: Path | None = None) -> list[Finding]:
-    """Everything that keeps `document` from being a valid SPS Certificate 17 (empty: valid)."""
+def sps_checked(document: bytes, schema_dir: Path | None = None) -> tuple[list[Finding], Any]:
+    """`sps_findings` and, when there are none, the parsed document (for reading it without a second parse)."""
     if len(document) > MAX_BYTES:
-        return [Finding(0, "", f"the document is larger than {MAX_BYTES // (1024 * 1024)} MB")]
+        return [Finding(0, "", f"the document is larger than {MAX_BYTES // (1024 * 1024)} MB")], None
     if b"<!DOCTYPE" in document[:4096] or b"<!ENTITY" in document:
-        return [Finding(1, "", "a document type declaration or entity is not allowed in an SPS certificate")]
+        return [Finding(1, "", "a document type declaration or entity is not allowed in an SPS certificate")], None
     try:
         tree = etree.fromstring(document, safe_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else 0
-        return [Finding(line, "", f"not well-formed XML: {exc.msg}")]
+        return [Finding(line, "", f"not well-formed XML: {exc.msg}")], None
     if tree.tag != f"{{{RSM}}}SPSCertificate":
         return [Finding(tree.sourceline or 1, "", f"the root element is {_short(tree.tag)}, not rsm:SPSCertificate "
-                                                   f"in the SPS Certificate 17 namespace")]
+                                                   f"in the SPS Certificate 17 namespace")], None
     schema = _schema(str(schema_dir or SCHEMA_DIR))
     with _LOCK:  # an XMLSchema's error log belongs to one validation at a time
         if schema.validate(tree):
-            return []
-        return [Finding(e.line, _short(e.path or ""), _short(e.message)) for e in schema.error_log]
+            return [], tree
+        return [Finding(e.line, _short(e.path or ""), _short(e.message)) for e in schema.error_log], None
+
+
+def sps_findings(document: bytes, schema_dir: Path | None = None) -> list[Finding]:
+    """Everything that keeps `document` from being a valid SPS Certificate 17 (empty: valid)."""
+    return sps_checked(document, schema_dir)[0]
 
 
 def is_valid_sps(document: bytes, schema_dir: Path | None = None) -> bool:

@@ -17,7 +17,7 @@ from data.exchange.hub_client import HubClient, HubSettings
 from data.exchange.node import deliver_due
 from data.models import HubEnvelope, InboundCertificate
 from tests.service.test_hub import envelopes, hub_world, issued
-from tests.service.test_inbound import foreign
+from tests.support.certificate_samples import foreign
 
 pytest_plugins = ["tests.support.hub_fixtures"]
 

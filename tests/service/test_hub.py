@@ -30,9 +30,9 @@ from data.models import (
 from data.reference.catalog import load_reference
 from exports.certificate.sps_schema import sps_findings
 from exports.types import Coded
-from tests.service.test_inbound import foreign
 from tests.service.test_inbound_matching import entry
 from tests.service.test_issuing import approved_application, version_of
+from tests.support.certificate_samples import foreign
 from tests.support.world import actor, page_text
 
 pytest_plugins = ["tests.service.test_issuing", "tests.support.hub_fixtures"]  # issuer; pki, hub, node

@@ -2,7 +2,6 @@
 stored whole, or refused with every reason and nothing written; duplicates and withdrawals; the command."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from datetime import datetime, timezone
 
@@ -11,22 +10,13 @@ from sqlalchemy import func, select
 
 from data.exchange.inbound import InboundRefused, receive_sps
 from data.models import Blob, Certificate, InboundCertificate
-from exports.certificate.sps_xml import PdfAttachment, sps_certificate_xml
+from exports.certificate.sps_xml import PdfAttachment
 from exports.types import Coded
 from tests.ops.test_cli_certificates import issued
-from tests.support.certificate_samples import sample_content
+from tests.support.certificate_samples import foreign
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)
-KOREA, CHINA, JAPAN = Coded("KR", "韩国", "Korea"), Coded("CN", "中国", "China"), Coded("JP", "日本", "Japan")
-
-
-def foreign(number: str = "KR2026-000123", *, to: Coded = CHINA, pdf: PdfAttachment | None = None,
-            status: str = "valid", export_country: Coded = KOREA, **changes) -> bytes:
-    """An SPS certificate of Korea (or `export_country`) for goods going to `to`, as the exchange carries it."""
-    content = sample_content("C3-1", goods_lines=2)
-    content = dataclasses.replace(content, certificate_no=number, export_country=export_country, dest_country=to,
-                                  status=status, **changes)
-    return sps_certificate_xml(content, pdf=pdf)
+JAPAN = Coded("JP", "日本", "Japan")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from data.exchange.inbound_matching import link_inbound, proposals, waiting_decl
 from data.models import DeclarationDocument, Event, InboundCertificate, User
 from exports.types import Coded
 from tests.service.test_declaration_form import NOW, entry_input, save
-from tests.service.test_inbound import foreign
+from tests.support.certificate_samples import foreign
 from tests.support.world import actor
 
 pytest_plugins = ["tests.service.test_declaration_form"]  # its `s`: the app's store with the reference data

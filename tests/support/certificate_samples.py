@@ -2,9 +2,11 @@
 rendered pages are the same on every run (reference images) and tests need no database."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timezone
 
 from data.reference.catalog import CERTIFICATE_FORMATS, CERTIFICATE_TYPES
+from exports.certificate.sps_xml import PdfAttachment, sps_certificate_xml
 from exports.types import (
     Authority,
     CertificateContent,
@@ -108,3 +110,15 @@ def sample_content(format_code: str = "C3-1", *, goods_lines: int = 3, issued: b
         moment=datetime(2026, 3, 9, 8, 0, tzinfo=timezone.utc),
         field_index={x.key: x for x in fields},
     )
+
+
+KOREA_EXPORTER = Coded("KR", "韩国", "Korea")
+
+
+def foreign(number: str = "KR2026-000123", *, to: Coded = CHINA, pdf: PdfAttachment | None = None,
+            status: str = "valid", export_country: Coded = KOREA_EXPORTER, **changes) -> bytes:
+    """An SPS certificate of Korea (or `export_country`) for goods going to `to`, as the exchange carries it."""
+    content = sample_content("C3-1", goods_lines=2)
+    content = dataclasses.replace(content, certificate_no=number, export_country=export_country, dest_country=to,
+                                  status=status, **changes)
+    return sps_certificate_xml(content, pdf=pdf)
