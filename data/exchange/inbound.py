@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from data.core.files import store_blob
-from data.exchange.inbound_matching import match_by_number
+from data.exchange.inbound_matching import match_by_number, port_district
 from data.models import InboundCertificate, as_utc
 from exports.certificate.signature_check import check_pdf_signature
 from exports.certificate.sps_read import SpsFacts, read_sps
@@ -153,7 +153,8 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
         document_sha256=store_blob(s, document, "application/xml"),
         pdf_sha256=store_blob(s, facts.pdf, "application/pdf") if facts.pdf else None,
         findings=[], source=source, envelope_id=envelope_id[:64] if envelope_id else None, received_at=now,
-        received_by=received_by)
+        received_by=received_by, unloading_port=facts.unloading_port,
+        district_code=port_district(s, facts.unloading_port))
     s.add(row)
     s.flush()
     match_by_number(s, row)  # the entry declaration that lists it, if one already does

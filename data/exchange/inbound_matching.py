@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from auth.permissions import Perm
 from data.core.audit import record_change
 from data.core.scope import AccessDenied, Actor, NotFound, row_scope
-from data.models import Container, Declaration, DeclarationDocument, InboundCertificate
+from data.models import Container, CustomsDistrict, Declaration, DeclarationDocument, InboundCertificate
 from data.models.declarations import normalised_number
+from data.reference.places import unloading_district
 
 # attached-document codes of the certificates an exporting country issues, by UN/EDIFACT 1001 type
 CERTIFICATE_DOCUMENTS = {"853": ("101006", "101008"), "851": ("101007",), "657": ("101007",), "852": ("101009",),
@@ -73,9 +74,17 @@ def match_by_number(s: Session, inbound: InboundCertificate) -> int | None:
                                                  "country": inbound.exporting_country}).all()
     if len(found) != 1:
         return None
-    inbound.declaration_id = found[0]
-    s.flush()
+    _link(s, inbound, found[0])
     return found[0]
+
+
+def _link(s: Session, inbound: InboundCertificate, declaration_id: int | None) -> None:
+    """Link (or, with None, unlink) and move the certificate to the district that now receives it."""
+    inbound.declaration_id = declaration_id
+    district = s.scalar(select(Declaration.district_code).where(Declaration.id == declaration_id)) \
+        if declaration_id is not None else None
+    inbound.district_code = district or port_district(s, inbound.unloading_port)
+    s.flush()
 
 
 def match_declaration(s: Session, declaration_id: int) -> list[int]:
@@ -140,8 +149,7 @@ def link_inbound(s: Session, actor: Actor, inbound_id: int, declaration_id: int 
         if target is None:
             raise NotFound("entry declaration")
     before = {"declaration_id": inbound.declaration_id}
-    inbound.declaration_id = declaration_id
-    s.flush()
+    _link(s, inbound, declaration_id)
     record_change(s, actor, "inbound.linked" if declaration_id else "inbound.unlinked", "inbound_certificate",
                   inbound.id, before, {"declaration_id": declaration_id})
     return inbound
@@ -158,3 +166,16 @@ def waiting_declarations(s: Session, actor: Actor) -> list[tuple[int, str, str]]
                DeclarationDocument.doc_code.in_(ALL_CERTIFICATE_DOCUMENTS), ~received.exists())
         .order_by(Declaration.id)).all()
     return [(r.id, r.inspection_no or "", r.doc_no or "") for r in rows]
+
+
+def port_district(s: Session, port: str | None) -> str | None:
+    """The district receiving a certificate for `port` until it is matched; the top customs when unknown."""
+    code = unloading_district(port)
+    if code is not None and s.get(CustomsDistrict, code) is not None:
+        return code
+    return s.scalar(_TOP_DISTRICT)
+
+
+_TOP_DISTRICT = select(CustomsDistrict.code).where(CustomsDistrict.parent_code.is_(None)).order_by(
+    CustomsDistrict.code).limit(1)
+

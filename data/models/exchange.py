@@ -72,8 +72,12 @@ class InboundCertificate(Base):
     received_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_inbound_received_by"))
     status_changed_at: Mapped[datetime | None] = mapped_column()
     declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"), index=True)  # matched
+    unloading_port: Mapped[str] = mapped_column(String(64), default="")  # as the certificate names it
+    # whose officers see it: the matched declaration's district, else the unloading port's, else the top customs
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("customs_district.code", name="fk_inbound_district"))
 
     __table_args__ = (
         UniqueConstraint("exporting_country", "certificate_no", name="uq_inbound_country_number"),
         Index("ix_inbound_received", "received_at"),
+        Index("ix_inbound_district_received", "district_code", "received_at"),
     )

@@ -48,6 +48,7 @@ class SpsFacts:
     pdf: bytes | None = None
     pdf_sha256_stated: str | None = None
     references: tuple[tuple[str, str], ...] = field(default=())  # (relationship code, referenced number)
+    unloading_port: str = ""  # UN/LOCODE when given, else the port's name
 
 
 def _text(element, path: str) -> str:
@@ -120,4 +121,6 @@ def read_sps(document: bytes, root=None) -> SpsFacts:
         pdf=pdf,
         pdf_sha256_stated=stated,
         references=tuple(references),
+        unloading_port=(_text(consignment, "ram:UnloadingBaseportSPSLocation/ram:ID")
+                        or _name(consignment, "ram:UnloadingBaseportSPSLocation/ram:Name"))[:64],
     )
