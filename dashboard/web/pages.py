@@ -63,6 +63,7 @@ ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "certificate_pdf": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW, Perm.CERTIFICATE_SIGN, Perm.STATS_VIEW,
                         Perm.OVERSEAS_PORTAL),
     "certificate_print": Perm.CERTIFICATE_SIGN,  # a counted ECIQ print of a paper certificate
+    "inbound_pdf": Perm.APPLICATION_REVIEW,  # a foreign certificate's PDF (data.exchange.inbound_views scopes it)
     "application_preview": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW),
 }
 

@@ -16,6 +16,7 @@ from data.applications.scans import scan_file
 from data.certificates.content import certificate_content
 from data.certificates.issuing import IssueRefused, certificate_pdf, print_certificate
 from data.core.scope import AccessDenied, Actor, NotFound
+from data.exchange.inbound_views import inbound_pdf
 from data.ledger.query import export_file
 from exports.certificate.pdf import render_certificate
 from exports.tables.import_templates import TEMPLATES, XLSX
@@ -102,6 +103,16 @@ def init_routes(server: Flask) -> None:
         if request.args.get("download"):
             response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(certificate_no)}.pdf"
         return response
+
+    @server.get("/files/inbound/<int:inbound_id>.pdf", endpoint="inbound_pdf")
+    def inbound_file(inbound_id: int):
+        """The PDF a foreign certificate carried, for the officers of its district."""
+        try:
+            with session_scope() as s:
+                pdf = inbound_pdf(s, current_actor(), inbound_id)
+        except (NotFound, AccessDenied):
+            abort(404)
+        return file_response(f"inbound-{inbound_id}.pdf", "application/pdf", pdf)
 
     @server.post("/files/certificate/<certificate_no>/print", endpoint="certificate_print")
     def certificate_print(certificate_no: str):

@@ -67,7 +67,8 @@ def search_events(s: Session, actor: Actor, f: EventFilter, page: int = 0, page_
 # the history of an administered object is part of the page that administers it (经办详细, 操作历史)
 OBJECT_PERMISSIONS = {"user": Perm.ADMIN_USERS, "role": Perm.ADMIN_ROLES, "district": Perm.ADMIN_DISTRICTS,
                       "dict_entry": Perm.ADMIN_DICTIONARIES, "certificate_format": Perm.ADMIN_FORMATS,
-                      "notification": Perm.ADMIN_NOTIFICATIONS, "parameter": Perm.ADMIN_PARAMETERS}
+                      "notification": Perm.ADMIN_NOTIFICATIONS, "parameter": Perm.ADMIN_PARAMETERS,
+                      "inbound_certificate": Perm.APPLICATION_REVIEW}
 
 
 def object_history(s: Session, actor: Actor, object_type: str, object_id: str, limit: int = 50) -> list[EventRow]:

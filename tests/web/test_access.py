@@ -26,6 +26,8 @@ PAGE_ACCESS = {
     "/applications/templates": {"ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/ledger": {"sysadmin", "ent_a_admin", "ent_a_oper", "ent_b_oper"},
     "/certificates/issue": {"officer0901"},
+    "/inbound": {"officer0901"},
+    "/inbound/view": {"officer0901"},
     "/certificates/view": {"sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_admin", "ent_a_oper",
                            "ent_b_oper"},
     "/stats/certificates": {"sysadmin", "manager0900", "manager0903"},

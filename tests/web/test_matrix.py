@@ -38,6 +38,8 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "tmpl": {"enterprise_admin", "enterprise"},
     "ledger": {"admin", "enterprise_admin", "enterprise"},
     "certi": {"officer"},
+    "inb": {"officer"},  # inbound certificates (入境证书): the port districts' officers
+    "inbv": {"officer"},
     "certv": {"admin", "manager", "officer", "enterprise_admin", "enterprise"},
     "certq": {"admin", "manager"},
     "issuance": {"admin", "manager"},
