@@ -24,7 +24,7 @@ from data.core.audit import record_change
 from data.core.scope import AccessDenied, Actor, NotFound, row_scope
 from data.models import Container, CustomsDistrict, Declaration, DeclarationDocument, InboundCertificate
 from data.models.declarations import normalised_number
-from data.reference.places import unloading_district
+from data.reference.places import HOME_CUSTOMS, unloading_district
 
 # attached-document codes of the certificates an exporting country issues, by UN/EDIFACT 1001 type
 CERTIFICATE_DOCUMENTS = {"853": ("101006", "101008"), "851": ("101007",), "657": ("101007",), "852": ("101009",),
@@ -169,10 +169,11 @@ def waiting_declarations(s: Session, actor: Actor) -> list[tuple[int, str, str]]
 
 
 def port_district(s: Session, port: str | None) -> str | None:
-    """The district receiving a certificate for `port` until it is matched; the top customs when unknown."""
-    code = unloading_district(port)
-    if code is not None and s.get(CustomsDistrict, code) is not None:
-        return code
+    """The district receiving a certificate for `port` until it is matched; for a port not ours, the direct
+    customs of our districts (places.HOME_CUSTOMS), or the first top-level customs of a store without it."""
+    for code in (unloading_district(port), HOME_CUSTOMS):
+        if code is not None and s.get(CustomsDistrict, code) is not None:
+            return code
     return s.scalar(_TOP_DISTRICT)
 
 

@@ -22,6 +22,7 @@ from data.core.scope import AccessDenied, Actor, NotFound
 from data.exchange.inbound import RECEIVED_TYPES, WITHDRAWN, InboundRefused, Received, receive_sps
 from data.exchange.inbound_matching import Proposal, normalised, proposals, waiting_declarations
 from data.models import Declaration, Event, InboundCertificate, as_utc
+from data.models.declarations import normalised_number
 from data.reference.places import unloading_district
 
 VIEW_PERMISSION = Perm.APPLICATION_REVIEW
@@ -79,7 +80,7 @@ def list_inbound(s: Session, actor: Actor | None, *, status: str = "all", text: 
         pattern = contains_pattern(text.upper())
         conditions.append(or_(func.upper(InboundCertificate.certificate_no).like(pattern, escape=BACKSLASH),
                               func.upper(InboundCertificate.consignee).like(pattern, escape=BACKSLASH),
-                              func.upper(InboundCertificate.certificate_no) == normalised(text)))
+                              normalised_number(InboundCertificate.certificate_no) == normalised(text)))
     total = s.scalar(select(func.count()).select_from(InboundCertificate).where(*conditions)) or 0
     rows = s.execute(
         select(InboundCertificate, Declaration.inspection_no)

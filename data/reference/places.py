@@ -10,6 +10,7 @@ CITIES = {"0901": ("大连", "DALIAN"), "0903": ("大连", "DALIAN"), "0908": ("
 PORTS = {"0901": "大连港", "0903": "大连港", "0908": "大窑湾港", "0911": "长兴岛港", "0915": "庄河港",
          "0917": "旅顺新港", "0930": "丹东港", "0950": "营口港鲅鱼圈港区", "0960": "丹东港大东港区", "0980": "大连港"}
 AIRPORT = "大连周水子国际机场"
+HOME_CUSTOMS = "0900"  # the direct customs these districts belong to (大连海关): it receives what no port claims
 # unloading ports an inbound certificate may name (UN/LOCODE, or the port's or city's name in English or
 # Chinese) -> the district whose officers receive the certificate until it is matched to a declaration
 UNLOADING_PORTS = {
