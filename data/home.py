@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
 from data.core.scope import Actor, row_scope
+from data.exchange.inbound_views import InboundCounts, inbound_counts
 from data.models import (
     AppStatus,
     Certificate,
@@ -46,6 +47,7 @@ class HomeSummary:
     pending_registrations: int | None
     tasks: list[tuple[str, int]]
     notifications: list[NotificationView]
+    inbound: InboundCounts | None = None  # officers: certificates from abroad to match, declarations waiting
 
 
 def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeSummary:
@@ -69,7 +71,8 @@ def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeS
     if actor.is_admin:
         pending = s.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.status == "pending"))
     tasks = [(status, apps.get(status, 0)) for status in TASK_STATUSES.get(actor.kind or actor.role, ())]
-    return HomeSummary(apps, certs, declarations or 0, pending, tasks, notifications_for(s, actor, now))
+    return HomeSummary(apps, certs, declarations or 0, pending, tasks, notifications_for(s, actor, now),
+                       inbound_counts(s, actor))
 
 
 def _reached_districts(s: Session, actor: Actor) -> frozenset[str]:

@@ -17,13 +17,14 @@ def home_links(actor: Actor) -> HomeLinks:
     from callbacks.accounts.registrations import PAGE as REGISTRATIONS
     from callbacks.applications.listing import APPLICATIONS_PAGE
     from callbacks.declarations.listing import PAGE as DECLARATIONS
+    from callbacks.exchange.inbound import PAGE as INBOUND
     from callbacks.statistics.certificate_query import PAGE as CERTIFICATES
 
     def path(page: PageSpec) -> str | None:
         return page.path if allowed(actor, page.permission) else None
 
     return HomeLinks(declarations=path(DECLARATIONS), applications=path(APPLICATIONS_PAGE),
-                     certificates=path(CERTIFICATES), registrations=path(REGISTRATIONS))
+                     certificates=path(CERTIFICATES), registrations=path(REGISTRATIONS), inbound=path(INBOUND))
 
 
 def render(actor: Actor, t: Translator, **_query):

@@ -12,7 +12,7 @@ from dashboard.runtime.store import session_scope
 from data.core.files import UploadProblem, decode_data_url
 from data.core.scope import AccessDenied, Actor, NotFound
 from data.exchange.inbound import InboundRefused
-from data.exchange.inbound_matching import link_inbound
+from data.exchange.inbound_matching import link_inbound, waiting_declarations
 from data.exchange.inbound_views import STATUS_FILTERS, inbound_view, list_inbound, upload_inbound
 from layouts.exchange import ids
 from layouts.exchange.inbound import (
@@ -38,7 +38,8 @@ def _status(value) -> str:
 
 def render_list(actor: Actor, t: Translator, status: str = "", **_query):
     with session_scope() as s:
-        return list_page(t, list_inbound(s, actor, status=_status(status), page_size=PAGE_SIZE), _status(status))
+        return list_page(t, list_inbound(s, actor, status=_status(status), page_size=PAGE_SIZE), _status(status),
+                         waiting_declarations(s, actor))
 
 
 PAGE = PageSpec("inbound", "/inbound", N_("Inbound certificates"), Perm.APPLICATION_REVIEW, ids.INB, render_list,

@@ -31,10 +31,28 @@ class HomeLinks:
     applications: str | None = None  # "?status=<code>" is added for one status
     certificates: str | None = None  # "?status=<code>" is added for one status
     registrations: str | None = None
+    inbound: str | None = None  # "?status=unmatched" is added
 
 
 def _with_status(path: str | None, status: str) -> str | None:
     return f"{path}?status={status}" if path else None
+
+
+WAITING_ANCHOR = "inb-waiting"  # layouts.exchange.ids.INB_WAITING (the home page does not import other pages' ids)
+
+
+def _inbound_tasks(t: Translator, summary: HomeSummary, links: HomeLinks) -> list:
+    """An officer's work with certificates from abroad: those to match, and declarations still waiting for one."""
+    if summary.inbound is None:
+        return []
+    items = [(t("Inbound certificates not matched to a declaration"), summary.inbound.unmatched,
+              _with_status(links.inbound, "unmatched")),
+             (t("Entry declarations waiting for their certificate from abroad"), summary.inbound.waiting,
+              f"{links.inbound}#{WAITING_ANCHOR}" if links.inbound else None)]
+    return [dbc.ListGroupItem([html.Span(label), dbc.Badge(t.number(n), color="warning" if n else "light",
+                                                           text_color="dark", className="float-end")],
+                              href=href, action=href is not None)
+            for label, n, href in items]
 
 
 def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLinks = HomeLinks()) -> html.Div:
@@ -67,6 +85,7 @@ def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLi
                             dbc.Badge(t.number(n), color="primary" if n else "light", className="float-end")],
                            href=_with_status(links.applications, status), action=links.applications is not None)
          for status, n in summary.tasks]
+        + _inbound_tasks(t, summary, links)
         or [dbc.ListGroupItem(t("Nothing is waiting for you."), className="text-muted")],
         id=ids.HOME_TASKS,
     )

@@ -65,7 +65,18 @@ def total_text(t: Translator, page: Page[InboundRow]) -> str:
     return t("{n} certificates", n=t.number(page.total))
 
 
-def list_page(t: Translator, page: Page[InboundRow], status: str) -> html.Div:
+def waiting_part(t: Translator, waiting: list[tuple[int, str, str]]) -> html.Div:
+    """Sent entry declarations listing a certificate that has not come yet: (id, inspection no, certificate no)."""
+    body = (dbc.Table([html.Thead(html.Tr([html.Th(t("Inspection No.")), html.Th(t("Certificate No."))])),
+                       html.Tbody([html.Tr([html.Td(no), html.Td(cert)]) for _id, no, cert in waiting[:200]])],
+                      size="sm")
+            if waiting else html.P(t("None."), className="text-muted"))
+    return html.Div([html.H5(t("Entry declarations waiting for their certificate from abroad"), className="mt-4"),
+                     body], id=ids.INB_WAITING)
+
+
+def list_page(t: Translator, page: Page[InboundRow], status: str,
+              waiting: list[tuple[int, str, str]] | None = None) -> html.Div:
     upload = dcc.Upload(
         html.Div(t("Drop an SPS certificate XML file here, or click to choose one."), className="py-3"),
         id=ids.INB_UPLOAD, accept=".xml,application/xml,text/xml", max_size=MAX_XML_BYTES, multiple=False,
@@ -88,6 +99,7 @@ def list_page(t: Translator, page: Page[InboundRow], status: str) -> html.Div:
         html.Div(rows_table(t, page), id=ids.INB_TABLE),
         dbc.Pagination(id=ids.INB_PAGER, max_value=page.page_count, active_page=1, fully_expanded=False,
                        first_last=True, previous_next=True, className="mt-2"),
+        waiting_part(t, waiting or []),
         dbc.Card(dbc.CardBody([
             html.H5(t("Receive a certificate sent outside the hub")),
             html.P(t("An SPS certificate XML (UN/CEFACT SPSCertificate 17) received by mail or on a medium is checked "
