@@ -102,28 +102,23 @@ def _link_refused(t: Translator, exc: Exception, **_inputs) -> dict:
 @page_callback(
     output={"content": Output(ids.INBV_CONTENT, "children"), "message": Output(ids.INBV_MESSAGE, "children")},
     inputs={"links": Input({"type": ids.INBV_LINK, "declaration": ALL}, "n_clicks"),
-            "unlink": Input(ids.INBV_UNLINK, "submit_n_clicks"), "state": State(ids.INBV_STATE, "data")},
+            "unlinks": Input({"type": ids.INBV_UNLINK, "declaration": ALL}, "submit_n_clicks"),
+            "state": State(ids.INBV_STATE, "data")},
     refused=_link_refused, refuses=(NotFound, AccessDenied), prevent_initial_call=True)
-def change_link(r: PageRequest, links, unlink, state):
+def change_link(r: PageRequest, links, unlinks, state):
     inbound_id = state.get("id") if isinstance(state, dict) else None
-    if not isinstance(inbound_id, int):
-        return no_update
     trigger = ctx.triggered_id
-    if isinstance(trigger, dict) and trigger.get("type") == ids.INBV_LINK:
-        if not any(isinstance(n, int) and n > 0 for n in links or ()):
-            return no_update  # the buttons were drawn, not clicked
-        declaration = trigger.get("declaration")
-        if not isinstance(declaration, int):
-            return no_update
-        inbound_view(r.s, r.actor, inbound_id)  # in the actor's sight, or NotFound
-        link_inbound(r.s, r.actor, inbound_id, declaration)
-        linked = True
-    elif trigger == ids.INBV_UNLINK and unlink:
-        inbound_view(r.s, r.actor, inbound_id)
-        link_inbound(r.s, r.actor, inbound_id, None)
-        linked = False
-    else:
+    if not isinstance(inbound_id, int) or not isinstance(trigger, dict):
         return no_update
+    clicks = links if trigger.get("type") == ids.INBV_LINK else unlinks
+    if not any(isinstance(n, int) and n > 0 for n in clicks or ()):
+        return no_update  # the buttons were drawn, not clicked
+    declaration = trigger.get("declaration")
+    if not isinstance(declaration, int) or isinstance(declaration, bool):
+        return no_update
+    inbound_view(r.s, r.actor, inbound_id)  # in the actor's sight, or NotFound
+    linked = trigger.get("type") == ids.INBV_LINK
+    link_inbound(r.s, r.actor, inbound_id, declaration if linked else None)
     try:
         view = inbound_view(r.s, r.actor, inbound_id)
     except NotFound:  # linked to a declaration of another district: it moved there

@@ -21,4 +21,4 @@ INBV_CONTENT = INBV("content")
 INBV_MESSAGE = INBV("message")
 INBV_STATE = INBV("state")  # {"id": the certificate shown}
 INBV_LINK = INBV("link")  # {"type": INBV_LINK, "declaration": id}: a proposal's "link" button
-INBV_UNLINK = INBV("unlink")  # a confirm dialog provider around the unlink button
+INBV_UNLINK = INBV("unlink")  # {"type": INBV_UNLINK, "declaration": id}: a confirm dialog around the unlink button

@@ -154,8 +154,9 @@ def _declaration_part(t: Translator, v: InboundView):
     if v.declaration_id is not None:
         unlink = dcc.ConfirmDialogProvider(
             dbc.Button(t("Unlink"), color="secondary", outline=True, size="sm", className="ms-2"),
-            id=ids.INBV_UNLINK, message=t("Unlink certificate {no} from declaration {decl}?", no=v.certificate_no,
-                                          decl=v.inspection_no or ""))
+            id={"type": ids.INBV_UNLINK, "declaration": v.declaration_id},
+            message=t("Unlink certificate {no} from declaration {decl}?", no=v.certificate_no,
+                      decl=v.inspection_no or ""))
         return html.Div([html.H5(t("Entry declaration"), className="mt-4"),
                          html.Div([t("Matched to entry declaration {no}.", no=v.inspection_no or ""),
                                    unlink if v.may_link else None])])

@@ -135,6 +135,18 @@ def test_the_pages_list_upload_and_link_by_hand(app, s, users, client_as):
     assert "已匹配入境报检单" in component_text(linked[ids.INBV_CONTENT]["children"])
     s.refresh(row)
     assert row.declaration_id == declaration.id
+    unlinked = call(app, client, ids.INBV_CONTENT, {ids.INBV_STATE: {"id": row.id}},
+                    trigger=f'{{"declaration":{declaration.id},"type":"{ids.INBV_UNLINK}"}}.submit_n_clicks',
+                    wildcards={ids.INBV_UNLINK: [({"type": ids.INBV_UNLINK, "declaration": declaration.id}, 1)]})
+    assert "尚未匹配" in component_text(unlinked[ids.INBV_CONTENT]["children"])
+    s.refresh(row)
+    assert row.declaration_id is None
+    forged = call(app, client_as("officer0903"), ids.INBV_CONTENT, {ids.INBV_STATE: {"id": row.id}},
+                  trigger=f'{{"declaration":{declaration.id},"type":"{ids.INBV_LINK}"}}.n_clicks',
+                  wildcards={ids.INBV_LINK: [({"type": ids.INBV_LINK, "declaration": declaration.id}, 1)]})
+    assert "无法更改关联" in component_text(forged[ids.INBV_MESSAGE]["children"])  # not their district's
+    s.refresh(row)
+    assert row.declaration_id is None
 
     refused = call(app, client, ids.INB_UPLOAD_RESULT, {ids.INB_UPLOAD: data_url(b"<not-xml")},
                    trigger=f"{ids.INB_UPLOAD}.contents")
@@ -150,9 +162,7 @@ def test_the_attached_pdf_is_served_to_the_districts_officers_only(s, users, cli
     row = receive_sps(s, foreign("KR2026-100051", pdf=PdfAttachment("kr.pdf", pdf)), source="hub",
                       now=NOW).certificate
     s.commit()
-    assert row.district_code == "0900"  # the sample names no port of ours
-    row.district_code = "0901"
-    s.commit()
+    assert row.district_code == "0901"  # unloaded at Dalian
     assert client_as("officer0901").get(f"/files/inbound/{row.id}.pdf").data == pdf
     assert client_as("officer0903").get(f"/files/inbound/{row.id}.pdf").status_code == 404
     assert client_as("ent_a_oper").get(f"/files/inbound/{row.id}.pdf").status_code in (403, 404)

@@ -117,8 +117,11 @@ KOREA_EXPORTER = Coded("KR", "韩国", "Korea")
 
 def foreign(number: str = "KR2026-000123", *, to: Coded = CHINA, pdf: PdfAttachment | None = None,
             status: str = "valid", export_country: Coded = KOREA_EXPORTER, **changes) -> bytes:
-    """An SPS certificate of Korea (or `export_country`) for goods going to `to`, as the exchange carries it."""
+    """An SPS certificate of Korea (or `export_country`) for goods going to `to`, as the exchange carries it:
+    shipped from Busan to Dalian unless `transport` says otherwise."""
     content = sample_content("C3-1", goods_lines=2)
+    changes.setdefault("transport", dataclasses.replace(content.transport, departure_port="釜山 BUSAN",
+                                                        arrival_port="DALIAN"))
     content = dataclasses.replace(content, certificate_no=number, export_country=export_country, dest_country=to,
                                   status=status, **changes)
     return sps_certificate_xml(content, pdf=pdf)
