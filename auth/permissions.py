@@ -19,6 +19,11 @@ class Role(str, enum.Enum):
     OVERSEAS = "overseas"
 
 
+# officials of an importing country's competent authority (the China e-Cert model): created by administrators
+# per country, they see every certificate destined to their country in the portal; every view is audited
+AUTHORITY_ROLE = "overseas_authority"
+
+
 class Perm(enum.StrEnum):
     """Every permission code; a member is its code (a str), so it is stored and compared as one."""
 
@@ -32,6 +37,7 @@ class Perm(enum.StrEnum):
     LEDGER_EXPORT = "ledger.export"
     ENTERPRISE_MANAGE = "enterprise.manage"
     OVERSEAS_PORTAL = "overseas.portal"
+    OVERSEAS_COUNTRY = "overseas.country"  # the portal shows every certificate for the user's country
     ADMIN_REGISTRATIONS = "admin.registrations"
     ADMIN_USERS = "admin.users"
     ADMIN_ROLES = "admin.roles"
@@ -61,6 +67,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     Permission(Perm.LEDGER_EXPORT, "企业台账", "Enterprise ledger"),
     Permission(Perm.ENTERPRISE_MANAGE, "企业用户管理", "Enterprise users"),
     Permission(Perm.OVERSEAS_PORTAL, "海外端", "Overseas portal"),
+    Permission(Perm.OVERSEAS_COUNTRY, "海外端：本国全部证书", "Overseas portal: every certificate for the user's country"),
     Permission(Perm.ADMIN_REGISTRATIONS, "注册审核", "Registration review"),
     Permission(Perm.ADMIN_USERS, "用户管理", "Users"),
     Permission(Perm.ADMIN_ROLES, "角色与权限", "Roles and permissions"),
@@ -80,6 +87,7 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
     Role.ENTERPRISE_ADMIN.value: ("企业管理员", "Enterprise administrator"),
     Role.ENTERPRISE.value: ("企业操作员", "Enterprise operator"),
     Role.OVERSEAS.value: ("海外用户", "Overseas user"),
+    AUTHORITY_ROLE: ("境外主管当局", "Foreign competent authority"),
 }
 ROLE_PARENTS: dict[str, str | None] = {
     Role.ADMIN.value: None,
@@ -88,6 +96,7 @@ ROLE_PARENTS: dict[str, str | None] = {
     Role.ENTERPRISE_ADMIN.value: None,
     Role.ENTERPRISE.value: Role.ENTERPRISE_ADMIN.value,
     Role.OVERSEAS.value: None,
+    AUTHORITY_ROLE: Role.OVERSEAS.value,  # an overseas user (kind), with the whole country's certificates
 }
 
 ENTERPRISE_GRANTS = frozenset({Perm.HOME_VIEW, Perm.REFERENCE_VIEW, Perm.DECLARATION_EDIT, Perm.APPLICATION_EDIT,
@@ -104,4 +113,5 @@ DEFAULT_GRANTS: dict[str, frozenset[str]] = {
         | {p for p in Perm if p.startswith("admin.")}
     ),
     Role.OVERSEAS.value: frozenset({Perm.OVERSEAS_PORTAL}),
+    AUTHORITY_ROLE: frozenset({Perm.OVERSEAS_PORTAL, Perm.OVERSEAS_COUNTRY}),
 }

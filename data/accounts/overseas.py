@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from auth.passwords import hash_password, password_problem
 from auth.permissions import Perm
 from data.accounts.registration import ACCOUNT_RE, EMAIL_RE
+from data.certificates.issuing import audit_portal_view, portal_visible
 from data.core.forms import (
     AnyText,
     ExactText,
@@ -29,6 +30,7 @@ from data.core.forms import (
 )
 from data.core.scope import Actor, NotFound
 from data.models import (
+    Blob,
     Certificate,
     CertificateShare,
     CertificateType,
@@ -36,9 +38,11 @@ from data.models import (
     DictEntry,
     Event,
     Role,
+    SigningMethod,
     User,
     as_utc,
 )
+from exports.certificate.signature_check import SignatureReport, check_pdf_signature
 
 OVERSEAS_LANGUAGES = ("en", "ru", "ja", "ko", "vi", "zh")
 
@@ -227,11 +231,10 @@ def _shared(actor: Actor):
         select(Certificate.certificate_no, CertificateType.name_zh, CertificateType.name_en, Certificate.issue_date,
                Certificate.status, CustomsDistrict.name_zh, CustomsDistrict.name_en, Certificate.dest_country,
                Certificate.cert_type_code, replaced.certificate_no, replaced_by, Certificate.status_changed_at)
-        .join(CertificateShare, CertificateShare.certificate_id == Certificate.id)
         .join(CertificateType, CertificateType.code == Certificate.cert_type_code)
         .join(CustomsDistrict, CustomsDistrict.code == Certificate.district_code)
         .outerjoin(replaced, replaced.id == Certificate.replaces_id)
-        .where(CertificateShare.user_id == actor.user_id)
+        .where(portal_visible(actor))
     )
 
 
@@ -242,7 +245,8 @@ def _row(r) -> SharedCertificate:
 
 
 def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int = 50) -> list[SharedCertificate]:
-    """Return the certificates shared with this overseas user, optionally those whose number contains `number`."""
+    """Return the certificates this overseas user may open (shared with them; for an authority, every one for
+    their country), optionally those whose number contains `number`."""
     actor.require(Perm.OVERSEAS_PORTAL)
     stmt = _shared(actor)
     number = (number or "").strip()[:32]
@@ -253,12 +257,15 @@ def shared_certificates(s: Session, actor: Actor, number: str = "", limit: int =
 
 
 def shared_certificate(s: Session, actor: Actor, certificate_no: str) -> SharedCertificate:
-    """Return one certificate shared with this overseas user by its exact number; NotFound otherwise."""
+    """Return one certificate this overseas user may open, by its exact number (the view is audited); NotFound
+    otherwise."""
     actor.require(Perm.OVERSEAS_PORTAL)
-    row = s.execute(_shared(actor).where(Certificate.certificate_no == str(certificate_no or "")[:32])).first()
+    row = s.execute(_shared(actor).add_columns(Certificate.id, Certificate.district_code)
+                    .where(Certificate.certificate_no == str(certificate_no or "")[:32])).first()
     if row is None:
         raise NotFound(f"certificate {certificate_no}")
-    return _row(row)
+    audit_portal_view(s, actor, row[-2], row[0], row[-1], "page")
+    return _row(row[:-2])
 
 
 def share_certificate(s: Session, actor: Actor, certificate_id: int, user_id: int, *,
@@ -279,3 +286,16 @@ def country_options(s: Session) -> list[tuple[str, str, str]]:
     return [tuple(r) for r in s.execute(
         select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
         .where(DictEntry.dictionary == "country", DictEntry.active.is_(True)).order_by(DictEntry.code))]
+
+
+def portal_signature(s: Session, actor: Actor, certificate_no: str, trust_roots: list) -> SignatureReport | None:
+    """The signature check of a certificate the overseas user may open (None: no signed PDF is stored, as for a
+    paper certificate); NotFound when it is not theirs to open."""
+    actor.require(Perm.OVERSEAS_PORTAL)
+    row = s.execute(select(Certificate.signing_method, Certificate.pdf_sha256).where(
+        Certificate.certificate_no == str(certificate_no or "")[:32], portal_visible(actor))).first()
+    if row is None:
+        raise NotFound(f"certificate {certificate_no}")
+    method, digest = row
+    blob = s.get(Blob, digest) if digest and method == SigningMethod.CLOUD.value else None
+    return check_pdf_signature(blob.data, trust_roots) if blob is not None else None

@@ -20,6 +20,7 @@ from auth.passwords import hash_password, password_problem
 from auth.permissions import Perm
 from data.accounts.overseas import OVERSEAS_LANGUAGES
 from data.accounts.registration import EMAIL_RE, PHONE_RE
+from data.accounts.roles import role_permissions
 from data.accounts.signin import ACCOUNT_RE, request_password_reset
 from data.admin.rules import (
     AdminInvalid,
@@ -299,7 +300,10 @@ def _problems(s: Session, actor: Actor, form: UserForm, *, creating: bool,
         errors["role"] = "unknown_role"
     elif form.role:
         kind = role_kind(s, form.role)
-        errors.update(organisation_problems(s, kind, form.district_code or None, form.enterprise_id, kept=kept))
+        # an importing country's authority (a role granting overseas.country) belongs to no enterprise
+        country_wide = kind == Role.OVERSEAS.value and Perm.OVERSEAS_COUNTRY in role_permissions(s, form.role)
+        errors.update(organisation_problems(s, Role.ADMIN.value if country_wide else kind, form.district_code or None,
+                                            form.enterprise_id, kept=kept))
         if "role" not in errors and "district_code" not in errors and "enterprise_id" not in errors \
                 and not in_actor_scope(actor, form.district_code or None, form.enterprise_id):
             errors["role"] = "outside_your_scope"

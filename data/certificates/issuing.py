@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -278,13 +278,32 @@ def _load_certificate(s: Session, actor: Actor, certificate_no: str, *, for_upda
         raise AccessDenied(VIEW_PERMISSIONS[0])
     visible = [row_scope(actor, Certificate)]
     if actor.can(PORTAL_PERMISSION):
-        visible.append(Certificate.id.in_(select(CertificateShare.certificate_id)
-                                          .where(CertificateShare.user_id == actor.user_id)))
+        visible.append(portal_visible(actor))
     stmt = select(Certificate).where(Certificate.certificate_no == str(certificate_no or "")[:32], or_(*visible))
     cert = s.scalar(stmt.with_for_update() if for_update else stmt)
     if cert is None:
         raise NotFound(f"certificate {certificate_no}")
+    if actor.is_overseas:
+        audit_portal_view(s, actor, cert.id, cert.certificate_no, cert.district_code, "file")
     return cert
+
+
+def portal_visible(actor: Actor) -> ColumnElement[bool]:
+    """The certificates an overseas user may open: those shared with them and, for the officials of an
+    importing country's authority (Perm.OVERSEAS_COUNTRY), every certificate destined to their country."""
+    shared = Certificate.id.in_(select(CertificateShare.certificate_id).where(CertificateShare.user_id == actor.user_id))
+    if actor.can(Perm.OVERSEAS_COUNTRY) and actor.country:
+        return or_(shared, Certificate.dest_country == actor.country)
+    return shared
+
+
+def audit_portal_view(s: Session, actor: Actor, certificate_id: int, certificate_no: str, district_code: str,
+                      what: str) -> None:
+    """An overseas user looked at a certificate (its page, or its file: PDF or XML): an audit line, not a receipt."""
+    s.add(Event(code="portal.viewed", actor_id=actor.user_id, object_type="certificate_view",
+                object_id=str(certificate_id), district_code=district_code, at=datetime.now(timezone.utc),
+                message=f"海外端查看证书 Certificate viewed in the overseas portal: {certificate_no}",
+                details={"certificate_no": certificate_no, "what": what, "country": actor.country}))
 
 
 def stored_pdf(s: Session, cert: Certificate, issuer: Issuer, *, now: datetime | None = None) -> bytes:

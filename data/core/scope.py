@@ -35,6 +35,7 @@ class Actor:
     district_codes: frozenset[str]
     permissions: frozenset[str]
     kind: str = ""  # the built-in role an administrator-made role descends from ("" = the role itself)
+    country: str | None = None  # overseas users: the country they act for
 
     @property
     def is_admin(self) -> bool:
@@ -43,6 +44,10 @@ class Actor:
     @property
     def is_enterprise(self) -> bool:
         return (self.kind or self.role) in (Role.ENTERPRISE.value, Role.ENTERPRISE_ADMIN.value)
+
+    @property
+    def is_overseas(self) -> bool:
+        return (self.kind or self.role) == Role.OVERSEAS.value
 
     @property
     def is_customs(self) -> bool:
@@ -104,6 +109,7 @@ def actor_from(user: User, permissions: frozenset[str], kind: str, district_code
         district_codes=district_codes,
         permissions=permissions,
         kind=kind,
+        country=user.country,
     )
 
 

@@ -10,7 +10,9 @@ from dash import html
 from dashboard.core.i18n import DISPLAY_ZONE, Translator
 from data.accounts.overseas import SharedCertificate
 from data.reference.certificate_names import certificate_type_name
+from exports.certificate.signature_check import SignatureReport
 from layouts.certificates import ids
+from layouts.certificates.verify import signature_lines
 from layouts.certificates.view import cert_status_badge, pdf_url
 from layouts.common import country_name, page_header
 
@@ -53,8 +55,9 @@ def results_table(t: Translator, rows: list[SharedCertificate], searched: str) -
     return dbc.Table([head, html.Tbody(body)], hover=True, size="sm", responsive=True)
 
 
-def certificate_detail(t: Translator, r: SharedCertificate | None) -> html.Div | None:
-    """The chosen certificate: its status and replacement, downloads, and the PDF itself."""
+def certificate_detail(t: Translator, r: SharedCertificate | None, signature: SignatureReport | None = None,
+                       ) -> html.Div | None:
+    """The chosen certificate: its status and replacement, its signature check, downloads, and the PDF itself."""
     if r is None:
         return None
     title = certificate_type_name(r.cert_type_code, r.type_name_zh, r.type_name_en, t.lang)
@@ -69,15 +72,18 @@ def certificate_detail(t: Translator, r: SharedCertificate | None) -> html.Div |
         html.P(replacement_text(t, r), className="mb-2", id="ovs-detail-status") if replacement_text(t, r) else None,
         html.P(t("Issued by {authority} on {date}.", authority=district_name(t, r), date=t.date(r.issue_date)),
                className="text-muted small"),
+        html.Div(signature_lines(t, signature), className="small mb-2", id="ovs-detail-signature"),
         buttons,
         html.Iframe(src=pdf_url(r.certificate_no), id=ids.OVS_PREVIEW, title=t("Certificate PDF"),
                     style={"width": "100%", "height": "75vh", "border": "1px solid #dee2e6"}),
     ]), className="shadow-sm mt-3")
 
 
-def portal_page(t: Translator, rows: list[SharedCertificate]) -> html.Div:
+def portal_page(t: Translator, rows: list[SharedCertificate], *, whole_country: bool = False) -> html.Div:
+    """`whole_country`: the user is an official of the importing country's authority, who sees all of its
+    certificates, not only those shared."""
     return html.Div([
-        page_header(t("Certificates shared with you"),
+        page_header(t("Certificates destined to your country") if whole_country else t("Certificates shared with you"),
                     t("Search by certificate number. Every certificate can also be verified from its QR code.")),
         dbc.Input(id=ids.OVS_SEARCH, type="search", debounce=True, maxLength=32,
                   placeholder=t("Certificate no."), className="mb-3", style={"maxWidth": "24rem"}),

@@ -47,8 +47,10 @@ def test_the_tree_lists_children_under_their_parents_with_kinds_users_and_grants
         tree = role_tree(s, actor(s, "sysadmin"))
     assert [(n.code, n.depth) for n in tree] == [
         ("admin", 0), ("enterprise_admin", 0), ("enterprise", 1), ("manager", 0), ("officer", 1),
-        ("senior_officer", 2), ("overseas", 0)]
+        ("senior_officer", 2), ("overseas", 0), ("overseas_authority", 1)]
     node = {n.code: n for n in tree}
+    assert node["overseas_authority"].kind == "overseas" and node["overseas_authority"].builtin
+    assert node["overseas_authority"].permissions == frozenset({"overseas.portal", "overseas.country"})
     assert node["senior_officer"].kind == "officer" and not node["senior_officer"].builtin
     assert node["manager"].users == 2 and "stats.view" in node["manager"].permissions
     assert node["senior_officer"].permissions == frozenset()
