@@ -149,3 +149,48 @@ def test_two_workers_at_once_send_each_envelope_once(app, s, users, issuer, hub,
     assert len(hub.state.sent_by("CN")) == 6
     assert {e.state for e in s.scalars(select(HubEnvelope).execution_options(populate_existing=True))} == {
         "PendingDelivery"}
+
+
+def test_the_development_server_runs_the_rounds_beside_it(sqlite_template, tmp_path, hub, pki):
+    """`make run` serves with `python app.py`: with a hub configured, the node's loop runs in that process."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cryptography.fernet import Fernet
+
+    from dashboard.web.factory import create_app
+    from tests.conftest import TEST_PASSWORD
+    from tests.ops.test_ledger_celery import _stop
+    from tests.support.ports import free_port
+    from tests.support.world import build_world
+
+    store = tmp_path / "dev.sqlite3"
+    shutil.copyfile(sqlite_template, store)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{store}", "SECRET_KEY": "dev-hub-secret",
+           "CERTDASH_INSTANCE": str(tmp_path / "instance"), "CERTDASH_DATA_KEY": Fernet.generate_key().decode(),
+           "CERTDASH_PORT": str(free_port()), "CERTDASH_HUB_URL": hub.url, "CERTDASH_HUB_CERT": str(pki.client_cert),
+           "CERTDASH_HUB_KEY": str(pki.client_key), "CERTDASH_HUB_CA": str(pki.ca), "CERTDASH_HUB_INTERVAL": "0.3"}
+    env.pop("CELERY_BROKER_URL", None)
+    app = create_app(Settings.from_env(env))
+    sessions = app.server.extensions["certdash"].sessions
+    world = build_world(sessions, TEST_PASSWORD)
+    with sessions() as s:
+        hub_world(s)
+        number = issued(s, world, Issuer.from_settings(app.server.config["CERTDASH_SETTINGS"])).certificate_no
+    app.server.extensions["certdash"].engine.dispose()
+    root = Path(__file__).resolve().parents[2]
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not hub.state.sent_by("CN"):
+            time.sleep(0.2)
+    finally:
+        _stop(server)
+        log.close()
+    output = (tmp_path / "server.log").read_text()
+    assert [e.certificate_no for e in hub.state.sent_by("CN")] == [number], output[-3000:]
+    assert "certdash hub node: rounds every 0.3 s" in output
