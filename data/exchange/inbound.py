@@ -63,29 +63,31 @@ class Received:
     outcome: str  # stored | withdrawn | duplicate
 
 
-def _rule(message: str) -> Finding:
-    return Finding(0, "", message)
+def _rule(code: str, message: str, **values) -> Finding:
+    return Finding(0, "", message, code, values)
 
 
 def business_findings(facts: SpsFacts, now: datetime) -> list[Finding]:
     """What keeps a schema-valid certificate from being one China receives."""
     found = []
     if facts.importing_country != IMPORTING_COUNTRY:
-        found.append(_rule(f"the certificate is addressed to {facts.importing_country or 'no country'}, not to China "
-                           f"({IMPORTING_COUNTRY})"))
+        found.append(_rule("addressed_elsewhere", f"the certificate is addressed to {facts.importing_country or 'no country'}, "
+                           f"not to China ({IMPORTING_COUNTRY})", country=facts.importing_country or "-"))
     if facts.exporting_country == IMPORTING_COUNTRY:
-        found.append(_rule("the exporting country is China: this is not an inbound certificate"))
+        found.append(_rule("exported_by_china", "the exporting country is China: this is not an inbound certificate"))
     if facts.type_code not in RECEIVED_TYPES:
-        found.append(_rule(f"certificate type {facts.type_code} is not one China receives "
-                           f"({', '.join(sorted(RECEIVED_TYPES))})"))
+        found.append(_rule("unknown_type", f"certificate type {facts.type_code} is not one China receives "
+                           f"({', '.join(sorted(RECEIVED_TYPES))})", type=facts.type_code or "-"))
     if facts.status_code not in (ISSUED, WITHDRAWN):
-        found.append(_rule(f"status {facts.status_code} is neither issued (70) nor withdrawn (40)"))
+        found.append(_rule("bad_status", f"status {facts.status_code} is neither issued (70) nor withdrawn (40)",
+                           status=facts.status_code or "-"))
     if facts.issued_at is None:
-        found.append(_rule("the issue date and time cannot be read"))
+        found.append(_rule("no_issue_date", "the issue date and time cannot be read"))
     elif facts.issued_at > now + CLOCK_SKEW:
-        found.append(_rule(f"the certificate is dated {facts.issued_at:%Y-%m-%d}, in the future"))
+        found.append(_rule("future_date", f"the certificate is dated {facts.issued_at:%Y-%m-%d}, in the future",
+                           date=f"{facts.issued_at:%Y-%m-%d}"))
     if not facts.certificate_no.strip():
-        found.append(_rule("the certificate has no number"))
+        found.append(_rule("no_number", "the certificate has no number"))
     if facts.pdf is not None:
         found += _pdf_findings(facts)
     return found
@@ -94,12 +96,14 @@ def business_findings(facts: SpsFacts, now: datetime) -> list[Finding]:
 def _pdf_findings(facts: SpsFacts) -> list[Finding]:
     pdf = facts.pdf or b""
     if not pdf.startswith(b"%PDF-"):
-        return [_rule("the attached certificate is not a PDF")]
+        return [_rule("pdf_not_pdf", "the attached certificate is not a PDF")]
     if facts.pdf_sha256_stated and hashlib.sha256(pdf).hexdigest() != facts.pdf_sha256_stated:
-        return [_rule("the attached PDF does not match the SHA-256 its sender stated: it was changed on the way")]
+        return [_rule("pdf_changed", "the attached PDF does not match the SHA-256 its sender stated: it was changed on "
+                      "the way")]
     report = check_pdf_signature(pdf, [])
     if report.signed and not (report.intact and report.valid):
-        return [_rule("the attached PDF's signature does not hold: the file was changed after signing")]
+        return [_rule("pdf_signature_broken", "the attached PDF's signature does not hold: the file was changed after "
+                      "signing")]
     return []
 
 
@@ -107,10 +111,11 @@ def envelope_findings(facts: SpsFacts, sender: str, certificate_no: str) -> list
     """What makes a hub envelope's header (From, NPPOCertificateNumber) disagree with the certificate it holds."""
     found = []
     if sender and sender != facts.exporting_country:
-        found.append(_rule(f"the envelope comes from {sender} but the certificate was issued by "
-                           f"{facts.exporting_country}"))
+        found.append(_rule("envelope_sender", f"the envelope comes from {sender} but the certificate was issued by "
+                           f"{facts.exporting_country}", sender=sender, country=facts.exporting_country))
     if certificate_no and certificate_no.strip() != facts.certificate_no.strip():
-        found.append(_rule(f"the envelope names certificate {certificate_no} but holds {facts.certificate_no}"))
+        found.append(_rule("envelope_number", f"the envelope names certificate {certificate_no} but holds "
+                           f"{facts.certificate_no}", named=certificate_no, number=facts.certificate_no))
     return found
 
 
@@ -142,8 +147,9 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
     if existing is not None:
         return _update(s, existing, facts, document, digest, envelope_id, now)
     if facts.status_code == WITHDRAWN:
-        raise InboundRefused([_rule(f"certificate {facts.certificate_no} of {facts.exporting_country} is withdrawn, "
-                                    "and was never received")])
+        raise InboundRefused([_rule("withdrawn_never_received", f"certificate {facts.certificate_no} of "
+                                    f"{facts.exporting_country} is withdrawn, and was never received",
+                                    number=facts.certificate_no, country=facts.exporting_country)])
     row = InboundCertificate(
         exporting_country=facts.exporting_country, certificate_no=facts.certificate_no[:64],
         type_code=facts.type_code, status_code=facts.status_code, issued_at=facts.issued_at,
@@ -173,8 +179,11 @@ def _update(s: Session, row: InboundCertificate, facts: SpsFacts, document: byte
         s.flush()
         return Received(row, "withdrawn")
     if facts.status_code == ISSUED and row.status_code == WITHDRAWN:
-        raise InboundRefused([_rule(f"certificate {facts.certificate_no} of {facts.exporting_country} was withdrawn "
-                                    f"on {as_utc(row.status_changed_at or row.received_at):%Y-%m-%d}; "
-                                    "a withdrawn certificate is not issued again")])
-    raise InboundRefused([_rule(f"certificate {facts.certificate_no} of {facts.exporting_country} was already "
-                                "received with other content; a change comes as a replacement with a new number")])
+        day = f"{as_utc(row.status_changed_at or row.received_at):%Y-%m-%d}"
+        raise InboundRefused([_rule("withdrawn_not_reissued", f"certificate {facts.certificate_no} of "
+                                    f"{facts.exporting_country} was withdrawn on {day}; a withdrawn certificate is "
+                                    "not issued again", number=facts.certificate_no, country=facts.exporting_country,
+                                    date=day)])
+    raise InboundRefused([_rule("other_content", f"certificate {facts.certificate_no} of {facts.exporting_country} "
+                                "was already received with other content; a change comes as a replacement with a new "
+                                "number", number=facts.certificate_no, country=facts.exporting_country)])

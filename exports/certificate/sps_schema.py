@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,9 @@ class Finding:
 
     line: int
     path: str
-    message: str
+    message: str  # in English: what the hub's failed acknowledgement and the command line say
+    code: str = ""  # the kind of reason, for a page to say it in the user's language (with `values`)
+    values: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         where = ", ".join(([f"line {self.line}"] if self.line > 0 else []) + ([self.path] if self.path else []))
@@ -65,22 +67,26 @@ def _schema(folder: str) -> etree.XMLSchema:
 def sps_checked(document: bytes, schema_dir: Path | None = None) -> tuple[list[Finding], Any]:
     """`sps_findings` and, when there are none, the parsed document (for reading it without a second parse)."""
     if len(document) > MAX_BYTES:
-        return [Finding(0, "", f"the document is larger than {MAX_BYTES // (1024 * 1024)} MB")], None
+        mb = MAX_BYTES // (1024 * 1024)
+        return [Finding(0, "", f"the document is larger than {mb} MB", "too_large", {"mb": mb})], None
     if b"<!DOCTYPE" in document[:4096] or b"<!ENTITY" in document:
-        return [Finding(1, "", "a document type declaration or entity is not allowed in an SPS certificate")], None
+        return [Finding(1, "", "a document type declaration or entity is not allowed in an SPS certificate", "dtd")], None
     try:
         tree = etree.fromstring(document, safe_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else 0
-        return [Finding(line, "", f"not well-formed XML: {exc.msg}")], None
+        return [Finding(line, "", f"not well-formed XML: {exc.msg}", "not_well_formed", {"detail": exc.msg})], None
     if tree.tag != f"{{{RSM}}}SPSCertificate":
-        return [Finding(tree.sourceline or 1, "", f"the root element is {_short(tree.tag)}, not rsm:SPSCertificate "
-                                                   f"in the SPS Certificate 17 namespace")], None
+        root = _short(tree.tag)
+        return [Finding(tree.sourceline or 1, "", f"the root element is {root}, not rsm:SPSCertificate "
+                                                   f"in the SPS Certificate 17 namespace", "wrong_root",
+                        {"root": root})], None
     schema = _schema(str(schema_dir or SCHEMA_DIR))
     with _LOCK:  # an XMLSchema's error log belongs to one validation at a time
         if schema.validate(tree):
             return [], tree
-        return [Finding(e.line, _short(e.path or ""), _short(e.message)) for e in schema.error_log], None
+        return [Finding(e.line, _short(e.path or ""), _short(e.message), "schema", {"detail": _short(e.message)})
+                for e in schema.error_log], None
 
 
 def sps_findings(document: bytes, schema_dir: Path | None = None) -> list[Finding]:

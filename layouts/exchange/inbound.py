@@ -111,6 +111,43 @@ def list_page(t: Translator, page: Page[InboundRow], status: str,
     ])
 
 
+# why a document was not received (exports.certificate.sps_schema and data.exchange.inbound findings' codes)
+REASON_TEXTS = {
+    "too_large": N_("The document is larger than {mb} MB."),
+    "dtd": N_("A document type declaration (DTD) or entity is not allowed in an SPS certificate."),
+    "not_well_formed": N_("The file is not well-formed XML: {detail}"),
+    "wrong_root": N_("The root element is {root}, not rsm:SPSCertificate of the SPS Certificate 17 namespace."),
+    "schema": N_("Not as the official UN/CEFACT schema requires: {detail}"),
+    "addressed_elsewhere": N_("The certificate is addressed to {country}, not to China."),
+    "exported_by_china": N_("The exporting country is China: this is not a certificate from abroad."),
+    "unknown_type": N_("Certificate type {type} is not one China receives."),
+    "bad_status": N_("Status {status} is neither issued (70) nor withdrawn (40)."),
+    "no_issue_date": N_("The issue date and time cannot be read."),
+    "future_date": N_("The certificate is dated {date}, in the future."),
+    "no_number": N_("The certificate has no number."),
+    "pdf_not_pdf": N_("The attached certificate is not a PDF."),
+    "pdf_changed": N_("The attached PDF does not match the SHA-256 its sender stated: it was changed on the way."),
+    "pdf_signature_broken": N_("The attached PDF's signature does not hold: the file was changed after signing."),
+    "envelope_sender": N_("The envelope comes from {sender} but the certificate was issued by {country}."),
+    "envelope_number": N_("The envelope names certificate {named} but holds {number}."),
+    "withdrawn_never_received": N_("Certificate {number} of {country} is withdrawn, and was never received."),
+    "withdrawn_not_reissued": N_("Certificate {number} of {country} was withdrawn on {date}; a withdrawn certificate "
+                                 "is not issued again."),
+    "other_content": N_("Certificate {number} of {country} was already received with other content; a change comes "
+                        "as a replacement with a new number."),
+}
+
+
+def reason_text(t: Translator, finding: Finding) -> str:
+    """A finding in the user's language (the technical detail of a schema error stays as the validator says it)."""
+    if finding.code in REASON_TEXTS:
+        try:
+            return t(REASON_TEXTS[finding.code], **finding.values)
+        except (KeyError, IndexError, ValueError):
+            return finding.message
+    return finding.message
+
+
 def finding_line(t: Translator, finding: Finding) -> html.Li:
     where = []
     if finding.line > 0:
@@ -118,7 +155,7 @@ def finding_line(t: Translator, finding: Finding) -> html.Li:
     if finding.path:
         where.append(finding.path)
     return html.Li([html.Span(" · ".join(where) + ": ", className="text-muted") if where else None,
-                    finding.message], className="text-break")
+                    reason_text(t, finding)], className="text-break")
 
 
 def upload_refused(t: Translator, findings: list[Finding]) -> dbc.Alert:

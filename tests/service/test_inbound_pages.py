@@ -167,3 +167,26 @@ def test_the_attached_pdf_is_served_to_the_districts_officers_only(s, users, cli
     assert client_as("officer0903").get(f"/files/inbound/{row.id}.pdf").status_code == 404
     assert client_as("ent_a_oper").get(f"/files/inbound/{row.id}.pdf").status_code in (403, 404)
     assert client_as(None).get(f"/files/inbound/{row.id}.pdf").status_code in (302, 401)
+
+
+def test_every_reason_of_a_refusal_is_said_in_chinese_and_in_english(s, users):
+    """Each kind of reason the checks give has its sentence in both languages; the hub still gets English."""
+    from dashboard.core.i18n import translator
+    from layouts.exchange.inbound import REASON_TEXTS, reason_text
+
+    officer = actor(s, "officer0901")
+    documents = {
+        "addressed_elsewhere": at_port("KR2026-100060", "DALIAN", to=Coded("JP", "日本", "Japan")),
+        "not_well_formed": b"<rsm:SPSCertificate",
+        "dtd": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>',
+        "wrong_root": b"<certificate/>",
+        "schema": b"<rsm:SPSCertificate xmlns:rsm='urn:un:unece:uncefact:data:standard:SPSCertificate:17'/>",
+    }
+    for code, document in documents.items():
+        with pytest.raises(InboundRefused) as refused:
+            upload_inbound(s, officer, document)
+        finding = next(f for f in refused.value.reasons if f.code == code)
+        zh, en = reason_text(translator("zh"), finding), reason_text(translator("en"), finding)
+        assert zh != en and zh != finding.message and "{" not in zh + en, (code, zh, en)
+    s.rollback()
+    assert set(REASON_TEXTS) >= set(documents)
