@@ -11,19 +11,11 @@ from data.accounts.overseas import portal_signature, shared_certificate, shared_
 from data.admin.users import UserForm, create_user
 from data.certificates.issuing import Issuer, issue
 from data.core.scope import NotFound
-from data.models import CertificateApplication, DictEntry, Event
+from data.models import CertificateApplication, Event
 from tests.conftest import TEST_PASSWORD
 from tests.service.test_issuing import approved_application, version_of
+from tests.service.test_overseas import s  # noqa: F401 - the store with Russia and Japan in the dictionary
 from tests.support.world import actor, page_text, sign_in
-
-
-@pytest.fixture
-def s(app, users):
-    with app.server.extensions["certdash"].sessions() as session:
-        session.add_all([DictEntry(dictionary="country", code=c, name_zh=zh, name_en=en)
-                         for c, zh, en in (("RU", "俄罗斯", "Russia"), ("JP", "日本", "Japan"))])
-        session.commit()
-        yield session
 
 
 def issued_to(s, users, app, country: str) -> str:
