@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from data.core.files import store_blob
 from data.exchange.inbound_matching import match_by_number, port_district
 from data.models import InboundCertificate, as_utc
-from exports.certificate.signature_check import check_pdf_signature
+from data.reference.places import unloading_district
+from exports.certificate.signature_check import SignatureReport, check_pdf_signature
 from exports.certificate.sps_read import SpsFacts, read_sps
 from exports.certificate.sps_schema import Finding, sps_checked
 
@@ -67,8 +68,14 @@ def _rule(code: str, message: str, **values) -> Finding:
     return Finding(0, "", message, code, values)
 
 
-def business_findings(facts: SpsFacts, now: datetime) -> list[Finding]:
-    """What keeps a schema-valid certificate from being one China receives."""
+def pdf_report(facts: SpsFacts) -> SignatureReport | None:
+    """The signature check of the attached PDF (no trust roots: the foreign signer is not China's), once."""
+    pdf = facts.pdf
+    return check_pdf_signature(pdf, []) if pdf and pdf.startswith(b"%PDF-") else None
+
+
+def business_findings(facts: SpsFacts, now: datetime, report: SignatureReport | None = None) -> list[Finding]:
+    """What keeps a schema-valid certificate from being one China receives (`report`: pdf_report(facts))."""
     found = []
     if facts.importing_country != IMPORTING_COUNTRY:
         found.append(_rule("addressed_elsewhere", f"the certificate is addressed to {facts.importing_country or 'no country'}, "
@@ -89,22 +96,37 @@ def business_findings(facts: SpsFacts, now: datetime) -> list[Finding]:
     if not facts.certificate_no.strip():
         found.append(_rule("no_number", "the certificate has no number"))
     if facts.pdf is not None:
-        found += _pdf_findings(facts)
+        found += _pdf_findings(facts, report if report is not None else pdf_report(facts))
     return found
 
 
-def _pdf_findings(facts: SpsFacts) -> list[Finding]:
+def _pdf_findings(facts: SpsFacts, report: SignatureReport | None) -> list[Finding]:
     pdf = facts.pdf or b""
-    if not pdf.startswith(b"%PDF-"):
+    if not pdf.startswith(b"%PDF-") or report is None:
         return [_rule("pdf_not_pdf", "the attached certificate is not a PDF")]
     if facts.pdf_sha256_stated and hashlib.sha256(pdf).hexdigest() != facts.pdf_sha256_stated:
         return [_rule("pdf_changed", "the attached PDF does not match the SHA-256 its sender stated: it was changed on "
                       "the way")]
-    report = check_pdf_signature(pdf, [])
     if report.signed and not (report.intact and report.valid):
         return [_rule("pdf_signature_broken", "the attached PDF's signature does not hold: the file was changed after "
                       "signing")]
     return []
+
+
+def notes(facts: SpsFacts, report: SignatureReport | None) -> list[Finding]:
+    """What the checks noticed on a certificate they let through, for the officers who work with it."""
+    found = []
+    if facts.pdf is None:
+        found.append(_rule("note_no_pdf", "no PDF is attached: the XML is the certificate"))
+    elif report is not None and not report.signed:
+        found.append(_rule("note_pdf_unsigned", "the attached PDF is not electronically signed"))
+    elif report is not None:
+        found.append(_rule("note_pdf_signed", "the attached PDF's signature is intact; its signer is the exporting "
+                                              "country's authority, whose certificate is not among China's roots"))
+    if unloading_district(facts.unloading_port) is None:
+        found.append(_rule("note_port_unknown", f"the unloading port {facts.unloading_port or '(none)'} is not one of "
+                                                "the districts' ports", port=facts.unloading_port or "-"))
+    return found
 
 
 def envelope_findings(facts: SpsFacts, sender: str, certificate_no: str) -> list[Finding]:
@@ -137,7 +159,8 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
     if findings:
         raise InboundRefused(findings)
     facts = read_sps(document, root)
-    findings = business_findings(facts, now)
+    report = pdf_report(facts)
+    findings = business_findings(facts, now, report)
     if envelope_header is not None:
         findings += envelope_findings(facts, *envelope_header)
     if findings:
@@ -158,7 +181,8 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
         goods=[{"seq": g.seq, "description": g.description, "hs_code": g.hs_code} for g in facts.goods],
         document_sha256=store_blob(s, document, "application/xml"),
         pdf_sha256=store_blob(s, facts.pdf, "application/pdf") if facts.pdf else None,
-        findings=[], source=source, envelope_id=envelope_id[:64] if envelope_id else None, received_at=now,
+        findings=[{"code": n.code, "message": n.message, "values": n.values} for n in notes(facts, report)],
+        source=source, envelope_id=envelope_id[:64] if envelope_id else None, received_at=now,
         received_by=received_by, unloading_port=facts.unloading_port,
         district_code=port_district(s, facts.unloading_port))
     s.add(row)

@@ -24,6 +24,7 @@ from data.exchange.inbound_matching import Proposal, normalised, proposals, wait
 from data.models import Declaration, Event, InboundCertificate, as_utc
 from data.models.declarations import normalised_number
 from data.reference.places import unloading_district
+from exports.certificate.sps_schema import Finding
 
 VIEW_PERMISSION = Perm.APPLICATION_REVIEW
 STATUS_FILTERS = ("all", "unmatched", "matched", "withdrawn")
@@ -108,7 +109,7 @@ class InboundView:
     bl_numbers: tuple[str, ...]
     containers: tuple[str, ...]
     goods: tuple[dict, ...]
-    findings: tuple[str, ...]
+    findings: tuple[Finding, ...]  # what the checks noticed (they let it through)
     source: str
     unloading_port: str
     district_code: str | None
@@ -118,6 +119,13 @@ class InboundView:
     proposals: tuple[Proposal, ...]  # empty once matched
     history: tuple[EventRow, ...]
     may_link: bool
+
+
+def _finding(stored) -> Finding:
+    if isinstance(stored, dict):
+        return Finding(0, "", str(stored.get("message", "")), str(stored.get("code", "")),
+                       dict(stored.get("values") or {}))
+    return Finding(0, "", str(stored))
 
 
 def _load(s: Session, actor: Actor, inbound_id: object) -> InboundCertificate:
@@ -140,7 +148,7 @@ def inbound_view(s: Session, actor: Actor | None, inbound_id: object) -> Inbound
         row.id, row.exporting_country, row.certificate_no, row.type_code, RECEIVED_TYPES.get(row.type_code, ""),
         row.status_code, as_utc(row.issued_at), as_utc(row.received_at), as_utc(row.status_changed_at),
         row.consignor, row.consignee, tuple(row.bl_numbers or ()), tuple(row.containers or ()),
-        tuple(row.goods or ()), tuple(str(f) for f in row.findings or ()), row.source, row.unloading_port,
+        tuple(row.goods or ()), tuple(_finding(f) for f in row.findings or ()), row.source, row.unloading_port,
         row.district_code, row.pdf_sha256 is not None, row.declaration_id,
         declaration.inspection_no if declaration else None,
         tuple(proposals(s, actor, row)) if row.declaration_id is None else (),

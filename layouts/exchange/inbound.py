@@ -133,6 +133,11 @@ REASON_TEXTS = {
     "withdrawn_never_received": N_("Certificate {number} of {country} is withdrawn, and was never received."),
     "withdrawn_not_reissued": N_("Certificate {number} of {country} was withdrawn on {date}; a withdrawn certificate "
                                  "is not issued again."),
+    "note_no_pdf": N_("No PDF is attached: the XML is the certificate."),
+    "note_pdf_unsigned": N_("The attached PDF is not electronically signed."),
+    "note_pdf_signed": N_("The attached PDF's signature is intact; it was made by the exporting country's authority, "
+                          "whose certificate is not among China's trust roots."),
+    "note_port_unknown": N_("The unloading port {port} is not a port of our districts."),
     "other_content": N_("Certificate {number} of {country} was already received with other content; a change comes "
                         "as a replacement with a new number."),
 }
@@ -238,7 +243,7 @@ def detail_body(t: Translator, v: InboundView | None):
         html.A(t("Open the attached PDF"), href=f"/files/inbound/{v.id}.pdf", target="_blank",
                className="btn btn-sm btn-outline-primary mb-3") if v.has_pdf else None,
         html.H5(t("Goods")), goods,
-        html.Div([html.H5(t("Notes of the checks")), html.Ul([html.Li(f) for f in v.findings])])
+        html.Div([html.H5(t("Notes of the checks")), html.Ul([html.Li(reason_text(t, f)) for f in v.findings])])
         if v.findings else None,
         _declaration_part(t, v),
         html.H5(t("History"), className="mt-4"),

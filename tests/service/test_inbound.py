@@ -54,6 +54,7 @@ def test_an_attached_signed_pdf_is_checked_and_kept(app, users, s):
     received = receive_sps(s, foreign(pdf=PdfAttachment("kr.pdf", pdf)), source="hub", envelope_id="env-1", now=NOW)
     s.commit()
     assert received.outcome == "stored" and s.get(Blob, received.certificate.pdf_sha256).data == pdf
+    assert [f["code"] for f in received.certificate.findings] == ["note_pdf_signed"]  # intact, by a foreign signer
 
 
 @pytest.mark.parametrize("how", ["changed on the way", "changed after signing"])

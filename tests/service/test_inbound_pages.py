@@ -128,6 +128,8 @@ def test_the_pages_list_upload_and_link_by_hand(app, s, users, client_as):
     assert "KR2026-100040" in listing and "未匹配" in listing
     page = page_text(client, "/inbound/view", f"?id={row.id}")
     assert "KR2026-100040" in page, page[-3000:]
+    assert "未附 PDF：XML 本身即为证书。" in page  # what the checks noticed, in the officer's language
+    assert [f["code"] for f in row.findings] == ["note_no_pdf"]
     assert declaration.inspection_no in page  # proposed by its consignee
     linked = call(app, client, ids.INBV_CONTENT, {ids.INBV_STATE: {"id": row.id}},
                   trigger=f'{{"declaration":{declaration.id},"type":"{ids.INBV_LINK}"}}.n_clicks',
