@@ -95,6 +95,9 @@ def cloud_table(t: Translator, report: CloudReport):
     return stats_table([c.title for c in columns], [shown(r) for r in rows], shown(totals))
 
 
+SHARE_TICKS = (0, 0.25, 0.5, 0.75, 1)  # round marks on the share axis, whatever the bars' axis does
+
+
 def cloud_figure(t: Translator, report: CloudReport) -> go.Figure:
     if not report.rows:
         return empty_figure(t("No certificates match these filters."))
@@ -112,5 +115,7 @@ def cloud_figure(t: Translator, report: CloudReport) -> go.Figure:
     return styled_figure(fig, t("Cloud-signing usage by district"), barmode="group",
                    yaxis={"title": t("Number of certificates"), "rangemode": "tozero"},
                    yaxis2={"title": t("Share of cloud signing"), "overlaying": "y", "side": "right",
-                           "tickformat": ".0%", "range": [0, 1.05], "showgrid": False},
+                           "tickmode": "array", "tickvals": SHARE_TICKS,
+                           "ticktext": [f"{round(v * 100)}%" for v in SHARE_TICKS], "range": [0, 1.05],
+                           "showgrid": False},
                    xaxis={"type": "category"})

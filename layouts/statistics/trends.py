@@ -14,6 +14,7 @@ from data.statistics.reports import (
     BacklogReport,
     Choices,
     MonthlySeries,
+    Series,
     TurnaroundReport,
 )
 from data.statistics.rollup import WAITING
@@ -66,6 +67,20 @@ def trends_page(t: Translator, choices: Choices, months: Sequence[date], first: 
     ])
 
 
+LINE_SERIES = 6  # lines a reader tells apart: the five largest and the others together
+
+
+def readable_series(series: Sequence[Series], most: int | None) -> list[Series]:
+    """At most `most` series: the largest but one, then all the rest summed as "others" (None: all)."""
+    if most is None or len(series) <= most:
+        return list(series)
+    named = sorted((x for x in series if x.key != OTHERS), key=lambda x: -x.total)
+    keep = named[:most - 1]
+    rest = [x for x in series if x not in keep]
+    summed = tuple(sum(values) for values in zip(*(x.values for x in rest)))
+    return keep + [Series(OTHERS, "", "", summed)]
+
+
 def monthly_figure(t: Translator, data: MonthlySeries, title: str, style: str) -> go.Figure:
     if not data.found:
         return empty_figure(t("No figures for this district."))
@@ -73,7 +88,7 @@ def monthly_figure(t: Translator, data: MonthlySeries, title: str, style: str) -
         return empty_figure(t("No certificates in these months."))
     months = [f"{m:%Y-%m}" for m in data.months]
     fig = go.Figure()
-    for n, series in enumerate(data.series):
+    for n, series in enumerate(readable_series(data.series, LINE_SERIES if style == "line" else None)):
         label = (t("Others") if series.key == OTHERS else t("No destination") if not series.key
                  else plain(t.pick(series.name_zh, series.name_en)))
         color = COLORS[n % len(COLORS)]

@@ -1,0 +1,37 @@
+"""Statistics charts a manager can read: round marks on the share axis, and no more lines than one tells apart."""
+from __future__ import annotations
+
+from datetime import date
+
+from dashboard.core.i18n import translator
+from data.statistics.reports import OTHERS, CloudReport, CloudRow, MonthlySeries, Series
+from layouts.statistics.cloud import cloud_figure
+from layouts.statistics.trends import LINE_SERIES, monthly_figure
+
+
+def test_the_cloud_share_axis_reads_in_round_percentages():
+    rows = tuple(CloudRow(f"09{n:02d}", f"关区{n}", f"District {n}", 1000 + 137 * n, 200, 210, 590 + 41 * n, 400)
+                 for n in range(1, 9))
+    figure = cloud_figure(translator("en"), CloudReport(True, rows, rows[0]))
+    axis = figure.layout.yaxis2
+    assert list(axis.ticktext) == ["0%", "25%", "50%", "75%", "100%"] and list(axis.tickvals) == [0, 0.25, 0.5, 0.75, 1]
+
+
+def _series(count: int) -> MonthlySeries:
+    months = (date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1))
+    series = [Series(f"C{n}", f"国{n}", f"Country {n}", (n, n + 1, n + 2)) for n in range(1, count)]
+    series.append(Series(OTHERS, "", "", (100, 100, 100)))
+    return MonthlySeries(True, months, tuple(series))
+
+
+def test_a_line_chart_of_eleven_series_shows_the_five_largest_and_the_others():
+    t = translator("en")
+    data = _series(11)
+    lines = monthly_figure(t, data, "By destination", "line")
+    names = [trace.name for trace in lines.data]
+    assert len(names) == LINE_SERIES and names[-1] == "Others"
+    assert names[:5] == ["Country 10", "Country 9", "Country 8", "Country 7", "Country 6"]
+    totals = [sum(values) for values in zip(*(trace.y for trace in lines.data))]
+    assert totals == list(data.totals)  # nothing is lost by summing the small ones
+    bars = monthly_figure(t, data, "By destination", "bar")
+    assert len(bars.data) == 11  # stacked bars keep every series
