@@ -1,7 +1,7 @@
 """Applications glue: the filtered, paged list; one application and its workflow steps."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, clientside_callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor
@@ -15,7 +15,16 @@ from data.applications.workflow import WorkflowError, transition
 from data.certificates.issuing import IssueRefused, issue
 from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.applications import ids
-from layouts.applications.listing import PAGE_SIZE, detail_body, detail_page, list_page, list_rows, workflow_message
+from layouts.applications.listing import (
+    PAGE_SIZE,
+    REASON_CODES,
+    detail_body,
+    detail_page,
+    list_page,
+    list_rows,
+    reason_error,
+    workflow_message,
+)
 from layouts.certificates.view import ISSUE_ERRORS, change_message
 from layouts.common import APP_STATUS_LABELS, page_number
 
@@ -65,7 +74,8 @@ def search(r: PageRequest, inspection_no, statuses, insp_from, insp_to, applied_
 
 
 STEP_OUTPUTS = {"content": Output(ids.APPV_CONTENT, "children"), "message": Output(ids.APPV_MESSAGE, "children"),
-                "state": Output(ids.APPV_STATE, "data")}
+                "state": Output(ids.APPV_STATE, "data"), "reason_invalid": Output(ids.APPV_REASON, "invalid"),
+                "reason_error": Output(ids.APPV_REASON_ERROR, "children")}
 
 
 def _shown(s, t: Translator, actor: Actor | None, app_id: int, code: str | None, action: str | None) -> dict:
@@ -79,8 +89,12 @@ def _shown(s, t: Translator, actor: Actor | None, app_id: int, code: str | None,
 
 
 def _refused(t: Translator, exc: Exception, *, state, **_inputs) -> dict:
-    """Nothing of the step was written (a stale version, a rule, no right): the application as it is, and why."""
+    """Nothing of the step was written (a stale version, a rule, no right): the application as it is, and why.
+
+    A refused reason is said under the reason box, which is marked and gets the cursor; the page stays as it is."""
     code = getattr(exc, "code", None) or ("not_allowed" if isinstance(exc, AccessDenied) else "not_found")
+    if code in REASON_CODES:
+        return {"reason_invalid": True, "reason_error": reason_error(t, code), "message": None}
     with session_scope() as s:
         return _shown(s, t, current_actor(), int(state["id"]), code, None)
 
@@ -104,3 +118,12 @@ def take_step(r: PageRequest, clicks, state, reason):
     else:
         transition(r.s, r.actor, app_id, action, version=version, reason=as_text(reason))
     return _shown(r.s, r.t, r.actor, app_id, None, action)
+
+
+clientside_callback(
+    ClientsideFunction(namespace="certdash", function_name="focusInvalid"),
+    Output(ids.APPV_REASON_FOCUS, "data"),
+    Input(ids.APPV_REASON, "invalid"),
+    State(ids.APPV_REASON, "id"),
+    prevent_initial_call=True,
+)

@@ -23,6 +23,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return ["\u2713 " + filename + " (" + kb + " KB) " + messages.ok, noUpdate];
     },
 
+    /* A field the server refused: move the cursor to it and bring it into view (the message is beside it). */
+    focusInvalid: function (invalid, id) {
+      if (!invalid) { return window.dash_clientside.no_update; }
+      var field = document.getElementById(id);
+      if (field) {
+        field.focus();
+        field.scrollIntoView({block: "center"});
+      }
+      return id;
+    },
+
     /* A finished background export (the ledger): fetch the file at once, as a small export is,
        without a second click on the link the page also shows. */
     startDownload: function (result) {

@@ -29,6 +29,7 @@ WORKFLOW_ERRORS = {
                         "act again."),
     "bad_transition": N_("This step is not possible in the application's present status."),
     "reason_required": N_("Give the reason; the enterprise sees it in the receipt."),
+    "reason_too_short": N_("The reason is too short (at least 4 characters)."),
     "reason_too_long": N_("The reason is too long (at most 1000 characters)."),
     "not_found": N_("There is no such application among those you may see."),
 }
@@ -109,6 +110,7 @@ def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -
         html.Div(message, id=ids.APPV_MESSAGE),
         html.Div(detail_body(t, detail), id=ids.APPV_CONTENT),
         dcc.Store(id=ids.APPV_STATE, data={"id": detail.id, "version": detail.version} if detail else None),
+        dcc.Store(id=ids.APPV_REASON_FOCUS),
     ])
 
 
@@ -137,9 +139,11 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
                            html.Div([t.datetime(r.at), " · ", r.code], className="small text-muted")])
         for r in d.receipts] or [dbc.ListGroupItem(t("No receipts yet."), className="text-muted")])
     actions = html.Div([
-        dbc.Textarea(id=ids.APPV_REASON, rows=2, maxLength=1000, className="mb-2",
+        dbc.Label(t("Reason or supplementary information"), html_for=ids.APPV_REASON, className="small"),
+        dbc.Textarea(id=ids.APPV_REASON, rows=2, maxLength=1000,
                      placeholder=t("Reason or supplementary information (required to return, suspend or "
                                    "supplement)")),
+        html.Div(id=ids.APPV_REASON_ERROR, className="invalid-feedback d-block mb-2", role="alert"),
         *[dbc.Button(t(ACTION_LABELS[a]), id={"type": ids.APPV_ACTION, "action": a},
                      color=ACTION_COLORS.get(a, "primary"), className="me-2 mb-2") for a in d.actions],
     ]) if d.actions else html.P(t("Nothing for you to do on this application now."), className="text-muted")
@@ -201,6 +205,14 @@ def _edit_link(t: Translator, d: ApplicationDetail):
         return None
     return dbc.Button(t("Edit"), id=ids.APPV_EDIT, href=f"/applications/edit?id={int(d.id)}", size="sm",
                       color="primary", outline=True, className="ms-2")
+
+
+REASON_CODES = frozenset({"reason_required", "reason_too_short", "reason_too_long"})
+
+
+def reason_error(t: Translator, code: str) -> str:
+    """Why the reason was refused, said under the reason box (where the user acts)."""
+    return t(WORKFLOW_ERRORS.get(code, ACTION_FAILED))
 
 
 def workflow_message(t: Translator, code: str | None, done: str | None = None) -> dbc.Alert | None:

@@ -1,4 +1,5 @@
-"""Journey in the browser: an enterprise applies, an officer accepts and returns it, then approves it."""
+"""Journey in the browser: an enterprise applies, an officer accepts and returns it (a missing reason is said at
+the reason box), then approves it."""
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
@@ -36,7 +37,11 @@ def test_apply_return_resubmit_approve(dash_duo, sqlite_template, tmp_path):
     step(dash_duo, "open")
     dash_duo.wait_for_contains_text("#appv-content", "审核中")
     step(dash_duo, "return")
-    dash_duo.wait_for_contains_text("#appv-message", "请填写原因")
+    # said where the officer acts: under the reason box, which is marked and has the cursor
+    dash_duo.wait_for_contains_text("#appv-reason-error", "请填写原因")
+    assert "is-invalid" in dash_duo.find_element("#appv-reason").get_attribute("class")
+    dash_duo.wait_for_element("#appv-reason:focus")
+    assert dash_duo.find_element("#appv-message").text == ""
     dash_duo.find_element("#appv-reason").send_keys("品名与报检单不符")
     step(dash_duo, "return")
     dash_duo.wait_for_contains_text("#appv-content", "退回")
