@@ -14,7 +14,7 @@ EXPECTED_MENUS = {
               ("系统管理", ["注册审核", "用户管理", "角色与权限", "组织机构", "IC 卡管理", "审计日志", "字典管理", "单证格式",
                         "通知管理", "系统参数"])],
     "manager": ["首页", "参考数据", ("统计查询", ["发证信息查询", "证书查询", "云签发应用情况", "趋势分析"])],
-    "officer": ["首页", "报检单", "证书申请", "证书签发", "参考数据"],
+    "officer": ["首页", "报检单", "证书申请", "证书签发", "入境证书", "参考数据"],
     "enterprise_admin": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",
                          ("企业设置", ["收发货人维护", "默认信息设置", "货物导入配置", "通信账号", "海外用户"])],
     "enterprise": ["首页", "报检单", "证书申请", "证稿模板", "企业台账", "参考数据",
@@ -67,7 +67,7 @@ def test_deep_link_returns_after_sign_in_and_english_switch(dash_duo, live_app):
     dash_duo.wait_for_contains_text("#ref-total", "entries")
     assert dash_duo.driver.current_url.endswith("/reference")
     assert menu_texts(dash_duo) == ["Home", "Declarations", "Certificate applications", "Issue certificates",
-                                    "Reference data"]
+                                    "Inbound certificates", "Reference data"]
     assert dash_duo.get_logs() == []
 
 

@@ -12,12 +12,12 @@ def run(app, *args):
 
 def test_reference_load_is_idempotent(app):
     first = run(app, "reference", "load")
-    assert first.exit_code == 0 and "customs_district=52" in first.output and "role=6" in first.output
+    assert first.exit_code == 0 and "customs_district=52" in first.output and "role=7" in first.output
     second = run(app, "reference", "load")
     assert second.exit_code == 0 and "customs_district=0" in second.output
     with app.server.extensions["certdash"].sessions() as s:
         assert s.scalar(select(func.count()).select_from(CustomsDistrict)) == 52
-        assert s.scalar(select(func.count()).select_from(RoleDef)) == 6
+        assert s.scalar(select(func.count()).select_from(RoleDef)) == 7  # the six built-in roles and the foreign authority under overseas
         assert s.scalar(select(func.count()).select_from(DictEntry).where(DictEntry.dictionary == "hs_code")) > 100
 
 
