@@ -117,3 +117,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+/* Choosing the same file again (a corrected workbook saved under the same name) must upload it again:
+   the browser fires no change when a file input's value stays the same, so every file input of the
+   page is emptied once its files were taken (the upload component has read them by then). */
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (input && input.tagName === "INPUT" && input.type === "file") {
+    setTimeout(function () { input.value = ""; }, 0);
+  }
+}, true);

@@ -73,10 +73,12 @@ def test_goods_imported_into_the_open_declaration_after_a_refused_file(dash_duo,
         "3 HS编码 An HS code has 10 digits.", "3 重量 Unknown unit: write a unit of the list, such as 千克, kg or 035."]
     assert goods_names(sessions, declaration_id) == []
 
-    good = workbook(tmp_path / "good.xlsx", [header, [HS, "冻鳕鱼", "1200千克", 1200, "千克"],
-                                              [HS, "冻鱿鱼", "800 kg", 800, "035"]])
+    # corrected and saved under the same name: choosing it again uploads it again, and the old error goes
+    good = workbook(tmp_path / "bad.xlsx", [header, [HS, "冻鳕鱼", "1200千克", 1200, "千克"],
+                                             [HS, "冻鱿鱼", "800 kg", 800, "035"]])
     upload(dash_duo, "declf-import-upload", good)
     dash_duo.wait_for_contains_text("#declf-import-result", "Imported 2 goods lines.")
+    assert "Nothing was imported" not in dash_duo.find_element("#declf-import-result").text
     dash_duo.wait_for_contains_text("#declf-goods-grid", "冻鱿鱼")  # the form shows the stored goods
     assert goods_names(sessions, declaration_id) == ["冻鳕鱼", "冻鱿鱼"]
 
