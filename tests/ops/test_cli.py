@@ -17,7 +17,7 @@ def test_reference_load_is_idempotent(app):
     assert second.exit_code == 0 and "customs_district=0" in second.output
     with app.server.extensions["certdash"].sessions() as s:
         assert s.scalar(select(func.count()).select_from(CustomsDistrict)) == 52
-        assert s.scalar(select(func.count()).select_from(RoleDef)) == 7  # the six built-in roles and the foreign authority under overseas
+        assert s.scalar(select(func.count()).select_from(RoleDef)) == 7  # six built-in, one under overseas
         assert s.scalar(select(func.count()).select_from(DictEntry).where(DictEntry.dictionary == "hs_code")) > 100
 
 
