@@ -18,7 +18,7 @@ from auth.permissions import Perm
 from data.core.forms import AnyText, Form, problem, validated
 from data.core.numbers import next_value
 from data.core.scope import Actor, NotFound, row_scope
-from data.models import AppStatus, Certificate, CertificateApplication, Event
+from data.models import AppStatus, Certificate, CertificateApplication, Declaration, DeclStatus, Event
 
 S = AppStatus
 ENTERPRISE_PERMISSION = Perm.APPLICATION_EDIT
@@ -167,7 +167,38 @@ def transition(s: Session, actor: Actor, application_id: int, action: str, *, ve
                 enterprise_id=app.enterprise_id, district_code=app.district_code, at=now, message=message,
                 details={"reason": reason, "status": app.status, **(
                     {"certificate_no": app.certificate_no} if action == "approve" else {})}))
+    if step.permission == OFFICER_PERMISSION:
+        declaration_follows(s, actor, app, step.event, now, reason)
     return app
+
+
+# what a declaration's receipts (查看回执) say when customs acts on one of its applications
+DECLARATION_RECEIPTS = {
+    "app.review_started": "海关已接收报检，受理证书申请 {id}（{type}）",
+    "app.approved": "证书申请 {id}（{type}）审核通过",
+    "app.returned": "证书申请 {id}（{type}）被退回",
+    "app.suspended": "证书申请 {id}（{type}）暂停审核",
+    "app.confirmation_requested": "证书申请 {id}（{type}）已拟制证稿，请企业确认",
+    "app.issued": "证书申请 {id}（{type}）已签发证书 {no}",
+}
+
+
+def declaration_follows(s: Session, actor: Actor, app: CertificateApplication, event: str, now: datetime,
+                        reason: str | None = None) -> None:
+    """The declaration of `app` hears what customs did: received (已回执) once customs takes an application
+    up, and a receipt line for each step of its applications."""
+    text = DECLARATION_RECEIPTS.get(event)
+    decl = s.get(Declaration, app.declaration_id) if app.declaration_id else None
+    if text is None or decl is None:
+        return
+    if decl.status == DeclStatus.SENT.value:
+        decl.status = DeclStatus.RECEIPTED.value
+    message = text.format(id=app.id, type=app.cert_type_code, no=app.certificate_no or "") + (
+        f"：{reason}" if reason else "")
+    s.add(Event(code="decl.receipted" if event == "app.review_started" else "decl.application_step",
+                actor_id=actor.user_id, object_type="declaration", object_id=str(decl.id),
+                enterprise_id=decl.enterprise_id, district_code=decl.district_code, at=now, message=message[:1000],
+                details={"application_id": app.id, "step": event, "status": decl.status}))
 
 
 def _apply(s: Session, actor: Actor, app: CertificateApplication, step: Transition, target: str, reason: str,

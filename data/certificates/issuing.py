@@ -48,6 +48,7 @@ from data.applications.workflow import (
     SIGN_PERMISSION,
     allowed_actions,
     change_reason,
+    declaration_follows,
     load_application,
     next_certificate_no,
 )
@@ -182,6 +183,7 @@ def issue(s: Session, actor: Actor, application_id: int, *, version: int, issuer
                 enterprise_id=app.enterprise_id, district_code=app.district_code, at=now,
                 message=f"{EVENT_MESSAGES['app.issued']}：{number}",
                 details={"reason": "", "status": app.status, **details}))
+    declaration_follows(s, actor, app, "app.issued", now)
     return cert
 
 

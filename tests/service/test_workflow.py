@@ -164,3 +164,27 @@ def test_actions_offered_follow_role_and_status(s, users):
     step(s, "ent_a_oper", app_id, "submit")
     assert allowed_actions(actor(s, "ent_a_oper"), application) == ["revoke", "supplement"]
     assert allowed_actions(actor(s, "officer0901"), application) == ["open"]
+
+
+def test_the_declaration_follows_what_customs_does_with_its_applications(app, users):
+    """已发送 becomes 已回执 when customs takes an application up; each customs step is a receipt of the
+    declaration too (Jiucheng 3.4: 查看回执)."""
+    from data.declarations.form import declaration_receipts
+    from data.models import Declaration
+
+    with app.server.extensions["certdash"].sessions() as s:
+        application = s.scalar(select(CertificateApplication).where(CertificateApplication.district_code == "0901"))
+        application.status = "submitted"
+        declaration = s.get(Declaration, application.declaration_id)
+        declaration.status = "sent"
+        s.commit()
+        officer = actor(s, "officer0901")
+        transition(s, officer, application.id, "open", version=application.version)
+        s.commit()
+        s.refresh(declaration)
+        assert declaration.status == "receipted"
+        transition(s, officer, application.id, "return", version=application.version, reason="品名与报检单不符")
+        s.commit()
+        receipts = declaration_receipts(s, actor(s, "ent_a_oper"), declaration.id)
+        assert [r.code for r in receipts][-2:] == ["decl.receipted", "decl.application_step"]
+        assert "海关已接收报检" in receipts[-2].message and "品名与报检单不符" in receipts[-1].message
