@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.applications.consistency import WeightMismatch, weight_mismatch
 from data.applications.workflow import Receipt, allowed_actions, load_application, receipts
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
@@ -197,6 +198,7 @@ class ApplicationDetail:
     actions: list[str]
     declaration: dict[str, Fact]  # the declaration's main facts, for the reviewing officer
     field_specs: tuple[dict, ...] = ()  # the format's fields (key, label_zh, label_en, kind), in order
+    weight_mismatch: WeightMismatch | None = None  # the goods weigh other than the declaration says
 
 
 class Named(NamedTuple):
@@ -245,6 +247,7 @@ def application_detail(s: Session, actor: Actor, application_id: int) -> Applica
         names["country"].get(app.dest_country or "") or app.dest_country,
         dict(app.fields or {}), goods, app.review_comment, receipts(s, actor, app.id), allowed_actions(actor, app),
         _declaration_facts(s, decl, names), tuple(dict(f) for f in (fmt.fields or ()) if isinstance(f, dict)),
+        weight_mismatch(s, app),
     )
 
 

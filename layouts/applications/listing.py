@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
@@ -114,6 +115,18 @@ def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -
     ])
 
 
+def weight_warning(t: Translator, d: ApplicationDetail) -> dbc.Alert | None:
+    """The goods weigh other than the declaration says: the applicant corrects it, the officer sees it."""
+    m = d.weight_mismatch
+    if m is None:
+        return None
+    return dbc.Alert(t("The goods of this application weigh {mine} kg in all, but the declaration states {declared} kg. "
+                       "Check the weights before the certificate is issued.",
+                       mine=t.number(m.application_kg.quantize(Decimal("0.01")).normalize()),
+                       declared=t.number(m.declaration_kg.quantize(Decimal("0.01")).normalize())),
+                     color="warning", className="weight-mismatch")
+
+
 def detail_body(t: Translator, d: ApplicationDetail | None):
     if d is None:
         return dbc.Alert(t(NOT_FOUND), color="warning")
@@ -151,6 +164,7 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         page_header(t("Application {id}", id=d.id), None),
         html.Div([status_badge(t, d.status), _edit_link(t, d), preview_link(t, ids.APPV_PREVIEW, d.id)],
                  className="mb-3"),
+        weight_warning(t, d),
         dbc.Row([
             dbc.Col([html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
                                                                      html.Dd(value, className="col-sm-8"))],
@@ -160,6 +174,7 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
         ]),
         scans_section(t),
         html.H5(t("Next steps"), className="mt-3"),
+        weight_warning(t, d) if d.actions else None,
         actions,
     ])
 
