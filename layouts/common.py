@@ -56,8 +56,12 @@ def count_card(label: str, value: str, card_id: dict | str | None = None, href: 
 
 
 def grid_locale(t: Translator) -> dict:
-    """AG Grid's own texts (the empty-grid overlay), in the page's language: for dashGridOptions' localeText."""
-    return {"noRowsToShow": t("No rows to show"), "loadingOoo": t("Loading…")}
+    """AG Grid's own texts (the empty-grid overlay, its pager), in the page's language: for dashGridOptions'
+    localeText."""
+    return {"noRowsToShow": t("No rows to show"), "loadingOoo": t("Loading…"), "page": t("Page"), "to": t("to"),
+            "of": t("of"), "more": t("more"), "firstPage": t("First page"), "previousPage": t("Previous page"),
+            "nextPage": t("Next page"), "lastPage": t("Last page"), "selectAll": t("Select all"),
+            "searchOoo": t("Search"), "noMatches": t("No options found")}
 
 
 def paged_grid(t: Translator, grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
@@ -88,3 +92,10 @@ def date_range(t: Translator, component_id: str) -> dcc.DatePickerRange:
 def country_name(t: Translator, code: str | None) -> str:
     """A country by its ISO code, named in the page's language (Babel's names)."""
     return t.locale.territories.get(code, code) if code else ""
+
+
+def dropdown_labels(t: Translator) -> dict[str, str]:
+    """A dropdown's own texts (search box, counts, "no options"), in the page's language: for its `labels`."""
+    return {"select_all": t("Select all"), "deselect_all": t("Deselect all"),
+            "selected_count": t("{num_selected} selected"), "search": t("Search"), "clear_search": t("Clear search"),
+            "clear_selection": t("Clear selection"), "no_options_found": t("No options found")}

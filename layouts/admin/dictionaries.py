@@ -9,7 +9,7 @@ from data.admin.dictionaries import ADMIN_DICTIONARIES, CERTIFICATE_TYPE, EXTRA_
 from data.core.paging import Page
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
-from layouts.common import page_header
+from layouts.common import dropdown_labels, page_header
 from layouts.reference.lookup import DICTIONARY_LABELS
 
 STATUS_LABELS = {"all": N_("All entries"), "active": N_("Active entries"), "retired": N_("Retired entries")}
@@ -133,8 +133,9 @@ def _control(t: Translator, name: str, value, *, spec=None, units=(), cert_types
         options = [{"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en in units]
         if value and value not in {code for code, _zh, _en in units}:  # retired since: kept, shown by its code
             options.append({"label": str(value), "value": value})
-        return dcc.Dropdown(id=field_id(name), value=value or None, clearable=not spec.required, options=options)
-    return dcc.Dropdown(id=field_id(name), value=list(value or []), multi=True,  # cert_types
+        return dcc.Dropdown(labels=dropdown_labels(t),
+                            id=field_id(name), value=value or None, clearable=not spec.required, options=options)
+    return dcc.Dropdown(labels=dropdown_labels(t), id=field_id(name), value=list(value or []), multi=True,  # cert_types
                         options=[{"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en in cert_types])
 
 

@@ -17,7 +17,7 @@ from data.reference.catalog import FIELD_KINDS
 from exports.certificate.pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, reason, toolbar
-from layouts.common import grid_locale, page_header
+from layouts.common import dropdown_labels, grid_locale, page_header
 
 PAGE_SIZE = 20
 LANGUAGE_LABELS = {"zh": N_("Chinese"), "en": N_("English")}
@@ -137,7 +137,7 @@ def _layout_control(t: Translator, p) -> list:
             dbc.Input(id=layout_id(p.key, side), type="number", min=p.minimum, max=p.maximum, step=1)],
             size="sm"), md=3) for side in MARGIN_LABELS], className="g-1")
     elif p.kind == "columns":
-        control = dcc.Dropdown(id=layout_id(p.key), multi=True, options=[
+        control = dcc.Dropdown(labels=dropdown_labels(t), id=layout_id(p.key), multi=True, options=[
             {"label": t.pick(*GOODS_COLUMNS[c][:2]) if c in GOODS_COLUMNS else c, "value": c} for c in p.choices])
     elif p.maximum and p.maximum > 200:
         control = dbc.Textarea(id=layout_id(p.key), maxLength=int(p.maximum), rows=2)

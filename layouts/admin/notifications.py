@@ -9,7 +9,7 @@ from data.admin.notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, 
 from data.core.paging import Page
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
-from layouts.common import page_header
+from layouts.common import dropdown_labels, page_header
 
 PAGE_SIZE = 20
 STATE_LABELS = {"draft": N_("Not published"), "scheduled": N_("Scheduled"), "showing": N_("Showing"),
@@ -49,10 +49,10 @@ def _control(t: Translator, name: str, choices: TargetChoices):
     if name in ("body_zh", "body_en"):
         return dbc.Textarea(id=field_id(name), maxLength=BODY_LIMIT, rows=4)
     if name == "roles":
-        return dcc.Dropdown(id=field_id(name), multi=True, placeholder=t("Every role"),
+        return dcc.Dropdown(labels=dropdown_labels(t), id=field_id(name), multi=True, placeholder=t("Every role"),
                             options=[{"label": t.pick(zh, en), "value": code} for code, zh, en in choices.roles])
     if name == "districts":
-        return dcc.Dropdown(id=field_id(name), multi=True, placeholder=t("Everyone"),
+        return dcc.Dropdown(labels=dropdown_labels(t), id=field_id(name), multi=True, placeholder=t("Everyone"),
                             options=[{"label": f"{code} {t.pick(zh, en)}", "value": code, "disabled": not active}
                                      for code, zh, en, _parent, active in choices.districts])
     if name == "published":

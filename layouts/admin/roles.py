@@ -11,7 +11,7 @@ from data.admin.rules import KIND_FAMILY
 from data.core.audit import EventRow
 from layouts.admin import ids
 from layouts.admin.audit import history_card
-from layouts.common import page_header
+from layouts.common import dropdown_labels, page_header
 
 AREA_LABELS = {
     "general": N_("General"),
@@ -142,7 +142,8 @@ def users_card(t: Translator, node: RoleNode, nodes: list[RoleNode], users: list
     targets = [{"label": f"{t.pick(n.name_zh, n.name_en)} ({n.code})", "value": n.code} for n in nodes
                if n.code != node.code and KIND_FAMILY.get(n.kind or "") == family]
     assign = dbc.Row([
-        dbc.Col(dcc.Dropdown(id={"type": ids.ROLE_OPTION, "name": "assign"}, multi=True, options=[],
+        dbc.Col(dcc.Dropdown(labels=dropdown_labels(t),
+                             id={"type": ids.ROLE_OPTION, "name": "assign"}, multi=True, options=[],
                              placeholder=t("Type an account or name to find users")), md=9),
         dbc.Col(dbc.Button(t("Give them this role"), id={"type": ids.ROLE_ACTION, "action": "assign"},
                            color="primary", outline=True), md=3),

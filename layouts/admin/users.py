@@ -13,7 +13,7 @@ from data.core.paging import Page
 from layouts.accounts.overseas_users import LANGUAGE_NAMES
 from layouts.admin import ids
 from layouts.admin.audit import change_list
-from layouts.common import date_range, page_header, paged_grid
+from layouts.common import date_range, dropdown_labels, page_header, paged_grid
 
 PAGE_SIZE = 25
 STATUS_LABELS = {"active": N_("Active"), "locked": N_("Locked"), "deactivated": N_("Deactivated"),
@@ -77,9 +77,10 @@ def users_page(t: Translator, roles, districts: list[DistrictNode], panel, *, ed
         dbc.Col(dbc.Select(id=ids.USR_F_STATUS, value=ANY, options=status_options), md=2),
         dbc.Col(dbc.Select(id=ids.USR_F_ROLE, value=ANY,
                            options=[{"label": t("All roles"), "value": ANY}, *role_options(t, roles)]), md=2),
-        dbc.Col(dcc.Dropdown(id=ids.USR_F_DISTRICT, placeholder=t("Customs district"),
+        dbc.Col(dcc.Dropdown(labels=dropdown_labels(t), id=ids.USR_F_DISTRICT, placeholder=t("Customs district"),
                              options=[{"label": district_label(t, d), "value": d.code} for d in districts]), md=2),
-        dbc.Col(dcc.Dropdown(id=ids.USR_F_ENTERPRISE, placeholder=t("Enterprise"), options=[]), md=2),
+        dbc.Col(dcc.Dropdown(labels=dropdown_labels(t),
+                             id=ids.USR_F_ENTERPRISE, placeholder=t("Enterprise"), options=[]), md=2),
         dbc.Col(date_range(t, ids.USR_F_CREATED), md=2),
     ], className="mb-2 g-2")
     return html.Div([
@@ -130,7 +131,8 @@ def _input(t: Translator, name: str, label: str, kind: str, limit: int, value: s
 
 def _select(t: Translator, name: str, label: str, options: list[dict], value, *, md: int = 4,
             searchable: bool = False, box_id: str | None = None, shown: bool = True) -> dbc.Col:
-    control = (dcc.Dropdown(id=_field(name), options=options, value=value, placeholder=t("Type to search"))
+    control = (dcc.Dropdown(labels=dropdown_labels(t),
+                            id=_field(name), options=options, value=value, placeholder=t("Type to search"))
                if searchable else dbc.Select(id=_field(name), options=options, value=value))
     extra = {"id": box_id} if box_id else {}
     return dbc.Col([dbc.Label(t(label)), control, _error(name)], md=md, className="mb-3",

@@ -13,7 +13,7 @@ from data.applications.listing import ApplicationDetail, ApplicationRow, Named
 from data.core.paging import Window
 from layouts.applications import ids
 from layouts.applications.scans import scans_section
-from layouts.common import APP_STATUS_LABELS, date_range, page_header, paged_grid, status_badge
+from layouts.common import APP_STATUS_LABELS, date_range, dropdown_labels, page_header, paged_grid, status_badge
 
 PAGE_SIZE = 25
 ACTION_LABELS = {
@@ -76,7 +76,8 @@ def list_page(t: Translator, *, review: bool, statuses: list[str] | None = None)
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.APPS_INSPECTION_NO, placeholder=t("Inspection no."), maxLength=15,
                               debounce=True), md=2),
-            dbc.Col(dcc.Dropdown(id=ids.APPS_STATUS, options=statuses_offered, value=default, multi=True,
+            dbc.Col(dcc.Dropdown(labels=dropdown_labels(t),
+                                 id=ids.APPS_STATUS, options=statuses_offered, value=default, multi=True,
                                  placeholder=t("Status")), md=3),
             dbc.Col([html.Small(t("Inspection date"), className="text-muted d-block"),
                      date_range(t, ids.APPS_INSPECTION_DATES)],

@@ -7,6 +7,7 @@ from dash import dcc, html
 from dashboard.core.i18n import N_, Translator
 from data.applications.scans import EDIT, SUPPLEMENT, ScanList, ScanRow
 from layouts.applications import ids
+from layouts.common import dropdown_labels
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 NEW = "new"  # the index of the upload that adds a scan (the others carry the scan id they replace)
@@ -85,7 +86,7 @@ def _add_form(t: Translator, scans: ScanList) -> html.Div:
     return html.Div([
         note,
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id={"type": ids.APPV_SCAN_DOC, "index": 0}, options=options,
+            dbc.Col(dcc.Dropdown(labels=dropdown_labels(t), id={"type": ids.APPV_SCAN_DOC, "index": 0}, options=options,
                                  placeholder=t("Document type")), md=5),
             dbc.Col(dcc.Upload(dbc.Button(t("Upload a scan"), color="primary", outline=True),
                                id={"type": ids.APPV_SCAN_UPLOAD, "index": NEW}, accept=ACCEPT, multiple=False),

@@ -7,7 +7,7 @@ from dash import dcc, html
 from dashboard.core.i18n import N_, Translator
 from data.declarations.defaults import DEFAULT_FIELDS, INSPECTION_CATEGORIES, SECTIONS, Choice, DefaultField
 from layouts.accounts.register import reason_text
-from layouts.common import page_header
+from layouts.common import dropdown_labels, page_header
 from layouts.declarations import ids
 
 SECTION_TITLES = {"common": N_("Basic defaults"), "exit": N_("Exit defaults"), "entry": N_("Entry defaults")}
@@ -62,10 +62,12 @@ def _options(t: Translator, entries: list[Choice]) -> list[dict]:
 
 def _control(t: Translator, section: str, spec: DefaultField, value: str, choices: dict[str, list[Choice]]):
     if spec.kind == "category":
-        return dcc.Dropdown(id=field_id(section, spec.key), value=value or None, clearable=True,
+        return dcc.Dropdown(labels=dropdown_labels(t),
+                            id=field_id(section, spec.key), value=value or None, clearable=True,
                             options=_options(t, list(INSPECTION_CATEGORIES[section])), placeholder="")
     if spec.kind in choices:
-        return dcc.Dropdown(id=field_id(section, spec.key), value=value or None, clearable=True, searchable=True,
+        return dcc.Dropdown(labels=dropdown_labels(t),
+                            id=field_id(section, spec.key), value=value or None, clearable=True, searchable=True,
                             options=_options(t, choices[spec.kind]), placeholder="")
     return dbc.Input(id=field_id(section, spec.key), value=value, maxLength=spec.limit, autoComplete="off",
                      type="tel" if spec.kind == "phone" else "text")

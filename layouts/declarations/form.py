@@ -21,7 +21,7 @@ from data.declarations.goods import (
     totals,
 )
 from data.models import GoodsLine
-from layouts.common import grid_locale
+from layouts.common import dropdown_labels, grid_locale
 from layouts.declarations import ids
 from layouts.declarations.defaults import reason as settings_reason
 from layouts.declarations.party_book import PARTY_REASONS
@@ -145,7 +145,8 @@ def _control(t: Translator, component_id: dict, kind: str, value, options: list[
              disabled: bool):
     if kind in CODED_FIELDS or options:
         multi = kind == "certificate_types"
-        return dcc.Dropdown(id=component_id, options=options, value=value if (value or multi) else None, multi=multi,
+        return dcc.Dropdown(labels=dropdown_labels(t),
+                            id=component_id, options=options, value=value if (value or multi) else None, multi=multi,
                             clearable=True, searchable=True, disabled=disabled, placeholder="")
     if kind == "multiline":
         return dbc.Textarea(id=component_id, value=value, rows=2, maxLength=limit, disabled=disabled)
@@ -170,7 +171,8 @@ def _field(t: Translator, form: DeclarationForm, spec, choices: dict[str, list[C
 
 
 def _party(t: Translator, form: DeclarationForm, role: str, specs: dict) -> dbc.Card:
-    picker = dcc.Dropdown(id={"type": ids.DECLF_PARTY, "role": role}, options=[], searchable=True, clearable=True,
+    picker = dcc.Dropdown(labels=dropdown_labels(t),
+                          id={"type": ids.DECLF_PARTY, "role": role}, options=[], searchable=True, clearable=True,
                           placeholder=t("Type a code or name to fill from the book"), disabled=form.read_only)
     cells = []
     for part in PARTY_PARTS:
@@ -324,11 +326,13 @@ def _goods(t: Translator, form: DeclarationForm, choices: dict[str, list[Choice]
     for column in GOODS_COLUMNS:
         component_id = {"type": ids.DECLF_GOODS_FIELD, "name": column}
         if column == "hs_code":
-            control = dcc.Dropdown(id=component_id, options=[], searchable=True, clearable=True,
+            control = dcc.Dropdown(labels=dropdown_labels(t),
+                                   id=component_id, options=[], searchable=True, clearable=True,
                                    placeholder=t("Type an HS code or a Chinese name"), disabled=form.read_only)
         elif column in CODED_GOODS:
             entries = weight_units if column == "weight_unit" else lists.get(CODED_GOODS[column], [])
-            control = dcc.Dropdown(id=component_id, options=_options(t, entries), value=values[column] or None,
+            control = dcc.Dropdown(labels=dropdown_labels(t),
+                                   id=component_id, options=_options(t, entries), value=values[column] or None,
                                    searchable=True, clearable=True, placeholder="", disabled=form.read_only)
         else:
             control = dbc.Input(id=component_id, value=values[column], disabled=form.read_only, autoComplete="off",

@@ -9,7 +9,7 @@ from data.core.labels import DECL_STATUS_LABELS
 from data.core.paging import Window
 from data.declarations.listing import DeclarationRow
 from layouts.applications.listing import markdown_safe
-from layouts.common import date_range, page_header, paged_grid
+from layouts.common import date_range, dropdown_labels, page_header, paged_grid
 from layouts.declarations import ids
 
 TEXT_FILTERS = (
@@ -44,7 +44,7 @@ def declarations_page(t: Translator, editable: bool = False) -> html.Div:
         dbc.RadioItems(id=ids.DECL_DIRECTION, value="exit", inline=True, className="mb-2",
                        options=[{"label": t("Exit"), "value": "exit"}, {"label": t("Entry"), "value": "entry"}]),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=ids.DECL_STATUS, multi=True, placeholder=t("Status"),
+            dbc.Col(dcc.Dropdown(labels=dropdown_labels(t), id=ids.DECL_STATUS, multi=True, placeholder=t("Status"),
                                  options=[{"label": t(v), "value": k} for k, v in DECL_STATUS_LABELS.items()]), md=3),
             dbc.Col(date_range(t, ids.DECL_DATES), md=4),
             dbc.Col(html.Div(id=ids.DECL_PAGE, className="pt-2 text-muted"), md=2),

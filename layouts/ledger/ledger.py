@@ -12,7 +12,7 @@ from data.core.paging import Page
 from data.ledger.export import DIRECTION_LABELS, WIDTHS, header
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, TemplateRow
 from exports.tables.ledger import ExportColumn, LedgerCells, display
-from layouts.common import date_range, grid_locale, page_header
+from layouts.common import date_range, dropdown_labels, grid_locale, page_header
 from layouts.ledger import ids
 
 FORMATS = (("xlsx", "Excel (xlsx)"), ("csv", "CSV"), ("pdf", "PDF"))
@@ -74,7 +74,8 @@ def _filters(t: Translator, enterprises, enterprise_name: str, cert_types, direc
     if enterprises is None:
         whose = dbc.Input(value=enterprise_name, disabled=True, id=ids.LEDGER_ENTERPRISE)
     else:
-        whose = dcc.Dropdown(id=ids.LEDGER_ENTERPRISE, placeholder=t("Choose an enterprise"), clearable=False,
+        whose = dcc.Dropdown(labels=dropdown_labels(t),
+                             id=ids.LEDGER_ENTERPRISE, placeholder=t("Choose an enterprise"), clearable=False,
                              options=[{"label": f"{name} {reg}".strip(), "value": eid}
                                       for eid, name, reg in enterprises])
 
@@ -87,7 +88,7 @@ def _filters(t: Translator, enterprises, enterprise_name: str, cert_types, direc
                 id=ids.LEDGER_DIRECTION, value=direction, inline=True,
                 options=[{"label": t(label), "value": k} for k, label in DIRECTION_LABELS.items()])),
             labelled(t("Declaring enterprise"), whose, md=5),
-            labelled(t("Legal inspection"), dcc.Dropdown(
+            labelled(t("Legal inspection"), dcc.Dropdown(labels=dropdown_labels(t),
                 id=ids.LEDGER_LEGAL, placeholder=t("Y or N"), options=[{"label": "Y", "value": "Y"},
                                                                        {"label": "N", "value": "N"}]), md=2),
         ], className="g-2"),
@@ -99,13 +100,13 @@ def _filters(t: Translator, enterprises, enterprise_name: str, cert_types, direc
             labelled(t("Inspection date"), date_range(t, ids.LEDGER_DATES), md=4),
         ], className="g-2"),
         dbc.Row([
-            labelled(t("Declaration status"), dcc.Dropdown(
+            labelled(t("Declaration status"), dcc.Dropdown(labels=dropdown_labels(t),
                 id=ids.LEDGER_STATUS, multi=True, placeholder=t("Any"),
                 options=[{"label": t(v), "value": k} for k, v in DECL_STATUS_LABELS.items()])),
-            labelled(t("Certificate type"), dcc.Dropdown(
+            labelled(t("Certificate type"), dcc.Dropdown(labels=dropdown_labels(t),
                 id=ids.LEDGER_CERT_TYPE, multi=True, placeholder=t("Any"),
                 options=[{"label": name, "value": code} for code, name in cert_types])),
-            labelled(t("Certificate status"), dcc.Dropdown(
+            labelled(t("Certificate status"), dcc.Dropdown(labels=dropdown_labels(t),
                 id=ids.LEDGER_CERT_STATUS, multi=True, placeholder=t("Any"),
                 options=[{"label": t(v), "value": k} for k, v in CERT_STATUS_LABELS.items()])),
             dbc.Col(dbc.Button(t("Query"), id=ids.LEDGER_QUERY, color="primary", className="mt-3"), md="auto"),
@@ -160,7 +161,7 @@ def _export_panel(t: Translator, templates: list[TemplateRow], direction: str):
         html.Div(t("Columns to export, in order"), className="fw-semibold mb-1"),
         html.Div(chosen_list(t, DEFAULT_COLUMNS[direction]), id=ids.LEDGER_CHOSEN),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=ids.LEDGER_COLUMN_ADD, placeholder=t("Add a column"),
+            dbc.Col(dcc.Dropdown(labels=dropdown_labels(t), id=ids.LEDGER_COLUMN_ADD, placeholder=t("Add a column"),
                                  options=addable(t, DEFAULT_COLUMNS[direction])), md=8),
             dbc.Col(dbc.Button(t("Default columns"), id=ids.LEDGER_COLUMN_RESET, color="secondary", outline=True,
                                size="sm"), md=4),
@@ -168,7 +169,7 @@ def _export_panel(t: Translator, templates: list[TemplateRow], direction: str):
     ])
     template_box = html.Div([
         html.Div(t("Templates"), className="fw-semibold mb-1"),
-        dcc.Dropdown(id=ids.LEDGER_TEMPLATE, placeholder=t("Use a saved template"),
+        dcc.Dropdown(labels=dropdown_labels(t), id=ids.LEDGER_TEMPLATE, placeholder=t("Use a saved template"),
                      options=template_options(t, templates), className="mb-2"),
         dbc.Input(id=ids.LEDGER_TEMPLATE_NAME, maxLength=64, placeholder=t("Template name"), className="mb-2"),
         html.Div([

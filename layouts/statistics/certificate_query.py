@@ -23,7 +23,7 @@ from data.statistics.certificate_filters import (
 from data.statistics.certificate_query import FilterOptions
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates.view import SIGNING_LABELS
-from layouts.common import APP_STATUS_LABELS, grid_locale, page_header
+from layouts.common import APP_STATUS_LABELS, dropdown_labels, grid_locale, page_header
 from layouts.statistics import ids
 
 PAGE_SIZE = 25
@@ -93,7 +93,8 @@ def filter_panel(t: Translator, options: FilterOptions, q: CertificateQuery) -> 
 
     def choice(name: str, items: list[dict], multi: bool = False):
         value = list(getattr(q, name)) if multi else getattr(q, name) or None
-        return dcc.Dropdown(id=field_id(name), options=items, value=value, multi=multi, clearable=True,
+        return dcc.Dropdown(labels=dropdown_labels(t),
+                            id=field_id(name), options=items, value=value, multi=multi, clearable=True,
                             placeholder=t(FIELD_LABELS[name]))
 
     def labelled_col(label: str, control, md: int = 3):
@@ -171,9 +172,7 @@ def result_grid(t: Translator, sort: str, descending: bool) -> dag.AgGrid:
         if field == sort:
             column["sort"] = "desc" if descending else "asc"
         columns.append(column)
-    locale = {**grid_locale(t), "page": t("Page"), "more": t("more"), "to": t("to"), "of": t("of"),
-              "firstPage": t("First page"), "previousPage": t("Previous page"), "nextPage": t("Next page"),
-              "lastPage": t("Last page")}
+    locale = grid_locale(t)
     return dag.AgGrid(
         id=ids.CERTQ_GRID, columnDefs=columns, rowModelType="infinite",
         defaultColDef={"resizable": True, "sortable": False},

@@ -12,6 +12,7 @@ from data.statistics.reports import (
     AGE_BUCKETS,
     Choices,
 )
+from layouts.common import dropdown_labels
 
 # fonts with Chinese glyphs on Windows, macOS, Linux (the app's own machines install WenQuanYi)
 CJK_FONT = ('"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", '
@@ -72,8 +73,10 @@ def labelled_control(label: str, control, md: int = 3) -> dbc.Col:
     return dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control], md=md)
 
 
-def filter_dropdown(component_id: str, options: list[dict], placeholder: str, value=None, clearable: bool = True):
-    return dcc.Dropdown(id=component_id, options=options, value=value, placeholder=placeholder, clearable=clearable,
+def filter_dropdown(t: Translator, component_id: str, options: list[dict], placeholder: str, value=None,
+                    clearable: bool = True):
+    return dcc.Dropdown(labels=dropdown_labels(t),
+                        id=component_id, options=options, value=value, placeholder=placeholder, clearable=clearable,
                         searchable=True)
 
 

@@ -40,9 +40,9 @@ from layouts.statistics.issuance import (
 def cloud_page(t: Translator, choices: Choices, received: tuple[date, date]) -> html.Div:
     filters = dbc.Row([
         labelled_control(t("Received date"), date_picker(t, ids.CLOUD_RECEIVED_DATES, *received), md=4),
-        labelled_control(t("Entry method"), filter_dropdown(ids.CLOUD_ENTRY, code_options(t, ENTRY_LABELS, ENTRY_METHODS),
+        labelled_control(t("Entry method"), filter_dropdown(t, ids.CLOUD_ENTRY, code_options(t, ENTRY_LABELS, ENTRY_METHODS),
                                                t("All entry methods"))),
-        labelled_control(t("Customs district"), filter_dropdown(ids.CLOUD_DISTRICT, district_options(t, choices),
+        labelled_control(t("Customs district"), filter_dropdown(t, ids.CLOUD_DISTRICT, district_options(t, choices),
                                                     t("All districts"), choices.default_district)),
         dbc.Col(dbc.Button(t("Reset"), id=ids.CLOUD_RESET, color="secondary", outline=True, className="mt-4"),
                 md=1),

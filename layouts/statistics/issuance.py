@@ -44,20 +44,20 @@ def issuance_page(t: Translator, choices: Choices, f: IssuanceFilter) -> html.Di
     filters = dbc.Row([
         labelled_control(t("Issue date"), date_picker(t, ids.ISSUANCE_ISSUE_DATES, f.issue_from, f.issue_to)),
         labelled_control(t("Received date"), date_picker(t, ids.ISSUANCE_RECEIVED_DATES, f.received_from, f.received_to)),
-        labelled_control(t("Customs district"), filter_dropdown(ids.ISSUANCE_DISTRICT, district_options(t, choices),
+        labelled_control(t("Customs district"), filter_dropdown(t, ids.ISSUANCE_DISTRICT, district_options(t, choices),
                                                     t("All districts"), f.district or choices.default_district)),
-        labelled_control(t("Certificate type"), filter_dropdown(ids.ISSUANCE_TYPE, [
+        labelled_control(t("Certificate type"), filter_dropdown(t, ids.ISSUANCE_TYPE, [
             {"label": f"[{code}] {t.pick(zh, en)}", "value": code} for code, zh, en in choices.cert_types],
             t("All types"), f.cert_type)),
-        labelled_control(t("Destination"), filter_dropdown(ids.ISSUANCE_DEST, [
+        labelled_control(t("Destination"), filter_dropdown(t, ids.ISSUANCE_DEST, [
             {"label": f"{t.pick(zh, en)} ({code})", "value": code} for code, zh, en in choices.countries],
             t("All destinations"), f.dest_country)),
-        labelled_control(t("Entry method"), filter_dropdown(ids.ISSUANCE_ENTRY, code_options(t, ENTRY_LABELS, ENTRY_METHODS),
+        labelled_control(t("Entry method"), filter_dropdown(t, ids.ISSUANCE_ENTRY, code_options(t, ENTRY_LABELS, ENTRY_METHODS),
                                                t("All entry methods"), f.entry_method)),
         labelled_control(t("Signing method"),
-                         filter_dropdown(ids.ISSUANCE_SIGNING, code_options(t, SIGNING_LABELS, SIGNING_METHODS),
+                         filter_dropdown(t, ids.ISSUANCE_SIGNING, code_options(t, SIGNING_LABELS, SIGNING_METHODS),
                                          t("All signing methods"), f.signing_method)),
-        labelled_control(t("Certificate status"), filter_dropdown(ids.ISSUANCE_STATUS,
+        labelled_control(t("Certificate status"), filter_dropdown(t, ids.ISSUANCE_STATUS,
                                                      code_options(t, CERT_STATUS_LABELS, CERT_STATUSES),
                                                      t("All statuses"), f.status), md=2),
         dbc.Col(dbc.Button(t("Reset"), id=ids.ISSUANCE_RESET, color="secondary", outline=True, className="mt-4"),

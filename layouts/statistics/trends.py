@@ -45,11 +45,11 @@ def month_options(t: Translator, months: Sequence[date]) -> list[dict]:
 def trends_page(t: Translator, choices: Choices, months: Sequence[date], first: date, last: date) -> html.Div:
     options = month_options(t, months)
     filters = dbc.Row([
-        labelled_control(t("From month"), filter_dropdown(ids.TRENDS_FROM, options, t("From month"), first.isoformat(),
+        labelled_control(t("From month"), filter_dropdown(t, ids.TRENDS_FROM, options, t("From month"), first.isoformat(),
                                              clearable=False), md=2),
-        labelled_control(t("To month"), filter_dropdown(ids.TRENDS_TO, options, t("To month"), last.isoformat(),
+        labelled_control(t("To month"), filter_dropdown(t, ids.TRENDS_TO, options, t("To month"), last.isoformat(),
                                            clearable=False), md=2),
-        labelled_control(t("Customs district"), filter_dropdown(ids.TRENDS_DISTRICT, district_options(t, choices),
+        labelled_control(t("Customs district"), filter_dropdown(t, ids.TRENDS_DISTRICT, district_options(t, choices),
                                                     t("All districts"), choices.default_district)),
         labelled_control(t("Chart style"), dbc.RadioItems(id=ids.TRENDS_STYLE, value="stack", inline=True, options=[
             {"label": t(label), "value": key} for key, label in STYLE_LABELS.items()]), md=3),
