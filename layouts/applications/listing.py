@@ -14,6 +14,7 @@ from data.core.paging import Window
 from layouts.applications import ids
 from layouts.applications.scans import scans_section
 from layouts.common import APP_STATUS_LABELS, date_range, dropdown_labels, page_header, paged_grid, status_badge
+from layouts.events import event_text
 
 PAGE_SIZE = 25
 ACTION_LABELS = {
@@ -149,8 +150,8 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
                            for x in (html.Dt(t(DECLARATION_LABELS.get(key, key)), className="col-sm-4"),
                                      html.Dd(_shown(t, value), className="col-sm-8"))], className="row small")
     receipts = dbc.ListGroup([
-        dbc.ListGroupItem([html.Div(r.message, className="fw-semibold"),
-                           html.Div([t.datetime(r.at), " · ", r.code], className="small text-muted")])
+        dbc.ListGroupItem([html.Div(event_text(t, r.code, r.message, r.reason), className="fw-semibold"),
+                           html.Div(t.datetime(r.at), className="small text-muted")])
         for r in d.receipts] or [dbc.ListGroupItem(t("No receipts yet."), className="text-muted")])
     actions = html.Div([
         dbc.Label(t("Reason or supplementary information"), html_for=ids.APPV_REASON, className="small"),

@@ -13,6 +13,7 @@ from data.core.labels import CERT_STATUS_LABELS
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates import ids
 from layouts.common import country_name, page_header
+from layouts.events import event_text
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
 SIGNING_LABELS = {"cloud": N_("Cloud signature"), "paper": N_("Paper (ECIQ print)")}
@@ -121,8 +122,8 @@ def _chain(t: Translator, v: CertificateView):
 
 def _history(t: Translator, v: CertificateView):
     return dbc.ListGroup([
-        dbc.ListGroupItem([html.Div(h.message, className="fw-semibold"),
-                           html.Div([t.datetime(h.at), " · ", h.code, (" · " + h.actor) if h.actor else ""],
+        dbc.ListGroupItem([html.Div(event_text(t, h.code, h.message, h.reason), className="fw-semibold"),
+                           html.Div([t.datetime(h.at), (" · " + h.actor) if h.actor else ""],
                                     className="small text-muted")])
         for h in v.history] or [dbc.ListGroupItem(t("No history yet."), className="text-muted")])
 

@@ -25,6 +25,7 @@ from layouts.common import dropdown_labels, grid_locale
 from layouts.declarations import ids
 from layouts.declarations.defaults import reason as settings_reason
 from layouts.declarations.party_book import PARTY_REASONS
+from layouts.events import event_text
 
 FIELD_LABELS = {
     "inspection_date": N_("Inspection date"), "category": N_("Declaration category"), "contact_name": N_("Contact"),
@@ -275,8 +276,9 @@ def _receipts_modal(t: Translator) -> dbc.Modal:
 def receipts_table(t: Translator, receipts: list[DeclarationReceipt]):
     if not receipts:
         return html.P(t("No receipts yet."), className="text-muted")
-    head = html.Thead(html.Tr([html.Th(t("No.")), html.Th(t("Time")), html.Th(t("Code")), html.Th(t("Content"))]))
-    body = html.Tbody([html.Tr([html.Td(str(n)), html.Td(t.datetime(r.at)), html.Td(r.code), html.Td(r.message)])
+    head = html.Thead(html.Tr([html.Th(t("No.")), html.Th(t("Time")), html.Th(t("Content"))]))
+    body = html.Tbody([html.Tr([html.Td(str(n)), html.Td(t.datetime(r.at), className="text-nowrap"),
+                                html.Td(event_text(t, r.code, r.message))])
                        for n, r in enumerate(receipts, start=1)])
     return dbc.Table([head, body], bordered=True, size="sm")
 
