@@ -99,3 +99,31 @@ def dropdown_labels(t: Translator) -> dict[str, str]:
     return {"select_all": t("Select all"), "deselect_all": t("Deselect all"),
             "selected_count": t("{num_selected} selected"), "search": t("Search"), "clear_search": t("Clear search"),
             "clear_selection": t("Clear selection"), "no_options_found": t("No options found")}
+
+
+SIGN_ERRORS = {"password_wrong": N_("The password is not right; nothing was issued."),
+               "too_many_attempts": N_("Too many wrong passwords: wait 15 minutes, then try again.")}
+
+
+def signing_modal(t: Translator, page_ids, prefix: str = "sign") -> dbc.Modal:
+    """Issuing is a legal act: a dialog that names what will be issued and signed, and asks for the signer's
+    password. Its ids are the page's `sign-modal`, `sign-summary`, `sign-password`, `sign-error`, `sign-confirm`
+    and `sign-cancel` (declared in the page's ids module)."""
+
+    def page_id(name: str) -> str:
+        return f"{page_ids.prefix}-{prefix}-{name}"
+
+    return dbc.Modal([
+        dbc.ModalHeader(dbc.ModalTitle(t("Sign and issue"))),
+        dbc.ModalBody([
+            html.Div(id=page_id("summary"), className="mb-3"),
+            dbc.Label(t("Your password, to confirm that you sign"), html_for=page_id("password")),
+            dbc.Input(id=page_id("password"), type="password", autoComplete="current-password",
+                      maxLength=128),
+            html.Div(id=page_id("error"), className="invalid-feedback d-block", role="alert"),
+        ]),
+        dbc.ModalFooter([
+            dbc.Button(t("Cancel"), id=page_id("cancel"), color="secondary", outline=True),
+            dbc.Button(t("Sign and issue"), id=page_id("confirm"), color="primary"),
+        ]),
+    ], id=page_id("modal"), is_open=False, backdrop="static")

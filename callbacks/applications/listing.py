@@ -1,15 +1,16 @@
 """Applications glue: the filtered, paged list; one application and its workflow steps."""
 from __future__ import annotations
 
-from dash import ALL, ClientsideFunction, Input, Output, State, clientside_callback, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor
-from callbacks.inputs import as_date, as_text
+from callbacks.inputs import as_date, as_id, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
+from data.accounts.signin import confirm_signer
 from data.applications.listing import ApplicationFilter, application_detail, list_applications
 from data.applications.workflow import WorkflowError, transition
 from data.certificates.issuing import IssueRefused, issue
@@ -23,10 +24,11 @@ from layouts.applications.listing import (
     list_page,
     list_rows,
     reason_error,
+    signing_summary,
     workflow_message,
 )
 from layouts.certificates.view import ISSUE_ERRORS, change_message
-from layouts.common import APP_STATUS_LABELS, page_number
+from layouts.common import APP_STATUS_LABELS, SIGN_ERRORS, page_number
 
 
 def render_list(actor: Actor, t: Translator, status: str = "", **_query):
@@ -75,7 +77,12 @@ def search(r: PageRequest, inspection_no, statuses, insp_from, insp_to, applied_
 
 STEP_OUTPUTS = {"content": Output(ids.APPV_CONTENT, "children"), "message": Output(ids.APPV_MESSAGE, "children"),
                 "state": Output(ids.APPV_STATE, "data"), "reason_invalid": Output(ids.APPV_REASON, "invalid"),
-                "reason_error": Output(ids.APPV_REASON_ERROR, "children")}
+                "reason_error": Output(ids.APPV_REASON_ERROR, "children"),
+                "sign_open": Output(ids.APPV_SIGN_MODAL, "is_open"),
+                "sign_summary": Output(ids.APPV_SIGN_SUMMARY, "children"),
+                "sign_pending": Output(ids.APPV_SIGN_PENDING, "data"),
+                "sign_error": Output(ids.APPV_SIGN_ERROR, "children"),
+                "sign_password": Output(ids.APPV_SIGN_PASSWORD, "value")}
 
 
 def _shown(s, t: Translator, actor: Actor | None, app_id: int, code: str | None, action: str | None) -> dict:
@@ -113,11 +120,55 @@ def take_step(r: PageRequest, clicks, state, reason):
     except (KeyError, TypeError, ValueError):
         return {"message": workflow_message(r.t, "not_found")}
     action = str(ctx.triggered_id.get("action", ""))
-    if action in ("issue", "issue_paper"):  # render, sign and store: data/certificates/issuing.py
-        issue(r.s, r.actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
-    else:
-        transition(r.s, r.actor, app_id, action, version=version, reason=as_text(reason))
+    if action in ("issue", "issue_paper"):  # a legal act: the dialog names it and asks for the password first
+        detail = application_detail(r.s, r.actor, app_id)
+        if action not in detail.actions:
+            return {"message": workflow_message(r.t, "bad_transition")}
+        return {"sign_open": True, "sign_summary": signing_summary(r.t, detail, action == "issue_paper"),
+                "sign_pending": {"id": app_id, "version": version, "action": action}, "sign_error": "",
+                "sign_password": ""}
+    transition(r.s, r.actor, app_id, action, version=version, reason=as_text(reason))
     return _shown(r.s, r.t, r.actor, app_id, None, action)
+
+
+SIGN_OUTPUTS = {"content": Output(ids.APPV_CONTENT, "children", allow_duplicate=True),
+                "message": Output(ids.APPV_MESSAGE, "children", allow_duplicate=True),
+                "state": Output(ids.APPV_STATE, "data", allow_duplicate=True),
+                "sign_open": Output(ids.APPV_SIGN_MODAL, "is_open", allow_duplicate=True),
+                "sign_error": Output(ids.APPV_SIGN_ERROR, "children", allow_duplicate=True),
+                "sign_password": Output(ids.APPV_SIGN_PASSWORD, "value", allow_duplicate=True)}
+
+
+def _sign_refused(t: Translator, exc: Exception, *, pending, **_inputs) -> dict:
+    """The issue was refused after the signer confirmed (a stale version, a rule): nothing issued, and why."""
+    shown = _refused(t, exc, state={"id": pending["id"]}) if isinstance(pending, dict) else {}
+    return {**shown, "sign_open": False, "sign_password": ""}
+
+
+@page_callback(
+    output=SIGN_OUTPUTS,
+    inputs={"confirm": Input(ids.APPV_SIGN_CONFIRM, "n_clicks"), "password": State(ids.APPV_SIGN_PASSWORD, "value"),
+            "pending": State(ids.APPV_SIGN_PENDING, "data")},
+    refused=_sign_refused, refuses=(WorkflowError, IssueRefused, AccessDenied, NotFound), prevent_initial_call=True,
+)
+def confirm_issue(r: PageRequest, confirm, password, pending):
+    """The signer confirmed with their password: issue (render, sign, store: data/certificates/issuing.py)."""
+    if not confirm or not isinstance(pending, dict) or r.actor is None:
+        return no_update
+    app_id, version, action = as_id(pending.get("id")), as_id(pending.get("version")), pending.get("action")
+    if app_id is None or version is None or action not in ("issue", "issue_paper"):
+        return no_update
+    refusal = confirm_signer(r.s, r.actor.user_id, as_text(password), what={"application_id": app_id, "action": action})
+    if refusal:  # counted and audited: the transaction commits
+        return {"sign_error": r.t(SIGN_ERRORS[refusal]), "sign_password": ""}
+    issue(r.s, r.actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
+    return {**_shown(r.s, r.t, r.actor, app_id, None, action), "sign_open": False, "sign_password": ""}
+
+
+@callback(Output(ids.APPV_SIGN_MODAL, "is_open", allow_duplicate=True), Input(ids.APPV_SIGN_CANCEL, "n_clicks"),
+          prevent_initial_call=True)
+def cancel_issue(cancel):
+    return False if cancel else no_update
 
 
 clientside_callback(

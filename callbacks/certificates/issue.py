@@ -6,23 +6,27 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
-from callbacks.inputs import as_id
+from callbacks.inputs import as_id, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
 from dashboard.core.i18n import N_, Translator, translator
 from dashboard.jobs import JobRefused, job_scope, job_ticket
 from dashboard.runtime.certificates import current_issuer
+from dashboard.runtime.store import session_scope
+from data.accounts.signin import confirm_signer
 from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
 from data.core.scope import Actor
 from layouts.certificates import ids
 from layouts.certificates.issue import (
     PAGE_SIZE,
     batch_result,
+    batch_summary,
     issuable_rows,
     issue_page,
     nothing_selected,
     progress_label,
     total_text,
 )
+from layouts.common import SIGN_ERRORS
 
 JOB_PURPOSE = "certificate.batch_issue"
 
@@ -48,27 +52,70 @@ def show_list(r: PageRequest, active_page, done, cancelled):
 
 
 @callback(
-    Output(ids.CERTI_JOB, "data"),
+    Output(ids.CERTI_SIGN_MODAL, "is_open"),
+    Output(ids.CERTI_SIGN_SUMMARY, "children"),
+    Output(ids.CERTI_SIGN_PENDING, "data"),
     Output(ids.CERTI_MESSAGE, "children"),
+    Output(ids.CERTI_SIGN_ERROR, "children"),
     Input(ids.CERTI_SIGN_SELECTED, "n_clicks"),
-    Input(ids.CERTI_SIGN_ALL, "submit_n_clicks"),
+    Input(ids.CERTI_SIGN_ALL, "n_clicks"),
     State(ids.CERTI_TABLE, "selectedRows"),
     State(ids.CERTI_METHOD, "value"),
     prevent_initial_call=True,
 )
-def start(selected_clicks, all_clicks, selected, method):
-    """Hand the job a signed ticket naming what to issue: the rows picked (id and version seen) or all."""
+def ask(selected_clicks, all_clicks, selected, method):
+    """Name what will be issued (the rows picked, id and version seen, or all) and ask for the signer's password."""
     if not (selected_clicks or all_clicks):
-        return no_update, no_update
-    actor = current_actor()
-    targets = None
+        return no_update, no_update, no_update, no_update, no_update
+    t, actor = request_translator(), current_actor()
+    paper = method == "paper"
     if ctx.triggered_id == ids.CERTI_SIGN_SELECTED:
         targets = [[row["id"], row["version"]] for row in (selected or [])[:MAX_BATCH]
                    if isinstance(row, dict) and as_id(row.get("id")) and as_id(row.get("version"))]
         if not targets:
-            return no_update, nothing_selected(request_translator())
-    payload = {"targets": targets, "paper": method == "paper"}
-    return job_ticket(actor, JOB_PURPOSE, payload), None
+            return False, no_update, None, nothing_selected(t), ""
+        return True, batch_summary(t, len(targets), paper, False), {"targets": targets, "paper": paper}, None, ""
+    with session_scope() as s:
+        count = len(all_issuable(s, actor)) if actor is not None else 0
+    return True, batch_summary(t, count, paper, True), {"targets": None, "paper": paper}, None, ""
+
+
+@callback(
+    Output(ids.CERTI_JOB, "data"),
+    Output(ids.CERTI_SIGN_MODAL, "is_open", allow_duplicate=True),
+    Output(ids.CERTI_SIGN_ERROR, "children", allow_duplicate=True),
+    Output(ids.CERTI_SIGN_PASSWORD, "value"),
+    Input(ids.CERTI_SIGN_CONFIRM, "n_clicks"),
+    State(ids.CERTI_SIGN_PASSWORD, "value"),
+    State(ids.CERTI_SIGN_PENDING, "data"),
+    prevent_initial_call=True,
+)
+def start(confirm, password, pending):
+    """The signer confirmed with their password: hand the job a signed ticket naming what to issue."""
+    actor = current_actor()
+    if not confirm or not isinstance(pending, dict) or actor is None:
+        return no_update, no_update, no_update, no_update
+    targets = pending.get("targets")
+    if targets is not None:  # the rows picked: never "all" because a forged list came out empty
+        picked = targets if isinstance(targets, list) else []
+        targets = [[as_id(a), as_id(v)] for a, v in (x for x in picked if isinstance(x, list) and len(x) == 2)
+                   if as_id(a) and as_id(v)][:MAX_BATCH]
+        if not targets:
+            return no_update, False, "", ""
+    with session_scope() as s:  # committed either way: a wrong password is counted and audited
+        refusal = confirm_signer(s, actor.user_id, as_text(password),
+                                 what={"batch": len(targets) if targets is not None else "all",
+                                       "paper": bool(pending.get("paper"))})
+    if refusal:
+        return no_update, True, request_translator()(SIGN_ERRORS[refusal]), ""
+    payload = {"targets": targets, "paper": bool(pending.get("paper"))}
+    return job_ticket(actor, JOB_PURPOSE, payload), False, "", ""
+
+
+@callback(Output(ids.CERTI_SIGN_MODAL, "is_open", allow_duplicate=True), Input(ids.CERTI_SIGN_CANCEL, "n_clicks"),
+          prevent_initial_call=True)
+def cancel_signing(cancel):
+    return False if cancel else no_update
 
 
 @callback(

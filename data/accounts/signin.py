@@ -266,3 +266,32 @@ def _set_password(user: User, new_password: str, confirm: str) -> None:
         raise PasswordChangeError("password_mismatch")
     user.password_hash = hash_password(new_password)
     user.session_version = (user.session_version or 1) + 1  # every other session of this user ends
+
+
+# --- the signer confirms it is them (issuing a certificate is a legal act) -------------------------------
+
+SIGNER_TRIES = 5  # wrong passwords at signing ...
+SIGNER_WINDOW = timedelta(minutes=15)  # ... within this window, before signing waits
+
+
+def _signer_key(user_id: int) -> str:
+    return f"signer-check:{user_id}"
+
+
+def confirm_signer(s: Session, user_id: int, password: str, *, what: dict, now: datetime | None = None) -> str | None:
+    """The officer about to issue confirms with their password; None when confirmed, else why not
+    ("password_wrong", "too_many_attempts"). Both outcomes are audited; a wrong password is counted (the
+    caller commits: a refusal is not rolled back)."""
+    now = now or datetime.now(timezone.utc)
+    user = s.get(User, user_id)
+    if user is None:
+        return "password_wrong"
+    if recent(s, _signer_key(user_id), SIGNER_WINDOW, now) >= SIGNER_TRIES:
+        _log(s, user, "cert.sign_refused", "too many wrong passwords at signing", {"what": what}, now)
+        return "too_many_attempts"
+    if not verify_password(user.password_hash, password or ""):
+        note(s, _signer_key(user_id), SIGNER_WINDOW, now)
+        _log(s, user, "cert.sign_refused", "wrong password at signing", {"what": what}, now)
+        return "password_wrong"
+    _log(s, user, "cert.sign_confirmed", "signer confirmed with password", {"what": what}, now)
+    return None

@@ -13,7 +13,15 @@ from data.applications.listing import ApplicationDetail, ApplicationRow, Named
 from data.core.paging import Window
 from layouts.applications import ids
 from layouts.applications.scans import scans_section
-from layouts.common import APP_STATUS_LABELS, date_range, dropdown_labels, page_header, paged_grid, status_badge
+from layouts.common import (
+    APP_STATUS_LABELS,
+    date_range,
+    dropdown_labels,
+    page_header,
+    paged_grid,
+    signing_modal,
+    status_badge,
+)
 from layouts.events import event_text
 
 PAGE_SIZE = 25
@@ -114,6 +122,22 @@ def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -
         html.Div(detail_body(t, detail), id=ids.APPV_CONTENT),
         dcc.Store(id=ids.APPV_STATE, data={"id": detail.id, "version": detail.version} if detail else None),
         dcc.Store(id=ids.APPV_REASON_FOCUS),
+        signing_modal(t, ids.APPV),
+        dcc.Store(id=ids.APPV_SIGN_PENDING),
+    ])
+
+
+def signing_summary(t: Translator, d: ApplicationDetail, paper: bool) -> html.Div:
+    """What the officer is about to issue and sign, named."""
+    facts = [(t("Certificate"), t.pick(d.cert_type_zh, d.cert_type_en)), (t("Application"), str(d.id)),
+             (t("Inspection no."), d.inspection_no or "—"), (t("Consignee (Chinese/foreign)"), d.consignee),
+             (t("Destination"), _shown(t, d.dest_country)), (t("Goods"), t.number(len(d.goods))),
+             (t("Signing"), t("Paper (ECIQ print)") if paper else t("Cloud signature"))]
+    return html.Div([
+        html.P(t("You are issuing this certificate under your name. Check what it certifies:")),
+        html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
+                                                       html.Dd(value, className="col-sm-8"))], className="row"),
+        weight_warning(t, d),
     ])
 
 

@@ -11,7 +11,7 @@ from data.core.paging import Page
 from layouts.applications.listing import ACTION_FAILED, WORKFLOW_ERRORS
 from layouts.certificates import ids
 from layouts.certificates.view import ISSUE_ERRORS, SIGNING_LABELS, certificate_link
-from layouts.common import page_header, paged_grid
+from layouts.common import page_header, paged_grid, signing_modal
 
 PAGE_SIZE = 25
 
@@ -45,10 +45,7 @@ def issue_page(t: Translator) -> html.Div:
         grid,
         html.Div([
             dbc.Button(t("Issue the selected"), id=ids.CERTI_SIGN_SELECTED, color="primary", className="me-2"),
-            dcc.ConfirmDialogProvider(
-                dbc.Button(t("Issue all approved"), color="success", className="me-2"),
-                id=ids.CERTI_SIGN_ALL,
-                message=t("Issue every approved application of your districts (at most 1000 in one run)?")),
+            dbc.Button(t("Issue all approved"), id=ids.CERTI_SIGN_ALL, color="success", className="me-2"),
             dbc.Button(t("Cancel"), id=ids.CERTI_CANCEL, color="secondary", outline=True, disabled=True),
         ], className="my-3 d-flex align-items-center"),
         dbc.Progress(id=ids.CERTI_PROGRESS, value=0, label="", striped=True, className="mb-3",
@@ -57,6 +54,19 @@ def issue_page(t: Translator) -> html.Div:
         html.Div(id=ids.CERTI_RESULT),
         dcc.Store(id=ids.CERTI_JOB),
         dcc.Store(id=ids.CERTI_DONE, data=0),
+        signing_modal(t, ids.CERTI),
+        dcc.Store(id=ids.CERTI_SIGN_PENDING),
+    ])
+
+
+def batch_summary(t: Translator, count: int, paper: bool, every: bool) -> html.Div:
+    """What the officer is about to issue and sign in one run, named."""
+    what = (t("every approved application of your districts: {n} now (at most 1000 in one run)", n=t.number(count))
+            if every else t("the {n} applications you selected", n=t.number(count)))
+    return html.Div([
+        html.P(t("You are issuing certificates under your name for {what}.", what=what)),
+        html.P(t("Signing: {method}", method=t("Paper (ECIQ print)") if paper else t("Cloud signature")),
+               className="text-muted"),
     ])
 
 

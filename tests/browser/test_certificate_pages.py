@@ -141,6 +141,13 @@ def test_an_officer_approves_issues_and_sees_the_valid_certificate(dash_duo, sql
     step(dash_duo, "approve")
     dash_duo.wait_for_contains_text("#appv-content", "审核通过")
     step(dash_duo, "issue")
+    # a legal act: the dialog names what is signed and asks for the signer's password
+    dash_duo.wait_for_contains_text("#appv-sign-summary", "兽医卫生证书")
+    dash_duo.find_element("#appv-sign-password").send_keys("not-my-password")
+    browser.click(dash_duo, dash_duo.find_element("#appv-sign-confirm"))
+    dash_duo.wait_for_contains_text("#appv-sign-error", "密码不正确")
+    dash_duo.find_element("#appv-sign-password").send_keys(TEST_PASSWORD)
+    browser.click(dash_duo, dash_duo.find_element("#appv-sign-confirm"))
     dash_duo.wait_for_contains_text("#appv-content", "已签发")
     link = dash_duo.wait_for_element("#appv-content a[href^='/certificates/view']")
     number = link.text
@@ -153,6 +160,8 @@ def test_an_officer_approves_issues_and_sees_the_valid_certificate(dash_duo, sql
         assert cert.signing_method == "cloud" and cert.pdf_sha256 and cert.status == "valid"
         assert s.scalar(select(Event.code).where(Event.object_type == "certificate",
                                                  Event.object_id == str(cert.id))) == "cert.issued"
+        signing = list(s.scalars(select(Event.code).where(Event.code.like("cert.sign_%")).order_by(Event.id)))
+        assert signing == ["cert.sign_refused", "cert.sign_confirmed"]  # both audited
     assert dash_duo.get_logs() == []
 
 
@@ -193,6 +202,9 @@ def test_an_officer_issues_a_batch_in_the_background(dash_duo, sqlite_template, 
     for box in boxes[:2]:
         browser.click(dash_duo, box)
     browser.click(dash_duo, dash_duo.find_element("#certi-sign-selected"))
+    dash_duo.wait_for_contains_text("#certi-sign-summary", "2")
+    dash_duo.find_element("#certi-sign-password").send_keys(TEST_PASSWORD)
+    browser.click(dash_duo, dash_duo.find_element("#certi-sign-confirm"))
     dash_duo.wait_for_element("#certi-issued", timeout=60)
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#certi-issued li")) == 2
     dash_duo.wait_for_contains_text("#certi-total", "1")  # the list reloads: one left

@@ -42,6 +42,8 @@ def test_an_officer_follows_a_certificate_to_the_importing_country_and_links_one
     dash_duo.wait_for_contains_text("#certi-total", "1")
     browser.click(dash_duo, dash_duo.find_element("#certi-table .ag-row .ag-checkbox-input"))
     browser.click(dash_duo, dash_duo.find_element("#certi-sign-selected"))
+    dash_duo.wait_for_element("#certi-sign-password").send_keys(TEST_PASSWORD)
+    browser.click(dash_duo, dash_duo.find_element("#certi-sign-confirm"))
     dash_duo.wait_for_element("#certi-issued li", timeout=60)
     number = dash_duo.find_element("#certi-issued li").text.split()[0]
     hub.offer(foreign("KR2026-000777"), sender="KR", certificate_no="KR2026-000777", certificate_type=853)
