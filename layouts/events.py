@@ -44,9 +44,21 @@ EVENT_LABELS = {
 }
 
 
-def event_text(t: Translator, code: str, message: str, reason: str | None = None) -> str:
-    """One receipt or history line in the page's language."""
+# the values an event's details hold that a line names in any language (numbers, countries)
+SHOWN_DETAILS = (("certificate_no", N_("certificate {value}")), ("inspection_no", N_("inspection no. {value}")),
+                 ("delivery_number", N_("hub delivery no. {value}")), ("to", N_("to {value}")),
+                 ("application_id", N_("application {value}")))
+
+
+def event_text(t: Translator, code: str, message: str, reason: str | None = None, details: dict | None = None) -> str:
+    """One receipt or history line in the page's language: the stored receipt in Chinese; in any other
+    language the event's name, the numbers its details hold, and the reason."""
     if t.lang == "zh" or code not in EVENT_LABELS:
         return message or t(EVENT_LABELS.get(code, "")) or code
-    label = t(EVENT_LABELS[code])
-    return f"{label}: {reason}" if reason else label
+    parts = [t(EVENT_LABELS[code])]
+    for key, template in SHOWN_DETAILS:
+        value = (details or {}).get(key)
+        if isinstance(value, (str, int)) and str(value):
+            parts.append(t(template, value=str(value)))
+    text = ", ".join(parts)
+    return f"{text}: {reason}" if reason else text

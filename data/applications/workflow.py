@@ -6,7 +6,7 @@ Event — the receipt (回执) the enterprise sees. Approval gives the certifica
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from pydantic import ValidationInfo, field_validator
@@ -242,6 +242,7 @@ class Receipt:
     code: str
     message: str
     reason: str | None
+    details: dict = field(default_factory=dict, compare=False)  # the event's values (numbers), for other languages
 
 
 def receipts(s: Session, actor: Actor, application_id: int) -> list[Receipt]:
@@ -249,4 +250,5 @@ def receipts(s: Session, actor: Actor, application_id: int) -> list[Receipt]:
     load_application(s, actor, application_id)
     rows = s.scalars(select(Event).where(Event.object_type == "application", Event.object_id == str(application_id))
                      .order_by(Event.at, Event.id))
-    return [Receipt(e.at, e.code, e.message, (e.details or {}).get("reason") or None) for e in rows]
+    return [Receipt(e.at, e.code, e.message, (e.details or {}).get("reason") or None, dict(e.details or {}))
+            for e in rows]

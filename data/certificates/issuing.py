@@ -458,6 +458,7 @@ class HistoryEntry(NamedTuple):
     message: str
     actor: str
     reason: str | None
+    details: dict = {}  # the event's values (numbers), for other languages; never mutated
 
 
 @dataclass(frozen=True)
@@ -516,7 +517,7 @@ def certificate_view(s: Session, actor: Actor, certificate_no: str, *, public_ur
         Event, Event.actor_id == User.id).where(Event.object_type == "certificate",
                                                 Event.object_id == str(cert.id))).tuples().all())
     history = tuple(HistoryEntry(as_utc(e.at), e.code, e.message, names.get(e.actor_id, "") if e.actor_id else "",
-                                 (e.details or {}).get("reason") or None)
+                                 (e.details or {}).get("reason") or None, dict(e.details or {}))
                     for e in s.scalars(select(Event).where(Event.object_type == "certificate",
                                                            Event.object_id == str(cert.id))
                                        .order_by(Event.at, Event.id)))

@@ -574,6 +574,7 @@ class DeclarationReceipt:
     at: datetime
     code: str
     message: str
+    details: dict = field(default_factory=dict, compare=False)  # the event's values, for other languages
 
 
 def declaration_receipts(s: Session, actor: Actor, declaration_id: int) -> list[DeclarationReceipt]:
@@ -581,7 +582,7 @@ def declaration_receipts(s: Session, actor: Actor, declaration_id: int) -> list[
     load_declaration(s, actor, declaration_id)
     rows = s.scalars(select(Event).where(Event.object_type == "declaration", Event.object_id == str(declaration_id))
                      .order_by(Event.at, Event.id))
-    return [DeclarationReceipt(e.at, e.code, e.message) for e in rows]
+    return [DeclarationReceipt(e.at, e.code, e.message, dict(e.details or {})) for e in rows]
 
 
 # --- what the form's lists offer ------------------------------------------------------------------

@@ -174,7 +174,7 @@ def detail_body(t: Translator, d: ApplicationDetail | None):
                            for x in (html.Dt(t(DECLARATION_LABELS.get(key, key)), className="col-sm-4"),
                                      html.Dd(_shown(t, value), className="col-sm-8"))], className="row small")
     receipts = dbc.ListGroup([
-        dbc.ListGroupItem([html.Div(event_text(t, r.code, r.message, r.reason), className="fw-semibold"),
+        dbc.ListGroupItem([html.Div(event_text(t, r.code, r.message, r.reason, r.details), className="fw-semibold"),
                            html.Div(t.datetime(r.at), className="small text-muted")])
         for r in d.receipts] or [dbc.ListGroupItem(t("No receipts yet."), className="text-muted")])
     actions = html.Div([

@@ -122,7 +122,7 @@ def _chain(t: Translator, v: CertificateView):
 
 def _history(t: Translator, v: CertificateView):
     return dbc.ListGroup([
-        dbc.ListGroupItem([html.Div(event_text(t, h.code, h.message, h.reason), className="fw-semibold"),
+        dbc.ListGroupItem([html.Div(event_text(t, h.code, h.message, h.reason, h.details), className="fw-semibold"),
                            html.Div([t.datetime(h.at), (" · " + h.actor) if h.actor else ""],
                                     className="small text-muted")])
         for h in v.history] or [dbc.ListGroupItem(t("No history yet."), className="text-muted")])

@@ -278,7 +278,7 @@ def receipts_table(t: Translator, receipts: list[DeclarationReceipt]):
         return html.P(t("No receipts yet."), className="text-muted")
     head = html.Thead(html.Tr([html.Th(t("No.")), html.Th(t("Time")), html.Th(t("Content"))]))
     body = html.Tbody([html.Tr([html.Td(str(n)), html.Td(t.datetime(r.at), className="text-nowrap"),
-                                html.Td(event_text(t, r.code, r.message))])
+                                html.Td(event_text(t, r.code, r.message, None, r.details))])
                        for n, r in enumerate(receipts, start=1)])
     return dbc.Table([head, body], bordered=True, size="sm")
 
