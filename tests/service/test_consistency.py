@@ -9,17 +9,10 @@ import pytest
 from data.applications.consistency import weight_mismatch
 from data.applications.listing import application_detail
 from data.models import CertificateApplication, GoodsLine
-from data.reference.catalog import load_reference
 from tests.service.test_issuing import approved_application
 from tests.support.world import actor, page_text
 
-
-@pytest.fixture
-def s(app, users):
-    with app.server.extensions["certdash"].sessions() as session:
-        load_reference(session)
-        session.commit()
-        yield session
+pytest_plugins = ["tests.service.test_declaration_form"]  # its `s`: the app's store with the reference data
 
 
 def declared(s, app_id: int, *lines: tuple[str, str]) -> CertificateApplication:

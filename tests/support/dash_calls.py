@@ -76,3 +76,14 @@ def component_text(component) -> str:
     if isinstance(component, dict):
         return component_text(component.get("props", {}).get("children", ""))
     return ""
+
+
+def component_nodes(node):
+    """Every component (and dict) of a rendered layout, depth first (as Dash's JSON answer holds it)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from component_nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from component_nodes(value)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.support.dash_calls import component_nodes
 from tests.support.world import render_page
 
 EXPECTED = {  # account -> the links its home page holds
@@ -45,15 +46,5 @@ def test_a_task_opens_its_status_and_the_list_starts_there(matrix_app, matrix_cl
     text = json.dumps(page)
     found = re.search(r'"id":\s*"%s"' % ids.APPS_STATUS, text)
     assert found
-    dropdown = next(node for node in _nodes(page) if node.get("props", {}).get("id") == ids.APPS_STATUS)
+    dropdown = next(node for node in component_nodes(page) if node.get("props", {}).get("id") == ids.APPS_STATUS)
     assert dropdown["props"]["value"] == ["approved"]  # an unknown status is left out
-
-
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.support.dash_calls import component_nodes
 from tests.support.world import render_page
 
 ENGLISH_WIDGET_TEXTS = ("No options found", "Select all", "Deselect all", "{num_selected} selected", "Clear search",
@@ -16,21 +17,13 @@ PAGES = {  # a page of each kind of dropdown and grid, for an account that may o
 }
 
 
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_the_widgets_of_a_chinese_page_speak_chinese(matrix_client, path):
     page = render_page(matrix_client(PAGES[path]), path)
-    dropdowns = [n for n in _nodes(page) if n.get("type") == "Dropdown"]
-    grids = [n for n in _nodes(page) if n.get("type") == "AgGrid"]
+    dropdowns = [n for n in component_nodes(page) if n.get("type") == "Dropdown"]
+    grids = [n for n in component_nodes(page) if n.get("type") == "AgGrid"]
     assert dropdowns or grids, path
     for dropdown in dropdowns:
         labels = dropdown["props"].get("labels") or {}
@@ -43,5 +36,5 @@ def test_an_english_page_keeps_english_widgets(matrix_client):
     client = matrix_client("ent_a_oper")
     client.get("/lang/en")
     page = render_page(client, "/ledger")
-    labels = next(n for n in _nodes(page) if n.get("type") == "Dropdown")["props"]["labels"]
+    labels = next(n for n in component_nodes(page) if n.get("type") == "Dropdown")["props"]["labels"]
     assert labels["no_options_found"] == "No options found" and labels["search"] == "Search"
