@@ -31,11 +31,11 @@ from data.reference.catalog import load_reference
 from exports.certificate.sps_schema import sps_findings
 from exports.types import Coded
 from tests.service.test_inbound_matching import entry
-from tests.service.test_issuing import approved_application, version_of
+from tests.service.test_issuing import approved_application, issuer, keyring, version_of  # noqa: F401 - fixtures
 from tests.support.certificate_samples import foreign
 from tests.support.world import actor, page_text
 
-pytest_plugins = ["tests.service.test_issuing", "tests.support.hub_fixtures"]  # issuer; pki, hub, node
+pytest_plugins = ["tests.support.hub_fixtures"]  # pki, hub, node
 
 
 def hub_world(session) -> None:
