@@ -19,16 +19,18 @@ it; an issued certificate already received under that number with other content 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from data.core.files import store_blob
-from data.exchange.inbound_matching import match_by_number, port_district
-from data.models import InboundCertificate, as_utc
+from data.exchange.inbound_matching import listed_numbers, match_by_number, normalised, port_district
+from data.models import Blob, InboundCertificate, as_utc
 from data.reference.places import unloading_district
 from exports.certificate.signature_check import SignatureReport, check_pdf_signature
 from exports.certificate.sps_read import SpsFacts, read_sps
@@ -46,6 +48,7 @@ CLOCK_SKEW = timedelta(days=1)  # an issuing country a time zone ahead may date 
 
 # built once: every receipt runs both (keying a statement costs more than running it)
 _BY_ENVELOPE = select(InboundCertificate).where(InboundCertificate.envelope_id == bindparam("envelope"))
+_ADD_BLOB = insert(cast(Table, Blob.__table__))  # written without the unit of work: see Known.blob
 _BY_NUMBER = select(InboundCertificate).where(InboundCertificate.exporting_country == bindparam("country"),
                                               InboundCertificate.certificate_no == bindparam("number"))
 
@@ -56,6 +59,80 @@ class InboundRefused(Exception):
     def __init__(self, reasons: list[Finding]):
         super().__init__("; ".join(str(r) for r in reasons[:5]))
         self.reasons = reasons
+
+
+@dataclass
+class Known:
+    """What the store holds that receiving asks about, asked once for a group of documents (the hub node
+    pulls envelopes 25 at a time); receive_sps asks the store itself about anything the group did not name.
+
+    `Known()` names nothing: every question goes to the store. `Known.ask` names a group's envelope ids,
+    (exporting country, certificate number) pairs and documents; rows stored while the group is received
+    are added, so two envelopes of one group carrying the same certificate are still seen as one.
+    """
+
+    envelopes: dict[str, InboundCertificate | None] = field(default_factory=dict)
+    certificates: dict[tuple[str, str], InboundCertificate | None] = field(default_factory=dict)
+    blobs: dict[str, bool] = field(default_factory=dict)  # digest -> the store holds it
+    listed: set[str] | None = None  # normalised numbers some sent entry declaration lists; None: not asked
+    districts: dict[str | None, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def ask(cls, s: Session, envelope_ids: Iterable[str], numbers: Iterable[tuple[str, str]],
+            documents: Iterable[bytes]) -> Known:
+        envelope_ids = {e[:64] for e in envelope_ids}
+        numbers = {(country, number[:64]) for country, number in numbers}
+        known = cls(envelopes=dict.fromkeys(envelope_ids), certificates=dict.fromkeys(numbers),
+                    blobs=dict.fromkeys((hashlib.sha256(d).hexdigest() for d in documents), False),
+                    listed=listed_numbers(s, {normalised(number) for _country, number in numbers}))
+        if envelope_ids or numbers:
+            for row in s.scalars(select(InboundCertificate).where(
+                    InboundCertificate.envelope_id.in_(envelope_ids)
+                    | tuple_(InboundCertificate.exporting_country, InboundCertificate.certificate_no).in_(numbers))):
+                known._add(row)
+        if known.blobs:
+            for digest in s.scalars(select(Blob.sha256).where(Blob.sha256.in_(known.blobs))):
+                known.blobs[digest] = True
+        return known
+
+    @property
+    def grouped(self) -> bool:
+        return self.listed is not None
+
+    def _add(self, row: InboundCertificate) -> None:
+        if row.envelope_id is not None and row.envelope_id in self.envelopes:
+            self.envelopes[row.envelope_id] = row
+        if (row.exporting_country, row.certificate_no) in self.certificates:
+            self.certificates[(row.exporting_country, row.certificate_no)] = row
+
+    def by_envelope(self, s: Session, envelope_id: str) -> InboundCertificate | None:
+        if envelope_id in self.envelopes:
+            return self.envelopes[envelope_id]
+        return s.scalar(_BY_ENVELOPE, {"envelope": envelope_id})
+
+    def by_number(self, s: Session, country: str, number: str) -> InboundCertificate | None:
+        if (country, number) in self.certificates:
+            return self.certificates[(country, number)]
+        return s.scalar(_BY_NUMBER, {"country": country, "number": number})
+
+    def blob(self, s: Session, content: bytes, media_type: str) -> str:
+        digest = hashlib.sha256(content).hexdigest()
+        if digest not in self.blobs:
+            return store_blob(s, content, media_type)
+        if not self.blobs[digest]:  # written at once (the rows naming it wait for the group's flush)
+            s.connection().execute(_ADD_BLOB, {"sha256": digest, "size": len(content), "media_type": media_type,
+                                               "data": content})
+            self.blobs[digest] = True
+        return digest
+
+    def district(self, s: Session, port: str | None) -> str | None:
+        if port not in self.districts:
+            self.districts[port] = port_district(s, port)
+        return self.districts[port]
+
+    def match(self, s: Session, row: InboundCertificate) -> None:
+        if self.listed is None or normalised(row.certificate_no) in self.listed:
+            match_by_number(s, row)
 
 
 @dataclass(frozen=True)
@@ -143,16 +220,18 @@ def envelope_findings(facts: SpsFacts, sender: str, certificate_no: str) -> list
 
 def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | None = None,
                 envelope_id: str | None = None, envelope_header: tuple[str, str] | None = None,
-                now: datetime | None = None, schema_dir: Path | None = None) -> Received:
+                now: datetime | None = None, schema_dir: Path | None = None, known: Known | None = None) -> Received:
     """Check an SPS certificate sent to China and store it; InboundRefused (nothing written) if it fails.
 
     `envelope_header`: the (From, NPPOCertificateNumber) of the hub envelope that carried it, which must agree.
+    `known`: what a caller receiving a group of documents asked the store once for all of them.
     """
+    known = known or Known()
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     now = now or datetime.now(timezone.utc)
     if envelope_id:
-        seen = s.scalar(_BY_ENVELOPE, {"envelope": envelope_id[:64]})
+        seen = known.by_envelope(s, envelope_id[:64])
         if seen is not None:
             return Received(seen, "duplicate")
     findings, root = sps_checked(document, schema_dir)
@@ -166,9 +245,9 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
     if findings:
         raise InboundRefused(findings)
     digest = hashlib.sha256(document).hexdigest()
-    existing = s.scalar(_BY_NUMBER, {"country": facts.exporting_country, "number": facts.certificate_no[:64]})
+    existing = known.by_number(s, facts.exporting_country, facts.certificate_no[:64])
     if existing is not None:
-        return _update(s, existing, facts, document, digest, envelope_id, now)
+        return _update(s, existing, facts, document, digest, envelope_id, now, known)
     if facts.status_code == WITHDRAWN:
         raise InboundRefused([_rule("withdrawn_never_received", f"certificate {facts.certificate_no} of "
                                     f"{facts.exporting_country} is withdrawn, and was never received",
@@ -179,27 +258,30 @@ def receive_sps(s: Session, document: bytes, *, source: str, received_by: int | 
         consignor=facts.consignor[:256], consignee=facts.consignee[:256], bl_numbers=list(facts.bl_numbers),
         containers=list(facts.containers),
         goods=[{"seq": g.seq, "description": g.description, "hs_code": g.hs_code} for g in facts.goods],
-        document_sha256=store_blob(s, document, "application/xml"),
-        pdf_sha256=store_blob(s, facts.pdf, "application/pdf") if facts.pdf else None,
+        document_sha256=known.blob(s, document, "application/xml"),
+        pdf_sha256=known.blob(s, facts.pdf, "application/pdf") if facts.pdf else None,
         findings=[{"code": n.code, "message": n.message, "values": n.values} for n in notes(facts, report)],
         source=source, envelope_id=envelope_id[:64] if envelope_id else None, received_at=now,
         received_by=received_by, unloading_port=facts.unloading_port,
-        district_code=port_district(s, facts.unloading_port))
+        district_code=known.district(s, facts.unloading_port))
     s.add(row)
-    s.flush()
-    match_by_number(s, row)  # the entry declaration that lists it, if one already does
+    known._add(row)
+    known.match(s, row)  # the entry declaration that lists it, if one already does
+    if not known.grouped:  # a group's rows are written together when its caller commits
+        s.flush()
     return Received(row, "stored")
 
 
 def _update(s: Session, row: InboundCertificate, facts: SpsFacts, document: bytes, digest: str,
-            envelope_id: str | None, now: datetime) -> Received:
+            envelope_id: str | None, now: datetime, known: Known) -> Received:
     if row.document_sha256 == digest:
         return Received(row, "duplicate")
     if facts.status_code == WITHDRAWN and row.status_code == ISSUED:
         row.status_code, row.status_changed_at = WITHDRAWN, now
-        row.document_sha256 = store_blob(s, document, "application/xml")
+        row.document_sha256 = known.blob(s, document, "application/xml")
         if envelope_id and row.envelope_id is None:
             row.envelope_id = envelope_id[:64]
+            known._add(row)
         s.flush()
         return Received(row, "withdrawn")
     if facts.status_code == ISSUED and row.status_code == WITHDRAWN:

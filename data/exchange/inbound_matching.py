@@ -180,3 +180,15 @@ def port_district(s: Session, port: str | None) -> str | None:
 _TOP_DISTRICT = select(CustomsDistrict.code).where(CustomsDistrict.parent_code.is_(None)).order_by(
     CustomsDistrict.code).limit(1)
 
+
+
+def listed_numbers(s: Session, numbers: set[str]) -> set[str]:
+    """Which of these normalised certificate numbers some sent entry declaration lists among its documents
+    (asked once for a group of received certificates, so that the others skip `match_by_number`)."""
+    if not numbers:
+        return set()
+    column = _normalised_column(DeclarationDocument.doc_no)
+    return set(s.scalars(
+        select(column).distinct().join(Declaration, DeclarationDocument.declaration_id == Declaration.id)
+        .where(Declaration.direction == "entry", Declaration.status.in_(SENT_STATUSES),
+               DeclarationDocument.doc_code.in_(ALL_CERTIFICATE_DOCUMENTS), column.in_(numbers))))

@@ -33,7 +33,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from data.exchange.hub_client import Header, HubFault, HubUnavailable
-from data.exchange.inbound import InboundRefused, receive_sps
+from data.exchange.inbound import InboundRefused, Known, receive_sps
 from data.exchange.outbox import (
     FINAL_EVENTS,
     FINAL_STATES,
@@ -315,8 +315,12 @@ def pull_inbound(s: Session, hub: Hub, *, now: datetime | None = None, limit: in
                 continue
             pulled.append((number, header, content))
         report.pulled += len(pulled)
-        answers = [(number, _receive(s, number, header, content, now, schema_dir, report))
-                   for number, header, content in pulled]
+        documents = [(number, header, _document(content)) for number, header, content in pulled]
+        known = Known.ask(s, [number for number, _h, _d in documents],
+                          [(h.from_country, h.certificate_no) for _n, h, _d in documents if h.certificate_no],
+                          [document for _n, _h, document in documents])
+        answers = [(number, _receive(s, number, header, document, now, schema_dir, report, known))
+                   for number, header, document in documents]
         s.commit()
         for number, refusal in answers:
             try:
@@ -334,16 +338,16 @@ def pull_inbound(s: Session, hub: Hub, *, now: datetime | None = None, limit: in
     return report
 
 
-def _receive(s: Session, number: str, header: Header, content: str, now: datetime, schema_dir: Path | None,
-             report: CycleReport) -> str | None:
+def _receive(s: Session, number: str, header: Header, document: bytes, now: datetime, schema_dir: Path | None,
+             report: CycleReport, known: Known) -> str | None:
     """Check and store one pulled envelope; None when taken, else the reason for the hub.
 
     receive_sps refuses before it writes anything, so a refused envelope leaves nothing in the transaction.
     """
     try:
-        received = receive_sps(s, _document(content), source="hub", envelope_id=number,
+        received = receive_sps(s, document, source="hub", envelope_id=number,
                                envelope_header=(header.from_country, header.certificate_no), now=now,
-                               schema_dir=schema_dir)
+                               schema_dir=schema_dir, known=known)
     except InboundRefused as exc:
         report.rejected += 1
         message = _refusal_text(exc.reasons)

@@ -295,6 +295,27 @@ def test_a_duplicate_and_a_lost_acknowledgement_store_the_certificate_once(s, us
     assert {hub.state.envelopes[n].tracking for n in (first, again)} == {"Delivered"}
 
 
+def test_one_pull_carrying_a_certificate_twice_and_its_withdrawal_stores_it_once_and_withdraws_it(s, users, hub,
+                                                                                                   node):
+    """The group's lookups are asked before the group is received: what it stores itself is seen by its later
+    envelopes (the same certificate again, then withdrawn), and a listed number is still matched."""
+    before = inbound_count(s)
+    declaration = entry(s, cert_no="KR2026-000910", origin_country="KR")
+    numbers = [hub.offer(foreign("KR2026-000900"), certificate_no="KR2026-000900"),
+               hub.offer(foreign("KR2026-000900"), certificate_no="KR2026-000900"),
+               hub.offer(foreign("KR2026-000900", status="withdrawn", status_reason="contract cancelled"),
+                         certificate_no="KR2026-000900"),
+               hub.offer(foreign("KR2026-000910"), certificate_no="KR2026-000910")]
+    report = pull_inbound(s, node)
+    assert (report.pulled, report.stored, report.duplicates, report.rejected) == (4, 3, 1, 0)
+    assert inbound_count(s) == before + 2
+    rows = {r.certificate_no: r for r in s.scalars(select(InboundCertificate).where(
+        InboundCertificate.certificate_no.in_(["KR2026-000900", "KR2026-000910"])))}
+    assert rows["KR2026-000900"].status_code == "40" and rows["KR2026-000900"].envelope_id == numbers[0]
+    assert rows["KR2026-000910"].declaration_id == declaration.id
+    assert {hub.state.envelopes[n].tracking for n in numbers} == {"Delivered"}
+
+
 def test_one_round_sends_follows_and_receives(s, users, issuer, hub, node):
     cert = issued(s, users, issuer)
     hub.offer(foreign("KR2026-000800"), certificate_no="KR2026-000800")
