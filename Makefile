@@ -19,6 +19,7 @@ run: system-run install
 	$(PY) app.py
 
 test: system-test install-dev lint
+	$(PY) -m tests.support.axe  # axe-core for the page tour, from the npm registry, once
 	$(PY) -m pytest -n auto
 
 # ruff (style and errors), import-linter (the layers of pyproject.toml), mypy (data/ and exports/)

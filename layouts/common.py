@@ -1,6 +1,8 @@
 """Small shared pieces of UI: status labels and badges, count cards, page headers."""
 from __future__ import annotations
 
+import json
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -83,10 +85,42 @@ def page_number(t: Translator, page) -> str:
     return t("Page {n}", n=t.number(page.page + 1))
 
 
-def date_range(t: Translator, component_id: str) -> dcc.DatePickerRange:
-    """A clearable date range picker with translated placeholders."""
-    return dcc.DatePickerRange(id=component_id, display_format="YYYY-MM-DD", clearable=True,
+def dom_id(component_id) -> str:
+    """The DOM id Dash gives a component id (a pattern-matching dict id: JSON of its sorted keys), for html_for."""
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return str(component_id)
+
+
+_GROUPS = (dbc.RadioItems, dbc.Checklist, dcc.RadioItems, dcc.Checklist)  # each option carries its own label
+
+
+def label_for(text, control, **kwargs) -> dbc.Label:
+    """A form label tied to its control (the component, or its id), so that the control is named by it
+    (screen readers, axe). A group of radio buttons or check boxes is named by its options' labels."""
+    if isinstance(control, _GROUPS) or (hasattr(control, "_prop_names") and getattr(control, "id", None) is None):
+        return dbc.Label(text, **kwargs)
+    return dbc.Label(text, html_for=dom_id(getattr(control, "id", control)), **kwargs)
+
+
+def first_weekday(t: Translator) -> int:
+    """The calendar's first column: Sunday in English, Monday elsewhere (GB/T 7408, ISO 8601)."""
+    return 0 if t.lang == "en" else 1
+
+
+def date_range(t: Translator, component_id, start: str | None = None, end: str | None = None) -> dcc.DatePickerRange:
+    """A clearable date range picker speaking the page's language: placeholders here, month and weekday
+    names from certdash.js (the page's <html lang>)."""
+    return dcc.DatePickerRange(id=component_id, display_format="YYYY-MM-DD", clearable=True, start_date=start,
+                               end_date=end, first_day_of_week=first_weekday(t),
                                start_date_placeholder_text=t("Start date"), end_date_placeholder_text=t("End date"))
+
+
+def date_single(t: Translator, component_id, value: str | None, disabled: bool = False) -> dcc.DatePickerSingle:
+    """A clearable date picker speaking the page's language (see date_range)."""
+    return dcc.DatePickerSingle(id=component_id, date=value or None, display_format="YYYY-MM-DD",
+                                placeholder="YYYY-MM-DD", clearable=True, disabled=disabled,
+                                first_day_of_week=first_weekday(t))
 
 
 def country_name(t: Translator, code: str | None) -> str:

@@ -81,12 +81,20 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
     )
 
 
+def widget_texts(t: Translator) -> html.Div:
+    """What the widgets' own controls are called, in the page's language, for dashboard/assets/a11y.js."""
+    return html.Div(id="shell-widget-texts", hidden=True, **{
+        "data-clear-dates": t("Clear dates"), "data-clear-date": t("Clear date"), "data-choose-file": t("Choose a file"),
+        "data-progress": t("Progress")})
+
+
 def signed_in_frame(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, csrf: str) -> html.Div:
     languages = ALL_LANGUAGES if role == "overseas" else LANGUAGES
     return html.Div(
         [
             navbar(t, menu=menu, user_name=user_name, role=role, csrf=csrf, languages=languages),
             dbc.Container(dash.page_container, fluid=True, className="pb-4"),
+            widget_texts(t),
         ]
     )
 
@@ -103,4 +111,4 @@ def public_frame(t: Translator) -> html.Div:
                        html.Div(languages, className="small text-white")], fluid=True),
         color="primary", dark=True, className="mb-3",
     )
-    return html.Div([bar, dbc.Container(dash.page_container, fluid=True, className="pb-4")])
+    return html.Div([bar, dbc.Container(dash.page_container, fluid=True, className="pb-4"), widget_texts(t)])

@@ -127,3 +127,52 @@ document.addEventListener("change", function (event) {
     setTimeout(function () { input.value = ""; }, 0);
   }
 }, true);
+
+/* The date pickers name months and weekdays through date-fns, which reads its locales from
+   window.dateFns.locale. Only the page's own language (its <html lang>, the user's) is registered, built
+   from the browser's Intl data, so every picker speaks it whatever the browser's language. The
+   pickers show and read numeric dates (YYYY-MM-DD): nothing here parses month names. */
+(function () {
+  var lang = document.documentElement.lang || "zh-CN";
+  var base = lang.split("-")[0];
+  var names = function (options, dates) {
+    var format = new Intl.DateTimeFormat(lang, Object.assign({timeZone: "UTC"}, options));
+    return dates.map(function (d) { return format.format(d); });
+  };
+  var monthDates = [], dayDates = [];
+  for (var m = 0; m < 12; m++) { monthDates.push(new Date(Date.UTC(2024, m, 1))); }
+  for (var d = 0; d < 7; d++) { dayDates.push(new Date(Date.UTC(2024, 0, 7 + d))); }  /* 7 Jan 2024: a Sunday */
+  var months = {wide: names({month: "long"}, monthDates), abbreviated: names({month: "short"}, monthDates),
+    narrow: names({month: "narrow"}, monthDates)};
+  var days = {wide: names({weekday: "long"}, dayDates), abbreviated: names({weekday: "short"}, dayDates),
+    narrow: names({weekday: "narrow"}, dayDates)};
+  /* the calendar's column heads: 日 一 二 … in Chinese, Japanese and Korean; Su Mo Tu … in English */
+  days.short = ["zh", "ja", "ko"].indexOf(base) >= 0 ? days.narrow :
+    base === "en" ? days.abbreviated.map(function (s) { return s.slice(0, 2); }) : days.abbreviated;
+  var width = function (table) {
+    return function (index, options) { return (table[(options && options.width) || "wide"] || table.wide)[index]; };
+  };
+  var locale = {
+    code: lang,
+    localize: {
+      ordinalNumber: function (n) { return String(n); },
+      era: function (index) { return index ? "AD" : "BC"; },
+      quarter: function (q) { return "Q" + q; },
+      month: width(months),
+      day: width(days),
+      dayPeriod: function (period) { return period; }
+    },
+    formatLong: {
+      date: function () { return "yyyy-MM-dd"; },
+      time: function () { return "HH:mm"; },
+      dateTime: function () { return "{{date}} {{time}}"; }
+    },
+    formatDistance: function (token, count) { return String(count); },
+    formatRelative: function () { return "yyyy-MM-dd"; },
+    match: {},
+    options: {weekStartsOn: base === "en" ? 0 : 1, firstWeekContainsDate: 4}
+  };
+  window.dateFns = window.dateFns || {};
+  window.dateFns.locale = {};
+  window.dateFns.locale[lang.replace("-", "")] = locale;
+})();

@@ -22,7 +22,7 @@ from dashboard.web.pages import access_map, register_pages
 from dashboard.web.request_log import install_request_log
 from dashboard.web.requests import install_request_checks
 from dashboard.web.routes import init_routes
-from dashboard.web.shell import frame, install_layout_cache
+from dashboard.web.shell import frame, install_document_language, install_layout_cache
 from data.accounts.session_cache import SessionCache
 from data.core.db import check_store, make_engine, make_session_factory
 
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_pages()
     app.layout = frame
     install_layout_cache(app)
+    install_document_language(app)
 
     from dashboard.cli import register_cli
 

@@ -62,3 +62,19 @@ def install_layout_cache(app: Dash) -> None:
         return Response(body, mimetype="application/json")
 
     app.server.view_functions[endpoint] = serve_layout
+
+
+HTML_LANGUAGES = {"zh": "zh-CN", "en": "en", "ru": "ru", "ja": "ja", "ko": "ko", "vi": "vi"}
+
+
+def install_document_language(app: Dash) -> None:
+    """Give the page's <html> the request's language: screen readers read it in that language, the
+    browser hyphenates and picks fonts for it, and the date pickers (certdash.js) name months and days in it."""
+    made_by_dash = app.interpolate_index
+
+    def interpolate_index(**kwargs) -> str:
+        html = made_by_dash(**kwargs)
+        lang = HTML_LANGUAGES.get(request_translator().lang, "zh-CN") if has_request_context() else "zh-CN"
+        return html.replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign]

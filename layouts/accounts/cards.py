@@ -8,7 +8,7 @@ from dashboard.core.i18n import N_, Translator
 from data.accounts.cards import CardRow
 from layouts.accounts import ids
 from layouts.accounts.login import CARD_MESSAGES
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 CARD_REASONS = {
     "bad_key": N_("The public key must be an EC P-256 key in PEM form. Read it from the card."),
@@ -64,10 +64,12 @@ def cards_page(t: Translator, rows: list[CardRow], agent_url: str) -> html.Div:
                 dbc.Button(t("Read the card"), id=ids.CARDS_READ, color="secondary", size="sm", className="mb-2"),
                 html.Div(id=ids.CARDS_READ_STATUS, className="small mb-2"),
                 dbc.Row([
-                    dbc.Col([dbc.Label(t("User account")), dbc.Input(id=ids.CARDS_ACCOUNT, maxLength=12)], md=4),
-                    dbc.Col([dbc.Label(t("Card no.")), dbc.Input(id=ids.CARDS_CARD_NO, maxLength=32)], md=4),
+                    dbc.Col([label_for(t("User account"), ids.CARDS_ACCOUNT),
+                             dbc.Input(id=ids.CARDS_ACCOUNT, maxLength=12)], md=4),
+                    dbc.Col([label_for(t("Card no."), ids.CARDS_CARD_NO),
+                             dbc.Input(id=ids.CARDS_CARD_NO, maxLength=32)], md=4),
                 ], className="mb-2"),
-                dbc.Label(t("Public key (PEM)")),
+                label_for(t("Public key (PEM)"), ids.CARDS_KEY),
                 dbc.Textarea(id=ids.CARDS_KEY, rows=4, className="mb-2", style={"fontFamily": "monospace"}),
                 dbc.Button(t("Bind"), id=ids.CARDS_BIND, color="primary"),
                 dcc.Store(id=ids.CARDS_AGENT, data={"agent": agent_url, "messages": messages}),

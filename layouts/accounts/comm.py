@@ -7,7 +7,7 @@ from dash import html
 from dashboard.core.i18n import N_, Translator
 from data.accounts.comm import CommAccountView
 from layouts.accounts import ids
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 COMM_REASONS = {
     "comm_account_format": N_("The account is 3 to 64 letters, digits or . _ @ -."),
@@ -33,9 +33,9 @@ def comm_page(t: Translator, view: CommAccountView | None) -> html.Div:
                     t("The ECIQ communication account the enterprise declares with (通信账号).")),
         html.Div(status_card(t, view), id=ids.COMM_STATUS),
         dbc.Row([
-            dbc.Col([dbc.Label(t("Communication account")),
+            dbc.Col([label_for(t("Communication account"), ids.COMM_ACCOUNT),
                      dbc.Input(id=ids.COMM_ACCOUNT, maxLength=64, autoComplete="off")], md=4),
-            dbc.Col([dbc.Label(t("Password")),
+            dbc.Col([label_for(t("Password"), ids.COMM_PASSWORD),
                      dbc.Input(id=ids.COMM_PASSWORD, type="password", maxLength=64, autoComplete="new-password")],
                     md=4),
         ], className="mb-3"),

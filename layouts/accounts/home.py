@@ -86,8 +86,8 @@ def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLi
                            href=_with_status(links.applications, status), action=links.applications is not None)
          for status, n in summary.tasks]
         + _inbound_tasks(t, summary, links)
-        or [dbc.ListGroupItem(t("Nothing is waiting for you."), className="text-muted")],
-        id=ids.HOME_TASKS,
+        or [html.Div(t("Nothing is waiting for you."), className="list-group-item text-muted")],
+        id=ids.HOME_TASKS, tag="div",  # its entries are links: a list of <a> is a <div>, not a <ul>
     )
     notes = dbc.ListGroup(
         [dbc.ListGroupItem([html.Div(t.pick(n.title_zh, n.title_en), className="fw-semibold"),

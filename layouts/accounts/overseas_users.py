@@ -8,7 +8,7 @@ from dashboard.core.i18n import N_, Translator
 from data.accounts.overseas import OVERSEAS_LANGUAGES, OverseasUserRow
 from layouts.accounts import ids
 from layouts.accounts.register import reason_text
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ja": "日本語", "ko": "한국어", "vi": "Tiếng Việt", "zh": "中文"}
 FORM_FIELDS = (
@@ -65,18 +65,18 @@ def user_form(t: Translator, countries: list[tuple[str, str]]) -> dbc.Card:
     inputs = []
     for name, label, kind, limit in FORM_FIELDS:
         inputs.append(dbc.Col([
-            dbc.Label(t(label)),
+            label_for(t(label), _field(name)),
             dbc.Input(id=_field(name), type=kind, maxLength=limit,
                       autoComplete="new-password" if kind == "password" else "off"),
             html.Div(id=_error(name), className="invalid-feedback d-block"),
         ], md=4, className="mb-3"))
     inputs.insert(3, dbc.Col([
-        dbc.Label(t("Country")),
+        label_for(t("Country"), _field("country")),
         dbc.Select(id=_field("country"), options=[{"label": label, "value": code} for code, label in countries]),
         html.Div(id=_error("country"), className="invalid-feedback d-block"),
     ], md=4, className="mb-3"))
     inputs.insert(4, dbc.Col([
-        dbc.Label(t("Language")),
+        label_for(t("Language"), _field("language")),
         dbc.Select(id=_field("language"), value="en",
                    options=[{"label": LANGUAGE_NAMES[c], "value": c} for c in OVERSEAS_LANGUAGES]),
         html.Div(id=_error("language"), className="invalid-feedback d-block"),

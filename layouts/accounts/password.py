@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboard.core.i18n import N_, Translator
 from data.accounts.sessions import SessionRow
 from layouts.accounts import ids
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 PASSWORD_REASONS = {
     "required": N_("This field is required."),
@@ -34,7 +34,7 @@ def forgot_page(t: Translator) -> html.Div:
     return _narrow([
         page_header(t("Forgotten password"),
                     t("Enter your account. We send a link to set a new password to its e-mail address.")),
-        dbc.Label(t("Account")),
+        label_for(t("Account"), ids.PWF_ACCOUNT),
         dbc.Input(id=ids.PWF_ACCOUNT, maxLength=12, autoComplete="username", className="mb-3"),
         dbc.Button(t("Send the link"), id=ids.PWF_SUBMIT, color="primary"),
         html.Div(id=ids.PWF_MESSAGE, className="mt-3"),
@@ -48,11 +48,11 @@ def forgot_sent(t: Translator) -> dbc.Alert:
 
 def _new_password_fields(t: Translator, new_id: str, confirm_id: str) -> list:
     return [
-        dbc.Label(t("New password")),
+        label_for(t("New password"), new_id),
         dbc.Input(id=new_id, type="password", maxLength=64, autoComplete="new-password"),
         dbc.FormText(t(RULE)),
         html.Div(className="mb-3"),
-        dbc.Label(t("Confirm password")),
+        label_for(t("Confirm password"), confirm_id),
         dbc.Input(id=confirm_id, type="password", maxLength=64, autoComplete="new-password", className="mb-3"),
     ]
 
@@ -78,7 +78,7 @@ def account_page(t: Translator, *, account: str, real_name: str, email: str | No
         page_header(t("My account"), f"{real_name} · {account} · {role_label}"),
         html.P([t("E-mail"), ": ", email or "—"], className="text-muted"),
         html.H5(t("Change password"), className="mt-4"),
-        dbc.Label(t("Current password")),
+        label_for(t("Current password"), ids.ACCT_CURRENT),
         dbc.Input(id=ids.ACCT_CURRENT, type="password", maxLength=64, autoComplete="current-password",
                   className="mb-3"),
         *_new_password_fields(t, ids.ACCT_NEW, ids.ACCT_CONFIRM),

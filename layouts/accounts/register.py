@@ -15,7 +15,7 @@ from data.accounts.registration import (
     required_fields,
 )
 from layouts.accounts import ids
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 ACCEPT = ".jpg,.jpeg,.gif,.bmp,.png,.pdf,image/jpeg,image/gif,image/bmp,image/png,application/pdf"
 
@@ -161,7 +161,7 @@ def _input(t: Translator, f: Field, required: bool) -> dbc.Col:
                             autoComplete="new-password" if f.kind == "password" else "off")
     return dbc.Col(
         [
-            dbc.Label(label),
+            label_for(label, control),
             control,
             dbc.FormText(t(f.hint)) if f.hint else None,
             html.Div(id=error_id(f.name), className="invalid-feedback d-block"),
@@ -181,7 +181,7 @@ def _contacts(t: Translator) -> html.Div:
     rows = []
     for position in CONTACT_POSITIONS:
         cells = [html.Td(t(POSITION_LABELS[position]), className="text-nowrap")]
-        for column, _label in CONTACT_COLUMNS:
+        for column, label in CONTACT_COLUMNS:
             name = f"contacts.{position}.{column}"
             if column == "id_type":
                 control = dbc.Select(id=field_id(name), value="id_card", size="sm",
@@ -189,7 +189,9 @@ def _contacts(t: Translator) -> html.Div:
             else:
                 control = dbc.Input(id=field_id(name), size="sm", maxLength=128,
                                     type="email" if column == "email" else "text")
-            cells.append(html.Td([control, html.Div(id=error_id(name), className="invalid-feedback d-block")]))
+            cells.append(html.Td([label_for(f"{t(POSITION_LABELS[position])} {t(label)}", control,
+                                            className="visually-hidden"),
+                                  control, html.Div(id=error_id(name), className="invalid-feedback d-block")]))
         rows.append(html.Tr(cells))
     return html.Div(dbc.Table([html.Thead(header), html.Tbody(rows)], bordered=True, size="sm"),
                     className="table-responsive")

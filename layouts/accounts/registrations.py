@@ -9,7 +9,7 @@ from data.accounts.registration import REVIEW_PROMISE_WORKING_DAYS, PendingRegis
 from data.models import Enterprise
 from layouts.accounts import ids
 from layouts.accounts.register import ATTACHMENT_LABELS, ENTITY_LABELS, ID_TYPE_LABELS, POSITION_LABELS
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 KIND_LABELS = {"uscc": N_("Unified social credit code"), "org_code": N_("Organisation code")}
 REVIEW_ERRORS = {
@@ -91,13 +91,13 @@ def detail_panel(t: Translator, e: Enterprise, districts: list[tuple[str, str, s
                      for a in e.attachments])
     decision = dbc.Row([
         dbc.Col([
-            dbc.Label(t("Competent customs district")),
+            label_for(t("Competent customs district"), ids.REGREV_DISTRICT),
             dbc.Select(id=ids.REGREV_DISTRICT, options=[{"label": f"{c} {t.pick(zh, en)}", "value": c}
                                                       for c, zh, en in districts]),
             dbc.Button(t("Approve"), id=ids.REGREV_APPROVE, color="success", className="mt-2"),
         ], md=5),
         dbc.Col([
-            dbc.Label(t("Reason for rejection")),
+            label_for(t("Reason for rejection"), ids.REGREV_REASON),
             dbc.Textarea(id=ids.REGREV_REASON, maxLength=1000, rows=2),
             dbc.Button(t("Reject"), id=ids.REGREV_REJECT, color="danger", className="mt-2"),
         ], md=7),

@@ -10,7 +10,7 @@ from dashboard.core.i18n import N_, Translator
 from data.core.audit import EventRow, changes_of
 from data.core.paging import Page
 from layouts.admin import ids
-from layouts.common import date_range, page_header, paged_grid
+from layouts.common import date_range, label_for, page_header, paged_grid
 
 GROUP_LABELS = {  # "*": all (a select shows an empty value as blank)
     "*": N_("All events"),
@@ -42,8 +42,9 @@ def audit_page(t: Translator) -> html.Div:
                                       "Click an event to see the values before and after a change.")),
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.AUDIT_ACCOUNT, placeholder=t("Account"), maxLength=32, debounce=True), md=2),
-            dbc.Col(dbc.Select(id=ids.AUDIT_GROUP, value="*",
-                               options=[{"label": t(label), "value": k} for k, label in GROUP_LABELS.items()]), md=3),
+            dbc.Col([label_for(t("Events"), ids.AUDIT_GROUP, className="visually-hidden"),
+                     dbc.Select(id=ids.AUDIT_GROUP, value="*",
+                                options=[{"label": t(label), "value": k} for k, label in GROUP_LABELS.items()])], md=3),
             dbc.Col([dbc.Input(id=ids.AUDIT_OBJECT_TYPE, placeholder=t("Object type"), maxLength=32, debounce=True,
                                list=ids.AUDIT_OBJECT_TYPES),
                      html.Datalist([html.Option(value=v) for v in OBJECT_TYPES], id=ids.AUDIT_OBJECT_TYPES)], md=2),

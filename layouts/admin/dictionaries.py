@@ -9,7 +9,7 @@ from data.admin.dictionaries import ADMIN_DICTIONARIES, CERTIFICATE_TYPE, EXTRA_
 from data.core.paging import Page
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
-from layouts.common import dropdown_labels, page_header
+from layouts.common import dropdown_labels, label_for, page_header
 from layouts.reference.lookup import DICTIONARY_LABELS
 
 STATUS_LABELS = {"all": N_("All entries"), "active": N_("Active entries"), "retired": N_("Retired entries")}
@@ -72,13 +72,15 @@ def dictionaries_page(t: Translator) -> html.Div:
                                          "offered for new records and keep their names on old ones.")),
         html.Div(id=ids.ADICT_MESSAGE),
         dbc.Row([
-            dbc.Col(dbc.Select(id=ids.ADICT_NAME, value=ADMIN_DICTIONARIES[0],
-                               options=[{"label": t(DICTIONARY_LABELS[n]), "value": n} for n in ADMIN_DICTIONARIES]),
+            dbc.Col([label_for(t("Dictionary"), ids.ADICT_NAME, className="visually-hidden"),
+                     dbc.Select(id=ids.ADICT_NAME, value=ADMIN_DICTIONARIES[0],
+                                options=[{"label": t(DICTIONARY_LABELS[n]), "value": n} for n in ADMIN_DICTIONARIES])],
                     md=3),
             dbc.Col(dbc.Input(id=ids.ADICT_SEARCH, type="search", debounce=True, maxLength=64,
                               placeholder=t("Code or name")), md=3),
-            dbc.Col(dbc.Select(id=ids.ADICT_STATUS, value="all",
-                               options=[{"label": t(label), "value": k} for k, label in STATUS_LABELS.items()]),
+            dbc.Col([label_for(t("Status"), ids.ADICT_STATUS, className="visually-hidden"),
+                     dbc.Select(id=ids.ADICT_STATUS, value="all",
+                                options=[{"label": t(label), "value": k} for k, label in STATUS_LABELS.items()])],
                     md=2),
             dbc.Col(html.Div(id=ids.ADICT_TOTAL, className="pt-2 text-muted"), md=2),
         ], className="mb-2 g-2"),
@@ -153,8 +155,8 @@ def entry_form(t: Translator, dictionary: str, entry: EntryRow | None, *, units=
         control = _control(t, name, values.get(name), spec=spec, units=units, cert_types=cert_types, limit=limit,
                            disabled=name == "code" and entry is not None)
         required = name in ("code", "name_zh", "name_en") or (spec is not None and spec.required)
-        label = None if spec is not None and spec.kind == "flag" else dbc.Label(
-            [t(FORM_LABELS[name]), html.Span(" *", className="text-danger") if required else None])
+        label = None if spec is not None and spec.kind == "flag" else label_for(
+            [t(FORM_LABELS[name]), html.Span(" *", className="text-danger") if required else None], field_id(name))
         cols.append(dbc.Col([label, control, dbc.FormText(t(FORM_HINTS[name])) if name in FORM_HINTS else None,
                              html.Div(id=error_id(name), className="invalid-feedback d-block")],
                             md=12 if spec is not None and spec.kind == "cert_types" else 6, className="mb-3"))

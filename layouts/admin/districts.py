@@ -9,7 +9,7 @@ from data.admin.districts import DistrictNode
 from data.core.audit import EventRow
 from layouts.admin import ids
 from layouts.admin.audit import history_card
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 MAIN_FIELDS = (("code", N_("District code"), 4), ("name_zh", N_("Chinese name"), 64),
                ("name_en", N_("English name"), 128), ("sort", N_("Order"), 4))
@@ -21,7 +21,7 @@ def _field(name: str) -> dict:
 
 
 def _input(t: Translator, name: str, label: str, limit: int, value, md: int) -> dbc.Col:
-    return dbc.Col([dbc.Label(t(label)), dbc.Input(id=_field(name), value=value, maxLength=limit),
+    return dbc.Col([label_for(t(label), _field(name)), dbc.Input(id=_field(name), value=value, maxLength=limit),
                     html.Div(id={"type": ids.DIST_ERROR, "name": name}, className="invalid-feedback d-block")],
                    md=md, className="mb-3")
 
@@ -32,7 +32,7 @@ def district_tree_list(t: Translator, nodes: list[DistrictNode], current: str | 
     for d in nodes:
         mark = [] if d.active else [dbc.Badge(t("retired"), color="secondary", className="ms-1")]
         items.append(dbc.ListGroupItem(
-            [html.Span(d.code, className="opacity-75 me-2"), html.Span(t.pick(d.name_zh, d.name_en)), *mark],
+            [html.Span(d.code, className="me-2 font-monospace"), html.Span(t.pick(d.name_zh, d.name_en)), *mark],
             id={"type": ids.DIST_NODE, "code": d.code}, action=True, active=d.code == current, n_clicks=0,
             className="" if d.active else "text-muted", style={"paddingLeft": f"{0.75 + 1.5 * d.depth}rem"}))
     return dbc.ListGroup(items, flush=True)
@@ -66,7 +66,7 @@ def district_panel(t: Translator, node: DistrictNode | None, *, nodes: list[Dist
         parents = [{"label": t("None: a direct customs house"), "value": ""}] + [
             {"label": f"{d.code} {t.pick(d.name_zh, d.name_en)}", "value": d.code}
             for d in nodes if d.parent_code is None and d.active]
-        parent = dbc.Col([dbc.Label(t("Direct customs house above it")),
+        parent = dbc.Col([label_for(t("Direct customs house above it"), _field("parent_code")),
                           dbc.Select(id=_field("parent_code"), options=parents, value=""),
                           html.Div(id={"type": ids.DIST_ERROR, "name": "parent_code"},
                                    className="invalid-feedback d-block")], md=6, className="mb-3")

@@ -17,7 +17,7 @@ from data.reference.catalog import FIELD_KINDS
 from exports.certificate.pdf import GOODS_COLUMNS, LAYOUT_PARAMETERS
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, reason, toolbar
-from layouts.common import dropdown_labels, grid_locale, page_header
+from layouts.common import dropdown_labels, grid_locale, label_for, page_header
 
 PAGE_SIZE = 20
 LANGUAGE_LABELS = {"zh": N_("Chinese"), "en": N_("English")}
@@ -61,8 +61,9 @@ def _error(name: str) -> html.Div:
     return html.Div(id=error_id(name), className="invalid-feedback d-block")
 
 
-def _label(t: Translator, name: str, required: bool = True) -> dbc.Label:
-    return dbc.Label([t(FORM_LABELS[name]), html.Span(" *", className="text-danger") if required else None])
+def _label(t: Translator, name: str, required: bool = True, control=None) -> dbc.Label:
+    return label_for([t(FORM_LABELS[name]), html.Span(" *", className="text-danger") if required else None],
+                       field_id(name) if control is None else control)
 
 
 def formats_page(t: Translator, types: list[tuple[str, str, str, bool]]) -> html.Div:
@@ -88,8 +89,9 @@ def formats_page(t: Translator, types: list[tuple[str, str, str, bool]]) -> html
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.AFMT_CODE_SEARCH, type="search", debounce=True, maxLength=16,
                               placeholder=t("Format code")), md=3),
-            dbc.Col(dbc.Select(id=ids.AFMT_TYPE_SEARCH, value="",
-                               options=[{"label": t("All certificate types"), "value": ""}, *type_options]), md=4),
+            dbc.Col([label_for(t("Certificate type"), ids.AFMT_TYPE_SEARCH, className="visually-hidden"),
+                     dbc.Select(id=ids.AFMT_TYPE_SEARCH, value="",
+                                options=[{"label": t("All certificate types"), "value": ""}, *type_options])], md=4),
             dbc.Col(html.Div(id=ids.AFMT_TOTAL, className="pt-2 text-muted"), md=2),
         ], className="mb-2 g-2"),
         html.Div(buttons, className="mb-2"),
@@ -143,12 +145,13 @@ def _layout_control(t: Translator, p) -> list:
         control = dbc.Textarea(id=layout_id(p.key), maxLength=int(p.maximum), rows=2)
     else:
         control = dbc.Input(id=layout_id(p.key), maxLength=int(p.maximum or 200), autoComplete="off")
-    return [dbc.Label(caption), control]
+    return [label_for(caption, layout_id(p.key)), control]
 
 
 def _editor(t: Translator, type_options: list[dict]) -> dbc.Modal:
     head = dbc.Row([
-        dbc.Col([_label(t, "code"), dbc.Input(id=ids.AFMT_FORMAT_CODE, maxLength=16, autoComplete="off"),
+        dbc.Col([_label(t, "code", control=ids.AFMT_FORMAT_CODE),
+                 dbc.Input(id=ids.AFMT_FORMAT_CODE, maxLength=16, autoComplete="off"),
                  _error("code")], md=2),
         dbc.Col([_label(t, "cert_type_code"), dbc.Select(id=field_id("cert_type_code"), options=type_options),
                  _error("cert_type_code")], md=4),

@@ -9,7 +9,7 @@ from data.admin.notifications import BODY_LIMIT, TITLE_LIMITS, NotificationRow, 
 from data.core.paging import Page
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
-from layouts.common import dropdown_labels, page_header
+from layouts.common import dropdown_labels, label_for, page_header
 
 PAGE_SIZE = 20
 STATE_LABELS = {"draft": N_("Not published"), "scheduled": N_("Scheduled"), "showing": N_("Showing"),
@@ -77,8 +77,9 @@ def notifications_page(t: Translator, choices: TargetChoices) -> html.Div:
     fields = []
     for name in FORM_LABELS:
         wide = name in ("body_zh", "body_en", "districts", "published")
-        label = None if name == "published" else dbc.Label(
-            [t(FORM_LABELS[name]), html.Span(" *", className="text-danger") if name == "title_zh" else None])
+        label = None if name == "published" else label_for(
+            [t(FORM_LABELS[name]), html.Span(" *", className="text-danger") if name == "title_zh" else None],
+            field_id(name))
         fields.append(dbc.Col([label, _control(t, name, choices),
                                dbc.FormText(t(FORM_HINTS[name])) if name in FORM_HINTS else None,
                                html.Div(id=error_id(name), className="invalid-feedback d-block")],

@@ -15,7 +15,7 @@ from data.models import as_utc
 from exports.tables.list_export import PDF, XLSX, list_pdf, list_xlsx
 from layouts.admin import ids
 from layouts.admin.common import picking_grid, toolbar
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 PAGE_SIZE = 20
 FORM_LABELS = {"key": N_("Parameter key"), "value": N_("Value"), "description": N_("Description")}
@@ -52,8 +52,8 @@ def parameters_page(t: Translator) -> html.Div:
                                            "its default."))
     exports = dbc.ButtonGroup([dbc.Button(t(label), id=export_id(rows, kind), color="secondary", outline=True,
                                           size="sm") for rows, kind, label in EXPORTS], className="mb-1")
-    form = [dbc.Col([dbc.Label([t(FORM_LABELS[name]), html.Span(" *", className="text-danger")
-                                if name != "description" else None]),
+    form = [dbc.Col([label_for([t(FORM_LABELS[name]), html.Span(" *", className="text-danger")
+                                  if name != "description" else None], field_id(name)),
                      dbc.Textarea(id=field_id(name), maxLength=VALUE_LIMIT, rows=2) if name == "value" else
                      dbc.Input(id=field_id(name), autoComplete="off",
                                maxLength=KEY_LIMIT if name == "key" else DESCRIPTION_LIMIT),

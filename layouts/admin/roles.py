@@ -11,7 +11,7 @@ from data.admin.rules import KIND_FAMILY
 from data.core.audit import EventRow
 from layouts.admin import ids
 from layouts.admin.audit import history_card
-from layouts.common import dropdown_labels, page_header
+from layouts.common import dropdown_labels, label_for, page_header
 
 AREA_LABELS = {
     "general": N_("General"),
@@ -42,7 +42,7 @@ def role_tree_list(t: Translator, nodes: list[RoleNode], current: str | None) ->
         if n.builtin:
             badges.insert(0, dbc.Badge(t("built in"), color="secondary", className="ms-1"))
         items.append(dbc.ListGroupItem(
-            [html.Span(t.pick(n.name_zh, n.name_en)), html.Small(f" {n.code}", className="opacity-75"), *badges],
+            [html.Span(t.pick(n.name_zh, n.name_en)), html.Small(f" {n.code}", className="font-monospace"), *badges],
             id={"type": ids.ROLE_NODE, "code": n.code}, action=True, active=n.code == current, n_clicks=0,
             style={"paddingLeft": f"{0.75 + 1.25 * n.depth}rem"}))
     return dbc.ListGroup(items, flush=True)
@@ -81,12 +81,12 @@ def role_panel(t: Translator, node: RoleNode | None, *, nodes: list[RoleNode], a
                history: list[EventRow]) -> html.Div:
     """The form of a new role (node None), or a stored role's form, permissions, users and history."""
     values = {"code": node.code, "name_zh": node.name_zh, "name_en": node.name_en} if node else {}
-    inputs = [dbc.Col([dbc.Label(t(label)),
+    inputs = [dbc.Col([label_for(t(label), _field(name)),
                        dbc.Input(id=_field(name), value=values.get(name, ""), maxLength=limit,
                                  disabled=name == "code" and node is not None),
                        _error(name)], md=4, className="mb-3") for name, label, limit in FORM_FIELDS]
     parent = dbc.Col([
-        dbc.Label(t("Under")),
+        label_for(t("Under"), _field("parent_code")),
         dbc.Select(id=_field("parent_code"), options=_parents(t, nodes, node),
                    value=node.parent_code if node else None, disabled=bool(node and node.builtin)),
         _error("parent_code"),
@@ -149,8 +149,10 @@ def users_card(t: Translator, node: RoleNode, nodes: list[RoleNode], users: list
                            color="primary", outline=True), md=3),
     ], className="g-2 mb-2")
     move = dbc.Row([
-        dbc.Col(dbc.Select(id={"type": ids.ROLE_OPTION, "name": "move_to"}, options=targets,
-                           placeholder=t("Another role of the same kind")), md=9),
+        dbc.Col([label_for(t("Another role of the same kind"), {"type": ids.ROLE_OPTION, "name": "move_to"},
+                           className="visually-hidden"),
+                 dbc.Select(id={"type": ids.ROLE_OPTION, "name": "move_to"}, options=targets,
+                            placeholder=t("Another role of the same kind"))], md=9),
         dbc.Col(dcc.ConfirmDialogProvider(
             dbc.Button(t("Move all its users"), color="warning", outline=True),
             id={"type": ids.ROLE_CONFIRM, "action": "move"},

@@ -13,7 +13,7 @@ from data.core.paging import Page
 from layouts.accounts.overseas_users import LANGUAGE_NAMES
 from layouts.admin import ids
 from layouts.admin.audit import change_list
-from layouts.common import date_range, dropdown_labels, page_header, paged_grid
+from layouts.common import date_range, dropdown_labels, label_for, page_header, paged_grid
 
 PAGE_SIZE = 25
 STATUS_LABELS = {"active": N_("Active"), "locked": N_("Locked"), "deactivated": N_("Deactivated"),
@@ -74,9 +74,11 @@ def users_page(t: Translator, roles, districts: list[DistrictNode], panel, *, ed
         {"label": t(STATUS_LABELS[k]), "value": k} for k in USER_STATUSES]
     filters = dbc.Row([
         dbc.Col(dbc.Input(id=ids.USR_F_TEXT, placeholder=t("Account or name"), maxLength=64, debounce=True), md=2),
-        dbc.Col(dbc.Select(id=ids.USR_F_STATUS, value=ANY, options=status_options), md=2),
-        dbc.Col(dbc.Select(id=ids.USR_F_ROLE, value=ANY,
-                           options=[{"label": t("All roles"), "value": ANY}, *role_options(t, roles)]), md=2),
+        dbc.Col([label_for(t("Status"), ids.USR_F_STATUS, className="visually-hidden"),
+                 dbc.Select(id=ids.USR_F_STATUS, value=ANY, options=status_options)], md=2),
+        dbc.Col([label_for(t("Role"), ids.USR_F_ROLE, className="visually-hidden"),
+                 dbc.Select(id=ids.USR_F_ROLE, value=ANY,
+                            options=[{"label": t("All roles"), "value": ANY}, *role_options(t, roles)])], md=2),
         dbc.Col(dcc.Dropdown(labels=dropdown_labels(t), id=ids.USR_F_DISTRICT, placeholder=t("Customs district"),
                              options=[{"label": district_label(t, d), "value": d.code} for d in districts]), md=2),
         dbc.Col(dcc.Dropdown(labels=dropdown_labels(t),
@@ -122,7 +124,7 @@ def users_total(t: Translator, page: Page[UserRow]) -> str:
 def _input(t: Translator, name: str, label: str, kind: str, limit: int, value: str, *, disabled: bool = False,
            md: int = 4) -> dbc.Col:
     return dbc.Col([
-        dbc.Label(t(label)),
+        label_for(t(label), _field(name)),
         dbc.Input(id=_field(name), type=kind, maxLength=limit, value=value, disabled=disabled,
                   autoComplete="new-password" if kind == "password" else "off"),
         _error(name),
@@ -135,7 +137,7 @@ def _select(t: Translator, name: str, label: str, options: list[dict], value, *,
                             id=_field(name), options=options, value=value, placeholder=t("Type to search"))
                if searchable else dbc.Select(id=_field(name), options=options, value=value))
     extra = {"id": box_id} if box_id else {}
-    return dbc.Col([dbc.Label(t(label)), control, _error(name)], md=md, className="mb-3",
+    return dbc.Col([label_for(t(label), _field(name)), control, _error(name)], md=md, className="mb-3",
                    style=None if shown else HIDDEN, **extra)
 
 
@@ -203,6 +205,7 @@ def _actions(t: Translator, detail: UserDetail) -> dbc.Card:
             buttons.append(dbc.Button(t("Unlock"), id=_action("unlock"), color="warning"))
         elif status == "active":
             buttons.append(html.Div([
+                label_for(t("Lock for"), {"type": ids.USR_LOCK_HOURS, "name": "hours"}, className="visually-hidden"),
                 dbc.Select(id={"type": ids.USR_LOCK_HOURS, "name": "hours"}, value=str(LOCK_HOURS[1]), size="sm",
                            options=[{"label": t(LOCK_LABELS[h]), "value": str(h)} for h in LOCK_HOURS],
                            style={"width": "9rem"}, className="me-1"),

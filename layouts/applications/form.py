@@ -18,7 +18,7 @@ from data.models import CertificateTemplate
 from layouts.accounts.register import reason_text
 from layouts.applications import ids
 from layouts.applications.listing import ENTRY_LABELS, preview_link
-from layouts.common import grid_locale, page_header, status_badge
+from layouts.common import date_single, dom_id, grid_locale, label_for, page_header, status_badge
 
 Choices = dict[str, list[tuple[str, str, str]]]  # dictionary -> (code, Chinese name, English name)
 
@@ -98,8 +98,9 @@ TMPL_IDS = FormIds(ids.TMPL_FIELD, ids.TMPL_DATE, ids.TMPL_ERROR, ids.TMPL_GOODS
                    ids.TMPL_GOODS_DELETE, ids.TMPL_GOODS_ERRORS, ids.TMPL_CONFIRM)
 
 
-def field_label(t: Translator, spec: FormSpec, field: dict) -> html.Label:
-    """The field's caption as the certificate prints it: both languages on a bilingual certificate."""
+def field_label(t: Translator, spec: FormSpec, field: dict, control=None) -> html.Label:
+    """The field's caption as the certificate prints it: both languages on a bilingual certificate; tied to
+    `control` (its component) when given."""
     zh, en = field["label_zh"], field["label_en"]
     languages = set(spec.languages.split(","))
     if spec.bilingual:
@@ -111,7 +112,7 @@ def field_label(t: Translator, spec: FormSpec, field: dict) -> html.Label:
     star = html.Span(" *", className="text-danger", title=t("Required to apply")) if field.get("required") else None
     return html.Label([html.Span(main, className="fw-semibold"), star,
                        html.Small(second, className="d-block text-muted") if second else None],
-                      className="form-label mb-1")
+                      className="form-label mb-1", htmlFor=dom_id(control.id) if control is not None else None)
 
 
 def _options(t: Translator, entries: list[tuple[str, str, str]], value: str) -> list[dict]:
@@ -125,9 +126,7 @@ def _options(t: Translator, entries: list[tuple[str, str, str]], value: str) -> 
 def field_input(t: Translator, form_ids: FormIds, field: dict, value: str, choices: Choices, disabled: bool):
     key, kind = field["key"], field.get("kind", "text")
     if kind == "date":
-        return dcc.DatePickerSingle(id={"type": form_ids.date, "key": key}, date=value or None,
-                                    display_format="YYYY-MM-DD", placeholder="YYYY-MM-DD", clearable=True,
-                                    disabled=disabled)
+        return date_single(t, {"type": form_ids.date, "key": key}, value, disabled)
     component_id = {"type": form_ids.field, "key": key}
     if kind in ("country", "transport_mode"):
         return dbc.Select(id=component_id, value=value, options=_options(t, choices[kind], value), disabled=disabled)
@@ -141,13 +140,13 @@ def field_input(t: Translator, form_ids: FormIds, field: dict, value: str, choic
 def certificate_fields(t: Translator, form_ids: FormIds, spec: FormSpec, values: dict[str, str], choices: Choices,
                        *, disabled: bool = False) -> dbc.Row:
     """Every field of the format, in its order, each with its caption and the place for its error."""
-    return dbc.Row([
-        dbc.Col([field_label(t, spec, f),
-                 field_input(t, form_ids, f, str(values.get(f["key"], "") or ""), choices, disabled),
-                 html.Div(id={"type": form_ids.error, "key": f["key"]}, className="invalid-feedback d-block")],
-                md=12 if f.get("kind") == "multiline" else 6, className="mb-3 cert-field")
-        for f in spec.fields
-    ])
+    cells = []
+    for f in spec.fields:
+        control = field_input(t, form_ids, f, str(values.get(f["key"], "") or ""), choices, disabled)
+        cells.append(dbc.Col([field_label(t, spec, f, control), control,
+                              html.Div(id={"type": form_ids.error, "key": f["key"]}, className="invalid-feedback d-block")],
+                             md=12 if f.get("kind") == "multiline" else 6, className="mb-3 cert-field"))
+    return dbc.Row(cells)
 
 
 def certificate_title(t: Translator, spec: FormSpec) -> html.Div:
@@ -371,7 +370,8 @@ def new_page(t: Translator, declarations: list[DeclarationChoice], types: list[T
             dbc.Row([
                 dbc.Col(dbc.Input(id=ids.APPN_DECL_SEARCH, placeholder=t("Search by inspection no."), maxLength=15,
                                   debounce=True), md=4),
-                dbc.Col([dbc.Select(id=ids.APPN_DECLARATION, options=decl_options, value=declaration),
+                dbc.Col([label_for(t("Declaration"), ids.APPN_DECLARATION, className="visually-hidden"),
+                         dbc.Select(id=ids.APPN_DECLARATION, options=decl_options, value=declaration),
                          html.Small(t("Only declarations sent to customs are listed (newest first)."),
                                     className="text-muted")], md=8),
             ], className="g-2"),

@@ -7,7 +7,7 @@ from dash import dcc, html
 from dashboard.core.i18n import N_, Translator
 from data.declarations.defaults import DEFAULT_FIELDS, INSPECTION_CATEGORIES, SECTIONS, Choice, DefaultField
 from layouts.accounts.register import reason_text
-from layouts.common import dropdown_labels, page_header
+from layouts.common import dropdown_labels, label_for, page_header
 from layouts.declarations import ids
 
 SECTION_TITLES = {"common": N_("Basic defaults"), "exit": N_("Exit defaults"), "entry": N_("Entry defaults")}
@@ -74,7 +74,7 @@ def _control(t: Translator, section: str, spec: DefaultField, value: str, choice
 
 
 def _cell(label, control, error=None) -> dbc.Col:
-    return dbc.Col([dbc.Label(label), control, error], md=6, lg=4, className="mb-3")
+    return dbc.Col([label_for(label, control), control, error], md=6, lg=4, className="mb-3")
 
 
 def section_card(t: Translator, section: str, values: dict[str, str], choices: dict[str, list[Choice]],

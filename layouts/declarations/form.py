@@ -21,7 +21,7 @@ from data.declarations.goods import (
     totals,
 )
 from data.models import GoodsLine
-from layouts.common import dropdown_labels, grid_locale
+from layouts.common import dropdown_labels, grid_locale, label_for
 from layouts.declarations import ids
 from layouts.declarations.defaults import reason as settings_reason
 from layouts.declarations.party_book import PARTY_REASONS
@@ -137,7 +137,7 @@ def _options(t: Translator, entries: list[Choice]) -> list[dict]:
 
 def _labelled(key: str, label: str, control, required: bool, md: int = 3) -> dbc.Col:
     head = [label, html.Span(" *", className="text-danger") if required else None]
-    return dbc.Col(html.Div([dbc.Label(head, className="small mb-0"), control,
+    return dbc.Col(html.Div([label_for(head, control, className="small mb-0"), control,
                              html.Div(id={"type": ids.DECLF_ERROR, "name": key}, className="small text-danger")],
                             id={"type": ids.DECLF_CELL, "name": key}), md=md, className="mb-2")
 
@@ -342,7 +342,7 @@ def _goods(t: Translator, form: DeclarationForm, choices: dict[str, list[Choice]
                                 placeholder="YYYY-MM-DD" if column == "production_date" else None)
         head = [t(GOODS_LABELS[column]), html.Span(" *", className="text-danger") if column in GOODS_REQUIRED
                 else None]
-        cells.append(dbc.Col([dbc.Label(head, className="small mb-0"), control,
+        cells.append(dbc.Col([label_for(head, control, className="small mb-0"), control,
                               html.Div(id={"type": ids.DECLF_GOODS_ERROR, "name": column},
                                        className="small text-danger")],
                              md=4 if column in ("hs_code", "name_zh", "name_en") else 2, className="mb-2"))

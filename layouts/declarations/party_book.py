@@ -9,7 +9,7 @@ from data.core.paging import Window
 from data.declarations.party_book import LIMITS
 from data.models import PartyBookEntry
 from layouts.accounts.register import reason_text
-from layouts.common import page_header, paged_grid
+from layouts.common import label_for, page_header, paged_grid
 from layouts.declarations import ids
 
 FORM_FIELDS = (
@@ -77,7 +77,7 @@ def _grid(t: Translator) -> html.Div:
 
 def _form(t: Translator) -> dbc.Modal:
     inputs = [dbc.Col([
-        dbc.Label(t(label)),
+        label_for(t(label), field_id(name)),
         dbc.Input(id=field_id(name), maxLength=LIMITS[name], autoComplete="off"),
         html.Div(id=error_id(name), className="invalid-feedback d-block"),
     ], md=6, className="mb-3") for name, label in FORM_FIELDS]

@@ -12,7 +12,7 @@ from data.core.paging import Page
 from data.ledger.export import DIRECTION_LABELS, WIDTHS, header
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, TemplateRow
 from exports.tables.ledger import ExportColumn, LedgerCells, display
-from layouts.common import date_range, dropdown_labels, grid_locale, page_header
+from layouts.common import date_range, dropdown_labels, grid_locale, label_for, page_header
 from layouts.ledger import ids
 
 FORMATS = (("xlsx", "Excel (xlsx)"), ("csv", "CSV"), ("pdf", "PDF"))
@@ -80,7 +80,7 @@ def _filters(t: Translator, enterprises, enterprise_name: str, cert_types, direc
                                       for eid, name, reg in enterprises])
 
     def labelled(label: str, control, md: int = 3):
-        return dbc.Col([dbc.Label(label, className="small mb-0"), control], md=md, className="mb-2")
+        return dbc.Col([label_for(label, control, className="small mb-0"), control], md=md, className="mb-2")
 
     return [
         dbc.Row([

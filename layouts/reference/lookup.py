@@ -7,7 +7,7 @@ from dash import html
 from dashboard.core.i18n import N_, Translator
 from data.core.paging import Page
 from data.reference.lookup import LookupRow
-from layouts.common import page_header, paged_grid
+from layouts.common import label_for, page_header, paged_grid
 from layouts.reference import ids
 
 DICTIONARY_LABELS = {
@@ -37,8 +37,9 @@ def reference_page(t: Translator, names: tuple[str, ...]) -> html.Div:
             page_header(t("Reference data"), t("Codes used in declarations and certificates.")),
             dbc.Row(
                 [
-                    dbc.Col(dbc.Select(id=ids.REF_DICTIONARY, value=names[0],
-                                       options=[{"label": t(DICTIONARY_LABELS[n]), "value": n} for n in names]),
+                    dbc.Col([label_for(t("Dictionary"), ids.REF_DICTIONARY, className="visually-hidden"),
+                             dbc.Select(id=ids.REF_DICTIONARY, value=names[0],
+                                        options=[{"label": t(DICTIONARY_LABELS[n]), "value": n} for n in names])],
                             md=4),
                     dbc.Col(dbc.Input(id=ids.REF_SEARCH, type="search", debounce=True, maxLength=64,
                                       placeholder=t("Code or name")), md=5),

@@ -23,7 +23,7 @@ from data.statistics.certificate_filters import (
 from data.statistics.certificate_query import FilterOptions
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates.view import SIGNING_LABELS
-from layouts.common import APP_STATUS_LABELS, dropdown_labels, grid_locale, page_header
+from layouts.common import APP_STATUS_LABELS, date_range, dropdown_labels, grid_locale, page_header
 from layouts.statistics import ids
 
 PAGE_SIZE = 25
@@ -102,10 +102,8 @@ def filter_panel(t: Translator, options: FilterOptions, q: CertificateQuery) -> 
 
     def dates(name: str):
         start, end = DATE_RANGES[name]
-        return labelled_col(t(RANGE_LABELS[name]), dcc.DatePickerRange(
-            id=range_id(name), display_format="YYYY-MM-DD", clearable=True,
-            start_date=_iso(getattr(q, start)), end_date=_iso(getattr(q, end)),
-            start_date_placeholder_text=t("Start date"), end_date_placeholder_text=t("End date")))
+        return labelled_col(t(RANGE_LABELS[name]), date_range(t, range_id(name), _iso(getattr(q, start)),
+                                                              _iso(getattr(q, end))))
 
     return dbc.Card(dbc.CardBody([
         dbc.Row([

@@ -12,7 +12,7 @@ from data.statistics.reports import (
     AGE_BUCKETS,
     Choices,
 )
-from layouts.common import dropdown_labels
+from layouts.common import dropdown_labels, label_for
 
 # fonts with Chinese glyphs on Windows, macOS, Linux (the app's own machines install WenQuanYi)
 CJK_FONT = ('"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", '
@@ -70,7 +70,7 @@ def district_options(t: Translator, choices: Choices) -> list[dict]:
 
 
 def labelled_control(label: str, control, md: int = 3) -> dbc.Col:
-    return dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control], md=md)
+    return dbc.Col([label_for(label, control, className="small text-muted mb-1"), control], md=md)
 
 
 def filter_dropdown(t: Translator, component_id: str, options: list[dict], placeholder: str, value=None,

@@ -82,9 +82,7 @@ def _iso(day: date | None) -> str | None:
 
 
 def date_picker(t: Translator, component_id: str, start: date | None, end: date | None) -> dcc.DatePickerRange:
-    picker = date_range(t, component_id)
-    picker.start_date, picker.end_date = _iso(start), _iso(end)
-    return picker
+    return date_range(t, component_id, _iso(start), _iso(end))
 
 
 def records_href(code: str, f: IssuanceFilter) -> str:
