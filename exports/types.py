@@ -182,6 +182,7 @@ class CertificateContent:
     signatory: Signatory
     moment: datetime  # when this content was last changed (issue, approval or last save): PDF dates
     production_unit: str = ""
+    verify_code: str | None = None  # typed with the number to verify a paper certificate (beside the QR code)
     field_index: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -77,7 +77,8 @@ def init_certificate_routes(server: Flask) -> None:
 
     @server.get("/api/v1/verify/<certificate_no>", endpoint="verify_api")
     def verify_api(certificate_no: str):
-        outcome = verify(certificate_no, request.args.get("t", ""), "api")
+        # t: the QR code's token; code: the short code printed beside it (either verifies)
+        outcome = verify(certificate_no, request.args.get("t") or request.args.get("code", ""), "api")
         t = request_translator()
         if outcome.result == OK:
             response = jsonify({"result": OK, "certificate": public_json(outcome.certificate)})

@@ -14,6 +14,7 @@ trailing zeros ("30", "12.5"), as typed.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import date
 from decimal import Decimal
@@ -76,6 +77,29 @@ _CERTIFICATE_STATUS = {CertStatus.VALID.value: ISSUED, CertStatus.REPLACED.value
 def verification_url(public_url: str, certificate_no: str, token: str) -> str:
     """The public verification address printed in the QR code: `{public_url}/verify/<number>?t=<token>`."""
     return f"{public_url.rstrip('/')}/verify/{quote(certificate_no, safe='')}?t={quote(token, safe='')}"
+
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O or U to misread
+CODE_LENGTH = 8
+
+
+def verification_code(token: str) -> str:
+    """The short code printed beside the QR code, typed with the number to verify a paper certificate:
+    8 characters of Crockford base 32 (40 bits) derived from the certificate's token, as `ABCD-EFGH`. The
+    token itself stays in the QR code; the verification page counts every attempt (rate limits)."""
+    digest = int.from_bytes(hashlib.sha256(b"certdash verification code\0" + token.encode()).digest()[:5], "big")
+    chars = "".join(CODE_ALPHABET[(digest >> (5 * i)) & 31] for i in reversed(range(CODE_LENGTH)))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def normalised_code(text: str) -> str | None:
+    """A typed code as `verification_code` writes it, forgiving case, spaces, dashes and the letters people
+    type for digits (O for 0, I and L for 1); None when it cannot be a code."""
+    cleaned = "".join(ch for ch in (text or "").upper() if ch not in " -_.\t")
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
+    if len(cleaned) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
+        return None
+    return f"{cleaned[:4]}-{cleaned[4:]}"
 
 
 def default_public_url() -> str:
@@ -218,6 +242,7 @@ def content_for_application(s: Session, app: CertificateApplication, certificate
                                      number_text(decl.total_value), coded("currency", decl.currency)),
         verify_url=(verify_url or verification_url(public_url or default_public_url(), cert.certificate_no,
                                                    cert.verify_token)) if cert else None,
+        verify_code=verification_code(cert.verify_token) if cert else None,
         signatory=Signatory(str(layout.get("signatory_zh") or ""), str(layout.get("signatory_en") or ""),
                             cert.signing_method if cert else None, officer.real_name if officer else "",
                             as_utc(cert.signed_at) if cert else None),

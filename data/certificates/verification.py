@@ -1,4 +1,5 @@
-"""Public verification of a certificate from its QR code: number + token, no sign-in.
+"""Public verification of a certificate: number + token (the QR code) or number + verification code (typed
+from a paper certificate: data.certificates.content.verification_code), no sign-in.
 
 Rules:
 - A wrong number and a wrong token are the same answer (`NOT_FOUND`): one indexed look-up by
@@ -28,7 +29,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.certificates.content import content_for_application
+from data.certificates.content import content_for_application, normalised_code, verification_code
 from data.core.files import MAX_UPLOAD_BYTES, Upload, UploadProblem, check_upload
 from data.core.rate_limit import Limit, hit, parameter_int
 from data.models import Certificate, CertificateApplication, CertStatus, Event, SigningMethod
@@ -132,20 +133,27 @@ def _log(s: Session, code: str, cert: Certificate | None, client: str, channel: 
                 details={"client": client[:64], "channel": channel, **details}))
 
 
-def _find(s: Session, number: str, token: str) -> Certificate | None:
-    """The certificate with this number and token, or None; the same work for either mistake."""
+def _find(s: Session, number: str, secret: str) -> Certificate | None:
+    """The certificate with this number and token (or short verification code), or None; the same work for
+    either mistake."""
     cert = s.scalar(select(Certificate).where(Certificate.certificate_no == number))
-    expected = cert.verify_token if cert is not None else _DUMMY_TOKEN
-    matches = secrets.compare_digest(token.encode(), (expected or _DUMMY_TOKEN).encode())
+    token = (cert.verify_token if cert is not None else None) or _DUMMY_TOKEN
+    code = normalised_code(secret)
+    if code is not None:  # a code is 8 characters; a token is 32 or more
+        matches = secrets.compare_digest(code.encode(), verification_code(token).encode())
+    else:
+        matches = secrets.compare_digest(secret.encode(), token.encode())
     return cert if cert is not None and matches else None
 
 
 def verify_certificate(s: Session, number: str, token: str, *, client: str, channel: str,
                        trust_roots: list, pdf_source: PdfSource | None = None,
                        now: datetime | None = None) -> VerifyOutcome:
-    """Answer a verification request (page or API) for `number` with `token` from `client`."""
+    """Answer a verification request (page or API) for `number` with `token` (or the verification code) from
+    `client`. The number is taken as people type it: spaces around it and inside it are dropped."""
     now = now or datetime.now(timezone.utc)
-    number, token = (number or "").strip()[:MAX_NUMBER], (token or "").strip()[:MAX_TOKEN]
+    number = "".join((number or "").split())[:MAX_NUMBER]
+    token = (token or "").strip()[:MAX_TOKEN]
     wait = _limited(s, client, channel, now)
     if wait:
         return VerifyOutcome(RATE_LIMITED, retry_after=wait)

@@ -471,8 +471,10 @@ def _title_block(content: CertificateContent, layout: dict, lang: _Lang, st: _St
     if qr is None:
         return lines
     side = layout["qr_size_mm"] * mm
-    caption = Paragraph(_x(lang.pick("扫码核查", "Scan to verify", " / ")), st.header)
-    table = Table([[lines, [qr, caption]]], colWidths=[width - side - 4 * mm, side + 4 * mm])
+    caption = [Paragraph(_x(lang.pick("扫码核查", "Scan to verify", " / ")), st.header)]
+    if content.verify_code:  # typed with the number on the verification page, for a paper certificate
+        caption.append(Paragraph(_x(f"{lang.pick('验证码', 'Code', ' / ')}: {content.verify_code}"), st.header))
+    table = Table([[lines, [qr, *caption]]], colWidths=[width - side - 4 * mm, side + 4 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_NAME), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "CENTER")]))

@@ -41,6 +41,9 @@ VER_RESULT = VER("result")
 VER_CONTEXT = VER("context")  # dcc.Store: the certificate number the page verified (for the upload check)
 VER_UPLOAD = VER("upload")
 VER_UPLOAD_RESULT = VER("upload-result")
+VER_TYPED_NUMBER = VER("typed-number")  # typed from a paper certificate, with its verification code
+VER_TYPED_CODE = VER("typed-code")
+VER_TYPED_SUBMIT = VER("typed-submit")
 # the signing dialog (layouts.common.signing_modal): what will be issued, the signer's password
 CERTI_SIGN_MODAL = CERTI("sign-modal")
 CERTI_SIGN_SUMMARY = CERTI("sign-summary")

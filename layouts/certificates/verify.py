@@ -17,7 +17,7 @@ from exports.certificate.signature_check import SignatureReport
 from exports.types import Coded, Unit
 from layouts.certificates import ids
 from layouts.certificates.view import cert_status_badge
-from layouts.common import page_header
+from layouts.common import label_for, page_header
 
 UPLOAD_PROBLEMS = {
     "empty": N_("The file is empty."),
@@ -136,8 +136,8 @@ def certificate_card(t: Translator, c: PublicCertificate) -> html.Div:
 def outcome_view(t: Translator, outcome: VerifyOutcome | None) -> html.Div:
     """The verification answer: the certificate, 'not found' (always the same words), or 'wait'."""
     if outcome is None:
-        return dbc.Alert(t("Open the address in the certificate's QR code to verify it, or check a PDF file below."),
-                         color="light")
+        return dbc.Alert(t("Type the number and code above, open the address in the certificate's QR code, or check "
+                           "a PDF file below."), color="light")
     if outcome.result == OK and outcome.certificate is not None:
         return certificate_card(t, outcome.certificate)
     if outcome.result == RATE_LIMITED:
@@ -178,7 +178,30 @@ def upload_view(t: Translator, outcome: UploadOutcome | None, expected_no: str |
     return html.Div([verdict, html.Div(lines)])
 
 
-def verify_page(t: Translator, outcome: VerifyOutcome | None, verified_no: str | None) -> html.Div:
+def lookup_form(t: Translator, number: str | None) -> dbc.Card:
+    """Verification of a paper certificate: its number and the short code printed beside its QR code."""
+    return dbc.Card(dbc.CardBody([
+        html.H5(t("Verify by number and code")),
+        html.P(t("Type the certificate number and the verification code printed beside the QR code on the "
+                 "certificate."), className="text-muted"),
+        dbc.Row([
+            dbc.Col([label_for(t("Certificate No."), ids.VER_TYPED_NUMBER),
+                     dbc.Input(id=ids.VER_TYPED_NUMBER, value=number or "", maxLength=40, autoComplete="off")], md=5),
+            dbc.Col([label_for(t("Verification code"), ids.VER_TYPED_CODE),
+                     dbc.Input(id=ids.VER_TYPED_CODE, maxLength=16, placeholder="ABCD-EFGH", autoComplete="off",
+                               n_submit=0)], md=4),
+            dbc.Col(dbc.Button(t("Verify"), id=ids.VER_TYPED_SUBMIT, color="primary", n_clicks=0), md=3),
+        ], className="g-2 align-items-end"),
+    ]), className="mb-3 shadow-sm")
+
+
+def typed_incomplete(t: Translator) -> dbc.Alert:
+    return dbc.Alert(t("Type both the certificate number and the verification code."), color="warning",
+                     id="ver-incomplete")
+
+
+def verify_page(t: Translator, outcome: VerifyOutcome | None, verified_no: str | None,
+                number: str | None = None) -> html.Div:
     upload = dcc.Upload(
         html.Div([t("Drop a certificate PDF here, or click to choose one.")], className="py-3"),
         id=ids.VER_UPLOAD, accept="application/pdf,.pdf", max_size=MAX_UPLOAD_BYTES, multiple=False,
@@ -189,6 +212,7 @@ def verify_page(t: Translator, outcome: VerifyOutcome | None, verified_no: str |
         page_header(t("Certificate verification"),
                     t("Check that an export inspection and quarantine certificate was issued by China Customs and "
                       "is still valid.")),
+        lookup_form(t, number) if verified_no is None else None,
         dbc.Card(dbc.CardBody(html.Div(outcome_view(t, outcome), id=ids.VER_RESULT)), className="mb-3 shadow-sm"),
         dbc.Card(dbc.CardBody([
             html.H5(t("Check a PDF file")),

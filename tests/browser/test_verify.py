@@ -2,8 +2,10 @@
 Chinese, English and Russian; an overseas user finds a certificate shared with them in their language."""
 from __future__ import annotations
 
+from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
+from data.certificates.content import verification_code
 from data.core.db import transaction
 from data.models import ApplicationGoods, Certificate, CertificateApplication, CertificateShare, User
 from tests.browser.test_certificate_preview import fetched
@@ -33,6 +35,15 @@ def test_anyone_verifies_from_the_qr_code_address_in_their_language(dash_duo, sq
     dash_duo.driver.get(f"{dash_duo.server_url}/verify/TEST0000?t=wrong")
     dash_duo.wait_for_element("#ver-not-found")
     assert "TEST0000" not in dash_duo.find_element("#ver-result").text
+
+    # a paper certificate in hand: its number, and the code printed beside the QR code, typed as people do
+    dash_duo.driver.get(f"{dash_duo.server_url}/verify")
+    dash_duo.wait_for_element("#ver-typed-number").send_keys("TEST 0000")
+    dash_duo.find_element("#ver-typed-code").send_keys(verification_code("tok0").lower() + Keys.ENTER)
+    dash_duo.wait_for_text_to_equal("#ver-status", "Действителен")
+    dash_duo.find_element("#ver-typed-code").send_keys(Keys.BACKSPACE + "Z")
+    dash_duo.find_element("#ver-typed-submit").click()
+    dash_duo.wait_for_element("#ver-not-found")
     assert dash_duo.get_logs() == []
 
 

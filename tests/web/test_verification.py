@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from data.certificates.content import normalised_code, verification_code
 from data.certificates.issuing import Issuer, issue, replace_certificate, stored_pdf, withdraw_certificate
 from data.certificates.verification import (
     NOT_FOUND,
@@ -20,6 +21,7 @@ from data.certificates.verification import (
 )
 from data.core.rate_limit import Limit, hit, window_start
 from data.models import Certificate, Event, RateLimitHit, SystemParameter
+from tests.service.test_certificate_pdf import pages_text
 from tests.service.test_issuing import approved_application, version_of
 from tests.support.world import actor, page_text
 
@@ -316,3 +318,64 @@ def test_anyone_can_check_a_pdf_on_the_page(app, users, s, issuer, client_as):
     junk = client.post("/_dash-update-component", json=upload_payload("data:image/png;base64,!!!", context))
     assert "ver-upload-problem" in json.dumps(junk.get_json())
     assert s.scalar(select(func.count()).select_from(Event).where(Event.code == "cert.verify_upload")) == 2
+
+
+# --- verification by number and code (a paper certificate) ------------------------------------------
+
+
+def test_the_short_code_is_derived_from_the_token_and_typed_forgivingly():
+    code = verification_code("tok0")
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", code)
+    assert code == verification_code("tok0") != verification_code("tok1")
+    typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    assert normalised_code(typed) == code
+    assert normalised_code("ABCD-EFG") is None and normalised_code("ABCD-EFGU") is None  # short; U is not a digit
+    assert normalised_code("x" * 32) is None  # a token is not a code
+
+
+def test_a_number_and_its_code_verify_and_a_wrong_code_is_the_same_not_found(s, users, issuer):
+    cert = issue_one(s, users, issuer)
+    code = verification_code(cert.verify_token)
+    found = run(s, issuer, f" {cert.certificate_no[:6]} {cert.certificate_no[6:]} ", code.lower(), channel="page")
+    assert found.result == OK and found.certificate.certificate_no == cert.certificate_no
+    other = verification_code(cert.verify_token + "x")
+    assert run(s, issuer, cert.certificate_no, other).result == NOT_FOUND
+    assert run(s, issuer, "090126149999999", code).result == NOT_FOUND
+    assert run(s, issuer, cert.certificate_no, "").result == NOT_FOUND  # the number alone verifies nothing
+    assert all(code not in json.dumps(e.details) for e in events(s, "cert.verify_failed"))
+
+
+def test_the_pdf_prints_the_code_beside_the_qr_code(s, users, issuer, tmp_path):
+    cert = issue_one(s, users, issuer)
+    text = "".join(pages_text(stored_pdf(s, cert, issuer), tmp_path))
+    assert verification_code(cert.verify_token) in text
+
+
+def typed_payload(number, code) -> dict:
+    return {
+        "output": "..ver-result.children...ver-context.data..",
+        "outputs": [{"id": "ver-result", "property": "children"}, {"id": "ver-context", "property": "data"}],
+        "inputs": [{"id": "ver-typed-submit", "property": "n_clicks", "value": 1},
+                   {"id": "ver-typed-code", "property": "n_submit", "value": 0}],
+        "state": [{"id": "ver-typed-number", "property": "value", "value": number},
+                  {"id": "ver-typed-code", "property": "value", "value": code}],
+        "changedPropIds": ["ver-typed-submit.n_clicks"],
+    }
+
+
+def test_the_page_verifies_a_typed_number_and_code(app, users, s, issuer, client_as):
+    cert = issue_one(s, users, issuer)
+    client = client_as(None)
+    text = page_text(client, f"/verify/{cert.certificate_no}")  # the number without the QR code's token
+    assert '"ver-typed-code"' in text and f'"value": "{cert.certificate_no}"' in text and '"ver-status"' not in text
+    answer = client.post("/_dash-update-component", json=typed_payload(cert.certificate_no,
+                                                                        verification_code(cert.verify_token)))
+    body = json.dumps(answer.get_json(), ensure_ascii=False)
+    assert answer.status_code == 200 and '"ver-status"' in body and "有效" in body
+    assert answer.get_json()["response"]["ver-context"]["data"] == {"certificate_no": cert.certificate_no}
+    wrong = client.post("/_dash-update-component", json=typed_payload(cert.certificate_no, "AAAA-AAAA"))
+    assert '"ver-not-found"' in wrong.get_data(as_text=True) and cert.certificate_no not in wrong.get_data(as_text=True)
+    empty = client.post("/_dash-update-component", json=typed_payload(cert.certificate_no, "  "))
+    assert '"ver-incomplete"' in empty.get_data(as_text=True)
+    api = client.get(f"/api/v1/verify/{cert.certificate_no}?code={verification_code(cert.verify_token)}")
+    assert api.status_code == 200 and api.get_json()["result"] == OK
