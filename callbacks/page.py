@@ -42,6 +42,7 @@ class PageSpec:
     anonymous_only: bool = False  # signed-in users are sent home (sign-in, registration)
     menu_group: str | None = None  # message id of the dropdown that holds it in the navbar
     path_template: str | None = None  # Dash path template (/verify/<certificate_no>); its server route is public
+    menu_title: str | None = None  # message id of a shorter name for the navbar (the title otherwise)
 
     @property
     def id_prefix(self) -> str:

@@ -36,17 +36,35 @@ ROLE_LABELS = {
 }
 
 
+DECL_STATUS_COLORS = {"draft": "light", "saved": "secondary", "sent": "primary", "receipted": "success"}
+
+
+def status_cell(t: Translator, status: str, labels: dict[str, str] | None = None,
+                colors: dict[str, str] | None = None) -> dict:
+    """A status for a grid row (an application's, or with `labels` and `colors` another record's): its label, and
+    its badge colour for the StatusBadge renderer (dashboard/assets/dashAgGridComponentFunctions.js)."""
+    labels, colors = labels or APP_STATUS_LABELS, colors or APP_STATUS_COLORS
+    return {"status": t(labels.get(status, status)), "status_color": colors.get(status, "secondary")}
+
+
+STATUS_COLUMN = {"field": "status", "cellRenderer": "StatusBadge", "minWidth": 110, "maxWidth": 150}
+
+
 def status_badge(t: Translator, status: str) -> dbc.Badge:
     color = APP_STATUS_COLORS.get(status, "secondary")
     return dbc.Badge(t(APP_STATUS_LABELS.get(status, status)), color=color,
                      text_color="dark" if color in ("light", "warning", "info") else None, className="me-1")
 
 
-def page_header(title: str, subtitle: str | None = None) -> html.Div:
-    return html.Div(
-        [html.H3(title, className="mb-1"), html.P(subtitle, className="text-muted mb-0") if subtitle else None],
-        className="mb-3",
-    )
+def page_header(title: str, subtitle: str | None = None, actions=None) -> html.Div:
+    """The page's title with its one-line explanation beside it, and the page's main actions at the right: one
+    line, so that a list page keeps its screen for the list."""
+    return html.Div([
+        html.Div([html.H1(title, className="h4 mb-0 me-3"),
+                  html.Span(subtitle, className="text-muted small") if subtitle else None],
+                 className="d-flex align-items-baseline flex-wrap flex-grow-1", style={"minWidth": 0, "flexBasis": 0}),
+        html.Div(actions, className="ms-auto d-flex align-items-center flex-shrink-0 gap-2") if actions else None,
+    ], className="d-flex align-items-center gap-2 mb-2 page-header")
 
 
 def count_card(label: str, value: str, card_id: dict | str | None = None, href: str | None = None) -> dbc.Card:
@@ -66,15 +84,23 @@ def grid_locale(t: Translator) -> dict:
             "searchOoo": t("Search"), "noMatches": t("No options found")}
 
 
+ROW_HEIGHT, HEADER_HEIGHT = 28, 32  # compact: 15 rows and more on a 1366 x 768 screen
+
+
 def paged_grid(t: Translator, grid_id: str, pager_id: str, columns: list[dict]) -> html.Div:
-    """A read-only grid showing one page of rows, with the pager under it; rows come from a callback."""
+    """A read-only grid showing one page of rows, with the pager under it; rows come from a callback.
+
+    Rows are one line each (a long value ends in an ellipsis and shows whole as the cell's tooltip), so a
+    screen holds a list and not three entries of it."""
     return html.Div([
         dag.AgGrid(id=grid_id, columnDefs=columns, rowData=[],
-                   defaultColDef={"resizable": True, "sortable": False, "wrapText": True, "autoHeight": True},
+                   defaultColDef={"resizable": True, "sortable": False,
+                                  "tooltipValueGetter": {"function": "params.value"}},
                    columnSize="responsiveSizeToFit",
-                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True,
+                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True, "rowHeight": ROW_HEIGHT,
+                                    "headerHeight": HEADER_HEIGHT, "tooltipShowDelay": 400,
                                     "localeText": grid_locale(t)},
-                   className="ag-theme-alpine"),
+                   className="ag-theme-alpine certdash-grid"),
         dbc.Pagination(id=pager_id, max_value=1, active_page=1, fully_expanded=False, first_last=True,
                        previous_next=True, className="mt-2"),
     ])
@@ -108,12 +134,14 @@ def first_weekday(t: Translator) -> int:
     return 0 if t.lang == "en" else 1
 
 
-def date_range(t: Translator, component_id, start: str | None = None, end: str | None = None) -> dcc.DatePickerRange:
-    """A clearable date range picker speaking the page's language: placeholders here, month and weekday
-    names from certdash.js (the page's <html lang>)."""
+def date_range(t: Translator, component_id, start: str | None = None, end: str | None = None,
+               label: str | None = None) -> dcc.DatePickerRange:
+    """A clearable date range picker speaking the page's language: placeholders here (`label`, the range's name,
+    in place of "Start date"), month and weekday names from certdash.js (the page's <html lang>)."""
     return dcc.DatePickerRange(id=component_id, display_format="YYYY-MM-DD", clearable=True, start_date=start,
                                end_date=end, first_day_of_week=first_weekday(t),
-                               start_date_placeholder_text=t("Start date"), end_date_placeholder_text=t("End date"))
+                               start_date_placeholder_text=label or t("Start date"),
+                               end_date_placeholder_text=t("End date"))
 
 
 def date_single(t: Translator, component_id, value: str | None, disabled: bool = False) -> dcc.DatePickerSingle:

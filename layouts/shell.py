@@ -56,10 +56,11 @@ def navbar(t: Translator, *, menu: list[MenuItem], user_name: str, role: str, cs
         className="ms-2 mb-0",
     )
     user_box = html.A(
-        [html.Span(user_name, className="fw-semibold"), " · ", html.Span(t(ROLE_LABELS.get(role, role)))],
+        [html.Span(user_name, className="fw-semibold"),
+         html.Span([" · ", t(ROLE_LABELS.get(role, role))], className="shell-role")],
         id=ids.SHELL_USER,
         href="/account",
-        title=t("My account"),
+        title=f"{t(ROLE_LABELS.get(role, role))} · {t('My account')}",
         className="text-white-50 small me-2 text-decoration-none",
     )
     return dbc.Navbar(

@@ -40,7 +40,8 @@ def render_list(actor: Actor, t: Translator, status: str = "", **_query):
 
 APPLICATIONS_PAGE = PageSpec(
     "applications", "/applications", N_("Certificate applications"),
-    (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW), ids.APPS, render_list, order=120)
+    (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW), ids.APPS, render_list, order=120,
+    menu_title=N_("Applications"))
 
 
 def render_detail(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A002 - the query's name

@@ -37,7 +37,7 @@ def render(actor: Actor, t: Translator, edit: str = "", **_query):
 
 PAGE = PageSpec(
     "certificate_templates", "/applications/templates", N_("Certificate templates"), Perm.APPLICATION_EDIT, ids.TMPL,
-    render, order=160)
+    render, order=160, menu_title=N_("Cert. templates"))
 
 
 @page_callback(

@@ -73,7 +73,8 @@ def render(actor: Actor, t: Translator, **_query):
     return ledger_layout(t, enterprises=enterprises, enterprise_name=name, cert_types=cert_types, templates=templates)
 
 
-PAGE = PageSpec("ledger", "/ledger", N_("Enterprise ledger"), Perm.LEDGER_EXPORT, ids.LEDGER, render, order=170)
+PAGE = PageSpec("ledger", "/ledger", N_("Enterprise ledger"), Perm.LEDGER_EXPORT, ids.LEDGER, render, order=170,
+                menu_title=N_("Ledger"))
 
 
 def _enterprise(actor: Actor, value) -> int | None:

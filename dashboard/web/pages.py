@@ -81,7 +81,7 @@ def access_map(public_paths: set[str] = frozenset()) -> AccessMap:
 
 def menu_for(actor: Actor, t: Translator) -> list[MenuItem]:
     """Return the menu entries of the pages this actor may open, in registry order."""
-    return [MenuItem(p.path, t(p.title), p.key, t(p.menu_group) if p.menu_group else "") for p in page_specs()
+    return [MenuItem(p.path, t(p.menu_title or p.title), p.key, t(p.menu_group) if p.menu_group else "") for p in page_specs()
             if p.in_menu and p.permission != PUBLIC and allowed(actor, p.permission)]
 
 

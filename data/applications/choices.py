@@ -20,6 +20,7 @@ from data.applications.templates import (
     own_template,
 )
 from data.applications.workflow import load_application
+from data.core.labels import both_names
 from data.core.scope import Actor
 from data.models import (
     AppStatus,
@@ -56,7 +57,7 @@ def eligible_declarations(s: Session, actor: Actor, inspection_no: str = "", lim
     rows = s.execute(select(D.id, D.inspection_no, D.consignee_zh, D.consignee_en, D.dest_country, D.inspection_date)
                      .where(*conditions).order_by(D.created_at.desc(), D.id.desc())
                      .limit(max(1, min(limit, 100)))).all()
-    return [DeclarationChoice(r[0], r[1], " / ".join(x for x in (r[2], r[3]) if x), r[4], r[5]) for r in rows]
+    return [DeclarationChoice(r[0], r[1], both_names(r[2], r[3]), r[4], r[5]) for r in rows]
 
 
 @dataclass(frozen=True)

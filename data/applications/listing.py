@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from auth.permissions import Perm
 from data.applications.consistency import WeightMismatch, weight_mismatch
 from data.applications.workflow import Receipt, allowed_actions, load_application, receipts
+from data.core.labels import both_names
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, one_of, parameter_names, scope_condition, scope_parameters
 from data.core.scope import AccessDenied, Actor
@@ -172,7 +173,7 @@ _PAGES = Statements(_page_statement)
 
 def _both(zh: str | None, other: str | None) -> str:
     """发货人(中/外): the Chinese and the foreign name, as the list shows them."""
-    return " / ".join(x for x in (zh, other) if x)
+    return both_names(zh, other)
 
 
 @dataclass(frozen=True)

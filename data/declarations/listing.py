@@ -9,6 +9,7 @@ from sqlalchemy import Integer, bindparam, exists, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
+from data.core.labels import both_names
 from data.core.like import SLASH as LIKE_ESCAPE
 from data.core.like import contains_pattern, like_literal
 from data.core.paging import Window, clamp_paging
@@ -83,7 +84,7 @@ def list_declarations(s: Session, actor: Actor, f: DeclarationFilter, page: int 
         params["date_to"] = f.date_to
     shape = (*scope, len(statuses), tuple(n for n in OPTIONAL_FILTERS if n in params), page_size + 1)
     rows = _PAGES.rows(s, shape, params)
-    return Window([DeclarationRow(r[0], r[1], r[2], r[3], " / ".join(x for x in (r[4], r[5]) if x), *r[6:])
+    return Window([DeclarationRow(r[0], r[1], r[2], r[3], both_names(r[4], r[5]), *r[6:])
                    for r in rows[:page_size]], page, page_size, len(rows) > page_size)
 
 

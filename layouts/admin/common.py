@@ -118,11 +118,11 @@ def alert(text: str, ok: bool = True) -> dbc.Alert:
 def toolbar(t: Translator, buttons: list[tuple[str, str, str]], delete_id: str | None = None,
             delete_question: str = "") -> html.Div:
     """The list page's buttons (id, label, colour) and a delete button asking first (ConfirmDialogProvider)."""
-    items = [dbc.Button(label, id=button_id, color=color, outline=color != "primary", className="me-2 mb-1")
+    items = [dbc.Button(label, id=button_id, color=color, outline=color != "primary", size="sm", className="me-2 mb-1")
              for button_id, label, color in buttons]
     if delete_id:
         items.append(html.Div(dcc.ConfirmDialogProvider(  # the provider is a block: kept on the buttons' line
-            dbc.Button(t("Delete"), color="danger", outline=True, className="mb-1"),
+            dbc.Button(t("Delete"), color="danger", outline=True, size="sm", className="mb-1"),
             id=delete_id, message=delete_question), className="d-inline-block"))
     return html.Div(items)
 

@@ -69,7 +69,7 @@ def dictionaries_page(t: Translator) -> html.Div:
     return html.Div([
         page_header(t("Dictionaries"), t("Codes offered in declarations, applications and certificates. Entries "
                                          "in use cannot be deleted, only retired: retired entries are no longer "
-                                         "offered for new records and keep their names on old ones.")),
+                                         "offered for new records and keep their names on old ones."), buttons),
         html.Div(id=ids.ADICT_MESSAGE),
         dbc.Row([
             dbc.Col([label_for(t("Dictionary"), ids.ADICT_NAME, className="visually-hidden"),
@@ -84,7 +84,6 @@ def dictionaries_page(t: Translator) -> html.Div:
                     md=2),
             dbc.Col(html.Div(id=ids.ADICT_TOTAL, className="pt-2 text-muted"), md=2),
         ], className="mb-2 g-2"),
-        html.Div(buttons, className="mb-2"),
         grid,
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(t("New dictionary entry"), id=ids.ADICT_MODAL_TITLE)),

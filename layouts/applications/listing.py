@@ -15,12 +15,15 @@ from layouts.applications import ids
 from layouts.applications.scans import scans_section
 from layouts.common import (
     APP_STATUS_LABELS,
+    STATUS_COLUMN,
+    country_name,
     date_range,
     dropdown_labels,
     page_header,
     paged_grid,
     signing_modal,
     status_badge,
+    status_cell,
 )
 from layouts.events import event_text
 
@@ -69,31 +72,25 @@ def list_page(t: Translator, *, review: bool, statuses: list[str] | None = None)
         {"headerName": t("Destination"), "field": "dest_country", "minWidth": 110, "maxWidth": 130},
         {"headerName": t("Inspection date"), "field": "inspection_date", "minWidth": 130, "maxWidth": 150},
         {"headerName": t("Declared district"), "field": "district"},
-        {"headerName": t("Applied"), "field": "submitted_at"},
-        {"headerName": t("Reviewed"), "field": "reviewed_at"},
+        {"headerName": t("Applied"), "field": "submitted_at", "minWidth": 150},
+        {"headerName": t("Reviewed"), "field": "reviewed_at", "minWidth": 150},
         {"headerName": t("Review opinion"), "field": "review_comment"},
-        {"headerName": t("Status"), "field": "status", "minWidth": 110, "maxWidth": 150},
+        {"headerName": t("Status"), **STATUS_COLUMN},
     ]
     title = t("Review queue") if review else t("Certificate applications")
     return html.Div([
-        page_header(title, t("Click an inspection no. to open the application, its receipts and its next steps.")),
-        None if review else html.Div([
-            dbc.Button(t("New application"), id=ids.APPS_NEW, href="/applications/new", color="primary",
-                       className="me-2"),
-            dcc.Link(t("Certificate templates"), href="/applications/templates"),
-        ], className="mb-3 d-flex align-items-center"),
+        page_header(title, t("Click an inspection no. to open the application, its receipts and its next steps."),
+                    None if review else [
+                        dcc.Link(t("Certificate templates"), href="/applications/templates"),
+                        dbc.Button(t("New application"), id=ids.APPS_NEW, href="/applications/new", color="primary")]),
         dbc.Row([
             dbc.Col(dbc.Input(id=ids.APPS_INSPECTION_NO, placeholder=t("Inspection no."), maxLength=15,
                               debounce=True), md=2),
             dbc.Col(dcc.Dropdown(labels=dropdown_labels(t),
                                  id=ids.APPS_STATUS, options=statuses_offered, value=default, multi=True,
                                  placeholder=t("Status")), md=3),
-            dbc.Col([html.Small(t("Inspection date"), className="text-muted d-block"),
-                     date_range(t, ids.APPS_INSPECTION_DATES)],
-                    md=3),
-            dbc.Col([html.Small(t("Application time"), className="text-muted d-block"),
-                     date_range(t, ids.APPS_APPLIED_DATES)],
-                    md=3),
+            dbc.Col(date_range(t, ids.APPS_INSPECTION_DATES, label=t("Inspection date")), md=3),
+            dbc.Col(date_range(t, ids.APPS_APPLIED_DATES, label=t("Application time")), md=3),
             dbc.Col(html.Div(id=ids.APPS_TOTAL, className="pt-2 text-muted"), md=1),
         ], className="mb-3 g-2"),
         paged_grid(t, ids.APPS_TABLE, ids.APPS_PAGER, columns),
@@ -104,10 +101,10 @@ def list_rows(t: Translator, page: Window[ApplicationRow]) -> list[dict]:
     return [{
         "inspection_no": f"[{markdown_safe(r.inspection_no) or t('(none yet)')}](/applications/view?id={int(r.id)})",
         "consignor": r.consignor, "consignee": r.consignee, "cert_type": t.pick(r.cert_type_zh, r.cert_type_en),
-        "dest_country": r.dest_country or "", "inspection_date": t.date(r.inspection_date),
+        "dest_country": country_name(t, r.dest_country), "inspection_date": t.date(r.inspection_date),
         "district": f"[{r.district_code}] {t.pick(r.district_zh, r.district_en)}",
         "submitted_at": t.datetime(r.submitted_at), "reviewed_at": t.datetime(r.reviewed_at),
-        "review_comment": r.review_comment or "", "status": t(APP_STATUS_LABELS.get(r.status, r.status)),
+        "review_comment": r.review_comment or "", **status_cell(t, r.status),
     } for r in page.rows]
 
 

@@ -65,7 +65,7 @@ def start(dash_duo, app) -> None:
     browser.sign_in(dash_duo, "ent_a_oper", TEST_PASSWORD)
     dash_duo.wait_for_element("#shell-menu")
     dash_duo.driver.get(dash_duo.server_url + "/lang/en")
-    dash_duo.wait_for_contains_text("#shell-menu", "Certificate templates")
+    dash_duo.wait_for_contains_text("#shell-menu", "Cert. templates")
 
 
 def field(dash_duo, key: str, kind: str = "text"):

@@ -23,7 +23,7 @@ from data.exchange.inbound import receive_sps
 from data.models import User
 from tests.support import browser
 from tests.support.certificate_samples import foreign
-from tests.support.tour import Stop, Tour, tour_stops
+from tests.support.tour import SCREEN, Stop, Tour, tour_stops
 from tests.support.world import actor
 
 PASSWORD = "Demo-tour-2026"
@@ -83,8 +83,8 @@ def test_page_tour(dash_duo, tour_store, tmp_path, account):
 
     stops, missing = stops_of(app, account)
     dash_duo.start_server(app)
-    dash_duo.driver.set_window_size(1366, 900)
     tour = Tour(dash_duo, server_errors, account or "anonymous")
+    tour.window(*SCREEN)  # the navbar on one line at 1280 px; lists of 15 rows on a 768 px screen
     if account:
         browser.sign_in(dash_duo, account, PASSWORD)
         dash_duo.wait_for_element("#shell-menu")

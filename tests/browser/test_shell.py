@@ -66,7 +66,7 @@ def test_deep_link_returns_after_sign_in_and_english_switch(dash_duo, live_app):
     dash_duo.wait_for_element("#shell-language-en").click()
     dash_duo.wait_for_contains_text("#ref-total", "entries")
     assert dash_duo.driver.current_url.endswith("/reference")
-    assert menu_texts(dash_duo) == ["Home", "Declarations", "Certificate applications", "Issue certificates",
+    assert menu_texts(dash_duo) == ["Home", "Declarations", "Applications", "Issue certificates",
                                     "Inbound certificates", "Reference data"]
     assert dash_duo.get_logs() == []
 

@@ -48,6 +48,8 @@ WIDGET_ENGLISH = {
     "upload": re.compile(r"\bDrag and Drop\b|\bSelect Files\b"),
 }
 SERIOUS = ("serious", "critical")
+LIST_ROWS = 15  # a list shows at least this many rows on a 1366 x 768 screen (issue 16)
+SCREEN = (1280, 660)  # the page of a maximised browser on a 1280 x 768 screen (its bars take the rest)
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class Tour:
             self.problems.append(f"{where}: console {entry.get('level')}: {entry.get('message', '')[:300]}")
         for path, status in self.server_errors[errors_before:]:
             self.problems.append(f"{where}: HTTP {status} for {path}")
+        self.check_layout(where)
         if lang == "zh":
             text = self.driver.execute_script(
                 "var parts = [document.body.innerText];"
@@ -184,6 +187,32 @@ class Tour:
         for violation in self.accessibility():
             self.problems.append(f"{where}: axe {violation}")
         self.screenshot(f"{lang}-{stop.key}")
+
+    def window(self, width: int, viewport_height: int) -> None:
+        """Size the window so that the page (the viewport) is `width` wide and `viewport_height` high."""
+        self.driver.set_window_size(width, viewport_height + 200)
+        chrome = self.driver.execute_script("return window.outerHeight - window.innerHeight")
+        self.driver.set_window_size(width, viewport_height + chrome)
+
+    def check_layout(self, where: str) -> None:
+        """The navbar on one line; a list shows at least LIST_ROWS rows (or all it has) in the first screen."""
+        found = self.driver.execute_script(
+            "var bar = document.getElementById('shell-navbar'); var lines = 0;"
+            "if (bar) { var tops = {}; bar.querySelectorAll('.navbar-brand, #shell-menu > .nav-item, #shell-user,"
+            " #shell-language, #shell-logout').forEach(function (e) {"
+            " var r = e.getBoundingClientRect(); tops[Math.round((r.top + r.bottom) / 2 / 12)] = 1;"
+            " if (r.right > document.documentElement.clientWidth + 1) { tops.outside = 1; } });"
+            " lines = Object.keys(tops).length; }"
+            "var grid = document.querySelector('.certdash-grid'); var rows = 0, shown = 0;"
+            "if (grid) { grid.querySelectorAll('.ag-center-cols-container .ag-row').forEach(function (r) {"
+            " rows += 1; if (r.getBoundingClientRect().bottom <= window.innerHeight) { shown += 1; } }); }"
+            "return [lines, rows, shown];")
+        lines, rows, shown = found
+        if lines > 1:
+            width = self.driver.execute_script("return window.innerWidth")
+            self.problems.append(f"{where}: the navbar does not fit one line at {width} px")
+        if shown < min(rows, LIST_ROWS):
+            self.problems.append(f"{where}: the list shows {shown} of its {rows} rows in the first screen")
 
     def accessibility(self) -> list[str]:
         """axe-core's serious and critical violations on the page as it stands, one line each."""
