@@ -63,7 +63,7 @@ def page_header(title: str, subtitle: str | None = None, actions=None) -> html.D
         html.Div([html.H1(title, className="h4 mb-0 me-3"),
                   html.Span(subtitle, className="text-muted small") if subtitle else None],
                  className="d-flex align-items-baseline flex-wrap flex-grow-1", style={"minWidth": 0, "flexBasis": 0}),
-        html.Div(actions, className="ms-auto d-flex align-items-center flex-shrink-0 gap-2") if actions else None,
+        html.Div(actions, className="ms-auto d-flex align-items-center flex-shrink-0 gap-2") if actions is not None else None,
     ], className="d-flex align-items-center gap-2 mb-2 page-header")
 
 

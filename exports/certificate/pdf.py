@@ -46,6 +46,7 @@ from reportlab.platypus import (
 )
 
 from exports.fonts import FONT_NAME, register_font
+from exports.names import latin_name
 from exports.types import CertificateContent, Coded, FieldValue, GoodsItem, Unit
 
 # --- layout parameters --------------------------------------------------------------------------
@@ -635,7 +636,8 @@ def _signature_block(content: CertificateContent, layout: dict, lang: _Lang, st:
     title_en = sig.title_en or layout["signatory_en"] or DEFAULT_SIGNATORY[1]
     place = Paragraph(f"{_x(lang.pick('签证地点', 'Place of Issue'))}: {_x(content.authority.issue_place)}", st.body)
     when = Paragraph(f"{_x(lang.pick('签证日期', 'Date of Issue'))}: {_x(_day(content.issue_date, lang))}", st.body)
-    officer = [Paragraph(f"{_x(lang.pick(title_zh, title_en))}: {_x(sig.officer_name)}", st.body),
+    name = lang.pick(sig.officer_name, latin_name(sig.officer_name))  # English readers read the Latin alphabet
+    officer = [Paragraph(f"{_x(lang.pick(title_zh, title_en))}: {_x(name)}", st.body),
                Spacer(1, 3 * mm),
                Paragraph(f"{_x(lang.pick('签名', 'Signature'))}: ____________________", st.body)]
     if sig.method == "cloud":

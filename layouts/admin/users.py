@@ -12,7 +12,7 @@ from data.admin.users import LOCK_HOURS, USER_STATUSES, TimelineEntry, UserDetai
 from data.core.paging import Page
 from layouts.accounts.overseas_users import LANGUAGE_NAMES
 from layouts.admin import ids
-from layouts.admin.audit import change_list
+from layouts.admin.audit import change_list, event_name
 from layouts.common import date_range, dropdown_labels, label_for, page_header, paged_grid
 
 PAGE_SIZE = 25
@@ -233,7 +233,8 @@ def _timeline(t: Translator, entries: list[TimelineEntry] | None) -> dbc.Card:
             who = t("by the user") if e.by_user else t("by {account}", account=e.actor_account or "—")
             items.append(html.Li([
                 html.Div([html.Span(t.datetime(e.at), className="text-muted me-2"),
-                          html.Code(e.code, className="me-2"), html.Span(who, className="small")]),
+                          html.Span(event_name(t, e.code), className="me-2 fw-semibold"),
+                          html.Span(who, className="small")]),
                 html.Div(e.message, className="small") if e.message else None,
                 change_list(t, e.details),
             ], className="list-group-item"))

@@ -47,7 +47,7 @@ def test_admin_creates_locks_grants_and_edits_a_district(dash_duo, sqlite_templa
     dash_duo.wait_for_contains_text("#usr-message", "User officer_x created.")
     dash_duo.wait_for_contains_text("#usr-total", "9 users")  # the list reloads
     dash_duo.wait_for_text_to_equal("#usr-form-title", "User officer_x")
-    dash_duo.wait_for_contains_text("#usr-timeline", "admin.user_created")
+    dash_duo.wait_for_contains_text("#usr-timeline", "User created")  # the event in words, not its code
     assert "<i>王新</i>" in dash_duo.find_element("#usr-table").text  # typed markup stays text
 
     # lock for a day, then unlock
@@ -89,7 +89,7 @@ def test_admin_creates_locks_grants_and_edits_a_district(dash_duo, sqlite_templa
     browser.click(dash_duo, audit_box)
     browser.click(dash_duo, browser.by_dict_id(dash_duo, type="role-action", action="permissions"))
     dash_duo.wait_for_contains_text("#role-message", "Permissions of Customs officer saved")
-    dash_duo.wait_for_contains_text("#role-history", "admin.role_permissions")
+    dash_duo.wait_for_contains_text("#role-history", "Role permissions changed")
 
     # the new user signs in and reaches the audit log
     browser.sign_in_fresh(dash_duo, "officer_x", NEW_PASSWORD)

@@ -182,6 +182,11 @@ def qr_matrix_as_drawn(url: str, tmp_path: Path) -> list[list[bool]]:
         return [[pixels[10 + 10 * c + 5, 10 + 10 * r + 5] < 128 for c in range(count)] for r in range(count)]
 
 
+def test_the_officer_is_named_in_the_latin_alphabet_too_on_a_bilingual_certificate(tmp_path):
+    content = sample_content("C3-1")  # bilingual; the officer is 王海
+    assert "王海 WANG Hai" in pages_text(render_certificate(content, draft=False), tmp_path)[0]
+
+
 def test_values_are_printed_as_typed_markup_included_and_long_ones_wrap(tmp_path):
     content = sample_content("C3-1")
     short = "<b>N/M</b> & <i>"
