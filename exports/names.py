@@ -31,3 +31,21 @@ def latin_name(name: str) -> str:
     given = name[len(surname):]
     family = SURNAME_READINGS.get(surname) or _syllables(surname)
     return f"{family.upper()} {_syllables(given).capitalize()}".strip()
+
+
+PLACE_SUFFIXES = ("市", "县", "区", "港", "省")  # 大连市 -> DALIAN; a place is named without its kind
+
+
+def latin_place(place: str) -> str:
+    """A Chinese place name as certificates write it in English (大连 -> DALIAN, 丹东市 -> DANDONG); "" for
+    text that is more than a place's name (an address: its words need a translator, not a transliteration)."""
+    place = "".join((place or "").split())
+    if not _HAN.search(place):
+        return place
+    if len(place) > 6 or re.search(r"[0-9０-９路号街道]", place):
+        return ""
+    for suffix in PLACE_SUFFIXES:
+        if len(place) > 2 and place.endswith(suffix):
+            place = place[:-1]
+            break
+    return _syllables(place).upper()

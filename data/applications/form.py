@@ -27,7 +27,7 @@ from data.core.forms import AnyText, Form, Invalid, checked_by, limit, needed, p
 from data.core.numbers import next_value
 from data.core.prepared import Statements, loaded, scope_condition, scope_parameters
 from data.core.scope import Actor, NotFound, row_scope
-from data.declarations.goods import known_codes
+from data.declarations.goods import KG_PER_UNIT, known_codes
 from data.declarations.goods import parse_decimal as _decimal
 from data.models import (
     ApplicationGoods,
@@ -44,6 +44,7 @@ from data.models import (
     GoodsLine,
     table_of,
 )
+from exports.names import latin_place
 
 PERMISSION = Perm.APPLICATION_EDIT
 ENTRY_METHODS = ("blank", "similar", "template", "smart_import")
@@ -51,7 +52,6 @@ EDITABLE = (AppStatus.DRAFT.value, AppStatus.RETURNED.value)
 ELIGIBLE_DECLARATION_STATUSES = (DeclStatus.SENT.value, DeclStatus.RECEIPTED.value)  # sent: it has its 报检号
 MAX_GOODS = 999
 TEXT_LIMITS = {"text": 500, "multiline": 4000, "packages": 200}
-KG_PER_UNIT = {"035": Decimal(1), "036": Decimal("0.001"), "070": Decimal(1000)}  # 千克, 克, 吨
 GOODS_COLUMNS = ("hs_code", "name_zh", "name_en", "origin", "quantity", "quantity_unit", "weight", "weight_unit",
                  "packages", "package_type")
 
@@ -135,25 +135,60 @@ def _create_draft(s: Session, actor: Actor, decl: Declaration, fmt: CertificateF
     return app
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _written_in(english: bool, zh: str | None, en: str | None) -> str:
+    """The text for a field in English (`english`) or Chinese: the other language's only when it is written
+    in the field's script (a Chinese address has no place in an English field: left for the applicant)."""
+    first, other = (en, zh) if english else (zh, en)
+    if first:
+        return first
+    if other and (not english or not _HAN.search(other)):
+        return other
+    return ""
+
+
+def _place(english: bool, place: str | None) -> str:
+    """A place for a field: in English, a Chinese place name in the Latin alphabet (大连 -> DALIAN)."""
+    return latin_place(place or "") if english else (place or "")
+
+
 def from_declaration(s: Session, decl: Declaration, fmt: CertificateFormat) -> ApplicationInput:
-    """智能导入: fill the format's fields and the goods from the declaration."""
+    """智能导入: fill the format's fields and the goods from the declaration, in the certificate's language.
+
+    A certificate printed in English (alone or beside Chinese: what the importing country reads) gets the
+    English names, and nothing Chinese the declaration holds in no other language; a Chinese one gets
+    the Chinese. Weights are summed in kilograms from any weight unit. Packages are counted with their kind's
+    code ("200 CT"), which the certificate prints by its name in its languages (纸箱 / Carton) and the SPS XML
+    sends as the code.
+    """
+    english = "en" in {x.strip() for x in (fmt.languages or "zh,en").split(",")}
     lines = list(s.scalars(select(GoodsLine).where(GoodsLine.declaration_id == decl.id).order_by(GoodsLine.seq)))
     containers = list(s.scalars(select(Container).where(Container.declaration_id == decl.id).order_by(Container.seq)))
     weight = sum((line.weight * KG_PER_UNIT[line.weight_unit] for line in lines
                   if line.weight is not None and line.weight_unit in KG_PER_UNIT), Decimal(0))
+    kilograms = f"{weight.normalize():f}" if weight else ""
     packages = sum(line.packages or 0 for line in lines)
     package_type = next((line.package_type for line in lines if line.package_type), "")
+
+    def party(zh: str | None, en: str | None, address: str | None) -> str:
+        return "\n".join(x for x in (_written_in(english, zh, en), _written_in(english, address, None)) if x)
+
     values = {
-        "consignor": "\n".join(x for x in (decl.consignor_en or decl.consignor_zh, decl.consignor_address) if x),
-        "consignee": "\n".join(x for x in (decl.consignee_en or decl.consignee_zh, decl.consignee_address) if x),
-        "description": _fit("; ".join(line.name_en or line.name_zh for line in lines)),
-        "weight": f"{weight.normalize():f}" if weight else "",
-        "origin": next((line.origin_place for line in lines if line.origin_place), ""),
+        "consignor": party(decl.consignor_zh, decl.consignor_en, decl.consignor_address),
+        "consignee": party(decl.consignee_zh, decl.consignee_en, decl.consignee_address),
+        "description": _fit("; ".join(x for x in (_written_in(english, line.name_zh, line.name_en) for line in lines)
+                                      if x)),
+        "weight": kilograms,
+        "quantity": kilograms,
+        "quantity_weight": kilograms,
+        "origin": _place(english, next((line.origin_place for line in lines if line.origin_place), "")),
         "marks": decl.marks or "N/M",
-        "packages": f"{packages} {package_type}".strip() if packages else "",
+        "packages": f"{packages} {package_type}".strip() if packages else "",  # "200 CT": printed by its name
         "container_no": _fit(" ".join(c.number for c in containers)),
         "seal_no": _fit(" ".join(c.seal_no for c in containers if c.seal_no)),
-        "despatch_place": decl.departure_port or "",
+        "despatch_place": _place(english, decl.departure_port),
         "destination": decl.dest_country or "",
         "conveyance": decl.transport_mode or "",
         "despatch_date": decl.despatch_date.isoformat() if decl.despatch_date else "",

@@ -72,6 +72,31 @@ def test_smart_import_fills_the_certificate_from_the_declaration(s, users):
     assert [g.name_en for g in app.goods] == ["FROZEN FISH", "FROZEN SQUID"]
 
 
+@pytest.mark.parametrize(("format_code", "english"), [("C3-2", True), ("C5-1", True), ("E1-1", False)])
+def test_smart_import_writes_each_field_in_the_certificates_language_with_units_and_package_names(
+        s, users, format_code, english):
+    """Issue 16 item 4: no Chinese address in an English field, quantities and weights filled (kilograms from
+    tonnes and kilograms), a Chinese place name in the Latin alphabet."""
+    decl = s.get(Declaration, declaration_id(s, users))
+    decl.consignor_zh, decl.consignor_address = "大连海晟水产有限公司", "大连市甘井子区海港路 8 号"
+    s.commit()
+    app = new_application(s, actor(s, "ent_a_oper"), declaration_id=decl.id, format_code=format_code,
+                          entry_method="smart_import")
+    s.commit()
+    f = app.fields
+    if english:
+        assert f["consignor"] == "DALIAN HAISHENG AQUATIC CO., LTD."  # the Chinese address is left to the applicant
+        assert f["description"] == "FROZEN FISH; FROZEN SQUID"
+        assert f.get("origin", "DALIAN") == "DALIAN"  # 大连, as English certificates write it
+        assert all("\u4e00" > ch or ch > "\u9fff" for value in f.values() for ch in value)
+    else:
+        assert f["consignor"] == "大连海晟水产有限公司\n大连市甘井子区海港路 8 号" and f["description"] == "冻鱼; 冻鱿鱼"
+    amount = f.get("weight") or f.get("quantity") or f.get("quantity_weight")
+    assert amount == "2000"
+    if "packages" in f:  # the code, which the certificate prints by its name (test_certificate_pdf)
+        assert f["packages"] == "200 CT"
+
+
 def test_save_checks_every_value_and_keeps_nothing_when_one_is_wrong(s, users):
     ent = actor(s, "ent_a_oper")
     app = new_application(s, ent, declaration_id=declaration_id(s, users), format_code="C3-1",

@@ -324,6 +324,7 @@ def test_content_of_a_draft_names_its_codes_and_has_no_number(s, users):
     assert c.field_value("destination").coded.name_zh == "韩国"
     assert c.field_value("conveyance").coded.code == "1"
     assert c.field_value("packages").coded.code == "CT"  # "120 CT": its package type named
+    assert (c.field_value("packages").coded.name_zh, c.field_value("packages").coded.name_en) == ("纸箱", "Carton")
     (g,) = c.goods
     assert (g.quantity, g.quantity_unit.rec20, g.weight, g.weight_unit.rec20) == ("1200", "KGM", "1.2", "TNE")
     assert g.package_type.name_en and g.value == "1000.5" and g.currency.code == "USD"

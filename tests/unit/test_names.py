@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from exports.names import latin_name
+from exports.names import latin_name, latin_place
 
 
 @pytest.mark.parametrize(("name", "latin"), [
@@ -13,3 +13,11 @@ from exports.names import latin_name
 ])
 def test_a_chinese_name_is_written_as_a_passport_writes_it(name, latin):
     assert latin_name(name) == latin
+
+
+@pytest.mark.parametrize(("place", "latin"), [
+    ("大连", "DALIAN"), ("丹东市", "DANDONG"), ("DALIAN", "DALIAN"),
+    ("大连市甘井子区海港路 8 号", ""),  # an address: not transliterated, left for a person to write
+])
+def test_a_chinese_place_name_is_written_as_english_certificates_write_it(place, latin):
+    assert latin_place(place) == latin
