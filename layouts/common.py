@@ -97,7 +97,10 @@ def paged_grid(t: Translator, grid_id: str, pager_id: str, columns: list[dict]) 
                    defaultColDef={"resizable": True, "sortable": False,
                                   "tooltipValueGetter": {"function": "params.value"}},
                    columnSize="responsiveSizeToFit",
-                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True, "rowHeight": ROW_HEIGHT,
+                   # keyboard: Tab goes from link to link in the rows (the grid's own cell and header focus,
+                   # which a read-only list does not need, would hold it in the header row)
+                   dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True, "suppressHeaderFocus": True,
+                                    "tabIndex": -1, "rowHeight": ROW_HEIGHT,
                                     "headerHeight": HEADER_HEIGHT, "tooltipShowDelay": 400,
                                     "localeText": grid_locale(t)},
                    className="ag-theme-alpine certdash-grid"),

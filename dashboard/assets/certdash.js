@@ -176,3 +176,12 @@ document.addEventListener("change", function (event) {
   window.dateFns.locale = {};
   window.dateFns.locale[lang.replace("-", "")] = locale;
 })();
+
+/* A link in a grid cell opens with Enter, as every link does: the grid would take Enter for its own
+   (moving between cells, which our read-only lists do not use) and the link would not open. */
+document.addEventListener("keydown", function (event) {
+  var target = event.target;
+  if (event.key === "Enter" && target && target.tagName === "A" && target.closest(".ag-cell")) {
+    event.stopPropagation();
+  }
+}, true);
