@@ -68,8 +68,8 @@
       if (say.progress) { bar.setAttribute("aria-label", say.progress); }
     });
     /* a scrolled table must be reachable by keyboard to be scrolled */
-    root.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth) { box.setAttribute("tabindex", "0"); }
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && box.getAttribute("tabindex") !== "0") { box.setAttribute("tabindex", "0"); }
     });
   };
 

@@ -64,18 +64,18 @@ def list_page(t: Translator, *, review: bool, statuses: list[str] | None = None)
     statuses_offered = [{"label": t(label), "value": code} for code, label in APP_STATUS_LABELS.items()]
     default = chosen if chosen else ["submitted", "under_review", "suspended", "confirmed"] if review else []
     columns = [
-        {"headerName": t("Inspection no."), "field": "inspection_no", "minWidth": 170, "maxWidth": 190,
+        {"headerName": t("Inspection no."), "field": "inspection_no", "minWidth": 150, "maxWidth": 170,
          "cellRenderer": "markdown"},
-        {"headerName": t("Consignor (Chinese/foreign)"), "field": "consignor", "minWidth": 140},
-        {"headerName": t("Consignee (Chinese/foreign)"), "field": "consignee", "minWidth": 140},
-        {"headerName": t("Certificate"), "field": "cert_type", "minWidth": 150},
-        {"headerName": t("Destination"), "field": "dest_country", "minWidth": 110, "maxWidth": 130},
-        {"headerName": t("Inspection date"), "field": "inspection_date", "minWidth": 130, "maxWidth": 150},
-        {"headerName": t("Declared district"), "field": "district"},
-        {"headerName": t("Applied"), "field": "submitted_at", "minWidth": 150},
-        {"headerName": t("Reviewed"), "field": "reviewed_at", "minWidth": 150},
-        {"headerName": t("Review opinion"), "field": "review_comment"},
-        {"headerName": t("Status"), **STATUS_COLUMN},
+        {"headerName": t("Consignor (Chinese/foreign)"), "field": "consignor", "minWidth": 110},
+        {"headerName": t("Consignee (Chinese/foreign)"), "field": "consignee", "minWidth": 110},
+        {"headerName": t("Certificate"), "field": "cert_type", "minWidth": 110},
+        {"headerName": t("Destination"), "field": "dest_country", "minWidth": 90, "maxWidth": 130},
+        {"headerName": t("Inspection date"), "field": "inspection_date", "minWidth": 110, "maxWidth": 140},
+        {"headerName": t("Declared district"), "field": "district", "minWidth": 90},
+        {"headerName": t("Applied"), "field": "submitted_at", "minWidth": 135},
+        {"headerName": t("Reviewed"), "field": "reviewed_at", "minWidth": 135},
+        {"headerName": t("Review opinion"), "field": "review_comment", "minWidth": 90},
+        {"headerName": t("Status"), **STATUS_COLUMN, "minWidth": 100},
     ]
     title = t("Review queue") if review else t("Certificate applications")
     return html.Div([
