@@ -316,6 +316,15 @@ class IssuanceReport:
     root: DistrictCount | None  # None: all districts (administrators' top level)
     rows: tuple[DistrictCount, ...]  # the root's children with any certificate, display order
     total: int  # root's own + the rows' totals
+    by_type: tuple[TypeCount, ...] = ()  # at a district without subordinate houses: its figure by certificate type
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    code: str
+    name_zh: str
+    name_en: str
+    certificates: int
 
 
 def _rolled_up(tree: Tree, own: dict[str, int], root: str | None) -> dict[str, int]:
@@ -345,7 +354,18 @@ def issuance_by_district(s: Session, actor: Actor, f: IssuanceFilter) -> Issuanc
     rows = tuple(_count(tree, c, own, totals) for c in children if totals.get(c))
     root_count = _count(tree, root, own, totals) if root is not None else None
     total = (root_count.own if root_count else 0) + sum(r.total for r in rows)
-    return IssuanceReport(True, tree.path(root), root_count, rows, total)
+    by_type: tuple[TypeCount, ...] = ()
+    if root_count is not None and not root_count.has_children and total:  # the last level: one bar says little
+        q = f.query()
+        counts = dict(_sum_certificates(s, tree, [root], _Query(issue=q.issue, received=q.received, equal=q.equal,
+                                                                 signing=q.signing, group=("cert_type_code",),
+                                                                 per_district=False)))
+        names = {code: (zh, en) for code, zh, en in s.execute(
+            select(CertificateType.code, CertificateType.name_zh, CertificateType.name_en)
+            .where(CertificateType.code.in_(list(counts))))}
+        by_type = tuple(TypeCount(code, *names.get(code, (code, code)), int(n or 0))
+                        for code, n in sorted(counts.items(), key=lambda kv: (-int(kv[1] or 0), kv[0])) if n)
+    return IssuanceReport(True, tree.path(root), root_count, rows, total, by_type)
 
 
 # --- cloud-signing usage (云签发应用情况) ----------------------------------------------------------

@@ -97,7 +97,7 @@ def certificate_facts(t: Translator, v: CertificateView) -> list[tuple[str, obje
         facts.append((t("Prints"), t.number(v.print_count)))
     facts += [
         (t("Entry method"), t(ENTRY_LABELS.get(v.entry_method, v.entry_method))),
-        (t("Destination"), v.dest_country or "—"),
+        (t("Destination"), country_name(t, v.dest_country) or "—"),
         (t("Inspection no."), v.inspection_no or "—"),
         (t("Application"), dcc.Link(str(v.application_id), href=f"/applications/view?id={int(v.application_id)}")),
         (t("Consignor (Chinese/foreign)"), v.consignor),

@@ -1,6 +1,7 @@
 """发证信息查询 (Liaoning 5.9.1): the issuance by district page, its chart, drill-down crumbs and table."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -121,9 +122,26 @@ def _bars(t: Translator, report: IssuanceReport) -> list[tuple[str, str, int, bo
     return bars
 
 
+def _type_figure(t: Translator, report: IssuanceReport) -> go.Figure:
+    """The last level: the district's certificates by type, not one bar for the district."""
+    types = report.by_type
+    fig = go.Figure(go.Bar(
+        x=[plain(t.pick(x.name_zh, x.name_en)) for x in types], y=[x.certificates for x in types],
+        text=[t.number(x.certificates) for x in types], textposition="outside", cliponaxis=False,
+        marker={"color": "#6baed6"},
+        hovertemplate="%{x}<br>" + t("Number of certificates") + ": %{y:,}<extra></extra>"))
+    root = report.root
+    where = t.pick(root.name_zh, root.name_en) if root else ""
+    return styled_figure(fig, t("Certificates issued by {district}, by type", district=plain(where)),
+                         yaxis={"title": t("Number of certificates"), "rangemode": "tozero"},
+                         xaxis={"type": "category"})
+
+
 def issuance_figure(t: Translator, report: IssuanceReport) -> go.Figure:
     if not report.found:
         return empty_figure(t("No figures for this district."))
+    if report.by_type:
+        return _type_figure(t, report)
     bars = _bars(t, report)
     if not bars or not report.total:
         return empty_figure(t("No certificates match these filters."))
@@ -143,6 +161,14 @@ def issuance_figure(t: Translator, report: IssuanceReport) -> go.Figure:
 def issuance_table(t: Translator, report: IssuanceReport, f: IssuanceFilter) -> dbc.Table | html.Div:
     if not report.found:
         return html.Div(t("This district is outside your statistics."), className="text-muted")
+    if report.by_type and report.root is not None:  # the last level: its certificates by type, each to its list
+        code = report.root.code
+        rows = [[x.code, t.pick(x.name_zh, x.name_en), t.number(x.certificates),
+                 share_text(x.certificates / report.total if report.total else None),
+                 dcc.Link(t("Certificate list"), href=records_href(code, replace(f, cert_type=x.code)))]
+                for x in report.by_type]
+        footer = ["", t("Total"), t.number(report.total), share_text(1.0), ""]
+        return stats_table([t("Type code"), t("Certificate type"), t("Total"), t("Share"), ""], rows, footer)
     header = [t("District code"), t("District"), t("Own"), t("Total"), t("Share"), ""]
     rows = []
     for r in report.rows:

@@ -121,6 +121,21 @@ def test_a_manager_of_a_subordinate_house_sees_that_house_only(s):
     assert [d.code for d in stats_choices(s, manager).districts] == ["0903"]
 
 
+@pytest.mark.parametrize("f", [IssuanceFilter(), IssuanceFilter(signing_method="cloud", status="valid"),
+                               IssuanceFilter(issue_from=FIRST_DAY + timedelta(days=20), dest_country="JP")])
+def test_the_last_level_breaks_its_figure_down_by_certificate_type(s, f):
+    """Issue 16 item 14: a district without subordinate houses shows its certificates by type, each exact."""
+    manager = actor(s, "manager0900")
+    report = issuance_by_district(s, manager, IssuanceFilter(**{**f.__dict__, "district": "0903"}))
+    assert report.root.code == "0903" and report.rows == ()
+    assert sum(x.certificates for x in report.by_type) == report.total
+    for x in report.by_type:
+        assert x.certificates == brute_issuance(s, ["0903"], IssuanceFilter(**{**f.__dict__, "cert_type": x.code}))
+    assert [x.certificates for x in report.by_type] == sorted((x.certificates for x in report.by_type), reverse=True)
+    assert {x.code: x.name_zh for x in report.by_type}.get("18", "植物检疫证书") == "植物检疫证书"
+    assert issuance_by_district(s, manager, IssuanceFilter(district="0900")).by_type == ()  # it has houses below
+
+
 @pytest.mark.parametrize("forged", ["0901", "0200", "0900", "9999", "' OR 1=1 --"])
 def test_a_forged_district_gives_an_empty_report_never_other_figures(s, forged):
     manager = actor(s, "manager0903")

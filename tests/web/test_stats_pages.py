@@ -181,3 +181,12 @@ def test_the_xlsx_export_keeps_numbers_as_numbers_with_a_totals_row():
     assert sheet.column_dimensions["B"].width >= 12
     text = stats_csv(columns, rows, ["", "合计", 28226, 0.6]).decode("utf-8-sig")
     assert text.splitlines()[2] == "0915,\"'=HYPERLINK(\"\"x\"\")\",10636,"
+
+
+def test_at_a_leaf_the_chart_and_table_break_the_district_down_by_type(client_as):
+    """Issue 16 item 14: not one bar and an empty table, but the district's certificates by type."""
+    body = issuance(client_as("manager0900"), "0903")
+    figure = body["issuance-chart"]["figure"]
+    assert figure["data"][0]["x"] == ["兽医卫生证书"] and figure["data"][0]["y"] == [1]
+    table = str(body["issuance-table"]["children"])
+    assert "兽医卫生证书" in table and "district=0903" in table and "type=14" in table
