@@ -357,7 +357,7 @@ def issuance_by_district(s: Session, actor: Actor, f: IssuanceFilter) -> Issuanc
     by_type: tuple[TypeCount, ...] = ()
     if root_count is not None and not root_count.has_children and total:  # the last level: one bar says little
         q = f.query()
-        counts = dict(_sum_certificates(s, tree, [root], _Query(issue=q.issue, received=q.received, equal=q.equal,
+        counts: dict[str, int] = dict(_sum_certificates(s, tree, [root_count.code], _Query(issue=q.issue, received=q.received, equal=q.equal,
                                                                  signing=q.signing, group=("cert_type_code",),
                                                                  per_district=False)))
         names = {code: (zh, en) for code, zh, en in s.execute(
