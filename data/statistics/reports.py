@@ -357,9 +357,9 @@ def issuance_by_district(s: Session, actor: Actor, f: IssuanceFilter) -> Issuanc
     by_type: tuple[TypeCount, ...] = ()
     if root_count is not None and not root_count.has_children and total:  # the last level: one bar says little
         q = f.query()
-        counts: dict[str, int] = dict(_sum_certificates(s, tree, [root_count.code], _Query(issue=q.issue, received=q.received, equal=q.equal,
-                                                                 signing=q.signing, group=("cert_type_code",),
-                                                                 per_district=False)))
+        by_code = _Query(issue=q.issue, received=q.received, equal=q.equal, signing=q.signing,
+                         group=("cert_type_code",), per_district=False)
+        counts: dict[str, int] = dict(_sum_certificates(s, tree, [root_count.code], by_code))
         names = {code: (zh, en) for code, zh, en in s.execute(
             select(CertificateType.code, CertificateType.name_zh, CertificateType.name_en)
             .where(CertificateType.code.in_(list(counts))))}
