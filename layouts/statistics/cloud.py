@@ -98,9 +98,28 @@ def cloud_table(t: Translator, report: CloudReport):
 SHARE_TICKS = (0, 0.25, 0.5, 0.75, 1)  # round marks on the share axis, whatever the bars' axis does
 
 
+def _single_district_figure(t: Translator, row) -> go.Figure:
+    """One district: its figures side by side, and its share as a gauge (three one-bar groups say less)."""
+    fig = go.Figure()
+    figures = ((t("Certificates received"), row.certificates), (t("Printed by ECIQ"), row.printed),
+               (t("Cloud-signed"), row.cloud), (t("Cloud-signed approved in the period"), row.cloud_approved))
+    for n, (label, value) in enumerate(figures):
+        fig.add_trace(go.Indicator(mode="number", value=value, title={"text": label, "font": {"size": 13}},
+                                   number={"valueformat": ",d"}, domain={"x": [n * 0.15, n * 0.15 + 0.13],
+                                                                         "y": [0.15, 0.85]}))
+    fig.add_trace(go.Indicator(
+        mode="gauge+number", value=round((row.share or 0) * 100, 1), number={"suffix": "%"},
+        title={"text": t("Share of cloud signing"), "font": {"size": 13}}, domain={"x": [0.64, 1], "y": [0, 1]},
+        gauge={"axis": {"range": [0, 100], "tickvals": [round(v * 100) for v in SHARE_TICKS],
+                        "ticksuffix": "%"}, "bar": {"color": "#1f77b4"}}))
+    return styled_figure(fig, t("Cloud-signing usage: {district}", district=plain(t.pick(row.name_zh, row.name_en))))
+
+
 def cloud_figure(t: Translator, report: CloudReport) -> go.Figure:
     if not report.rows:
         return empty_figure(t("No certificates match these filters."))
+    if len(report.rows) == 1:
+        return _single_district_figure(t, report.rows[0])
     names = [plain(t.pick(r.name_zh, r.name_en)) for r in report.rows]
     fig = go.Figure()
     for label, values, color in ((t("Printed by ECIQ"), [r.printed for r in report.rows], "#7f7f7f"),

@@ -190,3 +190,14 @@ def test_at_a_leaf_the_chart_and_table_break_the_district_down_by_type(client_as
     assert figure["data"][0]["x"] == ["兽医卫生证书"] and figure["data"][0]["y"] == [1]
     table = str(body["issuance-table"]["children"])
     assert "兽医卫生证书" in table and "district=0903" in table and "type=14" in table
+
+
+def test_a_single_district_shows_its_figures_and_share_not_one_bar_charts(client_as):
+    """Issue 16 item 14: one district's cloud signing is four figures and a gauge of its share."""
+    outputs = [("cloud-table", "children"), ("cloud-chart", "figure")]
+    one = call(client_as("manager0903"), outputs, CLOUD_FILTERS, ["2026-01-01", "2026-12-31", None, "0903"])
+    data = one["cloud-chart"]["figure"]["data"]
+    assert {trace["type"] for trace in data} == {"indicator"} and len(data) == 5
+    assert data[-1]["gauge"]["axis"]["tickvals"] == [0, 25, 50, 75, 100]
+    several = call(client_as("manager0900"), outputs, CLOUD_FILTERS, ["2026-01-01", "2026-12-31", None, "0900"])
+    assert "bar" in {trace["type"] for trace in several["cloud-chart"]["figure"]["data"]}
