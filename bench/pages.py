@@ -51,7 +51,7 @@ BARE = Stop("bare", "/bench-bare-page")  # not registered: the shell around the 
 
 
 @dataclass
-class Session:
+class Browser:
     """What Tour needs of dash_duo: the driver, the server's address, the browser's log."""
 
     driver: webdriver.Chrome
@@ -99,7 +99,7 @@ def tour_role(server_url: str, sessions, account: str | None, repeat: int, timin
         stops, missing = tour_stops(s, actor(s, account) if account else None)
     driver = chromium()
     try:
-        tour = Tour(Session(driver, server_url), [], account or "anonymous")
+        tour = Tour(Browser(driver, server_url), [], account or "anonymous")
         tour.window(*SCREEN)
         driver.get(server_url + "/login")
         tour.settle()
