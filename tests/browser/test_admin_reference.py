@@ -3,7 +3,7 @@ a certificate format, publishes a notification that the officer it targets then 
 and edits a system parameter, whose history shows the change."""
 from __future__ import annotations
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -22,12 +22,16 @@ def open_page(dash_duo, path: str) -> None:
 
 
 def pick_row(dash_duo, grid: str, row_id: str) -> None:
+    """Tick the row, once: the grid may draw its rows again meanwhile (a search answered), so each step finds
+    the row afresh and a stale element is looked up again rather than failing."""
     row = f"#{grid} .ag-center-cols-container .ag-row[row-id='{row_id}']"
     dash_duo.wait_for_element(row)
-    if "ag-row-selected" not in dash_duo.find_element(row).get_attribute("class"):  # kept across a reload
-        browser.click(dash_duo, dash_duo.find_element(f"{row} .ag-selection-checkbox input"))
-    WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: "ag-row-selected" in d.find_element(By.CSS_SELECTOR, row).get_attribute("class"))
+    wait = WebDriverWait(dash_duo.driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+    selected = wait.until(lambda d: ("ag-row-selected" in d.find_element(By.CSS_SELECTOR, row).get_attribute("class"),))
+    if not selected[0]:  # kept across a reload
+        wait.until(lambda d: browser.click(dash_duo, d.find_element(By.CSS_SELECTOR, f"{row} .ag-selection-checkbox input"))
+                   or True)
+    wait.until(lambda d: "ag-row-selected" in d.find_element(By.CSS_SELECTOR, row).get_attribute("class"))
 
 
 def field(dash_duo, prefix: str, name: str):
