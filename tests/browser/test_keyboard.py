@@ -5,8 +5,6 @@ from __future__ import annotations
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from data.core.db import transaction
-from data.models import CertificateApplication
 from tests.conftest import TEST_PASSWORD
 from tests.support import browser
 
@@ -52,31 +50,28 @@ def sign_in_by_keyboard(dash_duo, account: str) -> None:
     dash_duo.wait_for_element("#shell-menu")
 
 
-def test_sign_in_submit_and_review_with_the_keyboard_only(dash_duo, sqlite_template, tmp_path):
-    app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
-    with transaction(app.server.extensions["certdash"].sessions) as s:
-        application = s.query(CertificateApplication).filter_by(district_code="0901").one()
-        application.status = "draft"
-        app_id = application.id
-    dash_duo.start_server(app)
-
-    sign_in_by_keyboard(dash_duo, "ent_a_oper")
+def open_from_the_menu(dash_duo, app_id: int, status: str) -> None:
+    """The menu's applications entry, then the application in the list, by Tab and Enter; it shows `status`."""
     tab_to(dash_duo, lambda e: e["href"] == "/applications", "the menu's applications entry")
     press(dash_duo, Keys.ENTER)
     dash_duo.wait_for_contains_text("#apps-total", "1")
     tab_to(dash_duo, lambda e: e["href"].endswith(f"/applications/view?id={app_id}"), "the application in the list")
     press(dash_duo, Keys.ENTER)
-    dash_duo.wait_for_contains_text("#appv-content", "暂存中")
+    dash_duo.wait_for_contains_text("#appv-content", status)
+
+
+def test_sign_in_submit_and_review_with_the_keyboard_only(dash_duo, sqlite_template, tmp_path):
+    app, app_id = browser.world_with_a_draft(sqlite_template, tmp_path, TEST_PASSWORD)
+    dash_duo.start_server(app)
+
+    sign_in_by_keyboard(dash_duo, "ent_a_oper")
+    open_from_the_menu(dash_duo, app_id, "暂存中")
     tab_to(dash_duo, action("submit"), "the apply button")
     press(dash_duo, Keys.ENTER)
     dash_duo.wait_for_contains_text("#appv-content", "申报中")
 
     sign_in_by_keyboard(dash_duo, "officer0901")
-    tab_to(dash_duo, lambda e: e["href"] == "/applications", "the menu's applications entry")
-    press(dash_duo, Keys.ENTER)
-    tab_to(dash_duo, lambda e: e["href"].endswith(f"/applications/view?id={app_id}"), "the application in the queue")
-    press(dash_duo, Keys.ENTER)
-    dash_duo.wait_for_contains_text("#appv-content", "申报中")
+    open_from_the_menu(dash_duo, app_id, "申报中")
     tab_to(dash_duo, action("open"), "the accept button")
     press(dash_duo, Keys.ENTER)
     dash_duo.wait_for_contains_text("#appv-content", "审核中")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
-from data.core.db import transaction
-from data.models import CertificateApplication
 from tests.conftest import TEST_PASSWORD
 from tests.support import browser
 
@@ -15,11 +13,7 @@ def step(dash_duo, action):
 
 
 def test_apply_return_resubmit_approve(dash_duo, sqlite_template, tmp_path):
-    app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
-    with transaction(app.server.extensions["certdash"].sessions) as s:
-        application = s.query(CertificateApplication).filter_by(district_code="0901").one()
-        application.status = "draft"
-        app_id = application.id
+    app, app_id = browser.world_with_a_draft(sqlite_template, tmp_path, TEST_PASSWORD)
     dash_duo.start_server(app)
 
     browser.sign_in(dash_duo, "ent_a_oper", TEST_PASSWORD)

@@ -37,6 +37,19 @@ def live_app(sqlite_template, tmp_path, world_password: str | None = None):
     return app
 
 
+def world_with_a_draft(sqlite_template, tmp_path, password: str):
+    """The test world with its application of district 0901 back to a draft; the app and that application's id."""
+    from data.core.db import transaction
+    from data.models import CertificateApplication
+
+    app = live_app(sqlite_template, tmp_path, password)
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        application = s.query(CertificateApplication).filter_by(district_code="0901").one()
+        application.status = "draft"
+        app_id = application.id
+    return app, app_id
+
+
 def sign_in(dash_duo, account: str, password: str) -> None:
     dash_duo.wait_for_element("#login-account").send_keys(account)
     dash_duo.find_element("#login-password").send_keys(password)
