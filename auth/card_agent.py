@@ -4,6 +4,8 @@ The login page cannot reach the card reader, so it asks this agent on http://127
   GET  /status      -> {"ok": true, "card_no", "reader"}
   GET  /public-key  -> {"ok": true, "card_no", "public_key_pem"}   (to bind the card to a user)
   POST /sign  {"nonce", "origin", "pin"} -> {"ok": true, "card_no", "signature": base64 DER}
+             with "what" (the text naming an act the holder confirms, e.g. issuing certificates) the card
+             signs the confirmation digest of (nonce, origin, card number, what) instead of the sign-in one
 Failures answer {"ok": false, "code", "message"} (+ "tries_left" for wrong_pin). Only the
 configured origins may call it (CORS, with Chrome's private network access preflight); it listens
 on 127.0.0.1 only and never logs the PIN.
@@ -30,6 +32,7 @@ from smartcard.pcsc.PCSCReader import PCSCReader
 from smartcard.System import readers
 
 from auth.card_protocol import (
+    MAX_CONFIRM_TEXT,
     SW_OK,
     TAG_CARD_NO,
     TAG_PUBLIC_KEY,
@@ -39,6 +42,7 @@ from auth.card_protocol import (
     Response,
     WrongPinError,
     check_pin,
+    confirm_digest,
     get_data_command,
     login_digest,
     select_command,
@@ -227,8 +231,9 @@ def read_public_key(reader: str | None = None) -> dict:
         return {"card_no": card.card_no(), "public_key_pem": card.public_key_pem()}
 
 
-def sign_login(nonce: str, origin: str, pin: str, reader: str | None = None) -> SignedLogin:
-    """Verify the PIN on the card and sign the login digest of (nonce, origin, card number)."""
+def sign_login(nonce: str, origin: str, pin: str, reader: str | None = None, *, what: str | None = None) -> SignedLogin:
+    """Verify the PIN on the card and sign the login digest of (nonce, origin, card number), or with `what`
+    the confirmation digest of (nonce, origin, card number, what)."""
     try:
         check_pin(pin)
     except ValueError:
@@ -236,7 +241,8 @@ def sign_login(nonce: str, origin: str, pin: str, reader: str | None = None) -> 
     with open_card(reader) as card:
         card_no = card.card_no()
         card.verify_pin(pin)
-        return SignedLogin(card_no, card.sign(login_digest(nonce, origin, card_no)))
+        digest = login_digest(nonce, origin, card_no) if what is None else confirm_digest(nonce, origin, card_no, what)
+        return SignedLogin(card_no, card.sign(digest))
 
 
 # --- loopback HTTP API --------------------------------------------------------------------------
@@ -309,13 +315,18 @@ class AgentHandler(BaseHTTPRequestHandler):
                             origin)
             return
         nonce, signed_origin, pin = fields
+        what = body.get("what") if isinstance(body, dict) else None
+        if what is not None and not (isinstance(what, str) and 0 < len(what) <= MAX_CONFIRM_TEXT):
+            self._send_json(400, AgentError("bad_request", "What to confirm is a text of 1 to "
+                                            f"{MAX_CONFIRM_TEXT} characters.").as_json(), origin)
+            return
         if signed_origin != origin:
             self._send_json(400, AgentError("bad_request", "The origin to sign is not the page's origin.")
                             .as_json(), origin)
             return
 
         def sign() -> dict:
-            signed = sign_login(nonce, signed_origin, pin, self.server.reader)
+            signed = sign_login(nonce, signed_origin, pin, self.server.reader, what=what)
             return {"card_no": signed.card_no, "signature": base64.b64encode(signed.signature).decode("ascii")}
 
         self._card_call(origin, sign)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import textwrap
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ PIN_TRIES = 5
 PIN_RE = re.compile(r"[0-9]{4,8}", re.ASCII)
 DIGEST_SIZE = 32
 LOGIN_DIGEST_CONTEXT = b"certdash-card-login/v1"
+CONFIRM_DIGEST_CONTEXT = b"certdash-card-confirm-signing/v1"  # never a sign-in: another context, another digest
+MAX_CONFIRM_TEXT = 2000  # characters of the text naming what the signer confirms
 
 SW_OK = 0x9000
 SW_PIN_TRIES_LEFT = 0x63C0  # low nibble: tries left
@@ -260,13 +263,31 @@ def sign_command(digest: bytes) -> Command:
 # --- what gets signed ---------------------------------------------------------------------------
 
 
-def login_digest(nonce: str, origin: str, card_no: str) -> bytes:
-    """Return SHA-256 over the versioned, length-prefixed (nonce, origin, card number)."""
+def _digest(*parts: bytes) -> bytes:
     h = hashlib.sha256()
-    for part in (LOGIN_DIGEST_CONTEXT, nonce.encode("utf-8"), origin.encode("utf-8"), card_no.encode("utf-8")):
+    for part in parts:
         h.update(len(part).to_bytes(4, "big"))
         h.update(part)
     return h.digest()
+
+
+def login_digest(nonce: str, origin: str, card_no: str) -> bytes:
+    """Return SHA-256 over the versioned, length-prefixed (nonce, origin, card number)."""
+    return _digest(LOGIN_DIGEST_CONTEXT, nonce.encode("utf-8"), origin.encode("utf-8"), card_no.encode("utf-8"))
+
+
+def confirm_digest(nonce: str, origin: str, card_no: str, what: str) -> bytes:
+    """Return SHA-256 over the versioned, length-prefixed (nonce, origin, card number, what is confirmed).
+
+    The card holder confirms a signing act (issuing certificates) with the card: `what` names the act
+    (`confirm_text`), so the signature is worth nothing for another act, and nothing as a sign-in."""
+    return _digest(CONFIRM_DIGEST_CONTEXT, nonce.encode("utf-8"), origin.encode("utf-8"), card_no.encode("utf-8"),
+                   what.encode("utf-8"))
+
+
+def confirm_text(what: dict) -> str:
+    """The one text of an act to confirm: its fields as compact JSON with sorted keys."""
+    return json.dumps(what, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def spki_to_pem(der: bytes) -> str:

@@ -8,6 +8,7 @@ from flask import Flask, abort, jsonify, redirect, request, session
 from flask_login import LoginManager, login_user, logout_user
 
 from auth.session import (
+    CARD_CONFIRM_NONCE_KEY,
     CARD_NONCE_KEY,
     LANG_COOKIE,
     LOGIN_ERROR_KEY,
@@ -22,6 +23,7 @@ from auth.session import (
     same_token,
     session_token,
     sign_in_session,
+    site_origin,
 )
 from dashboard.core.i18n import ALL_LANGUAGES
 from dashboard.runtime.store import session_scope
@@ -84,7 +86,7 @@ def init_auth(server: Flask) -> None:
             raw_signature = base64.b64decode(signature, validate=True)
         except ValueError:
             return jsonify({"ok": False, "code": "bad_signature"})
-        origin = request.host_url.rstrip("/")  # what the card signed must name this very site
+        origin = site_origin()  # what the card signed must name this very site
         with session_scope() as s:
             result = card_sign_in(s, card_no=card_no, nonce=nonce, signature=raw_signature, origin=origin,
                                   remote_addr=request.remote_addr)
@@ -95,6 +97,17 @@ def init_auth(server: Flask) -> None:
         session.clear()
         login_user(signed_in)
         return jsonify({"ok": True, "next": safe_next(body.get("next") if isinstance(body.get("next"), str) else None)})
+
+    @server.post("/auth/card/confirm-challenge")
+    def card_confirm_challenge():
+        """A one-time challenge for an officer confirming an issue with the IC card (callbacks/signing.py checks
+        the card's signature over it); only this browser session may answer it."""
+        check_csrf_header()
+        with session_scope() as s:
+            purge_challenges(s)
+            nonce = issue_challenge(s)
+        session[CARD_CONFIRM_NONCE_KEY] = nonce
+        return jsonify({"nonce": nonce})
 
     @server.post("/auth/logout")
     def logout():

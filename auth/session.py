@@ -22,6 +22,7 @@ LOGIN_ERROR_KEY = "login_error"
 CSRF_KEY = "csrf"
 LANG_COOKIE = "lang"
 CARD_NONCE_KEY = "card_nonce"
+CARD_CONFIRM_NONCE_KEY = "card_confirm_nonce"  # the challenge an officer's card signs to confirm issuing
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -171,3 +172,13 @@ def check_form_csrf() -> None:
 def same_token(sent: str, expected: str) -> bool:
     """Compare a client-sent token with the expected one in constant time (any text is safe)."""
     return bool(expected) and secrets.compare_digest(sent.encode(), expected.encode())
+
+
+def site_origin() -> str:
+    """This site's origin as the server is addressed (what a card signature must name), never one the page sends."""
+    return request.host_url.rstrip("/")
+
+
+def take_card_confirm_nonce(nonce: str) -> bool:
+    """True when `nonce` is the confirmation challenge this browser session was given; it is forgotten either way."""
+    return same_token(nonce, session.pop(CARD_CONFIRM_NONCE_KEY, ""))

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.core.i18n import N_, Translator
+from layouts.page_ids import SigningDialogIds
 
 APP_STATUS_LABELS = {
     "draft": N_("Draft"),
@@ -166,29 +168,91 @@ def dropdown_labels(t: Translator) -> dict[str, str]:
             "clear_selection": t("Clear selection"), "no_options_found": t("No options found")}
 
 
+# what the card agent and the server can answer, in words a clerk understands
+CARD_MESSAGES = {
+    "agent_unreachable": N_("The card agent is not running on this computer. Start it, or sign in with your "
+                            "password."),
+    "no_pcscd": N_("The smart-card service (PC/SC) is not running on this computer."),
+    "no_reader": N_("No card reader is connected."),
+    "no_card": N_("No card in the reader. Insert your IC card."),
+    "not_our_card": N_("The card in the reader is not a certdash IC card."),
+    "invalid_pin": N_("The card password is 4 to 8 digits."),
+    "wrong_pin": N_("Wrong card password. {n} tries left before the card is blocked."),
+    "pin_blocked": N_("The card is blocked after 5 wrong passwords. Ask your administrator for a new card."),
+    "card_error": N_("The card could not be read. Take it out, insert it again and retry."),
+    "origin_refused": N_("The card agent does not accept requests from this site. Ask your administrator."),
+    "unknown_card": N_("This card is not registered. Ask your administrator to bind it to your account."),
+    "card_unbound": N_("This card is not bound to any account."),
+    "card_blocked": N_("This card has been blocked by an administrator."),
+    "challenge_expired": N_("The sign-in took too long. Please try again."),
+    "challenge_replayed": N_("This sign-in was already used. Please try again."),
+    "challenge_unknown": N_("The sign-in has expired. Please try again."),
+    "bad_signature": N_("The card's signature does not match the card registered for it."),
+    "bad_request": N_("The sign-in request was incomplete. Please try again."),
+    "user_locked": N_("The account is locked after too many failed attempts. Try again later."),
+    "user_inactive": N_("This account has been deactivated. Please contact your administrator."),
+    "pending_review": N_("Your enterprise's registration is waiting for review. You will be told the result by "
+                         "e-mail."),
+    "rejected": N_("Your enterprise's registration was not approved. See the e-mail we sent for the reason."),
+    "ready": N_("Card {card} is ready."),
+    "working": N_("Signing in with the card..."),
+}
+
 SIGN_ERRORS = {"password_wrong": N_("The password is not right; nothing was issued."),
-               "too_many_attempts": N_("Too many wrong passwords: wait 15 minutes, then try again.")}
+               "too_many_attempts": N_("Too many failed confirmations: wait 15 minutes, then try again."),
+               "card_not_yours": N_("This IC card is not bound to your account; nothing was issued."),
+               "unknown_card": N_("This IC card is not registered; nothing was issued."),
+               "card_blocked": N_("This IC card has been blocked by an administrator; nothing was issued."),
+               "bad_signature": N_("The card's signature does not match what you confirmed; nothing was issued. "
+                                   "Please try again."),
+               "challenge_expired": N_("The confirmation took too long; nothing was issued. Please try again."),
+               "challenge_replayed": N_("This confirmation was already used; nothing was issued. Please try again."),
+               "challenge_unknown": N_("The confirmation has expired; nothing was issued. Please try again.")}
 
 
-def signing_modal(t: Translator, page_ids, prefix: str = "sign") -> dbc.Modal:
-    """Issuing is a legal act: a dialog that names what will be issued and signed, and asks for the signer's
-    password. Its ids are the page's `sign-modal`, `sign-summary`, `sign-password`, `sign-error`, `sign-confirm`
-    and `sign-cancel` (declared in the page's ids module)."""
+@dataclass(frozen=True)
+class CardAccess:
+    """What a page needs to reach the card agent on this PC: its address and the session's CSRF token."""
 
-    def page_id(name: str) -> str:
-        return f"{page_ids.prefix}-{prefix}-{name}"
+    agent_url: str
+    csrf: str
 
-    return dbc.Modal([
+
+def signing_modal(t: Translator, ids: SigningDialogIds, card: CardAccess) -> html.Div:
+    """Issuing is a legal act: a dialog that names what will be issued and signed, and asks the signer to confirm
+    with their password or their IC card's PIN (the card signs the act through the card agent, as at sign-in).
+    Its ids are the page's SigningDialogIds (declared in the page's ids module); `pending` is the page's store of
+    what waits for the signer's confirmation."""
+
+    messages = {code: t(text) for code, text in CARD_MESSAGES.items()}
+    messages.update({code: t(text) for code, text in SIGN_ERRORS.items()})
+    messages["working"] = t("Confirming with the card...")
+    config = {"agent": card.agent_url, "csrf": card.csrf, "messages": messages}
+    return html.Div([dbc.Modal([
         dbc.ModalHeader(dbc.ModalTitle(t("Sign and issue"))),
         dbc.ModalBody([
-            html.Div(id=page_id("summary"), className="mb-3"),
-            dbc.Label(t("Your password, to confirm that you sign"), html_for=page_id("password")),
-            dbc.Input(id=page_id("password"), type="password", autoComplete="current-password",
-                      maxLength=128),
-            html.Div(id=page_id("error"), className="invalid-feedback d-block", role="alert"),
+            html.Div(id=ids.summary, className="mb-3"),
+            html.Fieldset([
+                html.Legend(t("Confirm that you sign with"), className="form-label fs-6 mb-1"),
+                dbc.RadioItems(id=ids.method, value="password", inline=True, className="mb-2",
+                               options=[{"label": t("your password"), "value": "password"},
+                                        {"label": t("your IC card"), "value": "card"}]),
+            ]),
+            html.Div([
+                dbc.Label(t("Your password, to confirm that you sign"), html_for=ids.password),
+                dbc.Input(id=ids.password, type="password", autoComplete="current-password", maxLength=128),
+            ], id=ids.password_group),
+            html.Div([
+                dbc.Label(t("Your IC card's PIN, to confirm that you sign"), html_for=ids.pin),
+                dbc.Input(id=ids.pin, type="password", autoComplete="off", inputMode="numeric", maxLength=8),
+                html.Div(t("Insert your IC card into the reader of this computer."), className="form-text"),
+            ], id=ids.pin_group, hidden=True),
+            html.Div(id=ids.error, className="invalid-feedback d-block", role="alert"),
+            dcc.Store(id=ids.card),  # what the card signed: {nonce, card_no, signature}
+            dcc.Store(id=ids.card_config, data=config),
         ]),
         dbc.ModalFooter([
-            dbc.Button(t("Cancel"), id=page_id("cancel"), color="secondary", outline=True),
-            dbc.Button(t("Sign and issue"), id=page_id("confirm"), color="primary"),
+            dbc.Button(t("Cancel"), id=ids.cancel, color="secondary", outline=True),
+            dbc.Button(t("Sign and issue"), id=ids.confirm, color="primary"),
         ]),
-    ], id=page_id("modal"), is_open=False, backdrop="static")
+    ], id=ids.modal, is_open=False, backdrop="static"), dcc.Store(id=ids.pending)])

@@ -7,6 +7,7 @@ A prefix may be declared once; a malformed prefix or name fails at import.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 PREFIX = re.compile(r"[a-z][a-z0-9_]*")
@@ -35,3 +36,29 @@ class PageIds:
 
     def __repr__(self) -> str:
         return f"PageIds({self.prefix!r})"
+
+
+@dataclass(frozen=True)
+class SigningDialogIds:
+    """The ids of a page's signing dialog (layouts.common.signing_modal, callbacks.signing): '<prefix>-sign-<name>'.
+
+    `pending` is the page's store of what waits for the signer (with "what": the act's text the IC card signs);
+    `card` holds what the card signed; `method` is password or IC card."""
+
+    modal: str
+    summary: str
+    method: str
+    password_group: str
+    password: str
+    pin_group: str
+    pin: str
+    card: str
+    card_config: str
+    error: str
+    confirm: str
+    cancel: str
+    pending: str
+
+    @classmethod
+    def of(cls, page: PageIds) -> SigningDialogIds:
+        return cls(**{f.name: page("sign-" + f.name.replace("_", "-")) for f in fields(cls)})

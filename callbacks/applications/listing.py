@@ -7,13 +7,13 @@ from auth.permissions import Perm
 from auth.session import current_actor
 from callbacks.inputs import as_date, as_id, as_text
 from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.signing import act_text, by_card, card_access, confirmation, register_signing, waits_for_card
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
-from data.accounts.signin import confirm_signer
 from data.applications.listing import ApplicationFilter, application_detail, list_applications
 from data.applications.workflow import WorkflowError, transition
-from data.certificates.issuing import IssueRefused, issue
+from data.certificates.issuing import IssueRefused, issue, issue_act
 from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.applications import ids
 from layouts.applications.listing import (
@@ -47,9 +47,9 @@ APPLICATIONS_PAGE = PageSpec(
 def render_detail(actor: Actor, t: Translator, id: str = "", **_query):  # noqa: A002 - the query's name
     try:
         with session_scope() as s:
-            return detail_page(t, application_detail(s, actor, int(id)))
+            return detail_page(t, application_detail(s, actor, int(id)), card_access())
     except (ValueError, NotFound):
-        return detail_page(t, None)
+        return detail_page(t, None, card_access())
 
 
 APPLICATION_PAGE = PageSpec(
@@ -79,11 +79,11 @@ def search(r: PageRequest, inspection_no, statuses, insp_from, insp_to, applied_
 STEP_OUTPUTS = {"content": Output(ids.APPV_CONTENT, "children"), "message": Output(ids.APPV_MESSAGE, "children"),
                 "state": Output(ids.APPV_STATE, "data"), "reason_invalid": Output(ids.APPV_REASON, "invalid"),
                 "reason_error": Output(ids.APPV_REASON_ERROR, "children"),
-                "sign_open": Output(ids.APPV_SIGN_MODAL, "is_open"),
-                "sign_summary": Output(ids.APPV_SIGN_SUMMARY, "children"),
-                "sign_pending": Output(ids.APPV_SIGN_PENDING, "data"),
-                "sign_error": Output(ids.APPV_SIGN_ERROR, "children"),
-                "sign_password": Output(ids.APPV_SIGN_PASSWORD, "value")}
+                "sign_open": Output(ids.APPV_SIGN.modal, "is_open"),
+                "sign_summary": Output(ids.APPV_SIGN.summary, "children"),
+                "sign_pending": Output(ids.APPV_SIGN.pending, "data"),
+                "sign_error": Output(ids.APPV_SIGN.error, "children"),
+                "sign_password": Output(ids.APPV_SIGN.password, "value")}
 
 
 def _shown(s, t: Translator, actor: Actor | None, app_id: int, code: str | None, action: str | None) -> dict:
@@ -125,9 +125,10 @@ def take_step(r: PageRequest, clicks, state, reason):
         detail = application_detail(r.s, r.actor, app_id)
         if action not in detail.actions:
             return {"message": workflow_message(r.t, "bad_transition")}
+        act = issue_act(app_id, version, action == "issue_paper")
         return {"sign_open": True, "sign_summary": signing_summary(r.t, detail, action == "issue_paper"),
-                "sign_pending": {"id": app_id, "version": version, "action": action}, "sign_error": "",
-                "sign_password": ""}
+                "sign_pending": {"id": app_id, "version": version, "action": action, "what": act_text(act)},
+                "sign_error": "", "sign_password": ""}
     transition(r.s, r.actor, app_id, action, version=version, reason=as_text(reason))
     return _shown(r.s, r.t, r.actor, app_id, None, action)
 
@@ -135,9 +136,9 @@ def take_step(r: PageRequest, clicks, state, reason):
 SIGN_OUTPUTS = {"content": Output(ids.APPV_CONTENT, "children", allow_duplicate=True),
                 "message": Output(ids.APPV_MESSAGE, "children", allow_duplicate=True),
                 "state": Output(ids.APPV_STATE, "data", allow_duplicate=True),
-                "sign_open": Output(ids.APPV_SIGN_MODAL, "is_open", allow_duplicate=True),
-                "sign_error": Output(ids.APPV_SIGN_ERROR, "children", allow_duplicate=True),
-                "sign_password": Output(ids.APPV_SIGN_PASSWORD, "value", allow_duplicate=True)}
+                "sign_open": Output(ids.APPV_SIGN.modal, "is_open", allow_duplicate=True),
+                "sign_error": Output(ids.APPV_SIGN.error, "children", allow_duplicate=True),
+                "sign_password": Output(ids.APPV_SIGN.password, "value", allow_duplicate=True)}
 
 
 def _sign_refused(t: Translator, exc: Exception, *, pending, **_inputs) -> dict:
@@ -148,25 +149,31 @@ def _sign_refused(t: Translator, exc: Exception, *, pending, **_inputs) -> dict:
 
 @page_callback(
     output=SIGN_OUTPUTS,
-    inputs={"confirm": Input(ids.APPV_SIGN_CONFIRM, "n_clicks"), "password": State(ids.APPV_SIGN_PASSWORD, "value"),
-            "pending": State(ids.APPV_SIGN_PENDING, "data")},
+    inputs={"confirm": Input(ids.APPV_SIGN.confirm, "n_clicks"), "card": Input(ids.APPV_SIGN.card, "data"),
+            "password": State(ids.APPV_SIGN.password, "value"), "method": State(ids.APPV_SIGN.method, "value"),
+            "pending": State(ids.APPV_SIGN.pending, "data")},
     refused=_sign_refused, refuses=(WorkflowError, IssueRefused, AccessDenied, NotFound), prevent_initial_call=True,
 )
-def confirm_issue(r: PageRequest, confirm, password, pending):
-    """The signer confirmed with their password: issue (render, sign, store: data/certificates/issuing.py)."""
-    if not confirm or not isinstance(pending, dict) or r.actor is None:
+def confirm_issue(r: PageRequest, confirm, card, password, method, pending):
+    """The signer confirmed with their password or IC card: issue (render, sign, store: data/certificates/issuing.py)."""
+    with_card = by_card(ctx.triggered_prop_ids, ids.APPV_SIGN)
+    if not (confirm or card) or not isinstance(pending, dict) or r.actor is None or waits_for_card(with_card, method):
         return no_update
     app_id, version, action = as_id(pending.get("id")), as_id(pending.get("version")), pending.get("action")
     if app_id is None or version is None or action not in ("issue", "issue_paper"):
         return no_update
-    refusal = confirm_signer(r.s, r.actor.user_id, as_text(password), what={"application_id": app_id, "action": action})
+    act = issue_act(app_id, version, action == "issue_paper")
+    refusal = confirmation(r.s, r.actor, act, card=with_card, password=password, proof=card)
     if refusal:  # counted and audited: the transaction commits
         return {"sign_error": r.t(SIGN_ERRORS[refusal]), "sign_password": ""}
     issue(r.s, r.actor, app_id, version=version, issuer=current_issuer(), paper=action == "issue_paper")
     return {**_shown(r.s, r.t, r.actor, app_id, None, action), "sign_open": False, "sign_password": ""}
 
 
-@callback(Output(ids.APPV_SIGN_MODAL, "is_open", allow_duplicate=True), Input(ids.APPV_SIGN_CANCEL, "n_clicks"),
+register_signing(ids.APPV_SIGN)
+
+
+@callback(Output(ids.APPV_SIGN.modal, "is_open", allow_duplicate=True), Input(ids.APPV_SIGN.cancel, "n_clicks"),
           prevent_initial_call=True)
 def cancel_issue(cancel):
     return False if cancel else no_update

@@ -6,14 +6,14 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
-from callbacks.inputs import as_id, as_text
+from callbacks.inputs import as_id
 from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.signing import act_text, by_card, card_access, confirmation, register_signing, waits_for_card
 from dashboard.core.i18n import N_, Translator, translator
 from dashboard.jobs import JobRefused, job_scope, job_ticket
 from dashboard.runtime.certificates import current_issuer
 from dashboard.runtime.store import session_scope
-from data.accounts.signin import confirm_signer
-from data.certificates.issuing import MAX_BATCH, all_issuable, issuable_applications, issue_batch
+from data.certificates.issuing import MAX_BATCH, all_issuable, batch_act, issuable_applications, issue_batch
 from data.core.scope import Actor
 from layouts.certificates import ids
 from layouts.certificates.issue import (
@@ -32,7 +32,7 @@ JOB_PURPOSE = "certificate.batch_issue"
 
 
 def render_issue(_actor: Actor, t: Translator, **_query):
-    return issue_page(t)
+    return issue_page(t, card_access())
 
 
 PAGE = PageSpec(
@@ -52,11 +52,11 @@ def show_list(r: PageRequest, active_page, done, cancelled):
 
 
 @callback(
-    Output(ids.CERTI_SIGN_MODAL, "is_open"),
-    Output(ids.CERTI_SIGN_SUMMARY, "children"),
-    Output(ids.CERTI_SIGN_PENDING, "data"),
+    Output(ids.CERTI_SIGN.modal, "is_open"),
+    Output(ids.CERTI_SIGN.summary, "children"),
+    Output(ids.CERTI_SIGN.pending, "data"),
     Output(ids.CERTI_MESSAGE, "children"),
-    Output(ids.CERTI_SIGN_ERROR, "children"),
+    Output(ids.CERTI_SIGN.error, "children"),
     Input(ids.CERTI_SIGN_SELECTED, "n_clicks"),
     Input(ids.CERTI_SIGN_ALL, "n_clicks"),
     State(ids.CERTI_TABLE, "selectedRows"),
@@ -74,26 +74,31 @@ def ask(selected_clicks, all_clicks, selected, method):
                    if isinstance(row, dict) and as_id(row.get("id")) and as_id(row.get("version"))]
         if not targets:
             return False, no_update, None, nothing_selected(t), ""
-        return True, batch_summary(t, len(targets), paper, False), {"targets": targets, "paper": paper}, None, ""
+        pending = {"targets": targets, "paper": paper, "what": act_text(batch_act(targets, paper))}
+        return True, batch_summary(t, len(targets), paper, False), pending, None, ""
     with session_scope() as s:
         count = len(all_issuable(s, actor)) if actor is not None else 0
-    return True, batch_summary(t, count, paper, True), {"targets": None, "paper": paper}, None, ""
+    pending = {"targets": None, "paper": paper, "what": act_text(batch_act(None, paper))}
+    return True, batch_summary(t, count, paper, True), pending, None, ""
 
 
 @callback(
     Output(ids.CERTI_JOB, "data"),
-    Output(ids.CERTI_SIGN_MODAL, "is_open", allow_duplicate=True),
-    Output(ids.CERTI_SIGN_ERROR, "children", allow_duplicate=True),
-    Output(ids.CERTI_SIGN_PASSWORD, "value"),
-    Input(ids.CERTI_SIGN_CONFIRM, "n_clicks"),
-    State(ids.CERTI_SIGN_PASSWORD, "value"),
-    State(ids.CERTI_SIGN_PENDING, "data"),
+    Output(ids.CERTI_SIGN.modal, "is_open", allow_duplicate=True),
+    Output(ids.CERTI_SIGN.error, "children", allow_duplicate=True),
+    Output(ids.CERTI_SIGN.password, "value"),
+    Input(ids.CERTI_SIGN.confirm, "n_clicks"),
+    Input(ids.CERTI_SIGN.card, "data"),
+    State(ids.CERTI_SIGN.password, "value"),
+    State(ids.CERTI_SIGN.method, "value"),
+    State(ids.CERTI_SIGN.pending, "data"),
     prevent_initial_call=True,
 )
-def start(confirm, password, pending):
-    """The signer confirmed with their password: hand the job a signed ticket naming what to issue."""
+def start(confirm, card, password, method, pending):
+    """The signer confirmed with their password or IC card: hand the job a signed ticket naming what to issue."""
     actor = current_actor()
-    if not confirm or not isinstance(pending, dict) or actor is None:
+    with_card = by_card(ctx.triggered_prop_ids, ids.CERTI_SIGN)
+    if not (confirm or card) or not isinstance(pending, dict) or actor is None or waits_for_card(with_card, method):
         return no_update, no_update, no_update, no_update
     targets = pending.get("targets")
     if targets is not None:  # the rows picked: never "all" because a forged list came out empty
@@ -102,17 +107,19 @@ def start(confirm, password, pending):
                    if as_id(a) and as_id(v)][:MAX_BATCH]
         if not targets:
             return no_update, False, "", ""
-    with session_scope() as s:  # committed either way: a wrong password is counted and audited
-        refusal = confirm_signer(s, actor.user_id, as_text(password),
-                                 what={"batch": len(targets) if targets is not None else "all",
-                                       "paper": bool(pending.get("paper"))})
+    act = batch_act(targets, bool(pending.get("paper")))
+    with session_scope() as s:  # committed either way: a failed confirmation is counted and audited
+        refusal = confirmation(s, actor, act, card=with_card, password=password, proof=card)
     if refusal:
         return no_update, True, request_translator()(SIGN_ERRORS[refusal]), ""
     payload = {"targets": targets, "paper": bool(pending.get("paper"))}
     return job_ticket(actor, JOB_PURPOSE, payload), False, "", ""
 
 
-@callback(Output(ids.CERTI_SIGN_MODAL, "is_open", allow_duplicate=True), Input(ids.CERTI_SIGN_CANCEL, "n_clicks"),
+register_signing(ids.CERTI_SIGN)
+
+
+@callback(Output(ids.CERTI_SIGN.modal, "is_open", allow_duplicate=True), Input(ids.CERTI_SIGN.cancel, "n_clicks"),
           prevent_initial_call=True)
 def cancel_signing(cancel):
     return False if cancel else no_update

@@ -75,6 +75,46 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
     },
 
+    /* The signing dialog: show the field of the way the signer confirms (password or IC card PIN). */
+    signMethod: function (method) {
+      return [method === "card", method !== "card"];
+    },
+
+    /* The signing dialog, with the IC card chosen: a one-time challenge from the server, signed on the card by
+       the agent (after it verified the PIN) together with the text of the act, then handed to the page's
+       confirm callback through the dialog's card store. The PIN goes to the agent on this PC only. */
+    cardConfirm: async function (clicks, method, pin, pending, cfg) {
+      var noUpdate = window.dash_clientside.no_update;
+      if (!clicks || method !== "card" || !pending || typeof pending.what !== "string") {
+        return [noUpdate, noUpdate, noUpdate];
+      }
+      var say = function (code, extra) {
+        var text = cfg.messages[code] || cfg.messages.card_error;
+        return [noUpdate, text.replace("{n}", extra === undefined ? "" : extra), ""];
+      };
+      if (!/^[0-9]{4,8}$/.test(pin || "")) { return say("invalid_pin"); }
+      var challenge;
+      try {
+        var response = await fetch("/auth/card/confirm-challenge", {method: "POST", credentials: "same-origin",
+          headers: {"Content-Type": "application/json", "X-CSRF-Token": cfg.csrf}, body: "{}"});
+        challenge = await response.json();
+        if (!response.ok || typeof challenge.nonce !== "string") { return say("challenge_unknown"); }
+      } catch (e) {
+        return say("challenge_unknown");
+      }
+      var signed;
+      try {
+        signed = await (await fetch(cfg.agent + "/sign", {method: "POST", mode: "cors",
+          headers: {"Content-Type": "application/json"},
+          body: JSON.stringify({nonce: challenge.nonce, origin: window.location.origin, pin: pin,
+                                what: pending.what})})).json();
+      } catch (e) {
+        return say("agent_unreachable");
+      }
+      if (!signed.ok) { return say(signed.code, signed.tries_left); }
+      return [{nonce: challenge.nonce, card_no: signed.card_no, signature: signed.signature}, cfg.messages.working, ""];
+    },
+
     /* IC-card sign-in: a one-time challenge from the server, signed on the card by the agent after
        it verified the PIN, then checked by the server against the key registered for the card. */
     cardSignIn: async function (clicks, pin, cfg) {

@@ -51,6 +51,7 @@ SHARED_PREFIXES: dict[str, str] = {"shell": SIGNED_IN, "_pages": PUBLIC}
 ROUTE_PERMISSIONS: dict[str, str | tuple[str, ...]] = {
     "logout": SIGNED_IN,
     "logout_everywhere": SIGNED_IN,
+    "card_confirm_challenge": Perm.CERTIFICATE_SIGN,  # an officer confirms issuing with the IC card
     "registration_attachment": Perm.ADMIN_REGISTRATIONS,
     "import_template": Perm.DECLARATION_EDIT,
     "application_scan": (Perm.APPLICATION_EDIT, Perm.APPLICATION_REVIEW),

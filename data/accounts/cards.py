@@ -86,15 +86,9 @@ def card_sign_in(s: Session, *, card_no: str, nonce: str, signature: bytes, orig
     now = _utc(now)
     card_no = (card_no or "").strip()
     details = {"card_no": card_no[:32], "addr": remote_addr}
-    # One statement consumes the challenge: of two concurrent uses exactly one updates the row.
-    consumed = rowcount(s.execute(
-        update(LoginChallenge)
-        .where(LoginChallenge.nonce == nonce, LoginChallenge.used_at.is_(None), LoginChallenge.expires_at > now)
-        .values(used_at=now, card_no=card_no[:32])
-        .execution_options(synchronize_session=False)
-    ))
-    if consumed != 1:
-        return _refuse(s, _challenge_failure(s, nonce), details, now)
+    failure = consume_challenge(s, nonce, card_no, now)
+    if failure is not None:
+        return _refuse(s, failure, details, now)
     card = s.scalar(select(IcCard).where(IcCard.card_no == card_no))
     if card is None:
         return _refuse(s, CardLoginOutcome.UNKNOWN_CARD, details, now)
@@ -103,7 +97,7 @@ def card_sign_in(s: Session, *, card_no: str, nonce: str, signature: bytes, orig
         return _refuse(s, CardLoginOutcome.CARD_BLOCKED, details, now, user)
     if user is None:
         return _refuse(s, CardLoginOutcome.CARD_UNBOUND, details, now)
-    if not _signature_valid(card.public_key_pem, signature, login_digest(nonce, origin, card_no)):
+    if not signature_valid(card.public_key_pem, signature, login_digest(nonce, origin, card_no)):
         return _refuse(s, CardLoginOutcome.BAD_SIGNATURE, details, now, user)
     locked_until = as_utc(user.locked_until)
     if locked_until and locked_until > now:
@@ -120,6 +114,18 @@ def card_sign_in(s: Session, *, card_no: str, nonce: str, signature: bytes, orig
     return CardLoginResult(CardLoginOutcome.OK, user=user)
 
 
+def consume_challenge(s: Session, nonce: str, card_no: str, now: datetime) -> CardLoginOutcome | None:
+    """Use up a one-time challenge; None when it was there, unused and in time, else why it cannot be used."""
+    # One statement consumes the challenge: of two concurrent uses exactly one updates the row.
+    consumed = rowcount(s.execute(
+        update(LoginChallenge)
+        .where(LoginChallenge.nonce == nonce, LoginChallenge.used_at.is_(None), LoginChallenge.expires_at > now)
+        .values(used_at=now, card_no=card_no[:32])
+        .execution_options(synchronize_session=False)
+    ))
+    return None if consumed == 1 else _challenge_failure(s, nonce)
+
+
 def _challenge_failure(s: Session, nonce: str) -> CardLoginOutcome:
     """Tell why a challenge could not be consumed (read from the store, not the identity map)."""
     row = s.execute(select(LoginChallenge.used_at).where(LoginChallenge.nonce == nonce)).first()
@@ -128,7 +134,7 @@ def _challenge_failure(s: Session, nonce: str) -> CardLoginOutcome:
     return CardLoginOutcome.CHALLENGE_REPLAYED if row.used_at is not None else CardLoginOutcome.CHALLENGE_EXPIRED
 
 
-def _signature_valid(public_key_pem: str, signature: bytes, digest: bytes) -> bool:
+def signature_valid(public_key_pem: str, signature: bytes, digest: bytes) -> bool:
     try:
         key = serialization.load_pem_public_key(public_key_pem.encode("ascii"))
     except (ValueError, UnsupportedAlgorithm):

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from auth.card_protocol import confirm_digest, confirm_text
 from auth.passwords import hash_password, password_problem, verify_password
+from data.accounts.cards import CARD_ACTIVE, consume_challenge, signature_valid
 from data.core.mail import queue_mail
 from data.core.rate_limit import forget, note, parameter_int, recent
-from data.models import Enterprise, Event, PasswordResetToken, User, as_utc
+from data.models import Enterprise, Event, IcCard, PasswordResetToken, User, as_utc
 
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_]{6,12}$")
 LOCK_THRESHOLD_PARAMETER = "login.lock_threshold"  # failed sign-ins of one account from one address ...
@@ -294,4 +296,42 @@ def confirm_signer(s: Session, user_id: int, password: str, *, what: dict, now: 
         _log(s, user, "cert.sign_refused", "wrong password at signing", {"what": what}, now)
         return "password_wrong"
     _log(s, user, "cert.sign_confirmed", "signer confirmed with password", {"what": what}, now)
+    return None
+
+
+def confirm_signer_by_card(s: Session, user_id: int, *, nonce: str, card_no: str, signature: bytes, origin: str,
+                           what: dict, now: datetime | None = None) -> str | None:
+    """The officer about to issue confirms with their IC card: the card signed `confirm_digest` of a one-time
+    challenge, this site's origin, the card number and the act (`what`) after its PIN was verified on the card.
+    None when confirmed, else why not: a challenge code ("challenge_expired", "challenge_replayed",
+    "challenge_unknown"), "unknown_card", "card_blocked", "card_not_yours", "bad_signature" or
+    "too_many_attempts". Every outcome is audited; a failed check is counted with the wrong passwords."""
+    now = now or datetime.now(timezone.utc)
+    user = s.get(User, user_id)
+    card_no = (card_no or "").strip()[:32]
+    details = {"what": what, "card_no": card_no, "method": "card"}
+    if user is None:
+        return "card_not_yours"
+    if recent(s, _signer_key(user_id), SIGNER_WINDOW, now) >= SIGNER_TRIES:
+        _log(s, user, "cert.sign_refused", "too many failed confirmations at signing", details, now)
+        return "too_many_attempts"
+    failure = consume_challenge(s, nonce, card_no, now)
+    refusal = failure.value if failure is not None else None
+    if refusal is None:
+        card = s.scalar(select(IcCard).where(IcCard.card_no == card_no))
+        if card is None:
+            refusal = "unknown_card"
+        elif card.user_id != user_id:
+            refusal = "card_not_yours"
+        elif card.status != CARD_ACTIVE:
+            refusal = "card_blocked"
+        elif not signature_valid(card.public_key_pem, signature, confirm_digest(nonce, origin, card_no,
+                                                                                confirm_text(what))):
+            refusal = "bad_signature"
+    if refusal is not None:
+        note(s, _signer_key(user_id), SIGNER_WINDOW, now)
+        _log(s, user, "cert.sign_refused", f"IC card confirmation refused: {refusal.replace('_', ' ')}",
+             {**details, "reason": refusal}, now)
+        return refusal
+    _log(s, user, "cert.sign_confirmed", "signer confirmed with IC card", details, now)
     return None

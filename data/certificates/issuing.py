@@ -30,6 +30,8 @@ its first request and stores it, so its signing time is that first request, not 
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -87,6 +89,22 @@ CHANGE_DAYS_PARAMETER = "certificate.change_days"
 DEFAULT_CHANGE_DAYS = 180
 MAX_BATCH = 1000  # applications signed by one batch job
 MAX_PAGE_SIZE = 100
+
+
+def issue_act(application_id: int, version: int, paper: bool) -> dict:
+    """What a signer confirms before one certificate is issued: audited, and signed by the IC card when the
+    signer confirms with it (auth.card_protocol.confirm_text)."""
+    return {"act": "issue", "application_id": application_id, "version": version, "paper": paper}
+
+
+def batch_act(targets: list[list[int]] | None, paper: bool) -> dict:
+    """What a signer confirms before a batch is issued: the (application, version) pairs picked, or every approved
+    application in scope (`targets` None); the pairs by their count and SHA-256, which the card signs in full."""
+    if targets is None:
+        return {"act": "issue_all", "paper": paper}
+    listed = json.dumps([[int(a), int(v)] for a, v in targets], separators=(",", ":"))
+    return {"act": "issue_batch", "count": len(targets), "applications_sha256": hashlib.sha256(listed.encode()).hexdigest(),
+            "paper": paper}
 
 CHANGE_RULES: tuple[tuple[str, str], ...] = (
     ("certificate.sign, customs staff", "AccessDenied"),

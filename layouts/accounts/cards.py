@@ -7,8 +7,7 @@ from dash import dcc, html
 from dashboard.core.i18n import N_, Translator
 from data.accounts.cards import CardRow
 from layouts.accounts import ids
-from layouts.accounts.login import CARD_MESSAGES
-from layouts.common import label_for, page_header
+from layouts.common import CARD_MESSAGES, label_for, page_header
 
 CARD_REASONS = {
     "bad_key": N_("The public key must be an EC P-256 key in PEM form. Read it from the card."),

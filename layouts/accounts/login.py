@@ -4,38 +4,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.core.i18n import N_, Translator
+from dashboard.core.i18n import Translator
 from layouts.accounts import ids
-
-# what the card agent and the server can answer, in words a clerk understands
-CARD_MESSAGES = {
-    "agent_unreachable": N_("The card agent is not running on this computer. Start it, or sign in with your "
-                            "password."),
-    "no_pcscd": N_("The smart-card service (PC/SC) is not running on this computer."),
-    "no_reader": N_("No card reader is connected."),
-    "no_card": N_("No card in the reader. Insert your IC card."),
-    "not_our_card": N_("The card in the reader is not a certdash IC card."),
-    "invalid_pin": N_("The card password is 4 to 8 digits."),
-    "wrong_pin": N_("Wrong card password. {n} tries left before the card is blocked."),
-    "pin_blocked": N_("The card is blocked after 5 wrong passwords. Ask your administrator for a new card."),
-    "card_error": N_("The card could not be read. Take it out, insert it again and retry."),
-    "origin_refused": N_("The card agent does not accept requests from this site. Ask your administrator."),
-    "unknown_card": N_("This card is not registered. Ask your administrator to bind it to your account."),
-    "card_unbound": N_("This card is not bound to any account."),
-    "card_blocked": N_("This card has been blocked by an administrator."),
-    "challenge_expired": N_("The sign-in took too long. Please try again."),
-    "challenge_replayed": N_("This sign-in was already used. Please try again."),
-    "challenge_unknown": N_("The sign-in has expired. Please try again."),
-    "bad_signature": N_("The card's signature does not match the card registered for it."),
-    "bad_request": N_("The sign-in request was incomplete. Please try again."),
-    "user_locked": N_("The account is locked after too many failed attempts. Try again later."),
-    "user_inactive": N_("This account has been deactivated. Please contact your administrator."),
-    "pending_review": N_("Your enterprise's registration is waiting for review. You will be told the result by "
-                         "e-mail."),
-    "rejected": N_("Your enterprise's registration was not approved. See the e-mail we sent for the reason."),
-    "ready": N_("Card {card} is ready."),
-    "working": N_("Signing in with the card..."),
-}
+from layouts.common import CARD_MESSAGES
 
 
 def error_message(t: Translator, error: dict | None) -> str | None:

@@ -92,7 +92,7 @@ DETAIL_LABELS = {  # the details' keys, named
     "certificate_no": N_("Certificate No."), "channel": N_("Channel"), "country": N_("Country"),
     "declaration_id": N_("Declaration"), "inspection_no": N_("Inspection no."), "kind": N_("Kind"),
     "reason": N_("Reason"), "serial": N_("Serial"), "status": N_("Status"), "step": N_("Step"), "user_id": N_("User"),
-    "what": N_("What"),
+    "what": N_("What"), "card_no": N_("IC card"),
 }
 PAGE_SIZE = 50
 # the kinds of object events are about (free text is accepted too: other pages add their own)
@@ -154,8 +154,23 @@ def audit_rows(t: Translator, page: Page[EventRow]) -> list[dict]:
 
 def details_text(t: Translator, details: dict | None) -> str:
     """An event's details as 'Name: value; ...', named in the page's language."""
-    return "; ".join(f"{t(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key}: {_value(value)}"
+    return "; ".join(f"{t(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key}: "
+                     f"{act_text(t, value) if key == 'what' else _value(value)}"
                      for key, value in sorted((details or {}).items()) if value not in (None, "", []))
+
+
+def act_text(t: Translator, what) -> str:
+    """What a signer confirmed (data.certificates.issuing.issue_act / batch_act), in words; other values as they are."""
+    act = what.get("act") if isinstance(what, dict) else None
+    if act not in ("issue", "issue_batch", "issue_all"):
+        return _value(what)
+    method = t("Paper (ECIQ print)") if what.get("paper") else t("Cloud signature")
+    if act == "issue":
+        return t("issue application {id} (version {version}), {method}", id=what.get("application_id"),
+                 version=what.get("version"), method=method)
+    if act == "issue_batch":
+        return t("issue the {n} applications selected, {method}", n=what.get("count"), method=method)
+    return t("issue every approved application, {method}", method=method)
 
 
 def _json(value) -> str:

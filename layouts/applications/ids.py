@@ -1,7 +1,7 @@
 """Component ids of the application list and view, new and edit forms, certificate templates."""
 from __future__ import annotations
 
-from layouts.page_ids import PageIds
+from layouts.page_ids import PageIds, SigningDialogIds
 
 APPS = PageIds("apps")
 APPV = PageIds("appv")
@@ -94,11 +94,5 @@ APPV_SCAN_DOC = APPV("scan-doc")  # {"type": APPV_SCAN_DOC, "index": 0}: the new
 APPV_SCAN_UPLOAD = APPV("scan-upload")  # {"type": ..., "index": "new" | scan id to replace}
 APPV_SCAN_UPLOAD_STATUS = APPV("scan-upload-status")  # {"type": ..., "index": as the upload}
 APPV_SCAN_DELETE = APPV("scan-delete")  # {"type": ..., "index": scan id}: a confirm dialog provider
-# the signing dialog (layouts.common.signing_modal): what will be issued, the signer's password
-APPV_SIGN_MODAL = APPV("sign-modal")
-APPV_SIGN_SUMMARY = APPV("sign-summary")
-APPV_SIGN_PASSWORD = APPV("sign-password")
-APPV_SIGN_ERROR = APPV("sign-error")
-APPV_SIGN_CONFIRM = APPV("sign-confirm")
-APPV_SIGN_CANCEL = APPV("sign-cancel")
-APPV_SIGN_PENDING = APPV("sign-pending")
+# the signing dialog (layouts.common.signing_modal): what will be issued, the signer's password or card PIN
+APPV_SIGN = SigningDialogIds.of(APPV)

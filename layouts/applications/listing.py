@@ -16,6 +16,7 @@ from layouts.applications.scans import scans_section
 from layouts.common import (
     APP_STATUS_LABELS,
     STATUS_COLUMN,
+    CardAccess,
     country_name,
     date_range,
     dropdown_labels,
@@ -113,14 +114,13 @@ def markdown_safe(text: str | None) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text or "")
 
 
-def detail_page(t: Translator, detail: ApplicationDetail | None, message=None) -> html.Div:
+def detail_page(t: Translator, detail: ApplicationDetail | None, card: CardAccess, message=None) -> html.Div:
     return html.Div([
         html.Div(message, id=ids.APPV_MESSAGE),
         html.Div(detail_body(t, detail), id=ids.APPV_CONTENT),
         dcc.Store(id=ids.APPV_STATE, data={"id": detail.id, "version": detail.version} if detail else None),
         dcc.Store(id=ids.APPV_REASON_FOCUS),
-        signing_modal(t, ids.APPV),
-        dcc.Store(id=ids.APPV_SIGN_PENDING),
+        signing_modal(t, ids.APPV_SIGN, card),
     ])
 
 

@@ -1,7 +1,7 @@
 """Component ids of the certificate page, batch issuing, public verification, the overseas portal."""
 from __future__ import annotations
 
-from layouts.page_ids import PageIds
+from layouts.page_ids import PageIds, SigningDialogIds
 
 CERTV = PageIds("certv")
 CERTI = PageIds("certi")
@@ -44,11 +44,5 @@ VER_UPLOAD_RESULT = VER("upload-result")
 VER_TYPED_NUMBER = VER("typed-number")  # typed from a paper certificate, with its verification code
 VER_TYPED_CODE = VER("typed-code")
 VER_TYPED_SUBMIT = VER("typed-submit")
-# the signing dialog (layouts.common.signing_modal): what will be issued, the signer's password
-CERTI_SIGN_MODAL = CERTI("sign-modal")
-CERTI_SIGN_SUMMARY = CERTI("sign-summary")
-CERTI_SIGN_PASSWORD = CERTI("sign-password")
-CERTI_SIGN_ERROR = CERTI("sign-error")
-CERTI_SIGN_CONFIRM = CERTI("sign-confirm")
-CERTI_SIGN_CANCEL = CERTI("sign-cancel")
-CERTI_SIGN_PENDING = CERTI("sign-pending")
+# the signing dialog (layouts.common.signing_modal): what will be issued, the signer's password or card PIN
+CERTI_SIGN = SigningDialogIds.of(CERTI)

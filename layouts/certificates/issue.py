@@ -11,12 +11,12 @@ from data.core.paging import Page
 from layouts.applications.listing import ACTION_FAILED, WORKFLOW_ERRORS
 from layouts.certificates import ids
 from layouts.certificates.view import ISSUE_ERRORS, SIGNING_LABELS, certificate_link
-from layouts.common import page_header, paged_grid, signing_modal
+from layouts.common import CardAccess, page_header, paged_grid, signing_modal
 
 PAGE_SIZE = 25
 
 
-def issue_page(t: Translator) -> html.Div:
+def issue_page(t: Translator, card: CardAccess) -> html.Div:
     columns = [
         {"headerName": t("Application"), "field": "link", "cellRenderer": "markdown", "maxWidth": 130},
         {"headerName": t("Certificate no."), "field": "certificate_no", "minWidth": 170},
@@ -54,8 +54,7 @@ def issue_page(t: Translator) -> html.Div:
         html.Div(id=ids.CERTI_RESULT),
         dcc.Store(id=ids.CERTI_JOB),
         dcc.Store(id=ids.CERTI_DONE, data=0),
-        signing_modal(t, ids.CERTI),
-        dcc.Store(id=ids.CERTI_SIGN_PENDING),
+        signing_modal(t, ids.CERTI_SIGN, card),
     ])
 
 

@@ -111,6 +111,30 @@ def test_card_signature_signs_in_end_to_end(agent, card, db_session):
     assert refused.outcome is CardLoginOutcome.BAD_SIGNATURE
 
 
+def test_the_card_confirms_an_act_with_its_own_digest(agent, card):
+    """With "what", the card signs the confirmation digest of the act: valid for that act, never a sign-in."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+    from auth.card_protocol import confirm_digest, login_digest
+
+    _, _, key = call(agent, "GET", "/public-key")
+    public = serialization.load_pem_public_key(key["public_key_pem"].encode())
+    what = '{"act":"issue","application_id":7,"paper":false,"version":3}'
+    status, _, signed = call(agent, "POST", "/sign", {"nonce": "n-1", "origin": ORIGIN, "pin": PIN, "what": what})
+    assert status == 200 and signed["ok"] and signed["card_no"] == CARD_NO
+    signature = base64.b64decode(signed["signature"])
+    algorithm = ec.ECDSA(Prehashed(hashes.SHA256()))
+    public.verify(signature, confirm_digest("n-1", ORIGIN, CARD_NO, what), algorithm)  # raises if not
+    with pytest.raises(InvalidSignature):
+        public.verify(signature, login_digest("n-1", ORIGIN, CARD_NO), algorithm)
+    for bad in ("", "x" * 2001, 7):
+        status, _, refused = call(agent, "POST", "/sign", {"nonce": "n-2", "origin": ORIGIN, "pin": PIN, "what": bad})
+        assert status == 400 and refused["code"] == "bad_request"
+
+
 def test_wrong_pins_count_down_then_block_even_after_a_restart(agent, card, card_state):
     for left in (4, 3, 2, 1):
         assert sign(agent, "11112222") == {"ok": False, "code": "wrong_pin", "tries_left": left,

@@ -149,3 +149,12 @@ def test_application_previews_are_for_enterprises_and_officers(matrix_client, ac
     status = matrix_client(account).get("/files/application/999999/preview.pdf").status_code  # no such application
     role = ROLES_BY_ACCOUNT.get(account)
     assert status == (401 if role is None else 404 if role in WHO_MAY_USE["appv"] else 403)
+
+
+@pytest.mark.parametrize("account", [None, *ACCOUNTS])
+def test_card_confirmation_challenges_are_for_signers(matrix_client, account):
+    """Only an officer who may sign gets a challenge for the IC card to confirm issuing (and only with the page's
+    CSRF token: a bare POST is refused before anything is stored)."""
+    status = matrix_client(account).post("/auth/card/confirm-challenge", json={}).status_code
+    role = ROLES_BY_ACCOUNT.get(account)
+    assert status == (401 if role is None else 400 if role in WHO_MAY_USE["certi"] else 403)
