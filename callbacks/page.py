@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dash
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, clientside_callback, ctx, no_update
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -143,3 +143,15 @@ def paged_list_outputs(table: str, pager: str, total: str) -> dict[str, Output]:
 def paged_list(rows: Any, page: Any, total: Any) -> dict[str, Any]:
     """The answer for `paged_list_outputs`: the rows shown, and the page count and number of `page` (a Window)."""
     return {"rows": rows, "pages": page.page_count, "total": total, "page": page.page + 1}
+
+
+def focus_when_invalid(field: str, store: str) -> None:
+    """When the server marks `field` invalid, move the cursor to it (the message is beside it); `store` is the
+    page's dcc.Store the browser writes when it did (certdash.js focusInvalid)."""
+    clientside_callback(
+        ClientsideFunction(namespace="certdash", function_name="focusInvalid"),
+        Output(store, "data"),
+        Input(field, "invalid"),
+        State(field, "id"),
+        prevent_initial_call=True,
+    )

@@ -1,12 +1,12 @@
 """Applications glue: the filtered, paged list; one application and its workflow steps."""
 from __future__ import annotations
 
-from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from auth.permissions import Perm
 from auth.session import current_actor
 from callbacks.inputs import as_date, as_id, as_text
-from callbacks.page import PageRequest, PageSpec, page_callback, paged_list, paged_list_outputs
+from callbacks.page import PageRequest, PageSpec, focus_when_invalid, page_callback, paged_list, paged_list_outputs
 from callbacks.signing import act_text, by_card, card_access, confirmation, register_signing, waits_for_card
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.certificates import current_issuer
@@ -179,10 +179,4 @@ def cancel_issue(cancel):
     return False if cancel else no_update
 
 
-clientside_callback(
-    ClientsideFunction(namespace="certdash", function_name="focusInvalid"),
-    Output(ids.APPV_REASON_FOCUS, "data"),
-    Input(ids.APPV_REASON, "invalid"),
-    State(ids.APPV_REASON, "id"),
-    prevent_initial_call=True,
-)
+focus_when_invalid(ids.APPV_REASON, ids.APPV_REASON_FOCUS)

@@ -97,6 +97,11 @@ def issue_act(application_id: int, version: int, paper: bool) -> dict:
     return {"act": "issue", "application_id": application_id, "version": version, "paper": paper}
 
 
+def replace_act(certificate_no: str, paper: bool) -> dict:
+    """What a signer confirms before a certificate is replaced by a new signed one."""
+    return {"act": "replace", "certificate_no": certificate_no, "paper": paper}
+
+
 def batch_act(targets: list[list[int]] | None, paper: bool) -> dict:
     """What a signer confirms before a batch is issued: the (application, version) pairs picked, or every approved
     application in scope (`targets` None); the pairs by their count and SHA-256, which the card signs in full."""
@@ -405,6 +410,12 @@ def _checked_change(s: Session, actor: Actor, certificate_no: str, reason: str |
     if refusal:
         raise IssueRefused(refusal)
     return cert, reason
+
+
+def check_change(s: Session, actor: Actor, certificate_no: str, reason: str | None, now: datetime | None = None) -> str:
+    """Raise IssueRefused unless this officer may replace or withdraw the certificate now with this reason; return
+    the reason as it would be stored. The certificate page asks before the signer confirms a replacement."""
+    return _checked_change(s, actor, certificate_no, reason, _now(now))[1]
 
 
 def _retire(s: Session, cert: Certificate, status: str, reason: str, now: datetime) -> None:

@@ -162,12 +162,14 @@ def details_text(t: Translator, details: dict | None) -> str:
 def act_text(t: Translator, what) -> str:
     """What a signer confirmed (data.certificates.issuing.issue_act / batch_act), in words; other values as they are."""
     act = what.get("act") if isinstance(what, dict) else None
-    if act not in ("issue", "issue_batch", "issue_all"):
+    if act not in ("issue", "issue_batch", "issue_all", "replace"):
         return _value(what)
     method = t("Paper (ECIQ print)") if what.get("paper") else t("Cloud signature")
     if act == "issue":
         return t("issue application {id} (version {version}), {method}", id=what.get("application_id"),
                  version=what.get("version"), method=method)
+    if act == "replace":
+        return t("replace certificate {no} by a new one, {method}", no=what.get("certificate_no"), method=method)
     if act == "issue_batch":
         return t("issue the {n} applications selected, {method}", n=what.get("count"), method=method)
     return t("issue every approved application, {method}", method=method)

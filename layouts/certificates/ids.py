@@ -13,10 +13,13 @@ CERTV_CONTENT = CERTV("content")
 CERTV_MESSAGE = CERTV("message")
 CERTV_STATE = CERTV("state")  # {"no": certificate number shown}
 CERTV_REASON = CERTV("reason")
+CERTV_REASON_ERROR = CERTV("reason-error")  # why the reason was refused, under the box
+CERTV_REASON_FOCUS = CERTV("reason-focus")  # dcc.Store: the refused box got the cursor
 CERTV_METHOD = CERTV("method")  # the replacement's signing method
-CERTV_REPLACE = CERTV("replace")  # a confirm dialog provider around the replace button
+CERTV_REPLACE = CERTV("replace")  # opens the signing dialog: a replacement is a new signed certificate
 CERTV_WITHDRAW = CERTV("withdraw")  # a confirm dialog provider around the withdraw button
 CERTV_PREVIEW = CERTV("preview")  # the PDF iframe
+CERTV_SIGN = SigningDialogIds.of(CERTV)
 # issuing certificates in a batch (/certificates/issue, officers)
 CERTI_METHOD = CERTI("method")
 CERTI_TABLE = CERTI("table")

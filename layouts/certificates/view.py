@@ -12,7 +12,7 @@ from data.certificates.issuing import CertificateView, ChainLink
 from data.core.labels import CERT_STATUS_LABELS
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates import ids
-from layouts.common import country_name, page_header
+from layouts.common import CardAccess, country_name, page_header, signing_modal
 from layouts.events import event_text
 
 CERT_STATUS_COLORS = {"valid": "success", "replaced": "warning", "withdrawn": "danger"}
@@ -65,17 +65,35 @@ def cert_status_badge(t: Translator, status: str) -> dbc.Badge:
                      text_color="dark" if color == "warning" else None, className="me-1")
 
 
+REASON_CODES = frozenset({"reason_required", "reason_too_short", "reason_too_long"})
+
+
 def issue_error(t: Translator, code: str, days: int | None = None) -> str:
     if code == "too_late":
         return t(ISSUE_ERRORS[code], days=days or "")
     return t(ISSUE_ERRORS.get(code, CHANGE_FAILED))
 
 
-def view_page(t: Translator, view: CertificateView | None, *, csrf: str, days: int | None = None) -> html.Div:
+def view_page(t: Translator, view: CertificateView | None, *, csrf: str, card: CardAccess,
+              days: int | None = None) -> html.Div:
     return html.Div([
         html.Div(id=ids.CERTV_MESSAGE),
         html.Div(view_body(t, view, csrf=csrf, days=days), id=ids.CERTV_CONTENT),
         dcc.Store(id=ids.CERTV_STATE, data={"no": view.certificate_no} if view else None),
+        dcc.Store(id=ids.CERTV_REASON_FOCUS),
+        signing_modal(t, ids.CERTV_SIGN, card),
+    ])
+
+
+def replacement_summary(t: Translator, certificate_no: str, reason: str, paper: bool) -> html.Div:
+    """What the officer is about to sign when replacing a certificate, named."""
+    method = SIGNING_LABELS["paper"] if paper else SIGNING_LABELS["cloud"]
+    facts = [(t("Replaces"), certificate_no), (t("Reason"), reason), (t("Signing method"), t(method))]
+    return html.Div([
+        html.P(t("A new certificate with a new number will be issued and signed; certificate {no} will show "
+                 "'replaced'.", no=certificate_no)),
+        html.Dl([x for label, value in facts for x in (html.Dt(label, className="col-sm-4"),
+                                                       html.Dd(value, className="col-sm-8"))], className="row mb-0"),
     ])
 
 
@@ -186,13 +204,11 @@ def _change_panel(t: Translator, v: CertificateView, days: int | None):
         html.P(t("A replacement is a new certificate with a new number that names this one; this one then shows "
                  "'replaced'. A withdrawal is final. Either is possible within {days} days of issue.", days=days),
                className="text-muted small"),
-        dbc.Textarea(id=ids.CERTV_REASON, rows=2, maxLength=1000, className="mb-2",
-                     placeholder=t("Reason (required, at least 4 characters)")),
+        dbc.Textarea(id=ids.CERTV_REASON, rows=2, maxLength=1000, placeholder=t("Reason (required, at least 4 characters)")),
+        html.Div(id=ids.CERTV_REASON_ERROR, className="invalid-feedback d-block mb-2", role="alert"),
         dbc.RadioItems(id=ids.CERTV_METHOD, options=methods, value=v.signing_method, inline=True,
                        className="mb-2"),
-        dcc.ConfirmDialogProvider(
-            dbc.Button(t("Replace with a new certificate"), color="warning", className="me-2"),
-            id=ids.CERTV_REPLACE, message=t("Issue a new certificate replacing {no}?", no=v.certificate_no)),
+        dbc.Button(t("Replace with a new certificate"), id=ids.CERTV_REPLACE, color="warning", className="me-2"),
         dcc.ConfirmDialogProvider(
             dbc.Button(t("Withdraw"), color="danger"),
             id=ids.CERTV_WITHDRAW, message=t("Withdraw certificate {no} for good?", no=v.certificate_no)),

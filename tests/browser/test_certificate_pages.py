@@ -165,15 +165,21 @@ def test_an_officer_approves_issues_and_sees_the_valid_certificate(dash_duo, sql
     assert dash_duo.get_logs() == []
 
 
-def test_an_officer_withdraws_a_certificate_from_its_page(dash_duo, sqlite_template, tmp_path):
+def open_changeable_certificate(dash_duo, sqlite_template, tmp_path):
+    """officer0901 on the page of the world's certificate TEST0000, issued today (so it may still be changed)."""
     app = browser.live_app(sqlite_template, tmp_path, TEST_PASSWORD)
     with transaction(app.server.extensions["certdash"].sessions) as s:  # recent enough to be changed
         s.scalar(select(Certificate).where(Certificate.certificate_no == "TEST0000")).issue_date = date.today()
     dash_duo.start_server(app)
     browser.sign_in(dash_duo, "officer0901", TEST_PASSWORD)
     dash_duo.wait_for_element("#shell-menu")
-    dash_duo.driver.get(f"{dash_duo.server_url}/certificates/view?no=TEST0000")  # the world's certificate
+    dash_duo.driver.get(f"{dash_duo.server_url}/certificates/view?no=TEST0000")
     dash_duo.wait_for_contains_text("#certv-status", "有效")
+    return app
+
+
+def test_an_officer_withdraws_a_certificate_from_its_page(dash_duo, sqlite_template, tmp_path):
+    open_changeable_certificate(dash_duo, sqlite_template, tmp_path)
     dash_duo.find_element("#certv-reason").send_keys("货物未出运")
     browser.click(dash_duo, dash_duo.find_element("#certv-withdraw button"))
     WebDriverWait(dash_duo.driver, 10).until(expected_conditions.alert_is_present())
@@ -181,6 +187,34 @@ def test_an_officer_withdraws_a_certificate_from_its_page(dash_duo, sqlite_templ
     dash_duo.wait_for_contains_text("#certv-status", "已撤回")
     dash_duo.wait_for_contains_text("#certv-status", "货物未出运")
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#certv-reason") == []  # final: no more forms
+    assert dash_duo.get_logs() == []
+
+
+def test_an_officer_replaces_a_certificate_after_confirming_the_signature(dash_duo, sqlite_template, tmp_path):
+    """A replacement is a new signed certificate: the reason is checked where it is typed (kept, marked, focused),
+    then the signing dialog names what is signed and asks for the signer's password."""
+    app = open_changeable_certificate(dash_duo, sqlite_template, tmp_path)
+    dash_duo.find_element("#certv-reason").send_keys("改")
+    browser.click(dash_duo, dash_duo.find_element("#certv-replace"))
+    dash_duo.wait_for_contains_text("#certv-reason-error", "原因太短")
+    reason = dash_duo.find_element("#certv-reason")
+    assert "is-invalid" in reason.get_attribute("class") and reason.get_attribute("value") == "改"
+    assert dash_duo.driver.switch_to.active_element == reason
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show")  # no signing before a valid reason
+    reason.send_keys("正品名称")
+    browser.click(dash_duo, dash_duo.find_element("#certv-replace"))
+    dash_duo.wait_for_contains_text("#certv-sign-summary", "TEST0000")
+    assert "改正品名称" in dash_duo.find_element("#certv-sign-summary").text
+    dash_duo.find_element("#certv-sign-password").send_keys(TEST_PASSWORD)
+    browser.click(dash_duo, dash_duo.find_element("#certv-sign-confirm"))
+    dash_duo.wait_for_contains_text("#certv-message", "已换发新证书", timeout=30)
+    dash_duo.wait_for_contains_text("#certv-status", "已替换")
+    with transaction(app.server.extensions["certdash"].sessions) as s:
+        old = s.scalar(select(Certificate).where(Certificate.certificate_no == "TEST0000"))
+        new = s.scalar(select(Certificate).where(Certificate.replaces_id == old.id))
+        assert old.status == "replaced" and old.status_reason == "改正品名称" and new.status == "valid"
+        what = s.scalar(select(Event.details).where(Event.code == "cert.sign_confirmed"))["what"]
+    assert what == {"act": "replace", "certificate_no": "TEST0000", "paper": new.signing_method == "paper"}
     assert dash_duo.get_logs() == []
 
 

@@ -62,6 +62,20 @@ def test_details_are_named_not_shown_as_json():
     assert details_text(translator("zh"), {"reason": "密码错误"}) == "原因: 密码错误"
 
 
+def test_what_a_signer_confirmed_is_said_in_words():
+    from data.certificates.issuing import batch_act, issue_act, replace_act
+
+    en, zh = translator("en"), translator("zh")
+    assert details_text(en, {"what": issue_act(7, 3, False), "card_no": "CD90"}) == \
+        "IC card: CD90; What: issue application 7 (version 3), Cloud signature"
+    assert details_text(zh, {"what": issue_act(7, 3, True)}) == "内容: 签发申请 7（第 3 版），纸质（ECIQ 打印）"
+    assert details_text(en, {"what": batch_act([[1, 2], [3, 4]], False)}) == \
+        "What: issue the 2 applications selected, Cloud signature"
+    assert details_text(en, {"what": batch_act(None, True)}) == "What: issue every approved application, Paper (ECIQ print)"
+    assert details_text(en, {"what": replace_act("0901261400001", False)}) == \
+        "What: replace certificate 0901261400001 by a new one, Cloud signature"
+
+
 def test_a_row_of_the_log_in_english_names_the_event_and_keeps_the_code_for_the_detail():
     from datetime import datetime, timezone
 
