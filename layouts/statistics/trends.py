@@ -67,6 +67,7 @@ def trends_page(t: Translator, choices: Choices, months: Sequence[date], first: 
     ])
 
 
+AGE_COLORS = ("#2ca02c", "#98df8a", "#ffbb78", "#ff7f0e", "#d62728")  # fresh to overdue
 LINE_SERIES = 6  # lines a reader tells apart: the five largest and the others together
 
 
@@ -113,10 +114,30 @@ def _duration(t: Translator, seconds: float | None) -> str:
     return t("{n} days", n=t.number(round(seconds / 86400, 1)))
 
 
+def _hours(seconds: float | None) -> float | None:
+    return round(seconds / 3600, 1) if seconds is not None else None
+
+
+def _single_turnaround_figure(t: Translator, row) -> go.Figure:
+    """One district: its approvals and turnaround as figures (a group of one-bar series says less)."""
+    fig = go.Figure()
+    figures = ((t("Approvals"), row.approvals, ",d", ""), (t("Median"), _hours(row.median_seconds), ",.1f", " h"),
+               (t("90th percentile"), _hours(row.p90_seconds), ",.1f", " h"), (t("Mean"), _hours(row.mean_seconds),
+                                                                               ",.1f", " h"))
+    for n, (label, value, fmt, suffix) in enumerate(figures):
+        fig.add_trace(go.Indicator(mode="number", value=value, title={"text": label, "font": {"size": 13}},
+                                   number={"valueformat": fmt, "suffix": suffix},
+                                   domain={"x": [n * 0.25, n * 0.25 + 0.22], "y": [0.1, 0.8]}))
+    name = plain(t.pick(row.name_zh, row.name_en)) or t("All districts")
+    return styled_figure(fig, t("Review turnaround (submission to approval): {district}", district=name))
+
+
 def turnaround_figure(t: Translator, report: TurnaroundReport) -> go.Figure:
     rows = report.rows or ((report.total,) if report.total.approvals else ())
     if not rows:
         return empty_figure(t("No approvals in these months."))
+    if len(rows) == 1:
+        return _single_turnaround_figure(t, rows[0])
     names = [plain(t.pick(r.name_zh, r.name_en)) or t("All districts") for r in rows]
     fig = go.Figure()
     for label, values, color in ((t("Median"), [r.median_seconds for r in rows], "#1f77b4"),
@@ -152,9 +173,14 @@ def backlog_figure(t: Translator, report: BacklogReport) -> go.Figure:
         return empty_figure(t("No applications are waiting."))
     names = [plain(t.pick(r.name_zh, r.name_en)) or t("All districts") for r in rows]
     fig = go.Figure()
+    if len(rows) == 1:  # one district: its applications by age, side by side (one stacked bar says less)
+        fig.add_trace(go.Bar(x=[t(label) for label in AGE_LABELS], y=list(rows[0].by_age), marker={"color": AGE_COLORS},
+                             hovertemplate="%{x}: %{y:,}<extra></extra>", showlegend=False))
+        return styled_figure(fig, t("Applications waiting in {district}, by days since submission", district=names[0]),
+                             yaxis={"title": t("Applications"), "rangemode": "tozero"}, xaxis={"type": "category"})
     for k, label in enumerate(AGE_LABELS):
         fig.add_trace(go.Bar(x=names, y=[r.by_age[k] for r in rows], name=t(label),
-                             marker={"color": ("#2ca02c", "#98df8a", "#ffbb78", "#ff7f0e", "#d62728")[k]},
+                             marker={"color": AGE_COLORS[k]},
                              hovertemplate="%{x}<br>" + t(label) + ": %{y:,}<extra></extra>"))
     return styled_figure(fig, t("Applications waiting, by days since submission"), barmode="stack",
                    yaxis={"title": t("Applications"), "rangemode": "tozero"}, xaxis={"type": "category"})

@@ -201,3 +201,38 @@ def test_a_single_district_shows_its_figures_and_share_not_one_bar_charts(client
     assert data[-1]["gauge"]["axis"]["tickvals"] == [0, 25, 50, 75, 100]
     several = call(client_as("manager0900"), outputs, CLOUD_FILTERS, ["2026-01-01", "2026-12-31", None, "0900"])
     assert "bar" in {trace["type"] for trace in several["cloud-chart"]["figure"]["data"]}
+
+
+def test_a_single_district_trend_shows_figures_and_ages_not_one_bar_groups(app, client_as):
+    """Issue 16 item 14 on the trends page: one district's turnaround is its figures, its backlog a bar per age."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from data.core.db import transaction
+    from data.models import CertificateApplication
+
+    sessions = app.server.extensions["certdash"].sessions
+    now = datetime.now(timezone.utc)
+    with transaction(sessions) as s:  # waiting: one in 0903 for four days, one in 0901 since today
+        for district, status, age in (("0903", "submitted", 4), ("0901", "under_review", 0)):
+            waiting = s.scalar(select(CertificateApplication).where(CertificateApplication.district_code == district))
+            waiting.status, waiting.submitted_at = status, now - timedelta(days=age)
+    backlog_outputs = [("trends-backlog", "figure"), ("trends-backlog-table", "children")]
+    one = call(client_as("manager0903"), backlog_outputs, [("trends-district", "value")], ["0903"])
+    bars = one["trends-backlog"]["figure"]["data"]
+    assert len(bars) == 1 and bars[0]["type"] == "bar" and bars[0]["y"] == [0, 0, 1, 0, 0]  # 3–6 days
+    several = call(client_as("manager0900"), backlog_outputs, [("trends-district", "value")], ["0900"])
+    assert len(several["trends-backlog"]["figure"]["data"]) == 5  # districts side by side, ages stacked
+
+    with transaction(sessions) as s:  # one approval in 0903: six hours
+        application = s.scalar(select(CertificateApplication).where(CertificateApplication.district_code == "0903"))
+        application.status = "approved"
+        application.submitted_at = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+        application.approved_at = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
+    period = [("trends-from", "value"), ("trends-to", "value"), ("trends-district", "value")]
+    outputs = [("trends-turnaround", "figure"), ("trends-turnaround-table", "children")]
+    turnaround = call(client_as("manager0903"), outputs, period, ["2026-01-01", "2026-12-01", "0903"])
+    data = turnaround["trends-turnaround"]["figure"]["data"]
+    assert [trace["type"] for trace in data] == ["indicator"] * 4 and data[1]["number"]["suffix"] == " h"
+    assert data[0]["value"] == 1 and 5.5 <= data[1]["value"] <= 6.5  # median read from the histogram's bucket
