@@ -51,6 +51,7 @@ from data.demo import bound_batches
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, stream_ledger
 from data.models import Certificate, CertificateApplication, CertificateFormat, Declaration, Enterprise, User
 from data.reference.catalog import load_reference
+from data.statistics.rollup import rebuild
 
 ACCOUNT = "ledgerbench"
 ENTERPRISE_NAME = "大连台账测评食品有限公司"
@@ -158,6 +159,8 @@ def seed_ledger(engine: Engine, enterprise_id: int, declarations: int, **options
                 conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                      f"(SELECT max(id) FROM {table}) + 1, false)")
             conn.commit()
+        rebuild(conn)  # the rows went in past the Session: the statistics and home counts are recounted
+        conn.commit()
     return ledger_rows(declarations)
 
 

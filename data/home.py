@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
-from data.core.scope import Actor, row_scope
+from data.core.scope import CUSTOMS_HIDDEN_STATUSES, Actor
 from data.exchange.inbound_views import InboundCounts, inbound_counts
 from data.models import (
     AppStatus,
@@ -19,6 +19,7 @@ from data.models import (
     Enterprise,
     Notification,
 )
+from data.statistics.rollup import APPLICATION_RECORD, CERTIFICATE_RECORD, DECLARATION_RECORD, STATUS
 
 # statuses that ask something of the actor, by role
 TASK_STATUSES: dict[str, tuple[str, ...]] = {
@@ -54,25 +55,32 @@ def home_summary(s: Session, actor: Actor, now: datetime | None = None) -> HomeS
     """Count the actor's records by status and list the notifications addressed to them."""
     actor.require(Perm.HOME_VIEW)
     now = now or datetime.now(timezone.utc)
-    apps: dict[str, int] = dict(
-        s.execute(
-            select(CertificateApplication.status, func.count())
-            .where(row_scope(actor, CertificateApplication))
-            .group_by(CertificateApplication.status)
-        ).tuples().all()
-    )
-    certs: dict[str, int] = dict(
-        s.execute(
-            select(Certificate.status, func.count()).where(row_scope(actor, Certificate)).group_by(Certificate.status)
-        ).tuples().all()
-    )
-    declarations = s.scalar(select(func.count()).select_from(Declaration).where(row_scope(actor, Declaration)))
+    apps = status_counts(s, actor, APPLICATION_RECORD, CertificateApplication)
+    certs = status_counts(s, actor, CERTIFICATE_RECORD, Certificate)
+    declarations = sum(status_counts(s, actor, DECLARATION_RECORD, Declaration).values())
     pending = None
     if actor.is_admin:
         pending = s.scalar(select(func.count()).select_from(Enterprise).where(Enterprise.status == "pending"))
     tasks = [(status, apps.get(status, 0)) for status in TASK_STATUSES.get(actor.kind or actor.role, ())]
     return HomeSummary(apps, certs, declarations or 0, pending, tasks, notifications_for(s, actor, now),
                        inbound_counts(s, actor))
+
+
+def status_counts(s: Session, actor: Actor, record: str, model) -> dict[str, int]:
+    """The actor's records of `model` by status, read from the status rollup (stats_status): the rows of their
+    enterprise, or of the districts in their scope without the statuses customs do not see, or all."""
+    t = STATUS.table.c
+    if actor.is_admin:
+        scope: ColumnElement[bool] = true()
+    elif actor.is_enterprise and actor.enterprise_id is not None:
+        scope = t.enterprise_id == actor.enterprise_id
+    elif actor.is_customs and actor.district_codes:
+        hidden = CUSTOMS_HIDDEN_STATUSES.get(model.__tablename__, ())
+        scope = and_(t.district_code.in_(sorted(actor.district_codes)), t.status.not_in(hidden) if hidden else true())
+    else:
+        return {}
+    rows = s.execute(select(t.status, func.sum(t.count)).where(t.record == record, scope).group_by(t.status))
+    return {status: int(n) for status, n in rows if n}
 
 
 def _reached_districts(s: Session, actor: Actor) -> frozenset[str]:

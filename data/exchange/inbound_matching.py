@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -158,14 +158,23 @@ def link_inbound(s: Session, actor: Actor, inbound_id: int, declaration_id: int 
 def waiting_declarations(s: Session, actor: Actor) -> list[tuple[int, str, str]]:
     """Sent entry declarations of the actor's scope listing a certificate not received yet:
     (declaration id, inspection no, the certificate number they list)."""
-    received = select(InboundCertificate.id).where(InboundCertificate.declaration_id == Declaration.id)
-    rows = s.execute(
-        select(Declaration.id, Declaration.inspection_no, DeclarationDocument.doc_no)
-        .join(DeclarationDocument, DeclarationDocument.declaration_id == Declaration.id)
-        .where(Declaration.direction == "entry", Declaration.status.in_(SENT_STATUSES), row_scope(actor, Declaration),
-               DeclarationDocument.doc_code.in_(ALL_CERTIFICATE_DOCUMENTS), ~received.exists())
-        .order_by(Declaration.id)).all()
+    rows = s.execute(_waiting(select(Declaration.id, Declaration.inspection_no, DeclarationDocument.doc_no), actor)
+                     .order_by(Declaration.id)).all()
     return [(r.id, r.inspection_no or "", r.doc_no or "") for r in rows]
+
+
+def count_waiting_declarations(s: Session, actor: Actor) -> int:
+    """How many declarations `waiting_declarations` lists (counted by the store, for the home page)."""
+    return s.scalar(_waiting(select(func.count(func.distinct(Declaration.id))), actor)) or 0
+
+
+def _waiting(query: Select, actor: Actor) -> Select:
+    received = select(InboundCertificate.id).where(InboundCertificate.declaration_id == Declaration.id)
+    return (query.select_from(Declaration)
+            .join(DeclarationDocument, DeclarationDocument.declaration_id == Declaration.id)
+            .where(Declaration.direction == "entry", Declaration.status.in_(SENT_STATUSES),
+                   row_scope(actor, Declaration), DeclarationDocument.doc_code.in_(ALL_CERTIFICATE_DOCUMENTS),
+                   ~received.exists()))
 
 
 def port_district(s: Session, port: str | None) -> str | None:

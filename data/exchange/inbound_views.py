@@ -20,7 +20,7 @@ from data.core.like import BACKSLASH, contains_pattern
 from data.core.paging import Page, clamp_paging
 from data.core.scope import AccessDenied, Actor, NotFound
 from data.exchange.inbound import RECEIVED_TYPES, WITHDRAWN, InboundRefused, Received, receive_sps
-from data.exchange.inbound_matching import Proposal, normalised, proposals, waiting_declarations
+from data.exchange.inbound_matching import Proposal, count_waiting_declarations, normalised, proposals
 from data.models import Declaration, Event, InboundCertificate, as_utc
 from data.models.declarations import normalised_number
 from data.reference.places import unloading_district
@@ -196,7 +196,7 @@ def inbound_counts(s: Session, actor: Actor | None) -> InboundCounts | None:
     unmatched = s.scalar(select(func.count()).select_from(InboundCertificate).where(
         inbound_scope(actor), InboundCertificate.declaration_id.is_(None),
         InboundCertificate.status_code != WITHDRAWN)) or 0
-    return InboundCounts(unmatched, len({declaration_id for declaration_id, _no, _doc in waiting_declarations(s, actor)}))
+    return InboundCounts(unmatched, count_waiting_declarations(s, actor))
 
 
 def refused_envelopes(s: Session, actor: Actor | None, limit: int = 20) -> list[Event]:

@@ -54,6 +54,7 @@ from data.models.statistics import (
     TURNAROUND_BUCKETS,
     StatsBacklog,
     StatsCertificate,
+    StatsStatus,
     StatsTrend,
     StatsTurnaround,
 )
@@ -124,4 +125,5 @@ __all__ = [
     "TURNAROUND_BUCKETS",
     "StatsTurnaround",
     "StatsBacklog",
+    "StatsStatus",
 ]

@@ -98,3 +98,17 @@ class StatsBacklog(Base):
     approved: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+class StatsStatus(Base):
+    """Applications (a), certificates (c) and declarations (d) counted per district, enterprise and status:
+    what the home pages count, the same few rows whatever the number of records (data/statistics/rollup.py)."""
+
+    __tablename__ = "stats_status"
+    record: Mapped[str] = mapped_column(String(1), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(24), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_stats_status_enterprise", "enterprise_id", "record"), {"sqlite_with_rowid": False})

@@ -198,6 +198,28 @@ class Story:
             if loose:
                 self.s.execute(delete(Certificate).where(Certificate.id == self.rng.choice(loose).id))
 
+    def declare(self):
+        """Declarations come and go and change status (the home pages count them by status)."""
+        how = self.rng.randrange(3)
+        if how == 0:
+            key, district, _decl = self.rng.choice(self.cases)
+            self.serial += 1
+            self.s.add(Declaration(direction=self.rng.choice(["exit", "entry"]), inspection_no=f"D{self.serial:014d}",
+                                   enterprise_id=self.users.enterprise_ids[key], district_code=district,
+                                   status=self.rng.choice(["draft", "saved", "sent"])))
+            return
+        mine = self.s.scalars(select(Declaration).where(Declaration.inspection_no.like("D%"))
+                              .order_by(Declaration.id)).all()
+        if not mine:
+            return
+        declaration = self.rng.choice(mine)
+        if how == 1:
+            declaration.status = self.rng.choice(["saved", "sent", "receipted"])
+            if self.rng.random() < 0.2:
+                declaration.district_code = self.rng.choice(["0901", "0903", "0200"])
+        else:
+            self.s.delete(declaration)
+
     def step(self):
         """One operation; now and then inside a savepoint that is released or rolled back."""
         if self.rng.random() < 0.1:
@@ -216,7 +238,7 @@ class Story:
     def operation(self):
         ops = [(self.new_application, 3), (self.workflow_step, 10), (self.jump, 4), (self.issue, 6),
                (self.replace, 1), (self.withdraw, 1), (self.print_once, 2), (self.change_signing, 1),
-               (self.remove, 1)]
+               (self.remove, 1), (self.declare, 2)]
         op = self.rng.choices([o for o, _ in ops], weights=[w for _, w in ops])[0]
         op()
 
@@ -241,6 +263,7 @@ def test_the_rollup_equals_a_full_recount_after_random_transitions(app, users, s
         grown = snapshot(s.connection())  # the story went through issues, approvals and queues
         assert story.serial > 10  # certificates issued (some rolled back or deleted again)
         assert len(grown["stats_turnaround"]) > 4 and grown["stats_backlog"]
+        assert {key[0] for key in grown["stats_status"]} == {"a", "c", "d"}
 
 
 def test_a_bulk_insert_without_ids_is_refused_rather_than_miscounted(app, users):
@@ -305,3 +328,29 @@ def test_moving_a_district_to_another_parent_moves_its_trend_rows(app, users):
         assert_rollup_exact(s)
         fresh = snapshot(s.connection())["stats_trend"]
         assert any(key[0] == "0200" and key[1] == "t" and values == (2,) for key, values in fresh.items())
+
+
+@pytest.mark.parametrize("account", ["sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_oper",
+                                     "ent_b_oper"])
+def test_home_counts_read_from_the_rollup_equal_a_count_of_the_records(app, users, account):
+    """The home page's figures by status (stats_status) against the records in the user's scope, after the
+    random story changed them."""
+    from data.core.scope import row_scope
+    from data.home import home_summary
+
+    with app.server.extensions["certdash"].sessions() as s:
+        story = Story(s, users, 7)
+        for _ in range(120):
+            story.step()
+        s.commit()
+        who = actor(s, account)
+        summary = home_summary(s, who)
+
+        def raw(model) -> dict[str, int]:
+            return dict(s.execute(select(model.status, func.count()).where(row_scope(who, model))
+                                  .group_by(model.status)).tuples().all())
+
+        assert summary.applications_by_status == raw(CertificateApplication)
+        assert summary.certificates_by_status == raw(Certificate)
+        assert summary.declarations == sum(raw(Declaration).values())
+        assert sum(summary.applications_by_status.values()) > 0 and summary.declarations > 0
