@@ -58,7 +58,7 @@ from layouts.ledger.ledger import (
 )
 
 PAGE_SIZE = 25
-COUNT_CAP = 100_000
+COUNT_CAP = 10_000  # rows counted for the total: counting 100,000 took 0.2 s warm, 4 s cold at 1M
 INLINE_ROWS = 2_000  # more rows than this export as a background job (app config LEDGER_INLINE_ROWS)
 INLINE_PDF_ROWS = 300  # a PDF takes longer a row (reportlab lays out every cell): jobs start sooner
 JOB_PURPOSE = Perm.LEDGER_EXPORT

@@ -39,6 +39,7 @@ class Event(Base):
         Index("ix_event_actor_at", "actor_id", "at"),
         Index("ix_event_code_at", "code", "at"),
         Index("ix_event_enterprise_at", "enterprise_id", "at"),
+        Index("ix_event_at", "at", "id"),  # the audit log, newest first
     )
 
 

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.core.i18n import N_, Translator
-from data.core.audit import EventRow, changes_of
+from data.core.audit import COUNT_CAP, EventRow, changes_of
 from data.core.paging import Page
 from layouts.admin import ids
 from layouts.common import date_range, label_for, page_header, paged_grid
@@ -218,6 +218,8 @@ def event_detail(t: Translator, row: dict | None) -> dbc.Card | None:
 
 
 def audit_total(t: Translator, page: Page[EventRow]) -> str:
+    if page.total > COUNT_CAP:
+        return t("More than {n} events", n=t.number(COUNT_CAP))
     return t("{n} events", n=t.number(page.total))
 
 

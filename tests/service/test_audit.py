@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from data.core.audit import EventFilter, search_events
+from data.core.paging import Page
 from data.core.scope import AccessDenied, Actor
 from tests.conftest import TEST_PASSWORD
 from tests.support.world import sign_in
@@ -30,6 +31,17 @@ def test_sign_ins_failures_and_locks_are_found(app, users):
         assert search_events(s, AUDITOR, EventFilter(date_to=today - timedelta(days=2))).total == 0
         paged = [search_events(s, AUDITOR, EventFilter(), page=p, page_size=3) for p in range(3)]
         assert [len(p.rows) for p in paged] == [3, 3, 2] and paged[0].page_count == 3
+        # a large log is counted up to the cap only, with or without the account's join; the page says so
+        capped = search_events(s, AUDITOR, EventFilter(), page_size=3, count_cap=5)
+        assert capped.total == 6 and len(capped.rows) == 3
+        assert search_events(s, AUDITOR, EventFilter(account="ENT_A_OPER"), count_cap=2).total == 3
+        assert search_events(s, AUDITOR, EventFilter(account="ENT_A_OPER"), count_cap=100).total == 6
+
+        from dashboard.core.i18n import translator
+        from layouts.admin.audit import audit_total
+
+        assert audit_total(translator("en"), Page([], 10_001, 0, 50)) == "More than 10,000 events"
+        assert audit_total(translator("zh"), Page([], 10_000, 0, 50)) == "共 10,000 条事件"
 
 
 def test_only_auditors_may_search(app, users):
