@@ -12,7 +12,7 @@ from data.models import CertificateApplication, GoodsLine
 from tests.service.test_issuing import approved_application
 from tests.support.world import actor, page_text
 
-pytest_plugins = ["tests.service.test_declaration_form"]  # its `s`: the app's store with the reference data
+pytest_plugins = ["tests.support.declaration_forms"]  # `s`: the app's store with the reference data
 
 
 def declared(s, app_id: int, *lines: tuple[str, str]) -> CertificateApplication:

@@ -11,11 +11,11 @@ from data.exchange.inbound import receive_sps
 from data.exchange.inbound_matching import link_inbound, proposals, waiting_declarations
 from data.models import DeclarationDocument, Event, InboundCertificate, User
 from exports.types import Coded
-from tests.service.test_declaration_form import NOW, entry_input, save
 from tests.support.certificate_samples import foreign
+from tests.support.declaration_forms import NOW, entry_input, save
 from tests.support.world import actor
 
-pytest_plugins = ["tests.service.test_declaration_form"]  # its `s`: the app's store with the reference data
+pytest_plugins = ["tests.support.declaration_forms"]  # `s`: the app's store with the reference data
 NORWAY = Coded("NO", "挪威", "Norway")
 NUMBER = "NO2026-000777"
 

@@ -17,13 +17,13 @@ from exports.certificate.sps_xml import PdfAttachment
 from exports.types import Coded
 from layouts.exchange import ids
 from tests.conftest import TEST_PASSWORD
-from tests.service.test_declaration_form import NOW
 from tests.service.test_inbound_matching import entry
 from tests.support.certificate_samples import foreign, sample_content
 from tests.support.dash_calls import call, component_text
+from tests.support.declaration_forms import NOW
 from tests.support.world import actor, page_text
 
-pytest_plugins = ["tests.service.test_declaration_form"]  # its `s`: the app's store with the reference data
+pytest_plugins = ["tests.support.declaration_forms"]  # `s`: the app's store with the reference data
 
 
 def at_port(number: str, port: str, **changes) -> bytes:
