@@ -150,7 +150,7 @@ _EDGE_MINUTES = (*range(1, 11), *range(15, 61, 5), 75, 90, 105, 120, 150, 180, 2
 TURNAROUND_EDGES = tuple(m * 60 for m in _EDGE_MINUTES)  # seconds
 assert len(TURNAROUND_EDGES) + 1 == TURNAROUND_BUCKETS
 BUCKET_COLUMNS = tuple(f"b{k:02d}" for k in range(TURNAROUND_BUCKETS))
-SQL_PARAMETERS = 30_000  # per statement: below SQLite's 32,766 and PostgreSQL's 65,535
+ROWS_PER_EXECUTE = 5_000  # rollup rows written by one executemany
 
 
 class RollupError(RuntimeError):
@@ -391,11 +391,13 @@ def _upsert(conn: Connection, spec: RollupTable, items: list[tuple[tuple, list[i
     make_insert = _insert_for(conn)
     t = spec.table
     names = spec.keys + spec.measures
-    for chunk in _batched(items, max(1, SQL_PARAMETERS // len(names))):
-        stmt = make_insert(t).values([dict(zip(names, (*key, *values))) for key, values in chunk])
-        stmt = stmt.on_conflict_do_update(index_elements=[t.c[k] for k in spec.keys],
-                                          set_={m: t.c[m] + stmt.excluded[m] for m in spec.measures})
-        conn.execute(stmt)
+    # one statement of one row, run for every row (executemany): compiled once and cached, where a multi-row
+    # VALUES statement was compiled again for every number of rows (most of the time of a large flush)
+    stmt = make_insert(t)
+    stmt = stmt.on_conflict_do_update(index_elements=[t.c[k] for k in spec.keys],
+                                      set_={m: t.c[m] + stmt.excluded[m] for m in spec.measures})
+    for chunk in _batched(items, ROWS_PER_EXECUTE):
+        conn.execute(stmt, [dict(zip(names, (*key, *values))) for key, values in chunk])
     if spec.drop_empty:
         empty = and_(*(t.c[m] == 0 for m in spec.measures))
         for chunk in _batched([key for key, _ in items], 200):
