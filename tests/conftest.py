@@ -99,16 +99,54 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+WORLD = pytest.StashKey[object]()  # the World a test's store was copied with (see `users`)
+
+
+@pytest.fixture(scope="session")
+def sqlite_world(sqlite_template, tmp_path_factory):
+    """The migrated SQLite store with the test world in it, built once per test process; and its World."""
+    from tests.support.world import build_world
+
+    path = tmp_path_factory.mktemp("world") / "store.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    eng = make_engine(f"sqlite:///{path}")
+    world = build_world(make_session_factory(eng), TEST_PASSWORD)
+    eng.dispose()
+    return path, world
+
+
+@pytest.fixture(scope="session")
+def pg_world(pg_server):
+    """A PostgreSQL template database with the test world in it, built once per test process; and its World."""
+    from sqlalchemy.engine import make_url
+
+    from tests.support.world import build_world
+
+    url = pg_server.create_database(template=TEMPLATE_DB)
+    eng = make_engine(url)
+    world = build_world(make_session_factory(eng), TEST_PASSWORD)
+    eng.dispose()  # a template may have no connections
+    return make_url(url).database, world
+
+
 @pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path):
-    """Return the URL of an empty store at the head migration, on each backend."""
+    """Return the URL of a store at the head migration, on each backend: empty, or holding the test world when the
+    test asks for `users` (a copy of a store the world was written to once: building it for every test was a
+    tenth of a second each, on PostgreSQL more)."""
+    with_world = "users" in request.fixturenames
     if request.param == "sqlite":
+        source, world = request.getfixturevalue("sqlite_world") if with_world else (
+            request.getfixturevalue("sqlite_template"), None)
         path = tmp_path / "store.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        shutil.copyfile(source, path)
+        request.node.stash[WORLD] = world
         yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("pg_server")
-    url = server.create_database(template=TEMPLATE_DB)
+    template, world = request.getfixturevalue("pg_world") if with_world else (TEMPLATE_DB, None)
+    url = server.create_database(template=template)
+    request.node.stash[WORLD] = world
     yield url
     server.drop_database(url)  # thousands of databases left behind made the server's teardown take minutes
 
@@ -152,8 +190,12 @@ def app(settings):
 
 
 @pytest.fixture
-def users(app):
-    """Create a small world: two enterprises, the Dalian district pair, one user of every role."""
+def users(request, app):
+    """A small world: two enterprises, the Dalian district pair, one user of every role (tests/support/world.py).
+    The store came with it (`store_url`); an app on a store of its own gets it written now."""
+    world = request.node.stash.get(WORLD, None)
+    if world is not None:
+        return world
     from tests.support.world import build_world
 
     return build_world(app.server.extensions["certdash"].sessions, TEST_PASSWORD)
