@@ -2,9 +2,10 @@
 
 One browser per role, signed in once, pages visited in sequence on a demo store (300 certificates and a
 received foreign certificate): no console error, no HTTP 5xx, no English widget text on a Chinese page,
-no serious or critical axe-core violation (every rule in zh, the language rules in en), and a screenshot of each page in test-artifacts/page-tour/.
-The first page of each language is loaded in full; the others are opened as the menu opens them (Dash's
-client-side routing), which is how users move and keeps the tour cheap.
+no serious or critical axe-core violation (every rule in zh, the language rules in en), and a screenshot
+of each page in test-artifacts/page-tour/. The first page of each language is loaded in full; the others
+are opened as the menu opens them (Dash's client-side routing), which is how users move and keeps the
+tour cheap.
 """
 from __future__ import annotations
 
