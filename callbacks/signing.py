@@ -1,8 +1,9 @@
-"""The signer's confirmation before issuing (layouts.common.signing_modal), shared by the application page and
-batch issuing: by the signer's password, or by their IC card's PIN. With the card, the page asks the server for
-a one-time challenge and the card agent on this PC for the card's signature over it and over the act
-(`certdash.js` cardConfirm); the signature lands in the dialog's card store, which runs the page's confirm
-callback, and `confirmation` checks it against the card bound to the signer (data.accounts.signin)."""
+"""The signer's confirmation before a certificate is signed (layouts.common.signing_modal), shared by the
+application page, batch issuing and the certificate page (a replacement): by the signer's password, or by their
+IC card's PIN. With the card, the page asks the server for a one-time challenge and the card agent on this PC for
+the card's signature over it and over the act (`certdash.js` cardConfirm); the signature lands in the dialog's
+card store, which runs the page's confirm callback, and `confirmation` checks it against the card bound to the
+signer (data.accounts.signin)."""
 from __future__ import annotations
 
 import base64
@@ -20,7 +21,7 @@ from data.core.scope import Actor
 from layouts.common import CardAccess
 from layouts.page_ids import SigningDialogIds
 
-PASSWORD, CARD = "password", "card"
+CARD = "card"  # the dialog's method for the IC card (the other is "password")
 
 
 def card_access() -> CardAccess:

@@ -309,7 +309,7 @@ def confirm_signer_by_card(s: Session, user_id: int, *, nonce: str, card_no: str
     now = now or datetime.now(timezone.utc)
     user = s.get(User, user_id)
     card_no = (card_no or "").strip()[:32]
-    details = {"what": what, "card_no": card_no, "method": "card"}
+    details = {"what": what, "card_no": card_no}  # the card number says the card confirmed
     if user is None:
         return "card_not_yours"
     if recent(s, _signer_key(user_id), SIGNER_WINDOW, now) >= SIGNER_TRIES:
