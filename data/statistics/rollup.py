@@ -66,7 +66,7 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   all: a few hundred rows at any size, where counting the records took about a second for a manager at a
   million certificates. Rows that fall to zero are deleted.
 
-Maintenance: `before_flush` reads, for every certificate or application the flush will change or
+Maintenance: `before_flush` reads, for every certificate, application or declaration the flush will change or
 delete, its stored state (one SELECT per table); `after_flush` reads the stored state of those
 changed or inserted; the difference of their contributions is applied as +n/-n upserts
 (``INSERT .. ON CONFLICT DO UPDATE``, SQLite and PostgreSQL) in key order, so that concurrent
@@ -79,7 +79,7 @@ run through a Session (e.g. ``update(Certificate).values(print_count=Certificate
 are caught by `do_orm_execute` the same way (rows read before and after the statement); a bulk
 INSERT through a Session must carry the ids. Writes that bypass the Session (the demo generator's
 Core batches, bench.seed) are followed by `rebuild`, which recomputes everything from the
-certificate and application tables in one transaction (`flask --app app:server stats rebuild`).
+certificate, application and declaration tables in one transaction (`flask --app app:server stats rebuild`).
 The listeners are registered on the Session class when this module is imported (by data/core/db.py).
 """
 from __future__ import annotations
