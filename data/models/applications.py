@@ -150,7 +150,7 @@ class Certificate(Base):
 
     __table_args__ = (
         Index("ix_cert_replaces", "replaces_id"),
-        Index("ix_cert_district_issue", "district_code", "issue_date"),
+        Index("ix_cert_district_issue_id", "district_code", "issue_date", "id"),  # the query's runs, ties by id
         Index("ix_cert_enterprise_issue", "enterprise_id", "issue_date"),
         Index("ix_cert_type_issue", "cert_type_code", "issue_date"),
         Index("ix_cert_status", "status"),

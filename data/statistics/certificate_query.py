@@ -32,9 +32,9 @@ reviewed no review time) come after the others in both directions and are read o
 reaches them. Ties are broken by the row's ids, in the order the index holds them where it can.
 Statements are compiled once per shape of the query (data/core/prepared.py).
 
-PostgreSQL keeps equal keys of an index in no particular order, so a run by issue date reads its
+PostgreSQL keeps equal keys of an index in no particular order, so a run by issue date would read its
 district's whole last day to break ties by id; the index certificate (district_code, issue_date, id)
-(a superset of ix_cert_district_issue) lets it stop after the page (SQLite's indexes end in the rowid).
+(ix_cert_district_issue_id, migration 0020) lets it stop after the page (SQLite's indexes end in the rowid).
 """
 from __future__ import annotations
 
