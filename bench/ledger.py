@@ -51,7 +51,7 @@ from data.demo import bound_batches
 from data.ledger.query import ALL_KEYS, DEFAULT_COLUMNS, ExportRequest, LedgerQuery, stream_ledger
 from data.models import Certificate, CertificateApplication, CertificateFormat, Declaration, Enterprise, User
 from data.reference.catalog import load_reference
-from data.statistics.rollup import rebuild
+from data.statistics.rebuild import rebuild
 
 ACCOUNT = "ledgerbench"
 ENTERPRISE_NAME = "大连台账测评食品有限公司"

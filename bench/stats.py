@@ -36,6 +36,7 @@ from data.core.db import make_session_factory, transaction
 from data.demo import DEFAULT_END
 from data.models import Certificate, StatsCertificate
 from data.statistics.periods import last_twelve_months, months_back
+from data.statistics.rebuild import rebuild
 from data.statistics.reports import (
     CloudFilter,
     IssuanceFilter,
@@ -48,7 +49,7 @@ from data.statistics.reports import (
     stats_choices,
     turnaround,
 )
-from data.statistics.rollup import WAITING, rebuild
+from data.statistics.rollup import WAITING
 
 APPLICATIONS_PER_CERTIFICATE = 1.13  # what the demo generator writes (bench.applications counts applications)
 TODAY = DEFAULT_END  # the demo data ends here: the pages' default periods are the twelve months before it

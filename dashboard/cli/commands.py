@@ -122,7 +122,7 @@ def register_cli(server: Flask) -> None:
     @stats_group.command("rebuild")
     def stats_rebuild():
         """Recompute the statistics rollups from the certificates and applications, in one transaction."""
-        from data.statistics.rollup import rebuild
+        from data.statistics.rebuild import rebuild
 
         store = ready_store()
         started = time.perf_counter()

@@ -41,7 +41,7 @@ from data.models import (
     User,
     table_of,
 )
-from data.statistics.rollup import rebuild as rebuild_rollups
+from data.statistics.rebuild import rebuild as rebuild_rollups
 
 # --- writing ------------------------------------------------------------------------------------
 

@@ -78,7 +78,7 @@ that rolling the savepoint back takes them back too. ORM-enabled or Core UPDATE/
 run through a Session (e.g. ``update(Certificate).values(print_count=Certificate.print_count + 1)``)
 are caught by `do_orm_execute` the same way (rows read before and after the statement); a bulk
 INSERT through a Session must carry the ids. Writes that bypass the Session (the demo generator's
-Core batches, bench.seed) are followed by `rebuild`, which recomputes everything from the
+Core batches, bench.seed) are followed by `data.statistics.rebuild.rebuild`, which recomputes everything from the
 certificate, application and declaration tables in one transaction (`flask --app app:server stats rebuild`).
 The listeners are registered on the Session class when this module is imported (by data/core/db.py).
 """
@@ -99,7 +99,6 @@ from sqlalchemy import (
     Integer,
     Table,
     and_,
-    case,
     cast,
     delete,
     event,
@@ -453,10 +452,10 @@ def _before_commit(session: Session) -> None:
         deferred.apply(session.connection())
     if session.info.pop(_TREE_CHANGED, None):
         conn = session.connection()
-        sql = _Sql(conn)
+        sql = SqlParts(conn)
         if sql.pg:  # no certificate may change while the trends are summed up again
             conn.exec_driver_sql("LOCK TABLE certificate IN SHARE MODE")
-        _rebuild_trend(conn, sql)
+        rebuild_trend(conn, sql)
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
@@ -577,10 +576,10 @@ def install() -> None:
 install()
 
 
-# --- rebuilding from scratch ------------------------------------------------------------------
+# --- recounting (the trends at commit here; everything: data/statistics/rebuild.py) ---------
 
 
-class _Sql:
+class SqlParts:
     """The few expressions that differ between SQLite and PostgreSQL; constants inline (GROUP BY safe)."""
 
     def __init__(self, conn: Connection):
@@ -610,61 +609,12 @@ class _Sql:
         return cast(func.strftime(literal_column("'%s'"), moment), Integer)
 
 
-def rebuild(conn: Connection) -> dict[str, int]:
-    """Recompute every rollup from the certificate, application and declaration tables, in the caller's transaction.
-
-    Other writers wait until it commits (PostgreSQL: SHARE lock on the source tables; SQLite: the
-    first statement takes the write lock). Returns the rows written per table.
-    """
-    sql = _Sql(conn)
-    if sql.pg:
-        conn.exec_driver_sql("LOCK TABLE certificate, certificate_application, declaration IN SHARE MODE")
-    for spec in TABLES:
-        conn.execute(delete(spec.table))
-    _rebuild_certificates(conn, sql)
-    _rebuild_trend(conn, sql)
-    _rebuild_turnaround(conn, sql)
-    _rebuild_backlog(conn, sql)
-    _rebuild_status(conn, sql)
-    return {spec.table.name: conn.scalar(select(func.count()).select_from(spec.table)) or 0 for spec in TABLES}
-
-
-def _sums(columns, names: Sequence[str]) -> list[ColumnElement]:
+def sums(columns, names: Sequence[str]) -> list[ColumnElement]:
+    """SUM() of each named column."""
     return [func.sum(columns[name]) for name in names]
 
 
-def _rebuild_certificates(conn: Connection, sql: _Sql) -> None:
-    c, r = Certificate.__table__.c, CERTIFICATES.table.c
-    names = list(CERTIFICATES.keys + CERTIFICATES.measures)
-    # the full grouping straight from the certificates; every other one from its rows
-    conn.execute(CERTIFICATES.table.insert().from_select(names, select(
-        sql.const(FULL.id), sql.const(DAY), c.issue_date, c.district_code, c.cert_type_code, c.entry_method,
-        c.signing_method, c.status, func.coalesce(c.dest_country, sql.const(NO_COUNTRY)),
-        func.coalesce(c.received_date, sql.const(NO_DAY)), func.count(),
-        func.sum(case((c.signing_method == sql.const(CLOUD), 1), else_=0)),
-        func.sum(case((c.print_count > 0, 1), else_=0)), func.sum(func.coalesce(c.print_count, 0)),
-    ).group_by(c.issue_date, c.district_code, c.cert_type_code, c.entry_method, c.signing_method, c.status,
-               c.dest_country, c.received_date)))
-    for g in GROUPINGS:
-        if g is FULL:
-            continue
-        period = r.period if g.axis == ISSUE else r.received_date
-        dims = [r[d] if d in g.dims else sql.const(NO_DAY if d == "received_date" else ALL) for d in DIMENSIONS]
-        query = select(sql.const(g.id), sql.const(DAY), period, r.district_code, *dims,
-                       *_sums(r, MEASURES)).where(r.grouping == FULL.id)
-        if g.axis == RECEIVED:
-            query = query.where(r.received_date != sql.const(NO_DAY))
-        kept = [r[d] for d in DIMENSIONS if d in g.dims]
-        conn.execute(CERTIFICATES.table.insert().from_select(names, query.group_by(period, r.district_code, *kept)))
-        if MONTH in g.grains:
-            month = sql.month_start(r.period)
-            conn.execute(CERTIFICATES.table.insert().from_select(names, select(
-                sql.const(g.id), sql.const(MONTH), month, r.district_code, *[r[d] for d in DIMENSIONS],
-                *_sums(r, MEASURES)).where(r.grouping == g.id, r.grain == DAY)
-                .group_by(month, r.district_code, *[r[d] for d in DIMENSIONS])))
-
-
-def _rebuild_trend(conn: Connection, sql: _Sql) -> None:
+def rebuild_trend(conn: Connection, sql: SqlParts) -> None:
     """The trend rows of every district's subtree, summed from the month rows by type (2) and destination (4)."""
     conn.execute(delete(TREND.table))
     r = CERTIFICATES.table.c
@@ -682,53 +632,3 @@ def _rebuild_trend(conn: Connection, sql: _Sql) -> None:
             if root != ALL:
                 query = query.where(r.district_code.in_(sorted(codes)))
             conn.execute(TREND.table.insert().from_select(names, query.group_by(column, r.period)))
-
-
-def _bucket_of(sql: _Sql, elapsed, lo: int = 0, hi: int = len(TURNAROUND_EDGES)) -> ColumnElement:
-    """The turnaround bucket of `elapsed` seconds as a binary search of CASEs (six comparisons, not 51)."""
-    if lo == hi:
-        return sql.const(lo)
-    mid = (lo + hi) // 2  # buckets lo..mid hold the values below edge `mid`
-    return case((elapsed < sql.const(TURNAROUND_EDGES[mid]), _bucket_of(sql, elapsed, lo, mid)),
-                else_=_bucket_of(sql, elapsed, mid + 1, hi))
-
-
-def _rebuild_turnaround(conn: Connection, sql: _Sql) -> None:
-    a, t = CertificateApplication.__table__.c, TURNAROUND.table.c
-    # each application's elapsed time computed once (a grouped subquery is materialised, not inlined),
-    # then its bucket, then the buckets spread into columns
-    elapsed, day = sql.seconds(a.approved_at) - sql.seconds(a.submitted_at), sql.china_day(a.approved_at)
-    timed = select(a.district_code.label("district"), day.label("day"), elapsed.label("elapsed"),
-                   func.count().label("n")).where(a.approved_at.is_not(None), a.submitted_at.is_not(None)
-                                                  ).group_by(a.district_code, day, elapsed).subquery()
-    bucket = _bucket_of(sql, timed.c.elapsed)
-    counted = select(timed.c.district, timed.c.day, bucket.label("bucket"), func.sum(timed.c.n).label("n"),
-                     func.sum(case((timed.c.elapsed < 0, 0), else_=timed.c.elapsed) * timed.c.n).label("seconds")
-                     ).group_by(timed.c.district, timed.c.day, bucket).subquery()
-    names = list(TURNAROUND.keys + TURNAROUND.measures)
-    conn.execute(TURNAROUND.table.insert().from_select(names, select(
-        sql.const(DAY), counted.c.day, counted.c.district, func.sum(counted.c.n), func.sum(counted.c.seconds),
-        *[func.sum(case((counted.c.bucket == sql.const(k), counted.c.n), else_=0)) for k in range(TURNAROUND_BUCKETS)],
-    ).group_by(counted.c.day, counted.c.district)))
-    month = sql.month_start(t.period)
-    conn.execute(TURNAROUND.table.insert().from_select(names, select(
-        sql.const(MONTH), month, t.district_code, *_sums(t, TURNAROUND.measures),
-    ).where(t.grain == DAY).group_by(month, t.district_code)))
-
-
-def _rebuild_backlog(conn: Connection, sql: _Sql) -> None:
-    a = CertificateApplication.__table__.c
-    day = sql.china_day(a.submitted_at)
-    conn.execute(BACKLOG.table.insert().from_select(list(BACKLOG.keys + BACKLOG.measures), select(
-        a.district_code, day, *[func.sum(case((a.status == status, 1), else_=0)) for status in WAITING],
-    ).where(a.status.in_(WAITING), a.submitted_at.is_not(None)).group_by(a.district_code, day)))
-
-
-def _rebuild_status(conn: Connection, sql: _Sql) -> None:
-    names = list(STATUS.keys + STATUS.measures)
-    for record, model in ((APPLICATION_RECORD, CertificateApplication), (CERTIFICATE_RECORD, Certificate),
-                          (DECLARATION_RECORD, Declaration)):
-        c = model.__table__.c
-        conn.execute(STATUS.table.insert().from_select(names, select(
-            sql.const(record), c.district_code, c.enterprise_id, c.status, func.count())
-            .group_by(c.district_code, c.enterprise_id, c.status)))

@@ -10,13 +10,13 @@ from sqlalchemy import delete, func, select, update
 from data.applications.workflow import WorkflowError, allowed_actions, transition
 from data.core.scope import NotFound
 from data.models import AppStatus, Certificate, CertificateApplication, Declaration
+from data.statistics.rebuild import rebuild
 from data.statistics.rollup import (
     CERTIFICATES,
     TABLES,
     TURNAROUND_EDGES,
     RollupError,
     choose_grouping,
-    rebuild,
     turnaround_bucket,
 )
 from tests.support.world import actor

@@ -1,0 +1,135 @@
+"""Recounting every statistics rollup from the certificate, application and declaration tables
+(`flask --app app:server stats rebuild`, the demo generator, the benchmarks): what `data.statistics.rollup`
+keeps exact change by change, computed here in one pass by GROUP BY, in the caller's transaction."""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Connection, case, delete, func, select
+
+from data.models import TURNAROUND_BUCKETS, Certificate, CertificateApplication, Declaration
+from data.statistics.rollup import (
+    ALL,
+    APPLICATION_RECORD,
+    BACKLOG,
+    CERTIFICATE_RECORD,
+    CERTIFICATES,
+    CLOUD,
+    DAY,
+    DECLARATION_RECORD,
+    DIMENSIONS,
+    FULL,
+    GROUPINGS,
+    ISSUE,
+    MEASURES,
+    MONTH,
+    NO_COUNTRY,
+    NO_DAY,
+    RECEIVED,
+    STATUS,
+    TABLES,
+    TURNAROUND,
+    TURNAROUND_EDGES,
+    WAITING,
+    SqlParts,
+    rebuild_trend,
+    sums,
+)
+
+
+def rebuild(conn: Connection) -> dict[str, int]:
+    """Recompute every rollup from the certificate, application and declaration tables, in the caller's transaction.
+
+    Other writers wait until it commits (PostgreSQL: SHARE lock on the source tables; SQLite: the
+    first statement takes the write lock). Returns the rows written per table.
+    """
+    sql = SqlParts(conn)
+    if sql.pg:
+        conn.exec_driver_sql("LOCK TABLE certificate, certificate_application, declaration IN SHARE MODE")
+    for spec in TABLES:
+        conn.execute(delete(spec.table))
+    _rebuild_certificates(conn, sql)
+    rebuild_trend(conn, sql)
+    _rebuild_turnaround(conn, sql)
+    _rebuild_backlog(conn, sql)
+    _rebuild_status(conn, sql)
+    return {spec.table.name: conn.scalar(select(func.count()).select_from(spec.table)) or 0 for spec in TABLES}
+
+
+def _rebuild_certificates(conn: Connection, sql: SqlParts) -> None:
+    c, r = Certificate.__table__.c, CERTIFICATES.table.c
+    names = list(CERTIFICATES.keys + CERTIFICATES.measures)
+    # the full grouping straight from the certificates; every other one from its rows
+    conn.execute(CERTIFICATES.table.insert().from_select(names, select(
+        sql.const(FULL.id), sql.const(DAY), c.issue_date, c.district_code, c.cert_type_code, c.entry_method,
+        c.signing_method, c.status, func.coalesce(c.dest_country, sql.const(NO_COUNTRY)),
+        func.coalesce(c.received_date, sql.const(NO_DAY)), func.count(),
+        func.sum(case((c.signing_method == sql.const(CLOUD), 1), else_=0)),
+        func.sum(case((c.print_count > 0, 1), else_=0)), func.sum(func.coalesce(c.print_count, 0)),
+    ).group_by(c.issue_date, c.district_code, c.cert_type_code, c.entry_method, c.signing_method, c.status,
+               c.dest_country, c.received_date)))
+    for g in GROUPINGS:
+        if g is FULL:
+            continue
+        period = r.period if g.axis == ISSUE else r.received_date
+        dims = [r[d] if d in g.dims else sql.const(NO_DAY if d == "received_date" else ALL) for d in DIMENSIONS]
+        query = select(sql.const(g.id), sql.const(DAY), period, r.district_code, *dims,
+                       *sums(r, MEASURES)).where(r.grouping == FULL.id)
+        if g.axis == RECEIVED:
+            query = query.where(r.received_date != sql.const(NO_DAY))
+        kept = [r[d] for d in DIMENSIONS if d in g.dims]
+        conn.execute(CERTIFICATES.table.insert().from_select(names, query.group_by(period, r.district_code, *kept)))
+        if MONTH in g.grains:
+            month = sql.month_start(r.period)
+            conn.execute(CERTIFICATES.table.insert().from_select(names, select(
+                sql.const(g.id), sql.const(MONTH), month, r.district_code, *[r[d] for d in DIMENSIONS],
+                *sums(r, MEASURES)).where(r.grouping == g.id, r.grain == DAY)
+                .group_by(month, r.district_code, *[r[d] for d in DIMENSIONS])))
+
+
+def _bucket_of(sql: SqlParts, elapsed, lo: int = 0, hi: int = len(TURNAROUND_EDGES)) -> ColumnElement:
+    """The turnaround bucket of `elapsed` seconds as a binary search of CASEs (six comparisons, not 51)."""
+    if lo == hi:
+        return sql.const(lo)
+    mid = (lo + hi) // 2  # buckets lo..mid hold the values below edge `mid`
+    return case((elapsed < sql.const(TURNAROUND_EDGES[mid]), _bucket_of(sql, elapsed, lo, mid)),
+                else_=_bucket_of(sql, elapsed, mid + 1, hi))
+
+
+def _rebuild_turnaround(conn: Connection, sql: SqlParts) -> None:
+    a, t = CertificateApplication.__table__.c, TURNAROUND.table.c
+    # each application's elapsed time computed once (a grouped subquery is materialised, not inlined),
+    # then its bucket, then the buckets spread into columns
+    elapsed, day = sql.seconds(a.approved_at) - sql.seconds(a.submitted_at), sql.china_day(a.approved_at)
+    timed = select(a.district_code.label("district"), day.label("day"), elapsed.label("elapsed"),
+                   func.count().label("n")).where(a.approved_at.is_not(None), a.submitted_at.is_not(None)
+                                                  ).group_by(a.district_code, day, elapsed).subquery()
+    bucket = _bucket_of(sql, timed.c.elapsed)
+    counted = select(timed.c.district, timed.c.day, bucket.label("bucket"), func.sum(timed.c.n).label("n"),
+                     func.sum(case((timed.c.elapsed < 0, 0), else_=timed.c.elapsed) * timed.c.n).label("seconds")
+                     ).group_by(timed.c.district, timed.c.day, bucket).subquery()
+    names = list(TURNAROUND.keys + TURNAROUND.measures)
+    conn.execute(TURNAROUND.table.insert().from_select(names, select(
+        sql.const(DAY), counted.c.day, counted.c.district, func.sum(counted.c.n), func.sum(counted.c.seconds),
+        *[func.sum(case((counted.c.bucket == sql.const(k), counted.c.n), else_=0)) for k in range(TURNAROUND_BUCKETS)],
+    ).group_by(counted.c.day, counted.c.district)))
+    month = sql.month_start(t.period)
+    conn.execute(TURNAROUND.table.insert().from_select(names, select(
+        sql.const(MONTH), month, t.district_code, *sums(t, TURNAROUND.measures),
+    ).where(t.grain == DAY).group_by(month, t.district_code)))
+
+
+def _rebuild_backlog(conn: Connection, sql: SqlParts) -> None:
+    a = CertificateApplication.__table__.c
+    day = sql.china_day(a.submitted_at)
+    conn.execute(BACKLOG.table.insert().from_select(list(BACKLOG.keys + BACKLOG.measures), select(
+        a.district_code, day, *[func.sum(case((a.status == status, 1), else_=0)) for status in WAITING],
+    ).where(a.status.in_(WAITING), a.submitted_at.is_not(None)).group_by(a.district_code, day)))
+
+
+def _rebuild_status(conn: Connection, sql: SqlParts) -> None:
+    names = list(STATUS.keys + STATUS.measures)
+    for record, model in ((APPLICATION_RECORD, CertificateApplication), (CERTIFICATE_RECORD, Certificate),
+                          (DECLARATION_RECORD, Declaration)):
+        c = model.__table__.c
+        conn.execute(STATUS.table.insert().from_select(names, select(
+            sql.const(record), c.district_code, c.enterprise_id, c.status, func.count())
+            .group_by(c.district_code, c.enterprise_id, c.status)))
