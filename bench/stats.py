@@ -45,11 +45,11 @@ from data.statistics.reports import (
     cloud_signing_usage,
     issuance_by_district,
     issuance_by_month,
-    month_end,
     stats_choices,
     turnaround,
 )
 from data.statistics.rollup import WAITING
+from data.statistics.sums import month_end
 
 APPLICATIONS_PER_CERTIFICATE = 1.13  # what the demo generator writes (bench.applications counts applications)
 TODAY = DEFAULT_END  # the demo data ends here: the pages' default periods are the twelve months before it

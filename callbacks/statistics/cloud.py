@@ -16,9 +16,9 @@ from data.statistics.periods import last_twelve_months
 from data.statistics.reports import (
     CloudFilter,
     cloud_signing_usage,
-    district_tree,
     stats_choices,
 )
+from data.statistics.sums import district_tree
 from exports.tables.list_export import XLSX
 from exports.tables.statistics import CSV, stats_csv, stats_xlsx
 from layouts.statistics import cloud as views

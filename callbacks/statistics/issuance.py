@@ -15,10 +15,10 @@ from data.core.scope import Actor
 from data.statistics.periods import last_twelve_months
 from data.statistics.reports import (
     IssuanceFilter,
-    district_tree,
     issuance_by_district,
     stats_choices,
 )
+from data.statistics.sums import district_tree
 from layouts.statistics import ids
 from layouts.statistics import issuance as views
 

@@ -19,121 +19,45 @@ same period, as in the manual's own table (0980: 2,540 cloud-signed, 3,283 appro
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, true
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from auth.permissions import Perm
-from data.core.scope import AccessDenied, Actor
-from data.models import CertificateType, CustomsDistrict, DictEntry
+from data.core.scope import Actor
+from data.models import CertificateType, DictEntry
 from data.statistics.rollup import (
     ALL,
     BACKLOG,
-    CERTIFICATES,
     DAY,
     DESTINATION,
-    DIMENSIONS,
-    FULL,
-    ISSUE,
     MONTH,
     NO_COUNTRY,
-    NO_DAY,
     RECEIVED,
     TREND,
     TURNAROUND,
-    TURNAROUND_EDGES,
     TYPE,
     WAITING,
-    Grouping,
-    choose_grouping,
     month_of,
 )
+from data.statistics.sums import (
+    District,
+    RollupQuery,
+    Tree,
+    district_tree,
+    filter_text,
+    histogram_percentile,
+    month_end,
+    period_spans,
+    report_root,
+    sum_certificates,
+)
 
-PERMISSION = Perm.STATS_VIEW
 OTHERS = "*"  # the series of the destinations after the top ones
 AGE_BUCKETS = ((0, 0), (1, 2), (3, 6), (7, 13), (14, None))  # days waiting since submission (China dates)
-SIGNING_METHODS = ("cloud", "paper")
 CERT_STATUSES = ("valid", "replaced", "withdrawn")
 ENTRY_METHODS = ("blank", "similar", "template", "smart_import")
-
-
-# --- scope: the district tree the actor may see -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class District:
-    code: str
-    parent_code: str | None
-    name_zh: str
-    name_en: str
-
-
-@dataclass(frozen=True)
-class Tree:
-    """The districts an actor may see, with their children in display order."""
-
-    districts: dict[str, District]
-    children: dict[str | None, tuple[str, ...]]  # None: the districts at the top of the actor's view
-    everything: bool  # administrators: no district condition needed
-
-    def subtree(self, code: str | None) -> list[str]:
-        """The code and every visible district below it, depth first (None: every visible district)."""
-        out: list[str] = []
-        stack = [code] if code is not None else list(reversed(self.children.get(None, ())))
-        while stack:
-            current = stack.pop()
-            out.append(current)
-            stack.extend(reversed(self.children.get(current, ())))
-        return out
-
-    def path(self, code: str | None) -> tuple[District, ...]:
-        """The districts from the top of the actor's view down to `code`."""
-        found: list[District] = []
-        while code is not None and code in self.districts:
-            found.append(self.districts[code])
-            code = self.districts[code].parent_code
-        return tuple(reversed(found))
-
-    def depth(self, code: str) -> int:
-        return len(self.path(code)) - 1
-
-    def default_root(self) -> str | None:
-        """Where a report starts: the actor's own district (None: all of them, for administrators)."""
-        tops = self.children.get(None, ())
-        return tops[0] if len(tops) == 1 and not self.everything else None
-
-    def condition(self, column, codes: Sequence[str]) -> ColumnElement[bool]:
-        """`column IN codes`, or nothing to check when the actor sees everything and asks for all of it."""
-        if self.everything and len(codes) == len(self.districts):
-            return true()
-        return column.in_(sorted(codes))
-
-
-def district_tree(s: Session, actor: Actor) -> Tree:
-    """The district tree of the statistics the actor may read; AccessDenied for anyone else."""
-    actor.require(PERMISSION)
-    query = select(CustomsDistrict.code, CustomsDistrict.parent_code, CustomsDistrict.name_zh,
-                   CustomsDistrict.name_en).order_by(CustomsDistrict.sort, CustomsDistrict.code)
-    if actor.is_admin:
-        everything = True
-    elif actor.is_customs and actor.district_codes:
-        query, everything = query.where(CustomsDistrict.code.in_(sorted(actor.district_codes))), False
-    else:
-        raise AccessDenied(PERMISSION)
-    districts = {code: District(code, parent, zh, en) for code, parent, zh, en in s.execute(query)}
-    children: dict[str | None, list[str]] = {}
-    for d in districts.values():  # insertion order is the display order
-        children.setdefault(d.parent_code if d.parent_code in districts else None, []).append(d.code)
-    return Tree(districts, {k: tuple(v) for k, v in children.items()}, everything)
-
-
-def _root(tree: Tree, asked: str | None) -> tuple[str | None, bool]:
-    """The district a report is about, and whether the actor may see it (a forged one: False)."""
-    if not asked:
-        return tree.default_root(), True
-    return (asked, True) if asked in tree.districts else (None, False)
 
 
 @dataclass(frozen=True)
@@ -167,113 +91,6 @@ def stats_choices(s: Session, actor: Actor) -> Choices:
                    tree.default_root())
 
 
-# --- reading the certificate rollup -------------------------------------------------------------
-
-
-def month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def period_spans(lo: date | None, hi: date | None, grains: Sequence[str]) -> list[tuple[str, date | None, date | None]]:
-    """Cover the days lo..hi (None: open) with whole months (month rows) and the days at either end."""
-    if lo is not None and hi is not None and lo > hi:
-        return []
-    if MONTH not in grains:
-        return [(DAY, lo, hi)]
-    first = lo if lo is None or lo.day == 1 else month_end(lo) + timedelta(days=1)  # first whole month
-    last = hi if hi is None or hi == month_end(hi) else hi.replace(day=1) - timedelta(days=1)  # end of last one
-    if first is not None and last is not None and first > last:  # no whole month inside
-        return [(DAY, lo, hi)]
-    spans: list[tuple[str, date | None, date | None]] = []
-    if lo is not None and first is not None and first != lo:
-        spans.append((DAY, lo, first - timedelta(days=1)))
-    spans.append((MONTH, first, None if last is None else last.replace(day=1)))
-    if hi is not None and last is not None and last != hi:
-        spans.append((DAY, last + timedelta(days=1), hi))
-    return spans
-
-
-def _text(value) -> str | None:
-    """A filter value as the browser sent it: text or nothing (anything else is ignored)."""
-    return value if isinstance(value, str) and value else None
-
-
-@dataclass(frozen=True)
-class _Query:
-    """One sum over the certificate rollup."""
-
-    issue: tuple[date | None, date | None] = (None, None)
-    received: tuple[date | None, date | None] = (None, None)
-    equal: dict[str, str] = field(default_factory=dict)  # dimension -> value
-    within: tuple[str, tuple[str, ...]] | None = None  # (dimension, the values it may take)
-    signing: str | None = None
-    group: tuple[str, ...] = ()  # dimensions (and "period") to group by
-    per_district: bool = True  # group by district first (False: the districts' sum)
-    measures: tuple[str, ...] = ("certificates",)
-    axis: str = ISSUE  # RECEIVED: `received` is the period (the cloud-signing page)
-
-
-def _plan(q: _Query) -> tuple[Grouping, tuple[date | None, date | None] | None, tuple | None, dict[str, str],
-                              str | None]:
-    """Pick the grouping; return it, the period range, a received-date condition (full grouping only),
-    the equality filters and the signing method left to the measures (None: filtered as a dimension)."""
-    equal = dict(q.equal)
-    signing = q.signing
-    if signing is not None and (q.measures != ("certificates",) or signing not in SIGNING_METHODS):
-        equal["signing_method"], signing = signing, None  # printed/copies by signing method: a dimension
-    dims = set(equal) | {d for d in q.group if d in DIMENSIONS} | ({q.within[0]} if q.within else set())
-    has_issue, has_received = any(x is not None for x in q.issue), any(x is not None for x in q.received)
-    if q.axis == RECEIVED or (has_received and not has_issue):
-        g = choose_grouping(RECEIVED, dims)
-        if g is not FULL:
-            return g, q.received, None, equal, signing
-        return FULL, None, q.received, equal, signing
-    if has_received:
-        return FULL, q.issue, q.received, equal, signing
-    return choose_grouping(ISSUE, dims), q.issue, None, equal, signing
-
-
-def _measure(r, name: str, signing: str | None) -> ColumnElement:
-    """A sum of the rollup; certificates of one signing method from the cloud-signed count beside them."""
-    if name == "certificates" and signing == "cloud":
-        return func.sum(r.cloud)
-    if name == "certificates" and signing == "paper":
-        return func.sum(r.certificates - r.cloud)
-    return func.sum(r[name])
-
-
-def _sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: _Query) -> list[tuple]:
-    """Rows of (district, *group values, *measures) summed over the rollup rows matching `q`
-    (without the district when `q.per_district` is False)."""
-    if not codes:
-        return []
-    r = CERTIFICATES.table.c
-    g, period, received, equal, signing = _plan(q)
-    # the grouping inline, not a parameter: a partial index (grouping 4's destinations) is chosen by it
-    where = [r.grouping == literal_column(str(g.id)), tree.condition(r.district_code, codes)]
-    if period is not None:
-        spans = period_spans(period[0], period[1], g.grains)
-        if not spans:
-            return []
-        where.append(or_(*(and_(r.grain == grain, *([r.period >= lo] if lo else []), *([r.period <= hi] if hi else []))
-                           for grain, lo, hi in spans)))
-    else:
-        where.append(r.grain == (MONTH if MONTH in g.grains else DAY))
-    if received is not None:
-        where.append(r.received_date != NO_DAY)
-        if received[0] is not None:
-            where.append(r.received_date >= received[0])
-        if received[1] is not None:
-            where.append(r.received_date <= received[1])
-    for dim, value in equal.items():
-        where.append(r[dim] == (value if dim != "dest_country" else value or NO_COUNTRY))
-    if q.within is not None:
-        where.append(r[q.within[0]].in_(q.within[1]))
-    keys = [r.district_code] * q.per_district + [r[name] for name in q.group]
-    return [tuple(row) for row in s.execute(
-        select(*keys, *(_measure(r, m, signing) for m in q.measures)).where(*where).group_by(*keys))]
-
-
 # --- issuance by district (发证信息查询) ----------------------------------------------------------
 
 
@@ -290,13 +107,13 @@ class IssuanceFilter:
     signing_method: str | None = None
     status: str | None = None
 
-    def query(self) -> _Query:
-        equal = {dim: value for dim, value in (("cert_type_code", _text(self.cert_type)),
-                                               ("dest_country", _text(self.dest_country)),
-                                               ("entry_method", _text(self.entry_method)),
-                                               ("status", _text(self.status))) if value is not None}
-        return _Query(issue=(self.issue_from, self.issue_to), received=(self.received_from, self.received_to),
-                      equal=equal, signing=_text(self.signing_method))
+    def query(self) -> RollupQuery:
+        equal = {dim: value for dim, value in (("cert_type_code", filter_text(self.cert_type)),
+                                               ("dest_country", filter_text(self.dest_country)),
+                                               ("entry_method", filter_text(self.entry_method)),
+                                               ("status", filter_text(self.status))) if value is not None}
+        return RollupQuery(issue=(self.issue_from, self.issue_to), received=(self.received_from, self.received_to),
+                      equal=equal, signing=filter_text(self.signing_method))
 
 
 @dataclass(frozen=True)
@@ -344,11 +161,11 @@ def _count(tree: Tree, code: str, own: dict[str, int], totals: dict[str, int]) -
 def issuance_by_district(s: Session, actor: Actor, f: IssuanceFilter) -> IssuanceReport:
     """Certificates issued per district below the chosen one, rolled up along the district tree."""
     tree = district_tree(s, actor)
-    root, found = _root(tree, _text(f.district))
+    root, found = report_root(tree, filter_text(f.district))
     if not found:
         return IssuanceReport(False, (), None, (), 0)
     codes = tree.subtree(root)
-    own = {code: int(n or 0) for code, n in _sum_certificates(s, tree, codes, f.query())}
+    own = {code: int(n or 0) for code, n in sum_certificates(s, tree, codes, f.query())}
     totals = _rolled_up(tree, own, root)
     children = tree.children.get(root, ())
     rows = tuple(_count(tree, c, own, totals) for c in children if totals.get(c))
@@ -357,9 +174,9 @@ def issuance_by_district(s: Session, actor: Actor, f: IssuanceFilter) -> Issuanc
     by_type: tuple[TypeCount, ...] = ()
     if root_count is not None and not root_count.has_children and total:  # the last level: one bar says little
         q = f.query()
-        by_code = _Query(issue=q.issue, received=q.received, equal=q.equal, signing=q.signing,
+        by_code = RollupQuery(issue=q.issue, received=q.received, equal=q.equal, signing=q.signing,
                          group=("cert_type_code",), per_district=False)
-        counts: dict[str, int] = dict(_sum_certificates(s, tree, [root_count.code], by_code))
+        counts: dict[str, int] = dict(sum_certificates(s, tree, [root_count.code], by_code))
         names = {code: (zh, en) for code, zh, en in s.execute(
             select(CertificateType.code, CertificateType.name_zh, CertificateType.name_en)
             .where(CertificateType.code.in_(list(counts))))}
@@ -406,17 +223,17 @@ class CloudReport:
 def cloud_signing_usage(s: Session, actor: Actor, f: CloudFilter) -> CloudReport:
     """Per district: certificates received, printed by ECIQ, cloud-signed, cloud-signed approved, share."""
     tree = district_tree(s, actor)
-    root, found = _root(tree, _text(f.district))
+    root, found = report_root(tree, filter_text(f.district))
     empty = CloudRow("", "", "", 0, 0, 0, 0, 0)
     if not found:
         return CloudReport(False, (), empty)
     codes = tree.subtree(root)
-    entry = _text(f.entry_method)
+    entry = filter_text(f.entry_method)
     equal = {"entry_method": entry} if entry else {}
-    received = {row[0]: row[1:] for row in _sum_certificates(s, tree, codes, _Query(
+    received = {row[0]: row[1:] for row in sum_certificates(s, tree, codes, RollupQuery(
         received=(f.received_from, f.received_to), equal=equal, axis=RECEIVED,
         measures=("certificates", "printed", "copies", "cloud")))}
-    approved = {row[0]: row[1] for row in _sum_certificates(s, tree, codes, _Query(
+    approved = {row[0]: row[1] for row in sum_certificates(s, tree, codes, RollupQuery(
         issue=(f.received_from, f.received_to), equal=equal, measures=("cloud",)))}
     rows = []
     for code in codes:
@@ -483,7 +300,7 @@ def trend_sums(s: Session, tree: Tree, root: str | None, dim: str, lo: date | No
     """
     if root is None and not tree.everything:  # several districts at the top of the view
         column = {"value": dim, "period": "period"}
-        return _sum_certificates(s, tree, tree.subtree(None), _Query(
+        return sum_certificates(s, tree, tree.subtree(None), RollupQuery(
             issue=(lo, hi), group=tuple(column[g] for g in group), per_district=False,
             within=(dim, values) if values is not None else None))
     t = TREND.table.c
@@ -501,7 +318,7 @@ def issuance_by_month(s: Session, actor: Actor, f: TrendFilter, by: str, top: in
     if dim is None:
         raise ValueError(f"unknown breakdown {by!r}")
     tree = district_tree(s, actor)
-    root, found = _root(tree, _text(f.district))
+    root, found = report_root(tree, filter_text(f.district))
     if not found:
         return MonthlySeries(False, (), ())
     lo, hi = f.days()
@@ -551,25 +368,6 @@ def _names(s: Session, dim: str, keys: Iterable[str]) -> dict[str, tuple[str, st
 # --- review turnaround (submission -> approval) --------------------------------------------------
 
 
-def histogram_percentile(counts: Sequence[int], q: float) -> float | None:
-    """The q-quantile (0..1) of seconds counted in TURNAROUND_EDGES buckets, interpolated in its bucket.
-
-    The last bucket is open: a quantile falling there is reported as its lower edge (30 days).
-    """
-    n = sum(counts)
-    if n == 0:
-        return None
-    rank, below = q * n, 0
-    for k, c in enumerate(counts):
-        if c and below + c >= rank:
-            low = TURNAROUND_EDGES[k - 1] if k else 0
-            if k == len(TURNAROUND_EDGES):
-                return float(low)
-            return low + (TURNAROUND_EDGES[k] - low) * max(0.0, rank - below) / c
-        below += c
-    return float(TURNAROUND_EDGES[-1])
-
-
 @dataclass(frozen=True)
 class TurnaroundRow:
     code: str  # "" for the whole of the report
@@ -597,7 +395,7 @@ def _turnaround_row(code: str, names: tuple[str, str], hist: Sequence[int]) -> T
 def turnaround(s: Session, actor: Actor, f: TrendFilter) -> TurnaroundReport:
     """Median, 90th percentile and mean of submission-to-approval time per district, by approval month."""
     tree = district_tree(s, actor)
-    root, found = _root(tree, _text(f.district))
+    root, found = report_root(tree, filter_text(f.district))
     width = len(TURNAROUND.measures)
     if not found:
         return TurnaroundReport(False, (), _turnaround_row("", ("", ""), [0] * width))
@@ -653,7 +451,7 @@ class BacklogReport:
 def backlog(s: Session, actor: Actor, f: TrendFilter, today: date) -> BacklogReport:
     """Applications waiting now (submitted .. approved, not yet issued) per district, by days since submission."""
     tree = district_tree(s, actor)
-    root, found = _root(tree, _text(f.district))
+    root, found = report_root(tree, filter_text(f.district))
     zero = BacklogRow("", "", "", (0,) * len(AGE_BUCKETS), (0,) * len(WAITING))
     if not found:
         return BacklogReport(False, (), zero)

@@ -18,6 +18,8 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   5     issue day  type, entry method, status             day+mon  any mix of those filters
   6     recv. day  none                                   day+mon  received-date filter; cloud usage
   7     recv. day  entry method                           day+mon  cloud usage by entry method (5.9.3)
+  10    issue day  type, destination                      day+mon  the explorer: destinations by type
+  11    issue day  all but the received date              day+mon  the explorer: any other mix; filters
   9     issue day  all six, received date included        day      any other mix (exact fallback)
   ====  =========  =====================================  =======  =======================================
 
@@ -29,9 +31,10 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   filters or groups by, and splits a date range into whole months (month rows) and the days at
   either end (day rows), so a chart reads at most ~60 day rows and one row per month for each
   district and kept value — the same number at ten thousand certificates as at ten million once
-  the dimension values are all present. Grouping 9 grows with the data (bounded by the number of
-  certificates); only rare mixes of filters (destination with another filter, both date axes at
-  once) read it. A partial index on grouping 4 (destination, grain, period) reads one country's
+  the dimension values are all present. Groupings 9 and 11 grow with the data (bounded by the number of
+  certificates and by the product of their dimensions' values); 11 serves the explorer's mixes of
+  dimensions by issue date, and only the received date with another filter, or both date axes at
+  once, read 9. A partial index on grouping 4 (destination, grain, period) reads one country's
   rows only. At a million demo certificates the table holds ~1.5 million rows (grouping 9: 0.85
   million), ~27 bytes of key and 4 integers each.
 
@@ -177,6 +180,8 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(5, ISSUE, frozenset({"cert_type_code", "entry_method", "status"}), (DAY, MONTH)),
     Grouping(6, RECEIVED, frozenset(), (DAY, MONTH)),
     Grouping(7, RECEIVED, frozenset({"entry_method"}), (DAY, MONTH)),
+    Grouping(10, ISSUE, frozenset({"cert_type_code", "dest_country"}), (DAY, MONTH)),
+    Grouping(11, ISSUE, frozenset(DIMENSIONS) - {"received_date"}, (DAY, MONTH)),
     FULL,
 )
 

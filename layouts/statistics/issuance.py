@@ -14,11 +14,11 @@ from data.core.labels import CERT_STATUS_LABELS
 from data.statistics.reports import (
     CERT_STATUSES,
     ENTRY_METHODS,
-    SIGNING_METHODS,
     Choices,
     IssuanceFilter,
     IssuanceReport,
 )
+from data.statistics.sums import SIGNING_METHODS
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates.view import SIGNING_LABELS
 from layouts.common import date_range, page_header

@@ -21,11 +21,11 @@ from data.statistics.reports import (
     histogram_percentile,
     issuance_by_district,
     issuance_by_month,
-    period_spans,
     stats_choices,
     turnaround,
 )
 from data.statistics.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
+from data.statistics.sums import period_spans
 from tests.support.world import actor
 
 UTC = timezone.utc

@@ -1,0 +1,238 @@
+"""Reading the statistics rollups: the district tree an actor may see, and sums over the certificate rollup
+(`stats_certificate`, data/statistics/rollup.py) for any mix of filters, periods and groupings. The fixed
+reports (data/statistics/reports.py) and the explorer (data/statistics/explorer.py) read through these."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, true
+from sqlalchemy.orm import Session
+
+from auth.permissions import Perm
+from data.core.scope import AccessDenied, Actor
+from data.models import CustomsDistrict
+from data.statistics.rollup import (
+    CERTIFICATES,
+    DAY,
+    DIMENSIONS,
+    FULL,
+    ISSUE,
+    MONTH,
+    NO_COUNTRY,
+    NO_DAY,
+    RECEIVED,
+    TURNAROUND_EDGES,
+    Grouping,
+    choose_grouping,
+)
+
+PERMISSION = Perm.STATS_VIEW
+SIGNING_METHODS = ("cloud", "paper")
+
+
+# --- scope: the district tree the actor may see -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    parent_code: str | None
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The districts an actor may see, with their children in display order."""
+
+    districts: dict[str, District]
+    children: dict[str | None, tuple[str, ...]]  # None: the districts at the top of the actor's view
+    everything: bool  # administrators: no district condition needed
+
+    def subtree(self, code: str | None) -> list[str]:
+        """The code and every visible district below it, depth first (None: every visible district)."""
+        out: list[str] = []
+        stack = [code] if code is not None else list(reversed(self.children.get(None, ())))
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(reversed(self.children.get(current, ())))
+        return out
+
+    def path(self, code: str | None) -> tuple[District, ...]:
+        """The districts from the top of the actor's view down to `code`."""
+        found: list[District] = []
+        while code is not None and code in self.districts:
+            found.append(self.districts[code])
+            code = self.districts[code].parent_code
+        return tuple(reversed(found))
+
+    def depth(self, code: str) -> int:
+        return len(self.path(code)) - 1
+
+    def default_root(self) -> str | None:
+        """Where a report starts: the actor's own district (None: all of them, for administrators)."""
+        tops = self.children.get(None, ())
+        return tops[0] if len(tops) == 1 and not self.everything else None
+
+    def condition(self, column, codes: Sequence[str]) -> ColumnElement[bool]:
+        """`column IN codes`, or nothing to check when the actor sees everything and asks for all of it."""
+        if self.everything and len(codes) == len(self.districts):
+            return true()
+        return column.in_(sorted(codes))
+
+
+def district_tree(s: Session, actor: Actor) -> Tree:
+    """The district tree of the statistics the actor may read; AccessDenied for anyone else."""
+    actor.require(PERMISSION)
+    query = select(CustomsDistrict.code, CustomsDistrict.parent_code, CustomsDistrict.name_zh,
+                   CustomsDistrict.name_en).order_by(CustomsDistrict.sort, CustomsDistrict.code)
+    if actor.is_admin:
+        everything = True
+    elif actor.is_customs and actor.district_codes:
+        query, everything = query.where(CustomsDistrict.code.in_(sorted(actor.district_codes))), False
+    else:
+        raise AccessDenied(PERMISSION)
+    districts = {code: District(code, parent, zh, en) for code, parent, zh, en in s.execute(query)}
+    children: dict[str | None, list[str]] = {}
+    for d in districts.values():  # insertion order is the display order
+        children.setdefault(d.parent_code if d.parent_code in districts else None, []).append(d.code)
+    return Tree(districts, {k: tuple(v) for k, v in children.items()}, everything)
+
+
+def report_root(tree: Tree, asked: str | None) -> tuple[str | None, bool]:
+    """The district a report is about, and whether the actor may see it (a forged one: False)."""
+    if not asked:
+        return tree.default_root(), True
+    return (asked, True) if asked in tree.districts else (None, False)
+
+
+def histogram_percentile(counts: Sequence[int], q: float) -> float | None:
+    """The q-quantile (0..1) of seconds counted in TURNAROUND_EDGES buckets, interpolated in its bucket.
+
+    The last bucket is open: a quantile falling there is reported as its lower edge (30 days).
+    """
+    n = sum(counts)
+    if n == 0:
+        return None
+    rank, below = q * n, 0
+    for k, c in enumerate(counts):
+        if c and below + c >= rank:
+            low = TURNAROUND_EDGES[k - 1] if k else 0
+            if k == len(TURNAROUND_EDGES):
+                return float(low)
+            return low + (TURNAROUND_EDGES[k] - low) * max(0.0, rank - below) / c
+        below += c
+    return float(TURNAROUND_EDGES[-1])
+
+
+# --- reading the certificate rollup -------------------------------------------------------------
+
+
+def month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def period_spans(lo: date | None, hi: date | None, grains: Sequence[str]) -> list[tuple[str, date | None, date | None]]:
+    """Cover the days lo..hi (None: open) with whole months (month rows) and the days at either end."""
+    if lo is not None and hi is not None and lo > hi:
+        return []
+    if MONTH not in grains:
+        return [(DAY, lo, hi)]
+    first = lo if lo is None or lo.day == 1 else month_end(lo) + timedelta(days=1)  # first whole month
+    last = hi if hi is None or hi == month_end(hi) else hi.replace(day=1) - timedelta(days=1)  # end of last one
+    if first is not None and last is not None and first > last:  # no whole month inside
+        return [(DAY, lo, hi)]
+    spans: list[tuple[str, date | None, date | None]] = []
+    if lo is not None and first is not None and first != lo:
+        spans.append((DAY, lo, first - timedelta(days=1)))
+    spans.append((MONTH, first, None if last is None else last.replace(day=1)))
+    if hi is not None and last is not None and last != hi:
+        spans.append((DAY, last + timedelta(days=1), hi))
+    return spans
+
+
+def filter_text(value) -> str | None:
+    """A filter value as the browser sent it: text or nothing (anything else is ignored)."""
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class RollupQuery:
+    """One sum over the certificate rollup."""
+
+    issue: tuple[date | None, date | None] = (None, None)
+    received: tuple[date | None, date | None] = (None, None)
+    equal: dict[str, str] = field(default_factory=dict)  # dimension -> value
+    within: tuple[str, tuple[str, ...]] | None = None  # (dimension, the values it may take)
+    signing: str | None = None
+    group: tuple[str, ...] = ()  # dimensions (and "period") to group by
+    per_district: bool = True  # group by district first (False: the districts' sum)
+    measures: tuple[str, ...] = ("certificates",)
+    axis: str = ISSUE  # RECEIVED: `received` is the period (the cloud-signing page)
+    days: bool = False  # read day rows only (a grouping by day or week), not whole months
+
+
+def plan(q: RollupQuery) -> tuple[Grouping, tuple[date | None, date | None] | None, tuple | None, dict[str, str],
+                              str | None]:
+    """Pick the grouping; return it, the period range, a received-date condition (full grouping only),
+    the equality filters and the signing method left to the measures (None: filtered as a dimension)."""
+    equal = dict(q.equal)
+    signing = q.signing
+    if signing is not None and (q.measures != ("certificates",) or signing not in SIGNING_METHODS):
+        equal["signing_method"], signing = signing, None  # printed/copies by signing method: a dimension
+    dims = set(equal) | {d for d in q.group if d in DIMENSIONS} | ({q.within[0]} if q.within else set())
+    has_issue, has_received = any(x is not None for x in q.issue), any(x is not None for x in q.received)
+    if q.axis == RECEIVED or (has_received and not has_issue):
+        g = choose_grouping(RECEIVED, dims)
+        if g is not FULL:
+            return g, q.received, None, equal, signing
+        return FULL, None, q.received, equal, signing
+    if has_received:
+        return FULL, q.issue, q.received, equal, signing
+    return choose_grouping(ISSUE, dims), q.issue, None, equal, signing
+
+
+def rollup_measure(r, name: str, signing: str | None) -> ColumnElement:
+    """A sum of the rollup; certificates of one signing method from the cloud-signed count beside them."""
+    if name == "certificates" and signing == "cloud":
+        return func.sum(r.cloud)
+    if name == "certificates" and signing == "paper":
+        return func.sum(r.certificates - r.cloud)
+    return func.sum(r[name])
+
+
+def sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: RollupQuery) -> list[tuple]:
+    """Rows of (district, *group values, *measures) summed over the rollup rows matching `q`
+    (without the district when `q.per_district` is False)."""
+    if not codes:
+        return []
+    r = CERTIFICATES.table.c
+    g, period, received, equal, signing = plan(q)
+    # the grouping inline, not a parameter: a partial index (grouping 4's destinations) is chosen by it
+    where = [r.grouping == literal_column(str(g.id)), tree.condition(r.district_code, codes)]
+    if period is not None:
+        spans = period_spans(period[0], period[1], (DAY,) if q.days else g.grains)
+        if not spans:
+            return []
+        where.append(or_(*(and_(r.grain == grain, *([r.period >= lo] if lo else []), *([r.period <= hi] if hi else []))
+                           for grain, lo, hi in spans)))
+    else:
+        where.append(r.grain == (MONTH if MONTH in g.grains and not q.days else DAY))
+    if received is not None:
+        where.append(r.received_date != NO_DAY)
+        if received[0] is not None:
+            where.append(r.received_date >= received[0])
+        if received[1] is not None:
+            where.append(r.received_date <= received[1])
+    for dim, value in equal.items():
+        where.append(r[dim] == (value if dim != "dest_country" else value or NO_COUNTRY))
+    if q.within is not None:
+        where.append(r[q.within[0]].in_(q.within[1]))
+    keys = [r.district_code] * q.per_district + [r[name] for name in q.group]
+    return [tuple(row) for row in s.execute(
+        select(*keys, *(rollup_measure(r, m, signing) for m in q.measures)).where(*where).group_by(*keys))]
+
+
