@@ -3,13 +3,13 @@ exact against a count of the certificate table itself, trends, turnaround, backl
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import and_, func, insert, select
 
 from data.core.scope import AccessDenied
-from data.models import Certificate, CertificateApplication, CertificateType, Declaration, DictEntry
+from data.models import Certificate, CertificateApplication
 from data.statistics.reports import (
     AGE_BUCKETS,
     OTHERS,
@@ -26,42 +26,10 @@ from data.statistics.reports import (
 )
 from data.statistics.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
 from data.statistics.sums import period_spans
+from tests.support.stats_world import DISTRICTS, FIRST_DAY, TODAY, TYPES, UTC, add_application
 from tests.support.world import actor
 
-UTC = timezone.utc
-TYPES = ("14", "18")
-COUNTRIES = ("JP", "KR", None)
-DISTRICTS = ("0900", "0901", "0903", "0200")
-FIRST_DAY = date(2026, 1, 20)
-TODAY = date(2026, 6, 10)
-
-
-@pytest.fixture
-def s(app, users):
-    """The test world plus 160 certificates of known, varied attributes (written through the ORM)."""
-    rng = random.Random(5)
-    with app.server.extensions["certdash"].sessions() as session:
-        session.add(CertificateType(code="18", name_zh="植物检疫证书", name_en="PHYTOSANITARY CERTIFICATE",
-                                    category="exit"))
-        session.add_all([DictEntry(dictionary="country", code="JP", name_zh="日本", name_en="Japan"),
-                         DictEntry(dictionary="country", code="KR", name_zh="韩国", name_en="Korea, Republic of")])
-        session.flush()
-        apps = {a.district_code: a for a in session.scalars(select(CertificateApplication))}
-        apps["0900"] = apps["0901"]  # the parent district issues a few itself, on an application of its own house
-        for n in range(160):
-            district = rng.choice(DISTRICTS)
-            issued = FIRST_DAY + timedelta(days=rng.randrange(0, 100))
-            app_row = apps[district]
-            session.add(Certificate(
-                certificate_no=f"S{n:05d}", application_id=app_row.id, enterprise_id=app_row.enterprise_id,
-                district_code=district, cert_type_code=rng.choice(TYPES),
-                entry_method=rng.choice(["blank", "similar", "template"]), dest_country=rng.choice(COUNTRIES),
-                issue_place="大连", issue_date=issued, issued_at=datetime.combine(issued, datetime.min.time(), UTC),
-                received_date=issued - timedelta(days=rng.randrange(0, 3)) if rng.random() < 0.9 else None,
-                signing_method=rng.choice(["cloud", "paper"]), print_count=rng.choice([0, 0, 1, 2]),
-                status=rng.choice(["valid", "valid", "valid", "replaced", "withdrawn"]), verify_token=f"v{n}"))
-        session.commit()
-        yield session
+pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
 
 
 def brute_issuance(s, codes, f: IssuanceFilter) -> int:
@@ -258,15 +226,6 @@ def test_histogram_percentiles_fall_in_the_right_bucket():
     counts[-1] = 100
     assert histogram_percentile(counts, 0.9) == TURNAROUND_EDGES[-1]  # "30 days or more"
     assert histogram_percentile([0] * len(counts), 0.5) is None
-
-
-def add_application(s, users, district: str, status: str, submitted: datetime | None,
-                    approved: datetime | None) -> None:
-    key = {"0901": "A", "0903": "B", "0200": "C"}[district]
-    decl = s.scalar(select(Declaration).where(Declaration.district_code == district))
-    s.add(CertificateApplication(declaration_id=decl.id, enterprise_id=users.enterprise_ids[key],
-                                 district_code=district, cert_type_code="14", format_code="C3-1", status=status,
-                                 submitted_at=submitted, approved_at=approved))
 
 
 def test_turnaround_median_p90_and_mean_per_district(s, users):

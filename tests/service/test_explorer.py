@@ -1,0 +1,255 @@
+"""The explorer: random views against counts of the raw records (certificates, applications), subtotals and
+totals exact, comparisons, scope (a foreign district reads nothing), and what a view refuses to read."""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from data.core.scope import AccessDenied
+from data.models import Certificate, CertificateApplication
+from data.reference.regions import continent_of, countries_of
+from data.statistics.explorer import (
+    TOTAL,
+    comparison_range,
+    explore,
+    period_bounds,
+    period_key,
+)
+from data.statistics.explorer_view import DIMENSIONS, MEASURES, View, read_view
+from data.statistics.reports import histogram_percentile
+from data.statistics.rollup import china_day, turnaround_bucket, whole_seconds
+from data.statistics.sums import district_tree
+from tests.support.stats_world import FIRST_DAY, TODAY, UTC, add_application
+from tests.support.world import actor
+
+pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+
+CERTIFICATE_MEASURES = ("certificates", "cloud", "printed", "copies", "cloud_share")
+CERT_DIMENSIONS = tuple(d for d in DIMENSIONS)
+ATTRIBUTE = {"cert_type": "cert_type_code", "entry": "entry_method", "signing": "signing_method",
+             "status": "status"}
+
+
+def _key(c: Certificate, dim: str, view: View, tree, level: int) -> str:
+    if dim == "district":
+        path = tree.path(c.district_code)
+        return path[level].code if len(path) > level else c.district_code
+    if dim == "period":
+        return period_key(c.issue_date, view.grain)
+    if dim == "dest":
+        return c.dest_country or ""
+    if dim == "region":
+        return continent_of(c.dest_country) if c.dest_country else "unknown"
+    return getattr(c, ATTRIBUTE[dim])
+
+
+def raw_certificates(s, codes, view: View, lo: date, hi: date) -> list[Certificate]:
+    out = []
+    for c in s.scalars(select(Certificate).where(Certificate.district_code.in_(codes))):
+        if not lo <= c.issue_date <= hi:
+            continue
+        if view.region and c.dest_country not in countries_of(view.region):
+            continue
+        if view.dest and c.dest_country != view.dest:
+            continue
+        if any(view.filters().get(dim) and getattr(c, col) != view.filters()[dim] for dim, col in ATTRIBUTE.items()):
+            continue
+        out.append(c)
+    return out
+
+
+def certificate_measure(certs: list[Certificate], measure: str) -> float | None:
+    n = len(certs)
+    cloud = sum(c.signing_method == "cloud" for c in certs)
+    values = {"certificates": n, "cloud": cloud, "printed": sum((c.print_count or 0) > 0 for c in certs),
+              "copies": sum(c.print_count or 0 for c in certs), "cloud_share": cloud / n if n else None}
+    return values[measure]
+
+
+def expected_cells(s, who, view: View, lo: date, hi: date, root: str | None) -> dict[tuple, list[Certificate]]:
+    tree = district_tree(s, who)
+    level = view.level if view.level is not None else tree.depth(root) + 1 if root else 0
+    groups: dict[tuple, list[Certificate]] = defaultdict(list)
+    for c in raw_certificates(s, tree.subtree(root), view, lo, hi):
+        groups[tuple(_key(c, d, view, tree, level) for d in view.dimensions)].append(c)
+    return groups
+
+
+def random_view(rng: random.Random) -> View:
+    dims = rng.sample(CERT_DIMENSIONS, rng.choice([1, 2, 3]))
+    rows, columns = tuple(dims[:2]), tuple(dims[2:])
+    if rng.random() < 0.3 and len(rows) == 2:
+        rows, columns = rows[:1], rows[1:]
+    lo = FIRST_DAY + timedelta(days=rng.randrange(-10, 60))
+    hi = lo + timedelta(days=rng.randrange(0, 90))
+    filters = {}
+    for dim, values in (("cert_type", ["14", "18"]), ("entry", ["blank", "template"]), ("signing", ["cloud", "paper"]),
+                        ("status", ["valid", "withdrawn"]), ("dest", ["JP", "KR"]), ("region", ["asia", "rcep", "eu"])):
+        if rng.random() < 0.15:
+            filters[dim] = rng.choice(values)
+    return View(measure=rng.choice(CERTIFICATE_MEASURES), rows=rows, columns=columns, date_from=lo, date_to=hi,
+                grain=rng.choice(["day", "week", "month", "quarter", "year"]), level=rng.choice([None, None, 0, 1, 2]),
+                **filters)
+
+
+def assert_close(got, want, context):
+    if want is None:
+        assert got is None, context
+    else:
+        assert got == pytest.approx(want), context
+
+
+@pytest.mark.parametrize("account, root", [("manager0900", "0900"), ("sysadmin", None)])
+def test_random_views_agree_with_counts_of_the_certificates(s, account, root):
+    """Every cell, subtotal and total of 40 random views (measure, 1-3 dimensions, filters, period, grain,
+    level of the district tree) equals the same figure computed here from the certificate rows."""
+    who = actor(s, account)
+    rng = random.Random(23)
+    for _ in range(40):
+        view = random_view(rng)
+        result = explore(s, who, view, TODAY)
+        groups = expected_cells(s, who, view, view.date_from, view.date_to, root)
+        got = {tuple(row[d] for d in view.dimensions): row["value"] for row in result.cells.to_dict("records")}
+        assert set(got) == set(groups), view
+        for key, certs in groups.items():
+            assert_close(None if got[key] != got[key] else got[key], certificate_measure(certs, view.measure),
+                         (view, key))
+        everything = [c for certs in groups.values() for c in certs]
+        assert_close(result.total.values[-1], certificate_measure(everything, view.measure), view)
+        for row in result.body:  # each subtotal: the certificates under its keys, across the columns too
+            prefix = row.keys[:row.level]
+            under = [c for key, certs in groups.items() if key[:row.level] == prefix for c in certs]
+            assert_close(row.values[-1], certificate_measure(under, view.measure), (view, row))
+            for column, value in zip(result.column_keys, row.values):
+                inside = [c for key, certs in groups.items() if key[:row.level] == prefix and key[-1] == column
+                          for c in certs]
+                assert_close(value, certificate_measure(inside, view.measure) if inside else None,
+                             (view, row, column))
+
+
+def test_subtotals_follow_their_rows_and_the_total_comes_last(s):
+    manager = actor(s, "manager0900")
+    view = View(rows=("district", "cert_type"), columns=("signing",), date_from=FIRST_DAY, date_to=TODAY)
+    body = explore(s, manager, view, TODAY).body
+    assert body[-1].level == 0 and body[-1].keys == (TOTAL, TOTAL)
+    for k, row in enumerate(body[:-1]):
+        if row.level == 1:  # a district's subtotal closes its type rows
+            assert body[k - 1].level == 2 and body[k - 1].keys[0] == row.keys[0]
+    firsts = [row.keys[0] for row in body if row.level == 1]
+    totals = [row.values[-1] for row in body if row.level == 1]
+    assert totals == sorted(totals, reverse=True) and set(firsts) <= {"0900", "0901", "0903"}
+
+
+def test_comparison_with_the_period_before_and_the_year_before(s):
+    manager = actor(s, "manager0900")
+    lo, hi = date(2026, 3, 1), date(2026, 3, 31)
+    view = View(rows=("cert_type",), date_from=lo, date_to=hi, compare="previous", order="change")
+    result = explore(s, manager, view, TODAY)
+    assert result.base_range == (date(2026, 1, 29), date(2026, 2, 28))
+    groups = expected_cells(s, manager, view, *result.base_range, "0900")
+    for row in result.body:
+        if row.level == 1:
+            assert row.base[-1] == len(groups.get((row.keys[0],), [])) or (row.base[-1] is None
+                                                                           and not groups.get((row.keys[0],)))
+    changes = [row.values[-1] - (row.base[-1] or 0) for row in result.body if row.level == 1]
+    assert changes == sorted(changes, reverse=True)
+    by_month = View(rows=("period",), date_from=date(2026, 2, 1), date_to=date(2026, 4, 30), compare="previous")
+    monthly = explore(s, manager, by_month, TODAY)
+    values = {row.keys[0]: (row.values[-1], row.base[-1]) for row in monthly.body if row.level == 1}
+    assert values["2026-03"][1] == values["2026-02"][0] and values["2026-04"][1] == values["2026-03"][0]
+    assert comparison_range(View(compare="year"), lo, hi) == (date(2025, 3, 1), date(2025, 3, 31))
+
+
+def test_turnaround_and_approvals_agree_with_the_applications(s, users):
+    base = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    rng = random.Random(3)
+    for _ in range(30):
+        district = rng.choice(["0901", "0903", "0200"])
+        submitted = base + timedelta(days=rng.randrange(0, 60), minutes=rng.randrange(0, 600))
+        add_application(s, users, district, "issued", submitted, submitted + timedelta(minutes=rng.randrange(1, 5000)))
+    s.commit()
+    manager = actor(s, "manager0900")
+    apps = [a for a in s.scalars(select(CertificateApplication)) if a.approved_at and a.submitted_at
+            and a.district_code in ("0900", "0901", "0903")]
+    for grain in ("week", "month"):
+        for measure in ("approvals", "turnaround_median", "turnaround_p90", "turnaround_mean"):
+            view = View(measure=measure, rows=("district", "period"), grain=grain, date_from=date(2026, 3, 1),
+                        date_to=date(2026, 4, 30))
+            result = explore(s, manager, view, TODAY)
+            got = {(r["district"], r["period"]): r["value"] for r in result.cells.to_dict("records")}
+            groups = defaultdict(list)
+            for a in apps:
+                day = china_day(a.approved_at)
+                if view.date_from <= day <= view.date_to:
+                    groups[(a.district_code, period_key(day, grain))].append(
+                        whole_seconds(a.approved_at) - whole_seconds(a.submitted_at))
+            assert set(got) == set(groups), measure
+            for key, seconds in groups.items():
+                hist = [0] * 52
+                for x in seconds:
+                    hist[turnaround_bucket(x)] += 1
+                want = {"approvals": len(seconds), "turnaround_mean": sum(seconds) / len(seconds) / 3600,
+                        "turnaround_median": histogram_percentile(hist, 0.5) / 3600,
+                        "turnaround_p90": histogram_percentile(hist, 0.9) / 3600}[measure]
+                assert got[key] == pytest.approx(want), (measure, key)
+
+
+def test_backlog_counts_the_waiting_applications_by_submission_day(s, users):
+    for district, status, day in (("0901", "submitted", 3), ("0901", "under_review", 10), ("0903", "approved", 3),
+                                  ("0903", "returned", 3), ("0200", "submitted", 3)):
+        add_application(s, users, district, status, datetime(2026, 5, day, 2, tzinfo=UTC), None)
+    s.commit()
+    view = View(measure="backlog", rows=("district",), date_from=date(2026, 5, 1), date_to=date(2026, 5, 31))
+    result = explore(s, actor(s, "manager0900"), view, TODAY)
+    assert {r["district"]: r["value"] for r in result.cells.to_dict("records")} == {"0901": 2, "0903": 1}
+    assert result.total.values[-1] == 3
+
+
+def test_a_foreign_district_reads_nothing_and_others_are_refused(s):
+    manager = actor(s, "manager0900")
+    result = explore(s, manager, View(district="0200", date_from=FIRST_DAY, date_to=TODAY), TODAY)
+    assert not result.found and result.cells.empty and result.total.values[-1] == 0
+    with pytest.raises(AccessDenied):
+        explore(s, actor(s, "ent_a_oper"), View(), TODAY)
+
+
+@pytest.mark.parametrize("values, problems", [
+    ({"measure": "bogus"}, {"measure": "unknown"}),
+    ({"rows": "district,bogus"}, {"rows": "unknown"}),
+    ({"rows": ["district", {"x": 1}]}, {"rows": "format"}),
+    ({"measure": "backlog", "rows": "dest"}, {"rows": "not_for_measure"}),
+    ({"measure": "approvals", "cert_type": "14"}, {"cert_type": "not_for_measure"}),
+    ({"rows": "district,cert_type,dest"}, {"rows": "too_many"}),
+    ({"rows": "district", "columns": "district"}, {"columns": "repeated"}),
+    ({"district": "0900'; drop"}, {"district": "format"}),
+    ({"region": "atlantis"}, {"region": "unknown"}),
+    ({"date_from": "2026-13-01"}, {"date_from": "bad_date"}),
+    ({"date_from": "2026-05-01", "date_to": "2026-04-01"}, {"date_to": "date_order"}),
+    ({"grain": "fortnight", "level": "x"}, {"grain": "unknown", "level": "format"}),
+])
+def test_a_view_leaves_out_what_it_cannot_use_and_names_it(values, problems):
+    view, found = read_view(values)
+    assert found == problems
+    assert view.measure in MEASURES and set(view.rows) <= set(DIMENSIONS)
+
+
+def test_a_view_goes_through_its_url_parameters_unchanged():
+    view = View(measure="cloud_share", rows=("dest", "cert_type"), columns=("period",), district="0901", level=2,
+                region="asia", signing="cloud", date_from=date(2026, 1, 1), date_to=date(2026, 3, 31),
+                grain="quarter", chart="heatmap", compare="year", order="change")
+    assert read_view(view.params()) == (view, {})
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month", "quarter", "year"])
+def test_period_keys_and_their_bounds(grain):
+    day = date(2024, 2, 29)
+    while day < date(2026, 12, 31):
+        key = period_key(day, grain)
+        lo, hi = period_bounds(key, grain)
+        assert lo <= day <= hi and period_key(lo, grain) == key == period_key(hi, grain)
+        assert period_key(lo - timedelta(days=1), grain) != key
+        day += timedelta(days=5)
