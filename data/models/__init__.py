@@ -52,6 +52,7 @@ from data.models.reference import (
 )
 from data.models.statistics import (
     TURNAROUND_BUCKETS,
+    SavedView,
     StatsBacklog,
     StatsCertificate,
     StatsStatus,
@@ -125,5 +126,6 @@ __all__ = [
     "TURNAROUND_BUCKETS",
     "StatsTurnaround",
     "StatsBacklog",
+    "SavedView",
     "StatsStatus",
 ]

@@ -1,22 +1,25 @@
 """Statistics rollups: kept exact by data/statistics/rollup.py in the transaction of every change."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     Date,
+    ForeignKey,
     Index,
     Integer,
     SmallInteger,
     String,
     Table,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import Base
+from data.models.base import Base, utcnow
 
 
 class StatsCertificate(Base):
@@ -112,3 +115,23 @@ class StatsStatus(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_stats_status_enterprise", "enterprise_id", "record"), {"sqlite_with_rowid": False})
+
+
+class SavedView(Base):
+    """An explorer view saved under a name by a manager or administrator (data/statistics/saved_views.py).
+
+    `district_code` is the owner's district when saved: a shared view is seen by the managers of that
+    district (administrators' shared views, without a district, by the administrators)."""
+
+    __tablename__ = "saved_view"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    district_code: Mapped[str | None] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)  # the view's URL parameters (View.params)
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_saved_view_name"),
+                      Index("ix_saved_view_district_shared", "district_code", "shared"))
