@@ -78,10 +78,16 @@ class Result:
     names: dict[str, dict[str, tuple[str, str]]]  # dimension -> key -> (Chinese, English) where the store names it
     periods: tuple[str, ...]  # every period key of the range, for a gapless time axis
     tree: Tree
+    level: int  # the depth the district dimension splits at
 
     @property
     def total(self) -> PivotRow:
         return self.body[-1]
+
+    def own(self, code: str) -> bool:
+        """Whether a district's row holds only its own figures (it lies above the level split at, so its
+        houses have rows of their own)."""
+        return code in self.tree.districts and self.tree.depth(code) < self.level
 
 
 # --- periods -----------------------------------------------------------------------------------------
@@ -351,8 +357,6 @@ def explore(s: Session, actor: Actor, view: View, today: date) -> Result:
     root, found = report_root(tree, view.district or None)
     hi = view.date_to or today
     lo = view.date_from or (hi.replace(day=1) - timedelta(days=334)).replace(day=1)
-    if not found:
-        view = replace(view, district="")
     codes = tree.subtree(root) if found else []
     parts = _parts_of(view.of)
     frame = _read(s, tree, codes, view, lo, hi, root)
@@ -376,7 +380,7 @@ def explore(s: Session, actor: Actor, view: View, today: date) -> Result:
     cells = _cells(frame, base_frame, view, parts)
     periods = _all_periods(lo, hi, view.grain) if PERIOD in view.dimensions else ()
     return Result(view, found, lo, hi, base_range, tuple(column_keys), tuple(body), cells,
-                  _names(s, tree, cells, view), periods, tree)
+                  _names(s, tree, cells, view), periods, tree, district_level(tree, root, view.level))
 
 
 def _forward(key: str, view: View) -> str | None:
@@ -437,3 +441,15 @@ def _names(s: Session, tree: Tree, cells: pd.DataFrame, view: View) -> dict[str,
             select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
                 DictEntry.dictionary == "country", DictEntry.code.in_(sorted(wanted))))}
     return names
+
+
+def stale_codes(s: Session, view: View) -> dict[str, str]:
+    """Filter codes a view names that the store no longer knows (a saved view of a retired certificate type or
+    country): field -> code, for the page to say; the view still counts what is stored under them."""
+    stale: dict[str, str] = {}
+    if view.cert_type and s.scalar(select(CertificateType.code).where(CertificateType.code == view.cert_type)) is None:
+        stale["cert_type"] = view.cert_type
+    if view.dest and s.scalar(select(DictEntry.code).where(DictEntry.dictionary == "country",
+                                                           DictEntry.code == view.dest)) is None:
+        stale["dest"] = view.dest
+    return stale

@@ -7,6 +7,9 @@ import threading
 from contextlib import contextmanager
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def dict_id(**parts) -> str:
@@ -125,3 +128,12 @@ def card_agent_with_card(workdir, *, card_no: str, pin: str, origin: str):
             card.remove()
     finally:
         pcsc.stop()
+
+
+def choose(dash_duo, dropdown, typed: str) -> None:
+    """Pick an option of a searchable dcc.Dropdown by typing its text."""
+    click(dash_duo, dropdown)
+    dash_duo.wait_for_element(".dash-dropdown-search").send_keys(typed)
+    xpath = f"//*[contains(@class, 'dash-dropdown-option')][contains(normalize-space(.), '{typed}')]"
+    WebDriverWait(dash_duo.driver, 10).until(expected_conditions.element_to_be_clickable((By.XPATH, xpath))).click()
+    dash_duo.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)  # close the open list

@@ -34,6 +34,7 @@ PAGE_ACCESS = {
     "/stats/issuance": {"sysadmin", "manager0900", "manager0903"},
     "/stats/cloud-signing": {"sysadmin", "manager0900", "manager0903"},
     "/stats/trends": {"sysadmin", "manager0900", "manager0903"},
+    "/stats/explorer": {"sysadmin", "manager0900", "manager0903"},
     "/admin/registrations": {"sysadmin"},
     "/admin/audit": {"sysadmin"},
     "/admin/dictionaries": {"sysadmin"},

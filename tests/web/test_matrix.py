@@ -45,6 +45,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "issuance": {"admin", "manager"},
     "cloud": {"admin", "manager"},
     "trends": {"admin", "manager"},
+    "explorer": {"admin", "manager"},
     "regrev": {"admin"},
     "audit": {"admin"},
     "adict": {"admin"},

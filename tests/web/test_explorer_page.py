@@ -1,0 +1,160 @@
+"""The explorer page through the app: the view from the address, the scoped callback (forged districts and
+dimensions get a message and nothing outside the user's scope), saved views, chart clicks that filter, the
+world map and its geometry served by the app, the Excel download (numbers as numbers)."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from typing import Any
+
+from openpyxl import load_workbook
+
+from callbacks.statistics.explorer import CONTROLS
+from tests.support.dash_calls import component_nodes, component_text
+from tests.support.world import page_text
+
+pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+
+PERIOD = {"date_from": "2026-01-01", "date_to": "2026-06-30"}
+
+
+def run(app, client, output_id: str, controls: dict[str, Any] | None = None, extra: dict[str, Any] | None = None,
+        trigger: str | None = None):
+    """Post the callback writing `output_id` with the panel's controls (by view parameter) and other values
+    (by "id.property"), as the browser does; return the response by output id, or the response itself."""
+    app.server.test_client().get("/login")
+    key, spec = next((k, v) for k, v in app.callback_map.items() if f"..{output_id}." in k or k.startswith(
+        f"{output_id}."))
+    by_prop = {f"{i}.{p}": (controls or {}).get(name) for name, (i, p) in CONTROLS.items()}
+    by_prop.update(extra or {})
+
+    def dep(item):
+        return {"id": item["id"], "property": item["property"], "value": by_prop.get(f"{item['id']}.{item['property']}")}
+
+    parts = key.strip(".").split("...")
+    outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]} for p in parts]
+    payload = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
+               "inputs": [dep(i) for i in spec["inputs"]], "state": [dep(i) for i in spec.get("state", [])],
+               "changedPropIds": [trigger or f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+    response = client.post("/_dash-update-component", json=payload)
+    if response.status_code != 200:
+        return response
+    return response.get_json()["response"]
+
+
+def show(app, client, **controls):
+    return run(app, client, "explorer-graph", {**PERIOD, "measure": "certificates", "rows": ["district"], **controls})
+
+
+def test_the_page_is_for_managers_and_administrators_and_reads_the_address(client_as):
+    text = page_text(client_as("manager0900"), "/stats/explorer",
+                     "?measure=cloud_share&rows=dest,cert_type&columns=period&grain=quarter&compare=year")
+    assert '"explorer-graph"' in text and '"value": "cloud_share"' in text and '"value": ["dest", "cert_type"]' in text
+    assert '"explorer-graph"' in page_text(client_as("sysadmin"), "/stats/explorer")
+    assert '"explorer-graph"' not in page_text(client_as("officer0901"), "/stats/explorer")
+    forged = page_text(client_as("manager0900"), "/stats/explorer", "?measure=bogus&rows=district,<b>&grain=x")
+    assert "不是可选项" in forged or "is not one of the choices" in forged
+
+
+def test_the_view_is_scoped_to_the_users_districts(app, s, client_as):
+    body = show(app, client_as("manager0900"))
+    table = component_text(body["explorer-table"]["children"])
+    assert "0901" in table and "0903" in table and "0200" not in table
+    assert body["explorer-link"]["href"].startswith("/stats/explorer?") and "rows=district" in body["explorer-link"][
+        "href"]
+    links = [n["props"]["href"] for n in component_nodes(body["explorer-table"]["children"])
+             if isinstance(n, dict) and n.get("type") == "A"]
+    assert links and all(h.startswith("/stats/certificates?") for h in links)
+    assert any("district=0901" in h and "issue_from=2026-01-01" in h for h in links)
+    forged = show(app, client_as("manager0903"), district="0200")
+    assert "0200" not in component_text(forged["explorer-table"]["children"])
+    notes = json.dumps(forged["explorer-notes"]["children"], ensure_ascii=False)
+    assert "0200" in notes and ("不在" in notes or "not among yours" in notes)
+
+
+def test_forged_dimensions_and_measures_are_named_not_obeyed(app, s, client_as):
+    body = show(app, client_as("manager0900"), measure="drop table", rows=["district", {"x": 1}], grain=["week"],
+                columns="bogus")
+    notes = json.dumps(body["explorer-notes"]["children"], ensure_ascii=False)
+    assert notes.count("Alert") >= 3
+    assert "0901" in component_text(body["explorer-table"]["children"])
+
+
+def test_a_chart_click_filters_and_a_district_click_drills_down(app, s, client_as):
+    client = client_as("manager0900")
+    clicked = run(app, client, "explorer-dest", extra={
+        "explorer-graph.clickData": {"points": [{"customdata": ["dest", "JP"]}]}}, trigger="explorer-graph.clickData")
+    assert clicked["explorer-dest"]["value"] == "JP"
+    drilled = run(app, client, "explorer-dest", extra={
+        "explorer-graph.clickData": {"points": [{"customdata": ["district", "0901", None, None]}]}},
+        trigger="explorer-graph.clickData")
+    assert drilled["explorer-district"]["value"] == "0901"
+    month = run(app, client, "explorer-dest", extra={
+        "explorer-graph.clickData": {"points": [{"customdata": ["period", "2026-02"]}]}},
+        trigger="explorer-graph.clickData")
+    assert month["explorer-dates"] == {"start_date": "2026-01-31", "end_date": "2026-02-28"} or (
+        month["explorer-dates"]["start_date"] == "2026-02-01")
+    for forged in ({"points": [{"customdata": [{"x": 1}, "JP"]}]}, {"points": "x"}, None):
+        response = run(app, client, "explorer-dest", extra={"explorer-graph.clickData": forged},
+                       trigger="explorer-graph.clickData")
+        assert getattr(response, "status_code", 200) in (200, 204)
+
+
+def test_the_world_map_and_its_geometry_come_from_the_app(app, s, client_as):
+    client = client_as("manager0900")
+    body = show(app, client, rows=["dest"], chart="map")
+    trace = body["explorer-graph"]["figure"]["data"][0]
+    assert trace["type"] == "choropleth" and set(trace["locations"]) <= {"JPN", "KOR"} and trace["locations"]
+    assert "%" in trace["text"][0]  # the share of the total beside the count
+    geometry = client.get("/assets/topojson/world_110m.json")
+    assert geometry.status_code == 200
+    assert {"countries", "land", "coastlines"} <= set(json.loads(geometry.get_data())["objects"])
+    page = page_text(client, "/stats/explorer")
+    assert '"topojsonURL": "/assets/topojson/"' in page
+
+
+def test_saved_views_are_saved_opened_shared_and_deleted(app, s, client_as):
+    owner = client_as("manager0900")
+    saved = run(app, owner, "explorer-view-message", {**PERIOD, "measure": "printed", "rows": ["cert_type"],
+                                                      "compare": "previous"},
+                extra={"explorer-view-save.n_clicks": 1, "explorer-view-name.value": "By type",
+                       "explorer-view-shared.value": True}, trigger="explorer-view-save.n_clicks")
+    assert "By type" in saved["explorer-view-message"]["children"]
+    view_id = saved["explorer-views"]["value"]
+    again = run(app, owner, "explorer-view-message", {**PERIOD, "measure": "copies"},
+                extra={"explorer-view-save.n_clicks": 2, "explorer-view-name.value": "By type"},
+                trigger="explorer-view-save.n_clicks")
+    assert again["explorer-views"]["value"] == view_id and len(again["explorer-views"]["options"]) == 1
+    opened = run(app, client_as("manager0900"), "explorer-view-name", extra={"explorer-views.value": view_id},
+                 trigger="explorer-views.value")
+    assert opened["explorer-measure"]["value"] == "copies" and opened["explorer-view-name"]["value"] == "By type"
+    outsider = run(app, client_as("manager0903"), "explorer-view-name", extra={"explorer-views.value": view_id},
+                   trigger="explorer-views.value")
+    assert "explorer-measure" not in outsider
+    assert "not found" in json.dumps(outsider, ensure_ascii=False).lower() or "找不到" in json.dumps(
+        outsider, ensure_ascii=False)
+    empty = run(app, owner, "explorer-view-message", {}, extra={"explorer-view-save.n_clicks": 3,
+                                                                "explorer-view-name.value": "  "},
+                trigger="explorer-view-save.n_clicks")
+    assert "explorer-views" not in empty and empty["explorer-view-message"]["children"]
+    deleted = run(app, owner, "explorer-view-message", {}, extra={"explorer-view-delete.n_clicks": 1,
+                                                                  "explorer-views.value": view_id},
+                  trigger="explorer-view-delete.n_clicks")
+    assert deleted["explorer-views"]["options"] == [] and "By type" in deleted["explorer-view-message"]["children"]
+
+
+def test_the_pivot_downloads_as_xlsx_with_numbers_and_totals(app, s, client_as):
+    body = run(app, client_as("manager0900"), "explorer-download",
+               {**PERIOD, "measure": "cloud_share", "rows": ["district", "cert_type"], "columns": "signing"},
+               extra={"explorer-xlsx.n_clicks": 1}, trigger="explorer-xlsx.n_clicks")
+    data = body["explorer-download"]["data"]
+    book = load_workbook(io.BytesIO(base64.b64decode(data["content"])))
+    ws = book.active
+    header = [c.value for c in ws[3]]
+    assert header[:2] == ["关区", "证书种类"] or header[:2] == ["Customs district", "Certificate type"] or len(header) >= 4
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    total = rows[-1]
+    assert total[0] in ("合计", "Total") and isinstance(total[-1], float) and 0 <= total[-1] <= 1
+    assert ws.cell(row=3 + len(rows), column=3).font.bold
+    assert ws.cell(row=4, column=3).number_format == "0.0%"
