@@ -34,6 +34,7 @@ from data.core.forms import AnyText, Form, Required, limit, matching, problem, v
 from data.core.paging import Page, clamp_paging
 from data.core.scope import Actor, NotFound
 from data.models import SystemParameter, User, as_utc
+from data.statistics.alerts import DEFAULT_PROMISE_DAYS, PROMISE_PARAMETER
 
 PERMISSION = Perm.ADMIN_PARAMETERS
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -72,6 +73,9 @@ KNOWN_PARAMETERS: tuple[KnownParameter, ...] = (
                    "Sign-in sessions: minutes without activity after which a session ends", 5, 7 * 24 * 60),
     KnownParameter(ABSOLUTE_PARAMETER, "int", DEFAULT_ABSOLUTE_HOURS, "登录会话：登录后最长有效小时数",
                    "Sign-in sessions: hours after sign-in at which a session ends in any case", 1, 30 * 24),
+    KnownParameter(PROMISE_PARAMETER, "int", DEFAULT_PROMISE_DAYS, "证书申请审核承诺时限（工作日），超过即在首页预警",
+                   "Working days within which applications are promised a review; older ones are flagged on the "
+                   "managers' home page", 1, 30),
 )
 KNOWN = {p.key: p for p in KNOWN_PARAMETERS}
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")

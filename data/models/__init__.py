@@ -52,6 +52,8 @@ from data.models.reference import (
 )
 from data.models.statistics import (
     TURNAROUND_BUCKETS,
+    AlertSeen,
+    DistrictTarget,
     SavedView,
     StatsBacklog,
     StatsCertificate,
@@ -126,6 +128,8 @@ __all__ = [
     "TURNAROUND_BUCKETS",
     "StatsTurnaround",
     "StatsBacklog",
+    "AlertSeen",
+    "DistrictTarget",
     "SavedView",
     "StatsStatus",
 ]

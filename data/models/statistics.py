@@ -135,3 +135,27 @@ class SavedView(Base):
 
     __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_saved_view_name"),
                       Index("ix_saved_view_district_shared", "district_code", "shared"))
+
+
+class DistrictTarget(Base):
+    """A district's target for a statistics measure, set by an administrator (data/statistics/targets.py): the
+    lowest acceptable cloud-signing share, or the longest acceptable review turnaround in hours. A district
+    without its own target takes the nearest one above it."""
+
+    __tablename__ = "district_target"
+    district_code: Mapped[str] = mapped_column(ForeignKey("customs_district.code", ondelete="CASCADE"),
+                                               primary_key=True)
+    measure: Mapped[str] = mapped_column(String(32), primary_key=True)
+    target: Mapped[float] = mapped_column()
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AlertSeen(Base):
+    """The alerts a user's home page showed at their last visit, by key (data/statistics/alerts.py): an alert
+    not among them crossed its threshold since."""
+
+    __tablename__ = "alert_seen"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    since: Mapped[datetime] = mapped_column(default=utcnow)

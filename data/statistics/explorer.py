@@ -50,6 +50,7 @@ from data.statistics.sums import (
     report_root,
     sum_certificates,
 )
+from data.statistics.targets import effective_targets
 
 ROLLUP_COLUMN = {"cert_type": "cert_type_code", "dest": "dest_country", "region": "dest_country",
                  "entry": "entry_method", "signing": "signing_method", "status": "status"}
@@ -79,6 +80,7 @@ class Result:
     periods: tuple[str, ...]  # every period key of the range, for a gapless time axis
     tree: Tree
     level: int  # the depth the district dimension splits at
+    targets: dict[str, float]  # each visible district's target for the measure (data/statistics/targets.py)
 
     @property
     def total(self) -> PivotRow:
@@ -380,7 +382,8 @@ def explore(s: Session, actor: Actor, view: View, today: date) -> Result:
     cells = _cells(frame, base_frame, view, parts)
     periods = _all_periods(lo, hi, view.grain) if PERIOD in view.dimensions else ()
     return Result(view, found, lo, hi, base_range, tuple(column_keys), tuple(body), cells,
-                  _names(s, tree, cells, view), periods, tree, district_level(tree, root, view.level))
+                  _names(s, tree, cells, view), periods, tree, district_level(tree, root, view.level),
+                  effective_targets(s, tree, view.measure))
 
 
 def _forward(key: str, view: View) -> str | None:
