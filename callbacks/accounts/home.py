@@ -4,10 +4,12 @@ from __future__ import annotations
 from auth.guard import allowed
 from auth.permissions import Perm
 from callbacks.page import PageSpec
+from dashboard.core.clock import china_today
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
 from data.core.scope import Actor
 from data.home import home_summary
+from data.statistics.alerts import home_alerts
 from layouts.accounts import ids
 from layouts.accounts.home import HomeLinks, home_page
 
@@ -30,7 +32,8 @@ def home_links(actor: Actor) -> HomeLinks:
 def render(actor: Actor, t: Translator, **_query):
     with session_scope() as s:
         summary = home_summary(s, actor)
-    return home_page(t, summary, actor.real_name, home_links(actor))
+        alerts = home_alerts(s, actor, china_today()) if actor.can(Perm.STATS_VIEW) else None
+    return home_page(t, summary, actor.real_name, home_links(actor), alerts)
 
 
 PAGE = PageSpec("home", "/", N_("Home"), Perm.HOME_VIEW, ids.HOME, render, order=60)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from data.core.rate_limit import parameter_int
 from data.core.scope import Actor
-from data.models import AlertSeen
+from data.models import AlertSeen, DictEntry
 from data.statistics.rollup import BACKLOG as BACKLOG_TABLE
 from data.statistics.rollup import BUCKET_COLUMNS, DAY, MONTH, TURNAROUND, WAITING
 from data.statistics.sums import RollupQuery, Tree, district_tree, histogram_percentile, period_spans, sum_certificates
@@ -47,6 +47,8 @@ class Alert:
     view: dict[str, str] = field(default_factory=dict)  # the explorer view that shows it (its parameters)
     measure: str = ""
     new: bool = False
+    name_zh: str = ""  # the district's or country's name
+    name_en: str = ""
 
 
 def working_days_before(day: date, n: int) -> date:
@@ -165,7 +167,14 @@ def current_alerts(s: Session, actor: Actor, today: date) -> list[Alert]:
     promise = parameter_int(s, PROMISE_PARAMETER, DEFAULT_PROMISE_DAYS, minimum=1, maximum=30)
     alerts = [*_share_alerts(s, tree, lo, today), *_turnaround_alerts(s, tree, lo, today),
               *_backlog_alerts(s, tree, today, promise), *_drop_alerts(s, tree, today)]
-    return alerts
+    countries = {a.subject for a in alerts if a.kind == "drop"}
+    names = {code: (d.name_zh, d.name_en) for code, d in tree.districts.items()}
+    if countries:
+        names.update({code: (zh, en) for code, zh, en in s.execute(
+            select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
+                DictEntry.dictionary == "country", DictEntry.code.in_(sorted(countries))))})
+    return [replace(a, name_zh=names.get(a.subject, (a.subject, a.subject))[0],
+                    name_en=names.get(a.subject, (a.subject, a.subject))[1]) for a in alerts]
 
 
 def home_alerts(s: Session, actor: Actor, today: date, now: datetime | None = None) -> list[Alert]:

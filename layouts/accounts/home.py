@@ -1,13 +1,16 @@
 """The home page: counts in the user's scope, their tasks, their notifications."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.core.i18n import N_, Translator
 from data.home import HomeSummary
+from data.statistics.alerts import Alert
 from layouts.accounts import ids
 from layouts.common import APP_STATUS_LABELS, count_card, page_header, status_badge
 
@@ -55,7 +58,40 @@ def _inbound_tasks(t: Translator, summary: HomeSummary, links: HomeLinks) -> lis
             for label, n, href in items]
 
 
-def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLinks = HomeLinks()) -> html.Div:
+ALERT_TEXTS = {
+    "share": N_("{name}: cloud-signing share {value} over the last 30 days, below its target of {target}"),
+    "turnaround_median": N_("{name}: median review turnaround {value} h over the last 30 days, above its target of "
+                            "{target} h"),
+    "turnaround_p90": N_("{name}: 90th-percentile review turnaround {value} h over the last 30 days, above its "
+                         "target of {target} h"),
+    "backlog": N_("{name}: {value} applications have waited longer than the promised {target} working days"),
+    "drop": N_("{name}: {value} certificates in the last 7 days, down from {target} a week before"),
+}
+EXPLORER_PATH = "/stats/explorer"
+
+
+def alert_text(t: Translator, alert: Alert) -> str:
+    name = t.pick(alert.name_zh, alert.name_en)
+    if alert.kind == "share":
+        value, target = f"{alert.value:.1%}", f"{alert.threshold:.1%}"
+    elif alert.kind == "turnaround":
+        value, target = t.number(round(alert.value, 1)), t.number(round(alert.threshold, 1))
+    else:
+        value, target = t.number(int(alert.value)), t.number(round(alert.threshold, 1))
+    message = ALERT_TEXTS.get(alert.measure if alert.kind == "turnaround" else alert.kind) or ALERT_TEXTS["share"]
+    return t(message, name=name, value=value, target=target)
+
+
+def alert_list(t: Translator, alerts: Sequence[Alert]):
+    if not alerts:
+        return html.Div(t("Nothing has crossed a threshold."), className="list-group-item text-muted")
+    return [dbc.ListGroupItem([html.Span(alert_text(t, a)),
+                               dbc.Badge(t("New"), color="danger", className="ms-2") if a.new else None],
+                              href=f"{EXPLORER_PATH}?{urlencode(a.view)}", action=True) for a in alerts]
+
+
+def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLinks = HomeLinks(),
+              alerts: Sequence[Alert] | None = None) -> html.Div:
     cards = [
         (t("Declarations"), summary.declarations, links.declarations),
         (t("Applications"), sum(summary.applications_by_status.values()), links.applications),
@@ -101,6 +137,8 @@ def home_page(t: Translator, summary: HomeSummary, user_name: str, links: HomeLi
     return html.Div(
         [
             page_header(t("Welcome, {name}", name=user_name), t("Figures cover the records you are allowed to see.")),
+            *([html.H5(t("Alerts")), dbc.ListGroup(alert_list(t, alerts), id=ids.HOME_ALERTS, tag="div",
+                                                   className="mb-3")] if alerts is not None else []),
             counts,
             html.H5(t("Applications by status")),
             by_status,

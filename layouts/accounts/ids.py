@@ -32,6 +32,7 @@ LOGIN_CARD_CONFIG = LOGIN("card-config")
 HOME_COUNTS = HOME("counts")
 HOME_TASKS = HOME("tasks")
 HOME_NOTIFICATIONS = HOME("notifications")
+HOME_ALERTS = HOME("alerts")  # what crossed a threshold (managers, administrators): links to the explorer
 # registration (public); pattern-matching types carry the page prefix too
 REG_FIELD = REG("field")
 REG_ERROR = REG("error")

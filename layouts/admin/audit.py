@@ -81,11 +81,12 @@ AUDIT_LABELS = {  # what each event is, in words (the receipts' events are named
 RECORD_LABELS = {  # admin.<record>.<action>: the administrators' reference records
     "dictionary": N_("Dictionary entry"), "format": N_("Certificate format"), "notification": N_("Notification"),
     "parameter": N_("System parameter"), "ledger_template": N_("Ledger template"),
+    "target": N_("Statistics target"),
 }
 ACTION_LABELS = {
     "created": N_("created"), "updated": N_("changed"), "deleted": N_("deleted"), "retired": N_("retired"),
     "reactivated": N_("reactivated"), "published": N_("published"), "unpublished": N_("withdrawn"),
-    "saved": N_("saved"), "renamed": N_("renamed"),
+    "saved": N_("saved"), "renamed": N_("renamed"), "set": N_("set"),
 }
 DETAIL_LABELS = {  # the details' keys, named
     "account": N_("Account"), "addr": N_("Address"), "client": N_("Address"), "application_id": N_("Application"),

@@ -171,3 +171,12 @@ APARAM_HISTORY = APARAM("history")  # the parameter's changes (经办详细/操�
 APARAM_SAVE = APARAM("save")
 APARAM_EDITING = APARAM("editing")  # the key being edited, or None for a new parameter
 APARAM_RELOAD = APARAM("reload")
+# statistics targets (统计目标): per-district targets of the cloud-signing share and review turnaround
+ATGT = PageIds("atgt")
+ATGT_DISTRICT = ATGT("district")
+ATGT_MEASURE = ATGT("measure")
+ATGT_VALUE = ATGT("value")
+ATGT_SAVE = ATGT("save")
+ATGT_MESSAGE = ATGT("message")
+ATGT_TABLE = ATGT("table")
+ATGT_DELETE = ATGT("delete")  # pattern: {"type": ATGT_DELETE, "district": code, "measure": measure}

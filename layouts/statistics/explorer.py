@@ -27,6 +27,7 @@ from data.statistics.explorer_view import (
 from data.statistics.reports import CERT_STATUSES, ENTRY_METHODS, Choices
 from data.statistics.saved_views import SavedViewRow
 from data.statistics.sums import SIGNING_METHODS
+from data.statistics.targets import misses
 from exports.tables.pivot import PivotLine
 from layouts.common import date_range, dropdown_labels, page_header
 from layouts.statistics import ids
@@ -258,6 +259,18 @@ def _delta(t: Translator, kind: str, value: float | None, base: float | None):
     return html.Div(f"{arrow} {text}", className=f"small {color}")
 
 
+def _missed_target(result: Result, row: PivotRow, column_key, value: float | None) -> float | None:
+    """The target a district's cell misses (None: no district, no target, or met)."""
+    view = result.view
+    code = None
+    if view.rows[:1] == (DISTRICT,) and row.level == 1 and column_key is None:
+        code = row.keys[0]
+    elif view.columns == (DISTRICT,) and column_key is not None and row.level == 0:
+        code = column_key
+    target = result.targets.get(str(code)) if code is not None else None
+    return target if misses(view.measure, value, target) else None
+
+
 def pivot_table(t: Translator, result: Result):
     view = result.view
     kind = MEASURES[view.measure].kind
@@ -285,6 +298,10 @@ def pivot_table(t: Translator, result: Result):
             href = drill_href(result, row, column_key) if value else None
             shown = value_text(t, kind, value)
             content = [html.A(shown, href=href) if href else shown]
+            missed = _missed_target(result, row, column_key, value)
+            if missed is not None:
+                content.append(html.Span(t("Misses its target ({target})", target=value_text(t, kind, missed)),
+                                         className="badge text-bg-warning ms-1"))
             if row.base is not None:
                 content.append(_delta(t, kind, value, row.base[j]))
             cells.append(html.Td(content, className="text-end"))

@@ -17,6 +17,7 @@ from data.core.labels import CERT_STATUS_LABELS
 from data.reference.regions import LABELS as REGION_LABELS
 from data.statistics.explorer import Result
 from data.statistics.explorer_view import DISTRICT, MEASURES, PERIOD
+from data.statistics.targets import misses
 from layouts.applications.listing import ENTRY_LABELS
 from layouts.certificates.view import SIGNING_LABELS
 from layouts.statistics.charts import COLORS, district_label, empty_figure, plain, styled_figure
@@ -188,11 +189,24 @@ def explorer_figure(t: Translator, result: Result) -> go.Figure:
             trace = go.Scatter if kind == "line" else go.Bar
             style = {"line": {"color": "#999", "dash": "dot"}} if kind == "line" else {"marker_color": "#c7c7c7"}
             fig.add_trace(trace(x=x_labels, y=list(s.base), name=label, **style))
+    if data.x_dim == DISTRICT and len(data.series) == 1 and result.targets and kind != "line":
+        _mark_targets(t, fig, result, data, x_labels)
     layout: dict = {"barmode": "stack" if kind == "stacked" and measure.kind == "count" else "group",
                     "showlegend": len(fig.data) > 1}
     if measure.kind == "share":
         layout["yaxis"] = {"tickformat": ".0%"}
     return styled_figure(fig, title, **layout)
+
+
+def _mark_targets(t: Translator, fig: go.Figure, result: Result, data: ChartData, x_labels: list[str]) -> None:
+    """Bars of districts that miss their target in red, and each target as a tick beside its bar."""
+    targets = [result.targets.get(str(x)) for x in data.x_keys]
+    values = data.series[0].values
+    fig.data[0].marker.color = ["#d62728" if misses(result.view.measure, v, target) else COLORS[0]
+                                for v, target in zip(values, targets)]
+    fig.add_trace(go.Scatter(x=x_labels, y=targets, mode="markers", name=t("Target"),
+                             marker={"symbol": "line-ew-open", "size": 28, "color": "#333",
+                                     "line": {"width": 3, "color": "#333"}}))
 
 
 def _treemap(t: Translator, result: Result, data: ChartData, title: str) -> go.Figure:

@@ -13,8 +13,8 @@ FRAME_PREFIXES = {"shell", "error"}  # the navbar and the error pages: no page o
 
 def test_every_page_module_declares_its_spec_and_the_registry_finds_them_all():
     specs = page_specs()
-    assert len(specs) == 40
-    assert len({p.key for p in specs}) == len({p.path for p in specs}) == len({p.id_prefix for p in specs}) == 40
+    assert len(specs) == 42
+    assert len({p.key for p in specs}) == len({p.path for p in specs}) == len({p.id_prefix for p in specs}) == 42
     assert [p.order for p in specs] == sorted(p.order for p in specs)
     assert specs[0].key == "login" and specs[-1].key == "verify"
 

@@ -45,6 +45,7 @@ PAGE_ACCESS = {
     "/admin/users": {"sysadmin"},
     "/admin/roles": {"sysadmin"},
     "/admin/districts": {"sysadmin"},
+    "/admin/targets": {"sysadmin"},
     "/enterprise/comm-account": {"ent_a_admin"},
     "/enterprise/overseas-users": {"ent_a_admin"},
     "/overseas": {"overseas_ru"},

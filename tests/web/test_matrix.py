@@ -56,6 +56,7 @@ WHO_MAY_USE = {  # page prefix -> roles allowed (or ANYONE / SIGNED_IN)
     "usr": {"admin"},
     "role": {"admin"},
     "dist": {"admin"},
+    "atgt": {"admin"},
     "comm": {"enterprise_admin"},
     "ovu": {"enterprise_admin"},
     "ovs": {"overseas"},
