@@ -277,14 +277,16 @@ def pivot_table(t: Translator, result: Result):
     if not result.found or result.cells.empty:
         return html.P(t("No figures for this view."), className="text-muted")
     column_labels = [key_label(t, result, view.columns[0], k) for k in result.column_keys] if view.columns else []
-    header = [html.Th(t(DIMENSIONS[d]), scope="col") for d in view.rows]
+    ranks = ranking(result)
+    header = [html.Th(t("Rank"), scope="col")] if ranks else []
+    header += [html.Th(t(DIMENSIONS[d]), scope="col") for d in view.rows]
     header += [html.Th(label, scope="col", className="text-end") for label in column_labels]
     header.append(html.Th(t("Total"), scope="col", className="text-end"))
     body = []
     rows = list(result.body)
     cut = len(rows) > MAX_TABLE_ROWS + 1
     for row in (rows[:MAX_TABLE_ROWS] + rows[-1:]) if cut else rows:
-        cells = []
+        cells = [html.Td(_rank_cell(t, ranks.get(row.keys[0]) if row.level == 1 else None))] if ranks else []
         for i, dim in enumerate(view.rows):
             key = row.keys[i]
             if i < row.level:
@@ -313,6 +315,39 @@ def pivot_table(t: Translator, result: Result):
         return html.Div([table, html.P(t("The first {n} rows are shown; the Excel file holds them all.",
                                          n=MAX_TABLE_ROWS), className="small text-muted")])
     return table
+
+
+def ranking(result: Result) -> dict[str, tuple[int, int | None]]:
+    """A district ranking with movement: district -> (rank now, rank in the comparison period or None), when the
+    rows are districts compared with an earlier period; else empty."""
+    view = result.view
+    if view.rows[:1] != (DISTRICT,) or not view.compare:
+        return {}
+    firsts = [row for row in result.body if row.level == 1]
+
+    def ranks(values: dict[str, float | None]) -> dict[str, int]:
+        ordered = sorted((v, k) for k, v in values.items() if v is not None)
+        ordered.reverse()
+        higher_is_better = MEASURES[view.measure].kind != "hours" and view.measure != "backlog"
+        if not higher_is_better:
+            ordered.reverse()
+        return {k: n for n, (_v, k) in enumerate(ordered, start=1)}
+
+    now = ranks({str(r.keys[0]): r.values[-1] for r in firsts})
+    before = ranks({str(r.keys[0]): r.base[-1] if r.base else None for r in firsts})
+    return {k: (n, before.get(k)) for k, n in now.items()}
+
+
+def _rank_cell(t: Translator, rank: tuple[int, int | None] | None):
+    if rank is None:
+        return ""
+    now, before = rank
+    if before is None:
+        return [str(now), html.Span(" " + t("new"), className="small text-muted")]
+    moved = before - now
+    arrow, color = ("▲", "text-success") if moved > 0 else ("▼", "text-danger") if moved < 0 else ("＝", "text-muted")
+    return [str(now), html.Span(f" {arrow}{abs(moved) or ''}", className=f"small {color}",
+                                title=t("Rank {rank} before", rank=before))]
 
 
 def pivot_lines(t: Translator, result: Result) -> tuple[list[str], list[str], list[PivotLine], list[str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from datetime import date
 
 from openpyxl import load_workbook
 
@@ -126,3 +127,23 @@ def test_the_pivot_downloads_as_xlsx_with_numbers_and_totals(app, s, client_as):
     assert total[0] in ("合计", "Total") and isinstance(total[-1], float) and 0 <= total[-1] <= 1
     assert ws.cell(row=3 + len(rows), column=3).font.bold
     assert ws.cell(row=4, column=3).number_format == "0.0%"
+
+
+def test_a_district_ranking_moves_against_the_period_before(app, s, client_as):
+    from data.statistics.explorer import explore
+    from data.statistics.explorer_view import View
+    from layouts.statistics.explorer import ranking
+    from tests.support.world import actor
+
+    view = View(rows=("district",), date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), compare="previous")
+    result = explore(s, actor(s, "manager0900"), view, date(2026, 6, 1))
+    ranks = ranking(result)
+    now = {str(r.keys[0]): r.values[-1] for r in result.body if r.level == 1}
+    before = {str(r.keys[0]): r.base[-1] for r in result.body if r.level == 1}
+    assert sorted(ranks, key=lambda k: ranks[k][0]) == sorted(now, key=lambda k: (-now[k], k))
+    assert all(ranks[k][1] == 1 + sum(1 for v in before.values() if v is not None and v > before[k])
+               for k in ranks if before[k] is not None and list(before.values()).count(before[k]) == 1)
+    body = show(app, client_as("manager0900"), rows=["district"], compare="previous", date_from="2026-03-01",
+                date_to="2026-03-31")
+    header = component_text(body["explorer-table"]["children"]["props"]["children"][0])
+    assert header.startswith("排名") or header.startswith("Rank")
