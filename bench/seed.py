@@ -4,9 +4,10 @@
 
 Two fresh stores are migrated and given the reference data. Store A is filled by
 `data.demo.generate` (timed as a whole). The same rows are then replayed from `iter_batches` with
-the same seed, bound to DBAPI parameters and pickled to a temporary file (untimed), and inserted into
-store B with nothing but `cursor.executemany` and one commit per batch on a raw connection (only
-those calls are timed). The last line printed is `ratio=<generator time / bare insert time>`.
+the same seed, bound to DBAPI parameters and pickled to a temporary file (untimed), and written into
+store B with nothing but the bare statement and one commit per batch (only those calls are timed):
+`COPY ... FROM STDIN` on PostgreSQL, as the generator writes there, `executemany` of the INSERT on
+SQLite. The last line printed is `ratio=<generator time / bare write time>`.
 
 Without --database-url the stores are SQLite files in a temporary folder; with a
 postgresql+psycopg URL two throw-away databases are created on that server and dropped afterwards.
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -29,7 +30,18 @@ from sqlalchemy.engine import make_url
 from auth.passwords import hash_password
 from data.accounts.roles import seed_roles
 from data.core.db import make_engine, make_session_factory, upgrade
-from data.demo import BATCH_SIZE, StartIds, bound_batches, generate, iter_batches, reference_snapshot
+from data.demo import (
+    BATCH_SIZE,
+    StartIds,
+    bound_batches,
+    generate,
+    iter_batches,
+    reference_snapshot,
+    uses_copy,
+    write_batch,
+)
+from data.demo.setup import CHUNK_ORDER
+from data.demo.writer import BULK_MIN_CERTIFICATES, bulk_load
 from data.reference.catalog import load_reference
 
 
@@ -79,31 +91,32 @@ def spool(engine: Engine, path: Path, *, certificates: int, seed: int, password_
     with path.open("wb") as f:
         batches = iter_batches(ref, certificates=certificates, seed=seed, password_hash=password_hash, start=start,
                                batch_size=batch_size)
-        for _, sql, params in bound_batches(batches, engine.dialect):
+        for _, sql, params in bound_batches(batches, engine.dialect, uses_copy(engine.dialect)):
             pickle.dump((sql, params), f, protocol=pickle.HIGHEST_PROTOCOL)
             rows += len(params)
     return rows
 
 
-def bare_insert(engine: Engine, path: Path) -> float:
-    """Insert the spooled batches with cursor.executemany and a commit per batch; return the seconds spent in them."""
+def bare_insert(engine: Engine, path: Path, bulk: bool) -> float:
+    """Write the spooled batches (COPY on PostgreSQL, executemany elsewhere) with a commit per batch; return the
+    seconds spent in them. With `bulk`, as the generator loads a large store: indexes dropped, then built
+    again (timed too)."""
     spent = 0.0
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        with path.open("rb") as f:
+    with engine.connect() as conn, path.open("rb") as f:
+        started = time.perf_counter()
+        with bulk_load(conn, CHUNK_ORDER) if bulk else nullcontext():
+            spent += time.perf_counter() - started
             while True:
                 try:
                     sql, params = pickle.load(f)
                 except EOFError:
                     break
                 started = time.perf_counter()
-                cursor.executemany(sql, params)
-                raw.commit()
+                write_batch(conn, sql, params)
+                conn.commit()
                 spent += time.perf_counter() - started
-        cursor.close()
-    finally:
-        raw.close()
+            started = time.perf_counter()
+        spent += time.perf_counter() - started
     return spent
 
 
@@ -131,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
         spooled = tmp / "rows.pickle"
         rows_b = spool(engine_b, spooled, certificates=args.certificates, seed=args.seed,
                        password_hash=password_hash, batch_size=args.batch_size)
-        bare = bare_insert(engine_b, spooled)
+        bare = bare_insert(engine_b, spooled, args.certificates >= BULK_MIN_CERTIFICATES)
 
     if rows_a != rows_b:
         print(f"row counts differ: generator {rows_a}, replay {rows_b}", file=sys.stderr)
         return 1
     print(f"backend: {make_url(url_a).get_backend_name()}, certificates: {args.certificates}, rows: {rows_a}")
     print(f"generator:   {generated:8.2f} s  {rows_a / generated:12,.0f} rows/s")
-    print(f"bare insert: {bare:8.2f} s  {rows_b / bare:12,.0f} rows/s")
+    print(f"bare {'COPY' if uses_copy(engine_b.dialect) else 'insert'}: {bare:8.2f} s  {rows_b / bare:12,.0f} rows/s")
     print(f"ratio={generated / bare:.2f}")
     return 0
 

@@ -25,8 +25,8 @@ from data.demo.cast import BATCH_SIZE, DEFAULT_END, DEMO_ACCOUNTS, ENTERPRISES, 
 from data.demo.setup import StartIds
 from data.demo.snapshot import ContainerNumbers, ReferenceSnapshot, container_check, reference_snapshot
 from data.demo.stream import iter_batches
-from data.demo.writer import DemoSummary, bound_batches, generate
+from data.demo.writer import DemoSummary, bound_batches, generate, uses_copy, write_batch
 
 __all__ = ["BATCH_SIZE", "DEFAULT_END", "DEMO_ACCOUNTS", "ENTERPRISES", "ContainerNumbers", "DemoAccount", "DemoSummary",
            "EnterpriseProfile", "ReferenceSnapshot", "StartIds", "bound_batches", "container_check", "generate",
-           "iter_batches", "reference_snapshot"]
+           "iter_batches", "reference_snapshot", "uses_copy", "write_batch"]

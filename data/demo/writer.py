@@ -1,11 +1,12 @@
-"""Writing the row stream into a store: compiled INSERTs, batches bound in a child process, rollups rebuilt."""
+"""Writing the row stream into a store: compiled INSERTs (COPY on PostgreSQL), batches bound in a child process,
+rollups rebuilt."""
 from __future__ import annotations
 
 import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -24,6 +25,7 @@ from data.demo.cast import (
     UTC,
 )
 from data.demo.setup import (
+    CHUNK_ORDER,
     ID_TABLES,
     StartIds,
 )
@@ -52,13 +54,19 @@ def _default_value(default: Any) -> Any:
 
 
 class InsertStatement:
-    """The INSERT Core compiles for one table, dialect and set of row keys, and the binding of rows to it."""
+    """The INSERT Core compiles for one table, dialect and set of row keys, and the binding of rows to it.
 
-    def __init__(self, table: Table, dialect, keys: Sequence[str]) -> None:
+    With `copy` (PostgreSQL), the statement is a `COPY table (columns) FROM STDIN` of the same columns and the
+    rows are bound as tuples in their order, each value as the dialect's bind processor gives it."""
+
+    def __init__(self, table: Table, dialect, keys: Sequence[str], copy: bool = False) -> None:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
-        self.positional = bool(compiled.positiontup)
-        self.keys = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
+        self.positional = bool(compiled.positiontup) or copy
+        self.keys = list(compiled.positiontup or ()) if compiled.positiontup else list(compiled.binds)
+        if copy:
+            names = ", ".join(dialect.identifier_preparer.quote(table.c[k].name) for k in self.keys)
+            self.sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
         # columns the rows leave out but the model gives a Python-side default, as Core would fill them
         self.defaults = {c.key: _default_value(c.default) for c in compiled.insert_prefetch if c.key not in keys}
         columns = {c.key: c for c in table.columns}
@@ -111,16 +119,34 @@ def _quick(impl, process: Callable) -> Callable:
     return process
 
 
-def bound_batches(batches: Iterator[tuple[Table, list[dict]]], dialect) -> Generator[tuple[str, str, list], None, None]:
-    """Turn (table, rows) batches into (table name, INSERT statement, DBAPI parameters) batches for `dialect`."""
+def bound_batches(batches: Iterator[tuple[Table, list[dict]]], dialect,
+                  copy: bool = False) -> Generator[tuple[str, str, list], None, None]:
+    """Turn (table, rows) batches into (table name, INSERT statement, DBAPI parameters) batches for `dialect`
+    (with `copy`: a COPY statement and row tuples, see InsertStatement)."""
     statements: dict[str, InsertStatement] = {}
     for table, rows in batches:
         if not rows:
             continue
         statement = statements.get(table.name)
         if statement is None:
-            statement = statements[table.name] = InsertStatement(table, dialect, list(rows[0]))
+            statement = statements[table.name] = InsertStatement(table, dialect, list(rows[0]), copy)
         yield str(table.name), statement.sql, statement.bind(rows)
+
+
+def uses_copy(dialect) -> bool:
+    """Whether a store is filled by COPY (PostgreSQL with psycopg 3) rather than by INSERT statements."""
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+def write_batch(conn: Connection, sql: str, params: list) -> None:
+    """Write one bound batch: a COPY streams its tuples (psycopg adapts each value), an INSERT runs executemany."""
+    if sql.startswith("COPY "):
+        dbapi: Any = conn.connection.dbapi_connection  # a psycopg Connection (uses_copy)
+        with dbapi.cursor() as cursor, cursor.copy(sql) as stream:
+            for row in params:
+                stream.write_row(row)
+    else:
+        conn.exec_driver_sql(sql, params)
 
 
 _DONE = "done"
@@ -187,6 +213,45 @@ def _drain(queue, child) -> Generator[tuple[str, str, list], None, None]:
             child.join()
 
 
+BULK_MIN_CERTIFICATES = 500_000  # from this size a PostgreSQL store is loaded in bulk (see bulk_load)
+
+
+@contextmanager
+def bulk_load(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """Load `tables` of a PostgreSQL store in bulk: their secondary indexes are dropped for the load and built again
+    afterwards (one sort each instead of millions of insertions; also when the load fails), and, where the role
+    may (a superuser), foreign keys are not checked row by row (session_replication_role = replica): the
+    generated rows are consistent by construction, as the generator's tests check with the keys in force.
+    Unique and primary-key indexes stay. Elsewhere it does nothing."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    names = sorted(str(t.name) for t in tables)
+    definitions = list(conn.exec_driver_sql(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+        "AND i.tablename = ANY(%(names)s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
+        "AND i.indexdef NOT LIKE 'CREATE UNIQUE%%' ORDER BY i.indexname", {"names": names}))
+    for name, _definition in definitions:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    superuser = conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar()
+    if superuser:
+        conn.exec_driver_sql("SET session_replication_role = replica")
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.rollback()
+        if superuser:
+            conn.exec_driver_sql("SET session_replication_role = DEFAULT")
+        conn.exec_driver_sql("SET maintenance_work_mem = '512MB'")
+        for _name, definition in definitions:
+            conn.exec_driver_sql(definition)
+            conn.commit()
+        for name in names:
+            conn.exec_driver_sql(f'ANALYZE "{name}"')
+        conn.commit()
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     """What `generate` wrote: rows per table and the accounts created."""
@@ -211,11 +276,13 @@ def _ensure_roles(conn: Connection) -> None:
 
 def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str,
              progress: Callable[[int, int], None] | None = None, end: date = DEFAULT_END,
-             batch_size: int = BATCH_SIZE, parallel: bool | None = None, rollups: bool = True) -> DemoSummary:
+             batch_size: int = BATCH_SIZE, parallel: bool | None = None, rollups: bool = True,
+             bulk: bool | None = None) -> DemoSummary:
     """Write the demo data set into a store that holds reference data but no declarations or applications yet.
 
     The rows go in as Core batches, which the statistics rollups' session events do not see: the
-    rollups are recomputed at the end (`rollups=False` leaves that to the caller).
+    rollups are recomputed at the end (`rollups=False` leaves that to the caller). A PostgreSQL store is
+    written by COPY, and from BULK_MIN_CERTIFICATES on (or with `bulk`) in bulk (`bulk_load`).
     """
     with engine.connect() as conn:
         ref = reference_snapshot(conn)
@@ -232,8 +299,10 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
         conn.commit()
     stream = RowStream(ref, certificates, seed, password_hash, start, end, batch_size)
 
+    copy = uses_copy(engine.dialect)
+
     def make() -> Generator[tuple[str, str, list], None, None]:
-        return bound_batches(stream.batches(), engine.dialect)
+        return bound_batches(stream.batches(), engine.dialect, copy)
 
     use_child = parallel if parallel is not None else certificates >= PARALLEL_MIN_CERTIFICATES
     # a forked producer needs the fork start method, and daemonic processes may not have children
@@ -242,12 +311,14 @@ def generate(engine: Engine, *, certificates: int, seed: int, password_hash: str
     source = _in_child(make) if use_child else make()
     counts: dict[str, int] = {}
     with _collector_paused(), closing(source), engine.connect() as conn:
-        for name, sql, params in source:
-            conn.exec_driver_sql(sql, params)
-            conn.commit()
-            counts[name] = counts.get(name, 0) + len(params)
-            if progress is not None and name == "certificate":
-                progress(counts[name], certificates)
+        in_bulk = bulk if bulk is not None else certificates >= BULK_MIN_CERTIFICATES
+        with bulk_load(conn, CHUNK_ORDER) if in_bulk else nullcontext():
+            for name, sql, params in source:
+                write_batch(conn, sql, params)
+                conn.commit()
+                counts[name] = counts.get(name, 0) + len(params)
+                if progress is not None and name == "certificate":
+                    progress(counts[name], certificates)
         _continue_id_sequences(conn)
         if rollups:
             rebuild_rollups(conn)

@@ -25,6 +25,7 @@ from data.demo import (
 from data.models import (
     ApplicationGoods,
     AppStatus,
+    Base,
     Certificate,
     CertificateApplication,
     CertificateShare,
@@ -112,6 +113,32 @@ def other_engine(request, store_url, tmp_path) -> Engine:
     eng = make_engine(url)
     yield eng
     eng.dispose()
+
+
+def test_a_bulk_load_writes_the_same_rows_and_builds_every_index_again(engine, other_engine):
+    """In bulk (PostgreSQL: indexes dropped and built again, foreign keys not checked row by row) the store holds
+    the rows a plain load writes, every index is back, and every foreign key holds."""
+    def indexes(e: Engine) -> list:
+        with e.connect() as conn:
+            if conn.dialect.name != "postgresql":
+                return sorted(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+            return sorted(conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes "
+                                               "WHERE schemaname = current_schema()"))
+
+    _load_reference(engine)
+    _load_reference(other_engine)
+    before = indexes(engine)
+    generate(engine, certificates=N, seed=SEED, password_hash=HASH, bulk=True)
+    generate(other_engine, certificates=N, seed=SEED, password_hash=HASH, bulk=False)
+    assert indexes(engine) == before and len(before) > 40
+    assert _store_digest(engine) == _store_digest(other_engine)
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for fk in table.foreign_key_constraints:
+                (column,), (target,) = fk.column_keys, [e.column for e in fk.elements]
+                orphans = conn.execute(select(func.count()).select_from(table).where(
+                    table.c[column].is_not(None), ~table.c[column].in_(select(target)))).scalar()
+                assert orphans == 0, (table.name, column)
 
 
 def test_same_seed_gives_the_same_rows_whichever_way_they_are_written(engine, other_engine):
