@@ -141,6 +141,8 @@ def uses_copy(dialect) -> bool:
 def write_batch(conn: Connection, sql: str, params: list) -> None:
     """Write one bound batch: a COPY streams its tuples (psycopg adapts each value), an INSERT runs executemany."""
     if sql.startswith("COPY "):
+        if not conn.in_transaction():
+            conn.begin()  # so that the caller's commit commits the COPY (the driver's own transaction)
         dbapi: Any = conn.connection.dbapi_connection  # a psycopg Connection (uses_copy)
         with dbapi.cursor() as cursor, cursor.copy(sql) as stream:
             for row in params:

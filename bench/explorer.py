@@ -1,0 +1,248 @@
+"""Benchmark the explorer, the statistics pages and the certificate query at N and at 10,000 certificates.
+
+    python -m bench.explorer --backend postgresql --certificates 10000000 --database-url URL --small-database-url URL
+    python -m bench.explorer --backend sqlite --certificates 1000000 [--store FILE --small-store FILE]
+
+Two stores are filled once by the demo generator (COPY on PostgreSQL; the rollups rebuilt) and used again as they
+are: a small one of 10,000 certificates and a large one of N. PostgreSQL stores are databases given by URL (the
+large one takes an hour or more to fill at 10 million); SQLite stores are files (temporary ones by default).
+
+What is timed, each as its callback runs it (a transaction opened, the data layer called, the transaction closed),
+for manager0900 (whose district holds nearly all the data) or the administrator:
+
+* 30 explorer views of mixed shapes (measures, one to three dimensions, grains, filters, comparisons), computed
+  with `data.statistics.explorer.explore` and drawn (chart and pivot table) as the page draws them; beside each
+  view of a certificate measure, the same figures with the rollup read replaced by a plain GROUP BY over the
+  certificate table (`raw`);
+* the statistics pages' callbacks (bench.stats: issuance by district, cloud-signing usage, trends, turnaround,
+  backlog), with their plain GROUP BY beside them;
+* the certificate query: the first page and page 400 (rows 9,976-10,000) of every sort, as the grid asks.
+
+Small and large runs alternate, so a busy machine slows both alike. Each figure is the 95th percentile of --repeat
+runs in milliseconds. The last line is `ratio=<x>`: the worst p95 at N over its p95 at 10,000.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from bench.applications import actor_named
+from bench.stats import TODAY, fill, p95, store_url
+from bench.stats import cases as stats_cases
+from dashboard.core.i18n import translator
+from data.core.db import make_session_factory, transaction
+from data.models import Certificate
+from data.statistics import explorer
+from data.statistics.certificate_filters import SORTS, CertificateQuery
+from data.statistics.certificate_query import certificate_page
+from data.statistics.explorer_view import CERTIFICATE, MEASURES, View
+from layouts.statistics.explorer import pivot_table
+from layouts.statistics.explorer_figures import explorer_figure
+
+PAGE_SIZE, DEEP_PAGE = 25, 399  # page 400 of 25 rows: rows 9,976-10,000, the deepest the grid reaches
+
+
+@dataclass(frozen=True)
+class Timed:
+    name: str
+    service: Callable  # (session) -> anything
+    raw: Callable | None = None  # the same figures by a plain GROUP BY on the raw tables
+
+
+def views(today: date) -> list[View]:
+    """30 views of mixed shapes over the twelve months before `today` (and a quarter, a week)."""
+    year, quarter, week = today - timedelta(days=364), today - timedelta(days=90), today - timedelta(days=6)
+    y = {"date_from": year, "date_to": today}
+    q = {"date_from": quarter, "date_to": today}
+    return [
+        View(**y),
+        View(rows=("district",), level=2, **y),
+        View(rows=("cert_type",), **y),
+        View(rows=("dest",), chart="map", **y),
+        View(rows=("region",), **y),
+        View(rows=("period",), grain="month", **y),
+        View(rows=("period",), grain="week", **q),
+        View(rows=("period",), grain="day", **q),
+        View(rows=("period",), grain="quarter", compare="year", **y),
+        View(rows=("dest",), columns=("cert_type",), **q),
+        View(rows=("dest",), columns=("cert_type",), compare="previous", order="change", **q),
+        View(rows=("district", "cert_type"), columns=("signing",), **y),
+        View(rows=("district",), columns=("period",), grain="month", **y),
+        View(rows=("cert_type", "entry"), columns=("status",), **y),
+        View(rows=("region", "dest"), **y),
+        View(measure="cloud", rows=("district",), **y),
+        View(measure="printed", rows=("entry",), columns=("signing",), **y),
+        View(measure="copies", rows=("cert_type",), **q),
+        View(measure="cloud_share", rows=("district",), compare="previous", **q),
+        View(measure="cloud_share", rows=("dest",), region="asia", **y),
+        View(measure="cloud_share", rows=("period",), grain="week", cert_type="14", **q),
+        View(measure="certificates", rows=("dest",), signing="cloud", status="valid", **y),
+        View(measure="certificates", rows=("district",), dest="JP", entry="template", **y),
+        View(measure="certificates", rows=("period",), region="eu", grain="month", chart="stacked", **y),
+        View(measure="approvals", rows=("district",), **y),
+        View(measure="turnaround_median", rows=("district",), **y),
+        View(measure="turnaround_p90", rows=("period",), grain="week", **q),
+        View(measure="turnaround_mean", rows=("district", "period"), grain="month", **y),
+        View(measure="backlog", rows=("district",), **y),
+        View(measure="backlog", rows=("period",), grain="week", date_from=week - timedelta(days=60), date_to=today),
+    ]
+
+
+def raw_certificate_rows(s, tree, codes, view: View, lo: date, hi: date) -> pd.DataFrame:
+    """What explorer's rollup read returns, by a plain GROUP BY over the certificate table."""
+    c = Certificate.__table__.c
+    columns = {"cert_type_code": c.cert_type_code, "dest_country": func.coalesce(c.dest_country, ""),
+               "entry_method": c.entry_method, "signing_method": c.signing_method, "status": c.status}
+    group = [name for name in dict.fromkeys(explorer.ROLLUP_COLUMN[d] for d in view.dimensions
+                                            if d in explorer.ROLLUP_COLUMN)]
+    keys = [c.district_code, *([c.issue_date] if "period" in view.dimensions else []), *(columns[g] for g in group)]
+    where = [c.district_code.in_(list(codes)), c.issue_date >= lo, c.issue_date <= hi]
+    for name, value in view.filters().items():
+        if name == "region":
+            where.append(c.dest_country.in_(sorted(explorer.countries_of(value))))
+        elif name == "dest":
+            where.append(c.dest_country == value)
+        else:
+            where.append(c[explorer.ROLLUP_COLUMN[name]] == value)
+    measures = [func.count(), func.sum((c.signing_method == "cloud").cast(c.print_count.type)),
+                func.sum((func.coalesce(c.print_count, 0) > 0).cast(c.print_count.type)),
+                func.sum(func.coalesce(c.print_count, 0))]
+    rows = s.execute(select(*keys, *measures).where(*where).group_by(*keys)).all()
+    frame = pd.DataFrame.from_records(rows, columns=["district_code", *(["period"] if "period" in view.dimensions
+                                                                       else []), *group,
+                                                     "certificates", "cloud", "printed", "copies"])
+    return frame
+
+
+def explorer_cases(engine: Engine, today: date) -> list[Timed]:
+    manager = actor_named(engine, "manager0900")
+    t = translator("zh")
+
+    def service(view: View):
+        def run(s):
+            result = explorer.explore(s, manager, view, today)
+            return explorer_figure(t, result), pivot_table(t, result)
+        return run
+
+    def raw(view: View):
+        def run(s):
+            readers = dict(explorer.READERS)
+            explorer.READERS[CERTIFICATE] = raw_certificate_rows
+            try:
+                return service(view)(s)
+            finally:
+                explorer.READERS.update(readers)
+        return run
+
+    out = []
+    for n, view in enumerate(views(today), start=1):
+        shape = "+".join((*view.rows, *(f"col:{c}" for c in view.columns))) or "total"
+        name = f"view {n:2d} {view.measure} {shape} {view.grain if 'period' in view.dimensions else ''}".rstrip()
+        out.append(Timed(name, service(view), raw(view) if MEASURES[view.measure].source == CERTIFICATE else None))
+    return out
+
+
+def query_cases(engine: Engine) -> list[Timed]:
+    manager, admin = actor_named(engine, "manager0900"), actor_named(engine, "sysadmin")
+    out = []
+    for sort in SORTS:
+        for page in (0, DEEP_PAGE):
+            for who, actor in (("0900", manager), ("admin", admin)):
+                def run(s, actor=actor, sort=sort, page=page):
+                    return certificate_page(s, actor, CertificateQuery(), sort, True, page, PAGE_SIZE)
+                out.append(Timed(f"certificates by {sort}, page {page + 1}, {who}", run))
+    return out
+
+
+def all_cases(engine: Engine, today: date) -> list[Timed]:
+    stats = [Timed(f"page: {c.name}", c.service, c.raw) for c in stats_cases(engine)]
+    return [*explorer_cases(engine, today), *stats, *query_cases(engine)]
+
+
+def measure(engines: dict[str, Engine], repeat: int, today: date, only: str = "") -> list[tuple[str, dict[str, float]]]:
+    sessions = {size: make_session_factory(engine) for size, engine in engines.items()}
+    by_size = {size: [c for c in all_cases(engine, today) if only in c.name] for size, engine in engines.items()}
+    results = []
+    for n, case in enumerate(by_size["small"]):
+        plan = [(f"{kind} {size}", size, getattr(by_size[size][n], kind)) for size in engines
+                for kind in ("service", "raw") if getattr(by_size[size][n], kind) is not None]
+        runs: dict[str, list[float]] = {}
+        for _ in range(2):  # warm-up: caches, compiled statements
+            for _label, size, fn in plan:
+                with transaction(sessions[size]) as s:
+                    fn(s)
+        for _ in range(repeat):
+            for label, size, fn in plan:
+                started = time.perf_counter()
+                with transaction(sessions[size]) as s:
+                    fn(s)
+                runs.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+        results.append((case.name, {label: p95(values) for label, values in runs.items()}))
+        print(f"  {case.name}: " + ", ".join(f"{k} {v:.1f}" for k, v in results[-1][1].items()), flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.explorer", description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--certificates", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--store", help="SQLite file of the large store, filled once and used again")
+    parser.add_argument("--small-store", help="SQLite file of the small store, filled once and used again")
+    parser.add_argument("--database-url", help="PostgreSQL: the large store's database (empty, or filled before)")
+    parser.add_argument("--small-database-url", help="PostgreSQL: the small store's database")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="", help="time the cases whose name contains this text")
+    args = parser.parse_args(argv)
+    if args.backend == "postgresql" and not (args.database_url and args.small_database_url):
+        parser.error("--backend postgresql needs --database-url and --small-database-url")
+    with tempfile.TemporaryDirectory(prefix="bench-explorer-") as tmp:
+        urls = {"small": store_url(args.small_database_url, args.small_store, Path(tmp), "small"),
+                "large": store_url(args.database_url, args.store, Path(tmp), "large")}
+        engines = {}
+        for size, count in (("small", args.small), ("large", args.certificates)):
+            started = time.perf_counter()
+            engines[size] = fill(urls[size], count)
+            print(f"{size} store ready in {time.perf_counter() - started:.0f} s", flush=True)
+        try:
+            counts = {size: _count(engine) for size, engine in engines.items()}
+            results = measure(engines, args.repeat, TODAY, args.only)
+        finally:
+            for engine in engines.values():
+                engine.dispose()
+    print(f"backend {args.backend}; certificates: small {counts['small']:,}, large {counts['large']:,}; "
+          f"p95 of {args.repeat} runs, ms; raw = the same figures by a plain GROUP BY on the raw tables")
+    print(f"{'case':<58}{'small':>9}{'large':>9}{'x':>7}   {'raw small':>10}{'raw large':>10}")
+    for name, p in results:
+        raw_small, raw_large = p.get("raw small"), p.get("raw large")
+        print(f"{name:<58}{p['service small']:9.1f}{p['service large']:9.1f}"
+              f"{p['service large'] / p['service small']:7.2f}   "
+              + (f"{raw_small:10.1f}{raw_large:10.1f}" if raw_large is not None else f"{'-':>10}{'-':>10}"))
+    first = [p["service large"] for name, p in results if name.startswith("certificates by") and ", page 1," in name]
+    deep = {name: p["service large"] for name, p in results if name.startswith("certificates by") and "page 400" in name}
+    if first:
+        print(f"certificate query at the large size: first page p95 at most {max(first):.1f} ms; "
+              f"page 400 at most {max(deep.values()):.1f} ms")
+    worst_name, worst = max(results, key=lambda item: item[1]["service large"] / item[1]["service small"])
+    print(f"worst growth: {worst_name}")
+    print(f"ratio={worst['service large'] / worst['service small']:.2f}")
+    return 0
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(Certificate)) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
