@@ -1,6 +1,10 @@
 """Certificate query glue: filters from the URL or the panel, pages and sorts from the grid."""
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
+
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from auth.permissions import Perm
@@ -12,6 +16,7 @@ from data.statistics.certificate_filters import (
     DATE_RANGES,
     MAX_ROWS,
     CertificateQuery,
+    Cursor,
     QueryInvalid,
     check_codes,
     fields_of_url,
@@ -110,7 +115,11 @@ def rows(r: PageRequest, request, data):
         return {"rowData": [], "rowCount": min(start, MAX_ROWS) if q is not None else 0}
     sort, descending = _sort_of(request.get("sortModel"))
     page = start // PAGE_SIZE
-    window = certificate_page(r.s, r.actor, q, sort, descending, page, PAGE_SIZE)
+    where = (r.actor.user_id if r.actor else 0, json.dumps(data["filters"], sort_keys=True), sort, descending)
+    window = certificate_page(r.s, r.actor, q, sort, descending, page, PAGE_SIZE,
+                              after=CURSORS.get((*where, page * PAGE_SIZE)) if page else None)
+    if len(window.rows) == PAGE_SIZE:  # the next block, when the grid asks for it, starts after this one's last row
+        CURSORS.put((*where, (page + 1) * PAGE_SIZE), window.rows[-1].cursor)
     response = {"rowData": grid_rows(r.t, window.rows)}
     if not window.has_more:  # the last page: the grid learns how many rows there are
         response["rowCount"] = page * PAGE_SIZE + len(window.rows)
@@ -136,6 +145,29 @@ clientside_callback(
     State(ids.CERTQ_GRID, "id"),
     prevent_initial_call=True,
 )
+
+
+class Cursors:
+    """Where each block of a user's grid ends, so that the next block is read by keyset (certificate_page's
+    `after`): scrolling down reads each block at the cost of the first. Bounded, per process; a block asked
+    for without its cursor (a jump, another worker) is read by offset, as before."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size, self.lock, self.kept = size, threading.Lock(), OrderedDict[tuple, Cursor]()
+
+    def get(self, key: tuple) -> Cursor | None:
+        with self.lock:
+            return self.kept.get(key)
+
+    def put(self, key: tuple, cursor: Cursor) -> None:
+        with self.lock:
+            self.kept[key] = cursor
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+
+CURSORS = Cursors()
 
 
 def _stored_query(data) -> CertificateQuery | None:

@@ -255,6 +255,15 @@ def check_codes(s: Session, actor: Actor, q: CertificateQuery) -> None:
 # --- rows ---------------------------------------------------------------------------------------
 
 
+class Cursor(NamedTuple):
+    """A row's place in a sorted list: whether it lacks the sorted value, the value, its ids."""
+
+    empty: int
+    value: Any
+    application_id: int
+    certificate_id: int  # 0: an application not issued
+
+
 class QueryRow(NamedTuple):  # a tuple: a page builds up to 100 of them
     application_id: int
     certificate_id: int | None  # None: an application not issued (yet)
@@ -283,6 +292,13 @@ class QueryRow(NamedTuple):  # a tuple: a page builds up to 100 of them
     received_date: date | None
     signing_method: str | None
     cert_status: str | None
+    sort_value: Any = None  # the sorted column's value as the page was ordered by it (keyset paging's cursor)
+    sort_empty: int = 0  # 1: the row has no value of the sorted column (such rows come last)
+
+    @property
+    def cursor(self) -> Cursor:
+        """Where the page after this row starts (certificate_page's `after`)."""
+        return Cursor(int(self.sort_empty), self.sort_value, self.application_id, self.certificate_id or 0)
 
     @property
     def key(self) -> str:

@@ -74,6 +74,7 @@ from data.statistics.certificate_filters import (
     C,
     CertificateQuery,
     Count,
+    Cursor,
     QueryRow,
     nullable,
 )
@@ -93,10 +94,14 @@ class PagePlan:
 
 
 def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = DEFAULT_SORT,
-                     descending: bool = True, page: int = 0, page_size: int = 25) -> Window[QueryRow]:
+                     descending: bool = True, page: int = 0, page_size: int = 25,
+                     after: Cursor | None = None) -> Window[QueryRow]:
     """Return one page of the certificates and pending applications the actor may see, sorted.
 
     Ties are broken by the row's own ids, so pages neither repeat nor skip rows. Pages end at MAX_ROWS.
+    With `after` (the cursor of the last row of page - 1, `QueryRow.cursor`) the page is read by keyset: each
+    index run starts after that row instead of reading and skipping the rows of the pages before, so a deep
+    page costs what the first one does.
     """
     actor.require(PERMISSION)
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
@@ -108,6 +113,8 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
     _without_jit(s)
     shape, limit, offset = plan.shape, page_size + 1, page * page_size
     with_value, without = _parts(shape)
+    if after is not None and page > 0:
+        return _page_after(s, plan, after, page, page_size, with_value, without)
     rows: list = []
     if with_value:  # the rows that have the sorted column's value come first, in both directions
         rows = PAGES.rows(s, (replace(shape, part="values"),),
@@ -117,6 +124,22 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
         start = offset - before if not rows else 0
         rows += PAGES.rows(s, (replace(shape, part="empty"),),
                             {**plan.values, "offset": start, "window": start + limit})[:limit - len(rows)]
+    has_more = len(rows) > page_size and (page + 1) * page_size < MAX_ROWS
+    return Window([QueryRow(*r) for r in rows[:page_size]], page, page_size, has_more)
+
+
+def _page_after(s: Session, plan: PagePlan, after: Cursor, page: int, page_size: int, with_value: bool,
+                without: bool) -> Window[QueryRow]:
+    """A page read by keyset: the rows after `after`, first those with the sorted value, then those without."""
+    limit = page_size + 1
+    ids = {"after_app": after.application_id, "after_cert": after.certificate_id}
+    rows: list = []
+    if with_value and not after.empty:
+        shape = replace(plan.shape, part="values", after="values")
+        rows = PAGES.rows(s, (shape,), {**plan.values, **ids, "after_v": after.value, "offset": 0, "window": limit})
+    if len(rows) < limit and without:
+        shape = replace(plan.shape, part="empty", after="empty" if after.empty else "")
+        rows += PAGES.rows(s, (shape,), {**plan.values, **ids, "offset": 0, "window": limit})[:limit - len(rows)]
     has_more = len(rows) > page_size and (page + 1) * page_size < MAX_ROWS
     return Window([QueryRow(*r) for r in rows[:page_size]], page, page_size, has_more)
 

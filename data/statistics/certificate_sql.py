@@ -6,7 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, cast, func, literal_column, null, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Join
@@ -49,6 +61,7 @@ class Shape:
     pending_runs: int  # districts with one run per pending status (0: one sorted scan)
     limit: int
     part: str = "values"  # the rows with the sorted column's value, or those without ("empty")
+    after: str = ""  # keyset paging: the page starts after a row with the value ("values") or without ("empty")
 
 
 def china_day_start(day: date) -> datetime:
@@ -269,9 +282,24 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
     empty_value = cast(null(), key.type)
     cert = certificate_id if certificate_id is not None else literal_column("0")
 
+    def after(value, empty: int) -> list:
+        """Keyset paging: the rows after the cursor's in the merged order (value, then the ids as the merge breaks
+        ties: certificate id first for the issue-date sorts, else application id), as a row-value comparison
+        the run's index reads as a range."""
+        if shape.after != ("values" if empty == 0 else "empty"):
+            return []
+        merged = ("cert", "app") if key.certificate_first else ("app", "cert")
+        own = {"app": app_id, "cert": cert}
+        names = [name for name in merged if not (key.certificate_first and name == "app" and certificate_id is not None)]
+        mine = [*([value] if empty == 0 else []), *(own[n] for n in names)]
+        theirs = [*([bindparam("after_v", type_=key.type)] if empty == 0 else []),
+                  *(bindparam(f"after_{n}", type_=A.id.type) for n in names)]
+        return [tuple_(*mine) < tuple_(*theirs) if shape.descending else tuple_(*mine) > tuple_(*theirs)]
+
     def run(where: list, value, empty: int, rare: bool = False):
         # rows rarely without the value (`rare`): sorting the few found beats walking the primary key in
         # order, which PostgreSQL would choose and then read to the end when none are there
+        where = [*where, *after(value, empty)]
         by = [value, *ties] if empty == 0 else [t + literal_column("0") for t in ties] if rare else ties
         order = [c.desc() if shape.descending else c.asc() for c in by]
         inner = (base(app_id.label("app_id"), cert.label("cert_id"), value.label("v"),
@@ -311,7 +339,7 @@ def _page_statement(shape: Shape):
         CertificateFormat.name_zh, CertificateFormat.name_en, A.production_unit, A.dest_country, country.name_zh,
         country.name_en, A.submitted_at, A.reviewed_at, A.status, A.entry_method, reviewer.real_name,
         func.coalesce(C.certificate_no, A.certificate_no), C.issue_date, C.received_date, C.signing_method,
-        C.status,
+        C.status, page.c.v, page.c.empty,
     )
     return (select(*shown).select_from(page)
             .join(A, A.id == page.c.app_id)

@@ -169,11 +169,13 @@ def expected(s, who, q: CertificateQuery, sort: str, descending: bool) -> list[t
                                                                             for _i, a, c in without]
 
 
-def listed(s, who, q: CertificateQuery, sort: str, descending: bool, page_size: int = 7):
-    """Every row, page after page, and the has_more flags seen on the way."""
-    rows, flags = [], []
+def listed(s, who, q: CertificateQuery, sort: str, descending: bool, page_size: int = 7, keyset: bool = False):
+    """Every row, page after page (each after the last row of the one before, with `keyset`), and the has_more
+    flags seen on the way."""
+    rows, flags, after = [], [], None
     for page in range(200):
-        window = certificate_page(s, who, q, sort, descending, page, page_size)
+        window = certificate_page(s, who, q, sort, descending, page, page_size, after=after if keyset else None)
+        after = window.rows[-1].cursor if window.rows else None
         rows += [(r.application_id, r.certificate_id) for r in window.rows]
         flags.append(window.has_more)
         assert len(window.rows) == page_size or not window.has_more
@@ -193,6 +195,25 @@ def test_every_sort_pages_through_all_rows_in_order_without_repeats(s, sort, des
         rows, flags = listed(s, who, CertificateQuery(), sort, descending)
         assert rows == expected(s, who, CertificateQuery(), sort, descending), (account, sort)
         assert len(set(rows)) == len(rows) and flags[-1] is False and all(flags[:-1])
+
+
+@pytest.mark.parametrize("descending", [True, False], ids=["desc", "asc"])
+@pytest.mark.parametrize("sort", sorted(SORTS))
+def test_keyset_pages_are_the_pages_read_by_offset(s, sort, descending, monkeypatch):
+    """Each page read after the last row of the one before gives the rows of the same pages read by offset, for
+    every sort, with and without the merged index runs, with filters that leave either kind of row."""
+    for account, q in (("manager0900", CertificateQuery()), ("sysadmin", CertificateQuery()),
+                       ("sysadmin", CertificateQuery(review_statuses=("issued", "submitted", "approved")))):
+        who = actor(s, account)
+        want = expected(s, who, q, sort, descending)
+        for page_size in (1, 4):
+            rows, flags = listed(s, who, q, sort, descending, page_size, keyset=True)
+            assert rows == want, (account, q, sort, page_size)
+            assert flags[-1] is False and all(flags[:-1])
+    monkeypatch.setattr(cq, "MAX_RUNS", 0)
+    who = actor(s, "manager0900")
+    assert listed(s, who, CertificateQuery(), sort, descending, 3, keyset=True)[0] == expected(
+        s, who, CertificateQuery(), sort, descending)
 
 
 @pytest.mark.parametrize("sort", ["issue_date", "submitted_at"])
