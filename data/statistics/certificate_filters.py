@@ -340,15 +340,20 @@ def nullable(column) -> bool:
 
 SORTS: dict[str, SortKey] = {
     "issue_date": SortKey(C.issue_date, None, certificate_first=True, certificate_lead="issuing"),
-    "received_date": SortKey(C.received_date, None, certificate_first=True),
+    "received_date": SortKey(C.received_date, None, certificate_first=True, certificate_lead="issuing"),
     "certificate_no": SortKey(C.certificate_no, A.certificate_no, own_index=True),
     "inspection_no": SortKey(D.inspection_no, D.inspection_no, drive="declaration", own_index=True),
     "submitted_at": SortKey(A.submitted_at, A.submitted_at, certificate_lead="declared", application_lead=True,
                             drive="application"),
     "reviewed_at": SortKey(A.reviewed_at, A.reviewed_at, drive="application", own_index=True),
-    "district": SortKey(A.district_code, A.district_code, drive="application"),
-    "cert_type": SortKey(C.cert_type_code, A.cert_type_code),
-    "production_unit": SortKey(A.production_unit, A.production_unit, drive="application"),
-    "dest_country": SortKey(C.dest_country, A.dest_country),
+    # the columns the grid shows (the application's), read per declared district and status in index order
+    "district": SortKey(A.district_code, A.district_code, certificate_lead="declared", application_lead=True,
+                        drive="application"),
+    "cert_type": SortKey(A.cert_type_code, A.cert_type_code, certificate_lead="declared", application_lead=True,
+                         drive="application"),
+    "production_unit": SortKey(A.production_unit, A.production_unit, certificate_lead="declared",
+                               application_lead=True, drive="application"),
+    "dest_country": SortKey(A.dest_country, A.dest_country, certificate_lead="declared", application_lead=True,
+                            drive="application"),
 }
 DEFAULT_SORT = "issue_date"

@@ -143,9 +143,9 @@ SORT_VALUES = {
     "submitted_at": lambda app, decl, c: app.submitted_at,
     "reviewed_at": lambda app, decl, c: app.reviewed_at,
     "district": lambda app, decl, c: app.district_code,
-    "cert_type": lambda app, decl, c: (c or app).cert_type_code,
+    "cert_type": lambda app, decl, c: app.cert_type_code,  # the application's, as the grid shows it
     "production_unit": lambda app, decl, c: app.production_unit,
-    "dest_country": lambda app, decl, c: (c or app).dest_country,
+    "dest_country": lambda app, decl, c: app.dest_country,
 }
 CERTIFICATE_FIRST = {"issue_date", "received_date"}
 
