@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bench.applications import actor_named
-from bench.stats import TODAY, fill, p95, store_url
+from bench.stats import TODAY, fill, measure, store_url
 from bench.stats import cases as stats_cases
 from dashboard.core.i18n import translator
 from data.core.db import make_session_factory, transaction
@@ -178,29 +178,6 @@ def all_cases(engine: Engine, today: date) -> list[Timed]:
     return [*explorer_cases(engine, today), *stats, *query_cases(engine)]
 
 
-def measure(engines: dict[str, Engine], repeat: int, today: date, only: str = "") -> list[tuple[str, dict[str, float]]]:
-    sessions = {size: make_session_factory(engine) for size, engine in engines.items()}
-    by_size = {size: [c for c in all_cases(engine, today) if only in c.name] for size, engine in engines.items()}
-    results = []
-    for n, case in enumerate(by_size["small"]):
-        plan = [(f"{kind} {size}", size, getattr(by_size[size][n], kind)) for size in engines
-                for kind in ("service", "raw") if getattr(by_size[size][n], kind) is not None]
-        runs: dict[str, list[float]] = {}
-        for _ in range(2):  # warm-up: caches, compiled statements
-            for _label, size, fn in plan:
-                with transaction(sessions[size]) as s:
-                    fn(s)
-        for _ in range(repeat):
-            for label, size, fn in plan:
-                started = time.perf_counter()
-                with transaction(sessions[size]) as s:
-                    fn(s)
-                runs.setdefault(label, []).append((time.perf_counter() - started) * 1000)
-        results.append((case.name, {label: p95(values) for label, values in runs.items()}))
-        print(f"  {case.name}: " + ", ".join(f"{k} {v:.1f}" for k, v in results[-1][1].items()), flush=True)
-    return results
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.explorer", description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -225,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size} store ready in {time.perf_counter() - started:.0f} s", flush=True)
         try:
             counts = {size: _count(engine) for size, engine in engines.items()}
-            results = measure(engines, args.repeat, TODAY, args.only)
+            results = measure(engines, args.repeat,
+                              lambda engine: [c for c in all_cases(engine, TODAY) if args.only in c.name], progress=True)
         finally:
             for engine in engines.values():
                 engine.dispose()

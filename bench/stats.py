@@ -162,10 +162,13 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
-def measure(engines: dict[str, Engine], repeat: int) -> list[tuple[str, dict[str, float]]]:
-    """p95 ms of every case on every store (service: small, large; raw: small, large), runs interleaved."""
+def measure(engines: dict[str, Engine], repeat: int, cases_of: Callable[[Engine], list] | None = None,
+            progress: bool = False) -> list[tuple[str, dict[str, float]]]:
+    """p95 ms of every case on every store (service: small, large; raw: small, large), runs interleaved.
+
+    `cases_of(engine)`: the cases to time (objects with name, service and raw), by default this bench's."""
     sessions = {size: make_session_factory(engine) for size, engine in engines.items()}
-    by_size = {size: cases(engine) for size, engine in engines.items()}
+    by_size = {size: (cases_of or cases)(engine) for size, engine in engines.items()}
     results = []
     for n, case in enumerate(by_size["small"]):
         runs: dict[str, list[float]] = {}
@@ -182,6 +185,8 @@ def measure(engines: dict[str, Engine], repeat: int) -> list[tuple[str, dict[str
                     fn(s)
                 runs.setdefault(label, []).append((time.perf_counter() - started) * 1000)
         results.append((case.name, {label: p95(values) for label, values in runs.items()}))
+        if progress:
+            print(f"  {case.name}: " + ", ".join(f"{k} {v:.1f}" for k, v in results[-1][1].items()), flush=True)
     return results
 
 
