@@ -207,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for engine in engines.values():
                 engine.dispose()
+    if not results:
+        parser.error(f"no case's name contains {args.only!r}")
     print(f"backend {args.backend}; certificates: small {counts['small']:,}, large {counts['large']:,}; "
           f"p95 of {args.repeat} runs, ms; raw = the same figures by a plain GROUP BY on the raw tables")
     print(f"{'case':<58}{'small':>9}{'large':>9}{'x':>7}   {'raw small':>10}{'raw large':>10}")
