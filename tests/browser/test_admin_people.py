@@ -6,7 +6,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.browser.test_admin_reference import choose  # a searchable dcc.Dropdown, picked by typing
 from tests.conftest import TEST_PASSWORD
 from tests.support import browser
 
@@ -65,7 +64,7 @@ def test_admin_creates_locks_grants_and_edits_a_district(dash_duo, sqlite_templa
     type_into(dash_duo, "usr", "real_name", "赵敏")
     Select(field(dash_duo, "usr", "role")).select_by_value("enterprise")
     dash_duo.wait_for_style_to_equal("#usr-district-box", "display", "none")
-    choose(dash_duo, field(dash_duo, "usr", "enterprise_id"), "Enterprise A")
+    browser.choose(dash_duo, field(dash_duo, "usr", "enterprise_id"), "Enterprise A")
     type_into(dash_duo, "usr", "password", NEW_PASSWORD)
     type_into(dash_duo, "usr", "password_confirm", NEW_PASSWORD)
     browser.click(dash_duo, dash_duo.find_element("#usr-save"))
@@ -142,7 +141,7 @@ def test_admin_adds_a_role_gives_it_moves_its_users_and_deletes_it_then_keeps_di
     dash_duo.wait_for_contains_text("#role-tree", "Senior officer")
 
     # give it to officer0901, then try to delete it
-    choose(dash_duo, browser.by_dict_id(dash_duo, type="role-option", name="assign"), "officer0901")
+    browser.choose(dash_duo, browser.by_dict_id(dash_duo, type="role-option", name="assign"), "officer0901")
     browser.click(dash_duo, browser.by_dict_id(dash_duo, type="role-action", action="assign"))
     dash_duo.wait_for_contains_text("#role-message", "1 users now hold the role Senior officer")
     dash_duo.wait_for_contains_text("#role-users", "officer0901")

@@ -1,6 +1,7 @@
 """Migrations: the models and the migration history describe the same schema, both ways."""
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -10,7 +11,13 @@ from data.core.db import alembic_config, current_revision, head_revision
 from data.models import Base
 
 # indexes on an expression, which Alembic's comparison cannot see in the store: checked by name and by use below
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 EXPRESSION_INDEXES = {"ix_declaration_document_number": "declaration_document", "ix_declaration_bl_number": "declaration"}
 

@@ -26,7 +26,13 @@ from data.statistics.sums import district_tree
 from tests.support.stats_world import FIRST_DAY, TODAY, UTC, add_application
 from tests.support.world import actor
 
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 CERTIFICATE_MEASURES = ("certificates", "cloud", "printed", "copies", "cloud_share")
 CERT_DIMENSIONS = tuple(d for d in DIMENSIONS)

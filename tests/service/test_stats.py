@@ -29,7 +29,13 @@ from data.statistics.sums import period_spans
 from tests.support.stats_world import DISTRICTS, FIRST_DAY, TODAY, TYPES, UTC, add_application
 from tests.support.world import actor
 
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 
 def brute_issuance(s, codes, f: IssuanceFilter) -> int:

@@ -70,7 +70,9 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", []).id == 1
     assert choose_grouping("issue", ["cert_type_code"]).id == 2
     assert choose_grouping("issue", ["cert_type_code", "status"]).id == 5
-    assert choose_grouping("issue", ["dest_country", "entry_method"]).id == 9
+    assert choose_grouping("issue", ["dest_country", "entry_method"]).id == 11  # the explorer's grouping
+    assert choose_grouping("issue", ["dest_country", "cert_type_code"]).id == 10
+    assert choose_grouping("issue", ["dest_country", "received_date"]).id == 9
     assert choose_grouping("received", ["entry_method"]).id == 7
     assert choose_grouping("received", ["cert_type_code"]).id == 9
 

@@ -17,7 +17,13 @@ from data.statistics.targets import TargetInvalid, delete_target, effective_targ
 from tests.support.stats_world import UTC, add_application
 from tests.support.world import actor
 
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 TODAY = date(2026, 4, 30)  # a Thursday; the window of 30 days is April
 

@@ -1,6 +1,7 @@
 """A statistics world for the tests of the reports and the explorer: the test world plus 160 certificates of
-known, varied attributes written through the ORM (`s`), and applications added on demand
-(`add_application`). `pytest_plugins = ["tests.support.stats_world"]`."""
+known, varied attributes written through the ORM (`stats_store`), and applications added on demand
+(`add_application`). `pytest_plugins = ["tests.support.stats_world"]`; a module names the store `s` with a
+fixture of its own, as plugins are global and tests.support.declaration_forms gives an `s` of its own."""
 from __future__ import annotations
 
 import random
@@ -20,7 +21,7 @@ TODAY = date(2026, 6, 10)
 
 
 @pytest.fixture
-def s(app, users):
+def stats_store(app, users):
     """The test world plus 160 certificates of known, varied attributes (written through the ORM)."""
     rng = random.Random(5)
     with app.server.extensions["certdash"].sessions() as session:

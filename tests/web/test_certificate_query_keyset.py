@@ -2,10 +2,18 @@
 that block's last row (kept per user, filters and sort), and gives the rows reading by offset gives."""
 from __future__ import annotations
 
+import pytest
+
 from callbacks.statistics import certificate_query as page
 from tests.support.world import actor
 
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 SORT = [{"colId": "issue_date", "sort": "desc"}]
 

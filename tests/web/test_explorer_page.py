@@ -8,13 +8,20 @@ import io
 import json
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.support.dash_calls import component_nodes, component_text
 from tests.support.explorer_calls import PERIOD, run, show
 from tests.support.world import page_text
 
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 def test_the_page_is_for_managers_and_administrators_and_reads_the_address(client_as):
     text = page_text(client_as("manager0900"), "/stats/explorer",

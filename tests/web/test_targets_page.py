@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from dashboard.core.clock import china_today
@@ -15,7 +16,13 @@ from tests.support.explorer_calls import show
 from tests.support.stats_world import UTC
 from tests.support.world import actor, page_text
 
-pytest_plugins = ["tests.support.stats_world"]  # `s`: the test world and 160 certificates of varied attributes
+pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
+
+
+@pytest.fixture
+def s(stats_store):
+    """The statistics world (tests/support/stats_world.py), open as a session."""
+    return stats_store
 
 
 def pressed(component_id: dict) -> str:
