@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,7 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bench.applications import actor_named
-from bench.stats import TODAY, fill, measure, store_url
+from bench.stats import TODAY, measure, open_stores
 from bench.stats import cases as stats_cases
 from dashboard.core.i18n import translator
 from data.core.db import make_session_factory, transaction
@@ -193,13 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.backend == "postgresql" and not (args.database_url and args.small_database_url):
         parser.error("--backend postgresql needs --database-url and --small-database-url")
     with tempfile.TemporaryDirectory(prefix="bench-explorer-") as tmp:
-        urls = {"small": store_url(args.small_database_url, args.small_store, Path(tmp), "small"),
-                "large": store_url(args.database_url, args.store, Path(tmp), "large")}
-        engines = {}
-        for size, count in (("small", args.small), ("large", args.certificates)):
-            started = time.perf_counter()
-            engines[size] = fill(urls[size], count)
-            print(f"{size} store ready in {time.perf_counter() - started:.0f} s", flush=True)
+        _urls, engines = open_stores(args, Path(tmp))
         try:
             counts = {size: _count(engine) for size, engine in engines.items()}
             results = measure(engines, args.repeat,

@@ -196,6 +196,20 @@ def store_url(database_url: str | None, store: str | None, tmp: Path, name: str)
     return f"sqlite:///{Path(store).resolve() if store else tmp / f'{name}.sqlite3'}"
 
 
+def open_stores(args, tmp: Path) -> tuple[dict[str, str], dict[str, Engine]]:
+    """The small and the large store of a bench run (args: small, certificates, small_store, store,
+    small_database_url, database_url), each filled once; their URLs and engines."""
+    urls = {"small": store_url(args.small_database_url, args.small_store, tmp, "small"),
+            "large": store_url(args.database_url, args.store, tmp, "large")}
+    engines = {}
+    for size, count in (("small", args.small), ("large", args.certificates)):
+        started = time.perf_counter()
+        engines[size] = fill(urls[size], count)
+        print(f"{size} store ready in {time.perf_counter() - started:.0f} s: "
+              f"{make_url(urls[size]).render_as_string(hide_password=True)}", flush=True)
+    return urls, engines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stats", description=__doc__.splitlines()[0])
     parser.add_argument("--certificates", type=int, default=1_000_000)
@@ -209,14 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.database_url) != bool(args.small_database_url):
         parser.error("give both --database-url and --small-database-url, or neither")
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
-        urls = {"small": store_url(args.small_database_url, args.small_store, Path(tmp), "small"),
-                "large": store_url(args.database_url, args.store, Path(tmp), "large")}
-        engines = {}
-        for size, count in (("small", args.small), ("large", args.certificates)):
-            started = time.perf_counter()
-            engines[size] = fill(urls[size], count)
-            print(f"{size} store ready in {time.perf_counter() - started:.0f} s: "
-                  f"{make_url(urls[size]).render_as_string(hide_password=True)}")
+        urls, engines = open_stores(args, Path(tmp))
         try:
             certificates = {size: _count(engine) for size, engine in engines.items()}
             results = measure(engines, args.repeat)
