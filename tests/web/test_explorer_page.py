@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.dash_calls import component_nodes, component_text
-from tests.support.explorer_calls import PERIOD, run, show
 from tests.support.world import page_text
+from tests.web.explorer_calls import PERIOD, run, show
 
 pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
 

@@ -12,9 +12,9 @@ from dashboard.core.clock import china_today
 from data.models import Certificate, CertificateApplication
 from data.statistics.targets import set_target
 from tests.support.dash_calls import call, component_text
-from tests.support.explorer_calls import show
 from tests.support.stats_world import UTC
 from tests.support.world import actor, page_text
+from tests.web.explorer_calls import show
 
 pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
 
