@@ -94,8 +94,9 @@ def actor_named(engine: Engine, account: str) -> Actor:
 # --- the store ----------------------------------------------------------------------------------
 
 
-def prepare_store(url: str, applications: int) -> Engine:
-    """Migrate the store and fill it, unless it already holds applications; refresh planner statistics."""
+def prepare_store(url: str, applications: int, lean: bool = False) -> Engine:
+    """Migrate the store and fill it, unless it already holds applications; refresh planner statistics
+    (`lean`: without the rows no statistic reads, data.demo.writer.LEAN_SKIPPED)."""
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as s:
@@ -108,7 +109,7 @@ def prepare_store(url: str, applications: int) -> Engine:
         s.commit()
     started = time.perf_counter()
     summary = generate(engine, certificates=max(1, round(applications / 1.13)), seed=11,
-                       password_hash=hash_password("bench-only-1"))
+                       password_hash=hash_password("bench-only-1"), lean=lean)
     print(f"store: {summary.rows['certificate_application']:,} applications, "
           f"{summary.rows['certificate']:,} certificates in {time.perf_counter() - started:.0f} s")
     with engine.connect() as conn:  # fresh planner statistics, as a running store would have

@@ -64,9 +64,9 @@ class Case:
     raw: Callable | None  # (session) -> the same figures by a plain GROUP BY on the raw tables
 
 
-def fill(url: str, certificates: int) -> Engine:
+def fill(url: str, certificates: int, lean: bool = False) -> Engine:
     """A store with `certificates` demo certificates and its rollups (made once, then used as it is)."""
-    engine = prepare_store(url, round(certificates * APPLICATIONS_PER_CERTIFICATE))
+    engine = prepare_store(url, round(certificates * APPLICATIONS_PER_CERTIFICATE), lean)
     with engine.begin() as conn:
         if not conn.scalar(select(func.count()).select_from(StatsCertificate)):
             started = time.perf_counter()
@@ -198,13 +198,13 @@ def store_url(database_url: str | None, store: str | None, tmp: Path, name: str)
 
 def open_stores(args, tmp: Path) -> tuple[dict[str, str], dict[str, Engine]]:
     """The small and the large store of a bench run (args: small, certificates, small_store, store,
-    small_database_url, database_url), each filled once; their URLs and engines."""
+    small_database_url, database_url, and lean where given), each filled once; their URLs and engines."""
     urls = {"small": store_url(args.small_database_url, args.small_store, tmp, "small"),
             "large": store_url(args.database_url, args.store, tmp, "large")}
     engines = {}
     for size, count in (("small", args.small), ("large", args.certificates)):
         started = time.perf_counter()
-        engines[size] = fill(urls[size], count)
+        engines[size] = fill(urls[size], count, getattr(args, "lean", False))
         print(f"{size} store ready in {time.perf_counter() - started:.0f} s: "
               f"{make_url(urls[size]).render_as_string(hide_password=True)}", flush=True)
     return urls, engines
