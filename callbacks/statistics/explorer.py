@@ -48,6 +48,7 @@ CONTROLS = {  # a view's parameter -> the control holding it
     "cert_type": (ids.EXPLORER_TYPE, "value"), "dest": (ids.EXPLORER_DEST, "value"),
     "region": (ids.EXPLORER_REGION, "value"), "entry": (ids.EXPLORER_ENTRY, "value"),
     "signing": (ids.EXPLORER_SIGNING, "value"), "status": (ids.EXPLORER_STATUS, "value"),
+    "currency": (ids.EXPLORER_CURRENCY, "value"),
     "compare": (ids.EXPLORER_COMPARE, "value"), "order": (ids.EXPLORER_ORDER, "value"),
     "chart": (ids.EXPLORER_CHART_TYPE, "value"),
 }

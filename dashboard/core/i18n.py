@@ -94,6 +94,10 @@ class Translator:
     def number(self, value) -> str:
         return format_decimal(value, locale=self.locale) if value is not None else ""
 
+    def amount(self, value) -> str:
+        """A money amount with its two decimals (12,345.60)."""
+        return format_decimal(round(value, 2), format="#,##0.00", locale=self.locale) if value is not None else ""
+
 
 def translator(lang: str | None) -> Translator:
     return Translator(lang if lang in ALL_LANGUAGES else "zh")

@@ -212,6 +212,7 @@ def issue(s: Session, actor: Actor, application_id: int, *, version: int, issuer
 
 def _new_certificate(s: Session, actor: Actor, app: CertificateApplication, number: str, method: str,
                      now: datetime, replaces: Certificate | None = None) -> Certificate:
+    declaration = s.get(Declaration, app.declaration_id)  # the goods' value as declared, for the statistics
     cert = Certificate(
         certificate_no=number, serial=app.serial, application_id=app.id, enterprise_id=app.enterprise_id,
         district_code=app.district_code, cert_type_code=app.cert_type_code, entry_method=app.entry_method,
@@ -219,7 +220,9 @@ def _new_certificate(s: Session, actor: Actor, app: CertificateApplication, numb
         issued_at=now, received_date=china_day(app.submitted_at) if app.submitted_at else None,
         signing_method=method, print_count=0, verify_token=secrets.token_urlsafe(24),
         status=CertStatus.VALID.value, replaces_id=replaces.id if replaces else None, issued_by=actor.user_id,
-        signed_at=now if method == SigningMethod.CLOUD.value else None)
+        signed_at=now if method == SigningMethod.CLOUD.value else None,
+        goods_value=declaration.total_value if declaration else None,
+        currency=declaration.currency if declaration and declaration.total_value is not None else None)
     s.add(cert)
     try:
         s.flush()

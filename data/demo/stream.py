@@ -237,6 +237,7 @@ class RowStream(StreamSetup):
         if numbers:
             values.update(container_no=" ".join(numbers), seal_no=" ".join(seals), containers=f"{spec}×{len(numbers)}")
         return {"id": did, "district": dist, "country": country, "lines": lines, "at": ts, "apps": 0,
+                "value": row["total_value"], "currency": currency,
                 "values": values, "required": row["required_documents"], "day": self.day}
 
     def _documents(self, did: int, direction: str, ei: int, yy: str, contract: str, bl: str, country: str,
@@ -412,7 +413,8 @@ class RowStream(StreamSetup):
             changed = min(self.end_ts, issued + self._delay("withdraw"))
         signing = CLOUD if rnd() < self.cloud_share[dist] else PAPER
         cert = self._certificate(aid, ent_id, dist, type_code, method, decl["country"], issued,
-                                 self._date(submitted), signing, status, None, reason, changed, decl["apps"])
+                                 self._date(submitted), signing, status, None, reason, changed, decl["apps"],
+                                 (decl["value"], decl["currency"]))
         app["certificate_no"] = cert[1]  # the number it was approved under
         self._events([(issued, officer, "cert.issued", None)], "certificate", cert[0], ent_id, dist)
         if changed is not None:
@@ -431,7 +433,7 @@ class RowStream(StreamSetup):
 
     def _certificate(self, aid: int, ent_id: int, dist: str, type_code: str, method: str, country: str,
                      issued: int, received: date, signing: str, status: str, replaces: tuple | None,
-                     reason: str | None, changed: int | None, serial: int) -> tuple:
+                     reason: str | None, changed: int | None, serial: int, value: tuple[float, str]) -> tuple:
         """Append a certificate (numbered per district, year and type) and its shares; return its summary."""
         cid = self._take("certificate")
         day = self._date(issued)
@@ -445,7 +447,8 @@ class RowStream(StreamSetup):
             "pdf_sha256": None, "print_count": PRINT_COUNTS[self.bits(3)] if paper else int(self.bits(3) == 0),
             "verify_token": f"{self.bits(128):032x}", "status": status,
             "replaces_id": replaces[0] if replaces else None, "status_reason": reason,
-            "status_changed_at": self._dt(changed) if changed else None})
+            "status_changed_at": self._dt(changed) if changed else None,
+            "goods_value": value[0], "currency": value[1]})
         viewers = self.viewers.get((ent_id, country))
         if viewers and self.bits(3):
             shared = min(self.end_ts, issued + self._delay("share"))
@@ -456,17 +459,17 @@ class RowStream(StreamSetup):
             for user in viewers:
                 self._events([(shared, sharer, "enterprise.certificate_shared", number)], "user", user, ent_id, None,
                              "certificate_no")
-        return (cid, number, aid, ent_id, dist, type_code, method, country, received, signing, serial)
+        return (cid, number, aid, ent_id, dist, type_code, method, country, received, signing, serial, value)
 
     def _due_change(self, due: int, _order: int, status: str, reason: str, cert: tuple) -> None:
         """Emit a scheduled replacement (a new certificate) or withdrawal of an issued certificate."""
-        cid, number, aid, ent_id, dist, type_code, method, country, received, signing, serial = cert
+        cid, number, aid, ent_id, dist, type_code, method, country, received, signing, serial, value = cert
         officer = self.officer_of[dist]
         if status == WITHDRAWN:
             self._events([(due, officer, "cert.withdrawn", reason)], "certificate", cid, ent_id, dist)
             return
         new = self._certificate(aid, ent_id, dist, type_code, method, country, due, received, signing,
-                                VALID, cert, None, None, serial)
+                                VALID, cert, None, None, serial, value)
         self._events([(due, officer, "cert.replaced", reason)], "certificate", cid, ent_id, dist)
         self._events([(due, officer, "cert.issued", None)], "certificate", new[0], ent_id, dist)
 

@@ -153,6 +153,9 @@ class Certificate(Base):
     # the officer who issued it
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", name="fk_certificate_issued_by"))
     signed_at: Mapped[datetime | None] = mapped_column()  # when the cloud signature was applied
+    # the goods' value as declared when it was issued (the declaration's total), for the statistics by currency
+    goods_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217 alpha-3
 
     __table_args__ = (
         Index("ix_cert_replaces", "replaces_id"),

@@ -40,10 +40,12 @@ class StatsCertificate(Base):
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     dest_country: Mapped[str] = mapped_column(String(2), primary_key=True)  # "" when the certificate has none
     received_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)  # of the goods' value; "" when none
     certificates: Mapped[int] = mapped_column(Integer, default=0)
     cloud: Mapped[int] = mapped_column(Integer, default=0)  # of which cloud-signed
     printed: Mapped[int] = mapped_column(Integer, default=0)  # of which printed on paper at least once
     copies: Mapped[int] = mapped_column(Integer, default=0)  # paper prints in all (sum of print_count)
+    value_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # goods' value in cents of `currency`, summed
 
     __table_args__ = (
         # the destination filter reads one country's rows (grouping 4), not every country's of the period

@@ -63,6 +63,7 @@ class CertificateQuery:
     entry_method: str = ""  # 录入方式
     signing_method: str = ""  # certificates only
     cert_status: str = ""  # valid / replaced / withdrawn: certificates only
+    currency: str = ""  # of the goods' declared value (ISO 4217): certificates only
     declared_from: date | None = None  # 申报时间
     declared_to: date | None = None
     reviewed_from: date | None = None  # 审核时间
@@ -74,8 +75,8 @@ class CertificateQuery:
 
     @property
     def certificates_only(self) -> bool:
-        return bool(self.district or self.signing_method or self.cert_status or self.issued_from or self.issued_to
-                    or self.received_from or self.received_to)
+        return bool(self.district or self.signing_method or self.cert_status or self.currency or self.issued_from
+                    or self.issued_to or self.received_from or self.received_to)
 
 
 # --- reading filters from a URL or a form ------------------------------------------------------
@@ -88,7 +89,7 @@ URL_PARAMETERS = {
     "inspection_no": "inspection_no", "declared_district": "declared_district", "certificate_no": "certificate_no",
     "review_status": "review_statuses", "production_unit": "production_unit", "reviewer": "reviewer",
     "declared_from": "declared_from", "declared_to": "declared_to", "reviewed_from": "reviewed_from",
-    "reviewed_to": "reviewed_to",
+    "reviewed_to": "reviewed_to", "currency": "currency",
 }
 DATE_RANGES = {"declared": ("declared_from", "declared_to"), "reviewed": ("reviewed_from", "reviewed_to"),
                "issued": ("issued_from", "issued_to"), "received": ("received_from", "received_to")}
@@ -97,6 +98,7 @@ _NUMBER = re.compile(r"[0-9A-Za-z]*\Z")
 _DISTRICT = re.compile(r"[0-9]{4}\Z")
 _TYPE = re.compile(r"[0-9A-Za-z]{1,4}\Z")
 _COUNTRY = re.compile(r"[A-Za-z]{2}\Z")
+_CURRENCY = re.compile(r"[A-Za-z]{3}\Z")
 
 
 def _filter_text(value: Any) -> str:
@@ -152,6 +154,7 @@ class QueryFilters(Form):
     entry_method: Annotated[Filter, Short, one_of(ENTRY_METHODS, "unknown")] = ""
     signing_method: Annotated[Filter, Short, one_of(SIGNING_METHODS, "unknown")] = ""
     cert_status: Annotated[Filter, Short, one_of(CERT_STATUSES, "unknown")] = ""
+    currency: Annotated[Filter, Upper, Short, matching(_CURRENCY, "format")] = ""
     declared_from: Day = None
     declared_to: Day = None
     reviewed_from: Day = None
@@ -248,6 +251,8 @@ def check_codes(s: Session, actor: Actor, q: CertificateQuery) -> None:
         errors["cert_type"] = "unknown"
     if q.dest_country and s.get(DictEntry, ("country", q.dest_country)) is None:
         errors["dest_country"] = "unknown"
+    if q.currency and s.get(DictEntry, ("currency", q.currency)) is None:
+        errors["currency"] = "unknown"
     if errors:
         raise QueryInvalid(errors)
 

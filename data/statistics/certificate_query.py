@@ -242,7 +242,7 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
         values["inspection_lo"], values["inspection_hi"] = q.inspection_no, q.inspection_no + "\uffff"
     if q.certificate_no:
         values["number_lo"], values["number_hi"] = q.certificate_no, q.certificate_no + "\uffff"
-    for name in ("cert_type", "dest_country", "entry_method", "signing_method", "cert_status"):
+    for name in ("cert_type", "dest_country", "entry_method", "signing_method", "cert_status", "currency"):
         if getattr(q, name):
             values[name] = getattr(q, name)
     if q.production_unit:
@@ -279,7 +279,8 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
         inspection_no=bool(q.inspection_no), certificate_no=bool(q.certificate_no), issuing=len(issuing or ()),
         declared=len(declared or ()), cert_type=bool(q.cert_type), dest_country=bool(q.dest_country),
         production_unit=bool(q.production_unit), reviewers=len(reviewers), entry_method=bool(q.entry_method),
-        signing_method=bool(q.signing_method), cert_status=bool(q.cert_status), dates=tuple(dates), sort=sort,
+        signing_method=bool(q.signing_method), cert_status=bool(q.cert_status), currency=bool(q.currency),
+        dates=tuple(dates), sort=sort,
         descending=descending, certificate_runs=certificate_runs, pending_runs=pending_runs, limit=page_size + 1)
     return PagePlan(shape, values)
 
@@ -342,6 +343,7 @@ class FilterOptions:
     districts: list[Option]  # only those the actor may see, in tree order
     cert_types: list[Option]
     countries: list[Option]
+    currencies: list[Option]
 
 
 def filter_options(s: Session, actor: Actor) -> FilterOptions:
@@ -375,4 +377,7 @@ def filter_options(s: Session, actor: Actor) -> FilterOptions:
     countries = [Option(*r) for r in s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
                                                .where(DictEntry.dictionary == "country", DictEntry.active.is_(True))
                                                .order_by(DictEntry.sort, DictEntry.code))]
-    return FilterOptions(list(tree(roots)), types, countries)
+    currencies = [Option(*r) for r in s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+                                                .where(DictEntry.dictionary == "currency", DictEntry.active.is_(True))
+                                                .order_by(DictEntry.sort, DictEntry.code))]
+    return FilterOptions(list(tree(roots)), types, countries, currencies)

@@ -54,6 +54,7 @@ class Shape:
     entry_method: bool
     signing_method: bool
     cert_status: bool
+    currency: bool
     dates: tuple[str, ...]  # names of the date bounds given
     sort: str
     descending: bool
@@ -180,6 +181,8 @@ def _certificate_side(shape: Shape, loose: bool, led: bool = False) -> list:
         out.append(C.signing_method == _value("signing_method", C.signing_method))
     if shape.cert_status:
         out.append(C.status == _value("cert_status", C.status))
+    if shape.currency:
+        out.append(C.currency == _value("currency", C.currency))
     for name, column, low in (("issued_from", C.issue_date, True), ("issued_to", C.issue_date, False),
                               ("received_from", C.received_date, True), ("received_to", C.received_date, False)):
         if name in shape.dates:

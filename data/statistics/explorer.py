@@ -26,6 +26,7 @@ from data.reference.regions import UNKNOWN, continent_of, countries_of
 from data.statistics.explorer_view import (
     BACKLOG,
     CERTIFICATE,
+    CURRENCY,
     DISTRICT,
     PERIOD,
     TURNAROUND,
@@ -38,6 +39,7 @@ from data.statistics.rollup import (
     DAY,
     MONTH,
     NO_COUNTRY,
+    NO_CURRENCY,
     WAITING,
 )
 from data.statistics.rollup import TURNAROUND as TURNAROUND_TABLE
@@ -53,7 +55,7 @@ from data.statistics.sums import (
 from data.statistics.targets import effective_targets
 
 ROLLUP_COLUMN = {"cert_type": "cert_type_code", "dest": "dest_country", "region": "dest_country",
-                 "entry": "entry_method", "signing": "signing_method", "status": "status"}
+                 "entry": "entry_method", "signing": "signing_method", "status": "status", CURRENCY: "currency"}
 FREQUENCY = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 TOTAL = None  # the key of a subtotal's or total's dimensions
 
@@ -169,7 +171,8 @@ def comparison_range(view: View, lo: date, hi: date) -> tuple[date, date] | None
 def _certificate_rows(s: Session, tree: Tree, codes: Sequence[str], view: View, lo: date, hi: date) -> pd.DataFrame:
     measure = view.of
     parts = ("certificates", "cloud") if measure.code == "cloud_share" else measure.parts
-    group = tuple(dict.fromkeys(ROLLUP_COLUMN[d] for d in view.dimensions if d in ROLLUP_COLUMN))
+    money = (CURRENCY,) if measure.kind == "money" else ()  # always read per currency, to leave out "none"
+    group = tuple(dict.fromkeys(ROLLUP_COLUMN[d] for d in (*view.dimensions, *money) if d in ROLLUP_COLUMN))
     equal = {ROLLUP_COLUMN[name]: value for name, value in view.filters().items()
              if name not in ("region", "signing")}
     within = ("dest_country", tuple(sorted(countries_of(view.region)))) if view.region else None
@@ -178,7 +181,10 @@ def _certificate_rows(s: Session, tree: Tree, codes: Sequence[str], view: View, 
                     group=(*((PERIOD,) if PERIOD in view.dimensions else ()), *group), measures=parts, days=days)
     rows = sum_certificates(s, tree, codes, q)
     columns = ["district_code", *q.group, *parts]
-    return pd.DataFrame.from_records(rows, columns=columns)
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    if measure.kind == "money":  # certificates without a declared value have no value to show, not a zero
+        frame = frame[frame["currency"] != NO_CURRENCY]
+    return frame
 
 
 def _spans_condition(column, grain_column, lo: date, hi: date, days: bool):
@@ -256,6 +262,8 @@ def measure_values(sums: pd.DataFrame, measure: Measure) -> pd.Series:
         return (sums["cloud"] / sums["certificates"].where(sums["certificates"] > 0)).astype("float64")
     if measure.code == "turnaround_mean":
         return (sums["seconds"] / sums["approvals"].where(sums["approvals"] > 0) / 3600).astype("float64")
+    if measure.kind == "money":
+        return (sums["value_cents"] / 100).astype("float64")
     if measure.code in ("turnaround_median", "turnaround_p90"):
         q = 0.5 if measure.code == "turnaround_median" else 0.9
         hist = sums[list(BUCKET_COLUMNS)].to_numpy()
@@ -286,12 +294,21 @@ def _pivot_values(frame: pd.DataFrame, view: View, parts: list[str]) -> dict[int
             grid = pd.DataFrame(index=[0])
         totals = _sums(frame, by, parts)
         total_values = measure_values(totals, view.of)
+        if _mixes_currencies(view, by + cols):
+            grid = grid.astype("float64") * np.nan
+        if _mixes_currencies(view, by):
+            total_values = total_values * np.nan
         if by:  # every key the sums hold, those whose cells are all empty (no share of nothing) included
             grid = grid.reindex(totals.index)
         grid = grid.copy()
         grid["__total__"] = total_values.to_numpy()
         grids[level] = grid
     return grids
+
+
+def _mixes_currencies(view: View, keys: list[str]) -> bool:
+    """Whether sums by `keys` would add up amounts in different currencies (shown as no value)."""
+    return view.of.kind == "money" and not view.currency and CURRENCY not in keys
 
 
 def _order(keys: list, dim: str, score: dict, view: View, tree_order: dict[str, int]) -> list:
@@ -443,6 +460,9 @@ def _names(s: Session, tree: Tree, cells: pd.DataFrame, view: View) -> dict[str,
         names["dest"] = {c: (zh, en) for c, zh, en in s.execute(
             select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
                 DictEntry.dictionary == "country", DictEntry.code.in_(sorted(wanted))))}
+    if CURRENCY in view.dimensions or view.currency:
+        names[CURRENCY] = {c: (zh, en) for c, zh, en in s.execute(
+            select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(DictEntry.dictionary == "currency"))}
     return names
 
 
@@ -455,4 +475,7 @@ def stale_codes(s: Session, view: View) -> dict[str, str]:
     if view.dest and s.scalar(select(DictEntry.code).where(DictEntry.dictionary == "country",
                                                            DictEntry.code == view.dest)) is None:
         stale["dest"] = view.dest
+    if view.currency and s.scalar(select(DictEntry.code).where(DictEntry.dictionary == "currency",
+                                                               DictEntry.code == view.currency)) is None:
+        stale["currency"] = view.currency
     return stale

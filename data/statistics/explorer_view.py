@@ -24,7 +24,7 @@ class Measure:
     label: str  # message id
     source: str
     parts: tuple[str, ...]  # the rollup sums it is computed from
-    kind: str = "count"  # count | share (0..1) | hours
+    kind: str = "count"  # count | share (0..1) | hours | money (in the currency of its cell: never summed across)
 
 
 MEASURES: dict[str, Measure] = {m.code: m for m in (
@@ -38,15 +38,17 @@ MEASURES: dict[str, Measure] = {m.code: m for m in (
     Measure("turnaround_p90", N_("Review turnaround, 90th percentile (hours)"), TURNAROUND, ("approvals",), "hours"),
     Measure("turnaround_mean", N_("Review turnaround, mean (hours)"), TURNAROUND, ("approvals", "seconds"), "hours"),
     Measure("backlog", N_("Applications waiting"), BACKLOG, ("waiting",)),
+    Measure("value", N_("Value of goods"), CERTIFICATE, ("value_cents",), "money"),
 )}
+CURRENCY = "currency"
 
 PERIOD, DISTRICT = "period", "district"
 DIMENSIONS: dict[str, str] = {  # code -> label message id
     DISTRICT: N_("Customs district"), "cert_type": N_("Certificate type"), "dest": N_("Destination"),
     "region": N_("Region"), "entry": N_("Entry method"), "signing": N_("Signing method"),
-    "status": N_("Certificate status"), PERIOD: N_("Period"),
+    "status": N_("Certificate status"), "currency": N_("Currency"), PERIOD: N_("Period"),
 }
-FILTERS = ("cert_type", "dest", "region", "entry", "signing", "status")  # besides the district and the period
+FILTERS = ("cert_type", "dest", "region", "entry", "signing", "status", "currency")  # and the district and the period
 SOURCE_DIMENSIONS = {CERTIFICATE: frozenset(DIMENSIONS), TURNAROUND: frozenset({DISTRICT, PERIOD}),
                      BACKLOG: frozenset({DISTRICT, PERIOD})}
 PERIOD_MEANING = {CERTIFICATE: N_("issue date"), TURNAROUND: N_("approval date"), BACKLOG: N_("submission date")}
@@ -81,6 +83,7 @@ class View:
     entry: str = ""
     signing: str = ""
     status: str = ""
+    currency: str = ""  # of the goods' declared value (ISO 4217)
     date_from: date | None = None
     date_to: date | None = None
     grain: str = "month"
@@ -175,7 +178,7 @@ def read_view(values: Mapping[str, Any]) -> tuple[View, dict[str, str]]:
         elif text and name != "district" and name not in allowed:
             problems[name] = "not_for_measure"
         elif text:
-            found[name] = text.upper() if name == "dest" else text
+            found[name] = text.upper() if name in ("dest", "currency") else text
     level = _text(values.get("level"))
     if level:
         if level.isdigit() and int(level) < 10:
@@ -199,8 +202,26 @@ def read_view(values: Mapping[str, Any]) -> tuple[View, dict[str, str]]:
                 found[name] = date.fromisoformat(text[:10])
             except ValueError:
                 problems[name] = "bad_date"
+    _per_currency(found, problems)
     view = View(**found)
     if view.date_from and view.date_to and view.date_from > view.date_to:
         problems["date_to"] = "date_order"
         view = replace(view, date_to=None)
     return view, problems
+
+
+def _per_currency(found: dict[str, Any], problems: dict[str, str]) -> None:
+    """A value of goods is summed per currency: unless one currency is filtered, the currency becomes a
+    dimension of the view (its column, else its second row; with both taken it replaces the column)."""
+    if found.get("measure") != "value" or found.get(CURRENCY):
+        return
+    rows, columns = found.get("rows", View.rows), found.get("columns", ())
+    if CURRENCY in rows or CURRENCY in columns:
+        return
+    if not columns:
+        found["columns"] = (CURRENCY,)
+    elif len(rows) < MAX_ROWS:
+        found["rows"] = (*rows, CURRENCY)
+    else:
+        found["columns"] = (CURRENCY,)
+        problems["columns"] = "per_currency"

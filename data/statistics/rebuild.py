@@ -22,6 +22,7 @@ from data.statistics.rollup import (
     MEASURES,
     MONTH,
     NO_COUNTRY,
+    NO_CURRENCY,
     NO_DAY,
     RECEIVED,
     STATUS,
@@ -61,11 +62,12 @@ def _rebuild_certificates(conn: Connection, sql: SqlParts) -> None:
     conn.execute(CERTIFICATES.table.insert().from_select(names, select(
         sql.const(FULL.id), sql.const(DAY), c.issue_date, c.district_code, c.cert_type_code, c.entry_method,
         c.signing_method, c.status, func.coalesce(c.dest_country, sql.const(NO_COUNTRY)),
-        func.coalesce(c.received_date, sql.const(NO_DAY)), func.count(),
-        func.sum(case((c.signing_method == sql.const(CLOUD), 1), else_=0)),
+        func.coalesce(c.received_date, sql.const(NO_DAY)), func.coalesce(c.currency, sql.const(NO_CURRENCY)),
+        func.count(), func.sum(case((c.signing_method == sql.const(CLOUD), 1), else_=0)),
         func.sum(case((c.print_count > 0, 1), else_=0)), func.sum(func.coalesce(c.print_count, 0)),
+        func.sum(func.coalesce(sql.cents(c.goods_value), 0)),
     ).group_by(c.issue_date, c.district_code, c.cert_type_code, c.entry_method, c.signing_method, c.status,
-               c.dest_country, c.received_date)))
+               c.dest_country, c.received_date, c.currency)))
     for g in GROUPINGS:
         if g is FULL:
             continue

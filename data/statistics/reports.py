@@ -70,12 +70,13 @@ class DistrictOption:
 
 @dataclass(frozen=True)
 class Choices:
-    """What the filters offer: the visible districts (tree order), certificate types, countries."""
+    """What the filters offer: the visible districts (tree order), certificate types, countries, currencies."""
 
     districts: tuple[DistrictOption, ...]
     cert_types: tuple[tuple[str, str, str], ...]  # code, name_zh, name_en
     countries: tuple[tuple[str, str, str], ...]
     default_district: str | None
+    currencies: tuple[tuple[str, str, str], ...] = ()  # code, name_zh, name_en
 
 
 def stats_choices(s: Session, actor: Actor) -> Choices:
@@ -87,8 +88,10 @@ def stats_choices(s: Session, actor: Actor) -> Choices:
                             .where(CertificateType.active.is_(True)).order_by(CertificateType.sort, CertificateType.code)))
     countries = tuple(s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
         DictEntry.dictionary == "country", DictEntry.active.is_(True)).order_by(DictEntry.sort, DictEntry.code)))
+    currencies = s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
+        DictEntry.dictionary == "currency", DictEntry.active.is_(True)).order_by(DictEntry.sort, DictEntry.code))
     return Choices(districts, tuple(tuple(t) for t in types), tuple(tuple(c) for c in countries),
-                   tree.default_root())
+                   tree.default_root(), tuple(tuple(c) for c in currencies))
 
 
 # --- issuance by district (发证信息查询) ----------------------------------------------------------

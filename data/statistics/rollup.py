@@ -5,8 +5,9 @@ Design
 Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and `data/home.py`:
 
 * ``stats_certificate``: certificate counts per period, issuing district and one *grouping* of the
-  dimensions certificate type, entry method, signing method, status, destination country and
-  received date (收单日期). Each certificate adds one row per grouping and grain:
+  dimensions certificate type, entry method, signing method, status, destination country, received
+  date (收单日期) and the currency of the goods' declared value. Each certificate adds one row per
+  grouping and grain:
 
   ====  =========  =====================================  =======  =======================================
   id    counted by dimensions kept (besides district)      grains   serves
@@ -18,25 +19,27 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   5     issue day  type, entry method, status             day+mon  any mix of those filters
   6     recv. day  none                                   day+mon  received-date filter; cloud usage
   7     recv. day  entry method                           day+mon  cloud usage by entry method (5.9.3)
+  12    issue day  currency                               day+mon  the explorer: value of goods
   10    issue day  type, destination                      day+mon  the explorer: destinations by type
+  13    issue day  type, destination, currency            day+mon  the explorer: value by type, destination
   11    issue day  all but the received date              day+mon  the explorer: any other mix; filters
-  9     issue day  all six, received date included        day      any other mix (exact fallback)
+  9     issue day  all seven, received date included      day      any other mix (exact fallback)
   ====  =========  =====================================  =======  =======================================
 
-  A dimension a grouping does not keep holds ``*`` (received date ``0001-01-01``); a certificate
-  without a destination has ``""``. Measures: ``certificates``, ``cloud`` (of which cloud-signed),
-  ``printed`` (of which printed on paper at least once: print_count > 0) and ``copies`` (paper
-  prints in all). The signing-method filter needs no dimension for a count: cloud = ``cloud``,
-  paper = ``certificates - cloud``. A query takes the first grouping that keeps every dimension it
-  filters or groups by, and splits a date range into whole months (month rows) and the days at
-  either end (day rows), so a chart reads at most ~60 day rows and one row per month for each
-  district and kept value — the same number at ten thousand certificates as at ten million once
-  the dimension values are all present. Groupings 9 and 11 grow with the data (bounded by the number of
-  certificates and by the product of their dimensions' values); 11 serves the explorer's mixes of
-  dimensions by issue date, and only the received date with another filter, or both date axes at
-  once, read 9. A partial index on grouping 4 (destination, grain, period) reads one country's
-  rows only. At a million demo certificates the table holds ~1.5 million rows (grouping 9: 0.85
-  million), ~27 bytes of key and 4 integers each.
+  A dimension a grouping does not keep holds ``*`` (received date ``0001-01-01``); a certificate without a
+  destination or a declared value has ``""``. Measures: ``certificates``, ``cloud`` (of which cloud-signed),
+  ``printed`` (of which printed on paper at least once: print_count > 0), ``copies`` (paper prints in all)
+  and ``value_cents`` (the goods' declared value in cents, summed: read only where the currency is kept, a
+  sum over currencies means nothing). The signing-method filter needs no dimension for a count: cloud =
+  ``cloud``, paper = ``certificates - cloud``. A query takes the first grouping that keeps every dimension
+  it filters or groups by, and splits a date range into whole months (month rows) and the days at either end
+  (day rows), so a chart reads at most ~60 day rows and one row per month for each district and kept value —
+  the same number at ten thousand certificates as at ten million once the dimension values are all present.
+  Groupings 9 and 11 grow with the data (bounded by the number of certificates and by the product of their
+  dimensions' values); 11 serves the explorer's mixes of dimensions by issue date, and only the received
+  date with another filter, or both date axes at once, read 9. A partial index on grouping 4 (destination,
+  grain, period) reads one country's rows only. At a million demo certificates the table holds ~1.5 million
+  rows (grouping 9: 0.85 million), ~27 bytes of key and 5 integers each (before the currency: 4).
 
 * ``stats_trend``: certificates per month of issue and certificate type (``t``) or destination
   (``d``), summed over the whole subtree of each district (``root_code``; ``*`` for every district):
@@ -91,6 +94,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -141,8 +145,10 @@ DAY, MONTH = "d", "m"
 ISSUE, RECEIVED = "issue", "received"
 CLOUD = SigningMethod.CLOUD.value
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-DIMENSIONS = ("cert_type_code", "entry_method", "signing_method", "status", "dest_country", "received_date")
-MEASURES = ("certificates", "cloud", "printed", "copies")
+DIMENSIONS = ("cert_type_code", "entry_method", "signing_method", "status", "dest_country", "received_date",
+              "currency")
+MEASURES = ("certificates", "cloud", "printed", "copies", "value_cents")
+NO_CURRENCY = ""  # a certificate without a declared value
 WAITING = (AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.SUSPENDED.value,
            AppStatus.AWAITING_CONFIRMATION.value, AppStatus.CONFIRMED.value, AppStatus.APPROVED.value)
 # upper edges of the turnaround buckets, in minutes; bucket k holds [edge k-1, edge k), the last is open
@@ -180,7 +186,9 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(5, ISSUE, frozenset({"cert_type_code", "entry_method", "status"}), (DAY, MONTH)),
     Grouping(6, RECEIVED, frozenset(), (DAY, MONTH)),
     Grouping(7, RECEIVED, frozenset({"entry_method"}), (DAY, MONTH)),
+    Grouping(12, ISSUE, frozenset({"currency"}), (DAY, MONTH)),
     Grouping(10, ISSUE, frozenset({"cert_type_code", "dest_country"}), (DAY, MONTH)),
+    Grouping(13, ISSUE, frozenset({"cert_type_code", "dest_country", "currency"}), (DAY, MONTH)),
     Grouping(11, ISSUE, frozenset(DIMENSIONS) - {"received_date"}, (DAY, MONTH)),
     FULL,
 )
@@ -228,6 +236,8 @@ class CertState(NamedTuple):
     issue_date: date
     received_date: date | None
     print_count: int | None
+    goods_value: Decimal | None
+    currency: str | None
 
 
 class AppState(NamedTuple):
@@ -256,6 +266,13 @@ def china_day(moment: datetime) -> date:
 def whole_seconds(moment: datetime) -> int:
     """Seconds since the epoch, rounded down, as the SQL of `rebuild` computes them."""
     return (as_utc(moment) - EPOCH) // timedelta(seconds=1)
+
+
+def cents(value: Decimal | float | None) -> int:
+    """A money amount in whole cents, as `rebuild` computes it in SQL (rounded half away from zero)."""
+    if value is None:
+        return 0
+    return int(Decimal(str(value)).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def turnaround_bucket(seconds: int) -> int:
@@ -288,10 +305,10 @@ def certificate_rows(c: CertState, chains: Chains) -> Iterator[Contribution]:
         yield TREND, (root, TYPE, MONTH, c.cert_type_code, month), (1,)
         yield TREND, (root, DESTINATION, MONTH, c.dest_country or NO_COUNTRY, month), (1,)
     prints = c.print_count or 0
-    measures = (1, int(c.signing_method == CLOUD), int(prints > 0), prints)
+    measures = (1, int(c.signing_method == CLOUD), int(prints > 0), prints, cents(c.goods_value))
     values = {"cert_type_code": c.cert_type_code, "entry_method": c.entry_method, "signing_method": c.signing_method,
               "status": c.status, "dest_country": c.dest_country or NO_COUNTRY,
-              "received_date": c.received_date or NO_DAY}
+              "received_date": c.received_date or NO_DAY, "currency": c.currency or NO_CURRENCY}
     for g in GROUPINGS:
         day = c.issue_date if g.axis == ISSUE else c.received_date
         if day is None:
@@ -607,6 +624,10 @@ class SqlParts:
         if self.pg:
             return cast(func.timezone(literal_column("'UTC'"), moment) + literal_column("INTERVAL '8 hours'"), Date)
         return func.date(moment, literal_column("'+8 hours'"))
+
+    def cents(self, amount) -> ColumnElement:
+        """A money amount in whole cents (as `cents` computes it)."""
+        return cast(func.round(amount * 100), BigInteger)
 
     def seconds(self, moment) -> ColumnElement:
         if self.pg:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from exports.tables.list_export import MAX_WIDTH, MIN_WIDTH, display_width
 
-NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "hours": "#,##0.0", "change": "+0.0%;-0.0%;0.0%"}
+NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "hours": "#,##0.0", "money": "#,##0.00",
+                  "change": "+0.0%;-0.0%;0.0%"}
 
 
 @dataclass(frozen=True)

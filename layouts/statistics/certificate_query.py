@@ -33,7 +33,7 @@ FIELD_LABELS = {
     "district": N_("Issuing district"), "certificate_no": N_("Certificate no."), "cert_type": N_("Certificate type"),
     "review_statuses": N_("Review status"), "production_unit": N_("Production unit"),
     "dest_country": N_("Destination country/region"), "reviewer": N_("Reviewer"), "entry_method": N_("Entry method"),
-    "signing_method": N_("Signing method"), "cert_status": N_("Certificate status"),
+    "signing_method": N_("Signing method"), "cert_status": N_("Certificate status"), "currency": N_("Currency"),
 }
 RANGE_LABELS = {"declared": N_("Declaration time"), "reviewed": N_("Review time"), "issued": N_("Issue date"),
                 "received": N_("Received date")}
@@ -124,8 +124,10 @@ def filter_panel(t: Translator, options: FilterOptions, q: CertificateQuery) -> 
         dbc.Row([
             labelled_col(t("Certificate no."), text("certificate_no")),
             labelled_col(t("Issuing district"), choice("district", districts)),
-            labelled_col(t("Signing method"), choice("signing_method", labelled(SIGNING_LABELS))),
-            labelled_col(t("Certificate status"), choice("cert_status", labelled(CERT_STATUS_LABELS, CERT_STATUSES))),
+            labelled_col(t("Signing method"), choice("signing_method", labelled(SIGNING_LABELS)), md=2),
+            labelled_col(t("Certificate status"), choice("cert_status", labelled(CERT_STATUS_LABELS, CERT_STATUSES)),
+                         md=2),
+            labelled_col(t("Currency"), choice("currency", coded(options.currencies)), md=2),
         ], className="g-2 mb-3"),
         html.Div([
             dbc.Button(t("Search"), id=ids.CERTQ_SEARCH, color="primary", className="me-2"),

@@ -48,12 +48,13 @@ PROBLEMS = {  # read_view's reasons
     "not_for_measure": N_("{field}: this measure cannot be split or filtered by it; it is left out."),
     "too_many": N_("{field}: at most two row dimensions and one column dimension; the others are left out."),
     "repeated": N_("{field}: a dimension is used once; the repeat is left out."),
+    "per_currency": N_("{field}: the value of goods is shown per currency, so the currency takes the columns."),
 }
 FIELDS = {"measure": N_("Measure"), "rows": N_("Rows"), "columns": N_("Columns"), "district": N_("Customs district"),
           "level": N_("District level"), "date_from": N_("From"), "date_to": N_("To"), "grain": N_("Period by"),
           "chart": N_("Chart"), "compare": N_("Compare with"), "order": N_("Order"), "cert_type": N_("Certificate type"),
           "dest": N_("Destination"), "region": N_("Region"), "entry": N_("Entry method"),
-          "signing": N_("Signing method"), "status": N_("Certificate status")}
+          "signing": N_("Signing method"), "status": N_("Certificate status"), "currency": N_("Currency")}
 STALE = N_("{field}: “{value}” no longer exists; the view shows what is counted under it, if anything.")
 NOT_FOUND = N_("The customs district “{value}” is not among yours (or no longer exists): nothing is shown.")
 VIEW_MESSAGES = {"saved": N_("Saved “{name}”."), "replaced": N_("Saved “{name}” again (it replaces the earlier one)."),
@@ -130,6 +131,9 @@ def explorer_page(t: Translator, choices: Choices, view: View, lo: date, hi: dat
                                                        view.signing or None, t("All signing methods")), md=2),
         labelled_control(t("Certificate status"), dropdown(ids.EXPLORER_STATUS, code_options(
             t, CODE_LABELS["status"], CERT_STATUSES), view.status or None, t("All statuses")), md=2),
+        labelled_control(t("Currency"), dropdown(ids.EXPLORER_CURRENCY, [
+            {"label": f"{code} {t.pick(zh, en)}", "value": code} for code, zh, en in choices.currencies],
+            view.currency or None, t("All currencies")), md=2),
     ], className="g-2 mb-2")
     views = dbc.Row([
         labelled_control(t("Saved views"), dropdown(ids.EXPLORER_VIEWS, saved_options(t, saved),
@@ -226,7 +230,8 @@ def drill_href(result: Result, row: PivotRow, column_key) -> str | None:
         params = {**view.params(), "region": region, "rows": "dest", "columns": "", "chart": "map"}
         for dim in ("region",):
             keys.pop(dim, None)
-        params.update({k: v for k, v in keys.items() if k in ("district", "cert_type", "entry", "signing", "status")})
+        params.update({k: v for k, v in keys.items() if k in ("district", "cert_type", "entry", "signing", "status",
+                                                               "currency")})
         return f"{PATH}?{urlencode({k: v for k, v in params.items() if v})}"
     lo, hi = result.lo, result.hi
     if PERIOD in keys:
@@ -236,11 +241,12 @@ def drill_href(result: Result, row: PivotRow, column_key) -> str | None:
     params = {"district": district, "issue_from": lo.isoformat(), "issue_to": hi.isoformat(),
               "type": keys.get("cert_type") or view.cert_type, "entry_method": keys.get("entry") or view.entry,
               "signing_method": keys.get("signing") or view.signing, "status": keys.get("status") or view.status}
-    if keys.get("dest") == "":
-        return None  # certificates without a destination: the query has no filter for "none"
+    if keys.get("dest") == "" or keys.get("currency") == "":
+        return None  # certificates without a destination or a declared value: the query has no filter for "none"
     if DISTRICT in keys and result.own(str(keys[DISTRICT])):
         return None  # a district's own certificates, without its houses': the query counts the whole subtree
     params["dest"] = keys.get("dest") or view.dest
+    params["currency"] = keys.get("currency") or view.currency
     return f"{RECORDS_PATH}?{urlencode({k: v for k, v in params.items() if v})}"
 
 

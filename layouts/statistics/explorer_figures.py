@@ -27,6 +27,7 @@ MAX_CATEGORIES, MAX_SERIES = 40, 12
 CODE_LABELS = {"entry": ENTRY_LABELS, "signing": SIGNING_LABELS, "status": CERT_STATUS_LABELS,
                "region": REGION_LABELS}
 NO_DESTINATION = N_("No destination")
+NO_VALUE = N_("No value declared")
 
 
 def explorer_graph(graph_id: str) -> dcc.Graph:
@@ -54,6 +55,11 @@ def key_label(t: Translator, result: Result, dim: str, key) -> str:
             return t(NO_DESTINATION)
         zh, en = result.names.get("dest", {}).get(key, (key, key))
         return f"{t.pick(zh, en)} ({key})"
+    if dim == "currency":
+        if not key:
+            return t(NO_VALUE)
+        zh, en = result.names.get("currency", {}).get(key, (key, key))
+        return f"{key} {t.pick(zh, en)}"
     if dim in CODE_LABELS:
         return t(CODE_LABELS[dim].get(key, key))
     return key
@@ -66,6 +72,8 @@ def value_text(t: Translator, kind: str, value: float | None) -> str:
         return f"{value:.1%}"
     if kind == "hours":
         return t.number(round(value, 1))
+    if kind == "money":
+        return t.amount(value)
     return t.number(int(round(value)))
 
 

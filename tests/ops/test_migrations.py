@@ -102,3 +102,36 @@ def test_the_explorer_groupings_are_filled_as_a_rebuild_fills_them(s, store_url)
     assert len(migrated) > 100 and {r[0] for r in migrated} == {10, 11}
     rebuild(s.connection())
     assert rows() == migrated
+
+
+def test_the_value_of_goods_is_copied_and_counted_per_currency_as_a_rebuild_counts_it(s, store_url):
+    """Migration 0025 gives the certificates issued before it their declaration's value and currency, and counts
+    stats_certificate again with the currency as a dimension: row for row what `stats rebuild` counts."""
+    from sqlalchemy import func, select
+
+    from data.models import Certificate, CertificateApplication, Declaration, StatsCertificate
+    from data.statistics.rebuild import rebuild
+
+    def rows():
+        return sorted(tuple(r) for r in s.execute(select(StatsCertificate.__table__)))
+
+    s.close()
+    cfg = alembic_config(store_url)
+    command.downgrade(cfg, "0024")
+    command.upgrade(cfg, "head")
+    migrated = rows()
+    c, a, d = Certificate, CertificateApplication, Declaration
+    pairs = s.execute(select(c.goods_value, c.currency, d.total_value, d.currency).join(
+        a, a.id == c.application_id).join(d, d.id == a.declaration_id)).all()
+    assert len(pairs) > 100 and all(cv == dv and cc == dc for cv, cc, dv, dc in pairs)
+    assert {cc for _cv, cc, _dv, _dc in pairs} == {"USD", "JPY", None}
+    by_currency = {cur: cents for cur, cents in s.execute(
+        select(StatsCertificate.currency, func.sum(StatsCertificate.value_cents)).where(
+            StatsCertificate.grouping == 12, StatsCertificate.grain == "m").group_by(StatsCertificate.currency))}
+    declared: dict[str, int] = {}
+    for _cv, cc, dv, _dc in pairs:
+        declared[cc or ""] = declared.get(cc or "", 0) + (round(dv * 100) if dv is not None else 0)
+    assert by_currency == declared
+    assert {r[0] for r in migrated} == {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13}
+    rebuild(s.connection())
+    assert rows() == migrated

@@ -117,10 +117,12 @@ def _keeps(s, who, q: CertificateQuery, kind, app, decl, c, trees: dict) -> bool
         user = s.get(User, app.reviewer_id) if app.reviewer_id else None
         if user is None or not (user.account == q.reviewer.lower() or q.reviewer in user.real_name):
             return False
-    if (q.signing_method or q.cert_status or q.issued_from or q.issued_to or q.received_from or q.received_to) \
+    if (q.signing_method or q.cert_status or q.currency or q.issued_from or q.issued_to or q.received_from or q.received_to) \
             and c is None:
         return False
     if q.signing_method and c.signing_method != q.signing_method:
+        return False
+    if q.currency and c.currency != q.currency:
         return False
     if q.cert_status and c.status != q.cert_status:
         return False
@@ -275,6 +277,8 @@ FILTERS = {
     "reviewer_name_part": CertificateQuery(reviewer="cer09"),
     "entry_method": CertificateQuery(entry_method="template"),
     "signing_method": CertificateQuery(signing_method="paper"),
+    "currency": CertificateQuery(currency="JPY"),
+    "currency_and_type": CertificateQuery(currency="USD", cert_type="14"),
     "cert_status_replaced": CertificateQuery(cert_status="replaced"),
     "cert_status_withdrawn": CertificateQuery(cert_status="withdrawn"),
     "declared_time": CertificateQuery(declared_from=date(2026, 2, 28), declared_to=date(2026, 2, 28)),
@@ -387,9 +391,9 @@ def test_unknown_codes_are_named(s):
     who = actor(s, "manager0900")
     with pytest.raises(QueryInvalid) as caught:
         check_codes(s, who, CertificateQuery(district="0999", declared_district="0998", cert_type="77",
-                                             dest_country="ZZ"))
+                                             dest_country="ZZ", currency="XYZ"))
     assert caught.value.errors == {"district": "unknown", "declared_district": "unknown", "cert_type": "unknown",
-                                   "dest_country": "unknown"}
+                                   "dest_country": "unknown", "currency": "unknown"}
 
 
 def test_the_drill_down_link_reads_as_its_query():
@@ -427,6 +431,7 @@ def test_url_parameters_give_back_the_query():
     ({"inspection_no": "2210%"}, {"inspection_no": "format"}),
     ({"review_statuses": ["issued", "lost"]}, {"review_statuses": "unknown"}),
     ({"signing_method": "fax"}, {"signing_method": "unknown"}),
+    ({"currency": "US$"}, {"currency": "format"}),
     ({"cert_status": "VALID"}, {"cert_status": "unknown"}),
     ({"production_unit": "x" * 129}, {"production_unit": "too_long"}),
     ({"reviewer": ["a"]}, {"reviewer": "format"}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -34,10 +35,10 @@ def s(stats_store):
     """The statistics world (tests/support/stats_world.py), open as a session."""
     return stats_store
 
-CERTIFICATE_MEASURES = ("certificates", "cloud", "printed", "copies", "cloud_share")
+CERTIFICATE_MEASURES = ("certificates", "cloud", "printed", "copies", "cloud_share", "value")
 CERT_DIMENSIONS = tuple(d for d in DIMENSIONS)
 ATTRIBUTE = {"cert_type": "cert_type_code", "entry": "entry_method", "signing": "signing_method",
-             "status": "status"}
+             "status": "status", "currency": "currency"}
 
 
 def _key(c: Certificate, dim: str, view: View, tree, level: int) -> str:
@@ -50,7 +51,7 @@ def _key(c: Certificate, dim: str, view: View, tree, level: int) -> str:
         return c.dest_country or ""
     if dim == "region":
         return continent_of(c.dest_country) if c.dest_country else "unknown"
-    return getattr(c, ATTRIBUTE[dim])
+    return getattr(c, ATTRIBUTE[dim]) or ""
 
 
 def raw_certificates(s, codes, view: View, lo: date, hi: date) -> list[Certificate]:
@@ -62,6 +63,8 @@ def raw_certificates(s, codes, view: View, lo: date, hi: date) -> list[Certifica
             continue
         if view.dest and c.dest_country != view.dest:
             continue
+        if view.measure == "value" and not c.currency:
+            continue  # no value declared: nothing to show
         if any(view.filters().get(dim) and getattr(c, col) != view.filters()[dim] for dim, col in ATTRIBUTE.items()):
             continue
         out.append(c)
@@ -72,8 +75,16 @@ def certificate_measure(certs: list[Certificate], measure: str) -> float | None:
     n = len(certs)
     cloud = sum(c.signing_method == "cloud" for c in certs)
     values = {"certificates": n, "cloud": cloud, "printed": sum((c.print_count or 0) > 0 for c in certs),
-              "copies": sum(c.print_count or 0 for c in certs), "cloud_share": cloud / n if n else None}
+              "copies": sum(c.print_count or 0 for c in certs), "cloud_share": cloud / n if n else None,
+              "value": float(sum(c.goods_value or 0 for c in certs))}
     return values[measure]
+
+
+def expected_measure(certs: list[Certificate], view: View, dims: tuple[str, ...]) -> float | None:
+    """The measure of these certificates, split by `dims`; a value of goods summed over currencies is none."""
+    if view.measure == "value" and not view.currency and "currency" not in dims:
+        return None
+    return certificate_measure(certs, view.measure)
 
 
 def expected_cells(s, who, view: View, lo: date, hi: date, root: str | None) -> dict[tuple, list[Certificate]]:
@@ -94,12 +105,16 @@ def random_view(rng: random.Random) -> View:
     hi = lo + timedelta(days=rng.randrange(0, 90))
     filters = {}
     for dim, values in (("cert_type", ["14", "18"]), ("entry", ["blank", "template"]), ("signing", ["cloud", "paper"]),
-                        ("status", ["valid", "withdrawn"]), ("dest", ["JP", "KR"]), ("region", ["asia", "rcep", "eu"])):
+                        ("status", ["valid", "withdrawn"]), ("dest", ["JP", "KR"]), ("region", ["asia", "rcep", "eu"]),
+                        ("currency", ["USD", "JPY"])):
         if rng.random() < 0.15:
             filters[dim] = rng.choice(values)
-    return View(measure=rng.choice(CERTIFICATE_MEASURES), rows=rows, columns=columns, date_from=lo, date_to=hi,
+    view = View(measure=rng.choice(CERTIFICATE_MEASURES), rows=rows, columns=columns, date_from=lo, date_to=hi,
                 grain=rng.choice(["day", "week", "month", "quarter", "year"]), level=rng.choice([None, None, 0, 1, 2]),
                 **filters)
+    again, problems = read_view(view.params())  # as a link gives it back; a value of goods gets its currency
+    assert again == view or (view.measure == "value" and "currency" in again.dimensions), (view, again, problems)
+    return again
 
 
 def assert_close(got, want, context):
@@ -122,19 +137,19 @@ def test_random_views_agree_with_counts_of_the_certificates(s, account, root):
         got = {tuple(row[d] for d in view.dimensions): row["value"] for row in result.cells.to_dict("records")}
         assert set(got) == set(groups), view
         for key, certs in groups.items():
-            assert_close(None if got[key] != got[key] else got[key], certificate_measure(certs, view.measure),
+            assert_close(None if got[key] != got[key] else got[key], expected_measure(certs, view, view.dimensions),
                          (view, key))
         everything = [c for certs in groups.values() for c in certs]
-        assert_close(result.total.values[-1], certificate_measure(everything, view.measure), view)
+        assert_close(result.total.values[-1], expected_measure(everything, view, ()), view)
         for row in result.body:  # each subtotal: the certificates under its keys, across the columns too
             prefix = row.keys[:row.level]
             under = [c for key, certs in groups.items() if key[:row.level] == prefix for c in certs]
-            assert_close(row.values[-1], certificate_measure(under, view.measure), (view, row))
+            assert_close(row.values[-1], expected_measure(under, view, view.rows[:row.level]), (view, row))
             for column, value in zip(result.column_keys, row.values):
                 inside = [c for key, certs in groups.items() if key[:row.level] == prefix and key[-1] == column
                           for c in certs]
-                assert_close(value, certificate_measure(inside, view.measure) if inside else None,
-                             (view, row, column))
+                assert_close(value, expected_measure(inside, view, (*view.rows[:row.level], *view.columns))
+                             if inside else None, (view, row, column))
 
 
 def test_subtotals_follow_their_rows_and_the_total_comes_last(s):
@@ -241,6 +256,42 @@ def test_a_view_leaves_out_what_it_cannot_use_and_names_it(values, problems):
     view, found = read_view(values)
     assert found == problems
     assert view.measure in MEASURES and set(view.rows) <= set(DIMENSIONS)
+
+
+@pytest.mark.parametrize("values, rows, columns, problems", [
+    ({"measure": "value"}, ("district",), ("currency",), {}),
+    ({"measure": "value", "columns": "period"}, ("district", "currency"), ("period",), {}),
+    ({"measure": "value", "rows": "cert_type,dest", "columns": "period"}, ("cert_type", "dest"), ("currency",),
+     {"columns": "per_currency"}),
+    ({"measure": "value", "rows": "currency,district"}, ("currency", "district"), (), {}),
+    ({"measure": "value", "currency": "usd"}, ("district",), (), {}),
+    ({"measure": "certificates", "rows": "currency"}, ("currency",), (), {}),
+    ({"measure": "approvals", "currency": "USD"}, ("district",), (), {"currency": "not_for_measure"}),
+])
+def test_a_value_of_goods_is_split_by_currency_unless_one_is_chosen(values, rows, columns, problems):
+    view, found = read_view(values)
+    assert (view.rows, view.columns, found) == (rows, columns, problems)
+    assert view.currency == ("USD" if values.get("currency") == "usd" else "")
+
+
+def test_values_in_several_currencies_are_never_added_up(s):
+    """Cells hold one currency's sum; a subtotal or total across currencies holds none; one currency chosen
+    gives totals again."""
+    manager = actor(s, "manager0900")
+    lo, hi = FIRST_DAY, TODAY
+    view = read_view({"measure": "value", "rows": "district", "date_from": lo.isoformat(),
+                      "date_to": hi.isoformat()})[0]
+    result = explore(s, manager, view, TODAY)
+    assert set(result.column_keys) == {"USD", "JPY"}  # 0200, out of scope, declares no value
+    certs = s.scalars(select(Certificate).where(Certificate.issue_date.between(lo, hi))).all()
+    usd = sum(c.goods_value for c in certs if c.currency == "USD" and c.district_code in ("0900", "0901"))
+    assert usd > 0 and result.total.values[-1] is None
+    column = result.column_keys.index("USD")
+    assert result.total.values[column] == pytest.approx(float(usd))
+    assert all(row.values[-1] is None for row in result.body)  # every row's total mixes currencies
+    one = explore(s, manager, replace(view, currency="JPY", columns=()), TODAY)
+    jpy = sum(c.goods_value for c in certs if c.currency == "JPY")
+    assert one.total.values[-1] == pytest.approx(float(jpy)) and jpy > 0
 
 
 def test_a_view_goes_through_its_url_parameters_unchanged():

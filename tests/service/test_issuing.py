@@ -36,6 +36,7 @@ from data.models import (
     Declaration,
     Event,
     NumberSequence,
+    StatsCertificate,
     SystemParameter,
     User,
 )
@@ -84,7 +85,7 @@ def approved_application(s, users, *, enterprise: str = "A", district: str = "09
     decl = Declaration(direction="exit", inspection_no=f"2090000000{n:05d}", enterprise_id=users.enterprise_ids[enterprise],
                        district_code=district, status="sent", consignor_zh="大连海产品有限公司",
                        consignor_en="DALIAN SEAFOOD CO., LTD.", consignee_en="OOO VOSTOK", dest_country="RU",
-                       inspection_date=date(2026, 11, 18))
+                       inspection_date=date(2026, 11, 18), total_value=Decimal("48250.50"), currency="USD")
     s.add(decl)
     s.flush()
     app = CertificateApplication(declaration_id=decl.id, enterprise_id=users.enterprise_ids[enterprise],
@@ -246,6 +247,11 @@ def test_issue_writes_the_receipts_and_marks_the_application(s, users, issuer):
     assert codes == {("cert.issued", "certificate"), ("app.issued", "application")}
     assert cert.issue_date == date(2026, 11, 20) and cert.received_date == date(2026, 11, 18)
     assert cert.issue_place == "大连 DALIAN" and cert.district_code == "0901"
+    # the goods' value as declared, counted per currency by the statistics
+    assert (cert.goods_value, cert.currency) == (Decimal("48250.50"), "USD")
+    assert s.scalar(select(StatsCertificate.value_cents).where(
+        StatsCertificate.grouping == 12, StatsCertificate.grain == "d", StatsCertificate.period == cert.issue_date,
+        StatsCertificate.district_code == "0901", StatsCertificate.currency == "USD")) == 4825050
 
 
 def test_issue_refuses_a_stale_version_and_a_second_issue(s, users, issuer):
@@ -326,6 +332,7 @@ def test_a_replacement_is_a_new_signed_certificate_naming_the_old_one(s, users, 
     assert old.status_changed_at is not None
     assert new.replaces_id == old.id and new.certificate_no != old.certificate_no and new.status == "valid"
     assert new.application_id == old.application_id and new.signing_method == "cloud"
+    assert (new.goods_value, new.currency) == (old.goods_value, old.currency) == (Decimal("48250.50"), "USD")
     assert s.get(CertificateApplication, new.application_id).certificate_no == new.certificate_no
     pdf = stored(s, new)
     assert pyhanko_accepts(pdf, keyring)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -24,6 +25,7 @@ from tests.support.world import actor
 START = datetime(2026, 1, 25, 1, 0, tzinfo=timezone.utc)
 STATUSES = [s.value for s in AppStatus]
 COUNTRIES = ["JP", "KR", "US", None]
+CURRENCIES = ["USD", "JPY", "EUR"]
 
 
 def snapshot(conn) -> dict[str, dict[tuple, tuple]]:
@@ -75,6 +77,11 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", ["dest_country", "received_date"]).id == 9
     assert choose_grouping("received", ["entry_method"]).id == 7
     assert choose_grouping("received", ["cert_type_code"]).id == 9
+    assert choose_grouping("issue", ["currency"]).id == 12  # the value of goods
+    assert choose_grouping("issue", ["currency", "cert_type_code"]).id == 13
+    assert choose_grouping("issue", ["currency", "dest_country", "cert_type_code"]).id == 13
+    assert choose_grouping("issue", ["currency", "entry_method"]).id == 11
+    assert choose_grouping("issue", ["currency", "received_date"]).id == 9
 
 
 class Undone(Exception):
@@ -150,6 +157,9 @@ class Story:
             replaces_id=replaces.id if replaces else None)
         if self.rng.random() < 0.5:
             cert.print_count = self.rng.randrange(0, 3)
+        if self.rng.random() < 0.8:  # the goods' value as declared (1 cent to 10 million)
+            cert.goods_value = Decimal(self.rng.randrange(1, 10 ** 9)) / 100
+            cert.currency = self.rng.choice(CURRENCIES)
         self.s.add(cert)
 
     def valid_certificate(self) -> Certificate | None:
@@ -185,6 +195,9 @@ class Story:
         cert = self.rng.choice(self.s.scalars(select(Certificate).order_by(Certificate.id)).all())
         cert.signing_method = "paper" if cert.signing_method == "cloud" else "cloud"
         cert.dest_country = self.rng.choice(COUNTRIES)
+        if self.rng.random() < 0.5:  # a corrected value, or one in another currency
+            cert.goods_value = Decimal(self.rng.randrange(1, 10 ** 9)) / 100 if self.rng.random() < 0.9 else None
+            cert.currency = self.rng.choice(CURRENCIES) if cert.goods_value is not None else None
 
     def remove(self):
         if self.rng.random() < 0.5:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from data.models import (
     User,
 )
 
+CURRENCIES = ("USD", "JPY", None)  # the goods' currency of each certificate, by its number
 DISTRICTS = ("0901", "0903", "0900", "0200")
 STATUSES = ("issued",) * 6 + ("submitted", "under_review", "returned", "suspended", "approved", "revoked", "draft",
                              "confirmed", "awaiting_confirmation")
@@ -85,4 +87,5 @@ def fill(sessions, seed: int = 6, applications: int = APPLICATIONS) -> None:
                     received_date=None if rnd.random() < 0.2 else day - timedelta(days=rnd.randrange(3)),
                     signing_method="cloud" if rnd.random() < 0.6 else "paper",
                     status=("replaced" if replaced and k == 0 else "withdrawn" if rnd.random() < 0.1 else "valid"),
-                    verify_token=f"q{number}"))
+                    verify_token=f"q{number}", currency=CURRENCIES[number % 3],
+                    goods_value=Decimal(number * 101) / 100 if CURRENCIES[number % 3] else None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +19,7 @@ COUNTRIES = ("JP", "KR", None)
 DISTRICTS = ("0900", "0901", "0903", "0200")
 FIRST_DAY = date(2026, 1, 20)
 TODAY = date(2026, 6, 10)
+DECLARED = {"0901": (Decimal("12345.67"), "USD"), "0903": (Decimal("9876543.21"), "JPY")}
 
 
 @pytest.fixture
@@ -28,8 +30,14 @@ def stats_store(app, users):
         session.add(CertificateType(code="18", name_zh="植物检疫证书", name_en="PHYTOSANITARY CERTIFICATE",
                                     category="exit"))
         session.add_all([DictEntry(dictionary="country", code="JP", name_zh="日本", name_en="Japan"),
-                         DictEntry(dictionary="country", code="KR", name_zh="韩国", name_en="Korea, Republic of")])
+                         DictEntry(dictionary="country", code="KR", name_zh="韩国", name_en="Korea, Republic of"),
+                         DictEntry(dictionary="currency", code="USD", name_zh="美元", name_en="US Dollar"),
+                         DictEntry(dictionary="currency", code="JPY", name_zh="日元", name_en="Yen")])
         session.flush()
+        declared = {}  # each district's declaration: its goods' value and currency (0200's declares none)
+        for decl in session.scalars(select(Declaration)):
+            decl.total_value, decl.currency = DECLARED.get(decl.district_code, (None, None))
+            declared[decl.id] = (decl.total_value, decl.currency)
         apps = {a.district_code: a for a in session.scalars(select(CertificateApplication))}
         apps["0900"] = apps["0901"]  # the parent district issues a few itself, on an application of its own house
         for n in range(160):
@@ -43,7 +51,8 @@ def stats_store(app, users):
                 issue_place="大连", issue_date=issued, issued_at=datetime.combine(issued, datetime.min.time(), UTC),
                 received_date=issued - timedelta(days=rng.randrange(0, 3)) if rng.random() < 0.9 else None,
                 signing_method=rng.choice(["cloud", "paper"]), print_count=rng.choice([0, 0, 1, 2]),
-                status=rng.choice(["valid", "valid", "valid", "replaced", "withdrawn"]), verify_token=f"v{n}"))
+                status=rng.choice(["valid", "valid", "valid", "replaced", "withdrawn"]), verify_token=f"v{n}",
+                goods_value=declared[app_row.declaration_id][0], currency=declared[app_row.declaration_id][1]))
         session.commit()
         yield session
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -134,6 +135,38 @@ def test_the_pivot_downloads_as_xlsx_with_numbers_and_totals(app, s, client_as):
     assert total[0] in ("合计", "Total") and isinstance(total[-1], float) and 0 <= total[-1] <= 1
     assert ws.cell(row=3 + len(rows), column=3).font.bold
     assert ws.cell(row=4, column=3).number_format == "0.0%"
+
+
+def test_a_value_of_goods_is_shown_per_currency_and_drills_to_its_certificates(app, s, client_as):
+    from urllib.parse import parse_qsl, urlsplit
+
+    from data.statistics.certificate_filters import query_from_url
+    from data.statistics.certificate_query import count_rows
+    from tests.support.world import actor
+
+    client = client_as("manager0900")
+    body = show(app, client, measure="value")
+    table = component_text(body["explorer-table"]["children"])
+    assert "USD" in table and "JPY" in table and re.search(r"\d,\d{3}\.\d\d", table)  # amounts with cents
+    assert "未申报货值" not in table and "No value declared" not in table
+    links = [n["props"]["href"] for n in component_nodes(body["explorer-table"]["children"])
+             if isinstance(n, dict) and n.get("type") == "A"]
+    usd = [h for h in links if "currency=USD" in h and "district=0901" in h]
+    assert usd and not [h for h in links if "currency" not in h]  # every cell is one currency's
+    query, _sort, _descending = query_from_url(dict(parse_qsl(urlsplit(usd[0]).query)))
+    manager = actor(s, "manager0900")
+    from sqlalchemy import func, select
+
+    from data.models import Certificate
+    want = s.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.currency == "USD", Certificate.district_code == "0901",
+        Certificate.issue_date.between(date(2026, 1, 1), date(2026, 6, 30))))
+    assert want and count_rows(s, manager, query, cap=None).value == want
+    data = run(app, client, "explorer-download", {**PERIOD, "measure": "value", "rows": ["district"]},
+               extra={"explorer-xlsx.n_clicks": 1}, trigger="explorer-xlsx.n_clicks")["explorer-download"]["data"]
+    ws = load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+    amounts = [c for row in ws.iter_rows(min_row=4, min_col=2) for c in row if c.value is not None]
+    assert amounts and all(isinstance(c.value, float) and c.number_format == "#,##0.00" for c in amounts)
 
 
 def test_a_district_ranking_moves_against_the_period_before(app, s, client_as):
