@@ -64,6 +64,7 @@ class CertificateApplication(Base):
         Index("ix_app_district_status_type", "district_code", "status", "cert_type_code", "id"),
         Index("ix_app_district_status_dest", "district_code", "status", "dest_country", "id"),
         Index("ix_app_district_status_unit", "district_code", "status", "production_unit", "id"),
+        Index("ix_app_district_status_number", "district_code", "status", "certificate_no", "id"),  # (0026)
         Index("ix_app_type_created", "cert_type_code", "created_at"),
         Index("ix_app_reviewed", "reviewed_at"),
         UniqueConstraint("certificate_no", name="uq_certificate_application_certificate_no"),
@@ -160,6 +161,7 @@ class Certificate(Base):
     __table_args__ = (
         Index("ix_cert_replaces", "replaces_id"),
         Index("ix_cert_district_issue_id", "district_code", "issue_date", "id"),  # the query's runs, ties by id
+        Index("ix_cert_district_number", "district_code", "certificate_no"),  # by number, per district (0026)
         Index("ix_cert_district_received_id", "district_code", "received_date", "id"),  # by received date (0024)
         Index("ix_cert_enterprise_issue", "enterprise_id", "issue_date"),
         Index("ix_cert_type_issue", "cert_type_code", "issue_date"),

@@ -95,6 +95,7 @@ class Declaration(Base):
         Index("ix_declaration_district_date", "district_code", "inspection_date"),
         Index("ix_declaration_enterprise_status", "enterprise_id", "direction", "status"),
         Index("ix_declaration_district_created", "district_code", "created_at"),
+        Index("ix_declaration_district_inspection", "district_code", "inspection_no"),  # the query by 报检号 (0026)
         Index("ix_declaration_district_direction_status", "district_code", "direction", "status"),
         Index("ix_declaration_enterprise_inspection", "enterprise_id", "inspection_date"),
     )

@@ -329,8 +329,8 @@ class SortKey:
     certificate: Any  # column of a certificate row
     application: Any  # column of an application row (None: empty there)
     certificate_first: bool = False  # ties broken by certificate id first (the issue-date index's own order)
-    certificate_lead: str = ""  # "issuing" | "declared": runs per district of that column
-    application_lead: bool = False  # runs per declared district and status
+    certificate_lead: str = ""  # "issuing" | "declared" | "declaration": runs per district of that column
+    application_lead: bool = False  # runs per declared district and status (the declaration's: per district)
     drive: str = "certificate"  # the table certificate rows are read from: certificate, application, declaration
     own_index: bool = False  # an index of the column itself reads the rows in order
 
@@ -346,8 +346,10 @@ def nullable(column) -> bool:
 SORTS: dict[str, SortKey] = {
     "issue_date": SortKey(C.issue_date, None, certificate_first=True, certificate_lead="issuing"),
     "received_date": SortKey(C.received_date, None, certificate_first=True, certificate_lead="issuing"),
-    "certificate_no": SortKey(C.certificate_no, A.certificate_no, own_index=True),
-    "inspection_no": SortKey(D.inspection_no, D.inspection_no, drive="declaration", own_index=True),
+    # numbers begin with their district's code: read per district (its index), not the whole number index
+    "certificate_no": SortKey(C.certificate_no, A.certificate_no, certificate_lead="issuing", application_lead=True),
+    "inspection_no": SortKey(D.inspection_no, D.inspection_no, drive="declaration", certificate_lead="declaration",
+                             application_lead=True),
     "submitted_at": SortKey(A.submitted_at, A.submitted_at, certificate_lead="declared", application_lead=True,
                             drive="application"),
     "reviewed_at": SortKey(A.reviewed_at, A.reviewed_at, drive="application", own_index=True),

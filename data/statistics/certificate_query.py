@@ -54,6 +54,7 @@ from data.models import (
     CertificateApplication,
     CertificateType,
     CustomsDistrict,
+    Declaration,
     DictEntry,
     User,
 )
@@ -75,6 +76,7 @@ from data.statistics.certificate_filters import (
     CertificateQuery,
     Count,
     Cursor,
+    D,
     QueryRow,
     nullable,
 )
@@ -263,15 +265,16 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
     certificate_runs = pending_runs = 0
     if len(q.inspection_no) >= SELECTIVE_PREFIX or len(q.certificate_no) >= SELECTIVE_PREFIX:
         key = replace(key, certificate_lead="", application_lead=False)  # few rows: sorting them beats runs
+    by_declaration = key.certificate_lead == "declaration"
     if certificates and key.certificate_lead:
-        lead_table = C if key.certificate_lead == "issuing" else A
+        lead_table = C if key.certificate_lead == "issuing" else D if by_declaration else A
         leads = _with_rows(s, lead_table, (issuing if key.certificate_lead == "issuing" else declared) or scope)
         if len(leads) <= MAX_RUNS:
             certificate_runs = len(leads)
             values.update(zip(parameter_names("crun", len(leads)), leads))
     if pending and key.application_lead:
-        leads = _with_rows(s, A, declared or scope)
-        if len(leads) * len(pending) <= MAX_RUNS:
+        leads = _with_rows(s, D if by_declaration else A, declared or scope)
+        if len(leads) * (1 if by_declaration else len(pending)) <= MAX_RUNS:
             pending_runs = len(leads)
             values.update(zip(parameter_names("prun", len(leads)), leads))
     shape = Shape(
@@ -297,7 +300,8 @@ def _with_rows(s: Session, table, districts: list[str] | None) -> list[str]:
 def _present_statement(table_name: str):
     """A loose scan of a table's district index, one probe per district that has rows (a recursive
     query: neither SQLite nor PostgreSQL skips through an index for DISTINCT by itself)."""
-    tables: dict[str, type[Certificate] | type[CertificateApplication]] = {C.__tablename__: C, A.__tablename__: A}
+    tables: dict[str, type[Certificate] | type[CertificateApplication] | type[Declaration]] = {
+        C.__tablename__: C, A.__tablename__: A, D.__tablename__: D}
     column = tables[table_name].district_code
     first = select(func.min(column).label("code")).cte("present", recursive=True)
     following = select(select(func.min(column)).where(column > first.c.code).scalar_subquery()) \

@@ -207,9 +207,10 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
     loose = key.own_index
     issued = (_Unindexed(A.status) if loose else A.status) == literal_column(f"'{ISSUED}'")
     by_issuing = key.certificate_lead == "issuing"
+    by_declaration = key.certificate_lead == "declaration"  # the application's scope is checked as well
 
     def conditions_of(led: bool) -> list:
-        on_application = [issued, *_application_side(shape, loose, led and not by_issuing)]
+        on_application = [issued, *_application_side(shape, loose, led and not by_issuing and not by_declaration)]
         on_certificate = _certificate_side(shape, loose, led and by_issuing)
         if key.drive != "certificate":
             return [*on_application, *on_certificate]
@@ -238,7 +239,7 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
     if counting:  # `column`: only the rows that have its value
         having = [column.isnot(None)] if column is not None and nullable(column) else []
         return base(literal_column("1").label("one")).where(*conditions, *having)
-    lead = C.district_code if by_issuing else A.district_code
+    lead = C.district_code if by_issuing else D.district_code if by_declaration else A.district_code
     led = conditions_of(True)
     leads = [[*led, lead == _value(n, CustomsDistrict.code)] for n in parameter_names("crun", shape.certificate_runs)]
     return _runs(shape, base, conditions, key.certificate, leads, app_id, C.id)
@@ -265,9 +266,13 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
             return None
         having = [column.isnot(None)] if column is not False and nullable(column) else []
         return base(literal_column("1").label("one")).where(*conditions, *having)
-    leads = [[*led, A.district_code == _value(district, A.district_code), A.status == _value(status, A.status)]
-             for district in parameter_names("prun", shape.pending_runs)
-             for status in parameter_names("pending", shape.pending)]
+    if key.certificate_lead == "declaration":  # one run per declaration district, its statuses checked per row
+        leads = [[*conditions, D.district_code == _value(district, D.district_code)]
+                 for district in parameter_names("prun", shape.pending_runs)]
+    else:
+        leads = [[*led, A.district_code == _value(district, A.district_code), A.status == _value(status, A.status)]
+                 for district in parameter_names("prun", shape.pending_runs)
+                 for status in parameter_names("pending", shape.pending)]
     return _runs(shape, base, conditions, key.application, leads, A.id, None)
 
 

@@ -245,6 +245,20 @@ def test_certificates_are_consistent_with_their_applications(demo_engine):
     assert by_district.most_common(1)[0][0] == "0903"
 
 
+def test_applications_share_their_declarations_district_and_value(demo_engine):
+    """As the application form makes them (the certificate query reads inspection numbers per declaration
+    district and checks the application's scope); a certificate keeps its declaration's value and currency."""
+    A, C, D = CertificateApplication, Certificate, Declaration
+    with demo_engine.connect() as conn:
+        apart = conn.scalar(select(func.count()).select_from(A).join(D, D.id == A.declaration_id)
+                            .where(A.district_code != D.district_code))
+        values = conn.execute(select(C.goods_value, C.currency, D.total_value, D.currency)
+                              .join(A, A.id == C.application_id).join(D, D.id == A.declaration_id)).all()
+    assert apart == 0
+    assert values and all((cv, cc) == (dv, dc) for cv, cc, dv, dc in values)
+    assert {cc for _cv, cc, _dv, _dc in values} >= {"USD", "EUR", "JPY"}
+
+
 def test_approved_applications_carry_their_certificate_number(demo_engine):
     A, C = CertificateApplication, Certificate
     with demo_engine.connect() as conn:
