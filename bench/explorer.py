@@ -44,7 +44,7 @@ from data.models import Certificate
 from data.statistics import explorer
 from data.statistics.certificate_filters import SORTS, CertificateQuery
 from data.statistics.certificate_query import certificate_page
-from data.statistics.explorer_view import CERTIFICATE, MEASURES, View
+from data.statistics.explorer_view import CERTIFICATE, MEASURES, View, read_view
 from layouts.statistics.explorer import pivot_table
 from layouts.statistics.explorer_figures import explorer_figure
 
@@ -63,7 +63,7 @@ def views(today: date) -> list[View]:
     year, quarter, week = today - timedelta(days=364), today - timedelta(days=90), today - timedelta(days=6)
     y = {"date_from": year, "date_to": today}
     q = {"date_from": quarter, "date_to": today}
-    return [
+    return [read_view(v.params())[0] for v in (  # as the page reads them: a value of goods gets its currency
         View(**y),
         View(rows=("district",), level=2, **y),
         View(rows=("cert_type",), **y),
@@ -79,7 +79,6 @@ def views(today: date) -> list[View]:
         View(rows=("district",), columns=("period",), grain="month", **y),
         View(rows=("cert_type", "entry"), columns=("status",), **y),
         View(rows=("region", "dest"), **y),
-        View(measure="cloud", rows=("district",), **y),
         View(measure="printed", rows=("entry",), columns=("signing",), **y),
         View(measure="copies", rows=("cert_type",), **q),
         View(measure="cloud_share", rows=("district",), compare="previous", **q),
@@ -87,39 +86,41 @@ def views(today: date) -> list[View]:
         View(measure="cloud_share", rows=("period",), grain="week", cert_type="14", **q),
         View(measure="certificates", rows=("dest",), signing="cloud", status="valid", **y),
         View(measure="certificates", rows=("district",), dest="JP", entry="template", **y),
-        View(measure="certificates", rows=("period",), region="eu", grain="month", chart="stacked", **y),
+        View(measure="value", rows=("period",), grain="month", **y),  # per currency
+        View(measure="value", rows=("dest",), cert_type="14", **q),
         View(measure="approvals", rows=("district",), **y),
         View(measure="turnaround_median", rows=("district",), **y),
         View(measure="turnaround_p90", rows=("period",), grain="week", **q),
         View(measure="turnaround_mean", rows=("district", "period"), grain="month", **y),
         View(measure="backlog", rows=("district",), **y),
         View(measure="backlog", rows=("period",), grain="week", date_from=week - timedelta(days=60), date_to=today),
-    ]
+    )]
 
 
 def raw_certificate_rows(s, tree, codes, view: View, lo: date, hi: date) -> pd.DataFrame:
     """What explorer's rollup read returns, by a plain GROUP BY over the certificate table."""
     c = Certificate.__table__.c
     columns = {"cert_type_code": c.cert_type_code, "dest_country": func.coalesce(c.dest_country, ""),
-               "entry_method": c.entry_method, "signing_method": c.signing_method, "status": c.status}
-    group = [name for name in dict.fromkeys(explorer.ROLLUP_COLUMN[d] for d in view.dimensions
-                                            if d in explorer.ROLLUP_COLUMN)]
+               "entry_method": c.entry_method, "signing_method": c.signing_method, "status": c.status,
+               "currency": func.coalesce(c.currency, "")}
+    group = list(explorer.certificate_group(view))
     keys = [c.district_code, *([c.issue_date] if "period" in view.dimensions else []), *(columns[g] for g in group)]
     where = [c.district_code.in_(list(codes)), c.issue_date >= lo, c.issue_date <= hi]
     for name, value in view.filters().items():
         if name == "region":
             where.append(c.dest_country.in_(sorted(explorer.countries_of(value))))
-        elif name == "dest":
-            where.append(c.dest_country == value)
+        elif name in ("dest", "currency"):
+            where.append(c[explorer.ROLLUP_COLUMN[name]] == value)
         else:
             where.append(c[explorer.ROLLUP_COLUMN[name]] == value)
     measures = [func.count(), func.sum((c.signing_method == "cloud").cast(c.print_count.type)),
                 func.sum((func.coalesce(c.print_count, 0) > 0).cast(c.print_count.type)),
-                func.sum(func.coalesce(c.print_count, 0))]
+                func.sum(func.coalesce(c.print_count, 0)),
+                func.sum(func.coalesce(func.round(c.goods_value * 100), 0)).cast(c.id.type)]
     rows = s.execute(select(*keys, *measures).where(*where).group_by(*keys)).all()
     frame = pd.DataFrame.from_records(rows, columns=["district_code", *(["period"] if "period" in view.dimensions
                                                                        else []), *group,
-                                                     "certificates", "cloud", "printed", "copies"])
+                                                     "certificates", "cloud", "printed", "copies", "value_cents"])
     return frame
 
 

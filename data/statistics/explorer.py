@@ -171,8 +171,7 @@ def comparison_range(view: View, lo: date, hi: date) -> tuple[date, date] | None
 def _certificate_rows(s: Session, tree: Tree, codes: Sequence[str], view: View, lo: date, hi: date) -> pd.DataFrame:
     measure = view.of
     parts = ("certificates", "cloud") if measure.code == "cloud_share" else measure.parts
-    money = (CURRENCY,) if measure.kind == "money" else ()  # always read per currency, to leave out "none"
-    group = tuple(dict.fromkeys(ROLLUP_COLUMN[d] for d in (*view.dimensions, *money) if d in ROLLUP_COLUMN))
+    group = certificate_group(view)
     equal = {ROLLUP_COLUMN[name]: value for name, value in view.filters().items()
              if name not in ("region", "signing")}
     within = ("dest_country", tuple(sorted(countries_of(view.region)))) if view.region else None
@@ -181,10 +180,13 @@ def _certificate_rows(s: Session, tree: Tree, codes: Sequence[str], view: View, 
                     group=(*((PERIOD,) if PERIOD in view.dimensions else ()), *group), measures=parts, days=days)
     rows = sum_certificates(s, tree, codes, q)
     columns = ["district_code", *q.group, *parts]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    if measure.kind == "money":  # certificates without a declared value have no value to show, not a zero
-        frame = frame[frame["currency"] != NO_CURRENCY]
-    return frame
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def certificate_group(view: View) -> tuple[str, ...]:
+    """The rollup columns a view of a certificate measure sums by (a value of goods: always by currency)."""
+    money = (CURRENCY,) if view.of.kind == "money" else ()
+    return tuple(dict.fromkeys(ROLLUP_COLUMN[d] for d in (*view.dimensions, *money) if d in ROLLUP_COLUMN))
 
 
 def _spans_condition(column, grain_column, lo: date, hi: date, days: bool):
@@ -417,6 +419,8 @@ def _forward(key: str, view: View) -> str | None:
 def _read(s: Session, tree: Tree, codes: Sequence[str], view: View, lo: date, hi: date,
           root: str | None) -> pd.DataFrame:
     raw = READERS[view.of.source](s, tree, codes, view, lo, hi)
+    if view.of.kind == "money":  # certificates without a declared value have no value to show, not a zero
+        raw = raw[raw["currency"] != NO_CURRENCY]
     return _keyed(raw, view, tree, root)
 
 
