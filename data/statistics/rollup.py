@@ -22,6 +22,7 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   12    issue day  currency                               day+mon  the explorer: value of goods
   10    issue day  type, destination                      day+mon  the explorer: destinations by type
   13    issue day  type, destination, currency            day+mon  the explorer: value by type, destination
+  14    issue day  all but destination and received date  day+mon  the explorer: mixes without destination
   11    issue day  all but the received date              day+mon  the explorer: any other mix; filters
   9     issue day  all seven, received date included      day      any other mix (exact fallback)
   ====  =========  =====================================  =======  =======================================
@@ -189,6 +190,7 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(12, ISSUE, frozenset({"currency"}), (DAY, MONTH)),
     Grouping(10, ISSUE, frozenset({"cert_type_code", "dest_country"}), (DAY, MONTH)),
     Grouping(13, ISSUE, frozenset({"cert_type_code", "dest_country", "currency"}), (DAY, MONTH)),
+    Grouping(14, ISSUE, frozenset(DIMENSIONS) - {"dest_country", "received_date"}, (DAY, MONTH)),
     Grouping(11, ISSUE, frozenset(DIMENSIONS) - {"received_date"}, (DAY, MONTH)),
     FULL,
 )

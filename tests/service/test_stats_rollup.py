@@ -80,7 +80,9 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", ["currency"]).id == 12  # the value of goods
     assert choose_grouping("issue", ["currency", "cert_type_code"]).id == 13
     assert choose_grouping("issue", ["currency", "dest_country", "cert_type_code"]).id == 13
-    assert choose_grouping("issue", ["currency", "entry_method"]).id == 11
+    assert choose_grouping("issue", ["currency", "entry_method"]).id == 14  # no destination: the small one
+    assert choose_grouping("issue", ["signing_method", "entry_method", "status"]).id == 14
+    assert choose_grouping("issue", ["currency", "dest_country", "status"]).id == 11
     assert choose_grouping("issue", ["currency", "received_date"]).id == 9
 
 
