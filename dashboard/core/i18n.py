@@ -92,11 +92,22 @@ class Translator:
         return format_datetime(value, format="medium", tzinfo=DISPLAY_ZONE, locale=self.locale)
 
     def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale) if value is not None else ""
+        if value is None:
+            return ""
+        if isinstance(value, int) and _comma_grouped(self.lang):  # a pivot formats thousands of them
+            return f"{value:,}"
+        return format_decimal(value, locale=self.locale)
 
     def amount(self, value) -> str:
         """A money amount with its two decimals (12,345.60)."""
         return format_decimal(round(value, 2), format="#,##0.00", locale=self.locale) if value is not None else ""
+
+
+@functools.lru_cache(maxsize=None)
+def _comma_grouped(lang: str) -> bool:
+    """Whether the language writes whole numbers as Python's "{:,}" does (1,234,567), so that they need no babel."""
+    t = Translator(lang)
+    return all(format_decimal(n, locale=t.locale) == f"{n:,}" for n in (1234567, -1234, 0, 999))
 
 
 def translator(lang: str | None) -> Translator:

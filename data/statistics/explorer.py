@@ -326,22 +326,29 @@ def _value(v) -> float | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
 
 
+def _rows_of(grid: pd.DataFrame, columns: list[str]) -> dict:
+    """A grid as index key -> its values in `columns` order (None for an empty cell or a missing column): one
+    pass over the frame, where a lookup per cell costs more than the pivot itself at a few thousand cells."""
+    values = grid.reindex(columns=columns).to_numpy(dtype="float64", na_value=np.nan)
+    return {key: tuple(None if np.isnan(v) else float(v) for v in row) for key, row in zip(grid.index, values)}
+
+
 def _body(view: View, grids: dict[int, pd.DataFrame], base: dict[int, pd.DataFrame] | None,
           column_keys: list[str], tree_order: dict[str, int]) -> list[PivotRow]:
     rows = list(view.rows)
     columns = [*column_keys, "__total__"]
+    cells = {level: _rows_of(grid, columns) for level, grid in grids.items()}
+    base_cells = {level: _rows_of(grid, columns) for level, grid in base.items()} if base is not None else None
+    empty = (None,) * len(columns)
+
+    def index_key(level: int, prefix: tuple, grid: pd.DataFrame):
+        return prefix[0] if level == 1 else prefix if level else grid.index[0] if len(grid.index) else None
 
     def row_at(level: int, prefix: tuple) -> PivotRow:
-        grid = grids[level]
-        index_key = prefix[0] if level == 1 else prefix if level else grid.index[0]
-        values = tuple(_value(grid.at[index_key, c]) if c in grid.columns and index_key in grid.index else None
-                       for c in columns)
+        values = cells[level].get(index_key(level, prefix, grids[level]), empty)
         base_values = None
-        if base is not None:
-            b = base[level]
-            base_index = prefix[0] if level == 1 else prefix if level else b.index[0] if len(b.index) else None
-            base_values = tuple(_value(b.at[base_index, c]) if c in b.columns and base_index in b.index else None
-                                for c in columns)
+        if base is not None and base_cells is not None:
+            base_values = base_cells[level].get(index_key(level, prefix, base[level]), empty)
         return PivotRow((*prefix, *([TOTAL] * (len(rows) - level))), level, values, base_values)
 
     def walk(level: int, prefix: tuple) -> list[PivotRow]:
@@ -349,12 +356,12 @@ def _body(view: View, grids: dict[int, pd.DataFrame], base: dict[int, pd.DataFra
             return [row_at(level, prefix)]
         grid = grids[level + 1]
         keys = list(grid.index) if level == 0 else [k[level] for k in grid.index if tuple(k[:level]) == prefix]
-        score = {k: _value(grid.at[(k if level == 0 else (*prefix, k)), "__total__"]) for k in keys}
-        if base is not None and view.order == "change":
-            b = base[level + 1]
+        totals = cells[level + 1]
+        score = {k: totals[k if level == 0 else (*prefix, k)][-1] for k in keys}
+        if base_cells is not None and view.order == "change":
+            earlier = base_cells[level + 1]
             for k in keys:
-                key = k if level == 0 else (*prefix, k)
-                before = _value(b.at[key, "__total__"]) if key in b.index else None
+                before = earlier.get(k if level == 0 else (*prefix, k), empty)[-1]
                 now = score[k]
                 score[k] = None if now is None else now - (before or 0)
         out: list[PivotRow] = []

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from dashboard.core.i18n import TRANSLATIONS_DIR, translator
 
@@ -41,6 +42,10 @@ def test_chinese_is_the_default_and_english_is_the_source():
 
 def test_numbers_and_names_follow_the_language():
     assert translator("en").number(1234567) == "1,234,567"
+    for lang in ("zh", "en", "ru", "ja", "ko", "vi"):  # whole numbers take a short cut where the locale allows
+        for n in (0, 7, -1234, 1234567, 10 ** 12):
+            assert translator(lang).number(n) == format_decimal(n, locale=translator(lang).locale), (lang, n)
+    assert translator("ru").number(1234567) != "1,234,567" and translator("en").amount(1234.5) == "1,234.50"
     assert translator("zh").pick("大连海关", "Dalian Customs") == "大连海关"
     assert translator("en").pick("大连海关", "Dalian Customs") == "Dalian Customs"
     assert translator("en").pick("大连海关", None) == "大连海关"
