@@ -135,3 +135,26 @@ def test_the_value_of_goods_is_copied_and_counted_per_currency_as_a_rebuild_coun
     assert {r[0] for r in migrated} == {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14}
     rebuild(s.connection())
     assert rows() == migrated
+
+
+def test_new_indexes_are_measured_where_the_store_was_measured(s, store_url):
+    """Migration 0026 runs ANALYZE on its indexes in a SQLite store analysed before (its planner takes an index
+    without statistics for a selective one); PostgreSQL plans from table statistics and gets the indexes alone."""
+    from sqlalchemy import text
+
+    names = {"ix_cert_district_number", "ix_app_district_status_number", "ix_declaration_district_inspection"}
+    sqlite = store_url.startswith("sqlite")
+    engine = s.get_bind()
+    s.close()
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    cfg = alembic_config(store_url)
+    command.downgrade(cfg, "0025")
+    command.upgrade(cfg, "head")
+    indexed = {ix["name"] for table in ("certificate", "certificate_application", "declaration")
+               for ix in inspect(engine).get_indexes(table)}
+    assert names <= indexed
+    if sqlite:
+        with engine.connect() as conn:
+            measured = {row[0] for row in conn.execute(text("SELECT idx FROM sqlite_stat1"))}
+        assert names <= measured
