@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select
 from sqlalchemy.engine import Engine
 
 from bench.applications import actor_named
@@ -116,7 +116,7 @@ def raw_certificate_rows(s, tree, codes, view: View, lo: date, hi: date) -> pd.D
     measures = [func.count(), func.sum((c.signing_method == "cloud").cast(c.print_count.type)),
                 func.sum((func.coalesce(c.print_count, 0) > 0).cast(c.print_count.type)),
                 func.sum(func.coalesce(c.print_count, 0)),
-                func.sum(func.coalesce(func.round(c.goods_value * 100), 0)).cast(c.id.type)]
+                func.sum(func.coalesce(func.round(c.goods_value * 100), 0)).cast(BigInteger)]
     rows = s.execute(select(*keys, *measures).where(*where).group_by(*keys)).all()
     frame = pd.DataFrame.from_records(rows, columns=["district_code", *(["period"] if "period" in view.dimensions
                                                                        else []), *group,
