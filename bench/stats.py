@@ -19,6 +19,7 @@ slowest callback's p95 on the large store over its p95 on the small one.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -170,6 +171,7 @@ def measure(engines: dict[str, Engine], repeat: int, cases_of: Callable[[Engine]
     `raw_repeat`: how many of the runs also time the plain GROUP BY (seconds each at ten million certificates;
     0: none), the same as `repeat` by default."""
     raw_repeat = repeat if raw_repeat is None else min(raw_repeat, repeat)
+    gc.freeze()  # as a gunicorn worker does once the app is loaded (dashboard/gunicorn_conf.py)
     sessions = {size: make_session_factory(engine) for size, engine in engines.items()}
     by_size = {size: (cases_of or cases)(engine) for size, engine in engines.items()}
     results = []

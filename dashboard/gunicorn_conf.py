@@ -37,3 +37,12 @@ def on_starting(server):
     except (ConfigError, StoreError) as exc:
         print(f"certdash: {exc}", file=sys.stderr, flush=True)
         sys.exit(1)
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app: its modules and objects (dash, plotly, pandas, the layouts) leave the
+    garbage collector's generations. A full collection scans every tracked object, and during a large pivot
+    (thousands of components) those passes took 100-300 ms at a time; now they scan the request's objects."""
+    import gc
+
+    gc.freeze()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -154,6 +154,32 @@ def period_spans(lo: date | None, hi: date | None, grains: Sequence[str]) -> lis
     return spans
 
 
+def signed_spans(lo: date | None, hi: date | None,
+                 grains: Sequence[str]) -> list[tuple[str, date | None, date | None, int]]:
+    """`period_spans` with signs: a partial month at either end whose days left out are fewer than its days
+    asked for is read as its month row (+1) less the day rows of the days left out (-1), which is exact (every
+    measure is a sum) and reads fewer rows: the rest of the current month has no rows yet, and a range from the
+    2nd of a month reads one day, not thirty. With a period group, those -1 rows come keyed by their days: sum
+    them by month or coarser, as the explorer does."""
+    out: list[tuple[str, date | None, date | None, int]] = []
+    for grain, a, b in period_spans(lo, hi, grains):
+        if grain != DAY or a is None or b is None or MONTH not in grains:
+            out.append((grain, a, b, 1))
+            continue
+        while a <= b:  # one piece per month
+            start, end = a.replace(day=1), month_end(a)
+            last = min(b, end)
+            asked, month_days = (last - a).days + 1, (end - start).days + 1
+            if month_days - asked < asked:
+                out.append((MONTH, start, start, 1))
+                out += [(DAY, x, y, -1) for x, y in ((start, a - timedelta(days=1)), (last + timedelta(days=1), end))
+                        if x <= y]
+            else:
+                out.append((DAY, a, last, 1))
+            a = last + timedelta(days=1)
+    return out
+
+
 def filter_text(value) -> str | None:
     """A filter value as the browser sent it: text or nothing (anything else is ignored)."""
     return value if isinstance(value, str) and value else None
@@ -195,13 +221,16 @@ def plan(q: RollupQuery) -> tuple[Grouping, tuple[date | None, date | None] | No
     return choose_grouping(ISSUE, dims), q.issue, None, equal, signing
 
 
-def rollup_measure(r, name: str, signing: str | None) -> ColumnElement:
-    """A sum of the rollup; certificates of one signing method from the cloud-signed count beside them."""
+def rollup_measure(r, name: str, signing: str | None, sign: ColumnElement | None = None) -> ColumnElement:
+    """A sum of the rollup; certificates of one signing method from the cloud-signed count beside them; each row
+    times `sign` where some rows are taken away (`signed_spans`)."""
     if name == "certificates" and signing == "cloud":
-        return func.sum(r.cloud)
-    if name == "certificates" and signing == "paper":
-        return func.sum(r.certificates - r.cloud)
-    return func.sum(r[name])
+        value = r.cloud
+    elif name == "certificates" and signing == "paper":
+        value = r.certificates - r.cloud
+    else:
+        value = r[name]
+    return func.sum(value if sign is None else value * sign)
 
 
 def sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: RollupQuery) -> list[tuple]:
@@ -213,12 +242,19 @@ def sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: RollupQuer
     g, period, received, equal, signing = plan(q)
     # the grouping inline, not a parameter: a partial index (grouping 4's destinations) is chosen by it
     where = [r.grouping == literal_column(str(g.id)), tree.condition(r.district_code, codes)]
+    sign = None
     if period is not None:
-        spans = period_spans(period[0], period[1], (DAY,) if q.days else g.grains)
+        spans = signed_spans(period[0], period[1], (DAY,) if q.days else g.grains)
         if not spans:
             return []
-        where.append(or_(*(and_(r.grain == grain, *([r.period >= lo] if lo else []), *([r.period <= hi] if hi else []))
-                           for grain, lo, hi in spans)))
+
+        def within(grain: str, lo: date | None, hi: date | None):
+            return and_(r.grain == grain, *([r.period >= lo] if lo else []), *([r.period <= hi] if hi else []))
+
+        where.append(or_(*(within(grain, lo, hi) for grain, lo, hi, _sign in spans)))
+        taken = [within(grain, lo, hi) for grain, lo, hi, k in spans if k < 0]
+        if taken:
+            sign = case((or_(*taken), literal_column("-1")), else_=literal_column("1"))
     else:
         where.append(r.grain == (MONTH if MONTH in g.grains and not q.days else DAY))
     if received is not None:
@@ -233,6 +269,6 @@ def sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: RollupQuer
         where.append(r[q.within[0]].in_(q.within[1]))
     keys = [r.district_code] * q.per_district + [r[name] for name in q.group]
     return [tuple(row) for row in s.execute(
-        select(*keys, *(rollup_measure(r, m, signing) for m in q.measures)).where(*where).group_by(*keys))]
+        select(*keys, *(rollup_measure(r, m, signing, sign) for m in q.measures)).where(*where).group_by(*keys))]
 
 

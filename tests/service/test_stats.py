@@ -25,7 +25,7 @@ from data.statistics.reports import (
     turnaround,
 )
 from data.statistics.rollup import NO_COUNTRY, TURNAROUND_EDGES, china_day
-from data.statistics.sums import period_spans
+from data.statistics.sums import period_spans, signed_spans
 from tests.support.stats_world import DISTRICTS, FIRST_DAY, TODAY, TYPES, UTC, add_application
 from tests.support.world import actor
 
@@ -73,6 +73,31 @@ def test_period_spans_cover_every_day_once():
                     covered.append(d)
         assert sorted(covered) == sorted(wanted), (lo, hi)
         assert sum(1 for g, _a, _b in period_spans(lo, hi, ("d", "m")) if g == "d") <= 2
+
+
+def test_signed_spans_count_every_day_once_and_read_at_most_half_a_month_of_days_at_either_end():
+    """A partial month read as its month row less the days left out: each day in the range counts +1 net, each
+    day outside 0, and no end reads more than half a month of day rows."""
+    rng = random.Random(4)
+    for _ in range(400):
+        lo = date(2025, 11, 1) + timedelta(days=rng.randrange(0, 200)) if rng.random() < 0.9 else None
+        hi = date(2025, 11, 1) + timedelta(days=rng.randrange(0, 200)) if rng.random() < 0.9 else None
+        window = [date(2025, 10, 1) + timedelta(days=k) for k in range(280)]
+        net = dict.fromkeys(window, 0)
+        spans = signed_spans(lo, hi, ("d", "m"))
+        for grain, a, b, sign in spans:
+            for d in window:
+                key = d if grain == "d" else d.replace(day=1)
+                if (a is None or key >= a) and (b is None or key <= b):
+                    net[d] += sign
+        assert all(net[d] == int((lo is None or d >= lo) and (hi is None or d <= hi)) for d in window), (lo, hi)
+        days = [(b - a).days + 1 for g, a, b, _sign in spans if g == "d" and a and b]
+        assert all(n <= 16 for n in days) and len(days) <= 4, (lo, hi, spans)
+    assert signed_spans(date(2026, 8, 2), date(2026, 10, 31), ("d", "m")) == [
+        ("m", date(2026, 8, 1), date(2026, 8, 1), 1), ("d", date(2026, 8, 1), date(2026, 8, 1), -1),
+        ("m", date(2026, 9, 1), date(2026, 10, 1), 1)]
+    assert signed_spans(date(2026, 8, 20), date(2026, 8, 25), ("d", "m")) == [
+        ("d", date(2026, 8, 20), date(2026, 8, 25), 1)]
 
 
 def test_a_manager_sees_the_subtree_of_their_district_only(s):
