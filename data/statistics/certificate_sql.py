@@ -302,7 +302,10 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
         mine = [*([value] if empty == 0 else []), *(own[n] for n in names)]
         theirs = [*([bindparam("after_v", type_=key.type)] if empty == 0 else []),
                   *(bindparam(f"after_{n}", type_=A.id.type) for n in names)]
-        return [tuple_(*mine) < tuple_(*theirs) if shape.descending else tuple_(*mine) > tuple_(*theirs)]
+        # the value's own bound as well: a row value mixing tables (the declaration's number, the application's
+        # and certificate's ids) is checked after the joins, and the run read its index from the top
+        bound = ([value <= theirs[0] if shape.descending else value >= theirs[0]] if empty == 0 else [])
+        return [*bound, tuple_(*mine) < tuple_(*theirs) if shape.descending else tuple_(*mine) > tuple_(*theirs)]
 
     def run(where: list, value, empty: int, rare: bool = False):
         # rows rarely without the value (`rare`): sorting the few found beats walking the primary key in
