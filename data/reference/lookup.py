@@ -19,6 +19,14 @@ LOOKUP_NAMES = DICT_ENTRY_NAMES + ("district", "certificate_type")
 MAX_PAGE_SIZE = 200
 
 
+def active_entries(s: Session, dictionary: str) -> list[tuple[str, str, str]]:
+    """The active entries of one dictionary as (code, Chinese name, English name), in the dictionary's order:
+    what a filter's dropdown offers."""
+    return [tuple(row) for row in s.execute(
+        select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
+        .where(DictEntry.dictionary == dictionary, DictEntry.active.is_(True)).order_by(DictEntry.sort, DictEntry.code))]
+
+
 class UnknownDictionary(ValueError):
     """The requested dictionary does not exist."""
 

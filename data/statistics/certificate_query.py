@@ -55,9 +55,9 @@ from data.models import (
     CertificateType,
     CustomsDistrict,
     Declaration,
-    DictEntry,
     User,
 )
+from data.reference.lookup import active_entries
 from data.statistics.certificate_filters import (
     COUNT_CAP,
     DEFAULT_SORT,
@@ -381,10 +381,5 @@ def filter_options(s: Session, actor: Actor) -> FilterOptions:
     types = [Option(*r) for r in s.execute(select(CertificateType.code, CertificateType.name_zh,
                                                   CertificateType.name_en)
                                            .order_by(CertificateType.sort, CertificateType.code))]
-    countries = [Option(*r) for r in s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
-                                               .where(DictEntry.dictionary == "country", DictEntry.active.is_(True))
-                                               .order_by(DictEntry.sort, DictEntry.code))]
-    currencies = [Option(*r) for r in s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en)
-                                                .where(DictEntry.dictionary == "currency", DictEntry.active.is_(True))
-                                                .order_by(DictEntry.sort, DictEntry.code))]
+    countries, currencies = ([Option(*r) for r in active_entries(s, name)] for name in ("country", "currency"))
     return FilterOptions(list(tree(roots)), types, countries, currencies)

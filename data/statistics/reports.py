@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from data.core.scope import Actor
 from data.models import CertificateType, DictEntry
+from data.reference.lookup import active_entries
 from data.statistics.rollup import (
     ALL,
     BACKLOG,
@@ -86,12 +87,8 @@ def stats_choices(s: Session, actor: Actor) -> Choices:
                       for c in tree.subtree(None))
     types = tuple(s.execute(select(CertificateType.code, CertificateType.name_zh, CertificateType.name_en)
                             .where(CertificateType.active.is_(True)).order_by(CertificateType.sort, CertificateType.code)))
-    countries = tuple(s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
-        DictEntry.dictionary == "country", DictEntry.active.is_(True)).order_by(DictEntry.sort, DictEntry.code)))
-    currencies = s.execute(select(DictEntry.code, DictEntry.name_zh, DictEntry.name_en).where(
-        DictEntry.dictionary == "currency", DictEntry.active.is_(True)).order_by(DictEntry.sort, DictEntry.code))
-    return Choices(districts, tuple(tuple(t) for t in types), tuple(tuple(c) for c in countries),
-                   tree.default_root(), tuple(tuple(c) for c in currencies))
+    return Choices(districts, tuple(tuple(t) for t in types), tuple(active_entries(s, "country")),
+                   tree.default_root(), tuple(active_entries(s, "currency")))
 
 
 # --- issuance by district (发证信息查询) ----------------------------------------------------------
