@@ -332,7 +332,6 @@ class SortKey:
     certificate_lead: str = ""  # "issuing" | "declared" | "declaration": runs per district of that column
     application_lead: bool = False  # runs per declared district and status (the declaration's: per district)
     drive: str = "certificate"  # the table certificate rows are read from: certificate, application, declaration
-    own_index: bool = False  # an index of the column itself reads the rows in order
 
     @property
     def type(self):
@@ -352,7 +351,8 @@ SORTS: dict[str, SortKey] = {
                              application_lead=True),
     "submitted_at": SortKey(A.submitted_at, A.submitted_at, certificate_lead="declared", application_lead=True,
                             drive="application"),
-    "reviewed_at": SortKey(A.reviewed_at, A.reviewed_at, drive="application", own_index=True),
+    "reviewed_at": SortKey(A.reviewed_at, A.reviewed_at, certificate_lead="declared", application_lead=True,
+                           drive="application"),
     # the columns the grid shows (the application's), read per declared district and status in index order
     "district": SortKey(A.district_code, A.district_code, certificate_lead="declared", application_lead=True,
                         drive="application"),

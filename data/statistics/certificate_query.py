@@ -85,6 +85,7 @@ from data.statistics.certificate_sql import (
     Shape,
     certificate_rows,
     china_day_start,
+    keeps_plan,
     pending_rows,
 )
 
@@ -119,8 +120,9 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
         return _page_after(s, plan, after, page, page_size, with_value, without)
     rows: list = []
     if with_value:  # the rows that have the sorted column's value come first, in both directions
-        rows = PAGES.rows(s, (replace(shape, part="values"),),
-                           {**plan.values, "offset": offset, "window": offset + limit})
+        values = replace(shape, part="values")
+        rows = PAGES.rows(s, (values,), {**plan.values, "offset": offset, "window": offset + limit},
+                          kept_plan=keeps_plan(values))
     if len(rows) < limit and without:  # the page reaches the rows without it: read those only now
         before = 0 if rows or not offset or not with_value else _count_values(s, shape, plan.values, offset)
         start = offset - before if not rows else 0
@@ -138,7 +140,8 @@ def _page_after(s: Session, plan: PagePlan, after: Cursor, page: int, page_size:
     rows: list = []
     if with_value and not after.empty:
         shape = replace(plan.shape, part="values", after="values")
-        rows = PAGES.rows(s, (shape,), {**plan.values, **ids, "after_v": after.value, "offset": 0, "window": limit})
+        rows = PAGES.rows(s, (shape,), {**plan.values, **ids, "after_v": after.value, "offset": 0, "window": limit},
+                          kept_plan=keeps_plan(shape))
     if len(rows) < limit and without:
         shape = replace(plan.shape, part="empty", after="empty" if after.empty else "")
         rows += PAGES.rows(s, (shape,), {**plan.values, **ids, "offset": 0, "window": limit})[:limit - len(rows)]

@@ -83,8 +83,9 @@ class _Unindexed(ColumnElement):
     """A column SQLite must not pick an index by (`+column`); other databases see the column itself.
 
     SQLite's planner, without value statistics, takes (district, status) for selective and starts
-    there, then sorts: for a sort that has its own index, the scope and status terms are marked so
-    that it reads that index in order and stops after the page.
+    there, then sorts: for rows read in another index's order (waiting applications by id, when the
+    sort's column is empty for them), the scope and status terms are marked so that it reads that
+    index in order and stops after the page.
     """
 
     inherit_cache = True
@@ -169,14 +170,13 @@ def _copied(shape: Shape, table) -> list:
     return out
 
 
-def _certificate_side(shape: Shape, loose: bool, led: bool = False) -> list:
+def _certificate_side(shape: Shape, led: bool = False) -> list:
     """Conditions on the certificate; `led`: as for `_application_side`, the issuing district's run."""
     out = _copied(shape, C)
-    district = _Unindexed(C.district_code) if loose else C.district_code
     if shape.scoped and not led:
-        out.append(_in(district, "scope", shape.scoped))
+        out.append(_in(C.district_code, "scope", shape.scoped))
     if shape.issuing and not led:
-        out.append(_in(district, "issuing", shape.issuing))
+        out.append(_in(C.district_code, "issuing", shape.issuing))
     if shape.signing_method:
         out.append(C.signing_method == _value("signing_method", C.signing_method))
     if shape.cert_status:
@@ -204,14 +204,13 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
     if not shape.certificates:
         return None
     key = SORTS[shape.sort]
-    loose = key.own_index
-    issued = (_Unindexed(A.status) if loose else A.status) == literal_column(f"'{ISSUED}'")
+    issued = A.status == literal_column(f"'{ISSUED}'")
     by_issuing = key.certificate_lead == "issuing"
     by_declaration = key.certificate_lead == "declaration"  # the application's scope is checked as well
 
     def conditions_of(led: bool) -> list:
-        on_application = [issued, *_application_side(shape, loose, led and not by_issuing and not by_declaration)]
-        on_certificate = _certificate_side(shape, loose, led and by_issuing)
+        on_application = [issued, *_application_side(shape, False, led and not by_issuing and not by_declaration)]
+        on_certificate = _certificate_side(shape, led and by_issuing)
         if key.drive != "certificate":
             return [*on_application, *on_certificate]
         application: Select[Any] = select(literal_column("1")).select_from(A)
@@ -250,7 +249,7 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
     if not shape.pending:
         return None
     key = SORTS[shape.sort]
-    loose = key.own_index or key.application is None  # the latter read in the order of application ids
+    loose = key.application is None  # read in the order of application ids
     conditions = [_in(_Unindexed(A.status) if loose else A.status, "pending", shape.pending),
                   *_application_side(shape, loose), *_copied(shape, A)]
     led = [*_application_side(shape, loose, led=True), *_copied(shape, A)]  # district and status: the lead's
@@ -303,8 +302,15 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
         theirs = [*([bindparam("after_v", type_=key.type)] if empty == 0 else []),
                   *(bindparam(f"after_{n}", type_=A.id.type) for n in names)]
         # the value's own bound as well: a row value mixing tables (the declaration's number, the application's
-        # and certificate's ids) is checked after the joins, and the run read its index from the top
-        bound = ([value <= theirs[0] if shape.descending else value >= theirs[0]] if empty == 0 else [])
+        # and certificate's ids) is checked after the joins, and the run read its index from the top; and the
+        # value with the application's id, which an index of (district, status, value, id) starts at: rows
+        # sharing the cursor's value (review times to the second) were read and dropped after the joins
+        bound = []
+        if empty == 0:
+            bound.append(value <= theirs[0] if shape.descending else value >= theirs[0])
+            if names == ["app", "cert"]:
+                pair, cut = tuple_(value, app_id), tuple_(theirs[0], theirs[1])
+                bound.append(pair <= cut if shape.descending else pair >= cut)
         return [*bound, tuple_(*mine) < tuple_(*theirs) if shape.descending else tuple_(*mine) > tuple_(*theirs)]
 
     def run(where: list, value, empty: int, rare: bool = False):
@@ -366,3 +372,19 @@ def _page_statement(shape: Shape):
 
 
 PAGES = Statements(_page_statement)
+
+_FILTERS = ("inspection_no", "certificate_no", "issuing", "declared", "cert_type", "dest_country", "production_unit",
+            "reviewers", "entry_method", "signing_method", "cert_status", "currency", "dates")
+
+
+def keeps_plan(shape: Shape) -> bool:
+    """Whether the server may plan a page of this shape once and keep the plan for any values (`kept_plan`).
+
+    So when every run reads its district's index in order from the cursor on, whatever the values: the rows
+    with the sorted value, read in runs, with no filter beyond the scope and the statuses (a filter's best
+    plan depends on how many rows it keeps). Not for the district sort: its value is the run's own district,
+    and only a plan that knows the cursor's district starts that run at the cursor. At ten million
+    certificates planning such a page took 30-40 ms; running it 3-15.
+    """
+    return (shape.part == "values" and bool(shape.certificate_runs or shape.pending_runs)
+            and shape.sort != "district" and not any(getattr(shape, name) for name in _FILTERS))

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 import data.statistics.certificate_query as cq
 from data.core.db import make_engine, make_session_factory
@@ -216,6 +216,44 @@ def test_keyset_pages_are_the_pages_read_by_offset(s, sort, descending, monkeypa
     who = actor(s, "manager0900")
     assert listed(s, who, CertificateQuery(), sort, descending, 3, keyset=True)[0] == expected(
         s, who, CertificateQuery(), sort, descending)
+
+
+def _page_plans(s) -> dict[str, tuple[int, int]]:
+    """PostgreSQL: (generic plans, custom plans) of the statements prepared on the session's connection."""
+    rows = s.execute(text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"))
+    return {statement: (generic, custom) for statement, generic, custom in rows if "candidates" in statement}
+
+
+def test_unfiltered_pages_keep_one_plan_and_filtered_ones_are_planned_for_their_values(s):
+    """On PostgreSQL an unfiltered page read in runs is prepared and planned once for any values (planning a
+    page of many runs took longer than running it), its rows still exactly the reference's; the setting is
+    only for that statement. A filtered page and the district sort are planned for their values."""
+    who = actor(s, "manager0900")
+    for sort in ("certificate_no", "reviewed_at", "issue_date"):
+        assert listed(s, who, CertificateQuery(), sort, True, page_size=4, keyset=True)[0] == expected(
+            s, who, CertificateQuery(), sort, True)
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    assert s.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+    plans = _page_plans(s)  # the driver also prepares what it ran five times: those are planned per run
+    kept = {statement for statement, (generic, _custom) in plans.items() if generic}
+    # per sort: the first page and the pages after a cursor
+    assert len(kept) == 6 and all(plans[statement][1] == 0 for statement in kept), plans
+    for sort, q in (("district", CertificateQuery()), ("issue_date", CertificateQuery(dest_country="JP"))):
+        for page in range(7):
+            certificate_page(s, who, q, sort, True, page, 4)
+    after = _page_plans(s)
+    assert len(after) > len(plans) and all(after[statement][0] == 0 for statement in after.keys() - kept)
+
+
+def test_keyset_pages_start_their_runs_at_the_cursor_among_equal_values(s):
+    """Review times repeat (the test rows have whole hours): a page after a cursor holds exactly the rows after
+    it, also among rows whose value equals the cursor's."""
+    who = actor(s, "sysadmin")
+    values = [r for r in expected(s, who, CertificateQuery(), "reviewed_at", False)]
+    times = {a.id: a.reviewed_at for a in s.scalars(select(CertificateApplication))}
+    assert len({times[a] for a, _c in values if times[a]}) < len([a for a, _c in values if times[a]])
+    assert listed(s, who, CertificateQuery(), "reviewed_at", False, page_size=3, keyset=True)[0] == values
 
 
 @pytest.mark.parametrize("sort", ["issue_date", "submitted_at"])
