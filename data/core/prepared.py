@@ -15,6 +15,7 @@ import functools
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from operator import itemgetter
+from typing import Literal
 
 from sqlalchemy import ColumnElement, bindparam, exc, false, inspect, true
 from sqlalchemy.engine import Connection, Dialect
@@ -26,6 +27,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from data.core.scope import Actor, customs_visible, scope_kind
 
 MAX_SHAPES = 512
+Plan = Literal["driver", "generic", "custom"]  # how PostgreSQL plans a query (`Prepared.rows`)
 
 
 @functools.cache
@@ -148,15 +150,21 @@ class Prepared:
 
     # .. running ..............................................................................
 
-    def rows(self, s: Session, values: Mapping[str, object], *, kept_plan: bool = False) -> list[tuple]:
+    def rows(self, s: Session, values: Mapping[str, object], *, plan: Plan = "driver") -> list[tuple]:
         """Run a query in the session's transaction; return its rows as tuples of Python values.
 
-        `kept_plan`: on PostgreSQL the statement is prepared on the connection at once and planned for any
-        values (a generic plan), once per connection, then reused. Only for a statement whose best plan does
-        not depend on its values: planning a page of many index runs took 30 ms at ten million rows where
-        running it takes 5. Elsewhere (SQLite, or with listeners that must see the statement) it runs as usual.
+        `plan`, on PostgreSQL with psycopg (elsewhere, or with listeners that must see the statement, it runs as
+        usual):
+        - "driver": psycopg prepares what a connection ran five times, and the server then plans it for
+          its values five times before it may keep one plan for any values, if that one's estimate is as low;
+        - "generic": prepared on the connection at once and planned once for any values, then reused. Only
+          for a statement whose best plan does not depend on its values: planning a page of many index runs
+          took 30 ms at ten million rows where running it takes 5;
+        - "custom": never prepared, planned for its values each time: a statement whose plan for any values
+          the server would estimate cheaper and find slower (the certificate query's district sort: 126 ms
+          where its own plan runs in 40).
         """
-        return self._execute(s, self.parameters(values), many=False, fetch=True, kept_plan=kept_plan)
+        return self._execute(s, self.parameters(values), many=False, fetch=True, plan=plan)
 
     def execute(self, s: Session, values: Mapping[str, object]) -> int:
         """Run a statement in the session's transaction; return the rows it matched."""
@@ -173,7 +181,7 @@ class Prepared:
                   else [dict(zip(self.names, values)) for values in zip(*ordered)])
         return self._execute(s, params, many=True, fetch=False) if params else 0
 
-    def _execute(self, s: Session, params, *, many: bool, fetch: bool, kept_plan: bool = False):
+    def _execute(self, s: Session, params, *, many: bool, fetch: bool, plan: Plan = "driver"):
         if s.autoflush:
             s.flush()  # as Session.execute would: pending ORM changes first
         conn = s.connection()
@@ -183,9 +191,9 @@ class Prepared:
                 return self._read(result.fetchall(), result.cursor.description if result.cursor else ())
             return result.rowcount
         return self._on_cursor(conn, params, many=many, fetch=fetch,
-                               kept_plan=kept_plan and self.dialect.driver == "psycopg")
+                               plan=plan if self.dialect.driver == "psycopg" else "driver")
 
-    def _on_cursor(self, conn: Connection, params, *, many: bool, fetch: bool, kept_plan: bool = False):
+    def _on_cursor(self, conn: Connection, params, *, many: bool, fetch: bool, plan: Plan = "driver"):
         dbapi_conn = conn.connection.dbapi_connection
         if dbapi_conn is None:
             raise exc.ResourceClosedError("the session's connection is closed")
@@ -193,12 +201,14 @@ class Prepared:
         try:
             if many:
                 cursor.executemany(self.sql, params)
-            elif kept_plan:  # the setting is read when the statement runs: for this one only (a failure
+            elif plan == "generic":  # the setting is read when the statement runs: for this one only (a failure
                 cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")  # ends the transaction, and it)
                 cursor.execute(self.sql, params, prepare=True)  # type: ignore[call-arg]  # psycopg's own
                 rows, description = cursor.fetchall(), cursor.description  # `rows` alone asks for it
                 cursor.execute("SET LOCAL plan_cache_mode TO DEFAULT")
                 return self._read(rows, description)
+            elif plan == "custom":
+                cursor.execute(self.sql, params, prepare=False)  # type: ignore[call-arg]  # psycopg's own
             else:
                 cursor.execute(self.sql, params)
             if fetch:
@@ -260,8 +270,8 @@ class Statements:
         return statement
 
     def rows(self, s: Session, key: tuple[Hashable, ...], values: Mapping[str, object], *,
-             kept_plan: bool = False) -> list[tuple]:
-        return self.get(s, key).rows(s, values, kept_plan=kept_plan)
+             plan: Plan = "driver") -> list[tuple]:
+        return self.get(s, key).rows(s, values, plan=plan)
 
     def execute(self, s: Session, key: tuple[Hashable, ...], values: Mapping[str, object]) -> int:
         return self.get(s, key).execute(s, values)

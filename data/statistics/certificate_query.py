@@ -85,7 +85,7 @@ from data.statistics.certificate_sql import (
     Shape,
     certificate_rows,
     china_day_start,
-    keeps_plan,
+    page_plan,
     pending_rows,
 )
 
@@ -120,16 +120,19 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
         return _page_after(s, plan, after, page, page_size, with_value, without)
     rows: list = []
     if with_value:  # the rows that have the sorted column's value come first, in both directions
-        values = replace(shape, part="values")
-        rows = PAGES.rows(s, (values,), {**plan.values, "offset": offset, "window": offset + limit},
-                          kept_plan=keeps_plan(values))
+        rows = _read(s, replace(shape, part="values"), {**plan.values, "offset": offset, "window": offset + limit})
     if len(rows) < limit and without:  # the page reaches the rows without it: read those only now
         before = 0 if rows or not offset or not with_value else _count_values(s, shape, plan.values, offset)
         start = offset - before if not rows else 0
-        rows += PAGES.rows(s, (replace(shape, part="empty"),),
-                            {**plan.values, "offset": start, "window": start + limit})[:limit - len(rows)]
+        rows += _read(s, replace(shape, part="empty"),
+                      {**plan.values, "offset": start, "window": start + limit})[:limit - len(rows)]
     has_more = len(rows) > page_size and (page + 1) * page_size < MAX_ROWS
     return Window([QueryRow(*r) for r in rows[:page_size]], page, page_size, has_more)
+
+
+def _read(s: Session, shape: Shape, values: dict) -> list:
+    """The rows of one part of a page, planned as `page_plan` says."""
+    return PAGES.rows(s, (shape,), values, plan=page_plan(shape))
 
 
 def _page_after(s: Session, plan: PagePlan, after: Cursor, page: int, page_size: int, with_value: bool,
@@ -140,11 +143,10 @@ def _page_after(s: Session, plan: PagePlan, after: Cursor, page: int, page_size:
     rows: list = []
     if with_value and not after.empty:
         shape = replace(plan.shape, part="values", after="values")
-        rows = PAGES.rows(s, (shape,), {**plan.values, **ids, "after_v": after.value, "offset": 0, "window": limit},
-                          kept_plan=keeps_plan(shape))
+        rows = _read(s, shape, {**plan.values, **ids, "after_v": after.value, "offset": 0, "window": limit})
     if len(rows) < limit and without:
         shape = replace(plan.shape, part="empty", after="empty" if after.empty else "")
-        rows += PAGES.rows(s, (shape,), {**plan.values, **ids, "offset": 0, "window": limit})[:limit - len(rows)]
+        rows += _read(s, shape, {**plan.values, **ids, "offset": 0, "window": limit})[:limit - len(rows)]
     has_more = len(rows) > page_size and (page + 1) * page_size < MAX_ROWS
     return Window([QueryRow(*r) for r in rows[:page_size]], page, page_size, has_more)
 

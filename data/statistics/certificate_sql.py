@@ -25,7 +25,7 @@ from sqlalchemy.sql.selectable import Join
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from dashboard.core.clock import CHINA
-from data.core.prepared import Statements, one_of, parameter_names
+from data.core.prepared import Plan, Statements, one_of, parameter_names
 from data.models import (
     CertificateFormat,
     CertificateType,
@@ -377,14 +377,18 @@ _FILTERS = ("inspection_no", "certificate_no", "issuing", "declared", "cert_type
             "reviewers", "entry_method", "signing_method", "cert_status", "currency", "dates")
 
 
-def keeps_plan(shape: Shape) -> bool:
-    """Whether the server may plan a page of this shape once and keep the plan for any values (`kept_plan`).
+def page_plan(shape: Shape) -> Plan:
+    """How PostgreSQL plans a page of this shape (`Prepared.rows`): once for any values ("generic") or for its
+    values each time ("custom").
 
-    So when every run reads its district's index in order from the cursor on, whatever the values: the rows
-    with the sorted value, read in runs, with no filter beyond the scope and the statuses (a filter's best
-    plan depends on how many rows it keeps). Not for the district sort: its value is the run's own district,
-    and only a plan that knows the cursor's district starts that run at the cursor. At ten million
-    certificates planning such a page took 30-40 ms; running it 3-15.
+    Once when every run reads its district's index in order from the cursor on, whatever the values: the rows
+    with the sorted value, read in runs, with no filter beyond the scope and the statuses (a filter's best plan
+    depends on how many rows it keeps). Not for the district sort: its value is the run's own district, and
+    only a plan that knows the cursor's district starts that run at the cursor. At ten million certificates
+    planning such a page took 30-40 ms; running it 3-15. The others are never left to the server's choice:
+    for the district sort it took the plan for any values after a few pages, estimated cheaper and three
+    times slower.
     """
-    return (shape.part == "values" and bool(shape.certificate_runs or shape.pending_runs)
-            and shape.sort != "district" and not any(getattr(shape, name) for name in _FILTERS))
+    generic = (shape.part == "values" and bool(shape.certificate_runs or shape.pending_runs)
+               and shape.sort != "district" and not any(getattr(shape, name) for name in _FILTERS))
+    return "generic" if generic else "custom"
