@@ -82,7 +82,9 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", ["currency", "dest_country", "cert_type_code"]).id == 13
     assert choose_grouping("issue", ["currency", "entry_method"]).id == 14  # no destination: the small one
     assert choose_grouping("issue", ["signing_method", "entry_method", "status"]).id == 14
-    assert choose_grouping("issue", ["currency", "dest_country", "status"]).id == 11
+    assert choose_grouping("issue", ["currency", "dest_country", "status"]).id == 15  # destinations by signing,
+    assert choose_grouping("issue", ["dest_country", "signing_method"]).id == 15  # status and currency
+    assert choose_grouping("issue", ["dest_country", "signing_method", "cert_type_code"]).id == 11
     assert choose_grouping("issue", ["currency", "received_date"]).id == 9
 
 
