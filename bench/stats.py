@@ -186,6 +186,11 @@ def measure(engines: dict[str, Engine], repeat: int, cases_of: Callable[[Engine]
                     continue
                 with transaction(sessions[size]) as s:
                     fn(s)
+        # what the warm-up left (compiled statements, caches, plotly's lazily imported figure classes) is frozen
+        # as a worker's loaded app is: otherwise a full collection of the objects all earlier cases left (30-40 ms
+        # with the 114,000 of a whole run) fell in one of every ten or twenty runs of each case, at random sizes
+        gc.collect()
+        gc.freeze()
         for k in range(repeat):
             for label, size, fn in plan:
                 if k >= raw_repeat and label.startswith("raw"):
