@@ -192,6 +192,7 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(13, ISSUE, frozenset({"cert_type_code", "dest_country", "currency"}), (DAY, MONTH)),
     Grouping(15, ISSUE, frozenset({"dest_country", "signing_method", "status", "currency"}), (DAY, MONTH)),
     Grouping(14, ISSUE, frozenset(DIMENSIONS) - {"dest_country", "received_date"}, (DAY, MONTH)),
+    Grouping(16, ISSUE, frozenset(DIMENSIONS) - {"cert_type_code", "received_date"}, (DAY, MONTH)),
     Grouping(11, ISSUE, frozenset(DIMENSIONS) - {"received_date"}, (DAY, MONTH)),
     FULL,
 )
