@@ -11,6 +11,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     cast,
     func,
     literal_column,
@@ -240,7 +241,8 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
         return base(literal_column("1").label("one")).where(*conditions, *having)
     lead = C.district_code if by_issuing else D.district_code if by_declaration else A.district_code
     led = conditions_of(True)
-    leads = [[*led, lead == _value(n, CustomsDistrict.code)] for n in parameter_names("crun", shape.certificate_runs)]
+    leads = [([*led, lead == b], (lead, b)) for b in (_value(n, CustomsDistrict.code)
+                                                     for n in parameter_names("crun", shape.certificate_runs))]
     return _runs(shape, base, conditions, key.certificate, leads, app_id, C.id)
 
 
@@ -266,19 +268,20 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
         having = [column.isnot(None)] if column is not False and nullable(column) else []
         return base(literal_column("1").label("one")).where(*conditions, *having)
     if key.certificate_lead == "declaration":  # one run per declaration district, its statuses checked per row
-        leads = [[*conditions, D.district_code == _value(district, D.district_code)]
-                 for district in parameter_names("prun", shape.pending_runs)]
+        leads = [([*conditions, D.district_code == b], (D.district_code, b))
+                 for b in (_value(district, D.district_code) for district in parameter_names("prun", shape.pending_runs))]
     else:
-        leads = [[*led, A.district_code == _value(district, A.district_code), A.status == _value(status, A.status)]
-                 for district in parameter_names("prun", shape.pending_runs)
+        leads = [([*led, A.district_code == b, A.status == _value(status, A.status)], (A.district_code, b))
+                 for b in (_value(district, A.district_code) for district in parameter_names("prun", shape.pending_runs))
                  for status in parameter_names("pending", shape.pending)]
     return _runs(shape, base, conditions, key.application, leads, A.id, None)
 
 
-def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_id, certificate_id) -> list:
+def _runs(shape: Shape, base, conditions: list, column, leads: list[tuple[list, tuple]], app_id,
+          certificate_id) -> list:
     """Ordered runs of one kind of rows, each cut at the page's depth: the rows with a value (one run per
-    lead, each lead its whole condition, or one run), or, for the "empty" part, one run of the rows
-    without (they sort after the others in both directions).
+    lead, each lead its whole condition and its (district column, value), or one run), or, for the "empty"
+    part, one run of the rows without (they sort after the others in both directions).
 
     `column` None: the column is empty for this kind of row.
     """
@@ -289,7 +292,7 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
     empty_value = cast(null(), key.type)
     cert = certificate_id if certificate_id is not None else literal_column("0")
 
-    def after(value, empty: int) -> list:
+    def after(value, empty: int, lead: tuple | None) -> list:
         """Keyset paging: the rows after the cursor's in the merged order (value, then the ids as the merge breaks
         ties: certificate id first for the issue-date sorts, else application id), as a row-value comparison
         the run's index reads as a range."""
@@ -311,12 +314,17 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
             if names == ["app", "cert"]:
                 pair, cut = tuple_(value, app_id), tuple_(theirs[0], theirs[1])
                 bound.append(pair <= cut if shape.descending else pair >= cut)
+            if names == ["app", "cert"] and lead is not None and value is lead[0]:
+                # sorted by the run's own district: the run of the cursor's district starts at its id, the others
+                # compare an id with itself (a plan for the values folds the CASE; the index reads from there)
+                start = case((lead[1] == theirs[0], theirs[1]), else_=app_id)
+                bound.append(app_id <= start if shape.descending else app_id >= start)
         return [*bound, tuple_(*mine) < tuple_(*theirs) if shape.descending else tuple_(*mine) > tuple_(*theirs)]
 
-    def run(where: list, value, empty: int, rare: bool = False):
+    def run(where: list, value, empty: int, rare: bool = False, lead: tuple | None = None):
         # rows rarely without the value (`rare`): sorting the few found beats walking the primary key in
         # order, which PostgreSQL would choose and then read to the end when none are there
-        where = [*where, *after(value, empty)]
+        where = [*where, *after(value, empty, lead)]
         by = [value, *ties] if empty == 0 else [t + literal_column("0") for t in ties] if rare else ties
         order = [c.desc() if shape.descending else c.asc() for c in by]
         inner = (base(app_id.label("app_id"), cert.label("cert_id"), value.label("v"),
@@ -331,7 +339,8 @@ def _runs(shape: Shape, base, conditions: list, column, leads: list[list], app_i
     if column is None:
         return []
     having = [column.isnot(None)] if nullable(column) else []
-    return [run([*lead, *having], column, 0) for lead in leads] or [run([*conditions, *having], column, 0)]
+    return ([run([*where, *having], column, 0, lead=lead) for where, lead in leads]
+            or [run([*conditions, *having], column, 0)])
 
 
 def _page_statement(shape: Shape):
