@@ -201,10 +201,12 @@ class Prepared:
         try:
             if many:
                 cursor.executemany(self.sql, params)
-            elif plan == "generic":  # the setting is read when the statement runs: for this one only (a failure
-                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")  # ends the transaction, and it)
+            elif plan == "generic":  # only `rows` asks for it
+                # the server reads the setting when the statement runs: set around this one only (should it fail,
+                # the rollback of the transaction undoes the setting too)
+                cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
                 cursor.execute(self.sql, params, prepare=True)  # type: ignore[call-arg]  # psycopg's own
-                rows, description = cursor.fetchall(), cursor.description  # `rows` alone asks for it
+                rows, description = cursor.fetchall(), cursor.description
                 cursor.execute("SET LOCAL plan_cache_mode TO DEFAULT")
                 return self._read(rows, description)
             elif plan == "custom":

@@ -1,6 +1,7 @@
 """The certificate query's SQL: the shape of a page (the key of its prepared statement) and the statement it compiles to."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -382,8 +383,10 @@ def _page_statement(shape: Shape):
 
 PAGES = Statements(_page_statement)
 
-_FILTERS = ("inspection_no", "certificate_no", "issuing", "declared", "cert_type", "dest_country", "production_unit",
-            "reviewers", "entry_method", "signing_method", "cert_status", "currency", "dates")
+# the fields of a shape that are not filters (any other field, a filter added later included, is one)
+_NOT_FILTERS = frozenset({"scoped", "certificates", "pending", "sort", "descending", "certificate_runs", "pending_runs",
+                          "limit", "part", "after"})
+_FILTERS = tuple(f.name for f in dataclasses.fields(Shape) if f.name not in _NOT_FILTERS)
 
 
 def page_plan(shape: Shape) -> Plan:
