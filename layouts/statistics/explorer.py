@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import lru_cache
-from urllib.parse import quote_plus
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from dash.development.base_component import Component
 
 from dashboard.core.i18n import N_, Translator
 from data.reference.regions import BLOCS, CONTINENTS
@@ -31,7 +28,7 @@ from data.statistics.saved_views import SavedViewRow
 from data.statistics.sums import SIGNING_METHODS
 from data.statistics.targets import misses
 from exports.tables.pivot import PivotLine
-from layouts.common import date_range, dropdown_labels, page_header
+from layouts.common import copy_of, date_range, dropdown_labels, page_header, query_string
 from layouts.statistics import ids
 from layouts.statistics.charts import RECORDS_PATH, code_options, district_options, filter_dropdown, labelled_control
 from layouts.statistics.explorer_figures import CODE_LABELS, explorer_graph, key_label, value_text
@@ -234,7 +231,7 @@ def drill_href(result: Result, row: PivotRow, column_key) -> str | None:
             keys.pop(dim, None)
         params.update({k: v for k, v in keys.items() if k in ("district", "cert_type", "entry", "signing", "status",
                                                                "currency")})
-        return f"{PATH}?{_query(params)}"
+        return f"{PATH}?{query_string(params)}"
     lo, hi = result.lo, result.hi
     if PERIOD in keys:
         a, b = period_bounds(str(keys[PERIOD]), view.grain)
@@ -249,18 +246,8 @@ def drill_href(result: Result, row: PivotRow, column_key) -> str | None:
         return None  # a district's own certificates, without its houses': the query counts the whole subtree
     params["dest"] = keys.get("dest") or view.dest
     params["currency"] = keys.get("currency") or view.currency
-    return f"{RECORDS_PATH}?{_query(params)}"
+    return f"{RECORDS_PATH}?{query_string(params)}"
 
-
-@lru_cache(maxsize=4096)
-def _quoted(value: str) -> str:
-    return quote_plus(value)
-
-
-def _query(params: Mapping[str, object]) -> str:
-    """The parameters given a value, as `urlencode` writes them (names are plain words): a pivot links each of
-    its thousands of cells, and most values repeat from cell to cell."""
-    return "&".join(f"{name}={_quoted(str(value))}" for name, value in params.items() if value)
 
 
 def _delta(t: Translator, kind: str, value: float | None, base: float | None):
@@ -275,24 +262,15 @@ def _delta(t: Translator, kind: str, value: float | None, base: float | None):
     else:
         change, text = 1.0, t("new")
     arrow, color = ("▲", "text-success") if change > 0 else ("▼", "text-danger") if change < 0 else ("＝", "text-muted")
-    return _made(_DELTA, children=f"{arrow} {text}", className=f"small {color}")
+    return copy_of(_DELTA, children=f"{arrow} {text}", className=f"small {color}")
 
 
-# Components of the pivot's cells, built (and their arguments checked by Dash) once. A compared pivot of 250
-# rows has some 9,000 components, and Dash's constructor checks each argument of each one: 100 ms, most of the
-# pivot's time. A cell is a copy of one of these with its own values of the same properties.
+# the pivot's cells are copies of these (`copy_of`): a compared pivot of 250 rows has some 9,000 components, and
+# building each through Dash's constructor took 100 ms, most of the pivot's time
 _CELL = html.Td(className="text-end")
 _PLAIN = html.Td()
 _LINK = html.A(href="")
 _DELTA = html.Div(className="")
-
-
-def _made(template: Component, **props) -> Component:
-    """A component like `template`, with `props` (properties the template was given) set to other values."""
-    made = object.__new__(type(template))
-    made.__dict__.update(template.__dict__)
-    made.__dict__.update(props)
-    return made
 
 
 def _missed_target(result: Result, row: PivotRow, column_key, value: float | None) -> float | None:
@@ -326,23 +304,23 @@ def pivot_table(t: Translator, result: Result):
         for i, dim in enumerate(view.rows):
             key = row.keys[i]
             if i < row.level:
-                cells.append(_made(_PLAIN, children=key_label(t, result, dim, key)))
+                cells.append(copy_of(_PLAIN, children=key_label(t, result, dim, key)))
             elif i == row.level:
                 cells.append(html.Td(t("Total") if row.level == 0 else t("Subtotal"), className="fst-italic"))
             else:
-                cells.append(_made(_PLAIN, children=""))
+                cells.append(copy_of(_PLAIN, children=""))
         for j, column_key in enumerate([*result.column_keys, None]):
             value = row.values[j]
             href = drill_href(result, row, column_key) if value else None
             shown = value_text(t, kind, value)
-            content = [_made(_LINK, children=shown, href=href) if href else shown]
+            content = [copy_of(_LINK, children=shown, href=href) if href else shown]
             missed = _missed_target(result, row, column_key, value)
             if missed is not None:
                 content.append(html.Span(t("Misses its target ({target})", target=value_text(t, kind, missed)),
                                          className="badge text-bg-warning ms-1"))
             if row.base is not None:
                 content.append(_delta(t, kind, value, row.base[j]))
-            cells.append(_made(_CELL, children=content))
+            cells.append(copy_of(_CELL, children=content))
         style = "fw-bold border-top border-2" if row.level == 0 else "fw-semibold" if row.level < len(view.rows) else None
         body.append(html.Tr(cells, className=style))
     table = dbc.Table([html.Thead(html.Tr(header)), html.Tbody(body)], bordered=False, hover=True, size="sm",

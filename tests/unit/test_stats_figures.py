@@ -37,33 +37,35 @@ def test_a_line_chart_of_eleven_series_shows_the_five_largest_and_the_others():
     assert len(bars.data) == 11  # stacked bars keep every series
 
 
-def test_drill_links_encode_their_parameters_as_urlencode_does():
-    """The pivot writes its thousands of links with cached quoting; they read back as the same parameters."""
+
+def test_query_strings_are_written_as_urlencode_writes_them():
+    """The pivot's drill links quote each value once (cached); they read back as the same parameters."""
     import random
     from urllib.parse import parse_qsl, urlencode
 
-    from layouts.statistics.explorer import _query
+    from layouts.common import query_string
 
     rnd = random.Random(7)
     pieces = ["0900", "2026-03-31", "US", "食品 有限公司", "a&b=c", "x+y", "50%", "/path?q", "", None, 14, "é ü"]
     for _ in range(300):
         params = {name: rnd.choice(pieces) for name in ("district", "issue_from", "type", "dest", "currency")}
-        assert _query(params) == urlencode({k: v for k, v in params.items() if v})
-        assert dict(parse_qsl(_query(params))) == {k: str(v) for k, v in params.items() if v}
+        assert query_string(params) == urlencode({k: v for k, v in params.items() if v})
+        assert dict(parse_qsl(query_string(params))) == {k: str(v) for k, v in params.items() if v}
 
 
-def test_pivot_cells_copied_from_templates_are_the_components_dash_would_build():
-    """The pivot copies its cells from components built once; each copy serialises exactly as the component
-    Dash builds from the same arguments, and the copies share nothing they were given."""
+def test_copies_of_a_built_component_are_the_components_dash_would_build():
+    """Copies serialise exactly as the component Dash builds from the same arguments, and leave their template
+    as it was."""
     from dash import html
     from plotly.io.json import to_json_plotly
 
-    from layouts.statistics.explorer import _CELL, _DELTA, _LINK, _PLAIN, _made
+    from layouts.common import copy_of
 
-    link = _made(_LINK, children="1,234", href="/records?dest=US")
-    cell = _made(_CELL, children=[link, _made(_DELTA, children="▲ +5.0%", className="small text-success")])
+    cell, link, delta = html.Td(className="text-end"), html.A(href=""), html.Div(className="")
+    made = copy_of(cell, children=[copy_of(link, children="1,234", href="/records?dest=US"),
+                                   copy_of(delta, children="▲ +5.0%", className="small text-success")])
     built = html.Td([html.A("1,234", href="/records?dest=US"),
                      html.Div("▲ +5.0%", className="small text-success")], className="text-end")
-    assert to_json_plotly(cell) == to_json_plotly(built)
-    assert to_json_plotly(_made(_PLAIN, children="Japan")) == to_json_plotly(html.Td("Japan"))
-    assert _LINK.href == "" and _CELL.children is None and _DELTA.className == ""
+    assert to_json_plotly(made) == to_json_plotly(built)
+    assert to_json_plotly(copy_of(html.Td(), children="Japan")) == to_json_plotly(html.Td("Japan"))
+    assert link.href == "" and cell.children is None and delta.className == ""
