@@ -249,7 +249,6 @@ def drill_href(result: Result, row: PivotRow, column_key) -> str | None:
     return f"{RECORDS_PATH}?{query_string(params)}"
 
 
-
 def _delta(t: Translator, kind: str, value: float | None, base: float | None):
     if base is None and value is None:
         return None
