@@ -163,6 +163,7 @@ class Certificate(Base):
         Index("ix_cert_replaces", "replaces_id"),
         Index("ix_cert_district_issue_id", "district_code", "issue_date", "id"),  # the query's runs, ties by id
         Index("ix_cert_district_number", "district_code", "certificate_no"),  # by number, per district (0026)
+        Index("ix_cert_dest_district_issue", "dest_country", "district_code", "issue_date", "id"),  # (0030)
         Index("ix_cert_district_received_id", "district_code", "received_date", "id"),  # by received date (0024)
         Index("ix_cert_enterprise_issue", "enterprise_id", "issue_date"),
         Index("ix_cert_type_issue", "cert_type_code", "issue_date"),

@@ -30,6 +30,9 @@ certificate no. or review time reads the unique/plain index of that column. Othe
 filtered rows. Rows without the sorted column's value (an application has no issue date, one not yet
 reviewed no review time) come after the others in both directions and are read only once a page
 reaches them. Ties are broken by the row's ids, in the order the index holds them where it can.
+Filters that keep few rows (at most SELECTIVE_ROWS, bounded by counting each kind of row on its own
+table, where the filter's index finds them: a rare destination) have them sorted instead: each run
+would read its district to the end looking for them.
 Statements are compiled once per shape of the query (data/core/prepared.py).
 
 PostgreSQL keeps equal keys of an index in no particular order, so a run by issue date would read its
@@ -70,6 +73,7 @@ from data.statistics.certificate_filters import (
     PENDING_STATUSES,
     PERMISSION,
     SELECTIVE_PREFIX,
+    SELECTIVE_ROWS,
     SORTS,
     A,
     C,
@@ -83,8 +87,10 @@ from data.statistics.certificate_filters import (
 from data.statistics.certificate_sql import (
     PAGES,
     Shape,
+    bounding_rows,
     certificate_rows,
     china_day_start,
+    filtered,
     page_plan,
     pending_rows,
 )
@@ -113,7 +119,6 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
     plan = plan_page(s, actor, q, sort, bool(descending), page_size)
     if plan is None:
         return Window([], page, page_size, False)
-    _without_jit(s)
     shape, limit, offset = plan.shape, page_size + 1, page * page_size
     with_value, without = _parts(shape)
     if after is not None and page > 0:
@@ -171,12 +176,11 @@ def _count_values(s: Session, shape: Shape, values: dict, cap: int) -> int:
 def count_rows(s: Session, actor: Actor, q: CertificateQuery, cap: int | None = COUNT_CAP) -> Count:
     """Count the rows of a query: up to `cap` (a lower bound beyond it), or exactly with cap=None."""
     actor.require(PERMISSION)
-    plan = plan_page(s, actor, q, DEFAULT_SORT, True, 1)
+    plan = plan_page(s, actor, q, DEFAULT_SORT, True, 1, runs=False)
     if plan is None:
         return Count(0, True)
     branches = [b for b in (certificate_rows(plan.shape, counting=True), pending_rows(plan.shape, counting=True))
                 if b is not None]  # every row: with the sorted column's value or without
-    _without_jit(s)
     n = sum(_counted(s, branch, plan.values, cap) for branch in branches)
     if cap is not None and n > cap:
         return Count(cap, False)
@@ -207,14 +211,19 @@ def _without_jit(s: Session) -> None:
         s.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
-def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: bool, page_size: int) -> PagePlan | None:
-    """Resolve scope, districts and reviewers to values; None when nothing can match."""
+def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: bool, page_size: int,
+              runs: bool = True) -> PagePlan | None:
+    """Resolve scope, districts and reviewers to values; None when nothing can match.
+
+    `runs`: read the rows in ordered index runs where that pays (a page); False: one scan (a count).
+    """
     if actor.is_admin:
         scope: list[str] | None = None
     elif actor.is_customs and actor.district_codes:
         scope = sorted(actor.district_codes)
     else:
         raise AccessDenied(PERMISSION)
+    _without_jit(s)
     values: dict[str, object] = {}
     if scope is not None:
         values.update(zip(parameter_names("scope", len(scope)), scope))
@@ -268,23 +277,6 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
             values[name] = china_day_start(day + timedelta(days=1) if name.endswith("_to") else day)
         else:
             values[name] = day
-    # the ordered index runs: one per district (and status) when that many runs stay cheap to merge
-    key = SORTS[sort]
-    certificate_runs = pending_runs = 0
-    if len(q.inspection_no) >= SELECTIVE_PREFIX or len(q.certificate_no) >= SELECTIVE_PREFIX:
-        key = replace(key, certificate_lead="", application_lead=False)  # few rows: sorting them beats runs
-    by_declaration = key.certificate_lead == "declaration"
-    if certificates and key.certificate_lead:
-        lead_table = C if key.certificate_lead == "issuing" else D if by_declaration else A
-        leads = _with_rows(s, lead_table, (issuing if key.certificate_lead == "issuing" else declared) or scope)
-        if len(leads) <= MAX_RUNS:
-            certificate_runs = len(leads)
-            values.update(zip(parameter_names("crun", len(leads)), leads))
-    if pending and key.application_lead:
-        leads = _with_rows(s, D if by_declaration else A, declared or scope)
-        if len(leads) * (1 if by_declaration else len(pending)) <= MAX_RUNS:
-            pending_runs = len(leads)
-            values.update(zip(parameter_names("prun", len(leads)), leads))
     shape = Shape(
         scoped=len(scope or ()), certificates=certificates, pending=len(pending),
         inspection_no=bool(q.inspection_no), certificate_no=bool(q.certificate_no), issuing=len(issuing or ()),
@@ -292,8 +284,58 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
         production_unit=bool(q.production_unit), reviewers=len(reviewers), entry_method=bool(q.entry_method),
         signing_method=bool(q.signing_method), cert_status=bool(q.cert_status), currency=bool(q.currency),
         dates=tuple(dates), sort=sort,
-        descending=descending, certificate_runs=certificate_runs, pending_runs=pending_runs, limit=page_size + 1)
-    return PagePlan(shape, values)
+        descending=descending, certificate_runs=0, pending_runs=0, limit=page_size + 1)
+    if scope is None and filtered(shape):
+        # an administrator's filtered rows are read district by district as well: every row has a district (a
+        # foreign key), and the indexes that find a filter's few rows start with it (PostgreSQL 15 does not skip
+        # through an index's first column: a rare destination's waiting applications read the whole index)
+        scope = sorted(tree or _district_tree(s))
+        values.update(zip(parameter_names("scope", len(scope)), scope))
+        shape = replace(shape, scoped=len(scope))
+    if not runs:
+        return PagePlan(shape, values)
+    # the ordered index runs: one per district (and status) when that many runs stay cheap to merge
+    key = SORTS[sort]
+    certificate_leads: list[str] = []
+    pending_leads: list[str] = []
+    if len(q.inspection_no) >= SELECTIVE_PREFIX or len(q.certificate_no) >= SELECTIVE_PREFIX:
+        key = replace(key, certificate_lead="", application_lead=False)  # few rows: sorting them beats runs
+    by_declaration = key.certificate_lead == "declaration"
+    if certificates and key.certificate_lead:
+        lead_table = C if key.certificate_lead == "issuing" else D if by_declaration else A
+        leads = _with_rows(s, lead_table, (issuing if key.certificate_lead == "issuing" else declared) or scope)
+        if len(leads) <= MAX_RUNS:
+            certificate_leads = leads
+    if pending and key.application_lead:
+        leads = _with_rows(s, D if by_declaration else A, declared or scope)
+        if len(leads) * (1 if by_declaration else len(pending)) <= MAX_RUNS:
+            pending_leads = leads
+    if (certificate_leads or pending_leads) and filtered(shape) and _few(s, shape, values):
+        return PagePlan(shape, values)  # few rows: sorting them beats runs that read past the others'
+    values.update(zip(parameter_names("crun", len(certificate_leads)), certificate_leads))
+    values.update(zip(parameter_names("prun", len(pending_leads)), pending_leads))
+    return PagePlan(replace(shape, certificate_runs=len(certificate_leads), pending_runs=len(pending_leads)), values)
+
+
+def _few(s: Session, shape: Shape, values: dict) -> bool:
+    """Whether the filters keep at most SELECTIVE_ROWS rows, by counting single-table bounds up to there.
+
+    A run reads its district's index in order and checks the filters row by row until it has a page: for a
+    filter that keeps one row in ten thousand (a rare destination) each run read its district to the end,
+    seconds at ten million certificates. Those few rows, found by the filter's own index and sorted, take
+    milliseconds.
+    """
+    left = SELECTIVE_ROWS
+    for bounds in bounding_rows(shape):
+        found = left + 1
+        for rows in bounds:  # the smallest bound counts; once one is within what is left, the others need not
+            found = min(found, _counted(s, rows, values, left))
+            if found <= left:
+                break
+        left -= found
+        if left < 0:
+            return False
+    return True
 
 
 def _with_rows(s: Session, table, districts: list[str] | None) -> list[str]:

@@ -117,6 +117,12 @@ def _compile_in_order(join, compiler, asfrom=False, from_linter=None, **kw):
             + join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw))
 
 
+def _joined(left, right, on, in_order: bool) -> Join:
+    """A join SQLite runs in the order written where the rows are read in runs of the left side's index in order;
+    else one it plans freely (a few rows found by a filter's index: reading declarations in order found them last)."""
+    return (_InOrder if in_order else Join)(left, right, on)
+
+
 @compiles(_Unindexed)
 def _compile_plain(element, compiler, **kw):
     return compiler.process(element.column, **kw)
@@ -159,22 +165,26 @@ def _application_side(shape: Shape, loose: bool, led: bool = False) -> list:
     return out
 
 
-def _copied(shape: Shape, table) -> list:
-    """Conditions on what a certificate copies from its application (type, destination, entry method)."""
+def _copied(shape: Shape, table, destination_indexed: bool = True) -> list:
+    """Conditions on what a certificate copies from its application (type, destination, entry method).
+
+    `destination_indexed` False: SQLite must not pick an index by the destination (`_Unindexed`).
+    """
     out = []
     for name in ("cert_type", "dest_country", "entry_method"):
         if getattr(shape, name):
             column = getattr(table, "cert_type_code" if name == "cert_type" else name)
-            out.append(column == _value(name, column))
+            term = _Unindexed(column) if name == "dest_country" and not destination_indexed else column
+            out.append(term == _value(name, column))
     if shape.certificate_no:
         out += [table.certificate_no >= _value("number_lo", table.certificate_no),
                 table.certificate_no < _value("number_hi", table.certificate_no)]
     return out
 
 
-def _certificate_side(shape: Shape, led: bool = False) -> list:
+def _certificate_side(shape: Shape, led: bool = False, destination_indexed: bool = True) -> list:
     """Conditions on the certificate; `led`: as for `_application_side`, the issuing district's run."""
-    out = _copied(shape, C)
+    out = _copied(shape, C, destination_indexed)
     if shape.scoped and not led:
         out.append(_in(C.district_code, "scope", shape.scoped))
     if shape.issuing and not led:
@@ -212,7 +222,9 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
 
     def conditions_of(led: bool) -> list:
         on_application = [issued, *_application_side(shape, False, led and not by_issuing and not by_declaration)]
-        on_certificate = _certificate_side(shape, led and by_issuing)
+        # a run in another order than the issue date's reads its sort's index: SQLite, knowing only how many
+        # certificates a destination has on average, took the destination's index and sorted a common one's
+        on_certificate = _certificate_side(shape, led and by_issuing, not led or shape.sort == "issue_date")
         if key.drive != "certificate":
             return [*on_application, *on_certificate]
         application: Select[Any] = select(literal_column("1")).select_from(A)
@@ -230,8 +242,9 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
         def base(*columns):
             stmt = select(*columns)
             if key.drive == "declaration":
-                return stmt.select_from(_InOrder(_InOrder(D, A, A.declaration_id == D.id), C,
-                                                 C.application_id == A.id))
+                runs = bool(shape.certificate_runs)
+                return stmt.select_from(_joined(_joined(D, A, A.declaration_id == D.id, runs), C,
+                                                C.application_id == A.id, runs))
             stmt = stmt.select_from(A)
             if _needs_declaration(shape):
                 stmt = stmt.join(D, D.id == A.declaration_id)
@@ -247,6 +260,32 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
     return _runs(shape, base, conditions, key.certificate, leads, app_id, C.id)
 
 
+def bounding_rows(shape: Shape) -> list[list]:
+    """For each kind of row, selects of one table whose rows include all of that kind's (bounds from above).
+
+    The certificates are bounded by their own conditions and by their applications', each bound only where
+    the filters narrow it (beyond the scope); the applications not issued by themselves. Counted up to a few
+    thousand, a bound reads one index where the filter has one (a destination, a status), where the page's
+    rows would be read through their joins.
+    """
+    out = []
+    if shape.certificates:
+        scope = 1 if shape.scoped else 0
+        own, applications = _certificate_side(shape), _application_side(shape, False)
+        certificates: Select[Any] = select(literal_column("1").label("one")).select_from(C).where(*own)
+        application: Select[Any] = select(literal_column("1").label("one")).select_from(A)
+        if _needs_declaration(shape):
+            application = application.join(D, D.id == A.declaration_id)
+        application = application.where(A.status == literal_column(f"'{ISSUED}'"), *applications)
+        bounds = [rows for rows, conditions in ((certificates, own), (application, applications))
+                  if len(conditions) > scope]
+        out.append(bounds or [certificates])
+    pending = pending_rows(shape, counting=True)
+    if pending is not None:
+        out.append([pending])
+    return out
+
+
 def pending_rows(shape: Shape, counting: bool = False, column=False):
     """The rows of applications not issued: selects of (application id, 0, sort value, empty flag)."""
     if not shape.pending:
@@ -259,7 +298,7 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
 
     def base(*columns):
         if key.drive == "declaration":
-            return select(*columns).select_from(_InOrder(D, A, A.declaration_id == D.id))
+            return select(*columns).select_from(_joined(D, A, A.declaration_id == D.id, bool(shape.pending_runs)))
         stmt = select(*columns).select_from(A)
         return stmt.join(D, D.id == A.declaration_id) if _needs_declaration(shape) else stmt
 
@@ -389,6 +428,11 @@ _NOT_FILTERS = frozenset({"scoped", "certificates", "pending", "sort", "descendi
 _FILTERS = tuple(f.name for f in dataclasses.fields(Shape) if f.name not in _NOT_FILTERS)
 
 
+def filtered(shape: Shape) -> bool:
+    """Whether a page keeps only some of the rows in scope and statuses (any filter given)."""
+    return any(getattr(shape, name) for name in _FILTERS)
+
+
 def page_plan(shape: Shape) -> Plan:
     """How PostgreSQL plans a page of this shape (`Prepared.rows`): once for any values ("generic") or for its
     values each time ("custom").
@@ -402,5 +446,5 @@ def page_plan(shape: Shape) -> Plan:
     times slower.
     """
     generic = (shape.part == "values" and bool(shape.certificate_runs or shape.pending_runs)
-               and shape.sort != "district" and not any(getattr(shape, name) for name in _FILTERS))
+               and shape.sort != "district" and not filtered(shape))
     return "generic" if generic else "custom"

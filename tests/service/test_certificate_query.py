@@ -9,13 +9,14 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 import data.statistics.certificate_query as cq
 from data.core.db import make_engine, make_session_factory
 from data.core.scope import AccessDenied, district_subtree
-from data.models import Certificate, CertificateApplication, Declaration, User
+from data.models import Certificate, CertificateApplication, CustomsDistrict, Declaration, User
 from data.statistics.certificate_filters import (
+    PENDING_STATUSES,
     SORTS,
     CertificateQuery,
     Count,
@@ -325,8 +326,12 @@ FILTERS = {
 }
 
 
+@pytest.mark.parametrize("read", ["as_found", "in_runs"])
 @pytest.mark.parametrize("name", list(FILTERS))
-def test_each_filter_lists_exactly_its_rows(s, name):
+def test_each_filter_lists_exactly_its_rows(s, name, read, monkeypatch):
+    """Every filter, its few rows sorted (the test data's filters all keep few) or read in ordered index runs."""
+    if read == "in_runs":
+        monkeypatch.setattr(cq, "SELECTIVE_ROWS", 0)
     q = FILTERS[name]
     for account in ("manager0900", "sysadmin"):
         who = actor(s, account)
@@ -335,6 +340,39 @@ def test_each_filter_lists_exactly_its_rows(s, name):
         assert listed(s, who, q, "submitted_at", False)[0] == expected(s, who, q, "submitted_at", False)
         assert count_rows(s, who, q, cap=None) == Count(len(want), True)
     assert want or name in ("inspection_no_exact",), "the test data should give this filter something to find"
+
+
+def test_filters_that_keep_few_rows_are_sorted_instead_of_read_in_runs(s, monkeypatch):
+    """A filter keeping at most SELECTIVE_ROWS rows (bounded by counting each kind of row on its own table) is read
+    in one scan and sorted; one keeping more in ordered index runs; an unfiltered query always in runs. The
+    administrator's filtered rows are read district by district, as a manager's are."""
+    who = actor(s, "manager0900")
+    scope = sorted(who.district_codes)
+    japan = CertificateQuery(dest_country="JP")
+    bound = (s.scalar(select(func.count()).select_from(Certificate).where(
+                 Certificate.dest_country == "JP", Certificate.district_code.in_(scope)))
+             + s.scalar(select(func.count()).select_from(CertificateApplication).where(
+                 CertificateApplication.dest_country == "JP", CertificateApplication.district_code.in_(scope),
+                 CertificateApplication.status.in_(PENDING_STATUSES))))
+    assert bound > 1
+
+    def runs(q: CertificateQuery, account: str = "manager0900") -> tuple[int, int]:
+        plan = cq.plan_page(s, actor(s, account), q, "certificate_no", True, 25)
+        assert plan is not None
+        return plan.shape.certificate_runs, plan.shape.pending_runs
+
+    monkeypatch.setattr(cq, "SELECTIVE_ROWS", bound)
+    assert runs(japan) == (0, 0)
+    assert all(runs(CertificateQuery()))
+    monkeypatch.setattr(cq, "SELECTIVE_ROWS", bound - 1)
+    assert all(runs(japan))
+    monkeypatch.setattr(cq, "SELECTIVE_ROWS", 0)
+    assert runs(CertificateQuery(dest_country="AQ")) == (0, 0)  # nothing found: nothing to read in runs
+    districts = s.scalar(select(func.count()).select_from(CustomsDistrict))
+    admin = actor(s, "sysadmin")
+    for q, scoped in ((japan, districts), (CertificateQuery(), 0)):
+        plan = cq.plan_page(s, admin, q, "issue_date", True, 25)
+        assert plan is not None and plan.shape.scoped == scoped
 
 
 def test_the_test_data_has_what_the_filters_look_for(s):
