@@ -202,6 +202,21 @@ def _certificate_side(shape: Shape, led: bool = False, destination_indexed: bool
     return out
 
 
+def _pinned(shape: Shape) -> list:
+    """The sorted column, when a filter fixes the certificate's copy of it, fixed on the application's column too.
+
+    Sorted by destination (or type) and filtered by one, every row has that value: a certificate's run reads the
+    application index of (district, status, destination) from that value on, where it read every destination
+    sorting after it first (at ten million certificates, past the statement timeout). A certificate copies its
+    application's type and destination when issued, and an issued application is not edited again.
+    """
+    name = shape.sort if shape.sort in ("dest_country", "cert_type") else ""
+    if not name or not getattr(shape, name):
+        return []
+    column = getattr(A, "cert_type_code" if name == "cert_type" else name)
+    return [column == _value(name, column)]
+
+
 def _needs_declaration(shape: Shape) -> bool:
     return shape.inspection_no or shape.sort == "inspection_no"
 
@@ -221,7 +236,8 @@ def certificate_rows(shape: Shape, counting: bool = False, column=None):
     by_declaration = key.certificate_lead == "declaration"  # the application's scope is checked as well
 
     def conditions_of(led: bool) -> list:
-        on_application = [issued, *_application_side(shape, False, led and not by_issuing and not by_declaration)]
+        on_application = [issued, *_application_side(shape, False, led and not by_issuing and not by_declaration),
+                          *(_pinned(shape) if led else [])]
         # a run in another order than the issue date's reads its sort's index: SQLite, knowing only how many
         # certificates a destination has on average, took the destination's index and sorted a common one's
         on_certificate = _certificate_side(shape, led and by_issuing, not led or shape.sort == "issue_date")
@@ -294,7 +310,9 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
     loose = key.application is None  # read in the order of application ids
     conditions = [_in(_Unindexed(A.status) if loose else A.status, "pending", shape.pending),
                   *_application_side(shape, loose), *_copied(shape, A)]
-    led = [*_application_side(shape, loose, led=True), *_copied(shape, A)]  # district and status: the lead's
+    # district and status: the lead's; the destination's index only for runs in the destination's order (SQLite took
+    # it in others, then sorted a common destination's applications)
+    led = [*_application_side(shape, loose, led=True), *_copied(shape, A, shape.sort == "dest_country")]
 
     def base(*columns):
         if key.drive == "declaration":

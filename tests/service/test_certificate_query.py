@@ -375,6 +375,20 @@ def test_filters_that_keep_few_rows_are_sorted_instead_of_read_in_runs(s, monkey
         assert plan is not None and plan.shape.scoped == scoped
 
 
+@pytest.mark.parametrize("sort", ["dest_country", "cert_type"])
+def test_sorted_by_the_column_a_filter_fixes(s, sort, monkeypatch):
+    """Sorted by destination (or type) and filtered by one, every row shares the value: the runs start at it, and
+    the pages are the reference's in both directions, read in runs and sorted."""
+    monkeypatch.setattr(cq, "SELECTIVE_ROWS", 0)  # in runs, as a common destination is read
+    for account in ("manager0900", "sysadmin"):
+        who = actor(s, account)
+        for q in (CertificateQuery(dest_country="JP"), CertificateQuery(cert_type="18"),
+                  CertificateQuery(dest_country="JP", cert_type="18")):
+            for descending in (True, False):
+                want = expected(s, who, q, sort, descending)
+                assert want and listed(s, who, q, sort, descending, page_size=4)[0] == want, (account, q)
+
+
 def test_the_test_data_has_what_the_filters_look_for(s):
     who = actor(s, "sysadmin")
     for name in ("production_unit_like_chars", "production_unit_underscore", "cert_status_replaced",
