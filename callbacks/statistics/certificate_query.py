@@ -11,6 +11,7 @@ from auth.permissions import Perm
 from callbacks.page import MENU_STATS, PageRequest, PageSpec, page_callback, wildcard
 from dashboard.core.i18n import N_, Translator
 from dashboard.runtime.store import session_scope
+from data.core.budget import TooSlow
 from data.core.scope import Actor
 from data.statistics.certificate_filters import (
     DATE_RANGES,
@@ -27,14 +28,14 @@ from data.statistics.certificate_filters import (
 )
 from data.statistics.certificate_query import certificate_page, count_rows, filter_options
 from layouts.statistics import ids
-from layouts.statistics.certificate_query import PAGE_SIZE, count_text, grid_rows, problems, query_page
+from layouts.statistics.certificate_query import PAGE_SIZE, count_text, grid_rows, problems, query_page, too_slow
 
 
 def render(actor: Actor, t: Translator, **query):
     """The page; filters given in the URL (the statistics' drill-down links here) are set and run."""
     q, errors = read_query(fields_of_url(query))
     sort, descending = parse_sort(query.get("sort"))
-    count = None
+    count, slow = None, None
     with session_scope() as s:
         options = filter_options(s, actor)
         if not errors:
@@ -43,10 +44,13 @@ def render(actor: Actor, t: Translator, **query):
             except QueryInvalid as exc:
                 errors = exc.errors
         if not errors:
-            count = count_rows(s, actor, q)
+            try:
+                count = count_rows(s, actor, q)
+            except TooSlow:
+                slow = too_slow(t, "count")
     if errors:  # nothing is listed until the filters are right
         return query_page(t, options, q, sort, descending, None, problems(t, errors))
-    return query_page(t, options, q, sort, descending, {"filters": url_parameters(q)}, count=count)
+    return query_page(t, options, q, sort, descending, {"filters": url_parameters(q)}, slow, count=count)
 
 
 PAGE = PageSpec(
@@ -80,7 +84,10 @@ def _filters_of(fields: list[dict], ranges_start: list[dict], ranges_end: list[d
 def search(r: PageRequest, search, fields, starts, ends):
     q = parse_query(_filters_of(wildcard("fields"), wildcard("starts"), wildcard("ends")))
     check_codes(r.s, r.actor, q)
-    return {"query": {"filters": url_parameters(q)}, "message": None, "count": count_text(r.t, count_rows(r.s, r.actor, q))}
+    try:
+        return {"query": {"filters": url_parameters(q)}, "message": None, "count": count_text(r.t, count_rows(r.s, r.actor, q))}
+    except TooSlow:  # the rows are still listed: only their number is not known
+        return {"query": {"filters": url_parameters(q)}, "message": too_slow(r.t, "count"), "count": ""}
 
 
 @callback(
@@ -99,20 +106,23 @@ def reset(_clicks):
     return [None] * len(outputs[0]), [None] * len(outputs[1]), [None] * len(outputs[2]), None
 
 
-@page_callback(output=Output(ids.CERTQ_GRID, "getRowsResponse"),
+@page_callback(output={"rows": Output(ids.CERTQ_GRID, "getRowsResponse"),
+                       "notice": Output(ids.CERTQ_NOTICE, "children")},
                inputs={"request": Input(ids.CERTQ_GRID, "getRowsRequest")},
-               state={"data": State(ids.CERTQ_QUERY, "data")})
+               state={"data": State(ids.CERTQ_QUERY, "data")},
+               refused=lambda t, exc, **_inputs: {"rows": {"rowData": [], "rowCount": 0}, "notice": too_slow(t, "page")},
+               refuses=(TooSlow,))
 def rows(r: PageRequest, request, data):
     """One page of rows for the grid, in the order of the column it is sorted by."""
     if not isinstance(request, dict):
-        return no_update
+        return {}
     q = _stored_query(data)
     try:
         start = max(0, int(request.get("startRow") or 0))
     except (TypeError, ValueError):
         start = 0
     if q is None or start >= MAX_ROWS:
-        return {"rowData": [], "rowCount": min(start, MAX_ROWS) if q is not None else 0}
+        return {"rows": {"rowData": [], "rowCount": min(start, MAX_ROWS) if q is not None else 0}, "notice": None}
     sort, descending = _sort_of(request.get("sortModel"))
     page = start // PAGE_SIZE
     where = (r.actor.user_id if r.actor else 0, json.dumps(data["filters"], sort_keys=True), sort, descending)
@@ -123,7 +133,7 @@ def rows(r: PageRequest, request, data):
     response = {"rowData": grid_rows(r.t, window.rows)}
     if not window.has_more:  # the last page: the grid learns how many rows there are
         response["rowCount"] = page * PAGE_SIZE + len(window.rows)
-    return response
+    return {"rows": response, "notice": None}
 
 
 @page_callback(output=Output(ids.CERTQ_COUNT, "children", allow_duplicate=True),
@@ -134,7 +144,10 @@ def exact_count(r: PageRequest, clicks, data):
     q = _stored_query(data)
     if not clicks or q is None:
         return no_update
-    return count_text(r.t, count_rows(r.s, r.actor, q, cap=None))
+    try:
+        return count_text(r.t, count_rows(r.s, r.actor, q, cap=None))
+    except TooSlow:
+        return too_slow(r.t, "exact")
 
 
 # new filters: the grid drops the pages it holds and asks again from the first (dashboard/assets/certificate_query.js)

@@ -35,6 +35,8 @@ MAX_REVIEWERS = 50  # officers a reviewer text may name
 FEW_DISTRICTS = 16  # up to this many districts in scope, each gets its run without asking whether it has rows
 SELECTIVE_PREFIX = 10  # an inspection or certificate no. this long finds few rows: they are sorted, not run
 SELECTIVE_ROWS = 2_000  # filters that keep at most this many rows: they are sorted, not run
+QUERY_SECONDS = 5.0  # a page or a capped count not read by then is stopped (data.core.budget): no use to anyone
+EXACT_COUNT_SECONDS = 30.0  # an exact count, asked for, may read every row
 
 ISSUED, DRAFT = AppStatus.ISSUED.value, AppStatus.DRAFT.value
 REVIEW_STATUSES = tuple(s.value for s in AppStatus if s.value != DRAFT)

@@ -48,6 +48,7 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
+from data.core.budget import time_budget
 from data.core.like import contains_pattern
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, parameter_names
@@ -64,6 +65,7 @@ from data.reference.lookup import active_entries
 from data.statistics.certificate_filters import (
     COUNT_CAP,
     DEFAULT_SORT,
+    EXACT_COUNT_SECONDS,
     FEW_DISTRICTS,
     ISSUED,
     MAX_PAGE_SIZE,
@@ -72,6 +74,7 @@ from data.statistics.certificate_filters import (
     MAX_RUNS,
     PENDING_STATUSES,
     PERMISSION,
+    QUERY_SECONDS,
     SELECTIVE_PREFIX,
     SELECTIVE_ROWS,
     SORTS,
@@ -108,6 +111,7 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
     """Return one page of the certificates and pending applications the actor may see, sorted.
 
     Ties are broken by the row's own ids, so pages neither repeat nor skip rows. Pages end at MAX_ROWS.
+    A page not read within QUERY_SECONDS (a filter and a sort no index serves together) raises TooSlow.
     With `after` (the cursor of the last row of page - 1, `QueryRow.cursor`) the page is read by keyset: each
     index run starts after that row instead of reading and skipping the rows of the pages before, so a deep
     page costs what the first one does.
@@ -116,7 +120,13 @@ def certificate_page(s: Session, actor: Actor, q: CertificateQuery, sort: str = 
     page, page_size = clamp_paging(page, page_size, MAX_PAGE_SIZE)
     page = min(page, max(0, MAX_ROWS // page_size - 1))
     sort = sort if sort in SORTS else DEFAULT_SORT
-    plan = plan_page(s, actor, q, sort, bool(descending), page_size)
+    with time_budget(s, QUERY_SECONDS):
+        return _page(s, actor, q, sort, bool(descending), page, page_size, after)
+
+
+def _page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: bool, page: int, page_size: int,
+          after: Cursor | None) -> Window[QueryRow]:
+    plan = plan_page(s, actor, q, sort, descending, page_size)
     if plan is None:
         return Window([], page, page_size, False)
     shape, limit, offset = plan.shape, page_size + 1, page * page_size
@@ -174,14 +184,18 @@ def _count_values(s: Session, shape: Shape, values: dict, cap: int) -> int:
 
 
 def count_rows(s: Session, actor: Actor, q: CertificateQuery, cap: int | None = COUNT_CAP) -> Count:
-    """Count the rows of a query: up to `cap` (a lower bound beyond it), or exactly with cap=None."""
+    """Count the rows of a query: up to `cap` (a lower bound beyond it), or exactly with cap=None.
+
+    Raises TooSlow past QUERY_SECONDS (an exact count: EXACT_COUNT_SECONDS).
+    """
     actor.require(PERMISSION)
-    plan = plan_page(s, actor, q, DEFAULT_SORT, True, 1, runs=False)
-    if plan is None:
-        return Count(0, True)
-    branches = [b for b in (certificate_rows(plan.shape, counting=True), pending_rows(plan.shape, counting=True))
-                if b is not None]  # every row: with the sorted column's value or without
-    n = sum(_counted(s, branch, plan.values, cap) for branch in branches)
+    with time_budget(s, QUERY_SECONDS if cap is not None else EXACT_COUNT_SECONDS):
+        plan = plan_page(s, actor, q, DEFAULT_SORT, True, 1, runs=False)
+        if plan is None:
+            return Count(0, True)
+        branches = [b for b in (certificate_rows(plan.shape, counting=True), pending_rows(plan.shape, counting=True))
+                    if b is not None]  # every row: with the sorted column's value or without
+        n = sum(_counted(s, branch, plan.values, cap) for branch in branches)
     if cap is not None and n > cap:
         return Count(cap, False)
     return Count(int(n), True)

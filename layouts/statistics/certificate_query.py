@@ -65,6 +65,7 @@ def query_page(t: Translator, options: FilterOptions, q: CertificateQuery, sort:
                       "Click a certificate no. to open the certificate.")),
         filter_panel(t, options, q),
         html.Div(message, id=ids.CERTQ_MESSAGE, className="mt-2"),
+        html.Div(id=ids.CERTQ_NOTICE),
         html.Div([
             html.Span(count_text(t, count), id=ids.CERTQ_COUNT, className="text-muted me-3"),
             dbc.Button(t("Count exactly"), id=ids.CERTQ_EXACT, color="link", size="sm", className="p-0"),
@@ -215,6 +216,19 @@ def count_text(t: Translator, count: Count | None) -> str:
     if not count.exact:
         return t("More than {n} rows: narrow the filters to page through all of them.", n=t.number(count.value))
     return t("{n} rows", n=t.number(count.value))
+
+
+SLOW = {  # what was stopped (data.core.budget): the rows of a page, their count, or every row counted
+    "page": N_("Sorting by this column with these filters took too long and was stopped. Sort by issue date, or "
+               "narrow the filters."),
+    "count": N_("Counting the rows of these filters took too long and was stopped; the rows are still listed."),
+    "exact": N_("Counting every row took too long and was stopped. Narrow the filters to count them."),
+}
+
+
+def too_slow(t: Translator, what: str) -> dbc.Alert:
+    """A read stopped past its time budget: what the user can do instead."""
+    return dbc.Alert(t(SLOW[what]), color="warning", id=ids.CERTQ_SLOW)
 
 
 def problems(t: Translator, errors: dict[str, str]) -> dbc.Alert:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callbacks.statistics import certificate_query as page
+from tests.support.certificate_grid import grid_block
 from tests.support.world import actor
 
 pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
@@ -19,16 +20,7 @@ SORT = [{"colId": "issue_date", "sort": "desc"}]
 
 
 def block(client, start: int, sort=SORT) -> list[str]:
-    payload = {
-        "output": "certq-grid.getRowsResponse", "outputs": {"id": "certq-grid", "property": "getRowsResponse"},
-        "inputs": [{"id": "certq-grid", "property": "getRowsRequest",
-                    "value": {"startRow": start, "endRow": start + 25, "sortModel": sort}}],
-        "state": [{"id": "certq-query", "property": "data", "value": {"filters": {}}}],
-        "changedPropIds": ["certq-grid.getRowsRequest"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return [r["certificate_no"] for r in response.get_json()["response"]["certq-grid"]["getRowsResponse"]["rowData"]]
+    return [r["certificate_no"] for r in grid_block(client, {"filters": {}}, start, sort)["getRowsResponse"]["rowData"]]
 
 
 def test_scrolling_reads_the_next_block_after_the_last_row(s, client_as, monkeypatch):

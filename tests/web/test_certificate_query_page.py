@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import text
 
+import data.core.budget as budget
+import data.statistics.certificate_query as cq
+from tests.support.certificate_grid import grid_block
+from tests.support.dash_calls import component_text
 from tests.support.world import page_text
 
 PATH = "/stats/certificates"
@@ -72,17 +78,7 @@ def test_the_district_picker_offers_the_managers_subtree_only(client_as):
 
 
 def _rows_call(client, filters, start=0, sort_model=None):
-    payload = {
-        "output": "certq-grid.getRowsResponse",
-        "outputs": {"id": "certq-grid", "property": "getRowsResponse"},
-        "inputs": [{"id": "certq-grid", "property": "getRowsRequest",
-                    "value": {"startRow": start, "endRow": start + 25, "sortModel": sort_model or []}}],
-        "state": [{"id": "certq-query", "property": "data", "value": filters}],
-        "changedPropIds": ["certq-grid.getRowsRequest"],
-    }
-    response = client.post("/_dash-update-component", json=payload)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["response"]["certq-grid"]["getRowsResponse"]
+    return grid_block(client, filters, start, sort_model)["getRowsResponse"]
 
 
 def test_the_grid_gets_its_rows_scoped_and_sorted(client_as):
@@ -136,3 +132,61 @@ def test_search_names_bad_dates_and_keeps_the_listed_rows(client_as):
 def test_the_page_is_for_managers_and_administrators(client_as):
     assert '"certq-grid"' in page_text(client_as("sysadmin"), PATH)
     assert '"error-title"' in page_text(client_as("officer0901"), PATH)
+
+
+@contextmanager
+def _reads_past_their_budget(app, monkeypatch):
+    """Every read of the query runs past its time budget, on a real store: SQLite's budget is spent before the
+    first step of a statement; on PostgreSQL the certificates are locked by another connection, so the reads
+    wait until their budget stops them."""
+    engine = app.server.extensions["certdash"].engine
+    if engine.dialect.name == "sqlite":
+        for name in ("QUERY_SECONDS", "EXACT_COUNT_SECONDS"):
+            monkeypatch.setattr(cq, name, 0.0)
+        monkeypatch.setattr(budget, "STEPS", 1)
+        yield
+        return
+    for name in ("QUERY_SECONDS", "EXACT_COUNT_SECONDS"):
+        monkeypatch.setattr(cq, name, 0.3)
+    with engine.connect() as other, other.begin():
+        other.execute(text("LOCK TABLE certificate IN ACCESS EXCLUSIVE MODE"))
+        yield
+
+
+def test_a_read_stopped_as_too_slow_says_what_to_do_instead(app, client_as, monkeypatch):
+    """A page, a count or an exact count past the time budget: an empty block and a notice that names the way out
+    (sort by issue date, narrow the filters), in the user's language; never an error page; the next read works."""
+    client = client_as("manager0900")
+    search = {"output": "..certq-query.data...certq-message.children...certq-count.children..",
+              "outputs": [{"id": "certq-query", "property": "data"}, {"id": "certq-message", "property": "children"},
+                          {"id": "certq-count", "property": "children"}],
+              "inputs": [{"id": "certq-search", "property": "n_clicks", "value": 1}],
+              "state": [[], [], []], "changedPropIds": ["certq-search.n_clicks"]}
+    exact = {"output": "certq-count.children@" + _exact_hash(app), "outputs": {"id": "certq-count", "property": "children"},
+             "inputs": [{"id": "certq-exact", "property": "n_clicks", "value": 1}],
+             "state": [{"id": "certq-query", "property": "data", "value": {"filters": {}}}],
+             "changedPropIds": ["certq-exact.n_clicks"]}
+    with _reads_past_their_budget(app, monkeypatch):
+        stopped = grid_block(client, {"filters": {}}, 0, [{"colId": "production_unit", "sort": "asc"}])
+        counted = client.post("/_dash-update-component", json=search)
+        everything = client.post("/_dash-update-component", json=exact)
+    monkeypatch.undo()  # the budget as it is
+    assert stopped["getRowsResponse"] == {"rowData": [], "rowCount": 0}
+    assert stopped["notice"]["props"]["id"] == "certq-slow"
+    assert "请按签发日期排序" in component_text(stopped["notice"])
+    assert counted.status_code == 200 and everything.status_code == 200
+    body = counted.get_json()["response"]
+    assert body["certq-query"]["data"] == {"filters": {}} and body["certq-count"]["children"] == ""
+    assert "结果仍照常列出" in component_text(body["certq-message"]["children"])
+    assert "请缩小筛选条件" in component_text(everything.get_json()["response"]["certq-count"]["children"])
+    again = grid_block(client, {"filters": {}}, 0, [{"colId": "production_unit", "sort": "asc"}])
+    assert len(again["getRowsResponse"]["rowData"]) == 2 and again["notice"] is None
+
+
+def _exact_hash(app) -> str:
+    """The exact count writes the count another callback writes too: its output key carries a hash."""
+    client = app.server.test_client()
+    client.get("/login")
+    keys = [key for key in app.callback_map if key.startswith("certq-count.children@")]
+    assert len(keys) == 1, keys
+    return keys[0].split("@", 1)[1]

@@ -13,6 +13,8 @@ tell a rare destination from a common one by counting a few thousand index entri
 """
 from alembic import op
 
+from data.core.db import measure_new_indexes
+
 revision = '0030'
 down_revision = '0029'
 branch_labels = None
@@ -23,12 +25,7 @@ NAME = "ix_cert_dest_district_issue"
 
 def upgrade() -> None:
     op.create_index(NAME, "certificate", ["dest_country", "district_code", "issue_date", "id"], unique=False)
-    bind = op.get_bind()
-    # SQLite takes an index without statistics for a selective one: measure it where the others were (as 0026)
-    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
-        if bind.exec_driver_sql("SELECT 1 FROM sqlite_stat1 LIMIT 1").first():
-            bind.exec_driver_sql(f"ANALYZE {NAME}")
+    measure_new_indexes(op.get_bind(), [NAME])
 
 
 def downgrade() -> None:
