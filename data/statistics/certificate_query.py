@@ -317,7 +317,12 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
     by_declaration = key.certificate_lead == "declaration"
     if certificates and key.certificate_lead:
         lead_table = C if key.certificate_lead == "issuing" else D if by_declaration else A
-        leads = _with_rows(s, lead_table, (issuing if key.certificate_lead == "issuing" else declared) or scope)
+        districts = (issuing if key.certificate_lead == "issuing" else declared) or scope
+        if key.certificate_lead == "issuing" and declared:
+            # a certificate is issued in its application's district (data.certificates.issuing): a run of another
+            # district finds nothing and read that district to its end looking (seconds at ten million)
+            districts = sorted(set(districts or declared) & set(declared))
+        leads = _with_rows(s, lead_table, districts)
         if len(leads) <= MAX_RUNS:
             certificate_leads = leads
     if pending and key.application_lead:

@@ -375,6 +375,21 @@ def test_filters_that_keep_few_rows_are_sorted_instead_of_read_in_runs(s, monkey
         assert plan is not None and plan.shape.scoped == scoped
 
 
+def test_certificates_of_a_declared_district_are_read_in_that_districts_runs_only(s, monkeypatch):
+    """A certificate is issued in its application's district: filtered by a declared district, the runs by issuing
+    district are those of the filter's subtree (a run of another district read all of it and found nothing)."""
+    monkeypatch.setattr(cq, "SELECTIVE_ROWS", 0)
+    who = actor(s, "manager0900")
+    for q in (CertificateQuery(declared_district="0901"), CertificateQuery(declared_district="0900")):
+        plan = cq.plan_page(s, who, q, "issue_date", True, 25)
+        assert plan is not None
+        leads = {plan.values[f"crun__{n}"] for n in range(plan.shape.certificate_runs)}
+        assert leads and leads <= district_subtree(s, q.declared_district) & set(who.district_codes)
+        assert listed(s, who, q, "issue_date", True)[0] == expected(s, who, q, "issue_date", True)
+    everything = cq.plan_page(s, who, CertificateQuery(), "issue_date", True, 25)
+    assert everything is not None and everything.shape.certificate_runs > 1
+
+
 @pytest.mark.parametrize("sort", ["dest_country", "cert_type"])
 def test_sorted_by_the_column_a_filter_fixes(s, sort, monkeypatch):
     """Sorted by destination (or type) and filtered by one, every row shares the value: the runs start at it, and
