@@ -30,6 +30,7 @@ from data.statistics.rollup import (
     TURNAROUND,
     TURNAROUND_EDGES,
     WAITING,
+    Grouping,
     SqlParts,
     rebuild_trend,
     sums,
@@ -56,7 +57,7 @@ def rebuild(conn: Connection) -> dict[str, int]:
 
 
 def _rebuild_certificates(conn: Connection, sql: SqlParts) -> None:
-    c, r = Certificate.__table__.c, CERTIFICATES.table.c
+    c = Certificate.__table__.c
     names = list(CERTIFICATES.keys + CERTIFICATES.measures)
     # the full grouping straight from the certificates; every other one from its rows
     conn.execute(CERTIFICATES.table.insert().from_select(names, select(
@@ -69,22 +70,29 @@ def _rebuild_certificates(conn: Connection, sql: SqlParts) -> None:
     ).group_by(c.issue_date, c.district_code, c.cert_type_code, c.entry_method, c.signing_method, c.status,
                c.dest_country, c.received_date, c.currency)))
     for g in GROUPINGS:
-        if g is FULL:
-            continue
-        period = r.period if g.axis == ISSUE else r.received_date
-        dims = [r[d] if d in g.dims else sql.const(NO_DAY if d == "received_date" else ALL) for d in DIMENSIONS]
-        query = select(sql.const(g.id), sql.const(DAY), period, r.district_code, *dims,
-                       *sums(r, MEASURES)).where(r.grouping == FULL.id)
-        if g.axis == RECEIVED:
-            query = query.where(r.received_date != sql.const(NO_DAY))
-        kept = [r[d] for d in DIMENSIONS if d in g.dims]
-        conn.execute(CERTIFICATES.table.insert().from_select(names, query.group_by(period, r.district_code, *kept)))
-        if MONTH in g.grains:
-            month = sql.month_start(r.period)
-            conn.execute(CERTIFICATES.table.insert().from_select(names, select(
-                sql.const(g.id), sql.const(MONTH), month, r.district_code, *[r[d] for d in DIMENSIONS],
-                *sums(r, MEASURES)).where(r.grouping == g.id, r.grain == DAY)
-                .group_by(month, r.district_code, *[r[d] for d in DIMENSIONS])))
+        if g is not FULL:
+            fill_grouping(conn, g)
+
+
+def fill_grouping(conn: Connection, g: Grouping) -> None:
+    """Write grouping `g`'s rows (its day rows, then its month rows) from the full grouping's: in a rebuild, and in
+    the migration that adds a grouping to a store already counted."""
+    sql, r = SqlParts(conn), CERTIFICATES.table.c
+    names = list(CERTIFICATES.keys + CERTIFICATES.measures)
+    period = r.period if g.axis == ISSUE else r.received_date
+    dims = [r[d] if d in g.dims else sql.const(NO_DAY if d == "received_date" else ALL) for d in DIMENSIONS]
+    query = select(sql.const(g.id), sql.const(DAY), period, r.district_code, *dims,
+                   *sums(r, MEASURES)).where(r.grouping == FULL.id)
+    if g.axis == RECEIVED:
+        query = query.where(r.received_date != sql.const(NO_DAY))
+    kept = [r[d] for d in DIMENSIONS if d in g.dims]
+    conn.execute(CERTIFICATES.table.insert().from_select(names, query.group_by(period, r.district_code, *kept)))
+    if MONTH in g.grains:
+        month = sql.month_start(r.period)
+        conn.execute(CERTIFICATES.table.insert().from_select(names, select(
+            sql.const(g.id), sql.const(MONTH), month, r.district_code, *[r[d] for d in DIMENSIONS],
+            *sums(r, MEASURES)).where(r.grouping == g.id, r.grain == DAY)
+            .group_by(month, r.district_code, *[r[d] for d in DIMENSIONS])))
 
 
 def _bucket_of(sql: SqlParts, elapsed, lo: int = 0, hi: int = len(TURNAROUND_EDGES)) -> ColumnElement:

@@ -185,6 +185,7 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(3, ISSUE, frozenset({"entry_method"}), (DAY, MONTH)),
     Grouping(4, ISSUE, frozenset({"dest_country"}), (DAY, MONTH)),
     Grouping(5, ISSUE, frozenset({"cert_type_code", "entry_method", "status"}), (DAY, MONTH)),
+    Grouping(17, ISSUE, frozenset({"entry_method", "signing_method", "status"}), (DAY, MONTH)),
     Grouping(6, RECEIVED, frozenset(), (DAY, MONTH)),
     Grouping(7, RECEIVED, frozenset({"entry_method"}), (DAY, MONTH)),
     Grouping(12, ISSUE, frozenset({"currency"}), (DAY, MONTH)),

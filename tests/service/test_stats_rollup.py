@@ -72,6 +72,7 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", []).id == 1
     assert choose_grouping("issue", ["cert_type_code"]).id == 2
     assert choose_grouping("issue", ["cert_type_code", "status"]).id == 5
+    assert choose_grouping("issue", ["entry_method", "signing_method"]).id == 17
     assert choose_grouping("issue", ["dest_country", "entry_method"]).id == 16  # all but the type
     assert choose_grouping("issue", ["dest_country", "cert_type_code"]).id == 10
     assert choose_grouping("issue", ["dest_country", "received_date"]).id == 9
@@ -81,7 +82,8 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", ["currency", "cert_type_code"]).id == 13
     assert choose_grouping("issue", ["currency", "dest_country", "cert_type_code"]).id == 13
     assert choose_grouping("issue", ["currency", "entry_method"]).id == 14  # no destination: the small one
-    assert choose_grouping("issue", ["signing_method", "entry_method", "status"]).id == 14
+    assert choose_grouping("issue", ["signing_method", "entry_method", "status"]).id == 17  # neither type nor value
+    assert choose_grouping("issue", ["signing_method", "entry_method", "cert_type_code"]).id == 14
     assert choose_grouping("issue", ["currency", "dest_country", "status"]).id == 15  # destinations by signing
     assert choose_grouping("issue", ["dest_country", "signing_method"]).id == 15  # or status: the small one
     assert choose_grouping("issue", ["dest_country", "signing_method", "entry_method"]).id == 16
