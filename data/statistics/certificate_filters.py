@@ -37,6 +37,7 @@ SELECTIVE_PREFIX = 10  # an inspection or certificate no. this long finds few ro
 SELECTIVE_ROWS = 2_000  # filters that keep at most this many rows: they are sorted, not run
 QUERY_SECONDS = 5.0  # a page or a capped count not read by then is stopped (data.core.budget): no use to anyone
 EXACT_COUNT_SECONDS = 30.0  # an exact count, asked for, may read every row
+DEEP_SECONDS = 60.0  # a deep page read by offset (its cursor kept by another worker): 1-33 s at page 400 of 10 million
 
 ISSUED, DRAFT = AppStatus.ISSUED.value, AppStatus.DRAFT.value
 REVIEW_STATUSES = tuple(s.value for s in AppStatus if s.value != DRAFT)

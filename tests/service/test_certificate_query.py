@@ -16,7 +16,10 @@ from data.core.db import make_engine, make_session_factory
 from data.core.scope import AccessDenied, district_subtree
 from data.models import Certificate, CertificateApplication, CustomsDistrict, Declaration, User
 from data.statistics.certificate_filters import (
+    DEEP_SECONDS,
+    EXACT_COUNT_SECONDS,
     PENDING_STATUSES,
+    QUERY_SECONDS,
     SORTS,
     CertificateQuery,
     Count,
@@ -402,6 +405,22 @@ def test_sorted_by_the_column_a_filter_fixes(s, sort, monkeypatch):
             for descending in (True, False):
                 want = expected(s, who, q, sort, descending)
                 assert want and listed(s, who, q, sort, descending, page_size=4)[0] == want, (account, q)
+
+
+def test_each_read_has_its_time_budget(s, monkeypatch):
+    """A page (first, or after a cursor) and a capped count get QUERY_SECONDS; a page read by offset, which reads
+    every row before it, DEEP_SECONDS; an exact count EXACT_COUNT_SECONDS. (data.core.budget stops them.)"""
+    budgets: list[float] = []
+    real = cq.time_budget
+    monkeypatch.setattr(cq, "time_budget", lambda session, seconds: budgets.append(seconds) or real(session, seconds))
+    who, q = actor(s, "manager0900"), CertificateQuery()
+    first = certificate_page(s, who, q, "issue_date", True, 0, 3)
+    after = certificate_page(s, who, q, "issue_date", True, 1, 3, after=first.rows[-1].cursor)
+    assert certificate_page(s, who, q, "issue_date", True, 1, 3).rows == after.rows
+    count_rows(s, who, q)
+    count_rows(s, who, q, cap=None)
+    assert budgets == [QUERY_SECONDS, QUERY_SECONDS, DEEP_SECONDS, QUERY_SECONDS, EXACT_COUNT_SECONDS]
+    assert QUERY_SECONDS < DEEP_SECONDS
 
 
 def test_the_test_data_has_what_the_filters_look_for(s):
