@@ -20,9 +20,11 @@ from data.statistics.certificate_filters import (
     Cursor,
     QueryInvalid,
     check_codes,
+    cursor_data,
     fields_of_url,
     parse_query,
     parse_sort,
+    read_cursor,
     read_query,
     url_parameters,
 )
@@ -107,13 +109,19 @@ def reset(_clicks):
 
 
 @page_callback(output={"rows": Output(ids.CERTQ_GRID, "getRowsResponse"),
-                       "notice": Output(ids.CERTQ_NOTICE, "children")},
+                       "notice": Output(ids.CERTQ_NOTICE, "children"),
+                       "cursors": Output(ids.CERTQ_CURSORS, "data")},
                inputs={"request": Input(ids.CERTQ_GRID, "getRowsRequest")},
-               state={"data": State(ids.CERTQ_QUERY, "data")},
+               state={"data": State(ids.CERTQ_QUERY, "data"), "kept": State(ids.CERTQ_CURSORS, "data")},
                refused=lambda t, exc, **_inputs: {"rows": {"rowData": [], "rowCount": 0}, "notice": too_slow(t, "page")},
                refuses=(TooSlow,))
-def rows(r: PageRequest, request, data):
-    """One page of rows for the grid, in the order of the column it is sorted by."""
+def rows(r: PageRequest, request, data, kept=None):
+    """One page of rows for the grid, in the order of the column it is sorted by.
+
+    Each block after the first is read after the last row of the block before (keyset), found in this process's
+    CURSORS or in what the browser kept (`kept`: the cursors of the tab's present filters and sort, which any
+    worker can read); without either, by offset.
+    """
     if not isinstance(request, dict):
         return {}
     q = _stored_query(data)
@@ -125,15 +133,24 @@ def rows(r: PageRequest, request, data):
         return {"rows": {"rowData": [], "rowCount": min(start, MAX_ROWS) if q is not None else 0}, "notice": None}
     sort, descending = _sort_of(request.get("sortModel"))
     page = start // PAGE_SIZE
-    where = (r.actor.user_id if r.actor else 0, json.dumps(data["filters"], sort_keys=True), sort, descending)
-    window = certificate_page(r.s, r.actor, q, sort, descending, page, PAGE_SIZE,
-                              after=CURSORS.get((*where, page * PAGE_SIZE)) if page else None)
-    if len(window.rows) == PAGE_SIZE:  # the next block, when the grid asks for it, starts after this one's last row
-        CURSORS.put((*where, (page + 1) * PAGE_SIZE), window.rows[-1].cursor)
+    filters = json.dumps(data["filters"], sort_keys=True)
+    where = (r.actor.user_id if r.actor else 0, filters, sort, descending)
+    tab = kept if isinstance(kept, dict) and kept.get("where") == [filters, sort, descending] else {}
+    at = tab.get("at") if isinstance(tab.get("at"), dict) else {}
+    after = (CURSORS.get((*where, page * PAGE_SIZE)) or read_cursor(at.get(str(page * PAGE_SIZE)), sort)) if page else None
+    window = certificate_page(r.s, r.actor, q, sort, descending, page, PAGE_SIZE, after=after)
     response = {"rowData": grid_rows(r.t, window.rows)}
     if not window.has_more:  # the last page: the grid learns how many rows there are
         response["rowCount"] = page * PAGE_SIZE + len(window.rows)
-    return {"rows": response, "notice": None}
+    if len(window.rows) < PAGE_SIZE:
+        return {"rows": response, "notice": None}
+    # the next block, when the grid asks for it, starts after this one's last row
+    cursor, following = window.rows[-1].cursor, str((page + 1) * PAGE_SIZE)
+    CURSORS.put((*where, (page + 1) * PAGE_SIZE), cursor)
+    recent = {k: v for k, v in at.items() if k != following}
+    recent = dict(list(recent.items())[-(KEPT_IN_TAB - 1):])  # the blocks read last: the grid reads near them
+    return {"rows": response, "notice": None,
+            "cursors": {"where": [filters, sort, descending], "at": {**recent, following: cursor_data(cursor)}}}
 
 
 @page_callback(output=Output(ids.CERTQ_COUNT, "children", allow_duplicate=True),
@@ -181,6 +198,7 @@ class Cursors:
 
 
 CURSORS = Cursors()
+KEPT_IN_TAB = 20  # cursors a tab keeps (the blocks read last): sent with each block's request and answer
 
 
 def _stored_query(data) -> CertificateQuery | None:

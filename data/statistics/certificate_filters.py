@@ -273,6 +273,36 @@ class Cursor(NamedTuple):
     certificate_id: int  # 0: an application not issued
 
 
+MAX_ID = 2**31 - 1  # the ids are INTEGER: a larger one bound to them is an error, not "no row"
+
+
+def cursor_data(cursor: Cursor) -> list:
+    """A cursor as JSON can hold it (the browser keeps it for the grid's next block): dates as ISO text."""
+    value = cursor.value.isoformat() if isinstance(cursor.value, (date, datetime)) else cursor.value
+    return [cursor.empty, value, cursor.application_id, cursor.certificate_id]
+
+
+def read_cursor(data: Any, sort: str) -> Cursor | None:
+    """A cursor kept by the browser (`cursor_data`), read for `sort`; None when it is not one. It is only a place
+    in the sorted rows: the page read after it is still the actor's, filtered as asked."""
+    if not isinstance(data, list) or len(data) != 4 or sort not in SORTS:
+        return None
+    empty, value, application_id, certificate_id = data
+    if empty not in (0, 1) or not all(type(i) is int and 0 <= i <= MAX_ID for i in (application_id, certificate_id)):
+        return None
+    if empty or value is None:
+        return Cursor(1, None, application_id, certificate_id) if empty and value is None else None
+    if not isinstance(value, str) or len(value) > 200:
+        return None
+    kind = SORTS[sort].type.python_type
+    try:
+        parsed: Any = (datetime.fromisoformat(value) if kind is datetime
+                       else date.fromisoformat(value) if kind is date else value)
+    except ValueError:
+        return None
+    return Cursor(0, parsed, application_id, certificate_id)
+
+
 class QueryRow(NamedTuple):  # a tuple: a page builds up to 100 of them
     application_id: int
     certificate_id: int | None  # None: an application not issued (yet)

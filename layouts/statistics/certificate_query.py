@@ -72,6 +72,7 @@ def query_page(t: Translator, options: FilterOptions, q: CertificateQuery, sort:
         ], className="d-flex align-items-center my-2"),
         result_grid(t, sort, descending),
         dcc.Store(id=ids.CERTQ_QUERY, data=query_data),
+        dcc.Store(id=ids.CERTQ_CURSORS),
         dcc.Store(id=ids.CERTQ_REFRESHED),
     ])
 

@@ -20,6 +20,7 @@ CERTQ_SLOW = CERTQ("slow")
 CERTQ_COUNT = CERTQ("count")
 CERTQ_EXACT = CERTQ("exact")
 CERTQ_GRID = CERTQ("grid")
+CERTQ_CURSORS = CERTQ("cursors")  # where the grid's next blocks start, kept by the tab for any worker
 CERTQ_QUERY = CERTQ("query")  # the filters the grid reads, as checked by the server
 CERTQ_REFRESHED = CERTQ("refreshed")  # written by the browser when it empties the grid for new filters
 # statistics: issuance by district (发证信息查询, Liaoning 5.9.1): filters, bar chart drilling down the tree, table
