@@ -22,11 +22,14 @@ from data.core.audit import record_change
 from data.core.forms import AnyText, Form, Required, limit, matching, text_of, validated, whole_number
 from data.core.scope import AccessDenied, Actor, NotFound
 from data.models import Base, CustomsDistrict, Notification, User
+from data.statistics.rollup import CERTIFICATES, SUBTREES
 
 PERMISSION = Perm.ADMIN_DISTRICTS
 CODE_RE = re.compile(r"^[0-9]{4}$")
 POSTCODE_RE = re.compile(r"^[0-9]{6}$")
 # columns holding a district code without a foreign key (declaration places, events, roll-ups)
+# rows that only sum other districts' (subtree groupings): (table, condition of the rows that do not)
+SUBTREE_SUMS = (CERTIFICATES.table, CERTIFICATES.table.c.grouping.not_in([g.id for g in SUBTREES.values()]))
 DISTRICT_COLUMNS = frozenset({"district_code", "issue_district_code", "port_authority_code",
                               "customs_declaration_district", "inspection_place_code"})
 AUDITED = ("code", "parent_code", "name_zh", "name_en", "address", "postcode", "sort", "active")
@@ -91,7 +94,10 @@ def district_references(s: Session, code: str) -> list[str]:
             linked = any(fk.column.table.name == CustomsDistrict.__tablename__ for fk in column.foreign_keys)
             if not (linked or column.name in DISTRICT_COLUMNS):
                 continue
-            if s.execute(select(column).where(column == code).limit(1)).first() is not None:
+            query = select(column).where(column == code)
+            if table.name == SUBTREE_SUMS[0].name:  # a root's subtree sums are its houses' rows, not its own
+                query = query.where(SUBTREE_SUMS[1])
+            if s.execute(query.limit(1)).first() is not None:
                 found.append("sub_district" if table.name == CustomsDistrict.__tablename__ else table.name)
                 break
     # notifications keep their audience as a JSON list of district codes: read them, there are few

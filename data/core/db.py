@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.statistics import rollup  # noqa: F401  (registers the statistics rollups' session events, once, for every session)
+from data.statistics import tracking  # noqa: F401  (registers the statistics rollups' session events, once, for every session)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 

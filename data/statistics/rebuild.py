@@ -3,7 +3,23 @@
 keeps exact change by change, computed here in one pass by GROUP BY, in the caller's transaction."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, case, delete, func, select
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    case,
+    cast,
+    delete,
+    extract,
+    func,
+    literal_column,
+    select,
+)
 
 from data.models import TURNAROUND_BUCKETS, Certificate, CertificateApplication, Declaration
 from data.statistics.rollup import (
@@ -15,6 +31,7 @@ from data.statistics.rollup import (
     CLOUD,
     DAY,
     DECLARATION_RECORD,
+    DESTINATION,
     DIMENSIONS,
     FULL,
     GROUPINGS,
@@ -26,14 +43,17 @@ from data.statistics.rollup import (
     NO_DAY,
     RECEIVED,
     STATUS,
+    SUBTREES,
     TABLES,
+    TREND,
     TURNAROUND,
     TURNAROUND_EDGES,
+    TYPE,
     WAITING,
     Grouping,
-    SqlParts,
-    rebuild_trend,
-    sums,
+    batched,
+    district_chains,
+    insert_for,
 )
 
 
@@ -59,7 +79,11 @@ def rebuild(conn: Connection) -> dict[str, int]:
 def _rebuild_certificates(conn: Connection, sql: SqlParts) -> None:
     c = Certificate.__table__.c
     names = list(CERTIFICATES.keys + CERTIFICATES.measures)
-    # the full grouping straight from the certificates; every other one from its rows
+    # the full grouping straight from the certificates; every other one from its rows. Rows are written in key order:
+    # a period's rows then lie together on disk, as they do when the app adds them day by day (PostgreSQL's heap
+    # follows the order of insertion; read in a hashed order, one day's rows of grouping 10 lay on 2,100 pages)
+    full = (c.issue_date, c.district_code, c.cert_type_code, c.entry_method, c.signing_method, c.status,
+            c.dest_country, c.received_date, c.currency)
     conn.execute(CERTIFICATES.table.insert().from_select(names, select(
         sql.const(FULL.id), sql.const(DAY), c.issue_date, c.district_code, c.cert_type_code, c.entry_method,
         c.signing_method, c.status, func.coalesce(c.dest_country, sql.const(NO_COUNTRY)),
@@ -67,11 +91,11 @@ def _rebuild_certificates(conn: Connection, sql: SqlParts) -> None:
         func.count(), func.sum(case((c.signing_method == sql.const(CLOUD), 1), else_=0)),
         func.sum(case((c.print_count > 0, 1), else_=0)), func.sum(func.coalesce(c.print_count, 0)),
         func.sum(func.coalesce(sql.cents(c.goods_value), 0)),
-    ).group_by(c.issue_date, c.district_code, c.cert_type_code, c.entry_method, c.signing_method, c.status,
-               c.dest_country, c.received_date, c.currency)))
+    ).group_by(*full).order_by(*full)))
     for g in GROUPINGS:
         if g is not FULL:
             fill_grouping(conn, g)
+    fill_subtrees(conn, sql)
 
 
 def fill_grouping(conn: Connection, g: Grouping) -> None:
@@ -85,14 +109,13 @@ def fill_grouping(conn: Connection, g: Grouping) -> None:
                    *sums(r, MEASURES)).where(r.grouping == FULL.id)
     if g.axis == RECEIVED:
         query = query.where(r.received_date != sql.const(NO_DAY))
-    kept = [r[d] for d in DIMENSIONS if d in g.dims]
-    conn.execute(CERTIFICATES.table.insert().from_select(names, query.group_by(period, r.district_code, *kept)))
+    kept = [period, r.district_code, *(r[d] for d in DIMENSIONS if d in g.dims)]
+    conn.execute(CERTIFICATES.table.insert().from_select(names, query.group_by(*kept).order_by(*kept)))
     if MONTH in g.grains:
-        month = sql.month_start(r.period)
+        keys = [sql.month_start(r.period), r.district_code, *(r[d] for d in DIMENSIONS)]
         conn.execute(CERTIFICATES.table.insert().from_select(names, select(
-            sql.const(g.id), sql.const(MONTH), month, r.district_code, *[r[d] for d in DIMENSIONS],
-            *sums(r, MEASURES)).where(r.grouping == g.id, r.grain == DAY)
-            .group_by(month, r.district_code, *[r[d] for d in DIMENSIONS])))
+            sql.const(g.id), sql.const(MONTH), *keys, *sums(r, MEASURES)).where(r.grouping == g.id, r.grain == DAY)
+            .group_by(*keys).order_by(*keys)))
 
 
 def _bucket_of(sql: SqlParts, elapsed, lo: int = 0, hi: int = len(TURNAROUND_EDGES)) -> ColumnElement:
@@ -143,3 +166,94 @@ def _rebuild_status(conn: Connection, sql: SqlParts) -> None:
         conn.execute(STATUS.table.insert().from_select(names, select(
             sql.const(record), c.district_code, c.enterprise_id, c.status, func.count())
             .group_by(c.district_code, c.enterprise_id, c.status)))
+
+
+# --- subtree sums (in a rebuild, and at commit when a district moved: data/statistics/tracking.py) ---
+
+
+class SqlParts:
+    """The few expressions that differ between SQLite and PostgreSQL; constants inline (GROUP BY safe)."""
+
+    def __init__(self, conn: Connection):
+        self.pg = conn.dialect.name == "postgresql"
+        insert_for(conn)  # refuse other backends early
+
+    def const(self, value) -> ColumnElement:
+        if isinstance(value, date):
+            return literal_column(f"DATE '{value.isoformat()}'" if self.pg else f"'{value.isoformat()}'")
+        if isinstance(value, int):
+            return literal_column(str(value))
+        return literal_column("'" + str(value).replace("'", "''") + "'")
+
+    def month_start(self, day) -> ColumnElement:
+        if self.pg:
+            return cast(func.date_trunc(literal_column("'month'"), day), Date)
+        return func.date(day, literal_column("'start of month'"))
+
+    def china_day(self, moment) -> ColumnElement:
+        if self.pg:
+            return cast(func.timezone(literal_column("'UTC'"), moment) + literal_column("INTERVAL '8 hours'"), Date)
+        return func.date(moment, literal_column("'+8 hours'"))
+
+    def cents(self, amount) -> ColumnElement:
+        """A money amount in whole cents (as `cents` computes it)."""
+        return cast(func.round(amount * 100), BigInteger)
+
+    def seconds(self, moment) -> ColumnElement:
+        if self.pg:
+            return cast(func.floor(extract("epoch", moment)), BigInteger)
+        return cast(func.strftime(literal_column("'%s'"), moment), Integer)
+
+
+def sums(columns, names: Sequence[str]) -> list[ColumnElement]:
+    """SUM() of each named column."""
+    return [func.sum(columns[name]) for name in names]
+
+
+def _members(conn: Connection) -> dict[str, set[str]]:
+    """Each district with certificates in its subtree (and ALL): the districts of that subtree that have some."""
+    r = CERTIFICATES.table.c
+    with_data = set(conn.scalars(select(r.district_code).where(r.grouping == 1, r.grain == MONTH).distinct()))
+    below: dict[str, set[str]] = {ALL: with_data}
+    for code, chain in district_chains(conn).items():
+        if code in with_data:
+            for root in chain:
+                below.setdefault(root, set()).add(code)
+    return below
+
+
+def fill_subtrees(conn: Connection, sql: SqlParts, roots: Iterable[str] | None = None) -> None:
+    """The subtree groupings' rows of `roots` (None: of every district and ALL, into an empty grouping), summed from
+    their base groupings' rows and written in key order; the rows of those roots are deleted first."""
+    r = CERTIFICATES.table.c
+    below = _members(conn)
+    if roots is not None:
+        roots = sorted(set(roots))
+        below = {root: codes for root, codes in below.items() if root in roots}
+        for chunk in batched(roots, 500):
+            conn.execute(delete(CERTIFICATES.table).where(r.grouping.in_([g.id for g in SUBTREES.values()]),
+                                                          r.district_code.in_(chunk)))
+    names, dims = list(CERTIFICATES.keys + CERTIFICATES.measures), [r[d] for d in DIMENSIONS]
+    for base, sub in SUBTREES.items():
+        for root, codes in sorted(below.items()):
+            query = select(sql.const(sub.id), r.grain, r.period, sql.const(root), *dims,
+                           *sums(r, MEASURES)).where(r.grouping == base)
+            if root != ALL:
+                query = query.where(r.district_code.in_(sorted(codes)))
+            conn.execute(CERTIFICATES.table.insert().from_select(
+                names, query.group_by(r.grain, r.period, *dims).order_by(r.grain, r.period, *dims)))
+
+
+def rebuild_trend(conn: Connection, sql: SqlParts) -> None:
+    """The trend rows of every district's subtree, summed from the month rows by type (2) and destination (4)."""
+    conn.execute(delete(TREND.table))
+    r = CERTIFICATES.table.c
+    below = _members(conn)
+    names = list(TREND.keys + TREND.measures)
+    for root, codes in sorted(below.items()):
+        for dimension, grouping, column in ((TYPE, 2, r.cert_type_code), (DESTINATION, 4, r.dest_country)):
+            query = select(sql.const(root), sql.const(dimension), sql.const(MONTH), column, r.period,
+                           func.sum(r.certificates)).where(r.grouping == grouping, r.grain == MONTH)
+            if root != ALL:
+                query = query.where(r.district_code.in_(sorted(codes)))
+            conn.execute(TREND.table.insert().from_select(names, query.group_by(column, r.period)))

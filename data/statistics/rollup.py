@@ -42,6 +42,12 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   grain, period) reads one country's rows only. At a million demo certificates the table holds ~1.5 million
   rows (grouping 9: 0.85 million), ~27 bytes of key and 5 integers each (before the currency: 4).
 
+  Subtree groupings 18, 19, 20 and 21 hold the rows of 4, 10, 13 and 15 summed over the whole subtree of each
+  district (``district_code`` is that district; ``*``: every district), as ``stats_trend`` does for months: a
+  certificate adds to its district, each district above it and ``*``. A query not split by district that asks for
+  whole subtrees reads its roots' rows (`data.statistics.sums`): a quarter of destinations by type for a district
+  with ten houses was ~30,000 month rows at ten million certificates, now ~7,000.
+
 * ``stats_trend``: certificates per month of issue and certificate type (``t``) or destination
   (``d``), summed over the whole subtree of each district (``root_code``; ``*`` for every district):
   a certificate adds to its district, each district above it and ``*``. The trends page reads the
@@ -87,7 +93,7 @@ are caught by `do_orm_execute` the same way (rows read before and after the stat
 INSERT through a Session must carry the ids. Writes that bypass the Session (the demo generator's
 Core batches, bench.seed) are followed by `data.statistics.rebuild.rebuild`, which recomputes everything from the
 certificate, application and declaration tables in one transaction (`flask --app app:server stats rebuild`).
-The listeners are registered on the Session class when this module is imported (by data/core/db.py).
+The listeners (data/statistics/tracking.py) are registered on the Session class when data/core/db.py imports them.
 """
 from __future__ import annotations
 
@@ -100,25 +106,14 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
     Connection,
-    Date,
-    Integer,
     Table,
     and_,
-    cast,
     delete,
-    event,
-    extract,
-    func,
-    inspect,
-    literal_column,
     or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from dashboard.core.clock import CHINA_FIXED as CHINA  # issue and received dates are China dates
 from data.models import (
@@ -197,6 +192,13 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(11, ISSUE, frozenset(DIMENSIONS) - {"received_date"}, (DAY, MONTH)),
     FULL,
 )
+# subtree sums of the groupings by destination (base id -> its subtree grouping): `district_code` holds the district
+# whose whole subtree is summed, or ALL for every district. A query not split by district reads one root's rows where
+# the base grouping has a row per district of the subtree and kept value (e.g. 11 districts x 2,700 destinations and
+# types a month at ten million certificates)
+_BY_ID = {g.id: g for g in GROUPINGS}
+SUBTREES: dict[int, Grouping] = {base: Grouping(sub, ISSUE, _BY_ID[base].dims, _BY_ID[base].grains)
+                                 for base, sub in ((4, 18), (10, 19), (13, 20), (15, 21))}
 
 
 def choose_grouping(axis: str, dims: Iterable[str]) -> Grouping:
@@ -318,9 +320,20 @@ def certificate_rows(c: CertState, chains: Chains) -> Iterator[Contribution]:
         day = c.issue_date if g.axis == ISSUE else c.received_date
         if day is None:
             continue  # not received on a known day: counted by issue date only
-        dims = tuple(values[d] if d in g.dims else NO_DAY if d == "received_date" else ALL for d in DIMENSIONS)
+        dims = _kept(g, values)
         for grain in g.grains:
             yield CERTIFICATES, (g.id, grain, day if grain == DAY else month_of(day), c.district_code, *dims), measures
+    roots = (*chains.get(c.district_code, (c.district_code,)), ALL)
+    for sub in SUBTREES.values():
+        dims = _kept(sub, values)
+        for grain in sub.grains:
+            day = c.issue_date if grain == DAY else month
+            for root in roots:
+                yield CERTIFICATES, (sub.id, grain, day, root, *dims), measures
+
+
+def _kept(g: Grouping, values: Mapping[str, Any]) -> tuple:
+    return tuple(values[d] if d in g.dims else NO_DAY if d == "received_date" else ALL for d in DIMENSIONS)
 
 
 def application_rows(a: AppState, _chains: Chains) -> Iterator[Contribution]:
@@ -370,7 +383,7 @@ SOURCES_BY_TABLE = {src.table.name: src for src in SOURCES.values()}
 # --- applying differences ---------------------------------------------------------------------
 
 
-def _batched(items: Sequence, size: int) -> Iterator[Sequence]:
+def batched(items: Sequence, size: int) -> Iterator[Sequence]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -403,7 +416,7 @@ class Delta:
                 _upsert(conn, spec, items)
 
 
-def _insert_for(conn: Connection):
+def insert_for(conn: Connection):
     name = conn.dialect.name
     if name == "postgresql":
         return postgresql.insert
@@ -414,7 +427,7 @@ def _insert_for(conn: Connection):
 
 def _upsert(conn: Connection, spec: RollupTable, items: list[tuple[tuple, list[int]]]) -> None:
     """Add the measures to their rows, creating missing rows; drop emptied ones where the table says so."""
-    make_insert = _insert_for(conn)
+    make_insert = insert_for(conn)
     t = spec.table
     names = spec.keys + spec.measures
     # one statement of one row, run for every row (executemany): compiled once and cached, where a multi-row
@@ -422,244 +435,30 @@ def _upsert(conn: Connection, spec: RollupTable, items: list[tuple[tuple, list[i
     stmt = make_insert(t)
     stmt = stmt.on_conflict_do_update(index_elements=[t.c[k] for k in spec.keys],
                                       set_={m: t.c[m] + stmt.excluded[m] for m in spec.measures})
-    for chunk in _batched(items, ROWS_PER_EXECUTE):
+    for chunk in batched(items, ROWS_PER_EXECUTE):
         conn.execute(stmt, [dict(zip(names, (*key, *values))) for key, values in chunk])
     if spec.drop_empty:
         empty = and_(*(t.c[m] == 0 for m in spec.measures))
-        for chunk in _batched([key for key, _ in items], 200):
+        for chunk in batched([key for key, _ in items], 200):
             conn.execute(delete(t).where(empty, or_(*(and_(*(t.c[k] == v for k, v in zip(spec.keys, key)))
                                                       for key in chunk))))
 
 
-def _states(conn: Connection, src: Source, ids: Iterable[int]) -> dict[int, tuple]:
+def stored_states(conn: Connection, src: Source, ids: Iterable[int]) -> dict[int, tuple]:
     """The stored state of these rows, by id (missing ids: no row)."""
     ids = sorted(set(ids))
     found: dict[int, tuple] = {}
     cols = [src.table.c[name] for name in src.columns]
-    for chunk in _batched(ids, 500):
+    for chunk in batched(ids, 500):
         for row in conn.execute(select(src.table.c.id, *cols).where(src.table.c.id.in_(chunk))):
             found[row[0]] = src.state(*row[1:])
     return found
 
 
-def _difference(conn: Connection, src: Source, before: dict[int, tuple], after: dict[int, tuple],
+def add_difference(conn: Connection, src: Source, before: dict[int, tuple], after: dict[int, tuple],
                 delta: Delta) -> None:
     chains = district_chains(conn) if src.needs_tree and (before or after) else {}
     for state in before.values():
         delta.add(src.rows(state, chains), -1)
     for state in after.values():
         delta.add(src.rows(state, chains), +1)
-
-
-# --- session events ---------------------------------------------------------------------------
-
-_PENDING = "certdash.rollup.pending"  # stored states read before a flush, for after it
-_DEFERRED = "certdash.rollup.deferred"  # differences to write at commit
-_COMMITTING = "certdash.rollup.committing"  # written already: later differences go straight in
-_TREE_CHANGED = "certdash.rollup.tree_changed"  # a district moved or was renamed: trends recomputed at commit
-
-
-def _apply_or_defer(session: Session, delta: Delta) -> None:
-    """Write now inside a savepoint (its rollback must take the rows back) or while committing; else at commit."""
-    if session.get_nested_transaction() is not None or session.info.get(_COMMITTING):
-        delta.apply(session.connection())
-        return
-    deferred = session.info.get(_DEFERRED)
-    if deferred is None:
-        session.info[_DEFERRED] = delta
-    else:
-        deferred.merge(delta)
-
-
-def _before_commit(session: Session) -> None:
-    session.flush()  # the last changes first: commit flushes only after this hook
-    session.info[_COMMITTING] = True
-    deferred = session.info.pop(_DEFERRED, None)
-    if deferred is not None:
-        deferred.apply(session.connection())
-    if session.info.pop(_TREE_CHANGED, None):
-        conn = session.connection()
-        sql = SqlParts(conn)
-        if sql.pg:  # no certificate may change while the trends are summed up again
-            conn.exec_driver_sql("LOCK TABLE certificate IN SHARE MODE")
-        rebuild_trend(conn, sql)
-
-
-def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.nested or transaction.parent is None:  # not a flush's own inner marker
-        session.info.pop(_COMMITTING, None)  # after a savepoint, differences wait for the commit again
-    if transaction.parent is None:  # committed (written) or rolled back (dropped)
-        session.info.pop(_DEFERRED, None)
-        session.info.pop(_TREE_CHANGED, None)
-
-
-def _changed(obj, columns: Sequence[str]) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in columns)
-
-
-def _identity(obj) -> int | None:
-    """The row's id: a pending object has it once its INSERT ran (before the session makes it persistent)."""
-    identity = inspect(obj).identity
-    return identity[0] if identity else inspect(obj).dict.get("id")
-
-
-def _before_flush(session: Session, _context, _instances) -> None:
-    if any(isinstance(obj, CustomsDistrict) and _changed(obj, ("code", "parent_code"))
-           for obj in session.dirty) or any(isinstance(obj, CustomsDistrict) for obj in session.deleted):
-        session.info[_TREE_CHANGED] = True
-    watched: dict[Source, tuple[list, set[int | None]]] = {}
-    for obj in session.new:
-        src = SOURCES.get(type(obj))
-        if src is not None:
-            watched.setdefault(src, ([], set()))[0].append(obj)
-    for obj in session.dirty:
-        src = SOURCES.get(type(obj))
-        if src is not None and _changed(obj, src.columns):
-            objects, old = watched.setdefault(src, ([], set()))
-            objects.append(obj)
-            old.add(_identity(obj))
-    for obj in session.deleted:
-        src = SOURCES.get(type(obj))
-        if src is not None:
-            watched.setdefault(src, ([], set()))[1].add(_identity(obj))
-    if not watched:
-        session.info.pop(_PENDING, None)
-        return
-    conn = session.connection()
-    session.info[_PENDING] = [(src, objects, _states(conn, src, {i for i in old if i is not None})) for src, (objects, old)
-                              in watched.items()]
-
-
-def _after_flush(session: Session, _context) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    conn = session.connection()
-    delta = Delta()
-    for src, objects, before in pending:
-        ids = {i for i in (_identity(obj) for obj in objects) if i is not None} | set(before)
-        _difference(conn, src, before, _states(conn, src, ids), delta)
-    _apply_or_defer(session, delta)
-
-
-def _statement_ids(state: ORMExecuteState, src: Source, conn: Connection) -> list[int]:
-    """The ids of the rows an UPDATE/DELETE/INSERT run through the Session touches."""
-    params = state.parameters
-    if isinstance(params, (list, tuple)) and params:  # executemany: bulk by primary key
-        try:
-            return [int(p["id"]) for p in params]
-        except (KeyError, TypeError, ValueError):
-            raise RollupError(f"a bulk write of {src.table.name} through the Session must name each row's id; "
-                              "add objects with Session.add instead") from None
-    stmt = state.statement
-    single = params if isinstance(params, Mapping) else {}
-    if state.is_insert:
-        values = getattr(stmt, "_values", None) or {}
-        key = next((v for k, v in values.items() if getattr(k, "key", k) == "id"), None)
-        value = getattr(key, "value", None) if key is not None else single.get("id")
-        if value is None:
-            raise RollupError(f"an INSERT into {src.table.name} through the Session must give the id; "
-                              "add objects with Session.add instead")
-        return [int(value)]
-    query = select(src.table.c.id)
-    where = getattr(stmt, "whereclause", None)  # an UPDATE or DELETE
-    if where is not None:
-        query = query.where(where)
-    return list(conn.execute(query, dict(single)).scalars())
-
-
-def _on_execute(state: ORMExecuteState):
-    if not (state.is_update or state.is_delete or state.is_insert):
-        return None
-    table_name = getattr(getattr(state.statement, "table", None), "name", None)
-    if table_name == CustomsDistrict.__tablename__ and not state.is_insert:
-        state.session.info[_TREE_CHANGED] = True
-    src = SOURCES_BY_TABLE.get(table_name) if table_name else None
-    if src is None:
-        return None
-    session = state.session
-    session.flush()  # pending objects first, with their own differences
-    conn = session.connection()
-    ids = _statement_ids(state, src, conn)
-    before = {} if state.is_insert else _states(conn, src, ids)
-    result = state.invoke_statement()
-    frozen = result.freeze() if getattr(result, "returns_rows", True) else None  # RETURNING: read rows first
-    delta = Delta()
-    _difference(conn, src, before, _states(conn, src, ids), delta)
-    _apply_or_defer(session, delta)
-    return frozen() if frozen is not None else result  # no rows: the caller keeps rowcount
-
-
-def install() -> None:
-    """Register the listeners on the Session class (once): every session of every factory runs them."""
-    for name, fn in (("before_flush", _before_flush), ("after_flush", _after_flush),
-                     ("do_orm_execute", _on_execute), ("before_commit", _before_commit),
-                     ("after_transaction_end", _after_transaction_end)):
-        if not event.contains(Session, name, fn):
-            event.listen(Session, name, fn)
-
-
-install()
-
-
-# --- recounting (the trends at commit here; everything: data/statistics/rebuild.py) ---------
-
-
-class SqlParts:
-    """The few expressions that differ between SQLite and PostgreSQL; constants inline (GROUP BY safe)."""
-
-    def __init__(self, conn: Connection):
-        self.pg = conn.dialect.name == "postgresql"
-        _insert_for(conn)  # refuse other backends early
-
-    def const(self, value) -> ColumnElement:
-        if isinstance(value, date):
-            return literal_column(f"DATE '{value.isoformat()}'" if self.pg else f"'{value.isoformat()}'")
-        if isinstance(value, int):
-            return literal_column(str(value))
-        return literal_column("'" + str(value).replace("'", "''") + "'")
-
-    def month_start(self, day) -> ColumnElement:
-        if self.pg:
-            return cast(func.date_trunc(literal_column("'month'"), day), Date)
-        return func.date(day, literal_column("'start of month'"))
-
-    def china_day(self, moment) -> ColumnElement:
-        if self.pg:
-            return cast(func.timezone(literal_column("'UTC'"), moment) + literal_column("INTERVAL '8 hours'"), Date)
-        return func.date(moment, literal_column("'+8 hours'"))
-
-    def cents(self, amount) -> ColumnElement:
-        """A money amount in whole cents (as `cents` computes it)."""
-        return cast(func.round(amount * 100), BigInteger)
-
-    def seconds(self, moment) -> ColumnElement:
-        if self.pg:
-            return cast(func.floor(extract("epoch", moment)), BigInteger)
-        return cast(func.strftime(literal_column("'%s'"), moment), Integer)
-
-
-def sums(columns, names: Sequence[str]) -> list[ColumnElement]:
-    """SUM() of each named column."""
-    return [func.sum(columns[name]) for name in names]
-
-
-def rebuild_trend(conn: Connection, sql: SqlParts) -> None:
-    """The trend rows of every district's subtree, summed from the month rows by type (2) and destination (4)."""
-    conn.execute(delete(TREND.table))
-    r = CERTIFICATES.table.c
-    with_data = set(conn.scalars(select(r.district_code).where(r.grouping == 1, r.grain == MONTH).distinct()))
-    below: dict[str, set[str]] = {ALL: with_data}
-    for code, chain in district_chains(conn).items():
-        if code in with_data:
-            for root in chain:
-                below.setdefault(root, set()).add(code)
-    names = list(TREND.keys + TREND.measures)
-    for root, codes in sorted(below.items()):
-        for dimension, grouping, column in ((TYPE, 2, r.cert_type_code), (DESTINATION, 4, r.dest_country)):
-            query = select(sql.const(root), sql.const(dimension), sql.const(MONTH), column, r.period,
-                           func.sum(r.certificates)).where(r.grouping == grouping, r.grain == MONTH)
-            if root != ALL:
-                query = query.where(r.district_code.in_(sorted(codes)))
-            conn.execute(TREND.table.insert().from_select(names, query.group_by(column, r.period)))

@@ -14,6 +14,7 @@ from auth.permissions import Perm
 from data.core.scope import AccessDenied, Actor
 from data.models import CustomsDistrict
 from data.statistics.rollup import (
+    ALL,
     CERTIFICATES,
     DAY,
     DIMENSIONS,
@@ -23,6 +24,7 @@ from data.statistics.rollup import (
     NO_COUNTRY,
     NO_DAY,
     RECEIVED,
+    SUBTREES,
     TURNAROUND_EDGES,
     Grouping,
     choose_grouping,
@@ -50,6 +52,7 @@ class Tree:
     districts: dict[str, District]
     children: dict[str | None, tuple[str, ...]]  # None: the districts at the top of the actor's view
     everything: bool  # administrators: no district condition needed
+    whole: frozenset[str] = frozenset()  # districts whose whole subtree (in the stored tree) the actor sees
 
     def subtree(self, code: str | None) -> list[str]:
         """The code and every visible district below it, depth first (None: every visible district)."""
@@ -77,6 +80,17 @@ class Tree:
         tops = self.children.get(None, ())
         return tops[0] if len(tops) == 1 and not self.everything else None
 
+    def roots(self, codes: Sequence[str]) -> list[str] | None:
+        """The districts whose subtree sums (subtree groupings) add up to exactly `codes`: ALL for every district,
+        else the codes without their parent among them; None when `codes` is not a union of whole subtrees."""
+        if self.everything and len(codes) == len(self.districts):
+            return [ALL]
+        asked = set(codes)
+        tops = sorted(c for c in asked if c in self.districts and self.districts[c].parent_code not in asked)
+        if not tops or any(top not in self.whole for top in tops):
+            return None
+        return tops if asked == {c for top in tops for c in self.subtree(top)} else None
+
     def condition(self, column, codes: Sequence[str]) -> ColumnElement[bool]:
         """`column IN codes`, or nothing to check when the actor sees everything and asks for all of it."""
         if self.everything and len(codes) == len(self.districts):
@@ -87,19 +101,26 @@ class Tree:
 def district_tree(s: Session, actor: Actor) -> Tree:
     """The district tree of the statistics the actor may read; AccessDenied for anyone else."""
     actor.require(PERMISSION)
-    query = select(CustomsDistrict.code, CustomsDistrict.parent_code, CustomsDistrict.name_zh,
-                   CustomsDistrict.name_en).order_by(CustomsDistrict.sort, CustomsDistrict.code)
-    if actor.is_admin:
-        everything = True
-    elif actor.is_customs and actor.district_codes:
-        query, everything = query.where(CustomsDistrict.code.in_(sorted(actor.district_codes))), False
-    else:
+    if not actor.is_admin and not (actor.is_customs and actor.district_codes):
         raise AccessDenied(PERMISSION)
-    districts = {code: District(code, parent, zh, en) for code, parent, zh, en in s.execute(query)}
+    stored = {code: District(code, parent, zh, en) for code, parent, zh, en in s.execute(
+        select(CustomsDistrict.code, CustomsDistrict.parent_code, CustomsDistrict.name_zh, CustomsDistrict.name_en)
+        .order_by(CustomsDistrict.sort, CustomsDistrict.code))}
+    everything = actor.is_admin
+    districts = stored if everything else {k: d for k, d in stored.items() if k in actor.district_codes}
     children: dict[str | None, list[str]] = {}
     for d in districts.values():  # insertion order is the display order
         children.setdefault(d.parent_code if d.parent_code in districts else None, []).append(d.code)
-    return Tree(districts, {k: tuple(v) for k, v in children.items()}, everything)
+    # a district's whole subtree is seen unless a district below it is not (a scope that is not a subtree)
+    whole = set(districts)
+    for code, d in stored.items():
+        if code not in districts:
+            seen, parent = {code}, d.parent_code
+            while parent is not None and parent in stored and parent not in seen:
+                whole.discard(parent)
+                seen.add(parent)
+                parent = stored[parent].parent_code
+    return Tree(districts, {k: tuple(v) for k, v in children.items()}, everything, frozenset(whole))
 
 
 def report_root(tree: Tree, asked: str | None) -> tuple[str | None, bool]:
@@ -240,8 +261,12 @@ def sum_certificates(s: Session, tree: Tree, codes: Sequence[str], q: RollupQuer
         return []
     r = CERTIFICATES.table.c
     g, period, received, equal, signing = plan(q)
+    district = tree.condition(r.district_code, codes)
+    roots = tree.roots(codes) if g.id in SUBTREES and not q.per_district else None
+    if roots is not None:  # whole subtrees, not split by district: their roots' sums
+        g, district = SUBTREES[g.id], r.district_code.in_(roots)
     # the grouping inline, not a parameter: a partial index (grouping 4's destinations) is chosen by it
-    where = [r.grouping == literal_column(str(g.id)), tree.condition(r.district_code, codes)]
+    where = [r.grouping == literal_column(str(g.id)), district]
     spans: list[tuple[str, date | None, date | None, int]] = []
     if period is not None:
         spans = signed_spans(period[0], period[1], (DAY,) if q.days else g.grains)

@@ -13,7 +13,9 @@ from data.core.scope import NotFound
 from data.models import AppStatus, Certificate, CertificateApplication, Declaration
 from data.statistics.rebuild import rebuild
 from data.statistics.rollup import (
+    ALL,
     CERTIFICATES,
+    SUBTREES,
     TABLES,
     TURNAROUND_EDGES,
     RollupError,
@@ -350,6 +352,69 @@ def test_moving_a_district_to_another_parent_moves_its_trend_rows(app, users):
         assert_rollup_exact(s)
         fresh = snapshot(s.connection())["stats_trend"]
         assert any(key[0] == "0200" and key[1] == "t" and values == (2,) for key, values in fresh.items())
+
+
+def subtree_sums_by_hand(s) -> dict[tuple, tuple]:
+    """Each subtree grouping's rows as they should be: its base grouping's rows summed over each district's subtree
+    (walking the parents here) and over every district (ALL)."""
+    from data.models import CustomsDistrict
+
+    parents = dict(s.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code)).all())
+    rows = snapshot(s.connection())["stats_certificate"]
+    want: dict[tuple, list[int]] = {}
+    for key, values in rows.items():
+        sub = SUBTREES.get(key[0])
+        if sub is None:
+            continue
+        code, roots = key[3], [ALL]
+        while code is not None:
+            roots.append(code)
+            code = parents.get(code)
+        for root in roots:
+            acc = want.setdefault((sub.id, key[1], key[2], root, *key[4:]), [0] * len(values))
+            for i, v in enumerate(values):
+                acc[i] += v
+    return {k: tuple(v) for k, v in want.items()}
+
+
+def stored_subtree_sums(s) -> dict[tuple, tuple]:
+    ids = {g.id for g in SUBTREES.values()}
+    return {k: v for k, v in snapshot(s.connection())["stats_certificate"].items() if k[0] in ids}
+
+
+def test_subtree_groupings_sum_their_base_grouping_over_each_subtree(app, users):
+    with app.server.extensions["certdash"].sessions() as s:
+        story = Story(s, users, 5)
+        for _ in range(60):
+            story.step()
+        s.commit()
+        stored = stored_subtree_sums(s)
+        assert {k[3] for k in stored} >= {ALL, "0900", "0901"}  # a district above another, one below, everything
+        assert stored == subtree_sums_by_hand(s)
+
+
+@pytest.mark.parametrize("how", ["loaded", "not loaded", "statement"])
+def test_moving_a_district_recomputes_the_subtree_sums_it_changes(app, users, how):
+    """0903 moves from 0900 to 0200: its certificates leave 0900's subtree sums and join 0200's, whether its old
+    parent was loaded (the roots above the old and the new parent are summed again), not loaded, or the move was
+    an UPDATE statement (every district's are)."""
+    from data.models import CustomsDistrict
+
+    with app.server.extensions["certdash"].sessions() as s:
+        before = stored_subtree_sums(s)
+        assert any(k[3] == "0903" for k in before)
+        if how == "loaded":
+            s.get(CustomsDistrict, "0903").parent_code = "0200"
+        elif how == "not loaded":
+            district = s.get(CustomsDistrict, "0903")
+            s.expire(district, ["parent_code"])
+            district.parent_code = "0200"
+        else:
+            s.execute(update(CustomsDistrict).where(CustomsDistrict.code == "0903").values(parent_code="0200"))
+        s.commit()
+        after = stored_subtree_sums(s)
+        assert after == subtree_sums_by_hand(s) and after != before
+        assert_rollup_exact(s)
 
 
 @pytest.mark.parametrize("account", ["sysadmin", "manager0900", "manager0903", "officer0901", "ent_a_oper",
