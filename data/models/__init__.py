@@ -51,6 +51,8 @@ from data.models.reference import (
     DictEntry,
 )
 from data.models.statistics import (
+    ROLLUP_MEASURES,
+    SUBTREE_GROUPINGS,
     TURNAROUND_BUCKETS,
     AlertSeen,
     DistrictTarget,
@@ -124,6 +126,8 @@ __all__ = [
     "NumberSequence",
     "LoginChallenge",
     "StatsCertificate",
+    "SUBTREE_GROUPINGS",
+    "ROLLUP_MEASURES",
     "StatsTrend",
     "TURNAROUND_BUCKETS",
     "StatsTurnaround",

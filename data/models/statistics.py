@@ -21,6 +21,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from data.models.base import Base, utcnow
 
+ROLLUP_MEASURES = ("certificates", "cloud", "printed", "copies", "value_cents")
+# the subtree groupings (data/statistics/rollup.py SUBTREES) and the dimensions each keeps, for their indexes
+SUBTREE_GROUPINGS = {18: ("dest_country",), 19: ("cert_type_code", "dest_country"),
+                     20: ("cert_type_code", "dest_country", "currency"),
+                     21: ("signing_method", "status", "dest_country", "currency")}
+
 
 class StatsCertificate(Base):
     """Certificates counted per day or month, district and one grouping of dimensions (data/statistics/rollup.py).
@@ -51,6 +57,12 @@ class StatsCertificate(Base):
         # the destination filter reads one country's rows (grouping 4), not every country's of the period
         Index("ix_stats_certificate_destination", "dest_country", "grain", "period", "district_code",
               sqlite_where=text("grouping = 4"), postgresql_where=text("grouping = 4")),
+        # a subtree grouping's rows of one district (the key has the period first: every district's rows of a
+        # period lie between), with the dimensions it keeps; PostgreSQL: and the measures, read from the index alone
+        *(Index(f"ix_stats_certificate_subtree_{g}", "district_code", "grain", "period", *kept,
+                sqlite_where=text(f"grouping = {g}"), postgresql_where=text(f"grouping = {g}"),
+                postgresql_include=list(ROLLUP_MEASURES))
+          for g, kept in SUBTREE_GROUPINGS.items()),
         {"sqlite_with_rowid": False},  # SQLite: rows stored in key order, a range read is one scan
     )
 

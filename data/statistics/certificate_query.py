@@ -45,10 +45,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from data.core.budget import time_budget
+from data.core.db import serial_plans
 from data.core.like import contains_pattern
 from data.core.paging import Window, clamp_paging
 from data.core.prepared import Statements, parameter_names
@@ -215,19 +216,6 @@ def _counted(s: Session, rows, values: dict, cap: int | None) -> int:
     return s.execute(select(func.count()).select_from(rows.subquery()), values).scalar_one()
 
 
-def _without_jit(s: Session) -> None:
-    """PostgreSQL: no JIT compilation and no parallel workers for this transaction's queries.
-
-    The runs' cost estimates (their upper bounds, not the rows read) pass `jit_above_cost`, and
-    compiling a page query took seconds where running it takes milliseconds; at ten million certificates
-    they also pass the parallel thresholds, and starting workers for runs that stop after a page took
-    10-20 ms each (the inspection-number sort's pending runs: half its time).
-    """
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SET LOCAL jit = off"))
-        s.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-
-
 def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descending: bool, page_size: int,
               runs: bool = True) -> PagePlan | None:
     """Resolve scope, districts and reviewers to values; None when nothing can match.
@@ -240,7 +228,7 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
         scope = sorted(actor.district_codes)
     else:
         raise AccessDenied(PERMISSION)
-    _without_jit(s)
+    serial_plans(s)
     values: dict[str, object] = {}
     if scope is not None:
         values.update(zip(parameter_names("scope", len(scope)), scope))

@@ -17,9 +17,10 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from data.core.db import serial_plans
 from data.core.scope import Actor
 from data.models import CertificateType, DictEntry
 from data.reference.regions import UNKNOWN, continent_of, countries_of
@@ -389,8 +390,7 @@ def _body(view: View, grids: dict[int, pd.DataFrame], base: dict[int, pd.DataFra
 def explore(s: Session, actor: Actor, view: View, today: date) -> Result:
     """The view's pivot (AccessDenied without `stats.view`); an unknown or foreign district reads nothing."""
     tree = district_tree(s, actor)
-    if s.get_bind().dialect.name == "postgresql":  # the sums' cost estimates pass jit_above_cost at ten million
-        s.execute(text("SET LOCAL jit = off"))  # certificates; compiling took longer than the sums (8-30 ms)
+    serial_plans(s)  # PostgreSQL: neither JIT nor parallel workers for sums of a few thousand rows
     root, found = report_root(tree, view.district or None)
     hi = view.date_to or today
     lo = view.date_from or (hi.replace(day=1) - timedelta(days=334)).replace(day=1)

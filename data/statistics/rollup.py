@@ -17,12 +17,16 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   3     issue day  entry method                           day+mon  entry-method filter; cloud "approved"
   4     issue day  destination                            day+mon  destination filter; trend by destination
   5     issue day  type, entry method, status             day+mon  any mix of those filters
+  17    issue day  entry method, signing method, status   day+mon  the explorer: printed, by signing method
+  22    issue day  type, signing method, status           day+mon  the explorer: cloud signing by type
   6     recv. day  none                                   day+mon  received-date filter; cloud usage
   7     recv. day  entry method                           day+mon  cloud usage by entry method (5.9.3)
   12    issue day  currency                               day+mon  the explorer: value of goods
   10    issue day  type, destination                      day+mon  the explorer: destinations by type
   13    issue day  type, destination, currency            day+mon  the explorer: value by type, destination
+  15    issue day  dest., signing, status, currency       day+mon  the explorer: destinations by signing
   14    issue day  all but destination and received date  day+mon  the explorer: mixes without destination
+  16    issue day  all but type and received date         day+mon  the explorer: mixes without the type
   11    issue day  all but the received date              day+mon  the explorer: any other mix; filters
   9     issue day  all seven, received date included      day      any other mix (exact fallback)
   ====  =========  =====================================  =======  =======================================
@@ -117,6 +121,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.core.clock import CHINA_FIXED as CHINA  # issue and received dates are China dates
 from data.models import (
+    ROLLUP_MEASURES,
+    SUBTREE_GROUPINGS,
     TURNAROUND_BUCKETS,
     AppStatus,
     Certificate,
@@ -143,7 +149,7 @@ CLOUD = SigningMethod.CLOUD.value
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 DIMENSIONS = ("cert_type_code", "entry_method", "signing_method", "status", "dest_country", "received_date",
               "currency")
-MEASURES = ("certificates", "cloud", "printed", "copies", "value_cents")
+MEASURES = ROLLUP_MEASURES
 NO_CURRENCY = ""  # a certificate without a declared value
 WAITING = (AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.SUSPENDED.value,
            AppStatus.AWAITING_CONFIRMATION.value, AppStatus.CONFIRMED.value, AppStatus.APPROVED.value)
@@ -181,6 +187,7 @@ GROUPINGS: tuple[Grouping, ...] = (
     Grouping(4, ISSUE, frozenset({"dest_country"}), (DAY, MONTH)),
     Grouping(5, ISSUE, frozenset({"cert_type_code", "entry_method", "status"}), (DAY, MONTH)),
     Grouping(17, ISSUE, frozenset({"entry_method", "signing_method", "status"}), (DAY, MONTH)),
+    Grouping(22, ISSUE, frozenset({"cert_type_code", "signing_method", "status"}), (DAY, MONTH)),
     Grouping(6, RECEIVED, frozenset(), (DAY, MONTH)),
     Grouping(7, RECEIVED, frozenset({"entry_method"}), (DAY, MONTH)),
     Grouping(12, ISSUE, frozenset({"currency"}), (DAY, MONTH)),
@@ -199,6 +206,7 @@ GROUPINGS: tuple[Grouping, ...] = (
 _BY_ID = {g.id: g for g in GROUPINGS}
 SUBTREES: dict[int, Grouping] = {base: Grouping(sub, ISSUE, _BY_ID[base].dims, _BY_ID[base].grains)
                                  for base, sub in ((4, 18), (10, 19), (13, 20), (15, 21))}
+assert {g.id: g.dims for g in SUBTREES.values()} == {g: frozenset(kept) for g, kept in SUBTREE_GROUPINGS.items()}
 
 
 def choose_grouping(axis: str, dims: Iterable[str]) -> Grouping:

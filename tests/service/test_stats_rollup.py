@@ -86,6 +86,8 @@ def test_queries_take_the_smallest_grouping_that_keeps_their_dimensions():
     assert choose_grouping("issue", ["currency", "entry_method"]).id == 14  # no destination: the small one
     assert choose_grouping("issue", ["signing_method", "entry_method", "status"]).id == 17  # neither type nor value
     assert choose_grouping("issue", ["signing_method", "entry_method", "cert_type_code"]).id == 14
+    assert choose_grouping("issue", ["signing_method", "cert_type_code"]).id == 22  # cloud signing by type
+    assert choose_grouping("issue", ["status", "cert_type_code", "signing_method"]).id == 22
     assert choose_grouping("issue", ["currency", "dest_country", "status"]).id == 15  # destinations by signing
     assert choose_grouping("issue", ["dest_country", "signing_method"]).id == 15  # or status: the small one
     assert choose_grouping("issue", ["dest_country", "signing_method", "entry_method"]).id == 16
