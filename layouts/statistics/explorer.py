@@ -2,7 +2,7 @@
 cell a link to its certificates), saved views and a link that reproduces the view, the Excel download."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -214,39 +214,51 @@ def summary(t: Translator, result: Result) -> str:
 # --- the pivot ----------------------------------------------------------------------------------------
 
 
-def drill_href(result: Result, row: PivotRow, column_key) -> str | None:
-    """The certificate query with the cell's filters (its keys, the view's filters and period), for measures
-    counted on certificates; a region (which the query cannot filter by) drills into the explorer instead."""
+def drill_links(result: Result) -> Callable[[PivotRow, object], str | None]:
+    """The link of a cell (its row, its column key; None: the row's total): the certificate query with the cell's
+    filters (its keys, the view's filters and period), for measures counted on certificates; a region (which the
+    query cannot filter by) drills into the explorer instead. What every cell shares is worked out once: a pivot
+    links each of its thousands of cells."""
     view = result.view
     if MEASURES[view.measure].source != CERTIFICATE or not result.found:
-        return None
-    keys = dict(zip(view.rows, row.keys))
-    if view.columns and column_key is not None:
-        keys[view.columns[0]] = column_key
-    keys = {k: v for k, v in keys.items() if v is not TOTAL}
-    if "region" in keys or view.region:
-        region = keys.get("region") or view.region
-        params = {**view.params(), "region": region, "rows": "dest", "columns": "", "chart": "map"}
-        for dim in ("region",):
-            keys.pop(dim, None)
+        return lambda _row, _column_key: None
+    fixed = {"district": view.district, "type": view.cert_type, "entry_method": view.entry,
+             "signing_method": view.signing, "status": view.status, "dest": view.dest, "currency": view.currency}
+    named = {DISTRICT: "district", "cert_type": "type", "entry": "entry_method", "signing": "signing_method",
+             "status": "status", "dest": "dest", "currency": "currency"}
+    whole = (result.lo.isoformat(), result.hi.isoformat())
+
+    def region_link(keys: dict) -> str:
+        params = {**view.params(), "region": keys.pop("region", None) or view.region, "rows": "dest", "columns": "",
+                  "chart": "map"}
         params.update({k: v for k, v in keys.items() if k in ("district", "cert_type", "entry", "signing", "status",
                                                                "currency")})
         return f"{PATH}?{query_string(params)}"
-    lo, hi = result.lo, result.hi
-    if PERIOD in keys:
-        a, b = period_bounds(str(keys[PERIOD]), view.grain)
-        lo, hi = max(lo, a), min(hi, b)
-    district = keys.get(DISTRICT) or view.district
-    params = {"district": district, "issue_from": lo.isoformat(), "issue_to": hi.isoformat(),
-              "type": keys.get("cert_type") or view.cert_type, "entry_method": keys.get("entry") or view.entry,
-              "signing_method": keys.get("signing") or view.signing, "status": keys.get("status") or view.status}
-    if keys.get("dest") == "" or keys.get("currency") == "":
-        return None  # certificates without a destination or a declared value: the query has no filter for "none"
-    if DISTRICT in keys and result.own(str(keys[DISTRICT])):
-        return None  # a district's own certificates, without its houses': the query counts the whole subtree
-    params["dest"] = keys.get("dest") or view.dest
-    params["currency"] = keys.get("currency") or view.currency
-    return f"{RECORDS_PATH}?{query_string(params)}"
+
+    def link(row: PivotRow, column_key) -> str | None:
+        keys = {dim: key for dim, key in zip(view.rows, row.keys) if key is not TOTAL}
+        if view.columns and column_key is not None and column_key is not TOTAL:
+            keys[view.columns[0]] = column_key
+        if "region" in keys or view.region:
+            return region_link(keys)
+        if keys.get("dest") == "" or keys.get("currency") == "":
+            return None  # certificates without a destination or a declared value: the query has no filter for "none"
+        if DISTRICT in keys and result.own(str(keys[DISTRICT])):
+            return None  # a district's own certificates, without its houses': the query counts the whole subtree
+        params = dict(fixed)
+        for dim, key in keys.items():
+            if dim in named and key:
+                params[named[dim]] = key
+        lo, hi = whole
+        if PERIOD in keys:
+            a, b = period_bounds(str(keys[PERIOD]), view.grain)
+            lo, hi = max(result.lo, a).isoformat(), min(result.hi, b).isoformat()
+        ordered = {"district": params["district"], "issue_from": lo, "issue_to": hi, "type": params["type"],
+                   "entry_method": params["entry_method"], "signing_method": params["signing_method"],
+                   "status": params["status"], "dest": params["dest"], "currency": params["currency"]}
+        return f"{RECORDS_PATH}?{query_string(ordered)}"
+
+    return link
 
 
 def _delta(t: Translator, kind: str, value: float | None, base: float | None):
@@ -296,6 +308,7 @@ def pivot_table(t: Translator, result: Result):
     header += [html.Th(label, scope="col", className="text-end") for label in column_labels]
     header.append(html.Th(t("Total"), scope="col", className="text-end"))
     body = []
+    drill = drill_links(result)
     rows = list(result.body)
     cut = len(rows) > MAX_TABLE_ROWS + 1
     for row in (rows[:MAX_TABLE_ROWS] + rows[-1:]) if cut else rows:
@@ -310,7 +323,7 @@ def pivot_table(t: Translator, result: Result):
                 cells.append(copy_of(_PLAIN, children=""))
         for j, column_key in enumerate([*result.column_keys, None]):
             value = row.values[j]
-            href = drill_href(result, row, column_key) if value else None
+            href = drill(row, column_key) if value else None
             shown = value_text(t, kind, value)
             content = [copy_of(_LINK, children=shown, href=href) if href else shown]
             missed = _missed_target(result, row, column_key, value)
