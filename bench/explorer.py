@@ -43,6 +43,7 @@ from bench.applications import actor_named
 from bench.stats import TODAY, measure, open_stores
 from bench.stats import cases as stats_cases
 from dashboard.core.i18n import translator
+from data.core.budget import TooSlow
 from data.core.db import make_session_factory, transaction
 from data.models import Certificate
 from data.statistics import explorer
@@ -173,9 +174,25 @@ def query_cases(engine: Engine) -> list[Timed]:
     return out
 
 
+STOPPED: set[str] = set()  # cases the time budget stopped in some run (their time: the budget, what the user waited)
+
+
+def _budgeted(name: str, fn: Callable) -> Callable:
+    """A case run as the page runs it: a read the time budget stops (TooSlow) is shown as a notice, not an error."""
+    def run(s):
+        try:
+            return fn(s)
+        except TooSlow:
+            STOPPED.add(name)
+            return None
+    return run
+
+
 def drill_cases(engine: Engine) -> list[Timed]:
     """The query filtered by one destination, as a drill from a pivot cell opens it: the rarest and the commonest
-    destination of manager0900's certificates (a thousand and two million of ten million), its count and pages."""
+    destination of manager0900's certificates (a thousand and two million of ten million), its count and pages.
+    The count of the commonest reads 10,000 certificates and their applications: with a cold cache it can pass the
+    count's budget (`QUERY_SECONDS`), which the search then shows as a count stopped."""
     manager = actor_named(engine, "manager0900")
     with make_session_factory(engine)() as s:
         counts = s.execute(select(Certificate.dest_country, func.count()).where(
@@ -184,11 +201,13 @@ def drill_cases(engine: Engine) -> list[Timed]:
     out = []
     for which, (code, _n) in (("rarest", counts[0]), ("commonest", counts[-1])):
         q = CertificateQuery(dest_country=code)
-        out.append(Timed(f"drill to the {which} destination: count", lambda s, q=q: count_rows(s, manager, q)))
+        name = f"drill to the {which} destination: count"
+        out.append(Timed(name, _budgeted(name, lambda s, q=q: count_rows(s, manager, q))))
         for sort in ("issue_date", "certificate_no", "submitted_at"):
             def run(s, q=q, sort=sort):
                 return certificate_page(s, manager, q, sort, True, 0, PAGE_SIZE)
-            out.append(Timed(f"drill to the {which} destination: by {sort}", run))
+            name = f"drill to the {which} destination: by {sort}"
+            out.append(Timed(name, _budgeted(name, run)))
     return out
 
 
@@ -269,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"certificate query drilled to one destination, at the large size: at most "
               f"{max(p['service large'] for _name, p in drills):.1f} ms; worst growth (not in the ratio): {drill[0]}, "
               f"{growth(drill):.2f}")
+    if STOPPED:
+        print("stopped by the time budget in some run (timed as the budget): " + "; ".join(sorted(STOPPED)))
     worst_name, worst = max([item for item in results if not item[0].startswith("drill to")] or results, key=growth)
     print(f"worst growth: {worst_name}")
     print(f"ratio={worst['service large'] / worst['service small']:.2f}")

@@ -56,7 +56,8 @@ class StatsCertificate(Base):
     __table_args__ = (
         # the destination filter reads one country's rows (grouping 4), not every country's of the period
         Index("ix_stats_certificate_destination", "dest_country", "grain", "period", "district_code",
-              sqlite_where=text("grouping = 4"), postgresql_where=text("grouping = 4")),
+              sqlite_where=text("grouping = 4"), postgresql_where=text("grouping = 4"),
+              postgresql_include=list(ROLLUP_MEASURES)),
         # a subtree grouping's rows of one district (the key has the period first: every district's rows of a
         # period lie between), with the dimensions it keeps; PostgreSQL: and the measures, read from the index alone
         *(Index(f"ix_stats_certificate_subtree_{g}", "district_code", "grain", "period", *kept,
