@@ -50,6 +50,7 @@ from data.statistics.rollup import (
     TURNAROUND_EDGES,
     TYPE,
     WAITING,
+    Chains,
     Grouping,
     batched,
     district_chains,
@@ -210,12 +211,12 @@ def sums(columns, names: Sequence[str]) -> list[ColumnElement]:
     return [func.sum(columns[name]) for name in names]
 
 
-def _members(conn: Connection) -> dict[str, set[str]]:
+def _members(conn: Connection, chains: Chains) -> dict[str, set[str]]:
     """Each district with certificates in its subtree (and ALL): the districts of that subtree that have some."""
     r = CERTIFICATES.table.c
     with_data = set(conn.scalars(select(r.district_code).where(r.grouping == 1, r.grain == MONTH).distinct()))
     below: dict[str, set[str]] = {ALL: with_data}
-    for code, chain in district_chains(conn).items():
+    for code, chain in chains.items():
         if code in with_data:
             for root in chain:
                 below.setdefault(root, set()).add(code)
@@ -224,9 +225,12 @@ def _members(conn: Connection) -> dict[str, set[str]]:
 
 def fill_subtrees(conn: Connection, sql: SqlParts, roots: Iterable[str] | None = None) -> None:
     """The subtree groupings' rows of `roots` (None: of every district and ALL, into an empty grouping), summed from
-    their base groupings' rows and written in key order; the rows of those roots are deleted first."""
+    their base groupings' rows and written in key order; the rows of those roots are deleted first. A district with
+    none below it has none (its subtree sums are its own rows)."""
     r = CERTIFICATES.table.c
-    below = _members(conn)
+    chains = district_chains(conn)
+    below = {root: codes for root, codes in _members(conn, chains).items()
+             if root == ALL or root in chains.inner}  # no leaves
     if roots is not None:
         roots = sorted(set(roots))
         below = {root: codes for root, codes in below.items() if root in roots}
@@ -248,7 +252,7 @@ def rebuild_trend(conn: Connection, sql: SqlParts) -> None:
     """The trend rows of every district's subtree, summed from the month rows by type (2) and destination (4)."""
     conn.execute(delete(TREND.table))
     r = CERTIFICATES.table.c
-    below = _members(conn)
+    below = _members(conn, district_chains(conn))
     names = list(TREND.keys + TREND.measures)
     for root, codes in sorted(below.items()):
         for dimension, grouping, column in ((TYPE, 2, r.cert_type_code), (DESTINATION, 4, r.dest_country)):

@@ -47,10 +47,12 @@ Five tables (migrations 0009 and 0018), read by `data/statistics/reports.py` and
   rows (grouping 9: 0.85 million), ~27 bytes of key and 5 integers each (before the currency: 4).
 
   Subtree groupings 18, 19, 20 and 21 hold the rows of 4, 10, 13 and 15 summed over the whole subtree of each
-  district (``district_code`` is that district; ``*``: every district), as ``stats_trend`` does for months: a
-  certificate adds to its district, each district above it and ``*``. A query not split by district that asks for
-  whole subtrees reads its roots' rows (`data.statistics.sums`): a quarter of destinations by type for a district
-  with ten houses was ~30,000 month rows at ten million certificates, now ~7,000.
+  district with a district below it (``district_code`` is that district; ``*``: every district), as ``stats_trend``
+  does for months: a certificate adds to each district above it, to its own if it has houses, and to ``*``. A leaf's
+  sums would be its own rows again (two thirds of the subtree rows at ten million certificates): its own are read.
+  A query not split by district that asks for whole subtrees reads its roots' rows (`data.statistics.sums`): a
+  quarter of destinations by type for a district with ten houses was ~30,000 month rows at ten million
+  certificates, now ~7,000.
 
 * ``stats_trend``: certificates per month of issue and certificate type (``t``) or destination
   (``d``), summed over the whole subtree of each district (``root_code``; ``*`` for every district):
@@ -294,20 +296,30 @@ def turnaround_bucket(seconds: int) -> int:
     return bisect_right(TURNAROUND_EDGES, seconds)
 
 
-Chains = dict[str, tuple[str, ...]]  # district -> itself and the districts above it, nearest first
+class Chains(dict[str, tuple[str, ...]]):
+    """District -> itself and the districts above it, nearest first; `inner`: the districts with one below them
+    (the roots of subtree sums: a leaf's subtree sums would repeat its own rows)."""
+
+    inner: frozenset[str] = frozenset()
+
+    def roots(self, code: str) -> tuple[str, ...]:
+        """The districts whose subtree sums a certificate of `code` adds to, and ALL."""
+        chain = self.get(code, (code,))
+        return (*(chain if code in self.inner else chain[1:]), ALL)
 
 
 def district_chains(conn: Connection) -> Chains:
     """Each district with the districts above it (a broken or circular tree stops where it breaks)."""
     parents: dict[str, str | None] = {code: parent for code, parent in
                                       conn.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code))}
-    chains = {}
+    chains = Chains()
     for code in parents:
         chain, current = [code], parents.get(code)
         while current is not None and current not in chain and current in parents:
             chain.append(current)
             current = parents[current]
         chains[code] = tuple(chain)
+    chains.inner = frozenset(chain[1] for chain in chains.values() if len(chain) > 1)
     return chains
 
 
@@ -331,7 +343,7 @@ def certificate_rows(c: CertState, chains: Chains) -> Iterator[Contribution]:
         dims = _kept(g, values)
         for grain in g.grains:
             yield CERTIFICATES, (g.id, grain, day if grain == DAY else month_of(day), c.district_code, *dims), measures
-    roots = (*chains.get(c.district_code, (c.district_code,)), ALL)
+    roots = chains.roots(c.district_code)
     for sub in SUBTREES.values():
         dims = _kept(sub, values)
         for grain in sub.grains:
@@ -465,7 +477,7 @@ def stored_states(conn: Connection, src: Source, ids: Iterable[int]) -> dict[int
 
 def add_difference(conn: Connection, src: Source, before: dict[int, tuple], after: dict[int, tuple],
                 delta: Delta) -> None:
-    chains = district_chains(conn) if src.needs_tree and (before or after) else {}
+    chains = district_chains(conn) if src.needs_tree and (before or after) else Chains()
     for state in before.values():
         delta.add(src.rows(state, chains), -1)
     for state in after.values():

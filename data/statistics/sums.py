@@ -53,6 +53,7 @@ class Tree:
     children: dict[str | None, tuple[str, ...]]  # None: the districts at the top of the actor's view
     everything: bool  # administrators: no district condition needed
     whole: frozenset[str] = frozenset()  # districts whose whole subtree (in the stored tree) the actor sees
+    inner: frozenset[str] = frozenset()  # districts with a district below them (in the stored tree)
 
     def subtree(self, code: str | None) -> list[str]:
         """The code and every visible district below it, depth first (None: every visible district)."""
@@ -82,12 +83,13 @@ class Tree:
 
     def roots(self, codes: Sequence[str]) -> list[str] | None:
         """The districts whose subtree sums (subtree groupings) add up to exactly `codes`: ALL for every district,
-        else the codes without their parent among them; None when `codes` is not a union of whole subtrees."""
+        else the codes without their parent among them; None when `codes` is not a union of whole subtrees, or a
+        leaf's (which has no subtree sums: its own rows are the same)."""
         if self.everything and len(codes) == len(self.districts):
             return [ALL]
         asked = set(codes)
         tops = sorted(c for c in asked if c in self.districts and self.districts[c].parent_code not in asked)
-        if not tops or any(top not in self.whole for top in tops):
+        if not tops or any(top not in self.whole or top not in self.inner for top in tops):
             return None
         return tops if asked == {c for top in tops for c in self.subtree(top)} else None
 
@@ -120,7 +122,8 @@ def district_tree(s: Session, actor: Actor) -> Tree:
                 whole.discard(parent)
                 seen.add(parent)
                 parent = stored[parent].parent_code
-    return Tree(districts, {k: tuple(v) for k, v in children.items()}, everything, frozenset(whole))
+    inner = frozenset(d.parent_code for d in stored.values() if d.parent_code is not None)
+    return Tree(districts, {k: tuple(v) for k, v in children.items()}, everything, frozenset(whole), inner)
 
 
 def report_root(tree: Tree, asked: str | None) -> tuple[str | None, bool]:

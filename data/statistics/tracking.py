@@ -92,6 +92,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
             _tree_changed(session, {*parent.deleted, *parent.added} - {None} if known else {EVERYTHING})
     if any(isinstance(obj, CustomsDistrict) for obj in session.deleted):
         _tree_changed(session, {EVERYTHING})
+    for obj in session.new:  # a district's first house makes it a root of subtree sums
+        if isinstance(obj, CustomsDistrict) and obj.parent_code is not None:
+            _tree_changed(session, {obj.parent_code})
     watched: dict[Source, tuple[list, set[int | None]]] = {}
     for obj in session.new:
         src = SOURCES.get(type(obj))
@@ -157,7 +160,7 @@ def _on_execute(state: ORMExecuteState):
     if not (state.is_update or state.is_delete or state.is_insert):
         return None
     table_name = getattr(getattr(state.statement, "table", None), "name", None)
-    if table_name == CustomsDistrict.__tablename__ and not state.is_insert:
+    if table_name == CustomsDistrict.__tablename__:  # a statement's districts are not known here
         _tree_changed(state.session, {EVERYTHING})
     src = SOURCES_BY_TABLE.get(table_name) if table_name else None
     if src is None:

@@ -357,11 +357,12 @@ def test_moving_a_district_to_another_parent_moves_its_trend_rows(app, users):
 
 
 def subtree_sums_by_hand(s) -> dict[tuple, tuple]:
-    """Each subtree grouping's rows as they should be: its base grouping's rows summed over each district's subtree
-    (walking the parents here) and over every district (ALL)."""
+    """Each subtree grouping's rows as they should be: its base grouping's rows summed over the subtree of each
+    district with a district below it (walking the parents here) and over every district (ALL)."""
     from data.models import CustomsDistrict
 
     parents = dict(s.execute(select(CustomsDistrict.code, CustomsDistrict.parent_code)).all())
+    inner = set(parents.values())
     rows = snapshot(s.connection())["stats_certificate"]
     want: dict[tuple, list[int]] = {}
     for key, values in rows.items():
@@ -370,7 +371,8 @@ def subtree_sums_by_hand(s) -> dict[tuple, tuple]:
             continue
         code, roots = key[3], [ALL]
         while code is not None:
-            roots.append(code)
+            if code in inner:
+                roots.append(code)
             code = parents.get(code)
         for root in roots:
             acc = want.setdefault((sub.id, key[1], key[2], root, *key[4:]), [0] * len(values))
@@ -391,8 +393,27 @@ def test_subtree_groupings_sum_their_base_grouping_over_each_subtree(app, users)
             story.step()
         s.commit()
         stored = stored_subtree_sums(s)
-        assert {k[3] for k in stored} >= {ALL, "0900", "0901"}  # a district above another, one below, everything
+        assert {k[3] for k in stored} == {ALL, "0900"}  # 0900 has houses; 0901, 0903 and 0200 have none
         assert stored == subtree_sums_by_hand(s)
+
+
+def test_a_district_gets_subtree_sums_with_its_first_house_and_loses_them_with_its_last(app, users):
+    from data.models import CustomsDistrict
+
+    with app.server.extensions["certdash"].sessions() as s:
+        assert not any(k[3] == "0903" for k in stored_subtree_sums(s))
+        s.add(CustomsDistrict(code="0904", parent_code="0903", name_zh="新港", name_en="New port", active=True))
+        s.commit()
+        mine = {k[:3] + k[4:]: v for k, v in stored_subtree_sums(s).items() if k[3] == "0903"}
+        own = {k[:3] + k[4:]: v for k, v in snapshot(s.connection())["stats_certificate"].items()
+               if k[3] == "0903" and k[0] in SUBTREES}
+        assert mine and mine == {(SUBTREES[k[0]].id, *k[1:]): v for k, v in own.items()}  # its own rows, as sums
+        assert stored_subtree_sums(s) == subtree_sums_by_hand(s)
+        s.get(CustomsDistrict, "0904").parent_code = "0900"
+        s.commit()
+        assert not any(k[3] == "0903" for k in stored_subtree_sums(s))
+        assert stored_subtree_sums(s) == subtree_sums_by_hand(s)
+        assert_rollup_exact(s)
 
 
 @pytest.mark.parametrize("how", ["loaded", "not loaded", "statement"])
@@ -404,7 +425,7 @@ def test_moving_a_district_recomputes_the_subtree_sums_it_changes(app, users, ho
 
     with app.server.extensions["certdash"].sessions() as s:
         before = stored_subtree_sums(s)
-        assert any(k[3] == "0903" for k in before)
+        assert not any(k[3] == "0200" for k in before)  # no houses yet
         if how == "loaded":
             s.get(CustomsDistrict, "0903").parent_code = "0200"
         elif how == "not loaded":
@@ -415,7 +436,7 @@ def test_moving_a_district_recomputes_the_subtree_sums_it_changes(app, users, ho
             s.execute(update(CustomsDistrict).where(CustomsDistrict.code == "0903").values(parent_code="0200"))
         s.commit()
         after = stored_subtree_sums(s)
-        assert after == subtree_sums_by_hand(s) and after != before
+        assert after == subtree_sums_by_hand(s) and any(k[3] == "0200" for k in after)
         assert_rollup_exact(s)
 
 
