@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auth.permissions import Perm
@@ -161,10 +161,10 @@ def update_district(s: Session, actor: Actor, code: str, values: Mapping[str, An
         used = district_references(s, code)
         if used:
             raise AdminRefused("district_code_in_use", tables=used)
-        # nothing refers to the old code (checked just above), so the key itself can change
-        s.execute(update(CustomsDistrict).where(CustomsDistrict.code == code).values(code=new_code))
-        s.expire(district)
-        district = _district(s, new_code)
+        # nothing refers to the old code (checked just above), so the key itself can change; through the object,
+        # so that the statistics rollups see which district changed (data/statistics/tracking.py)
+        district.code = new_code
+        s.flush()
     _apply(district, form)
     s.flush()
     record_change(s, actor, "admin.district_updated", "district", new_code, before, _snapshot(district),

@@ -27,7 +27,7 @@ _PENDING = "certdash.rollup.pending"  # stored states read before a flush, for a
 _DEFERRED = "certdash.rollup.deferred"  # differences to write at commit
 _COMMITTING = "certdash.rollup.committing"  # written already: later differences go straight in
 _TREE_CHANGED = "certdash.rollup.tree_changed"  # districts moved: their old and new parents (EVERYTHING: unknown)
-EVERYTHING = "everything"  # a district renamed or removed, or an old parent not known: every subtree recomputed
+EVERYTHING = "everything"  # a district removed, an old code or parent not known: every subtree recomputed
 
 
 def _apply_or_defer(session: Session, delta: Delta) -> None:
@@ -87,9 +87,12 @@ def _identity(obj) -> int | None:
 def _before_flush(session: Session, _context, _instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, CustomsDistrict) and _changed(obj, ("code", "parent_code")):
-            parent = inspect(obj).attrs.parent_code.history
-            known = not _changed(obj, ("code",)) and parent.deleted  # the old parent loaded before the change
-            _tree_changed(session, {*parent.deleted, *parent.added} - {None} if known else {EVERYTHING})
+            attrs = inspect(obj).attrs
+            code, parent = attrs.code.history, attrs.parent_code.history
+            # the old values loaded before the change: the old and new codes and parents (and the districts above)
+            known = (not code.has_changes() or code.deleted) and (not parent.has_changes() or parent.deleted)
+            _tree_changed(session, {*code.deleted, *code.added, *code.unchanged, *parent.deleted, *parent.added,
+                                    *parent.unchanged} - {None} if known else {EVERYTHING})
     if any(isinstance(obj, CustomsDistrict) for obj in session.deleted):
         _tree_changed(session, {EVERYTHING})
     for obj in session.new:  # a district's first house makes it a root of subtree sums
