@@ -140,20 +140,26 @@ class Tour:
             "return window.store ? (window.store.getState().callbacks.completed || 0) : 0;")
 
     def settle(self, after: int = -1) -> None:
-        """Wait until Dash has rendered the page, completed more than `after` callbacks, and no callback is
-        pending or running (twice in a row, 100 ms apart)."""
+        """Wait until Dash has rendered the page, completed more than `after` callbacks, no callback is pending or
+        running, and the grids' columns keep their widths (twice in a row, 100 ms apart): AG Grid fits its columns
+        to the page over a few frames after its rows are drawn, and a column a pixel too wide for those frames
+        makes the grid a scrolled region that axe-core would report."""
         deadline = time.monotonic() + SETTLE_TIMEOUT
         quiet = 0
+        shape = None
         while time.monotonic() < deadline:
-            state = self.driver.execute_script(
-                "if (!window.store) { return 'loading'; }"
-                "if ((window.store.getState().callbacks.completed || 0) <= arguments[0]) { return 'busy'; }"
+            state, now = self.driver.execute_script(
+                "if (!window.store) { return ['loading', '']; }"
+                "if ((window.store.getState().callbacks.completed || 0) <= arguments[0]) { return ['busy', '']; }"
                 "var cb = Object.assign({}, window.store.getState().callbacks); delete cb.stored; delete cb.completed;"
                 "var pending = Object.values(cb).reduce(function (n, list) { return n + list.length; }, 0);"
                 "var content = document.getElementById('_pages_content') || document.getElementById('react-entry-point');"
                 "var busy = document.querySelector('[data-dash-is-loading=\"true\"]');"
-                "return (pending || busy || !content || !content.children.length) ? 'busy' : 'quiet';", after)
-            quiet = quiet + 1 if state == "quiet" else 0
+                "var shape = Array.prototype.map.call(document.querySelectorAll('.ag-center-cols-viewport'),"
+                " function (v) { return v.scrollWidth + '/' + v.clientWidth; }).join(' ');"
+                "return [(pending || busy || !content || !content.children.length) ? 'busy' : 'quiet', shape];", after)
+            quiet = quiet + 1 if state == "quiet" and now == shape else 0
+            shape = now
             if quiet >= 2:
                 return
             time.sleep(0.1)
