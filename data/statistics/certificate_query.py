@@ -98,6 +98,7 @@ from data.statistics.certificate_sql import (
     filtered,
     page_plan,
     pending_rows,
+    runs_per_district,
 )
 
 
@@ -318,7 +319,7 @@ def plan_page(s: Session, actor: Actor, q: CertificateQuery, sort: str, descendi
             certificate_leads = leads
     if pending and key.application_lead:
         leads = _with_rows(s, D if by_declaration else A, declared or scope)
-        if len(leads) * (1 if by_declaration else len(pending)) <= MAX_RUNS:
+        if len(leads) * runs_per_district(len(pending), key) <= MAX_RUNS:
             pending_leads = leads
     if (certificate_leads or pending_leads) and filtered(shape) and _few(s, shape, values):
         return PagePlan(shape, values)  # few rows: sorting them beats runs that read past the others'

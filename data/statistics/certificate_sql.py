@@ -35,7 +35,8 @@ from data.models import (
     DictEntry,
     User,
 )
-from data.statistics.certificate_filters import ISSUED, SORTS, A, C, D, nullable
+from data.models.applications import UNDER_REVIEW_EXCLUDED
+from data.statistics.certificate_filters import ISSUED, PENDING_STATUSES, SORTS, A, C, D, nullable
 
 
 @dataclass(frozen=True)
@@ -328,11 +329,24 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
     if key.certificate_lead == "declaration":  # one run per declaration district, its statuses checked per row
         leads = [([*conditions, D.district_code == b], (D.district_code, b))
                  for b in (_value(district, D.district_code) for district in parameter_names("prun", shape.pending_runs))]
-    else:
-        leads = [([*led, A.district_code == b, A.status == _value(status, A.status)], (A.district_code, b))
+    else:  # a run per declared district, and per status unless every status not issued is listed (see above)
+        statuses = ([_UNDER_REVIEW] if shape.pending == len(PENDING_STATUSES)
+                    else [A.status == _value(status, A.status) for status in parameter_names("pending", shape.pending)])
+        leads = [([*led, A.district_code == b, status], (A.district_code, b))
                  for b in (_value(district, A.district_code) for district in parameter_names("prun", shape.pending_runs))
-                 for status in parameter_names("pending", shape.pending)]
+                 for status in statuses]
     return _runs(shape, base, conditions, key.application, leads, A.id, None)
+
+
+# every status a search lists but issued, written as the partial indexes of those applications are
+# (data/models/applications.py), so that a run of them reads its district's rows from one index, in order
+_UNDER_REVIEW = A.status.not_in([literal_column(f"'{status}'") for status in UNDER_REVIEW_EXCLUDED])
+
+
+def runs_per_district(pending: int, key) -> int:
+    """How many runs of applications not issued read one district: one per status listed, or a single run over the
+    applications under review when the search lists all of them (the unfiltered search)."""
+    return 1 if key.certificate_lead == "declaration" or pending == len(PENDING_STATUSES) else pending
 
 
 def _runs(shape: Shape, base, conditions: list, column, leads: list[tuple[list, tuple]], app_id,

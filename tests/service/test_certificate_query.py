@@ -10,12 +10,13 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 import data.statistics.certificate_query as cq
 from data.core.db import make_engine, make_session_factory
 from data.core.scope import AccessDenied, district_subtree
-from data.models import Certificate, CertificateApplication, CustomsDistrict, Declaration, User
+from data.models import AppStatus, Certificate, CertificateApplication, CustomsDistrict, Declaration, User
+from data.models.applications import UNDER_REVIEW_EXCLUDED
 from data.statistics.certificate_filters import (
     DEEP_SECONDS,
     EXACT_COUNT_SECONDS,
@@ -286,6 +287,61 @@ def test_merged_index_runs_and_one_sorted_scan_give_the_same_pages(s, sort, monk
     with_runs = listed(s, who, q, sort, True, page_size=5)[0]
     monkeypatch.setattr(cq, "MAX_RUNS", 0)
     assert listed(s, who, q, sort, True, page_size=5)[0] == with_runs == expected(s, who, q, sort, True)
+
+
+# the partial index of the applications under review that reads a run of them in each sort's order (migration 0036)
+UNDER_REVIEW_INDEXES = {"district": "ix_app_under_review_id", "submitted_at": "ix_app_under_review_submitted",
+                        "reviewed_at": "ix_app_under_review_reviewed", "cert_type": "ix_app_under_review_type",
+                        "dest_country": "ix_app_under_review_dest", "production_unit": "ix_app_under_review_unit",
+                        "certificate_no": "ix_app_under_review_number"}
+
+
+def test_the_statuses_under_review_are_all_but_issued_and_draft():
+    assert set(PENDING_STATUSES) == {status.value for status in AppStatus} - set(UNDER_REVIEW_EXCLUDED)
+    assert {s for s, k in SORTS.items() if k.application_lead and k.certificate_lead != "declaration"} == \
+        set(UNDER_REVIEW_INDEXES)
+
+
+def _page_statements(s, who, q: CertificateQuery, sort: str) -> list[tuple[str, object]]:
+    """The statements (with their parameters) that read the first page."""
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+    event.listen(s.get_bind(), "before_cursor_execute", record)
+    try:
+        certificate_page(s, who, q, sort, True, 0, 7)
+    finally:
+        event.remove(s.get_bind(), "before_cursor_execute", record)
+    return [(statement, parameters) for statement, parameters in seen if "candidates" in statement]
+
+
+@pytest.mark.parametrize("sort", sorted(UNDER_REVIEW_INDEXES))
+def test_an_unfiltered_page_reads_the_applications_under_review_in_one_run_per_district(s, sort):
+    """Every status but issued listed (the unfiltered search): the applications not issued are read in one run per
+    declared district, from the partial index of those applications in the sort's order; a search for some of those
+    statuses reads a run per district and status. Both list exactly the reference's rows."""
+    who = actor(s, "sysadmin")
+    unfiltered = CertificateQuery()
+    districts = s.scalar(select(func.count(CertificateApplication.district_code.distinct())).where(
+        CertificateApplication.status.in_(PENDING_STATUSES)))
+    [(statement, parameters)] = _page_statements(s, who, unfiltered, sort)
+    assert statement.count("status NOT IN ('draft', 'issued')") == districts > 1
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+    else:  # the few test rows: ask whether the index serves the runs in order, not what a full table would choose
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql("SET LOCAL enable_sort = off")
+        plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+        conn.exec_driver_sql("RESET enable_seqscan")
+        conn.exec_driver_sql("RESET enable_sort")
+    assert UNDER_REVIEW_INDEXES[sort] in plan
+    assert listed(s, who, unfiltered, sort, True)[0] == expected(s, who, unfiltered, sort, True)
+    some = CertificateQuery(review_statuses=("issued", "submitted", "under_review"))
+    [(statement, _parameters)] = _page_statements(s, who, some, sort)
+    assert "NOT IN" not in statement
+    assert listed(s, who, some, sort, True)[0] == expected(s, who, some, sort, True)
 
 
 def test_rows_carry_what_the_columns_show(s):
