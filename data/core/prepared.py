@@ -137,7 +137,8 @@ class Prepared:
         return tuple(params) if self.positional else dict(zip(self.names, params))
 
     def _read(self, rows: Sequence[Sequence[object]], description) -> list[tuple]:
-        if self.result_processors is None:  # the DBAPI type codes tell some dialects how to read a column
+        # the DBAPI type codes tell some dialects how to read a column: known once a statement has run with them
+        if self.result_processors is None and description:
             self.result_processors = [
                 (i, p) for i, (t, d) in enumerate(zip(self.types, description))
                 if (p := t.dialect_impl(self.dialect).result_processor(self.dialect, d[1])) is not None]
@@ -187,8 +188,9 @@ class Prepared:
         conn = s.connection()
         if conn._has_events or conn.engine._has_events or conn._echo:  # listeners and logging see it
             result = conn.exec_driver_sql(self.sql, params)
-            if fetch:
-                return self._read(result.fetchall(), result.cursor.description if result.cursor else ())
+            if fetch:  # the description first: once its rows are fetched, the result lets its cursor go
+                description = result.cursor.description if result.cursor is not None else ()
+                return self._read(result.fetchall(), description)
             return result.rowcount
         return self._on_cursor(conn, params, many=many, fetch=fetch,
                                plan=plan if self.dialect.driver == "psycopg" else "driver")

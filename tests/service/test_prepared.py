@@ -13,7 +13,7 @@ import data.applications.form as form
 from data.applications.form import ApplicationInput, new_application, save_application
 from data.applications.listing import ApplicationFilter, list_applications
 from data.applications.workflow import WorkflowError
-from data.core.prepared import loaded
+from data.core.prepared import Statements, loaded
 from data.core.scope import NotFound
 from data.declarations.listing import DeclarationFilter, list_declarations
 from data.models import ApplicationGoods, CertificateApplication, Container, Declaration
@@ -102,6 +102,26 @@ def test_listeners_see_the_statements_and_database_errors_are_sqlalchemys(s, use
         form.INSERT_GOODS.get(s).execute_columns(s, [[10**9], [1], [HS], ["冻鱼"], [None], [None], [Decimal(1)], [None],
                                                        [None], [None], [None], [None]])
     s.rollback()
+
+
+def test_values_read_with_a_listener_are_sqlalchemys_also_after_it(s, users, many):
+    """With a listener (or echo) a statement runs through SQLAlchemy's connection, which lets the cursor go once its
+    rows are fetched: its first run there still reads times as SQLAlchemy does (SQLite keeps them as text), and so do
+    the runs after the listener is gone (how to read each column is learnt once)."""
+    A = CertificateApplication
+    statements = Statements(lambda: select(A.id, A.submitted_at).where(A.submitted_at.isnot(None)).order_by(A.id))
+    engine = s.get_bind()
+    seen = []
+    listener = lambda *a: seen.append(a[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        heard = statements.rows(s, (), {})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    want = [tuple(row) for row in s.execute(select(A.id, A.submitted_at).where(A.submitted_at.isnot(None))
+                                            .order_by(A.id))]
+    assert seen and heard == statements.rows(s, (), {}) == want and len(want) > 10
+    assert all(isinstance(at, datetime) for _id, at in heard)
 
 
 def test_container_filter_finds_the_declaration_by_its_container(s, users):
