@@ -267,11 +267,11 @@ def copy_of(template: Component, **props) -> Component:
 
     For the thousands of alike cells of a large table: Dash's constructor checks every argument of every
     component it builds (and formats an error prefix for each, used or not), about 7 us an argument; a copy of a
-    component built and checked once takes about 1 us, and serialises exactly as the component built anew.
+    component built and checked once takes under half a microsecond, and serialises exactly as the component built
+    anew.
     """
     made = object.__new__(type(template))
-    made.__dict__.update(template.__dict__)
-    made.__dict__.update(props)
+    made.__dict__ = template.__dict__ | props
     return made
 
 

@@ -258,7 +258,29 @@ def drill_links(result: Result) -> Callable[[PivotRow, object], str | None]:
                    "status": params["status"], "dest": params["dest"], "currency": params["currency"]}
         return f"{RECORDS_PATH}?{query_string(ordered)}"
 
-    return link
+    column = view.columns[0] if view.columns else None
+    if column not in _PLAIN_COLUMNS or "region" in view.rows or view.region:
+        return link
+    # the cells of a row differ only in the column's key, which the query takes as one filter: the row's link is
+    # written once, with a mark where that filter goes, and each cell's is the mark replaced by its key
+    marked, rows_links = query_string({named[column]: _KEY_MARK}), {}
+    filters = {key: query_string({named[column]: key}) for key in result.column_keys if key}
+
+    def cell_link(row: PivotRow, column_key) -> str | None:
+        if column_key not in filters:  # the row's total, a cell without a key
+            return link(row, column_key)
+        template = rows_links.get(row.keys, _KEY_MARK)
+        if template is _KEY_MARK:
+            template = rows_links[row.keys] = link(row, _KEY_MARK)
+        return template.replace(marked, filters[column_key]) if template else None
+
+    return cell_link
+
+
+# columns whose key is one filter of the certificate query, the same in every cell's link but for its value (not the
+# district: a district's own cells have no link; not the period: its bounds; not the region: the explorer's link)
+_PLAIN_COLUMNS = frozenset({"cert_type", "entry", "signing", "status", "dest", "currency"})
+_KEY_MARK = "\x00key"  # no key or value has it
 
 
 def _delta(t: Translator, kind: str, value: float | None, base: float | None):
@@ -326,7 +348,7 @@ def pivot_table(t: Translator, result: Result):
             href = drill(row, column_key) if value else None
             shown = value_text(t, kind, value)
             content = [copy_of(_LINK, children=shown, href=href) if href else shown]
-            missed = _missed_target(result, row, column_key, value)
+            missed = _missed_target(result, row, column_key, value) if result.targets else None
             if missed is not None:
                 content.append(html.Span(t("Misses its target ({target})", target=value_text(t, kind, missed)),
                                          className="badge text-bg-warning ms-1"))

@@ -8,12 +8,15 @@ import io
 import json
 import re
 from datetime import date
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from openpyxl import load_workbook
 
+from data.statistics.certificate_filters import query_from_url
+from data.statistics.certificate_query import count_rows
 from tests.support.dash_calls import component_nodes, component_text
-from tests.support.world import page_text
+from tests.support.world import actor, page_text
 from tests.web.explorer_calls import PERIOD, run, show
 
 pytest_plugins = ["tests.support.stats_world"]  # `stats_store`: the test world and 160 certificates
@@ -48,6 +51,22 @@ def test_the_view_is_scoped_to_the_users_districts(app, s, client_as):
     assert "0200" not in component_text(forged["explorer-table"]["children"])
     notes = json.dumps(forged["explorer-notes"]["children"], ensure_ascii=False)
     assert "0200" in notes and ("不在" in notes or "not among yours" in notes)
+
+
+@pytest.mark.parametrize(("rows", "columns"), [(["dest"], "cert_type"), (["district", "cert_type"], "signing"),
+                                              (["cert_type"], "district"), (["entry"], "period")])
+def test_every_cell_drills_to_the_certificates_it_counts(app, s, client_as, rows, columns):
+    """A cell's link (written once per row where only the column's key differs) is the certificate query of exactly
+    the certificates the cell counts."""
+    client = client_as("manager0900")
+    manager = actor(s, "manager0900")
+    body = show(app, client, rows=rows, columns=columns, grain="month")
+    cells = [(n["props"]["href"], n["props"]["children"]) for n in component_nodes(body["explorer-table"]["children"])
+             if isinstance(n, dict) and n.get("type") == "A"]
+    assert len(cells) > 8
+    for href, shown in cells:
+        query, _sort, _descending = query_from_url(dict(parse_qsl(urlsplit(href).query)))
+        assert count_rows(s, manager, query, cap=None).value == int(str(shown).replace(",", "")), href
 
 
 def test_forged_dimensions_and_measures_are_named_not_obeyed(app, s, client_as):
@@ -138,12 +157,6 @@ def test_the_pivot_downloads_as_xlsx_with_numbers_and_totals(app, s, client_as):
 
 
 def test_a_value_of_goods_is_shown_per_currency_and_drills_to_its_certificates(app, s, client_as):
-    from urllib.parse import parse_qsl, urlsplit
-
-    from data.statistics.certificate_filters import query_from_url
-    from data.statistics.certificate_query import count_rows
-    from tests.support.world import actor
-
     client = client_as("manager0900")
     body = show(app, client, measure="value")
     table = component_text(body["explorer-table"]["children"])
