@@ -26,7 +26,9 @@ from data.models.base import AppStatus, Base, CertStatus, EntryMethod, utcnow
 # The applications a certificate search lists besides the issued ones: every status but issued and draft (a draft
 # is the enterprise's own). Written out, as the certificate query writes it, so that its runs read the indexes below.
 UNDER_REVIEW_EXCLUDED = (AppStatus.DRAFT.value, AppStatus.ISSUED.value)
-UNDER_REVIEW_CONDITION = "status NOT IN ({})".format(", ".join(f"'{status}'" for status in UNDER_REVIEW_EXCLUDED))
+# (not NOT IN: PostgreSQL writes an index's NOT IN back in a form that, run again, builds another expression, and a
+# bulk load builds its indexes again from what PostgreSQL writes back)
+UNDER_REVIEW_CONDITION = " AND ".join(f"status <> '{status}'" for status in UNDER_REVIEW_EXCLUDED)
 # the certificate query's runs of those applications, one run per declared district in each sort's order (by
 # district: ties by id), where a run per district and status read a page's depth of rows from each of eight
 # statuses (migration 0036)

@@ -340,7 +340,7 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
 
 # every status a search lists but issued, written as the partial indexes of those applications are
 # (data/models/applications.py), so that a run of them reads its district's rows from one index, in order
-_UNDER_REVIEW = A.status.not_in([literal_column(f"'{status}'") for status in UNDER_REVIEW_EXCLUDED])
+_UNDER_REVIEW = and_(*(A.status != literal_column(f"'{status}'") for status in UNDER_REVIEW_EXCLUDED))
 
 
 def runs_per_district(pending: int, key) -> int:

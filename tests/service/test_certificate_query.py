@@ -326,7 +326,7 @@ def test_an_unfiltered_page_reads_the_applications_under_review_in_one_run_per_d
     districts = s.scalar(select(func.count(CertificateApplication.district_code.distinct())).where(
         CertificateApplication.status.in_(PENDING_STATUSES)))
     [(statement, parameters)] = _page_statements(s, who, unfiltered, sort)
-    assert statement.count("status NOT IN ('draft', 'issued')") == districts > 1
+    assert statement.count("status != 'issued'") == districts > 1
     conn = s.connection()
     if conn.dialect.name == "sqlite":
         plan = " ".join(str(row) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
@@ -340,7 +340,7 @@ def test_an_unfiltered_page_reads_the_applications_under_review_in_one_run_per_d
     assert listed(s, who, unfiltered, sort, True)[0] == expected(s, who, unfiltered, sort, True)
     some = CertificateQuery(review_statuses=("issued", "submitted", "under_review"))
     [(statement, _parameters)] = _page_statements(s, who, some, sort)
-    assert "NOT IN" not in statement
+    assert "status != 'issued'" not in statement
     assert listed(s, who, some, sort, True)[0] == expected(s, who, some, sort, True)
 
 

@@ -21,7 +21,9 @@ down_revision = '0035'
 branch_labels = None
 depends_on = None
 
-CONDITION = "status NOT IN ('draft', 'issued')"  # as data/models/applications.py and the query write it
+# as data/models/applications.py and the query write it (not NOT IN: PostgreSQL writes an index's NOT IN back in a
+# form that builds another expression when run again, as a bulk load does)
+CONDITION = "status <> 'draft' AND status <> 'issued'"
 INDEXES = {
     "ix_app_under_review_id": ["district_code", "id"],
     "ix_app_under_review_submitted": ["district_code", "submitted_at", "id"],
