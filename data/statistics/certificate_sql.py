@@ -329,7 +329,7 @@ def pending_rows(shape: Shape, counting: bool = False, column=False):
     if key.certificate_lead == "declaration":  # one run per declaration district, its statuses checked per row
         leads = [([*conditions, D.district_code == b], (D.district_code, b))
                  for b in (_value(district, D.district_code) for district in parameter_names("prun", shape.pending_runs))]
-    else:  # a run per declared district, and per status unless every status not issued is listed (see above)
+    else:  # a run per declared district, and per status unless all the statuses under review are (`_UNDER_REVIEW`)
         statuses = ([_UNDER_REVIEW] if shape.pending == len(PENDING_STATUSES)
                     else [A.status == _value(status, A.status) for status in parameter_names("pending", shape.pending)])
         leads = [([*led, A.district_code == b, status], (A.district_code, b))
