@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from bench.applications import prepare_store
+from bench.stats import p95
 from dashboard.core.config import Settings
 from dashboard.web.factory import create_app
 from data.core.db import make_session_factory, transaction
@@ -67,11 +68,6 @@ class Timings:
 
     def add(self, name: str, seconds: float) -> None:
         self.pages.setdefault(name, []).append(seconds)
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
 def chromium() -> webdriver.Chrome:
