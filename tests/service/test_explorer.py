@@ -22,8 +22,8 @@ from data.statistics.explorer import (
 )
 from data.statistics.explorer_view import DIMENSIONS, MEASURES, View, read_view
 from data.statistics.reports import histogram_percentile
-from data.statistics.rollup import china_day, turnaround_bucket, whole_seconds
-from data.statistics.sums import district_tree
+from data.statistics.rollup import DAY, MONTH, china_day, turnaround_bucket, whole_seconds
+from data.statistics.sums import RollupQuery, district_tree, signed_spans, sum_certificates
 from tests.support.stats_world import FIRST_DAY, TODAY, UTC, add_application
 from tests.support.world import actor
 
@@ -188,6 +188,28 @@ def test_views_not_split_by_district_read_the_subtree_sums(s, account, root):
         cells = explore(s, who, view, TODAY).cells
         got = {tuple(row[d] for d in view.dimensions): row["value"] for row in cells.to_dict("records")}
         assert got == {key: len(certs) for key, certs in expected_cells(s, who, view, lo, hi, root).items()}
+
+
+@pytest.mark.parametrize("lo, hi", [(date(2026, 3, 1), date(2026, 5, 31)),  # whole months: one span
+                                     (date(2026, 3, 2), date(2026, 5, 30))])  # months less days: signed spans
+def test_the_stores_sums_are_whole_numbers_as_python_reads_them(s, lo, hi):
+    """Sums of the rollup's measures come back as ints on both stores, a bigint's (value_cents) and sums of signed
+    spans included: PostgreSQL's sum of a bigint is a numeric, which the driver reads as a Decimal, a microsecond a
+    value and an object column in pandas. They agree with the records."""
+    who = actor(s, "manager0900")
+    tree = district_tree(s, who)
+    codes = tree.subtree("0900")
+    q = RollupQuery(issue=(lo, hi), group=("currency",), measures=("certificates", "value_cents"), per_district=False)
+    assert (len(signed_spans(lo, hi, (DAY, MONTH))) > 1) == (lo.day != 1)  # one span, then several
+    rows = sum_certificates(s, tree, codes, q)
+    assert rows and all(type(v) is int for row in rows for v in row[1:]), rows
+    certs = [c for c in s.scalars(select(Certificate).where(Certificate.district_code.in_(codes)))
+             if lo <= c.issue_date <= hi]
+    want: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for c in certs:
+        want[c.currency or ""][0] += 1
+        want[c.currency or ""][1] += round((c.goods_value or 0) * 100)
+    assert {currency: [n, cents] for currency, n, cents in rows if n} == dict(want)
 
 
 def test_a_scope_short_of_a_whole_subtree_never_reads_its_roots_sums(s):
