@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from auth.permissions import Perm
 from auth.session import current_actor, request_translator
 from dashboard.core.i18n import N_, Translator
-from dashboard.runtime.store import session_scope
+from dashboard.runtime.store import session_scope, snapshot_scope
 from data.core.scope import AccessDenied, Actor, NotFound
 from layouts.page_ids import PageIds
 
@@ -69,7 +69,7 @@ Refusal = Callable[..., Any]  # refused(t, exc, **inputs): the page's answer to 
 
 def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input | State],
                   refused: Refusal | None = None, refuses: tuple[type[Exception], ...] = (NotFound, AccessDenied),
-                  **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+                  snapshot: bool = False, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a page callback with named outputs and inputs (Dash's dict signature), with the ceremony done once.
 
     The body is called as `body(request, **inputs)` inside one transaction (committed when it returns,
@@ -79,6 +79,9 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
     form errors and stale-version refusals) rolls the transaction back, then becomes the page's answer
     through `refused(t, exc, **inputs)` (what the body would have returned); without `refused` it
     propagates. The guard and the data layer still decide who may do what: this only saves the repetition.
+
+    `snapshot`: the body only reads, and every read sees the store as the first did (`snapshot_scope`): a report
+    read by several statements agrees with itself while certificates are issued; a write is refused.
     """
 
     def register(body: Callable[..., Any]) -> Callable[..., Any]:
@@ -86,7 +89,7 @@ def page_callback(*, output: dict[str, Output] | Output, inputs: dict[str, Input
         def run(**values: Any) -> Any:
             t = request_translator()
             try:
-                with session_scope() as s:
+                with snapshot_scope() if snapshot else session_scope() as s:
                     request = PageRequest(current_actor(), s, t)
                     result = body(request, **values)
             except refuses as exc:

@@ -47,7 +47,7 @@ CLOUD_FILTERS = {"start": (ids.CLOUD_RECEIVED_DATES, "start_date"), "end": (ids.
 
 
 @page_callback(output={"table": Output(ids.CLOUD_TABLE, "children"), "chart": Output(ids.CLOUD_CHART, "figure")},
-               inputs={name: Input(*target) for name, target in CLOUD_FILTERS.items()})
+               inputs={name: Input(*target) for name, target in CLOUD_FILTERS.items()}, snapshot=True)
 def show_cloud(r: PageRequest, start, end, entry, district):
     report = cloud_signing_usage(r.s, r.actor, _cloud_filter(start, end, entry, district))
     return {"table": views.cloud_table(r.t, report), "chart": views.cloud_figure(r.t, report)}
@@ -66,7 +66,7 @@ def reset_cloud(r: PageRequest, reset):
     inputs={"xlsx_clicks": Input(ids.CLOUD_XLSX, "n_clicks"), "csv_clicks": Input(ids.CLOUD_CSV, "n_clicks"),
             "start": State(ids.CLOUD_RECEIVED_DATES, "start_date"), "end": State(ids.CLOUD_RECEIVED_DATES, "end_date"),
             "entry": State(ids.CLOUD_ENTRY, "value"), "district": State(ids.CLOUD_DISTRICT, "value")},
-    prevent_initial_call=True,
+    prevent_initial_call=True, snapshot=True,
 )
 def download_cloud(r: PageRequest, xlsx_clicks, csv_clicks, start, end, entry, district):
     """The table as shown, as xlsx (formatted, totals row) or csv (UTF-8 with BOM)."""

@@ -82,7 +82,7 @@ def control_values(view: View) -> dict[str, Any]:
     output={"graph": Output(ids.EXPLORER_GRAPH, "figure"), "table": Output(ids.EXPLORER_TABLE, "children"),
             "notes": Output(ids.EXPLORER_NOTES, "children"), "summary": Output(ids.EXPLORER_SUMMARY, "children"),
             "link": Output(ids.EXPLORER_LINK, "href")},
-    inputs={name: Input(*target) for name, target in CONTROLS.items()},
+    inputs={name: Input(*target) for name, target in CONTROLS.items()}, snapshot=True,
 )
 def show_view(r: PageRequest, **controls):
     values = view_values(controls)
@@ -104,7 +104,7 @@ def _dated(view: View) -> View:
     output=Output(ids.EXPLORER_DOWNLOAD, "data"),
     inputs={"clicks": Input(ids.EXPLORER_XLSX, "n_clicks"),
             **{name: State(*target) for name, target in CONTROLS.items()}},
-    prevent_initial_call=True,
+    prevent_initial_call=True, snapshot=True,
 )
 def download_view(r: PageRequest, clicks, **controls):
     """The pivot as shown (every row, not only the page's first ones) as xlsx."""

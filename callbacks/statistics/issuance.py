@@ -67,7 +67,7 @@ FILTERS = {  # the panel's filters, in the order IssuanceFilter takes them
     output={"chart": Output(ids.ISSUANCE_CHART, "figure"), "table": Output(ids.ISSUANCE_TABLE, "children"),
             "crumbs": Output(ids.ISSUANCE_CRUMBS, "children"), "total": Output(ids.ISSUANCE_TOTAL, "children"),
             "records": Output(ids.ISSUANCE_RECORDS, "children")},
-    inputs={name: Input(*target) for name, target in FILTERS.items()},
+    inputs={name: Input(*target) for name, target in FILTERS.items()}, snapshot=True,
 )
 def show_issuance(r: PageRequest, **filters):
     f = _issuance_filter(*(filters[name] for name in FILTERS))

@@ -55,12 +55,12 @@ def _monthly(r: PageRequest, first, last, district, style, dimension: str, title
     return views.monthly_figure(r.t, data, title, as_text(style))
 
 
-@page_callback(output=Output(ids.TRENDS_BY_TYPE, "figure"), inputs=MONTHLY_INPUTS)
+@page_callback(output=Output(ids.TRENDS_BY_TYPE, "figure"), inputs=MONTHLY_INPUTS, snapshot=True)
 def show_by_type(r: PageRequest, first, last, district, style):
     return _monthly(r, first, last, district, style, "type", r.t("Certificates issued per month, by type"))
 
 
-@page_callback(output=Output(ids.TRENDS_BY_DEST, "figure"), inputs=MONTHLY_INPUTS)
+@page_callback(output=Output(ids.TRENDS_BY_DEST, "figure"), inputs=MONTHLY_INPUTS, snapshot=True)
 def show_by_destination(r: PageRequest, first, last, district, style):
     return _monthly(r, first, last, district, style, "destination",
                     r.t("Certificates issued per month, by destination"))
@@ -68,7 +68,7 @@ def show_by_destination(r: PageRequest, first, last, district, style):
 
 @page_callback(output={"figure": Output(ids.TRENDS_TURNAROUND, "figure"),
                        "table": Output(ids.TRENDS_TURNAROUND_TABLE, "children")},
-               inputs=PERIOD)
+               inputs=PERIOD, snapshot=True)
 def show_turnaround(r: PageRequest, first, last, district):
     report = turnaround(r.s, r.actor, _trend_filter(first, last, district))
     return {"figure": views.turnaround_figure(r.t, report), "table": views.turnaround_table(r.t, report)}
@@ -76,7 +76,7 @@ def show_turnaround(r: PageRequest, first, last, district):
 
 @page_callback(output={"figure": Output(ids.TRENDS_BACKLOG, "figure"),
                        "table": Output(ids.TRENDS_BACKLOG_TABLE, "children")},
-               inputs={"district": Input(ids.TRENDS_DISTRICT, "value")})
+               inputs={"district": Input(ids.TRENDS_DISTRICT, "value")}, snapshot=True)
 def show_backlog(r: PageRequest, district):
     report = backlog(r.s, r.actor, TrendFilter(district=as_text(district) or None), china_today())
     return {"figure": views.backlog_figure(r.t, report), "table": views.backlog_table(r.t, report)}

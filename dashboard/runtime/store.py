@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.accounts.session_cache import SessionCache
-from data.core.db import transaction
+from data.core.db import snapshot, transaction
 
 EXTENSION = "certdash"
 
@@ -29,6 +29,11 @@ def current_store() -> Store:
 def session_scope() -> AbstractContextManager[Session]:
     """Open a transaction on the app's store: committed on success, rolled back on error."""
     return transaction(current_store().sessions)
+
+
+def snapshot_scope() -> AbstractContextManager[Session]:
+    """Open a read-only transaction on the app's store whose every read sees the store as the first did."""
+    return snapshot(current_store().sessions)
 
 
 @contextmanager

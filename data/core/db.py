@@ -61,6 +61,26 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         s.close()
 
 
+@contextmanager
+def snapshot(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Yield a session for reading only, whose every statement sees the store as its first one did: a report read
+    by several statements (a district tree and its sums, a total and its breakdown, a count and its rows) agrees
+    with itself while others write. PostgreSQL: REPEATABLE READ and READ ONLY (a write is refused). SQLite: one read
+    transaction, begun explicitly (its Python driver begins none before a read: each would see the latest commit).
+    Nothing is committed: the transaction ends with a rollback."""
+    engine = cast(Engine, factory.kw["bind"])
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            conn.exec_driver_sql("BEGIN")
+        try:
+            with factory(bind=conn) as s:
+                yield s
+        finally:
+            conn.rollback()
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

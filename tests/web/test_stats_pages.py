@@ -4,10 +4,14 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from data.core.db import transaction
+from data.models import Certificate
+from data.statistics import reports
 from data.statistics.reports import IssuanceFilter
 from exports.tables.statistics import COUNT, SHARE, TEXT, Column, stats_csv, stats_xlsx
 from layouts.statistics.issuance import records_href
@@ -190,6 +194,33 @@ def test_at_a_leaf_the_chart_and_table_break_the_district_down_by_type(client_as
     assert figure["data"][0]["x"] == ["兽医卫生证书"] and figure["data"][0]["y"] == [1]
     table = str(body["issuance-table"]["children"])
     assert "兽医卫生证书" in table and "district=0903" in table and "type=14" in table
+
+
+def test_a_report_read_by_several_statements_agrees_with_itself_while_certificates_change(app, client_as,
+                                                                                         monkeypatch):
+    """At a leaf the issuance page reads the district's total, then its certificates by type. A certificate issued
+    (here: moved out of the period) by another transaction between the two reads must not make the breakdown
+    disagree with the total: the callback reads one snapshot of the store (page_callback(snapshot=True))."""
+    sessions = app.server.extensions["certdash"].sessions
+    real, reads = reports.sum_certificates, []
+
+    def sum_then_change(s, tree, codes, q):
+        rows = real(s, tree, codes, q)
+        reads.append(q)
+        if len(reads) == 1:
+            with transaction(sessions) as other:
+                certificate = other.scalars(select(Certificate).where(Certificate.district_code == "0903")).one()
+                certificate.issue_date = date(2025, 6, 1)
+        return rows
+
+    monkeypatch.setattr(reports, "sum_certificates", sum_then_change)
+    body = issuance(client_as("manager0900"), "0903")
+    assert len(reads) == 2  # the total, then the breakdown by type
+    assert body["issuance-total"]["children"] == "1 份证书"
+    figure = body["issuance-chart"]["figure"]
+    assert figure["data"][0]["x"] == ["兽医卫生证书"] and figure["data"][0]["y"] == [1]
+    monkeypatch.setattr(reports, "sum_certificates", real)
+    assert "0903" not in str(issuance(client_as("manager0900"), "0900")["issuance-table"]["children"])  # it moved
 
 
 def test_a_single_district_shows_its_figures_and_share_not_one_bar_charts(client_as):
