@@ -4,6 +4,7 @@ keeps exact change by change, computed here in one pass by GROUP BY, in the call
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
@@ -211,16 +212,51 @@ def sums(columns, names: Sequence[str]) -> list[ColumnElement]:
     return [func.sum(columns[name]) for name in names]
 
 
-def _members(conn: Connection, chains: Chains) -> dict[str, set[str]]:
-    """Each district with certificates in its subtree (and ALL): the districts of that subtree that have some."""
+@dataclass(frozen=True)
+class TreeState:
+    """The district tree as the rollups see it: each district's chain of districts above it, and the districts
+    that have certificates. Which trend and subtree rows exist, and what each sums, follow from it alone."""
+
+    chains: Chains
+    with_data: frozenset[str]
+
+    def members(self) -> dict[str, frozenset[str]]:
+        """Each district with certificates in its subtree (and ALL): the districts of that subtree that have some."""
+        below: dict[str, set[str]] = {ALL: set(self.with_data)}
+        for code, chain in self.chains.items():
+            if code in self.with_data:
+                for root in chain:
+                    below.setdefault(root, set()).add(code)
+        return {root: frozenset(codes) for root, codes in below.items()}
+
+    def subtree_roots(self) -> dict[str, frozenset[str]]:
+        """The roots of subtree sums (ALL, and districts with one below them: a leaf's would repeat its own rows)
+        with the districts they sum."""
+        return {root: codes for root, codes in self.members().items() if root == ALL or root in self.chains.inner}
+
+
+def tree_state(conn: Connection) -> TreeState:
     r = CERTIFICATES.table.c
-    with_data = set(conn.scalars(select(r.district_code).where(r.grouping == 1, r.grain == MONTH).distinct()))
-    below: dict[str, set[str]] = {ALL: with_data}
-    for code, chain in chains.items():
-        if code in with_data:
-            for root in chain:
-                below.setdefault(root, set()).add(code)
-    return below
+    return TreeState(district_chains(conn), frozenset(conn.scalars(
+        select(r.district_code).where(r.grouping == 1, r.grain == MONTH).distinct())))
+
+
+def changed_roots(before: Iterable[Chains], after: TreeState) -> tuple[set[str], set[str]]:
+    """The districts whose trend rows, and those whose subtree sums, are to be summed again when the tree becomes
+    `after`, having been each of the trees `before` while the rollups were kept (a certificate written under one
+    added to that tree's subtrees): those that sum other districts with certificates under one of them than under
+    `after`, or no longer or newly sum any. A house added or deleted without certificates changes none but a parent
+    it makes or leaves a leaf; a district moved, those above its old and its new parent up to the nearest district
+    above both (not that one, nor ALL)."""
+    trend: set[str] = set()
+    subtree: set[str] = set()
+    new, new_roots = after.members(), after.subtree_roots()
+    for chains in before:
+        tree = TreeState(chains, after.with_data)
+        old, old_roots = tree.members(), tree.subtree_roots()
+        trend |= {root for root in old.keys() | new.keys() if old.get(root) != new.get(root)}
+        subtree |= {root for root in old_roots.keys() | new_roots.keys() if old_roots.get(root) != new_roots.get(root)}
+    return trend, subtree
 
 
 def fill_subtrees(conn: Connection, sql: SqlParts, roots: Iterable[str] | None = None) -> None:
@@ -228,9 +264,7 @@ def fill_subtrees(conn: Connection, sql: SqlParts, roots: Iterable[str] | None =
     their base groupings' rows and written in key order; the rows of those roots are deleted first. A district with
     none below it has none (its subtree sums are its own rows)."""
     r = CERTIFICATES.table.c
-    chains = district_chains(conn)
-    below = {root: codes for root, codes in _members(conn, chains).items()
-             if root == ALL or root in chains.inner}  # no leaves
+    below = tree_state(conn).subtree_roots()
     if roots is not None:
         roots = sorted(set(roots))
         below = {root: codes for root, codes in below.items() if root in roots}
@@ -248,11 +282,18 @@ def fill_subtrees(conn: Connection, sql: SqlParts, roots: Iterable[str] | None =
                 names, query.group_by(r.grain, r.period, *dims).order_by(r.grain, r.period, *dims)))
 
 
-def rebuild_trend(conn: Connection, sql: SqlParts) -> None:
-    """The trend rows of every district's subtree, summed from the month rows by type (2) and destination (4)."""
-    conn.execute(delete(TREND.table))
+def rebuild_trend(conn: Connection, sql: SqlParts, roots: Iterable[str] | None = None) -> None:
+    """The trend rows of every district's subtree (or of `roots`': theirs are deleted first), summed from the month
+    rows by type (2) and destination (4)."""
+    below = dict(tree_state(conn).members())
+    if roots is None:
+        conn.execute(delete(TREND.table))
+    else:
+        roots = sorted(set(roots))
+        below = {root: codes for root, codes in below.items() if root in roots}
+        for chunk in batched(roots, 500):
+            conn.execute(delete(TREND.table).where(TREND.table.c.root_code.in_(chunk)))
     r = CERTIFICATES.table.c
-    below = _members(conn, district_chains(conn))
     names = list(TREND.keys + TREND.measures)
     for root, codes in sorted(below.items()):
         for dimension, grouping, column in ((TYPE, 2, r.cert_type_code), (DESTINATION, 4, r.dest_country)):

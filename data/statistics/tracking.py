@@ -1,17 +1,18 @@
 """Keeping the statistics rollups (data/statistics/rollup.py) exact in the transaction of every change: the Session
 events that read a certificate's, application's or declaration's stored state before and after each flush or
-ORM statement, and write the difference of their contributions at commit (inside a savepoint: at once). A district
-moved in the tree recomputes the trends and the subtree sums it changes, at commit. The listeners are registered on
-the Session class when this module is imported (by data/core/db.py)."""
+ORM statement, and write the difference of their contributions at commit (inside a savepoint: at once). A change of
+the district tree (a district added, moved, renamed or deleted) keeps each tree the rollups were kept under, and at
+commit sums again the trend rows and subtree sums of the districts whose subtree changed, only those. The listeners
+are registered on the Session class when this module is imported (by data/core/db.py)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from data.models import CustomsDistrict
-from data.statistics.rebuild import SqlParts, fill_subtrees, rebuild_trend
+from data.statistics.rebuild import SqlParts, changed_roots, fill_subtrees, rebuild_trend, tree_state
 from data.statistics.rollup import (
     SOURCES,
     SOURCES_BY_TABLE,
@@ -26,8 +27,7 @@ from data.statistics.rollup import (
 _PENDING = "certdash.rollup.pending"  # stored states read before a flush, for after it
 _DEFERRED = "certdash.rollup.deferred"  # differences to write at commit
 _COMMITTING = "certdash.rollup.committing"  # written already: later differences go straight in
-_TREE_CHANGED = "certdash.rollup.tree_changed"  # districts moved: their old and new parents (EVERYTHING: unknown)
-EVERYTHING = "everything"  # a district removed, an old code or parent not known: every subtree recomputed
+_TREES = "certdash.rollup.trees"  # the district trees the rollups were kept under: before each change of it
 
 
 def _apply_or_defer(session: Session, delta: Delta) -> None:
@@ -48,21 +48,35 @@ def _before_commit(session: Session) -> None:
     deferred = session.info.pop(_DEFERRED, None)
     if deferred is not None:
         deferred.apply(session.connection())
-    moved = session.info.pop(_TREE_CHANGED, None)
-    if moved:
+    trees = session.info.pop(_TREES, None)
+    if trees:
         conn = session.connection()
         sql = SqlParts(conn)
-        if sql.pg:  # no certificate may change while the trends are summed up again
+        # no certificate may change until this commits: one written meanwhile would add to the subtrees of the tree
+        # it saw; those written before (under the first tree) count among the districts with certificates read here
+        if sql.pg:
             conn.exec_driver_sql("LOCK TABLE certificate IN SHARE MODE")
-        rebuild_trend(conn, sql)
-        chains = district_chains(conn)
-        # a district's subtree changed only if it lies above an old or a new parent of a district moved
-        roots = set(chains) if EVERYTHING in moved else {r for code in moved for r in chains.get(code, (code,))}
-        fill_subtrees(conn, sql, roots)
+        trend, subtree = changed_roots(trees, tree_state(conn))
+        if trend:
+            rebuild_trend(conn, sql, trend)
+        if subtree:
+            fill_subtrees(conn, sql, subtree)
 
 
-def _tree_changed(session: Session, parents: Iterable[str]) -> None:
-    session.info.setdefault(_TREE_CHANGED, set()).update(parents)
+def _tree_changing(session: Session) -> None:
+    """A district is about to change (not yet written): keep the tree as it is, the rollups' certificates having been
+    counted under it. First, other changes of the tree wait until this transaction ends (PostgreSQL: a lock on the
+    district table that row reads and foreign-key checks pass; SQLite: the store's write lock, taken by a write of
+    nothing), so that the first tree kept is the one every other writer saw."""
+    trees = session.info.get(_TREES)
+    conn = session.connection()
+    if trees is None:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE customs_district IN SHARE ROW EXCLUSIVE MODE")
+        else:
+            conn.exec_driver_sql("UPDATE customs_district SET code = code WHERE 0")
+        trees = session.info[_TREES] = []
+    trees.append(district_chains(conn))
 
 
 def _after_transaction_end(session: Session, transaction) -> None:
@@ -70,7 +84,7 @@ def _after_transaction_end(session: Session, transaction) -> None:
         session.info.pop(_COMMITTING, None)  # after a savepoint, differences wait for the commit again
     if transaction.parent is None:  # committed (written) or rolled back (dropped)
         session.info.pop(_DEFERRED, None)
-        session.info.pop(_TREE_CHANGED, None)
+        session.info.pop(_TREES, None)
 
 
 def _changed(obj, columns: Sequence[str]) -> bool:
@@ -85,19 +99,9 @@ def _identity(obj) -> int | None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
-    for obj in session.dirty:
-        if isinstance(obj, CustomsDistrict) and _changed(obj, ("code", "parent_code")):
-            attrs = inspect(obj).attrs
-            code, parent = attrs.code.history, attrs.parent_code.history
-            # the old values loaded before the change: the old and new codes and parents (and the districts above)
-            known = (not code.has_changes() or code.deleted) and (not parent.has_changes() or parent.deleted)
-            _tree_changed(session, {*code.deleted, *code.added, *code.unchanged, *parent.deleted, *parent.added,
-                                    *parent.unchanged} - {None} if known else {EVERYTHING})
-    if any(isinstance(obj, CustomsDistrict) for obj in session.deleted):
-        _tree_changed(session, {EVERYTHING})
-    for obj in session.new:  # a district's first house makes it a root of subtree sums
-        if isinstance(obj, CustomsDistrict) and obj.parent_code is not None:
-            _tree_changed(session, {obj.parent_code})
+    if (any(isinstance(obj, CustomsDistrict) and _changed(obj, ("code", "parent_code")) for obj in session.dirty)
+            or any(isinstance(obj, CustomsDistrict) for obj in (*session.deleted, *session.new))):
+        _tree_changing(session)
     watched: dict[Source, tuple[list, set[int | None]]] = {}
     for obj in session.new:
         src = SOURCES.get(type(obj))
@@ -163,8 +167,8 @@ def _on_execute(state: ORMExecuteState):
     if not (state.is_update or state.is_delete or state.is_insert):
         return None
     table_name = getattr(getattr(state.statement, "table", None), "name", None)
-    if table_name == CustomsDistrict.__tablename__:  # a statement's districts are not known here
-        _tree_changed(state.session, {EVERYTHING})
+    if table_name == CustomsDistrict.__tablename__:
+        _tree_changing(state.session)
     src = SOURCES_BY_TABLE.get(table_name) if table_name else None
     if src is None:
         return None

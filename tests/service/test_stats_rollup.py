@@ -416,33 +416,136 @@ def test_a_district_gets_subtree_sums_with_its_first_house_and_loses_them_with_i
         assert_rollup_exact(s)
 
 
-def test_a_renamed_district_recomputes_only_the_subtrees_around_it(app, users, monkeypatch):
-    """A new district's code corrected (as the administrator's form does it, through the object): the sums of its old
-    and new code and of the districts above it are summed again, not every district's (tens of seconds at ten
-    million certificates); and they stay exact."""
-    from data.models import CustomsDistrict
+@pytest.fixture
+def summed_again(monkeypatch) -> list[tuple[str, set[str]]]:
+    """The trend and subtree-sum roots each commit sums again ("trend" or "subtree", roots), in order."""
     from data.statistics import tracking
 
-    recomputed: list[set[str]] = []
-    real = tracking.fill_subtrees
-    monkeypatch.setattr(tracking, "fill_subtrees", lambda conn, sql, roots: (recomputed.append(set(roots)),
-                                                                             real(conn, sql, roots)))
+    calls: list[tuple[str, set[str]]] = []
+    for name, kind in (("rebuild_trend", "trend"), ("fill_subtrees", "subtree")):
+        real = getattr(tracking, name)
+
+        def spy(conn, sql, roots, real=real, kind=kind):
+            calls.append((kind, set(roots)))
+            return real(conn, sql, roots)
+
+        monkeypatch.setattr(tracking, name, spy)
+    return calls
+
+
+def test_a_house_without_certificates_added_renamed_or_deleted_sums_nothing_again_but_its_parent(app, users,
+                                                                                                 summed_again):
+    """A house added under 0903 (certificates, no houses yet) makes 0903 a root of subtree sums: its sums alone are
+    written. 0900 and ALL sum the same districts with certificates as before, so they are not summed again (at ten
+    million certificates that took a minute, with every certificate write waiting). Its code corrected (as the
+    administrator's form does it, through the object): nothing changes. Deleted: 0903 is a leaf again and loses its
+    subtree sums. The rollup stays exact throughout."""
+    from data.models import CustomsDistrict
+
     with app.server.extensions["certdash"].sessions() as s:
         s.add(CustomsDistrict(code="0904", parent_code="0903", name_zh="新港", name_en="New port", active=True))
         s.commit()
+        assert summed_again == [("subtree", {"0903"})]
+        assert {k[3] for k in stored_subtree_sums(s)} == {ALL, "0900", "0903"}
+        assert stored_subtree_sums(s) == subtree_sums_by_hand(s)
         s.get(CustomsDistrict, "0904").code = "0905"
         s.commit()
-        assert recomputed == [{"0903", "0900"}, {"0904", "0905", "0903", "0900"}]
-        assert {k[3] for k in stored_subtree_sums(s)} == {ALL, "0900", "0903"}
+        assert summed_again == [("subtree", {"0903"})]
+        s.delete(s.get(CustomsDistrict, "0905"))
+        s.commit()
+        assert summed_again == [("subtree", {"0903"}), ("subtree", {"0903"})]
+        assert {k[3] for k in stored_subtree_sums(s)} == {ALL, "0900"}
+        assert stored_subtree_sums(s) == subtree_sums_by_hand(s)
+        assert_rollup_exact(s)
+
+
+def test_a_district_moved_while_its_first_certificate_is_written_elsewhere_keeps_the_sums_exact(app, users):
+    """A new house 0904 under 0900 gets its first certificate in one transaction (counted, at its flush, in 0900's
+    subtree sums: the tree it sees) while another moves 0904 to 0200. The move waits for the certificate's
+    transaction (PostgreSQL: its lock on the certificate table; SQLite: the write lock), then finds 0904 with
+    certificates and sums 0900 and 0200 again, with ALL as it was."""
+    import threading
+
+    from data.models import CustomsDistrict
+
+    sessions = app.server.extensions["certdash"].sessions
+    with sessions() as s:
+        s.add(CustomsDistrict(code="0904", parent_code="0900", name_zh="新港", name_en="New port", active=True))
+        s.commit()
+    writer = sessions()
+    source = writer.get(CertificateApplication, users.application_ids["A-0901"])
+    writer.add(Certificate(certificate_no="N1", application_id=source.id, enterprise_id=source.enterprise_id,
+                           district_code="0904", cert_type_code="14", entry_method="blank", issue_place="大连",
+                           issue_date=date(2026, 5, 4), issued_at=START, signing_method="cloud", verify_token="n1",
+                           dest_country="JP"))
+    writer.flush()
+    errors: list[BaseException] = []
+
+    def move() -> None:
+        try:
+            with sessions() as s:
+                s.get(CustomsDistrict, "0904").parent_code = "0200"
+                s.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+
+    mover = threading.Thread(target=move)
+    mover.start()
+    mover.join(1.5)
+    assert mover.is_alive()  # waiting for the certificate's transaction
+    writer.commit()
+    writer.close()
+    mover.join(30)
+    assert not mover.is_alive() and not errors, errors
+    with sessions() as s:
+        sums = stored_subtree_sums(s)
+        assert sums == subtree_sums_by_hand(s)
+        assert any(k[3] == "0200" and k[0] == SUBTREES[4].id and k[8] == "JP" for k in sums)
+        assert_rollup_exact(s)
+
+
+def test_a_certificate_counted_between_two_moves_of_its_district_is_summed_again(app, users, summed_again):
+    """0903 moves to 0200, a certificate of 0903 is counted (in 0200's subtree sums: the tree of that moment), and
+    0903 moves back, all in one transaction. The tree at commit is the one before, but 0200's sums took the
+    certificate under the tree between: every tree the rollups were kept under is compared, and 0200 summed again."""
+    from data.models import CustomsDistrict
+
+    with app.server.extensions["certdash"].sessions() as s:
+        source = s.get(CertificateApplication, users.application_ids["A-0901"])
+        s.get(CustomsDistrict, "0903").parent_code = "0200"
+        s.flush()
+        s.add(Certificate(certificate_no="M1", application_id=source.id, enterprise_id=source.enterprise_id,
+                          district_code="0903", cert_type_code="14", entry_method="blank", issue_place="大连",
+                          issue_date=date(2026, 5, 4), issued_at=START, signing_method="cloud", verify_token="m1"))
+        s.flush()
+        s.get(CustomsDistrict, "0903").parent_code = "0900"
+        s.commit()
+        assert ("subtree", {"0900", "0200"}) in summed_again
+        assert stored_subtree_sums(s) == subtree_sums_by_hand(s)
+        assert not any(k[3] == "0200" for k in stored_subtree_sums(s))
+        assert_rollup_exact(s)
+
+
+def test_a_tree_change_undone_by_a_savepoint_sums_nothing_again(app, users, summed_again):
+    from data.models import CustomsDistrict
+
+    with app.server.extensions["certdash"].sessions() as s:
+        nested = s.begin_nested()
+        s.get(CustomsDistrict, "0903").parent_code = "0200"
+        s.flush()
+        nested.rollback()
+        s.commit()
+        assert summed_again == []
         assert stored_subtree_sums(s) == subtree_sums_by_hand(s)
         assert_rollup_exact(s)
 
 
 @pytest.mark.parametrize("how", ["loaded", "not loaded", "statement"])
-def test_moving_a_district_recomputes_the_subtree_sums_it_changes(app, users, how):
+def test_moving_a_district_recomputes_the_subtree_sums_it_changes(app, users, how, summed_again):
     """0903 moves from 0900 to 0200: its certificates leave 0900's subtree sums and join 0200's, whether its old
-    parent was loaded (the roots above the old and the new parent are summed again), not loaded, or the move was
-    an UPDATE statement (every district's are)."""
+    parent was loaded, not loaded, or the move was an UPDATE statement (whose districts the session does not see):
+    the tree as it was before is compared with the tree at commit. 0900 and 0200 (which becomes a root of subtree
+    sums) are summed again; ALL sums the same certificates and is not."""
     from data.models import CustomsDistrict
 
     with app.server.extensions["certdash"].sessions() as s:
@@ -459,6 +562,7 @@ def test_moving_a_district_recomputes_the_subtree_sums_it_changes(app, users, ho
         s.commit()
         after = stored_subtree_sums(s)
         assert after == subtree_sums_by_hand(s) and any(k[3] == "0200" for k in after)
+        assert summed_again == [("trend", {"0900", "0200"}), ("subtree", {"0900", "0200"})]
         assert_rollup_exact(s)
 
 
