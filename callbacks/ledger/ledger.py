@@ -94,6 +94,7 @@ def _enterprise(actor: Actor, value) -> int | None:
             "date_from": State(ids.LEDGER_DATES, "start_date"), "date_to": State(ids.LEDGER_DATES, "end_date"),
             "statuses": State(ids.LEDGER_STATUS, "value"), "cert_types": State(ids.LEDGER_CERT_TYPE, "value"),
             "cert_statuses": State(ids.LEDGER_CERT_STATUS, "value"), "applied": State(ids.LEDGER_APPLIED, "data")},
+    snapshot=True,  # the count and the page's rows from one state of the store
 )
 def show_ledger(r: PageRequest, query, direction, enterprise, active_page, texts, legal, date_from, date_to, statuses,
                 cert_types, cert_statuses, applied):

@@ -3,14 +3,19 @@ the owner-only download route, and one whole job through Dash's background machi
 from __future__ import annotations
 
 import io
+import re
 import time
+from datetime import date
 
 import openpyxl
 import pytest
 
 from callbacks.ledger.ledger import JOB_PURPOSE, export_job, moved
 from dashboard.jobs import job_ticket
+from data.core.db import transaction
+from data.ledger import query
 from data.ledger.query import DEFAULT_COLUMNS, ExportRequest, LedgerQuery, export_file
+from data.models import Declaration
 from tests.service.test_ledger import add_ledger_records
 from tests.support.logs import json_lines
 from tests.support.world import actor
@@ -141,6 +146,30 @@ def test_the_grid_callback_keeps_to_the_users_enterprise(client_as, ledger, user
     admin = client_as("sysadmin")
     rows = grid_rows_of(admin.post("/_dash-update-component", json=show_ledger_payload(forged, 1)))
     assert [r["certificate_no"] for r in rows] == ["LEDGER0006"]
+
+
+def test_the_grid_shows_the_rows_it_counted_while_declarations_are_added(app, client_as, ledger, users, monkeypatch):
+    """The ledger page counts its rows, then reads them: a declaration added by another transaction in between
+    must not appear beside a count that leaves it out (the callback reads one snapshot of the store)."""
+    sessions = app.server.extensions["certdash"].sessions
+    real = query.count_ledger
+
+    def count_then_add(s, who, q, cap):
+        counted = real(s, who, q, cap)
+        with transaction(sessions) as other:
+            other.add(Declaration(direction="exit", inspection_no="209260000000099", inspection_date=date(2026, 3, 9),
+                                  enterprise_id=users.enterprise_ids["A"], district_code="0901",
+                                  legal_inspection=True, consignee_en="LATE CO.", status="sent"))
+        return counted
+
+    monkeypatch.setattr(query, "count_ledger", count_then_add)
+    client = client_as("ent_a_oper")
+    response = client.post("/_dash-update-component", json=show_ledger_payload({"direction": "exit"}, 1))
+    total = response.get_json()["response"]["ledger-total"]["children"]
+    assert len(grid_rows_of(response)) == 5 and re.findall(r"\d+", str(total)) == ["5"], total
+    monkeypatch.setattr(query, "count_ledger", real)
+    later = client.post("/_dash-update-component", json=show_ledger_payload({"direction": "exit"}, 1))
+    assert len(grid_rows_of(later)) == 6  # the next search sees it
 
 
 def test_the_grid_numbers_rows_through_the_pages(client_as, ledger, monkeypatch):
